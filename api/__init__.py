@@ -1,0 +1,87 @@
+"""Relieflog: a self-hostable pain and mood diary for people in treatment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, jsonify, request
+from flask_smorest import Api
+from sqlalchemy import text
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from api import web
+from api.config import ROOT, Config
+from api.errors import Problem, register_error_handlers
+from api.extensions import configure_sqlite, db, limiter, migrate
+
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def create_app(config: Any = None) -> Flask:
+    app = Flask(__name__, static_folder=None)
+    app.config.from_object(config or Config())
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    if proxies := app.config["TRUSTED_PROXIES"]:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
+        )
+
+    db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            configure_sqlite(db.engine)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
+                     compare_type=True)
+    limiter.init_app(app)
+    api = Api(app, spec_kwargs={"components": {"securitySchemes": SECURITY_SCHEMES}})
+    register_blueprints(api)
+    register_error_handlers(app)
+    app.before_request(check_api_request)
+    web.init_app(app)
+    register_cli(app)
+
+    @app.get("/healthz")
+    def healthz() -> Any:
+        try:
+            db.session.execute(text("SELECT 1"))
+        except Exception:  # noqa: BLE001 - any database failure means unhealthy
+            return jsonify(status="unavailable"), 503
+        return jsonify(status="ok")
+
+    return app
+
+
+SECURITY_SCHEMES = {
+    "cookieAuth": {"type": "apiKey", "in": "cookie", "name": "relieflog_session"},
+    "bearerAuth": {"type": "http", "scheme": "bearer"},
+}
+
+
+def register_blueprints(api: Api) -> None:
+    from api.auth.routes import blp as auth
+    from api.entries.routes import blp as entries
+    from api.export.routes import blp as export
+    from api.treatments.routes import blp as treatments
+
+    for blueprint in (auth, entries, treatments, export):
+        api.register_blueprint(blueprint)
+
+
+def check_api_request() -> None:
+    """Before every /api request: who is asking, and is the body JSON."""
+    if not request.path.startswith("/api/"):
+        return
+    from api.auth.guard import load_current_user
+
+    load_current_user()
+    has_body = bool(request.content_length) or "chunked" in request.headers.get(
+        "Transfer-Encoding", ""
+    ).lower()
+    if request.method in BODY_METHODS and has_body and not request.is_json:
+        raise Problem(415, "Send the body as application/json.")
+
+
+def register_cli(app: Flask) -> None:
+    from api.cli import register
+
+    register(app)

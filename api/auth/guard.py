@@ -1,0 +1,129 @@
+"""Who is asking: the session cookie or a bearer token, checked before every API request."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any, TypeVar, cast
+from urllib.parse import urlsplit
+
+from flask import Response, current_app, g, request
+
+from api.auth import service
+from api.auth.models import User
+from api.errors import Problem
+from api.extensions import begin_write
+from api.models import as_utc, utcnow
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def cookie_name() -> str:
+    # The __Host- prefix (HTTPS only) pins the cookie to this host and path /.
+    return "__Host-relieflog_session" if request.is_secure else "relieflog_session"
+
+
+def policy() -> service.SessionPolicy:
+    return service.SessionPolicy(
+        idle=timedelta(days=current_app.config["SESSION_IDLE_DAYS"]),
+        absolute=timedelta(days=current_app.config["SESSION_MAX_DAYS"]),
+    )
+
+
+def _same_origin(origin: str) -> bool:
+    expected = urlsplit(request.host_url)
+    got = urlsplit(origin)
+    return (got.scheme, got.netloc) == (expected.scheme, expected.netloc)
+
+
+def check_origin() -> None:
+    """Refuse cookie-carrying writes from other sites (CSRF).
+
+    Bodies must be JSON, which a cross-site form cannot send, and browsers send
+    Origin and Sec-Fetch-Site on every unsafe fetch: either naming another site is 403.
+    """
+    if request.method not in UNSAFE_METHODS or not request.cookies:
+        return
+    origin = request.headers.get("Origin")
+    if origin is not None and (origin == "null" or not _same_origin(origin)):
+        raise Problem(403, "Cross-site request refused.")
+    if request.headers.get("Sec-Fetch-Site") == "cross-site":
+        raise Problem(403, "Cross-site request refused.")
+
+
+def load_current_user() -> None:
+    """Set g.user from a bearer token or the session cookie (None when neither is valid)."""
+    g.user = None
+    g.login_session = None
+    header = request.headers.get("Authorization", "")
+    if header[:7].lower() == "bearer ":
+        found = service.resolve_api_token(header[7:].strip())
+        if found is None:
+            raise Problem(
+                401, "The bearer token is invalid or was revoked.",
+                headers={"WWW-Authenticate": 'Bearer realm="relieflog"'},
+            )
+        token, g.user = found
+        g.auth_method = "token"
+        if token.last_used_at is None or utcnow() - as_utc(token.last_used_at) > timedelta(
+            minutes=10
+        ):
+            _touch(token, "last_used_at")
+        return
+    check_origin()
+    if raw := request.cookies.get(cookie_name()):
+        session_policy = policy()
+        found_session = service.resolve_session(raw, session_policy)
+        if found_session is not None:
+            g.login_session, g.user = found_session
+            g.auth_method = "cookie"
+            if service.session_needs_touch(g.login_session, session_policy):
+                _touch(g.login_session, "last_seen_at")
+
+
+def _touch(row: Any, attribute: str) -> None:
+    if request.method not in UNSAFE_METHODS:
+        begin_write()
+    setattr(row, attribute, utcnow())
+    if request.method not in UNSAFE_METHODS:
+        from api.extensions import db
+
+        db.session.commit()
+
+
+def login_required(view: F) -> F:
+    @functools.wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if g.get("user") is None:
+            raise Problem(401, "Please log in.")
+        return view(*args, **kwargs)
+
+    return cast(F, wrapped)
+
+
+def current_user() -> User:
+    user = g.get("user")
+    if user is None:  # login_required runs first; this guards misuse
+        raise Problem(401, "Please log in.")
+    return cast(User, user)
+
+
+def set_session_cookie(response: Response, token: str) -> None:
+    response.set_cookie(
+        cookie_name(),
+        token,
+        max_age=current_app.config["SESSION_MAX_DAYS"] * 86400,
+        httponly=True,
+        secure=request.is_secure,
+        samesite="Lax",
+        path="/",
+    )
+
+
+def clear_session_cookie(response: Response) -> None:
+    response.delete_cookie(
+        cookie_name(), path="/", httponly=True, secure=request.is_secure, samesite="Lax"
+    )

@@ -1,0 +1,191 @@
+"""Passwords, login sessions and API tokens: the rules, with no Flask request in sight."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, select, update
+
+from api.auth.models import ApiToken, LoginSession, User
+from api.errors import Problem
+from api.extensions import db
+from api.models import as_utc, utcnow
+
+# argon2id at OWASP's recommended minimum (19 MiB, 2 passes, 1 lane): ~25 ms here,
+# slow enough to make offline guessing expensive, fast enough for a 2-core server.
+password_hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+# Verified against when the email is unknown, so both failures take the same time.
+_DUMMY_HASH = password_hasher.hash(secrets.token_urlsafe(16))
+
+TOKEN_PREFIX = "rl_"
+LOGIN_FAILED = "Email or password is incorrect."
+
+
+def sha256(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def hash_password(password: str) -> str:
+    return password_hasher.hash(password)
+
+
+def password_matches(user: User, password: str) -> bool:
+    try:
+        password_hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    if password_hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return True
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalize_email(email)))
+
+
+def register(*, email: str, password: str, timezone: str, display_name: str) -> User:
+    if find_user(email) is not None:
+        raise Problem(
+            409, "An account with this email already exists.",
+            errors={"email": ["An account with this email already exists."]},
+        )
+    user = User(
+        email=normalize_email(email),
+        password_hash=hash_password(password),
+        timezone=timezone,
+        display_name=display_name.strip(),
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def login_delay(user: User, *, failures_allowed: int, now: datetime) -> int:
+    """Seconds this account must wait before the next attempt (0 = may try now).
+
+    Stored in the database, so guessing stays slow however many workers serve it:
+    after `failures_allowed` failures each attempt waits 30 s, doubling to 15 min.
+    """
+    extra = user.failed_logins - failures_allowed
+    if extra < 0 or user.last_failed_login_at is None:
+        return 0
+    wait = timedelta(seconds=min(30 * 2**extra, 900))
+    remaining = as_utc(user.last_failed_login_at) + wait - now
+    return max(0, int(remaining.total_seconds()) + 1) if remaining.total_seconds() > 0 else 0
+
+
+def authenticate(*, email: str, password: str, failures_allowed: int) -> User:
+    """The user with these credentials, or a Problem with one message for every failure."""
+    user = find_user(email)
+    now = utcnow()
+    if user is None:
+        try:
+            password_hasher.verify(_DUMMY_HASH, password)
+        except VerificationError:
+            pass
+        raise Problem(401, LOGIN_FAILED)
+    if wait := login_delay(user, failures_allowed=failures_allowed, now=now):
+        raise Problem(
+            429,
+            "Too many failed attempts for this account. Please wait and try again.",
+            headers={"Retry-After": str(wait)},
+        )
+    if not password_matches(user, password) or user.disabled:
+        # One UPDATE, not read-modify-write: parallel guesses must all count.
+        db.session.execute(
+            update(User)
+            .where(User.id == user.id)
+            .values(failed_logins=User.failed_logins + 1, last_failed_login_at=now)
+        )
+        raise Problem(401, LOGIN_FAILED)
+    user.failed_logins = 0
+    user.last_failed_login_at = None
+    return user
+
+
+def start_session(user: User) -> str:
+    """Create a login session and return the cookie's token (never stored)."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(LoginSession(user_id=user.id, token_hash=sha256(token)))
+    db.session.flush()
+    return token
+
+
+def end_session(token: str) -> None:
+    db.session.execute(delete(LoginSession).where(LoginSession.token_hash == sha256(token)))
+
+
+def end_all_sessions(user: User) -> None:
+    db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
+
+
+@dataclass(frozen=True)
+class SessionPolicy:
+    idle: timedelta
+    absolute: timedelta
+    touch_every: timedelta = timedelta(minutes=10)
+
+
+def resolve_session(token: str, policy: SessionPolicy) -> tuple[LoginSession, User] | None:
+    """The live session for a cookie token; expired sessions are removed."""
+    row = db.session.execute(
+        select(LoginSession, User)
+        .join(User, User.id == LoginSession.user_id)
+        .where(LoginSession.token_hash == sha256(token))
+    ).first()
+    if row is None:
+        return None
+    login, user = row
+    now = utcnow()
+    if (
+        user.disabled
+        or now - as_utc(login.last_seen_at) > policy.idle
+        or now - as_utc(login.created_at) > policy.absolute
+    ):
+        return None
+    return login, user
+
+
+def session_needs_touch(login: LoginSession, policy: SessionPolicy) -> bool:
+    return utcnow() - as_utc(login.last_seen_at) > policy.touch_every
+
+
+def create_api_token(*, user: User, label: str) -> tuple[ApiToken, str]:
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken(user_id=user.id, label=label.strip(), token_hash=sha256(token))
+    db.session.add(row)
+    db.session.flush()
+    return row, token
+
+
+def resolve_api_token(token: str) -> tuple[ApiToken, User] | None:
+    row = db.session.execute(
+        select(ApiToken, User)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == sha256(token))
+    ).first()
+    if row is None or row[1].disabled:
+        return None
+    return row[0], row[1]
+
+
+def delete_account(user: User) -> None:
+    """Remove every row that belongs to the user, then the user.
+
+    Explicit deletes for every table with a user_id (children first), not only ON DELETE
+    CASCADE: SQLite enforces that only with foreign_keys=ON, and a health app must not
+    depend on a pragma to forget someone. New tables are covered without editing this.
+    """
+    for table in reversed(db.metadata.sorted_tables):
+        if "user_id" in table.c:
+            db.session.execute(delete(table).where(table.c.user_id == user.id))
+    db.session.delete(user)

@@ -1,0 +1,49 @@
+"""The patient's calendar: local dates in their IANA time zone, and date-range rules."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from api.errors import Problem, field_error
+from api.models import utcnow
+
+EARLIEST = date(1900, 1, 1)
+MAX_RANGE_DAYS = 3700
+DEFAULT_RANGE_DAYS = 90
+
+
+def local_today(timezone: str) -> date:
+    return utcnow().astimezone(ZoneInfo(timezone)).date()
+
+
+def local_date_of(moment: datetime, timezone: str) -> date:
+    """The patient's calendar date at `moment` (a session at 23:30 local is that day)."""
+    return moment.astimezone(ZoneInfo(timezone)).date()
+
+
+def check_loggable(day: date, timezone: str, field: str = "date") -> None:
+    """A day can be logged from 1900 up to tomorrow in the patient's time zone.
+
+    Tomorrow is allowed because a patient travelling west of their home zone may
+    already be living in it.
+    """
+    if day < EARLIEST:
+        raise field_error(field, "Must be 1900-01-01 or later.")
+    latest = local_today(timezone) + timedelta(days=1)
+    if day > latest:
+        raise field_error(field, f"Must not be later than {latest.isoformat()} (tomorrow).")
+
+
+def resolve_range(
+    start: date | None, end: date | None, timezone: str, *, default_days: int = DEFAULT_RANGE_DAYS
+) -> tuple[date, date]:
+    """from/to query values, defaulting to the last `default_days` days up to today."""
+    end = end or local_today(timezone)
+    start = start or end - timedelta(days=default_days - 1)
+    if start > end:
+        raise Problem(422, "from: Must not be after to.", errors={"from": ["Must not be after to."]})
+    if (end - start).days + 1 > MAX_RANGE_DAYS:
+        message = f"The range may cover at most {MAX_RANGE_DAYS} days."
+        raise Problem(422, f"from: {message}", errors={"from": [message]})
+    return start, end

@@ -1,0 +1,77 @@
+"""Settings read from the environment, with safe defaults for a laptop install."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = Path(os.environ.get("INSTANCE_PATH", ROOT / "instance"))
+
+
+def _secret_key() -> str:
+    """SECRET_KEY from the environment, else one generated once and kept in instance/."""
+    if key := os.environ.get("SECRET_KEY"):
+        return key
+    INSTANCE.mkdir(parents=True, exist_ok=True)
+    path = INSTANCE / "secret_key"
+    if not path.exists():
+        # O_EXCL: two gunicorn workers starting together must agree on one key.
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+class Config:
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE / 'relieflog.db'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {
+        "pool_pre_ping": True,
+        # SQL parameters are health data: never put them in exception messages or logs.
+        "hide_parameters": True,
+    }
+    MAX_CONTENT_LENGTH = 64 * 1024
+
+    # Login sessions: a phone stays logged in while used; an idle or very old session dies.
+    SESSION_IDLE_DAYS = _int("SESSION_IDLE_DAYS", 14)
+    SESSION_MAX_DAYS = _int("SESSION_MAX_DAYS", 90)
+    # Failed logins per account before each further attempt must wait (across all workers).
+    LOGIN_FAILURES_BEFORE_DELAY = _int("LOGIN_FAILURES_BEFORE_DELAY", 5)
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") != "0"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;100 per hour")
+    REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "10 per hour")
+    TOKEN_RATE_LIMIT = os.environ.get("TOKEN_RATE_LIMIT", "20 per hour")
+
+    # Number of reverse proxies in front of the app whose X-Forwarded-* headers to trust.
+    TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
+
+    API_TITLE = "Relieflog API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.1.0"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+
+    def __init__(self) -> None:
+        self.SECRET_KEY = _secret_key()
+
+
+class TestConfig(Config):
+    TESTING = True
+
+    def __init__(self, database_url: str) -> None:
+        self.SECRET_KEY = "test-secret-key-not-for-production"
+        self.SQLALCHEMY_DATABASE_URI = database_url

@@ -1,0 +1,131 @@
+"""One RFC 9457 problem+json shape for every error under /api; HTML errors elsewhere."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from flask import Flask, Response, json, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+
+
+class Problem(Exception):
+    """An error a view or service raises to answer with problem+json.
+
+    `errors` maps field names to messages; `extra` adds members to the body
+    (a 412 carries the current entry this way).
+    """
+
+    def __init__(
+        self,
+        status: int,
+        detail: str | None = None,
+        *,
+        errors: dict[str, list[str]] | None = None,
+        headers: dict[str, str] | None = None,
+        **extra: Any,
+    ) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.errors = errors
+        self.headers = headers or {}
+        self.extra = extra
+
+
+def field_error(field: str, message: str, status: int = 422) -> Problem:
+    return Problem(status, f"{field}: {message}", errors={field: [message]})
+
+
+def problem_response(
+    status: int,
+    detail: str | None = None,
+    *,
+    errors: dict[str, list[str]] | None = None,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> Response:
+    title = HTTPStatus(status).phrase
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
+    body["detail"] = detail or title
+    if errors:
+        body["errors"] = errors
+    body.update(extra)
+    response = Response(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
+    response.headers.update(headers or {})
+    return response
+
+
+def flatten_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    """webargs nests errors by location and index ({"json": {"tags": {3: [...]}}});
+    clients want one level keyed by field ("tags.3")."""
+    flat: dict[str, list[str]] = {}
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            if not prefix and key in ("json", "query", "path", "view_args", "headers"):
+                name = ""
+            elif key == "_schema":
+                name = prefix or "_schema"
+            else:
+                name = f"{prefix}.{key}" if prefix else str(key)
+            for field, msgs in flatten_messages(value, name).items():
+                flat.setdefault(field, []).extend(msgs)
+    elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        flat[prefix or "_schema"] = list(messages)
+    elif isinstance(messages, list):
+        for item in messages:
+            for field, msgs in flatten_messages(item, prefix).items():
+                flat.setdefault(field, []).extend(msgs)
+    else:
+        flat[prefix or "_schema"] = [str(messages)]
+    return flat
+
+
+def _detail_from(errors: dict[str, list[str]]) -> str:
+    return "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in errors.items())
+
+
+def _is_api() -> bool:
+    return request.path.startswith("/api/") or request.path == "/api"
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(Problem)
+    def _problem(error: Problem) -> Response:
+        return problem_response(
+            error.status, error.detail, errors=error.errors, headers=error.headers, **error.extra
+        )
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException) -> Response | HTTPException:
+        if not _is_api():
+            return error
+        data = getattr(error, "data", None) or {}
+        errors = flatten_messages(data["messages"]) if "messages" in data else None
+        detail = data.get("message") or (_detail_from(errors) if errors else error.description)
+        if error.code == 400 and errors and "_schema" in errors:
+            detail = "The request body is not valid JSON."
+            errors = {"body": errors["_schema"]}
+        headers = dict(data.get("headers") or {})
+        if error.code == 405 and error.valid_methods:  # type: ignore[attr-defined]
+            headers["Allow"] = ", ".join(error.valid_methods)  # type: ignore[attr-defined]
+        if error.code == 413:
+            detail = f"The request body is larger than {app.config['MAX_CONTENT_LENGTH']} bytes."
+        if error.code == 429:
+            detail = "Too many requests. Please wait a moment and try again."
+            headers.update({k: v for k, v in error.get_headers() if k == "Retry-After"})
+        assert error.code is not None
+        return problem_response(error.code, detail, errors=errors, headers=headers)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> Response | HTTPException:
+        # Logged without request bodies; the engine hides SQL parameters (hide_parameters).
+        log.error("unhandled error on %s %s", request.method, request.path, exc_info=error)
+        if not _is_api():
+            return InternalServerError()
+        return problem_response(500, "Something went wrong on our side; nothing was saved.")

@@ -1,0 +1,112 @@
+"""Downloads: entries and treatments as CSV, and everything the patient has as JSON."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from flask import Response
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from api.auth.guard import current_user, login_required
+from api.auth.models import ApiToken
+from api.auth.schemas import TokenSchema, UserSchema
+from api.calendar import EARLIEST, local_today, resolve_range
+from api.entries.models import EntryVersion
+from api.entries.schemas import EntrySchema, RangeQuerySchema
+from api.entries.service import list_entries
+from api.export.csv import ENTRY_COLUMNS, TREATMENT_COLUMNS, rows_to_csv
+from api.extensions import db
+from api.treatments.schemas import TreatmentSchema
+from api.treatments.service import list_treatments
+
+blp = Blueprint("export", __name__, url_prefix="/api/v1", description="Downloads")
+
+
+def export_range(query: dict[str, Any], timezone: str) -> tuple[date, date]:
+    """The requested range, or everything when neither end is given."""
+    if query.get("start") is None and query.get("end") is None:
+        return EARLIEST, local_today(timezone) + timedelta(days=1)
+    return resolve_range(query.get("start"), query.get("end"), timezone)
+
+
+def csv_download(kind: str, columns: tuple[str, ...], rows: list[Any], today: date) -> Response:
+    response = Response("".join(rows_to_csv(columns, rows)), mimetype="text/csv")
+    response.headers["Content-Type"] = "text/csv; charset=utf-8; header=present"
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="relieflog-{kind}-{today.isoformat()}.csv"'
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+CSV_DOC = {"200": {"description": "CSV file", "content": {"text/csv": {}}}}
+
+
+@blp.route("/export/entries.csv")
+@login_required
+@blp.arguments(RangeQuerySchema, location="query")
+@blp.doc(responses=CSV_DOC)
+def entries_csv(query: dict[str, Any]) -> Response:
+    """Entries as CSV (all of them unless from/to are given)"""
+    user = current_user()
+    start, end = export_range(query, user.timezone)
+    rows = list_entries(user=user, start=start, end=end)
+    return csv_download("entries", ENTRY_COLUMNS, rows, local_today(user.timezone))
+
+
+@blp.route("/export/treatments.csv")
+@login_required
+@blp.arguments(RangeQuerySchema, location="query")
+@blp.doc(responses=CSV_DOC)
+def treatments_csv(query: dict[str, Any]) -> Response:
+    """Treatment sessions as CSV (all of them unless from/to are given)"""
+    user = current_user()
+    start, end = export_range(query, user.timezone)
+    rows = list_treatments(user=user, start=start, end=end)
+    return csv_download("treatments", TREATMENT_COLUMNS, rows, local_today(user.timezone))
+
+
+@blp.route("/me/export")
+@login_required
+@blp.doc(responses={"200": {"description": "Everything stored for this account, as JSON"}})
+def export_everything() -> Response:
+    """Everything stored for this account, as one JSON document"""
+    user = current_user()
+    everything = (EARLIEST, local_today(user.timezone) + timedelta(days=1))
+    versions = db.session.scalars(
+        select(EntryVersion).where(EntryVersion.user_id == user.id)
+        .order_by(EntryVersion.date, EntryVersion.version)
+    )
+    tokens = db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id))
+    document = {
+        "format": "relieflog-export/1",
+        "account": UserSchema().dump(user),
+        "entries": EntrySchema(many=True).dump(
+            list_entries(user=user, start=everything[0], end=everything[1])
+        ),
+        "entry_versions": [
+            {"date": v.date.isoformat(), "version": v.version, "change": v.change,
+             "saved_at": v.saved_at.isoformat(), "replaced_at": v.replaced_at.isoformat(),
+             "content": v.content}
+            for v in versions
+        ],
+        "treatments": TreatmentSchema(many=True).dump(
+            list_treatments(user=user, start=everything[0], end=everything[1])
+        ),
+        "api_tokens": TokenSchema(many=True).dump(tokens),
+    }
+    response = Response(
+        _json(document), mimetype="application/json",
+        headers={"Content-Disposition": 'attachment; filename="relieflog-export-'
+                 f'{local_today(user.timezone).isoformat()}.json"',
+                 "Cache-Control": "no-store"},
+    )
+    return response
+
+
+def _json(document: dict[str, Any]) -> str:
+    from flask import json
+
+    return json.dumps(document, ensure_ascii=False, indent=1)

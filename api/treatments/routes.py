@@ -1,0 +1,95 @@
+"""Treatment sessions: PUT by client UUID (idempotent), POST, list by range, delete."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from api.auth.guard import current_user, login_required
+from api.calendar import MAX_RANGE_DAYS, resolve_range
+from api.entries.schemas import RangeQuerySchema
+from api.errors import Problem, field_error
+from api.extensions import db
+from api.treatments import service
+from api.treatments.schemas import TreatmentInSchema, TreatmentListSchema, TreatmentSchema
+from api.versioning import StaleVersion, etag_for, if_match_fails, never_stale, stale
+
+blp = Blueprint("treatments", __name__, url_prefix="/api/v1/treatments",
+                description="Treatment sessions (infusions, injections, nasal, sublingual, KAP)")
+
+
+def parse_id(value: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise field_error("id", "Not a valid UUID.") from None
+
+
+def _stale(error: StaleVersion) -> Problem:
+    row = error.current
+    return stale(TreatmentSchema().dump(row) if row else None, row.version if row else None)
+
+
+@blp.route("")
+class Treatments(MethodView):
+    decorators = [login_required]
+
+    @blp.arguments(RangeQuerySchema, location="query")
+    @blp.response(200, TreatmentListSchema)
+    def get(self, query: dict[str, Any]) -> Any:
+        """Sessions whose local date is in from..to, ordered by start time"""
+        user = current_user()
+        start, end = resolve_range(query.get("start"), query.get("end"), user.timezone,
+                                   default_days=MAX_RANGE_DAYS)
+        return {"items": service.list_treatments(user=user, start=start, end=end)}
+
+    @blp.arguments(TreatmentInSchema)
+    @blp.response(201, TreatmentSchema)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Record a session with a server-chosen id"""
+        row, _ = service.put_treatment(user=current_user(), treatment_id=uuid.uuid4(),
+                                       data=data, precondition_failed=never_stale)
+        db.session.commit()
+        return row, 201, {"ETag": etag_for(row.version)}
+
+
+@blp.route("/<treatment_id>")
+class TreatmentById(MethodView):
+    decorators = [login_required]
+
+    @blp.response(200, TreatmentSchema)
+    def get(self, treatment_id: str) -> Any:
+        """One session"""
+        row = service.find_treatment(user=current_user(), treatment_id=parse_id(treatment_id))
+        if row is None:
+            raise Problem(404, service.NOT_FOUND)
+        return row, 200, {"ETag": etag_for(row.version)}
+
+    @blp.arguments(TreatmentInSchema)
+    @blp.response(200, TreatmentSchema, description="Replaced (or unchanged when identical)")
+    @blp.alt_response(201, schema=TreatmentSchema, description="Created")
+    @blp.alt_response(412, description="If-Match names an older version; body has `current`")
+    def put(self, data: dict[str, Any], treatment_id: str) -> Any:
+        """Create or replace a session by its client-generated UUID"""
+        try:
+            row, created = service.put_treatment(
+                user=current_user(), treatment_id=parse_id(treatment_id), data=data,
+                precondition_failed=if_match_fails,
+            )
+        except StaleVersion as error:
+            raise _stale(error) from None
+        db.session.commit()
+        return row, 201 if created else 200, {"ETag": etag_for(row.version)}
+
+    @blp.response(204)
+    def delete(self, treatment_id: str) -> None:
+        """Delete a session"""
+        try:
+            service.delete_treatment(user=current_user(), treatment_id=parse_id(treatment_id),
+                                     precondition_failed=if_match_fails)
+        except StaleVersion as error:
+            raise _stale(error) from None
+        db.session.commit()

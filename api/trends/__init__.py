@@ -1,0 +1,1 @@
+"""Trends: the daily series and the session analysis a provider reads first."""

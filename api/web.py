@@ -1,0 +1,96 @@
+"""Serves the PWA in web/ and sets the security headers every response carries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, Flask, Response, abort, request, send_from_directory
+
+WEB = Path(__file__).resolve().parent.parent / "web"
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data: blob:",
+        "connect-src 'self'",
+        "font-src 'self'",
+        "manifest-src 'self'",
+        "worker-src 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+        "object-src 'none'",
+    ]
+)
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
+    "accelerometer=(), gyroscope=(), magnetometer=(), browsing-topics=()"
+)
+
+bp = Blueprint("web", __name__)
+
+# Pages of the single-page app: each serves the same shell, which routes on the client.
+APP_PAGES = ("/", "/today", "/history", "/treatments", "/trends", "/share-links", "/settings",
+             "/login", "/register")
+
+
+def _page(name: str) -> Response:
+    response = send_from_directory(WEB, name)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+for _path in APP_PAGES:
+    bp.add_url_rule(_path, f"page{_path.replace('/', '_')}", lambda: _page("index.html"))
+
+
+@bp.get("/share")
+def provider_page() -> Response:
+    response = _page("share.html")
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@bp.get("/sw.js")
+def service_worker() -> Response:
+    response = _page("sw.js")
+    response.headers["Service-Worker-Allowed"] = "/"
+    return response
+
+
+@bp.get("/api/docs")
+def api_docs() -> Response:
+    return _page("api-docs.html")
+
+
+@bp.get("/<path:filename>")
+def asset(filename: str) -> Response:
+    if filename.startswith("api/") or filename.endswith(".html"):
+        abort(404)
+    return _page(filename)
+
+
+def security_headers(response: Response) -> Response:
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "no-referrer")
+    headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    if request.is_secure:
+        headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+    if request.path.startswith("/api/") and request.path != "/api/docs":
+        # Health data: never kept by the browser, a proxy or the service worker.
+        headers["Cache-Control"] = "no-store"
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    app.after_request(security_headers)
