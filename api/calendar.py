@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from api.errors import Problem, field_error
+from api.errors import field_error
 from api.models import utcnow
 
 EARLIEST = date(1900, 1, 1)
@@ -42,8 +42,7 @@ def resolve_range(
     end = end or local_today(timezone)
     start = start or end - timedelta(days=default_days - 1)
     if start > end:
-        raise Problem(422, "from: Must not be after to.", errors={"from": ["Must not be after to."]})
+        raise field_error("from", "Must not be after to.")
     if (end - start).days + 1 > MAX_RANGE_DAYS:
-        message = f"The range may cover at most {MAX_RANGE_DAYS} days."
-        raise Problem(422, f"from: {message}", errors={"from": [message]})
+        raise field_error("from", f"The range may cover at most {MAX_RANGE_DAYS} days.")
     return start, end

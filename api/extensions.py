@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import flask_smorest
 from flask import g, has_request_context, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from marshmallow import RAISE
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
+from webargs.flaskparser import FlaskParser
 
 
 class Base(DeclarativeBase):
@@ -68,3 +71,19 @@ def begin_write() -> None:
     """
     db.session.commit()
     g.db_writing = True
+
+
+class StrictParser(FlaskParser):
+    """Unknown query parameters are errors too, not silently ignored."""
+
+    DEFAULT_UNKNOWN_BY_LOCATION = {
+        **FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION,
+        "query": RAISE,
+        "json": RAISE,
+    }
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """flask-smorest Blueprint whose arguments reject unknown fields everywhere."""
+
+    ARGUMENTS_PARSER = StrictParser()

@@ -7,7 +7,6 @@ from typing import Any
 
 from flask import Response, after_this_request, current_app, g, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from api.auth import service
@@ -31,7 +30,7 @@ from api.auth.schemas import (
     UserUpdateSchema,
 )
 from api.errors import Problem
-from api.extensions import db, limiter
+from api.extensions import Blueprint, db, limiter
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Accounts and tokens")
 

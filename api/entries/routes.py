@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from api.auth.guard import current_user, login_required
 from api.calendar import resolve_range
@@ -18,7 +17,7 @@ from api.entries.schemas import (
     RangeQuerySchema,
 )
 from api.errors import Problem
-from api.extensions import db
+from api.extensions import Blueprint, db
 from api.fields import parse_date
 from api.versioning import StaleVersion, etag_for, if_match_fails, stale
 

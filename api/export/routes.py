@@ -6,7 +6,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask import Response
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from api.auth.guard import current_user, login_required
@@ -17,7 +16,7 @@ from api.entries.models import EntryVersion
 from api.entries.schemas import EntrySchema, RangeQuerySchema
 from api.entries.service import list_entries
 from api.export.csv import ENTRY_COLUMNS, TREATMENT_COLUMNS, rows_to_csv
-from api.extensions import db
+from api.extensions import Blueprint, db
 from api.treatments.schemas import TreatmentSchema
 from api.treatments.service import list_treatments
 

@@ -6,13 +6,12 @@ import uuid
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from api.auth.guard import current_user, login_required
 from api.calendar import MAX_RANGE_DAYS, resolve_range
 from api.entries.schemas import RangeQuerySchema
 from api.errors import Problem, field_error
-from api.extensions import db
+from api.extensions import Blueprint, db
 from api.treatments import service
 from api.treatments.schemas import TreatmentInSchema, TreatmentListSchema, TreatmentSchema
 from api.versioning import StaleVersion, etag_for, if_match_fails, never_stale, stale

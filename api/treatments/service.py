@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date
 from typing import Any
 
 from sqlalchemy import select
@@ -22,6 +22,7 @@ NOT_FOUND = "No such treatment session."
 
 def _content(data: dict[str, Any]) -> dict[str, Any]:
     content = {field: data.get(field) for field in CONTENT_FIELDS}
+    content["started_at"] = data["started_at"].astimezone(UTC)  # as stored and read back
     content["side_effects"] = list(dict.fromkeys(data.get("side_effects") or []))
     return content
 

@@ -19,12 +19,14 @@ Conventions shared by every rule:
 - **Nothing dated after ``today`` is analysed.** Such days can only come from a time-zone
   change; they still appear in the daily series, but no baseline, after-period or
   relief duration looks past ``today``.
-- **Arithmetic is exact** (``fractions.Fraction``) and rounded only for output, half away
-  from zero as people round by hand, so a change of exactly -30 % is "moderate" and
-  never "minimal" because of floating-point noise.
+- **Arithmetic is exact** (integers and ``fractions.Fraction``) and rounded only for
+  output, half away from zero as people round by hand, so a change of exactly -30 % is
+  "moderate", never "minimal" because of floating-point noise.
 
-Everything runs in O(n log n) for n days and sessions (the sort dominates); five years
-of daily entries with 150 sessions take a few milliseconds.
+Cost is O(n log n) for n days and sessions, the sorts dominating: every window is a
+week or less, and a relief count stops at the next series or after 3 unlogged days, so
+the relief loops together walk each calendar day at most once. Five years of daily
+entries with 150 sessions take a few milliseconds.
 """
 
 import datetime
@@ -339,7 +341,10 @@ def compute_trends(
 
     Baseline, after, change_abs and the 7-day averages are rounded to 2 decimals,
     change_pct to 1; every value that cannot be computed is None, never 0. A session's
-    change compares its After with its series' baseline.
+    change compares its After with its series' baseline. Sessions dated after ``today``
+    are grouped and listed like the others, but no window looks past ``today``: their
+    After is None, a series ending after today has relief 0 so far (censored), and the
+    booster hint waits until the day after the latest session.
     """
     ordered_days = sorted(days, key=lambda day: day.date)
     for earlier, later in zip(ordered_days, ordered_days[1:], strict=False):
@@ -381,13 +386,12 @@ def compute_trends(
                 session_change = _change(series_baseline, session_after, metric)
                 session_rows[position][metric] = session_change
                 position += 1
+            is_latest = index + 1 == len(series)
             relief = relief_duration(
                 severities,
                 last_session=group[-1].local_date,
                 baseline=series_baseline,
-                next_series_start=series[index + 1][0].local_date
-                if index + 1 < len(series)
-                else None,
+                next_series_start=None if is_latest else series[index + 1][0].local_date,
                 data_end=data_end,
             )
             reliefs[metric].append(relief)
@@ -398,15 +402,16 @@ def compute_trends(
                 "censored": relief[1],
             }
 
+    hint = (
+        booster_hint(reliefs, current_last_session=series[-1][-1].local_date, today=today)
+        if series
+        else None
+    )
     return {
         "days": _daily_rows(ordered_days),
         "series": series_rows,
         "sessions": session_rows,
-        "booster_hint": booster_hint(
-            reliefs, current_last_session=series[-1][-1].local_date, today=today
-        )
-        if series
-        else None,
+        "booster_hint": hint,
     }
 
 

@@ -1,0 +1,121 @@
+"""Fixtures: a migrated database (SQLite, or PostgreSQL via TEST_DATABASE_URL), the app,
+clients logged in as fresh patients, and a clean slate between tests."""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from api import create_app
+from api.config import ROOT, TestConfig
+from api.extensions import db, limiter
+
+PASSWORD = "correct horse battery staple"
+_emails = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    path: Path = tmp_path_factory.mktemp("db") / "relieflog-test.db"
+    return f"sqlite:///{path}"
+
+
+def make_app(database_url: str, **settings: object) -> Flask:
+    config = TestConfig(database_url)
+    config.REGISTER_RATE_LIMIT = "10000 per minute"  # type: ignore[attr-defined]
+    config.LOGIN_RATE_LIMIT = "10000 per minute"  # type: ignore[attr-defined]
+    for name, value in settings.items():
+        setattr(config, name, value)
+    return create_app(config)
+
+
+@contextmanager
+def other_app(database_url: str, **settings: object) -> Iterator[Flask]:
+    """A second app on the same database with other settings; its pool is closed after."""
+    application = make_app(database_url, **settings)
+    try:
+        yield application
+    finally:
+        with application.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str) -> Iterator[Flask]:
+    application = make_app(database_url)
+    with application.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
+    yield application
+    with application.app_context():
+        db.engine.dispose()
+
+
+def wipe(app: Flask) -> None:
+    with app.app_context():
+        tables = [t.name for t in db.metadata.sorted_tables]
+        if db.engine.dialect.name == "postgresql":
+            db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for name in reversed(tables):
+                db.session.execute(text(f"DELETE FROM {name}"))
+        db.session.commit()
+        db.session.remove()
+
+
+@pytest.fixture(autouse=True)
+def clean_database(request: pytest.FixtureRequest) -> Iterator[None]:
+    yield
+    if "app" in request.fixturenames:
+        application = request.getfixturevalue("app")
+        wipe(application)
+        limiter.reset()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def register(client: FlaskClient, *, email: str | None = None, timezone: str = "UTC",
+             password: str = PASSWORD, display_name: str = "") -> dict:
+    email = email or f"patient{next(_emails)}@example.org"
+    response = client.post("/api/v1/auth/register", json={
+        "email": email, "password": password, "timezone": timezone,
+        "display_name": display_name,
+    })
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+@pytest.fixture
+def patient(app: Flask) -> Callable[..., FlaskClient]:
+    """A factory: each call is a new patient with their own logged-in client."""
+
+    def make(**kwargs: str) -> FlaskClient:
+        new_client = app.test_client()
+        new_client.user = register(new_client, **kwargs)  # type: ignore[attr-defined]
+        return new_client
+
+    return make
+
+
+@pytest.fixture
+def alice(patient: Callable[..., FlaskClient]) -> FlaskClient:
+    return patient()
+
+
+@pytest.fixture
+def bob(patient: Callable[..., FlaskClient]) -> FlaskClient:
+    return patient()

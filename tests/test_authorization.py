@@ -1,0 +1,103 @@
+"""Object-level authorization: every API route that takes an id or a date, every method.
+
+Patient B asking for patient A's objects gets 404 (never 403: existence is not revealed),
+nobody logged out gets past 401, and A's data is byte-for-byte unchanged afterwards.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+TREATMENT = {"started_at": "2026-03-01T10:00:00Z", "route": "iv_infusion", "dose_mg": 30}
+ENTRY = {"pain": 5, "mood": 5, "notes": "private"}
+BODIES = {"PUT": {"entries": ENTRY, "treatments": TREATMENT}}
+
+
+def object_routes(app):
+    """(rule, methods) for every /api/v1 route with a path variable."""
+    found = []
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/v1/") and rule.arguments:
+            methods = sorted(rule.methods - {"HEAD", "OPTIONS"})
+            found.append((rule.rule, methods))
+    return sorted(found)
+
+
+def test_the_list_of_object_routes_is_known(app):
+    """A new route with an id must be added to the checks below."""
+    assert object_routes(app) == [
+        ("/api/v1/entries/<day>", ["DELETE", "GET", "PUT"]),
+        ("/api/v1/entries/<day>/history", ["GET"]),
+        ("/api/v1/tokens/<token_id>", ["DELETE"]),
+        ("/api/v1/treatments/<treatment_id>", ["DELETE", "GET", "PUT"]),
+    ]
+
+
+@pytest.fixture
+def alices_things(alice):
+    treatment_id = str(uuid.uuid4())
+    assert alice.put(f"/api/v1/treatments/{treatment_id}", json=TREATMENT).status_code == 201
+    alice.put("/api/v1/entries/2026-03-01", json={"pain": 9})
+    assert alice.put("/api/v1/entries/2026-03-01", json=ENTRY).status_code == 200
+    token_id = alice.post("/api/v1/tokens", json={"label": "a"}).get_json()["id"]
+    return {"day": "2026-03-01", "treatment_id": treatment_id, "token_id": token_id}
+
+
+def snapshot(client):
+    return client.get("/api/v1/me/export").get_json()
+
+
+def fill(rule: str, values: dict[str, str]) -> str:
+    for name, value in values.items():
+        rule = rule.replace(f"<{name}>", value)
+    return rule
+
+
+def test_other_patients_get_404_and_change_nothing(app, alice, bob, alices_things):
+    before = snapshot(alice)
+    for rule, methods in object_routes(app):
+        path = fill(rule, alices_things)
+        kind = rule.split("/")[3]
+        for method in methods:
+            body = BODIES.get(method, {}).get(kind)
+            response = bob.open(path, method=method, json=body)
+            if kind == "entries":
+                # Dates are per patient: B reaches only B's own (empty) day.
+                expected = {"GET": (404, 200), "PUT": (201,), "DELETE": (204,)}[method]
+                assert response.status_code in expected, (method, path)
+                if method == "GET" and response.status_code == 200:
+                    assert response.get_json() == {"items": []}
+            else:
+                assert response.status_code == 404, (method, path, response.get_json())
+                assert response.content_type == "application/problem+json"
+    assert snapshot(alice) == before
+    # What B wrote on "the same date" landed in B's own diary, as B's version 1.
+    assert bob.get("/api/v1/entries/2026-03-01").get_json()["version"] == 1
+    assert alice.get("/api/v1/entries/2026-03-01").get_json()["version"] == 2
+
+
+def test_logged_out_gets_401_everywhere(app, client, alices_things, alice):
+    before = snapshot(alice)
+    for rule, methods in object_routes(app):
+        path = fill(rule, alices_things)
+        kind = rule.split("/")[3]
+        for method in methods:
+            body = BODIES.get(method, {}).get(kind)
+            response = client.open(path, method=method, json=body)
+            assert response.status_code == 401, (method, path)
+    for path in ("/api/v1/entries", "/api/v1/treatments", "/api/v1/me", "/api/v1/tokens",
+                 "/api/v1/export/entries.csv", "/api/v1/export/treatments.csv",
+                 "/api/v1/me/export"):
+        assert client.get(path).status_code == 401, path
+    assert snapshot(alice) == before
+
+
+def test_lists_and_exports_show_only_ones_own_rows(alice, bob, alices_things):
+    assert bob.get("/api/v1/entries?from=2026-01-01&to=2026-12-31").get_json()["items"] == []
+    assert bob.get("/api/v1/treatments").get_json()["items"] == []
+    assert bob.get("/api/v1/tokens").get_json()["items"] == []
+    assert "private" not in bob.get("/api/v1/export/entries.csv").get_data(as_text=True)
+    export = bob.get("/api/v1/me/export").get_json()
+    assert export["entries"] == [] and export["treatments"] == [] and export["api_tokens"] == []
