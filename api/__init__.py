@@ -62,8 +62,9 @@ def register_blueprints(api: Api) -> None:
     from api.entries.routes import blp as entries
     from api.export.routes import blp as export
     from api.treatments.routes import blp as treatments
+    from api.trends.routes import blp as trends
 
-    for blueprint in (auth, entries, treatments, export):
+    for blueprint in (auth, entries, treatments, trends, export):
         api.register_blueprint(blueprint)
 
 

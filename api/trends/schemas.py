@@ -1,0 +1,93 @@
+"""The trends response, documented field by field with the rule behind each number."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields
+
+N = {"allow_none": True}
+
+
+def doc(text: str) -> dict[str, str]:
+    return {"description": text}
+
+
+class DaySchema(Schema):
+    date = fields.Date()
+    pain = fields.Integer(**N, metadata=doc("0 = no pain, 10 = worst pain imaginable."))
+    mood = fields.Integer(**N, metadata=doc("0 = worst mood, 10 = best mood."))
+    anxiety = fields.Integer(**N)
+    energy = fields.Integer(**N)
+    sleep_hours = fields.Float(**N)
+    sleep_quality = fields.Integer(**N)
+    pain_avg7 = fields.Float(**N, metadata=doc(
+        "Mean pain of this day and the 6 before; null when fewer than 4 of them are logged."))
+    mood_avg7 = fields.Float(**N, metadata=doc(
+        "Mean mood of this day and the 6 before; null when fewer than 4 of them are logged."))
+
+
+class MarkerSchema(Schema):
+    id = fields.String()
+    started_at = fields.AwareDateTime()
+    local_date = fields.Date()
+    route = fields.String()
+    medication = fields.String()
+    dose_mg = fields.Float(**N)
+
+
+class ChangeSchema(Schema):
+    after = fields.Float(**N, metadata=doc(
+        "Mean severity over up to 7 days after the session, before the next session."))
+    change_abs = fields.Float(**N, metadata=doc("After minus the series baseline, in points."))
+    change_pct = fields.Float(**N, metadata=doc(
+        "Signed percent change of After against baseline (-75.0 = 75 % lower, better)."))
+    category = fields.String(**N, metadata=doc(
+        "IMMPACT size of the improvement: none (<10 %), minimal (10-29 %), "
+        "moderate (30-49 %), substantial (>=50 %)."))
+    response = fields.Boolean(**N, metadata=doc(
+        "Pain at least 30 % lower, or mood severity at least 50 % lower, than baseline."))
+
+
+class SeriesMetricSchema(ChangeSchema):
+    baseline = fields.Float(**N, metadata=doc(
+        "Mean severity over the 7 days before the first session; null with < 3 logged."))
+    relief_days = fields.Integer(**N, metadata=doc(
+        "Days after the last session until the 3-day mean rose above 70 % of baseline."))
+    censored = fields.Boolean(**N, metadata=doc(
+        "True when data ended, a 3-day gap or the next series came first: a lower bound."))
+
+
+class SeriesSchema(Schema):
+    index = fields.Integer()
+    start_date = fields.Date()
+    end_date = fields.Date()
+    treatment_ids = fields.List(fields.String(), metadata=doc(
+        "Sessions no more than 7 days apart; a longer pause starts a new series."))
+    pain = fields.Nested(SeriesMetricSchema)
+    mood = fields.Nested(SeriesMetricSchema, metadata=doc(
+        "Computed on mood severity, 10 - mood, so lower is better as for pain."))
+
+
+class SessionAnalysisSchema(Schema):
+    treatment_id = fields.String()
+    series_index = fields.Integer()
+    pain = fields.Nested(ChangeSchema)
+    mood = fields.Nested(ChangeSchema)
+
+
+class BoosterHintSchema(Schema):
+    metric = fields.String()
+    median_relief_days = fields.Float(metadata=doc(
+        "Median relief of the earlier series whose relief ended on record."))
+    day = fields.Integer(metadata=doc("Today's day number after the last session (day 1 = "
+                                      "the day after it)."))
+
+
+class TrendsSchema(Schema):
+    start = fields.Date(data_key="from")
+    end = fields.Date(data_key="to")
+    days = fields.List(fields.Nested(DaySchema), metadata=doc("Only logged days, by date."))
+    treatments = fields.List(fields.Nested(MarkerSchema))
+    series = fields.List(fields.Nested(SeriesSchema))
+    sessions = fields.List(fields.Nested(SessionAnalysisSchema))
+    booster_hint = fields.Nested(BoosterHintSchema, allow_none=True, metadata=doc(
+        "Shown once two or more series have a relief duration that ended on record."))

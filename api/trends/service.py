@@ -1,0 +1,64 @@
+"""Loads a patient's rows and hands them to the pure analysis, then cuts out a window."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from api.auth.models import User
+from api.calendar import local_today
+from api.entries.models import Entry
+from api.extensions import db
+from api.trends.analysis import DayScores, SessionMark, compute_trends
+from api.treatments.models import Treatment
+
+
+def trends(*, user: User, start: date, end: date, notes: bool = False) -> dict[str, Any]:
+    """Analysis over all of the patient's data, so a series' numbers never depend on the
+    window asked for; then only days, sessions and series that touch start..end."""
+    days = [
+        DayScores(*row)
+        for row in db.session.execute(
+            select(Entry.date, Entry.pain, Entry.mood, Entry.anxiety, Entry.energy,
+                   Entry.sleep_hours, Entry.sleep_quality).where(Entry.user_id == user.id)
+        )
+    ]
+    treatments = db.session.execute(
+        select(Treatment.id, Treatment.started_at, Treatment.local_date, Treatment.route,
+               Treatment.medication, Treatment.dose_mg).where(Treatment.user_id == user.id)
+    ).all()
+    marks = [SessionMark(id=str(t.id), local_date=t.local_date, started_at=t.started_at)
+             for t in treatments]
+    result = compute_trends(days, marks, today=local_today(user.timezone))
+    return window(result, treatments, start, end)
+
+
+def window(result: dict[str, Any], treatments: list[Any], start: date, end: date
+           ) -> dict[str, Any]:
+    lo, hi = start.isoformat(), end.isoformat()
+    series = result["series"]
+    # A series stays in view until the next one starts: its relief may reach into the window.
+    shown_series = [
+        s for i, s in enumerate(series)
+        if s["start_date"] <= hi
+        and (i + 1 == len(series) or series[i + 1]["start_date"] > lo)
+    ]
+    in_window = sorted((t for t in treatments if start <= t.local_date <= end),
+                       key=lambda t: (t.started_at, str(t.id)))
+    shown_ids = {str(t.id) for t in in_window}
+    return {
+        "from": lo,
+        "to": hi,
+        "days": [d for d in result["days"] if lo <= d["date"] <= hi],
+        "treatments": [
+            {"id": str(t.id), "started_at": t.started_at.isoformat(),
+             "local_date": t.local_date.isoformat(),
+             "route": t.route, "medication": t.medication, "dose_mg": t.dose_mg}
+            for t in in_window
+        ],
+        "series": shown_series,
+        "sessions": [s for s in result["sessions"] if s["treatment_id"] in shown_ids],
+        "booster_hint": result["booster_hint"],
+    }
