@@ -23,6 +23,12 @@ run: install
 test: install
 	scripts/test.sh
 
+demo: install
+	scripts/demo.sh
+
+bench: install
+	$(PY) bench/run.py
+
 lint: install
 	$(VENV)/bin/ruff check api tests bench
 	$(VENV)/bin/mypy

@@ -1,0 +1,74 @@
+"""Shared pieces of the benchmarks: a seeded database, a live server, timers."""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from datetime import time as clock
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from api import create_app  # noqa: E402
+from api.auth import service as accounts  # noqa: E402
+from api.calendar import local_today  # noqa: E402
+from api.config import TestConfig  # noqa: E402
+from api.entries.models import Entry  # noqa: E402
+from api.extensions import db  # noqa: E402
+from api.treatments.models import Treatment  # noqa: E402
+
+PASSWORD = "benchmark-password"
+
+
+def migrated_app(database_url: str):
+    from flask_migrate import upgrade
+
+    app = create_app(TestConfig(database_url))
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
+    return app
+
+
+def seed_patient(app, email: str, *, days: int, sessions: int, seed: int = 1) -> None:
+    """A patient with `days` of daily entries up to today and `sessions` spread evenly."""
+    import random
+
+    rng = random.Random(seed)
+    with app.app_context():
+        user = accounts.register(email=email, password=PASSWORD, timezone="UTC",
+                                 display_name="")
+        today = local_today("UTC")
+        first = today - timedelta(days=days - 1)
+        db.session.bulk_insert_mappings(Entry, [  # type: ignore[arg-type]
+            {"user_id": user.id, "date": first + timedelta(days=n), "pain": rng.randint(2, 8),
+             "mood": rng.randint(2, 8), "side_effects": [], "tags": [], "notes": "",
+             "version": 1}
+            for n in range(days) if rng.random() > 0.05
+        ])
+        step = max(1, days // max(1, sessions))
+        db.session.bulk_insert_mappings(Treatment, [  # type: ignore[arg-type]
+            {"id": uuid.uuid4(), "user_id": user.id, "local_date": first + timedelta(days=n),
+             "started_at": datetime.combine(first + timedelta(days=n), clock(10), UTC),
+             "route": "iv_infusion", "medication": "ketamine", "dose_mg": 35.0,
+             "side_effects": [], "notes": "", "clinic": "", "version": 1,
+             "with_psychotherapy": False}
+            for n in range(0, step * sessions, step)
+        ])
+        db.session.commit()
+
+
+def timed(call: Callable[[], object], *, repeat: int, warmup: int = 5) -> float:
+    """Median wall time of `call` in milliseconds."""
+    for _ in range(warmup):
+        call()
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)

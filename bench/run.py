@@ -1,0 +1,16 @@
+"""`make bench`: run every benchmark in bench/ and print its figures."""
+
+from __future__ import annotations
+
+import runpy
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BENCHMARKS = ["trends.py"]
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(HERE.parent))
+    for name in BENCHMARKS:
+        print(f"== bench/{name}")
+        runpy.run_path(str(HERE / name), run_name="__main__")
