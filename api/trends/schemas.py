@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-N = {"allow_none": True}
-
 
 def doc(text: str) -> dict[str, str]:
     return {"description": text}
@@ -13,15 +11,15 @@ def doc(text: str) -> dict[str, str]:
 
 class DaySchema(Schema):
     date = fields.Date()
-    pain = fields.Integer(**N, metadata=doc("0 = no pain, 10 = worst pain imaginable."))
-    mood = fields.Integer(**N, metadata=doc("0 = worst mood, 10 = best mood."))
-    anxiety = fields.Integer(**N)
-    energy = fields.Integer(**N)
-    sleep_hours = fields.Float(**N)
-    sleep_quality = fields.Integer(**N)
-    pain_avg7 = fields.Float(**N, metadata=doc(
+    pain = fields.Integer(allow_none=True, metadata=doc("0 = no pain, 10 = worst pain imaginable."))
+    mood = fields.Integer(allow_none=True, metadata=doc("0 = worst mood, 10 = best mood."))
+    anxiety = fields.Integer(allow_none=True)
+    energy = fields.Integer(allow_none=True)
+    sleep_hours = fields.Float(allow_none=True)
+    sleep_quality = fields.Integer(allow_none=True)
+    pain_avg7 = fields.Float(allow_none=True, metadata=doc(
         "Mean pain of this day and the 6 before; null when fewer than 4 of them are logged."))
-    mood_avg7 = fields.Float(**N, metadata=doc(
+    mood_avg7 = fields.Float(allow_none=True, metadata=doc(
         "Mean mood of this day and the 6 before; null when fewer than 4 of them are logged."))
 
 
@@ -31,28 +29,29 @@ class MarkerSchema(Schema):
     local_date = fields.Date()
     route = fields.String()
     medication = fields.String()
-    dose_mg = fields.Float(**N)
+    dose_mg = fields.Float(allow_none=True)
 
 
 class ChangeSchema(Schema):
-    after = fields.Float(**N, metadata=doc(
+    after = fields.Float(allow_none=True, metadata=doc(
         "Mean severity over up to 7 days after the session, before the next session."))
-    change_abs = fields.Float(**N, metadata=doc("After minus the series baseline, in points."))
-    change_pct = fields.Float(**N, metadata=doc(
+    change_abs = fields.Float(allow_none=True, metadata=doc(
+        "After minus the series baseline, in points."))
+    change_pct = fields.Float(allow_none=True, metadata=doc(
         "Signed percent change of After against baseline (-75.0 = 75 % lower, better)."))
-    category = fields.String(**N, metadata=doc(
+    category = fields.String(allow_none=True, metadata=doc(
         "IMMPACT size of the improvement: none (<10 %), minimal (10-29 %), "
         "moderate (30-49 %), substantial (>=50 %)."))
-    response = fields.Boolean(**N, metadata=doc(
+    response = fields.Boolean(allow_none=True, metadata=doc(
         "Pain at least 30 % lower, or mood severity at least 50 % lower, than baseline."))
 
 
 class SeriesMetricSchema(ChangeSchema):
-    baseline = fields.Float(**N, metadata=doc(
+    baseline = fields.Float(allow_none=True, metadata=doc(
         "Mean severity over the 7 days before the first session; null with < 3 logged."))
-    relief_days = fields.Integer(**N, metadata=doc(
+    relief_days = fields.Integer(allow_none=True, metadata=doc(
         "Days after the last session until the 3-day mean rose above 70 % of baseline."))
-    censored = fields.Boolean(**N, metadata=doc(
+    censored = fields.Boolean(allow_none=True, metadata=doc(
         "True when data ended, a 3-day gap or the next series came first: a lower bound."))
 
 

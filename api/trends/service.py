@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -11,8 +12,8 @@ from api.auth.models import User
 from api.calendar import local_today
 from api.entries.models import Entry
 from api.extensions import db
-from api.trends.analysis import DayScores, SessionMark, compute_trends
 from api.treatments.models import Treatment
+from api.trends.analysis import DayScores, SessionMark, compute_trends
 
 
 def trends(*, user: User, start: date, end: date, notes: bool = False) -> dict[str, Any]:
@@ -35,7 +36,7 @@ def trends(*, user: User, start: date, end: date, notes: bool = False) -> dict[s
     return window(result, treatments, start, end)
 
 
-def window(result: dict[str, Any], treatments: list[Any], start: date, end: date
+def window(result: dict[str, Any], treatments: Sequence[Any], start: date, end: date
            ) -> dict[str, Any]:
     lo, hi = start.isoformat(), end.isoformat()
     series = result["series"]
