@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, jsonify, request
-from flask_smorest import Api
 from sqlalchemy import text
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from api import web
 from api.config import ROOT, Config
-from api.errors import Problem, register_error_handlers
+from api.errors import Problem, ProblemApi, register_error_handlers
 from api.extensions import configure_sqlite, db, limiter, migrate
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -33,7 +32,7 @@ def create_app(config: Any = None) -> Flask:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
                      compare_type=True)
     limiter.init_app(app)
-    api = Api(app, spec_kwargs={"components": {"securitySchemes": SECURITY_SCHEMES}})
+    api = ProblemApi(app, spec_kwargs={"components": {"securitySchemes": SECURITY_SCHEMES}})
     register_blueprints(api)
     register_error_handlers(app)
     app.before_request(check_api_request)
@@ -57,7 +56,7 @@ SECURITY_SCHEMES = {
 }
 
 
-def register_blueprints(api: Api) -> None:
+def register_blueprints(api: ProblemApi) -> None:
     from api.auth.routes import blp as auth
     from api.entries.routes import blp as entries
     from api.export.routes import blp as export

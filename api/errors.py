@@ -6,7 +6,10 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
+import marshmallow as ma
 from flask import Flask, Response, json, request
+from flask_smorest import Api
+from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 log = logging.getLogger(__name__)
@@ -129,3 +132,37 @@ def register_error_handlers(app: Flask) -> None:
         if not _is_api():
             return InternalServerError()
         return problem_response(500, "Something went wrong on our side; nothing was saved.")
+
+
+class ProblemSchema(ma.Schema):
+    """RFC 9457 problem details, for the OpenAPI document (errors are built above)."""
+
+    type = ma.fields.String(metadata={"description": "about:blank"})
+    title = ma.fields.String()
+    status = ma.fields.Integer()
+    detail = ma.fields.String(metadata={"description": "What went wrong, naming the field."})
+    errors = ma.fields.Dict(
+        keys=ma.fields.String(), values=ma.fields.List(ma.fields.String()),
+        metadata={"description": "Messages by field name (dotted for list items: tags.3)."},
+    )
+    current = ma.fields.Raw(
+        allow_none=True,
+        metadata={"description": "On 412: the version now stored, so the client can choose."},
+    )
+
+
+class ProblemApi(Api):
+    """flask-smorest's Api, documenting every error as application/problem+json."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def _register_responses(self) -> None:
+        for status in HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            if not (100 <= status < 200) and status not in (204, 304):
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, PROBLEM_JSON)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Problem details", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, PROBLEM_JSON)
+        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)

@@ -6,7 +6,14 @@ from typing import Any
 
 from flask import request
 
-from api.errors import Problem
+from api.errors import PROBLEM_JSON, Problem, ProblemSchema
+
+# OpenAPI for the 412 answer of a versioned write.
+STALE_DOC: dict[str, Any] = {
+    "schema": ProblemSchema,
+    "content_type": PROBLEM_JSON,
+    "description": "If-Match names an older version; `current` holds the stored one.",
+}
 
 
 def etag_for(version: int) -> str:

@@ -19,7 +19,7 @@ from api.entries.schemas import (
 from api.errors import Problem
 from api.extensions import Blueprint, db
 from api.fields import parse_date
-from api.versioning import StaleVersion, etag_for, if_match_fails, stale
+from api.versioning import STALE_DOC, StaleVersion, etag_for, if_match_fails, stale
 
 blp = Blueprint("entries", __name__, url_prefix="/api/v1/entries",
                 description="One entry of scores per local calendar date")
@@ -58,7 +58,7 @@ class EntryByDate(MethodView):
     @blp.arguments(EntryInSchema)
     @blp.response(200, EntrySchema, description="Replaced (or unchanged when identical)")
     @blp.alt_response(201, schema=EntrySchema, description="Created")
-    @blp.alt_response(412, description="If-Match names an older version; body has `current`")
+    @blp.alt_response(412, **STALE_DOC)
     def put(self, data: dict[str, Any], day: str) -> Any:
         """Create or replace the entry for a date"""
         try:
@@ -72,7 +72,7 @@ class EntryByDate(MethodView):
         return entry, 201 if created else 200, {"ETag": etag_for(entry.version)}
 
     @blp.response(204)
-    @blp.alt_response(412, description="If-Match names an older version")
+    @blp.alt_response(412, **STALE_DOC)
     def delete(self, day: str) -> None:
         """Delete the entry for a date (its content stays in history)"""
         try:

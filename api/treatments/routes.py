@@ -14,7 +14,7 @@ from api.errors import Problem, field_error
 from api.extensions import Blueprint, db
 from api.treatments import service
 from api.treatments.schemas import TreatmentInSchema, TreatmentListSchema, TreatmentSchema
-from api.versioning import StaleVersion, etag_for, if_match_fails, never_stale, stale
+from api.versioning import STALE_DOC, StaleVersion, etag_for, if_match_fails, never_stale, stale
 
 blp = Blueprint("treatments", __name__, url_prefix="/api/v1/treatments",
                 description="Treatment sessions (infusions, injections, nasal, sublingual, KAP)")
@@ -70,7 +70,7 @@ class TreatmentById(MethodView):
     @blp.arguments(TreatmentInSchema)
     @blp.response(200, TreatmentSchema, description="Replaced (or unchanged when identical)")
     @blp.alt_response(201, schema=TreatmentSchema, description="Created")
-    @blp.alt_response(412, description="If-Match names an older version; body has `current`")
+    @blp.alt_response(412, **STALE_DOC)
     def put(self, data: dict[str, Any], treatment_id: str) -> Any:
         """Create or replace a session by its client-generated UUID"""
         try:
