@@ -42,8 +42,20 @@ def _page(name: str) -> Response:
     return response
 
 
-for _path in APP_PAGES:
-    bp.add_url_rule(_path, f"page{_path.replace('/', '_')}", lambda: _page("index.html"))
+# Pages one level deeper: one day of the history, one treatment session.
+APP_SUBPAGES = ("/history/<day>", "/treatments/<treatment>")
+# What the static route serves from web/; anything else there (the icon script, READMEs,
+# licence files) is not part of the site.
+ASSET_SUFFIXES = frozenset({".js", ".css", ".png", ".ico", ".svg", ".webmanifest"})
+
+
+def _shell(**_: str) -> Response:
+    return _page("index.html")
+
+
+for _path in APP_PAGES + APP_SUBPAGES:
+    bp.add_url_rule(_path, f"page{_path.replace('/', '_').replace('<', '').replace('>', '')}",
+                    _shell)
 
 
 @bp.get("/share")
@@ -69,7 +81,7 @@ def api_docs() -> Response:
 
 @bp.get("/<path:filename>")
 def asset(filename: str) -> Response:
-    if filename.startswith("api/") or filename.endswith(".html"):
+    if filename.startswith("api/") or Path(filename).suffix not in ASSET_SUFFIXES:
         abort(404)
     return _page(filename)
 

@@ -1,0 +1,208 @@
+// The app shell: who is logged in, client-side routing, the sync badge, the service worker.
+
+import { OfflineError, request } from "./api.js";
+import * as db from "./db.js";
+import * as outbox from "./outbox.js";
+import { h } from "./ui.js";
+
+export const session = { user: null };
+
+const screens = {
+  today: () => import("./screens/today.js"),
+  history: () => import("./screens/history.js"),
+  day: () => import("./screens/day.js"),
+  treatments: () => import("./screens/treatments.js"),
+  treatment: () => import("./screens/treatment.js"),
+  trends: () => import("./screens/trends.js"),
+  settings: () => import("./screens/settings.js"),
+  login: () => import("./screens/login.js"),
+  register: () => import("./screens/login.js"),
+  sharing: () => import("./screens/sharing.js"),
+};
+
+const ROUTES = [
+  [/^\/(?:today)?\/?$/, "today", "today"],
+  [/^\/history\/?$/, "history", "history"],
+  [/^\/history\/(\d{4}-\d{2}-\d{2})$/, "day", "history"],
+  [/^\/treatments\/?$/, "treatments", "treatments"],
+  [/^\/treatments\/(new|[0-9a-fA-F-]{36})$/, "treatment", "treatments"],
+  [/^\/trends\/?$/, "trends", "trends"],
+  [/^\/settings\/?$/, "settings", "settings"],
+  [/^\/share-links\/?$/, "sharing", "settings"],
+  [/^\/login\/?$/, "login", null],
+  [/^\/register\/?$/, "register", null],
+];
+const PUBLIC = new Set(["login", "register"]);
+
+const main = document.getElementById("main");
+let cleanup = null;
+let renderCount = 0;
+
+function match(pathname) {
+  for (const [pattern, name, tab] of ROUTES) {
+    const found = pathname.match(pattern);
+    if (found) return { name, tab, params: found.slice(1) };
+  }
+  return null;
+}
+
+export function navigate(path, { replace = false } = {}) {
+  if (replace) history.replaceState(null, "", path);
+  else history.pushState(null, "", path);
+  return render();
+}
+
+async function render() {
+  const route = match(location.pathname);
+  if (!route) return navigate("/today", { replace: true });
+  if (!session.user && !PUBLIC.has(route.name)) return navigate("/login", { replace: true });
+  if (session.user && PUBLIC.has(route.name)) return navigate("/today", { replace: true });
+
+  const mine = ++renderCount;
+  if (cleanup) {
+    try { cleanup(); } catch { /* a screen that failed to clean up must not block the next */ }
+    cleanup = null;
+  }
+  document.body.classList.toggle("no-tabs", !route.tab);
+  const tabbar = document.getElementById("tabbar");
+  tabbar.hidden = !route.tab;
+  for (const link of tabbar.querySelectorAll("a")) {
+    if (link.dataset.tab === route.tab) link.setAttribute("aria-current", "page");
+    else link.removeAttribute("aria-current");
+  }
+  const module = await screens[route.name]();
+  if (mine !== renderCount) return undefined;
+  const container = h("div", { class: `screen screen-${route.name}` });
+  const ctx = { user: session.user, params: route.params, navigate, route: route.name, isCurrent: () => mine === renderCount };
+  try {
+    cleanup = (await module.render(container, ctx)) || null;
+  } catch (error) {
+    console.warn(error);
+    container.replaceChildren(h("h1", { tabindex: "-1" }, "Something went wrong"),
+      h("p", {}, error instanceof OfflineError ? "You are offline and this page needs a connection." : error.message));
+  }
+  if (mine !== renderCount) return undefined;
+  main.replaceChildren(container);
+  const heading = container.querySelector("h1");
+  document.title = heading ? `${heading.textContent} · Relieflog` : "Relieflog";
+  if (mine > 1 && heading) heading.focus({ preventScroll: true });
+  window.scrollTo(0, 0);
+  return undefined;
+}
+
+// ---- Logging in and out ----
+
+export async function loggedIn(user) {
+  const previous = await db.getMeta("user");
+  if (previous && previous.email !== user.email) await db.clear("entries", "treatments");
+  session.user = user;
+  await db.setMeta("user", user);
+  outbox.setOwner(user.email);
+  outbox.flush();
+}
+
+export async function loggedOut() {
+  const mine = await outbox.items();
+  if (mine.length) await db.remove("outbox", ...mine.map((i) => i.key));
+  await db.clear("entries", "treatments", "meta");
+  session.user = null;
+  outbox.setOwner(null);
+}
+
+export function updateUser(user) {
+  session.user = user;
+  return db.setMeta("user", user);
+}
+
+// ---- Sync badge and banner ----
+
+async function showSyncState() {
+  const s = await outbox.summary();
+  const badge = document.getElementById("sync-badge");
+  const attention = s.conflicts + s.rejected;
+  badge.classList.toggle("attention", attention > 0);
+  if (attention) {
+    badge.textContent = `${attention} ${attention === 1 ? "needs" : "need"} your choice`;
+  } else if (s.waiting) {
+    badge.textContent = `${s.waiting} waiting to sync`;
+  }
+  badge.hidden = !attention && !s.waiting;
+  const banner = document.getElementById("banner");
+  if (s.needsLogin && (s.waiting || attention)) {
+    const n = s.waiting + attention;
+    banner.replaceChildren(`You were logged out. ${n === 1 ? "1 change is" : `${n} changes are`} saved on this phone. `,
+      h("a", { href: "/login" }, "Log in again to sync"));
+    banner.hidden = false;
+  } else {
+    banner.hidden = true;
+  }
+}
+
+async function onBadge() {
+  const s = await outbox.summary();
+  if (s.conflicts + s.rejected) {
+    const { showConflicts } = await import("./conflicts.js");
+    await showConflicts();
+    render();
+  } else {
+    await outbox.flush();
+  }
+}
+
+function showOnline() {
+  document.getElementById("offline-pill").hidden = navigator.onLine;
+}
+
+// ---- Start ----
+
+async function start() {
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest("a[href]");
+    if (!link || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey
+      || event.shiftKey || link.target || link.hasAttribute("download")) return;
+    const url = new URL(link.href);
+    if (url.origin !== location.origin || url.pathname.startsWith("/api/") || !match(url.pathname)) return;
+    event.preventDefault();
+    if (url.pathname !== location.pathname) navigate(url.pathname + url.search);
+  });
+  window.addEventListener("popstate", () => render());
+  window.addEventListener("online", showOnline);
+  window.addEventListener("offline", showOnline);
+  window.addEventListener("relieflog:unauthorized", () => {
+    if (session.user && !PUBLIC.has((match(location.pathname) || {}).name)) {
+      session.user = null;
+      navigate("/login", { replace: true });
+    }
+  });
+  outbox.events.addEventListener("change", showSyncState);
+  document.getElementById("sync-badge").addEventListener("click", onBadge);
+  outbox.installTriggers();
+  showOnline();
+
+  // Only ask the server who we are when this device remembers someone: a stranger's first
+  // visit goes straight to the log-in screen without a 401.
+  const remembered = await db.getMeta("user");
+  if (remembered) {
+    outbox.setOwner(remembered.email);
+    try {
+      const { data } = await request("GET", "/me");
+      await loggedIn(data);
+    } catch (error) {
+      if (error instanceof OfflineError) {
+        session.user = remembered; // offline: trust this device until the server can say otherwise
+      } else if (error.status === 401) {
+        outbox.markNeedsLogin(); // their queue waits for them to log in again
+      } else {
+        session.user = remembered;
+      }
+    }
+  }
+  await render();
+  showSyncState();
+
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch((error) => console.warn("service worker", error));
+  }
+}
+
+start();

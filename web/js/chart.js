@@ -1,0 +1,176 @@
+// The Trends chart (uPlot, loaded only here): daily pain and mood, the server's 7-day
+// averages, a dashed marker at every session, each series' baseline window and relief
+// period. It only draws what GET /trends returned; it computes no statistic of its own.
+
+import uPlot from "../vendor/uplot/uPlot.esm.js";
+import { addDays, formatDay, routeLabel } from "./ui.js";
+
+const DAY = 86400;
+
+function loadCss() {
+  if (document.getElementById("uplot-css")) return;
+  const link = document.createElement("link");
+  link.id = "uplot-css";
+  link.rel = "stylesheet";
+  link.href = "/vendor/uplot/uPlot.min.css";
+  document.head.append(link);
+}
+
+const ts = (day) => Date.parse(`${day}T00:00:00Z`) / 1000;
+const dayOf = (seconds) => new Date(seconds * 1000).toISOString().slice(0, 10);
+
+function palette() {
+  const css = getComputedStyle(document.documentElement);
+  const v = (name) => css.getPropertyValue(name).trim();
+  return { pain: v("--pain"), mood: v("--mood"), text: v("--muted"), line: v("--line"), surface: v("--surface") };
+}
+
+function rgba(hex, alpha) {
+  const m = hex.match(/^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i);
+  if (!m) return hex;
+  return `rgba(${parseInt(m[1], 16)}, ${parseInt(m[2], 16)}, ${parseInt(m[3], 16)}, ${alpha})`;
+}
+
+// Every calendar day from start to end, with null where nothing was logged (gaps, not zeros).
+export function dailyColumns(days, start, end) {
+  const byDate = new Map(days.map((d) => [d.date, d]));
+  const x = [];
+  const cols = { pain: [], mood: [], pain_avg7: [], mood_avg7: [] };
+  for (let day = start; day <= end; day = addDays(day, 1)) {
+    x.push(ts(day));
+    const row = byDate.get(day);
+    for (const key of Object.keys(cols)) cols[key].push(row && row[key] !== undefined ? row[key] : null);
+  }
+  return [x, cols.pain, cols.mood, cols.pain_avg7, cols.mood_avg7];
+}
+
+export function drawChart(target, readout, trends, { start, end }) {
+  loadCss();
+  const data = dailyColumns(trends.days, start, end);
+  const sessionsByDay = new Map();
+  for (const t of trends.treatments) {
+    if (!sessionsByDay.has(t.local_date)) sessionsByDay.set(t.local_date, []);
+    sessionsByDay.get(t.local_date).push(t);
+  }
+  const byDate = new Map(trends.days.map((d) => [d.date, d]));
+  let colors = palette();
+  const markers = [];
+
+  function describe(day) {
+    const row = byDate.get(day);
+    const parts = [formatDay(day, { weekday: "short", day: "numeric", month: "short", year: "numeric" })];
+    if (row) {
+      if (row.pain !== null) parts.push(`pain ${row.pain}`);
+      if (row.mood !== null) parts.push(`mood ${row.mood}`);
+      if (row.pain_avg7 !== null) parts.push(`7-day pain ${row.pain_avg7}`);
+      if (row.mood_avg7 !== null) parts.push(`7-day mood ${row.mood_avg7}`);
+    } else {
+      parts.push("not logged");
+    }
+    const sessions = sessionsByDay.get(day) || [];
+    const text = parts.join(" · ");
+    return sessions.length
+      ? `${text}. Session: ${sessions.map((s) => `${routeLabel(s.route)}${s.dose_mg ? ` ${s.dose_mg} mg` : ""}`).join(", ")}`
+      : text;
+  }
+
+  function drawBands(u) {
+    const { ctx } = u;
+    const { left, top, width, height } = u.bbox;
+    const x0 = (day) => Math.max(left, u.valToPos(ts(day) - DAY / 2, "x", true));
+    const x1 = (day) => Math.min(left + width, u.valToPos(ts(day) + DAY / 2, "x", true));
+    const stripe = Math.round(8 * devicePixelRatio);
+    ctx.save();
+    for (const series of trends.series) {
+      // Baseline window: the 7 days before the series' first session.
+      const b0 = x0(addDays(series.start_date, -7));
+      const b1 = x1(addDays(series.start_date, -1));
+      if (b1 > b0) {
+        ctx.fillStyle = rgba(colors.text.startsWith("#") ? colors.text : "#808080", 0.13);
+        ctx.fillRect(b0, top, b1 - b0, height);
+      }
+      // Relief periods: a stripe along the top for pain, one below it for mood.
+      ["pain", "mood"].forEach((metric, i) => {
+        const relief = series[metric];
+        if (!relief || !relief.relief_days) return;
+        const r0 = x0(addDays(series.end_date, 1));
+        const r1 = x1(addDays(series.end_date, relief.relief_days));
+        if (r1 <= r0) return;
+        ctx.fillStyle = rgba(colors[metric], 0.6);
+        ctx.fillRect(r0, top + i * (stripe + 2), r1 - r0, stripe);
+      });
+    }
+    ctx.restore();
+  }
+
+  function placeMarkers(u) {
+    for (const m of markers) m.remove();
+    markers.length = 0;
+    for (const t of trends.treatments) {
+      const left = u.valToPos(ts(t.local_date), "x");
+      if (left < 0 || left > u.over.clientWidth) continue;
+      const marker = document.createElement("div");
+      marker.className = "marker";
+      marker.dataset.date = t.local_date;
+      marker.dataset.route = t.route;
+      marker.title = `${routeLabel(t.route)} · ${formatDay(t.local_date, { day: "numeric", month: "short" })}`;
+      marker.style.left = `${left - 1}px`;
+      u.over.append(marker);
+      markers.push(marker);
+    }
+  }
+
+  const hint = "Touch or hover over the chart to read a day; dashed lines are sessions.";
+  readout.textContent = hint;
+
+  function opts(width) {
+    return {
+      width,
+      height: 260,
+      tzDate: (seconds) => uPlot.tzDate(new Date(seconds * 1000), "Etc/UTC"),
+      scales: { x: { time: true, range: [ts(start) - DAY / 2, ts(end) + DAY / 2] }, y: { range: [0, 10] } },
+      legend: { show: false },
+      cursor: { drag: { x: false, y: false }, points: { size: 8 } },
+      axes: [
+        { stroke: colors.text, grid: { stroke: colors.line, width: 1 }, ticks: { stroke: colors.line }, size: 36,
+          font: "12px system-ui, sans-serif" },
+        { stroke: colors.text, grid: { stroke: colors.line, width: 1 }, ticks: { show: false }, size: 28,
+          splits: () => [0, 2, 4, 6, 8, 10], font: "12px system-ui, sans-serif" },
+      ],
+      series: [
+        {},
+        { label: "Pain", stroke: rgba(colors.pain, 0.5), width: 1, points: { show: true, size: 5, fill: colors.pain, stroke: colors.pain }, spanGaps: false },
+        { label: "Mood", stroke: rgba(colors.mood, 0.5), width: 1, points: { show: true, size: 5, fill: colors.mood, stroke: colors.mood }, spanGaps: false },
+        { label: "Pain, 7-day average", stroke: colors.pain, width: 3, points: { show: false }, spanGaps: false },
+        { label: "Mood, 7-day average", stroke: colors.mood, width: 3, points: { show: false }, spanGaps: false },
+      ],
+      hooks: {
+        drawClear: [drawBands],
+        draw: [placeMarkers],
+        setCursor: [(u) => {
+          const idx = u.cursor.idx;
+          readout.textContent = idx === null || idx === undefined ? hint : describe(dayOf(u.data[0][idx]));
+        }],
+      },
+    };
+  }
+
+  let plot = new uPlot(opts(target.clientWidth || 340), data, target);
+  const resize = () => plot.setSize({ width: target.clientWidth || 340, height: 260 });
+  const scheme = window.matchMedia("(prefers-color-scheme: dark)");
+  const recolor = () => {
+    colors = palette();
+    plot.destroy();
+    plot = new uPlot(opts(target.clientWidth || 340), data, target);
+  };
+  window.addEventListener("resize", resize);
+  requestAnimationFrame(resize); // the screen may not have been in the page when drawn
+  scheme.addEventListener("change", recolor);
+  return {
+    destroy() {
+      window.removeEventListener("resize", resize);
+      scheme.removeEventListener("change", recolor);
+      plot.destroy();
+    },
+  };
+}

@@ -1,0 +1,93 @@
+// Log in and Create account: two small forms on one module; the time zone comes from the browser.
+
+import { ApiError, OfflineError, request } from "../api.js";
+import { loggedIn } from "../app.js";
+import * as outbox from "../outbox.js";
+import { field, formError, h } from "../ui.js";
+
+function brand() {
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("aria-hidden", "true");
+  const path = document.createElementNS(ns, "path");
+  path.setAttribute("d", "M2 14c3 0 4-6 7-6s4 8 7 8 3-4 6-4");
+  path.setAttribute("fill", "none");
+  path.setAttribute("stroke", "currentColor");
+  path.setAttribute("stroke-width", "2.4");
+  path.setAttribute("stroke-linecap", "round");
+  svg.append(path);
+  return svg;
+}
+
+function browserTimeZone() {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+  } catch {
+    return "UTC";
+  }
+}
+
+export async function render(container, ctx) {
+  const registering = ctx.route === "register";
+  const email = field("Email", h("input", { type: "email", name: "email", autocomplete: registering ? "email" : "username", required: true, autocapitalize: "none", spellcheck: "false" }));
+  const password = field("Password", h("input", { type: "password", name: "password", required: true,
+    autocomplete: registering ? "new-password" : "current-password", minlength: registering ? "10" : null }),
+  registering ? "At least 10 characters. A short sentence is easy to remember." : null);
+  const name = registering ? field("Your name (optional)", h("input", { type: "text", name: "display_name", autocomplete: "given-name", maxlength: "80" })) : null;
+  const zone = browserTimeZone();
+  const error = formError();
+  const submit = h("button", { type: "submit", class: "btn btn-primary btn-block" }, registering ? "Create account" : "Log in");
+  const waiting = (await outbox.summary()).waiting;
+  const form = h("form", { novalidate: true }, error, email, password, name,
+    registering ? h("p", { class: "muted" }, `Days are counted in your time zone, ${zone}. You can change it in Settings.`) : null,
+    submit);
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    error.show("");
+    email.showError("");
+    password.showError("");
+    const address = email.control.value.trim();
+    if (!address || !address.includes("@")) {
+      email.showError("Enter your email address.");
+      email.control.focus();
+      return;
+    }
+    if (registering && password.control.value.length < 10) {
+      password.showError("Use at least 10 characters.");
+      password.control.focus();
+      return;
+    }
+    if (!password.control.value) {
+      password.showError("Enter your password.");
+      password.control.focus();
+      return;
+    }
+    submit.disabled = true;
+    try {
+      const body = { email: address, password: password.control.value };
+      if (registering) Object.assign(body, { timezone: zone, display_name: name.control.value.trim() });
+      const { data } = await request("POST", registering ? "/auth/register" : "/auth/login", { body });
+      await loggedIn(data);
+      ctx.navigate("/today", { replace: true });
+    } catch (e) {
+      if (e instanceof OfflineError) error.show("You are offline. Connect to the internet to log in.");
+      else if (e instanceof ApiError && e.fieldErrors.email) email.showError(e.fieldErrors.email.join(" "));
+      else if (e instanceof ApiError && e.fieldErrors.password) password.showError(e.fieldErrors.password.join(" "));
+      else error.show(e.message);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+
+  container.append(h("div", { class: "auth" },
+    h("div", { class: "brand-big" }, brand(), h("span", {}, "Relieflog")),
+    h("p", { class: "tagline" }, "A calm diary for pain and mood through treatment."),
+    h("h1", { tabindex: "-1" }, registering ? "Create your account" : "Log in"),
+    waiting && !registering ? h("p", { class: "hint" }, `${waiting === 1 ? "1 change is" : `${waiting} changes are`} saved on this phone and will sync once you log in.`) : null,
+    form,
+    registering
+      ? h("p", { class: "switch" }, "Already have an account? ", h("a", { href: "/login" }, "Log in"))
+      : h("p", { class: "switch" }, "New here? ", h("a", { href: "/register" }, "Create account"))));
+}

@@ -1,0 +1,146 @@
+// Settings: name and time zone, password, downloads, log out, delete the account.
+
+import { OfflineError, request } from "../api.js";
+import { loggedOut, updateUser } from "../app.js";
+import * as outbox from "../outbox.js";
+import { confirm, dialog, field, formError, h, screenHead, toast } from "../ui.js";
+
+function zones(current) {
+  let list = [];
+  try {
+    list = Intl.supportedValuesOf("timeZone");
+  } catch {
+    list = [];
+  }
+  if (!list.includes("UTC")) list = ["UTC", ...list];
+  if (current && !list.includes(current)) list = [current, ...list];
+  return list;
+}
+
+function failed(error, target) {
+  target.show(error instanceof OfflineError ? "You are offline. Try again when you have a connection." : error.message);
+}
+
+export async function render(container, ctx) {
+  const user = ctx.user;
+
+  // Profile
+  const name = field("Display name", h("input", { type: "text", maxlength: "80", autocomplete: "nickname", value: user.display_name || "" }));
+  const zone = field("Time zone", h("select", {}, zones(user.timezone).map((z) => h("option", { value: z, selected: z === user.timezone }, z.replaceAll("_", " ")))),
+    "Your days start and end at midnight in this time zone.");
+  const profileError = formError();
+  const profile = h("form", { class: "card", novalidate: true, "aria-labelledby": "profile-title" },
+    h("h2", { id: "profile-title" }, "Your account"),
+    h("p", { class: "muted" }, `Logged in as ${user.email}`),
+    name, zone, profileError,
+    h("button", { type: "submit", class: "btn btn-primary btn-block" }, "Save changes"));
+  profile.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    profileError.show("");
+    try {
+      const { data } = await request("PATCH", "/me", { body: { display_name: name.control.value.trim(), timezone: zone.control.value } });
+      await updateUser(data);
+      toast("Saved");
+    } catch (error) {
+      failed(error, profileError);
+    }
+  });
+
+  // Password
+  const current = field("Current password", h("input", { type: "password", autocomplete: "current-password" }));
+  const next = field("New password", h("input", { type: "password", autocomplete: "new-password", minlength: "10" }), "At least 10 characters. Other devices will be logged out.");
+  const passwordError = formError();
+  const password = h("form", { class: "card", novalidate: true, "aria-labelledby": "password-title" },
+    h("h2", { id: "password-title" }, "Password"), current, next, passwordError,
+    h("button", { type: "submit", class: "btn btn-block" }, "Change password"));
+  password.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    passwordError.show("");
+    current.showError("");
+    next.showError("");
+    if (next.control.value.length < 10) {
+      next.showError("Use at least 10 characters.");
+      next.control.focus();
+      return;
+    }
+    try {
+      await request("POST", "/me/password", { body: { current_password: current.control.value, new_password: next.control.value } });
+      current.control.value = "";
+      next.control.value = "";
+      toast("Password changed");
+    } catch (error) {
+      if (error.fieldErrors && error.fieldErrors.current_password) current.showError(error.fieldErrors.current_password.join(" "));
+      else if (error.fieldErrors && error.fieldErrors.new_password) next.showError(error.fieldErrors.new_password.join(" "));
+      else failed(error, passwordError);
+    }
+  });
+
+  // Downloads
+  const downloads = h("section", { class: "card", "aria-labelledby": "data-title" },
+    h("h2", { id: "data-title" }, "Your data"),
+    h("p", { class: "muted" }, "Spreadsheet files (CSV) open in Excel, Numbers or Google Sheets."),
+    h("ul", { class: "link-list" },
+      h("li", {}, h("a", { href: "/api/v1/export/entries.csv", download: "" }, "Download daily entries (CSV)")),
+      h("li", {}, h("a", { href: "/api/v1/export/treatments.csv", download: "" }, "Download treatment sessions (CSV)")),
+      h("li", {}, h("a", { href: "/api/v1/me/export", download: "relieflog-export.json" }, "Download all my data (JSON)"))));
+
+  // Log out
+  const logout = h("button", { type: "button", class: "btn btn-block" }, "Log out");
+  logout.addEventListener("click", async () => {
+    const waiting = (await outbox.items()).length;
+    if (waiting) {
+      const ok = await confirm("Log out now?",
+        `${waiting === 1 ? "1 change has" : `${waiting} changes have`} not reached the server yet. Logging out removes ${waiting === 1 ? "it" : "them"} from this phone.`,
+        { confirmText: "Log out anyway" });
+      if (!ok) return;
+    }
+    try {
+      await request("POST", "/auth/logout");
+    } catch {
+      // Offline: the cookie stays until it expires, but this phone forgets everything now.
+    }
+    await loggedOut();
+    ctx.navigate("/login", { replace: true });
+  });
+
+  // Delete account
+  const removeError = formError();
+  const removePassword = field("Password", h("input", { type: "password", autocomplete: "current-password" }), "Needed to confirm it is you.");
+  const remove = h("form", { class: "card danger-zone", novalidate: true, "aria-labelledby": "delete-title" },
+    h("h2", { id: "delete-title" }, "Delete account"),
+    h("p", {}, "This deletes your account and every entry, treatment session and share link on the server, immediately and for good. Download your data first if you want to keep it."),
+    removePassword, removeError,
+    h("button", { type: "submit", class: "btn btn-danger btn-block" }, "Delete my account"));
+  remove.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    removeError.show("");
+    removePassword.showError("");
+    if (!removePassword.control.value) {
+      removePassword.showError("Enter your password to confirm.");
+      removePassword.control.focus();
+      return;
+    }
+    const ok = await dialog("Delete everything?", (close) => h("div", {},
+      h("p", {}, "Your account and all your data will be deleted. This cannot be undone."),
+      h("div", { class: "actions" },
+        h("button", { type: "button", class: "btn", onclick: () => close(false) }, "Keep my account"),
+        h("button", { type: "button", class: "btn btn-danger-solid", onclick: () => close(true) }, "Delete everything"))));
+    if (!ok) return;
+    try {
+      await request("DELETE", "/me", { body: { password: removePassword.control.value } });
+    } catch (error) {
+      if (error.fieldErrors && error.fieldErrors.password) removePassword.showError(error.fieldErrors.password.join(" "));
+      else failed(error, removeError);
+      return;
+    }
+    await loggedOut();
+    await ctx.navigate("/login", { replace: true });
+    toast("Your account and its data were deleted");
+  });
+
+  container.append(screenHead("Settings"), profile, password, downloads,
+    h("section", { class: "card", "aria-labelledby": "session-title" }, h("h2", { id: "session-title" }, "This device"),
+      h("p", { class: "muted" }, "Logging out removes your diary from this phone's storage."), logout),
+    remove,
+    h("p", { class: "muted" }, h("a", { href: "/api/docs" }, "API documentation"), " for scripts and integrations."));
+}

@@ -1,0 +1,54 @@
+// Today: pain and mood in three taps (a pain chip, a mood chip, Save), the rest optional.
+
+import { get } from "../api.js";
+import { entryForm } from "../entry-form.js";
+import * as store from "../store.js";
+import { addDays, formatDay, formatTime, h, icons, screenHead, toast, todayIn } from "../ui.js";
+
+function statusLine(entry) {
+  if (!entry) {
+    return h("p", { class: "status-line" }, "Not logged yet today.");
+  }
+  if (entry.pending === "pending") {
+    return h("p", { class: "status-line waiting" }, icons.clock(),
+      "Saved on this phone. It will sync when you are online. You can still change it.");
+  }
+  if (entry.pending) {
+    return h("p", { class: "status-line waiting" }, icons.clock(),
+      "Saved on this phone, but it needs your choice: tap the badge at the top.");
+  }
+  const at = entry.updated_at ? ` at ${formatTime(entry.updated_at)}` : "";
+  return h("p", { class: "status-line done" }, icons.check(), `Logged today${at}. You can change it below.`);
+}
+
+async function boosterHint(day) {
+  try {
+    const { data } = await get(`/trends?from=${addDays(day, -364)}&to=${day}`);
+    const hint = data && data.booster_hint;
+    if (!hint) return null;
+    const metric = hint.metric === "mood" ? "mood" : "pain";
+    return h("div", { class: "hint", role: "note" },
+      h("strong", {}, `Relief has usually lasted ${hint.median_relief_days} days; today is day ${hint.day}.`),
+      h("span", { class: "muted" },
+        `The median of your earlier completed series, measured on ${metric}. A pattern, not a prescription: talk to your clinic about boosters.`));
+  } catch {
+    return null; // offline, or trends not available: the hint is a bonus
+  }
+}
+
+export async function render(container, ctx) {
+  const day = todayIn(ctx.user.timezone);
+  const entry = await store.entry(day);
+  const status = h("div", {}, statusLine(entry));
+  const hintSlot = h("div", {});
+  const form = entryForm({
+    date: day,
+    entry,
+    onSaved: async ({ synced }) => {
+      toast(synced ? "Saved" : "Saved on this phone — will sync");
+      if (ctx.isCurrent()) ctx.navigate("/today", { replace: true });
+    },
+  });
+  container.append(screenHead("Today", formatDay(day)), status, hintSlot, form);
+  boosterHint(day).then((hint) => { if (hint) hintSlot.append(hint); });
+}

@@ -1,0 +1,86 @@
+// Relieflog service worker: keeps the app shell (HTML, CSS, JS, icons) so the app opens
+// offline. It never stores anything from /api/: health data lives only in the page's
+// IndexedDB, under the app's control, and is wiped on log-out.
+
+const VERSION = "relieflog-shell-v1";
+const SHELL = [
+  "/",
+  "/css/app.css",
+  "/js/app.js",
+  "/js/api.js",
+  "/js/db.js",
+  "/js/outbox.js",
+  "/js/store.js",
+  "/js/ui.js",
+  "/js/entry-form.js",
+  "/js/conflicts.js",
+  "/js/chart.js",
+  "/js/screens/today.js",
+  "/js/screens/history.js",
+  "/js/screens/day.js",
+  "/js/screens/treatments.js",
+  "/js/screens/treatment.js",
+  "/js/screens/trends.js",
+  "/js/screens/settings.js",
+  "/js/screens/login.js",
+  "/js/screens/sharing.js",
+  "/vendor/uplot/uPlot.esm.js",
+  "/vendor/uplot/uPlot.min.css",
+  "/manifest.webmanifest",
+  "/icons/icon-32.png",
+  "/icons/icon-192.png",
+  "/icons/icon-512.png",
+  "/icons/apple-touch-icon.png",
+];
+const SHELL_PATHS = new Set(SHELL);
+const NETWORK_TIMEOUT_MS = 4000;
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches.open(VERSION)
+      .then((cache) => cache.addAll(SHELL.map((path) => new Request(path, { cache: "reload" }))))
+      .then(() => self.skipWaiting()),
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches.keys()
+      .then((keys) => Promise.all(keys.filter((key) => key !== VERSION).map((key) => caches.delete(key))))
+      .then(() => self.clients.claim()),
+  );
+});
+
+// Network first so an update shows up at once; the cached copy when the network is
+// down or too slow (a clinic basement).
+async function networkFirst(request, cacheKey) {
+  const cache = await caches.open(VERSION);
+  try {
+    const response = await Promise.race([
+      fetch(request),
+      new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), NETWORK_TIMEOUT_MS)),
+    ]);
+    if (response.ok && response.type === "basic") await cache.put(cacheKey, response.clone());
+    return response;
+  } catch (error) {
+    const cached = await cache.match(cacheKey);
+    if (cached) return cached;
+    throw error;
+  }
+}
+
+self.addEventListener("fetch", (event) => {
+  const { request } = event;
+  if (request.method !== "GET") return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (url.pathname.startsWith("/api/") || url.pathname === "/share" || url.pathname === "/healthz") return;
+  if (request.mode === "navigate") {
+    // Every page of the app is the same shell; it routes on the client.
+    event.respondWith(networkFirst(request, "/"));
+    return;
+  }
+  if (SHELL_PATHS.has(url.pathname) && !url.search) {
+    event.respondWith(networkFirst(request, url.pathname));
+  }
+});
