@@ -1,0 +1,45 @@
+"""Create an account and log today in the browser; the value survives a reload and is on the server."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from tests.e2e.conftest import PASSWORD, Phone
+
+pytestmark = pytest.mark.e2e
+
+
+def berlin_today() -> str:
+    return dt.datetime.now(ZoneInfo("Europe/Berlin")).date().isoformat()
+
+
+def test_register_log_today_and_reload(phone: Phone) -> None:
+    page = phone.page
+    phone.goto("/register")
+    phone.email = "new-patient@example.org"
+    page.get_by_label("Email").fill(phone.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    page.get_by_role("heading", name="Today").wait_for()
+
+    # Three taps: a pain value, a mood value, Save.
+    page.get_by_role("radiogroup", name="Pain").get_by_role("radio", name="6").click()
+    page.get_by_role("radiogroup", name="Mood").get_by_role("radio", name="7").click()
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("Logged today").wait_for()
+
+    page.reload()
+    page.get_by_text("Logged today").wait_for()
+    assert page.get_by_role("radiogroup", name="Pain").get_by_role("radio", name="6").is_checked()
+    assert page.get_by_role("radiogroup", name="Mood").get_by_role("radio", name="7").is_checked()
+
+    api = phone.api()
+    me = api.get(f"{phone.url}/api/v1/me", timeout=10).json()
+    assert me["timezone"] == "Europe/Berlin"  # taken from the browser
+    entry = api.get(f"{phone.url}/api/v1/entries/{berlin_today()}", timeout=10)
+    assert entry.status_code == 200
+    assert (entry.json()["pain"], entry.json()["mood"]) == (6, 7)
+    phone.assert_clean()
