@@ -69,8 +69,8 @@ def register_blueprints(api: ProblemApi) -> None:
 
 def check_api_request() -> None:
     """Before every /api request: who is asking, and is the body JSON."""
-    if not request.path.startswith("/api/"):
-        return
+    if not request.path.startswith("/api/") or request.routing_exception is not None:
+        return  # not the API, or Flask is about to answer 404/405 anyway
     from api.auth.guard import load_current_user
 
     load_current_user()
@@ -79,6 +79,12 @@ def check_api_request() -> None:
     ).lower()
     if request.method in BODY_METHODS and has_body and not request.is_json:
         raise Problem(415, "Send the body as application/json.")
+    if request.method in ("PUT", "PATCH") and not has_body:
+        raise Problem(400, "A JSON body is required.", errors={"body": ["Missing."]})
+    if request.method == "OPTIONS" and request.url_rule is not None:
+        # Same-origin app, no CORS: OPTIONS only tells what the resource allows.
+        allowed = sorted((request.url_rule.methods or set()) - {"OPTIONS", "HEAD"})
+        raise Problem(405, "OPTIONS is not supported here.", headers={"Allow": ", ".join(allowed)})
 
 
 def register_cli(app: Flask) -> None:

@@ -116,7 +116,8 @@ def register_error_handlers(app: Flask) -> None:
             errors = {"body": errors["_schema"]}
         headers = dict(data.get("headers") or {})
         if error.code == 405 and error.valid_methods:  # type: ignore[attr-defined]
-            headers["Allow"] = ", ".join(error.valid_methods)  # type: ignore[attr-defined]
+            methods = set(error.valid_methods) - {"OPTIONS", "HEAD"}  # type: ignore[attr-defined]
+            headers["Allow"] = ", ".join(sorted(methods))
         if error.code == 413:
             detail = f"The request body is larger than {app.config['MAX_CONTENT_LENGTH']} bytes."
         if error.code == 429:
