@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -32,6 +33,11 @@ class LiveServer:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
+
+    def kill(self) -> None:
+        """SIGKILL the master and every worker at once, as a crash or OOM kill would."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
 
 
 @contextmanager
@@ -66,6 +72,7 @@ def live_server(
                 "api:create_app()",
             ],
             cwd=ROOT, env=server_env, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, so kill() reaches every worker
         )
     server = LiveServer(f"http://127.0.0.1:{port}", process, log_path)
     try:
