@@ -2,14 +2,41 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import Flask
 from sqlalchemy import func, select
 
+from api.backup import BackupError, backup, restore
 from api.extensions import db
 
 
 def register(app: Flask) -> None:
+    @app.cli.command("backup")
+    @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+    def backup_command(path: Path) -> None:
+        """Write a consistent backup of the live database to PATH (safe while serving)."""
+        try:
+            backup(app.config["SQLALCHEMY_DATABASE_URI"], path)
+        except BackupError as error:
+            raise click.ClickException(str(error)) from None
+        click.echo(f"backed up to {path}")
+
+    @app.cli.command("restore")
+    @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+    @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+    def restore_command(path: Path, yes: bool) -> None:
+        """Replace the database's content with the backup at PATH."""
+        if not yes:
+            click.confirm("This replaces everything in the database. Continue?", abort=True)
+        try:
+            restore(app.config["SQLALCHEMY_DATABASE_URI"], path)
+        except BackupError as error:
+            raise click.ClickException(str(error)) from None
+        db.engine.dispose()
+        click.echo(f"restored from {path}")
+
     @app.cli.command("seed-demo")
     def seed_demo() -> None:
         """Fill an EMPTY database with the demo patient (for `make demo` only)."""
