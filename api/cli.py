@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 from flask import Flask
+from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from api.backup import BackupError, backup, restore
@@ -36,6 +37,50 @@ def register(app: Flask) -> None:
             raise click.ClickException(str(error)) from None
         db.engine.dispose()
         click.echo(f"restored from {path}")
+
+    users = AppGroup("users", help="Accounts on this install (no mail server needed).")
+    app.cli.add_command(users)
+
+    @users.command("list")
+    def list_users() -> None:
+        """Every account: email, created, entries, whether disabled."""
+        from api.auth.models import User
+        from api.entries.models import Entry
+
+        counts = dict(db.session.execute(
+            select(Entry.user_id, func.count()).group_by(Entry.user_id)).all())
+        for user in db.session.scalars(select(User).order_by(User.created_at)):
+            state = "disabled" if user.disabled else "active"
+            click.echo(f"{user.email}\t{user.created_at:%Y-%m-%d}\t"
+                       f"{counts.get(user.id, 0)} entries\t{state}")
+
+    @users.command("disable")
+    @click.argument("email")
+    def disable_user(email: str) -> None:
+        """Block an account: its sessions end, its tokens stop working, login is refused."""
+        from api.auth import service as accounts
+
+        user = accounts.find_user(email)
+        if user is None:
+            raise click.ClickException(f"no account {email}")
+        user.disabled = True
+        accounts.end_all_sessions(user)
+        db.session.commit()
+        click.echo(f"disabled {user.email}")
+
+    @users.command("enable")
+    @click.argument("email")
+    def enable_user(email: str) -> None:
+        """Allow a disabled account to log in again."""
+        from api.auth import service as accounts
+
+        user = accounts.find_user(email)
+        if user is None:
+            raise click.ClickException(f"no account {email}")
+        user.disabled = False
+        user.failed_logins = 0
+        db.session.commit()
+        click.echo(f"enabled {user.email}")
 
     @app.cli.command("seed-demo")
     def seed_demo() -> None:
