@@ -106,6 +106,17 @@ class Phone:
         self.log_in()
         return self.email
 
+    def wait_for_service_worker(self) -> None:
+        self.page.evaluate("""() => navigator.serviceWorker.ready.then(() => new Promise((done) => {
+            if (navigator.serviceWorker.controller) done();
+            else navigator.serviceWorker.addEventListener("controllerchange", () => done());
+        }))""")
+
+    def scale(self, name: str, value: int):  # noqa: ANN201 - a Playwright locator
+        """The radio chip `value` of the 0–10 scale named `name`."""
+        return self.page.get_by_role("radiogroup", name=name, exact=True).get_by_role(
+            "radio", name=str(value), exact=True)
+
     def api(self) -> requests.Session:
         """A separate HTTP client logged in as the same patient, to check the server's view."""
         session = requests.Session()
@@ -118,10 +129,11 @@ class Phone:
         return list(self.page.evaluate("window.__csp || []"))
 
     def assert_clean(self, expected: tuple[str, ...] = ()) -> None:
-        """No console errors (besides the failed requests a test provoked on purpose,
-        e.g. "412") and no CSP violations."""
+        """No console errors (besides failed requests a test provoked on purpose: "412",
+        "ERR_INTERNET_DISCONNECTED") and no CSP violations."""
         errors = [e for e in self.console_errors
-                  if not any(f"status of {status}" in e for status in expected)]
+                  if not (e.startswith("Failed to load resource")
+                          and any(f"status of {x}" in e or x in e for x in expected))]
         assert errors == [], errors
         assert self.csp_violations() == []
 

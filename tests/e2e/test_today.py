@@ -6,6 +6,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import PASSWORD, Phone
 
@@ -26,15 +27,15 @@ def test_register_log_today_and_reload(phone: Phone) -> None:
     page.get_by_role("heading", name="Today").wait_for()
 
     # Three taps: a pain value, a mood value, Save.
-    page.get_by_role("radiogroup", name="Pain").get_by_role("radio", name="6").click()
-    page.get_by_role("radiogroup", name="Mood").get_by_role("radio", name="7").click()
+    phone.scale("Pain", 6).click()
+    phone.scale("Mood", 7).click()
     page.get_by_role("button", name="Save").click()
     page.get_by_text("Logged today").wait_for()
 
     page.reload()
     page.get_by_text("Logged today").wait_for()
-    assert page.get_by_role("radiogroup", name="Pain").get_by_role("radio", name="6").is_checked()
-    assert page.get_by_role("radiogroup", name="Mood").get_by_role("radio", name="7").is_checked()
+    expect(phone.scale("Pain", 6)).to_be_checked()
+    expect(phone.scale("Mood", 7)).to_be_checked()
 
     api = phone.api()
     me = api.get(f"{phone.url}/api/v1/me", timeout=10).json()

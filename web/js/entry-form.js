@@ -32,9 +32,9 @@ export function entryForm({ date, entry, onSaved, extraActions = [] }) {
   const notes = field("Note", notesInput, "Up to 2,000 characters");
   const error = formError();
   const n = countOptional(entry);
-  const more = h("details", { class: "more", open: n > 0 },
+  const more = h("details", { class: "more" },
     h("summary", {}, "More", h("span", { class: "summary-note" },
-      n ? `${n} filled in` : "anxiety, energy, sleep, side effects, note")),
+      n ? `${n} filled in` : "sleep, side effects, note…")),
     h("div", { class: "more-body" }, anxiety, energy, sleepHours, sleepQuality, sideEffects, tags, notes));
   const save = h("button", { type: "submit", class: "btn btn-primary btn-block" }, "Save");
   const form = h("form", { class: "entry-form", novalidate: true },

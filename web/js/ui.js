@@ -51,21 +51,21 @@ export const ROUTES = [
 export const routeLabel = (key) => (ROUTES.find(([k]) => k === key) || [key, key || "—"])[1];
 
 export const SCALES = {
-  pain: { label: "Pain", low: "no pain", high: "worst pain imaginable",
-    meaning: "Your average pain over the last 24 hours. 0 = no pain … 10 = worst pain imaginable." },
-  mood: { label: "Mood", low: "worst", high: "best", meaning: "0 = worst mood … 10 = best mood." },
-  anxiety: { label: "Anxiety", low: "none", high: "worst", meaning: "0 = none … 10 = worst." },
-  energy: { label: "Energy", low: "none", high: "best", meaning: "0 = none … 10 = best." },
-  sleep_quality: { label: "Sleep quality", low: "worst", high: "best", meaning: "0 = worst … 10 = best." },
-  dissociation: { label: "Dissociation", low: "none", high: "complete", meaning: "0 = none … 10 = complete." },
+  pain: { label: "Pain", low: "no pain", high: "worst pain imaginable", meaning: "average, last 24 hours" },
+  mood: { label: "Mood", low: "worst mood", high: "best mood" },
+  anxiety: { label: "Anxiety", low: "none", high: "worst" },
+  energy: { label: "Energy", low: "none", high: "best" },
+  sleep_quality: { label: "Sleep quality", low: "worst", high: "best" },
+  dissociation: { label: "Dissociation", low: "none", high: "complete" },
 };
 
-// A 0–10 scale as eleven big radio chips (two rows), with its meaning shown and a Clear button.
+// A 0–10 scale as eleven big radio chips (two rows), with what 0 and 10 mean and a Clear button.
 export function scale({ name, label, meaning, low, high, value = null, kind = "" }) {
   const labelId = nextId("lbl");
-  const meaningId = nextId("mean");
+  const endsId = nextId("ends");
+  const meaningId = meaning ? nextId("mean") : null;
   const chips = h("div", { class: "chips", role: "radiogroup", "aria-labelledby": labelId,
-    "aria-describedby": meaningId });
+    "aria-describedby": [meaningId, endsId].filter(Boolean).join(" ") });
   const group = nextId(name);
   for (let n = 0; n <= 10; n += 1) {
     chips.append(h("label", { class: "chip" },
@@ -75,10 +75,10 @@ export function scale({ name, label, meaning, low, high, value = null, kind = ""
   const clear = h("button", { type: "button", class: "btn-link scale-clear", hidden: value === null,
     "aria-label": `Clear ${label}` }, "Clear");
   const root = h("div", { class: `scale ${kind}`, "data-scale": name },
-    h("div", { class: "scale-head" }, h("span", { class: "label", id: labelId }, label), clear),
-    h("p", { class: "scale-meaning", id: meaningId }, meaning),
-    chips,
-    h("div", { class: "scale-ends", "aria-hidden": "true" }, h("span", {}, `0 ${low}`), h("span", {}, `10 ${high}`)));
+    h("div", { class: "scale-head" }, h("span", { class: "label", id: labelId }, label),
+      meaning ? h("span", { class: "scale-meaning", id: meaningId }, meaning) : null, clear),
+    h("p", { class: "scale-ends", id: endsId }, h("span", {}, `0 = ${low}`), h("span", { class: "visually-hidden" }, ", "), h("span", {}, `10 = ${high}`)),
+    chips);
   chips.addEventListener("change", () => { clear.hidden = false; });
   clear.addEventListener("click", () => {
     for (const input of chips.querySelectorAll("input")) input.checked = false;

@@ -11,14 +11,14 @@ function statusLine(entry) {
   }
   if (entry.pending === "pending") {
     return h("p", { class: "status-line waiting" }, icons.clock(),
-      "Saved on this phone. It will sync when you are online. You can still change it.");
+      "Saved on this phone; it will sync when you are online.");
   }
   if (entry.pending) {
     return h("p", { class: "status-line waiting" }, icons.clock(),
-      "Saved on this phone, but it needs your choice: tap the badge at the top.");
+      "Saved on this phone; it needs your choice (see the top).");
   }
   const at = entry.updated_at ? ` at ${formatTime(entry.updated_at)}` : "";
-  return h("p", { class: "status-line done" }, icons.check(), `Logged today${at}. You can change it below.`);
+  return h("p", { class: "status-line done" }, icons.check(), `Logged today${at}. Change it below.`);
 }
 
 async function boosterHint(day) {
@@ -29,8 +29,7 @@ async function boosterHint(day) {
     const metric = hint.metric === "mood" ? "mood" : "pain";
     return h("div", { class: "hint", role: "note" },
       h("strong", {}, `Relief has usually lasted ${hint.median_relief_days} days; today is day ${hint.day}.`),
-      h("span", { class: "muted" },
-        `The median of your earlier completed series, measured on ${metric}. A pattern, not a prescription: talk to your clinic about boosters.`));
+      h("span", { class: "muted" }, `Median of your earlier treatment series, by ${metric}. See Trends.`));
   } catch {
     return null; // offline, or trends not available: the hint is a bonus
   }
@@ -49,6 +48,6 @@ export async function render(container, ctx) {
       if (ctx.isCurrent()) ctx.navigate("/today", { replace: true });
     },
   });
-  container.append(screenHead("Today", formatDay(day)), status, hintSlot, form);
+  container.append(screenHead("Today", formatDay(day)), status, form, hintSlot);
   boosterHint(day).then((hint) => { if (hint) hintSlot.append(hint); });
 }

@@ -56,9 +56,7 @@ export async function render(container, ctx) {
     scales[key].querySelector(".label").textContent = label;
     scales[key].querySelector(".scale-clear").setAttribute("aria-label", `Clear ${label}`);
   }
-  for (const key of ["pain_before", "pain_after"]) {
-    scales[key].querySelector(".scale-meaning").textContent = "0 = no pain … 10 = worst pain imaginable.";
-  }
+  for (const key of ["pain_before", "pain_after"]) scales[key].querySelector(".scale-meaning").remove();
   const sideEffects = checkList("Side effects", SIDE_EFFECTS, t.side_effects || []);
   const notesInput = h("textarea", { maxlength: "2000", rows: "4", value: t.notes || "" });
   const notes = field("Notes", notesInput);

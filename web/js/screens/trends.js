@@ -90,8 +90,8 @@ function daysTable(data) {
 function legend() {
   const item = (cls, text) => h("li", {}, h("span", { class: `swatch ${cls}`, "aria-hidden": "true" }), text);
   return h("ul", { class: "legend", "aria-label": "Chart legend" },
-    item("pain", "Pain, 7-day average"), item("pain thin", "Pain each day"),
-    item("mood", "Mood, 7-day average"), item("mood thin", "Mood each day"),
+    item("pain", "Pain, 7-day average"), item("pain dot", "Pain each day"),
+    item("mood", "Mood, 7-day average"), item("mood dot", "Mood each day"),
     item("session", "Session"), item("baseline", "Baseline week"),
     item("relief-pain", "Pain relief"), item("relief-mood", "Mood relief"));
 }
@@ -138,8 +138,8 @@ export async function render(container, ctx) {
       h("p", { class: "summary", id: "trends-summary" }, sentence),
       h("div", { class: "card chart-card" }, chartEl, readout, legend()),
       h("h2", {}, "Treatment series"),
-      series.length ? series.map((s) => seriesCard(s, treatmentsById))
-        : h("p", { class: "muted" }, "No treatment sessions in this period. Record sessions on the Treatments tab to see how each one helped."),
+      h("div", { class: "series-list" }, series.length ? series.map((s) => seriesCard(s, treatmentsById))
+        : h("p", { class: "muted" }, "No treatment sessions in this period. Record sessions on the Treatments tab to see how each one helped.")),
       h("details", { class: "more" }, h("summary", {}, "What these numbers mean"),
         h("div", { class: "more-body" }, h("dl", { class: "explain" }, EXPLANATIONS.map(([term, text]) => [h("dt", {}, term), h("dd", {}, text)])))),
       h("details", { class: "more days-details" }, h("summary", {}, "Show the numbers as a table"),

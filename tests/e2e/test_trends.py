@@ -1,0 +1,71 @@
+"""Trends: a canvas chart, a dashed marker per session, series cards and a data table that
+shows exactly what GET /api/v1/trends returned."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import Phone
+from tests.e2e.seed import seed_patient
+
+pytestmark = pytest.mark.e2e
+
+
+def shown(value: object) -> str:
+    """A number as the page prints it (JavaScript's String(n): 2.0 is "2")."""
+    if value is None:
+        return "—"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def test_trends_chart_table_and_markers_match_the_api(phone: Phone) -> None:
+    page = phone.page
+    phone.sign_up()
+    api = phone.api()
+    seeded = seed_patient(api, phone.url)
+    today = dt.datetime.now(ZoneInfo("Europe/Berlin")).date()
+    start = today - dt.timedelta(days=3699)
+    trends = api.get(f"{phone.url}/api/v1/trends?from={start}&to={today}", timeout=10).json()
+    assert len(trends["treatments"]) == len(seeded["treatments"]) == 8
+
+    phone.goto("/trends")
+    page.get_by_role("button", name="All").click()
+    expect(page.get_by_role("button", name="All")).to_have_attribute("aria-pressed", "true")
+    page.locator(".chart canvas").wait_for()
+    expect(page.locator(".chart .marker")).to_have_count(len(trends["treatments"]))
+    markers = page.locator(".chart .marker").evaluate_all("els => els.map(e => e.dataset.date)")
+    assert sorted(markers) == sorted(t["local_date"] for t in trends["treatments"])
+
+    page.get_by_text("Show the numbers as a table").click()
+    rows = page.locator(".days-table tbody tr").evaluate_all(
+        "rows => rows.map(r => [r.dataset.date, ...[...r.querySelectorAll('td')].map(td => td.textContent)])")
+    expected = [[d["date"], shown(d["pain"]), shown(d["mood"]), shown(d["pain_avg7"]),
+                 shown(d["mood_avg7"])] for d in trends["days"]]
+    assert rows == expected
+    summary = page.locator("#trends-summary").inner_text()
+    assert f"you logged {len(trends['days'])} days and recorded 8 sessions" in summary
+
+    cards = page.locator(".series")
+    expect(cards).to_have_count(len(trends["series"]))
+    latest = trends["series"][-1]
+    card = page.locator(f".series[data-series='{latest['index']}']")
+    relief = latest["pain"]["relief_days"]
+    if relief is not None:
+        words = f"{relief} {'day' if relief == 1 else 'days'}"
+        expect(card).to_contain_text(f"at least {words}" if latest["pain"]["censored"] else words)
+
+    # Tapping the chart on a session day names the session's route.
+    page.locator(".chart").scroll_into_view_if_needed()
+    box = page.locator(".chart .u-over").bounding_box()
+    marker = page.locator(".chart .marker").first.bounding_box()
+    assert box is not None and marker is not None
+    page.mouse.move(box["x"] + 5, box["y"] + 5)
+    page.mouse.move(marker["x"] + 1, box["y"] + box["height"] / 2, steps=3)
+    expect(page.locator(".chart-readout")).to_contain_text("Session: IV infusion")
+    phone.assert_clean()
