@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Blueprint, Flask, Response, abort, request, send_from_directory
+from werkzeug.routing import PathConverter
 
 WEB = Path(__file__).resolve().parent.parent / "web"
 
@@ -79,7 +80,7 @@ def api_docs() -> Response:
     return _page("api-docs.html")
 
 
-@bp.get("/<path:filename>")
+@bp.get("/<asset:filename>")
 def asset(filename: str) -> Response:
     if filename.startswith("api/") or Path(filename).suffix not in ASSET_SUFFIXES:
         abort(404)
@@ -103,6 +104,14 @@ def security_headers(response: Response) -> Response:
     return response
 
 
+class AssetPath(PathConverter):
+    """A path under web/ that never starts with api/: a GET to a POST-only API route must
+    reach the router's 405, not this catch-all."""
+
+    regex = r"(?!api/)[^/].*?"
+
+
 def init_app(app: Flask) -> None:
+    app.url_map.converters["asset"] = AssetPath
     app.register_blueprint(bp)
     app.after_request(security_headers)
