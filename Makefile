@@ -29,6 +29,9 @@ demo: install
 bench: install
 	$(PY) bench/run.py
 
+fuzz: install
+	FUZZ_EXAMPLES=1000 $(PY) -m pytest tests/test_fuzz.py
+
 lint: install
 	$(VENV)/bin/ruff check api tests bench
 	$(VENV)/bin/mypy

@@ -42,3 +42,19 @@ def test_every_operation(app, case, bearer):
     # a schema cannot state (a date after tomorrow in the patient's time zone, a range
     # over 3,700 days). Every other check runs, negative_data_rejection included.
     case.call_and_validate(app=app, headers=bearer, excluded_checks=[positive_data_acceptance])
+
+
+def test_stateful_sequences(app, bearer):
+    """Schemathesis chains operations it can link (create → read → replace → delete)."""
+    base = schema.as_state_machine()
+
+    class Machine(base):  # type: ignore[misc, valid-type]
+        def call(self, case, **kwargs):
+            return case.call(app=app, headers=bearer, **kwargs)
+
+        def validate_response(self, response, case, **kwargs):
+            case.validate_response(response, excluded_checks=[positive_data_acceptance])
+
+    Machine.run(settings=settings(max_examples=EXAMPLES // 2, stateful_step_count=8,
+                                  deadline=None, derandomize=True,
+                                  suppress_health_check=list(HealthCheck)))
