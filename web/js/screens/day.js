@@ -4,7 +4,7 @@ import * as outbox from "../outbox.js";
 import { entryForm } from "../entry-form.js";
 import { OfflineError, get } from "../api.js";
 import * as store from "../store.js";
-import { confirm, formatDay, formatDateTime, h, icons, screenHead, sideEffectLabel, toast } from "../ui.js";
+import { append, confirm, formatDay, formatDateTime, h, icons, screenHead, sideEffectLabel, toast } from "../ui.js";
 
 function describe(version) {
   const parts = [];
@@ -77,12 +77,12 @@ export async function render(container, ctx) {
   const status = entry
     ? (entry.pending ? h("p", { class: "status-line waiting" }, icons.clock(), "Saved on this phone, waiting to sync.") : null)
     : h("p", { class: "status-line" }, "Nothing logged for this day yet.");
-  container.append(
+  append(container, [
     h("p", {}, h("a", { href: "/history" }, "‹ History")),
     screenHead(formatDay(date, { weekday: "long", day: "numeric", month: "long", year: "numeric" })),
     status, form,
     h("section", { class: "card", "aria-labelledby": "versions-title" },
       h("h2", { id: "versions-title" }, "Earlier versions"),
       h("p", { class: "muted" }, "Every change keeps the previous content, so nothing you typed is lost."),
-      versions, show));
+      versions, show)]);
 }

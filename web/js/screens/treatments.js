@@ -1,7 +1,7 @@
 // Treatments: the sessions recorded so far, newest first, and a button to record one.
 
 import * as store from "../store.js";
-import { formatDateTime, h, icons, routeLabel, screenHead } from "../ui.js";
+import { append, formatDateTime, h, icons, routeLabel, screenHead } from "../ui.js";
 
 const PHASES = { induction: "Induction", booster: "Booster", maintenance: "Maintenance" };
 
@@ -36,10 +36,10 @@ function row(t, timeZone) {
 export async function render(container, ctx) {
   const { rows, offline } = await store.treatments();
   const list = h("ul", { class: "list" }, rows.map((t) => row(t, ctx.user.timezone)));
-  container.append(
+  append(container, [
     screenHead("Treatments", "Each infusion, injection, nasal or sublingual dose, or KAP session."),
     h("a", { class: "btn btn-primary btn-block", href: "/treatments/new" }, "Record a session"),
     offline ? h("p", { class: "muted" }, "Offline: showing what this phone remembers.") : null,
     h("h2", { class: "month" }, rows.length ? `${rows.length} ${rows.length === 1 ? "session" : "sessions"}` : "Sessions"),
-    rows.length ? list : h("p", { class: "empty" }, "No sessions recorded yet."));
+    rows.length ? list : h("p", { class: "empty" }, "No sessions recorded yet.")]);
 }

@@ -1,0 +1,89 @@
+"""History (change, restore an earlier version, delete, log a missed day) and Settings
+(profile, log out, delete the account) through the screens a patient uses."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import PASSWORD, Phone
+
+pytestmark = pytest.mark.e2e
+
+
+def day(offset: int) -> str:
+    return (dt.datetime.now(ZoneInfo("Europe/Berlin")).date() + dt.timedelta(days=offset)).isoformat()
+
+
+def test_history_change_restore_delete_and_log_a_missed_day(phone: Phone) -> None:
+    page = phone.page
+    phone.sign_up()
+    api = phone.api()
+    entries = f"{phone.url}/api/v1/entries"
+    assert api.put(f"{entries}/{day(-1)}", json={"pain": 5, "mood": 5}, timeout=10).status_code == 201
+    assert api.put(f"{entries}/{day(-1)}", json={"pain": 6, "mood": 5}, timeout=10).status_code == 200
+
+    phone.goto("/history")
+    page.locator(f"a[href='/history/{day(-1)}']").click()
+    expect(phone.scale("Pain", 6)).to_be_checked()
+    page.get_by_role("button", name="Show earlier versions").click()
+    page.get_by_text("Version 1").wait_for()
+    page.get_by_role("button", name="Restore this version").click()
+    expect(phone.scale("Pain", 5)).to_be_checked()
+    restored = api.get(f"{entries}/{day(-1)}", timeout=10).json()
+    assert (restored["pain"], restored["version"]) == (5, 3)
+
+    page.get_by_role("button", name="Delete this day").click()
+    page.get_by_role("dialog").get_by_role("button", name="Delete").click()
+    page.get_by_role("heading", name="History").wait_for()
+    expect(page.locator(f"a[href='/history/{day(-1)}']")).to_have_count(0)
+    assert api.get(f"{entries}?from={day(-1)}&to={day(-1)}", timeout=10).json()["items"] == []
+
+    page.get_by_label("Log or change a day").fill(day(-3))
+    page.get_by_role("button", name="Open day").click()
+    phone.scale("Pain", 7).click()
+    page.get_by_role("button", name="Save").click()
+    page.locator(f"a[href='/history/{day(-3)}']").wait_for()
+    assert api.get(f"{entries}/{day(-3)}", timeout=10).json()["pain"] == 7
+    phone.assert_clean()
+
+
+def test_settings_profile_log_out_and_delete_account(phone: Phone) -> None:
+    page = phone.page
+    phone.sign_up()
+    phone.goto("/settings")
+    page.get_by_label("Display name").fill("Sam")
+    page.get_by_label("Time zone").select_option("America/Chicago")
+    page.get_by_role("button", name="Save changes").click()
+    page.get_by_role("status").get_by_text("Saved").wait_for()
+    me = phone.api().get(f"{phone.url}/api/v1/me", timeout=10).json()
+    assert (me["display_name"], me["timezone"]) == ("Sam", "America/Chicago")
+    for name in ("Download daily entries (CSV)", "Download treatment sessions (CSV)",
+                 "Download all my data (JSON)"):
+        href = page.get_by_role("link", name=name).get_attribute("href")
+        assert href is not None
+        assert phone.context.request.get(phone.url + href).status == 200
+
+    page.get_by_role("button", name="Log out").click()
+    page.get_by_role("heading", name="Log in").wait_for()
+    left = page.evaluate("import('/js/db.js').then(async (db) => (await db.getAll('entries')).length"
+                         " + (await db.getAll('meta')).length)")
+    assert left == 0
+
+    phone.log_in()
+    phone.goto("/settings")
+    page.locator(".danger-zone").get_by_label("Password").fill("not my password")
+    page.get_by_role("button", name="Delete my account").click()
+    page.get_by_role("dialog").get_by_role("button", name="Delete everything").click()
+    page.get_by_text("The password is incorrect.").wait_for()
+    page.locator(".danger-zone").get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Delete my account").click()
+    page.get_by_role("dialog").get_by_role("button", name="Delete everything").click()
+    page.get_by_role("heading", name="Log in").wait_for()
+    gone = phone.context.request.post(f"{phone.url}/api/v1/auth/login",
+                                      data={"email": phone.email, "password": PASSWORD})
+    assert gone.status == 401
+    phone.assert_clean(expected=("403",))
