@@ -150,7 +150,8 @@ class Phone:
             # (rightly) refuses; the page's own CSP stays fully in force.
             self.page.evaluate(AXE.read_text())
         result = self.page.evaluate("""() => axe.run(document, {
-            runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
+            runOnly: {type: "tag",
+                      values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
             resultTypes: ["violations"],
         }).then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
             nodes: v.nodes.map(n => n.target.join(" ") + " :: " + n.failureSummary)})))""")

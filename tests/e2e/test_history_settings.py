@@ -15,7 +15,8 @@ pytestmark = pytest.mark.e2e
 
 
 def day(offset: int) -> str:
-    return (dt.datetime.now(ZoneInfo("Europe/Berlin")).date() + dt.timedelta(days=offset)).isoformat()
+    today = dt.datetime.now(ZoneInfo("Europe/Berlin")).date()
+    return (today + dt.timedelta(days=offset)).isoformat()
 
 
 def test_history_change_restore_delete_and_log_a_missed_day(phone: Phone) -> None:
@@ -23,8 +24,9 @@ def test_history_change_restore_delete_and_log_a_missed_day(phone: Phone) -> Non
     phone.sign_up()
     api = phone.api()
     entries = f"{phone.url}/api/v1/entries"
-    assert api.put(f"{entries}/{day(-1)}", json={"pain": 5, "mood": 5}, timeout=10).status_code == 201
-    assert api.put(f"{entries}/{day(-1)}", json={"pain": 6, "mood": 5}, timeout=10).status_code == 200
+    yesterday = f"{entries}/{day(-1)}"
+    assert api.put(yesterday, json={"pain": 5, "mood": 5}, timeout=10).status_code == 201
+    assert api.put(yesterday, json={"pain": 6, "mood": 5}, timeout=10).status_code == 200
 
     phone.goto("/history")
     page.locator(f"a[href='/history/{day(-1)}']").click()
@@ -69,8 +71,8 @@ def test_settings_profile_log_out_and_delete_account(phone: Phone) -> None:
 
     page.get_by_role("button", name="Log out").click()
     page.get_by_role("heading", name="Log in").wait_for()
-    left = page.evaluate("import('/js/db.js').then(async (db) => (await db.getAll('entries')).length"
-                         " + (await db.getAll('meta')).length)")
+    left = page.evaluate("import('/js/db.js').then(async (db) =>"
+                         " (await db.getAll('entries')).length + (await db.getAll('meta')).length)")
     assert left == 0
 
     phone.log_in()

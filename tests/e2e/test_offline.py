@@ -78,8 +78,10 @@ def test_offline_log_reopen_sync_once_and_replay(phone: Phone) -> None:
         return entries, treatments
 
     entries, treatments = server_state()
-    assert [(e["date"], e["pain"], e["mood"], e["version"]) for e in entries] == [(today(), 4, 6, 1)]
-    assert [(t["route"], t["dose_mg"], t["version"]) for t in treatments] == [("intranasal", 56.0, 1)]
+    assert [(e["date"], e["pain"], e["mood"], e["version"]) for e in entries] == [
+        (today(), 4, 6, 1)]
+    assert [(t["route"], t["dose_mg"], t["version"]) for t in treatments] == [
+        ("intranasal", 56.0, 1)]
 
     # The same outbox, delivered 200 more times (flaky networks resend): still one of each.
     assert page.evaluate(REPLAY, [queued, 200]) == 0

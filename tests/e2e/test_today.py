@@ -1,4 +1,5 @@
-"""Create an account and log today in the browser; the value survives a reload and is on the server."""
+"""Create an account and log today in the browser: the value survives a reload and is on
+the server."""
 
 from __future__ import annotations
 

@@ -44,7 +44,8 @@ def test_trends_chart_table_and_markers_match_the_api(phone: Phone) -> None:
 
     page.get_by_text("Show the numbers as a table").click()
     rows = page.locator(".days-table tbody tr").evaluate_all(
-        "rows => rows.map(r => [r.dataset.date, ...[...r.querySelectorAll('td')].map(td => td.textContent)])")
+        "rows => rows.map(r => [r.dataset.date,"
+        " ...[...r.querySelectorAll('td')].map(td => td.textContent)])")
     expected = [[d["date"], shown(d["pain"]), shown(d["mood"]), shown(d["pain_avg7"]),
                  shown(d["mood_avg7"])] for d in trends["days"]]
     assert rows == expected

@@ -29,7 +29,7 @@ async function boosterHint(day) {
     const metric = hint.metric === "mood" ? "mood" : "pain";
     return h("div", { class: "hint", role: "note" },
       h("strong", {}, `Relief has usually lasted ${hint.median_relief_days} days; today is day ${hint.day}.`),
-      h("span", { class: "muted" }, `Median of your earlier treatment series, by ${metric}. See Trends.`));
+      h("span", { class: "muted" }, `Median of your earlier complete relief durations (${metric}); the day after a session is day 1.`));
   } catch {
     return null; // offline, or trends not available: the hint is a bonus
   }

@@ -8,15 +8,19 @@ const RANGES = [["30", "30 days"], ["90", "90 days"], ["365", "1 year"], ["all",
 const ALL_DAYS = 3700; // the API's longest range
 let chosen = "90";
 
+// One sentence per number, as in docs/relief.md ("One-line explanations").
 const EXPLANATIONS = [
-  ["7-day average", "The mean of a day and the 6 days before it, shown only when at least 4 of those 7 days are logged."],
-  ["Series", "Sessions no more than 7 days apart form one series, such as an induction course; a longer pause starts a new one."],
-  ["Baseline", "Your average in the 7 days before a series' first session; it needs at least 3 logged days."],
-  ["After", "Your average over the days after the series' last session (up to 7), before any next session."],
-  ["Change", "How far After is from Baseline, in points and percent. Mood is measured as 10 − mood, so lower is better for both."],
-  ["Category", "How much lower than Baseline (IMMPACT): under 10 % none, 10–29 % minimal, 30–49 % moderate, 50 % or more substantial."],
-  ["Response", "Pain at least 30 % lower than Baseline, or mood severity at least 50 % lower."],
-  ["Relief", "Days from the day after the last session until your 3-day average rises above 70 % of Baseline. “At least” means your data stopped first: a gap of 3 or more days, the end of your data, or the next series."],
+  ["Severity", "Lower is better: pain as logged, mood shown as 10 minus your mood."],
+  ["7-day average", "Average of this day and the 6 before it; shown when at least 4 of those days are logged."],
+  ["Series", "Sessions no more than 7 days apart count as one series."],
+  ["Baseline", "Your average over the 7 days before this series began (at least 3 logged days needed)."],
+  ["After", "Your average over up to 7 days after the session, stopping before the next session; the session day itself is left out."],
+  ["Change", "After compared with baseline; a negative percentage means lower, which is better."],
+  ["Category", "Under 10 % lower: none; 10–29 %: minimal; 30–49 %: moderate; 50 % or more: substantial (IMMPACT)."],
+  ["Response", "Pain at least 30 % lower, or mood severity at least 50 % lower, than baseline."],
+  ["Relief", "Days, from the day after the last session, until your 3-day average rose above 70 % of baseline."],
+  ["At least", "Your log stopped (entries ended, 3+ days missing, or a new series began) before relief ended, so it lasted at least this long."],
+  ["Booster hint", "Median of your earlier complete relief durations; the day after a session is day 1."],
 ];
 
 const num = (v, suffix = "") => (v === null || v === undefined ? "—" : `${v}${suffix}`);
@@ -49,12 +53,14 @@ function seriesCard(series, treatmentsById) {
       h("caption", { class: "visually-hidden" }, `Series ${series.index + 1}, ${range}: pain and mood compared with baseline`),
       h("thead", {}, h("tr", {}, h("td", {}), h("th", { scope: "col", class: "num" }, "Pain"), h("th", { scope: "col", class: "num" }, "Mood"))),
       h("tbody", {},
-        row("Baseline", (m) => num(m.baseline)),
+        row("Baseline", (m) => (m.baseline === null || m.baseline === undefined ? "not enough data" : String(m.baseline))),
         row("After", (m) => num(m.after)),
-        row("Change", (m) => (m.change_pct === null || m.change_pct === undefined ? "—" : `${signed(m.change_pct, " %")}`)),
+        row("Change", (m) => signed(m.change_pct, " %")),
+        row("Change, points", (m) => signed(m.change_abs)),
         row("Category", (m) => num(m.category)),
         row("Response", response),
-        row("Relief", reliefText))));
+        row("Relief", reliefText))),
+    h("p", { class: "muted table-note" }, "Mood numbers are severity (10 − mood), so lower is better for both."));
 }
 
 function summary(data, start, end) {
