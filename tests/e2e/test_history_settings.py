@@ -89,3 +89,42 @@ def test_settings_profile_log_out_and_delete_account(phone: Phone) -> None:
                                       data={"email": phone.email, "password": PASSWORD})
     assert gone.status == 401
     phone.assert_clean(expected=("403",))
+
+
+def test_treatment_record_edit_and_delete(phone: Phone) -> None:
+    page = phone.page
+    phone.sign_up()
+    phone.goto("/treatments")
+    page.get_by_role("link", name="Record a session").click()
+    page.get_by_label("Date and time").fill(f"{day(-2)}T09:15")
+    page.get_by_label("Route").select_option("intramuscular")
+    page.get_by_label("Dose (mg)").fill("50")
+    page.get_by_label("Phase").select_option("booster")
+    page.get_by_text("With psychotherapy (KAP)").click()
+    phone.scale("Pain before", 7).click()
+    phone.scale("Pain after", 3).click()
+    page.get_by_text("Nausea").click()
+    page.get_by_role("button", name="Save").click()
+    page.get_by_role("heading", name="Treatments").wait_for()
+
+    api = phone.api()
+    [session] = api.get(f"{phone.url}/api/v1/treatments", timeout=10).json()["items"]
+    assert session["started_at"].startswith(f"{day(-2)}T")
+    assert session["local_date"] == day(-2)
+    assert (session["route"], session["dose_mg"], session["phase"], session["with_psychotherapy"],
+            session["pain_before"], session["pain_after"], session["side_effects"]) == (
+        "intramuscular", 50.0, "booster", True, 7, 3, ["nausea"])
+
+    page.get_by_text("Intramuscular injection").click()
+    page.get_by_label("Dose (mg)").fill("60")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_role("heading", name="Treatments").wait_for()
+    changed = api.get(f"{phone.url}/api/v1/treatments/{session['id']}", timeout=10).json()
+    assert (changed["dose_mg"], changed["version"]) == (60.0, 2)
+
+    page.get_by_text("Intramuscular injection").click()
+    page.get_by_role("button", name="Delete session").click()
+    page.get_by_role("dialog").get_by_role("button", name="Delete").click()
+    page.get_by_text("No sessions recorded yet.").wait_for()
+    assert api.get(f"{phone.url}/api/v1/treatments", timeout=10).json()["items"] == []
+    phone.assert_clean()

@@ -133,6 +133,7 @@ def test_stale_edit_shows_both_versions(phone: Phone) -> None:
     dialog.get_by_text("Yours (this phone)").wait_for()
     dialog.get_by_text("from the tablet").wait_for()
     phone.screenshot("conflict")
+    assert phone.axe() == []
     dialog.get_by_role("button", name="Keep mine").click()
     dialog.wait_for(state="hidden")
     page.get_by_text("Logged today").wait_for()

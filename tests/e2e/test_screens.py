@@ -61,6 +61,11 @@ def visit_every_screen(phone: Phone, suffix: str = "") -> None:
 
     phone.goto("/settings")
     check(phone, f"settings{suffix}", also=".danger-zone")
+    phone.goto("/share-links")
+    check(phone, f"share-links{suffix}")
+    page.goto(f"{phone.url}/share")
+    page.get_by_role("heading", name="Provider report").wait_for()
+    check(phone, f"provider{suffix}")
     phone.assert_clean()
 
 
