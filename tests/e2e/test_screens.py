@@ -11,6 +11,19 @@ from tests.e2e.seed import seed_patient
 pytestmark = pytest.mark.e2e
 
 
+# Every control a thumb has to hit, at least 44 px tall (links inside running text aside).
+SMALL_TARGETS = """() => [...document.querySelectorAll("button, a, select, textarea, summary, "
+    + ".chip, .check, input:not([type=radio]):not([type=checkbox])")]
+  .filter((el) => el.getClientRects().length && getComputedStyle(el).visibility !== "hidden")
+  .filter((el) => !el.closest("p:not(.back), dd, .skip-link, .dialog[open] ~ *"))
+  .filter((el) => !el.closest(".chart"))
+  .map((el) => [el, el.getBoundingClientRect()])
+  .filter(([, r]) => r.height < 44 || r.width < 44)
+  .map(([el, r]) => `${el.tagName}.${el.className} "${el.textContent.trim().slice(0, 30)}" `
+    + `${Math.round(r.width)}x${Math.round(r.height)}`)
+"""
+
+
 def check(phone: Phone, name: str, *, also: str | None = None) -> None:
     """Screenshot the screen as a phone shows it (and, with `also`, scrolled to that
     element), then run axe-core on the whole page."""
@@ -20,6 +33,8 @@ def check(phone: Phone, name: str, *, also: str | None = None) -> None:
         phone.page.locator(also).first.scroll_into_view_if_needed()
         phone.screenshot(f"{name}-2")
         phone.page.evaluate("window.scrollTo(0, 0)")
+    small = phone.page.evaluate(SMALL_TARGETS)
+    assert small == [], f"{name}: touch targets under 44 px: {small}"
     violations = phone.axe()
     assert violations == [], f"{name}: {violations}"
 

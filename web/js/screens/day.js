@@ -78,7 +78,7 @@ export async function render(container, ctx) {
     ? (entry.pending ? h("p", { class: "status-line waiting" }, icons.clock(), "Saved on this phone, waiting to sync.") : null)
     : h("p", { class: "status-line" }, "Nothing logged for this day yet.");
   append(container, [
-    h("p", {}, h("a", { href: "/history" }, "‹ History")),
+    h("p", { class: "back" }, h("a", { href: "/history" }, "‹ History")),
     screenHead(formatDay(date, { weekday: "long", day: "numeric", month: "long", year: "numeric" })),
     status, form,
     h("section", { class: "card", "aria-labelledby": "versions-title" },

@@ -147,7 +147,7 @@ export async function render(container, ctx) {
   }
 
   container.append(
-    h("p", {}, h("a", { href: "/treatments" }, "‹ Treatments")),
+    h("p", { class: "back" }, h("a", { href: "/treatments" }, "‹ Treatments")),
     screenHead(isNew ? "Record a session" : "Change session"),
     form);
 }
