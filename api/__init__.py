@@ -11,7 +11,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from api import web
 from api.config import ROOT, Config
 from api.errors import Problem, ProblemApi, register_error_handlers
-from api.extensions import configure_sqlite, db, limiter, migrate
+from api.extensions import db, limiter, migrate
+from api.sqlite import configure_sqlite
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -60,10 +61,12 @@ def register_blueprints(api: ProblemApi) -> None:
     from api.auth.routes import blp as auth
     from api.entries.routes import blp as entries
     from api.export.routes import blp as export
+    from api.sharing.routes import blp as shares
+    from api.sharing.routes import provider as shared
     from api.treatments.routes import blp as treatments
     from api.trends.routes import blp as trends
 
-    for blueprint in (auth, entries, treatments, trends, export):
+    for blueprint in (auth, entries, treatments, trends, export, shares, shared):
         api.register_blueprint(blueprint)
 
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import flask_smorest
-from flask import g, has_request_context, request
+from flask import g
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from marshmallow import RAISE
-from sqlalchemy import MetaData, event
-from sqlalchemy.engine import Engine
+from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 from webargs.flaskparser import FlaskParser
 
@@ -34,33 +36,15 @@ migrate = Migrate()
 limiter = Limiter(key_func=get_remote_address)
 
 
-def configure_sqlite(engine: Engine) -> None:
-    """WAL, foreign keys and writer-first transactions for SQLite.
-
-    pysqlite's default deferred BEGIN lets two writers both read and then fail to
-    upgrade their lock (SQLITE_BUSY without waiting). Unsafe requests therefore take the
-    write lock up front with BEGIN IMMEDIATE and wait up to busy_timeout for it; reads
-    stay concurrent under WAL.
-    """
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):
-        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=15000")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection):
-        reading = (
-            has_request_context()
-            and request.method in ("GET", "HEAD", "OPTIONS")
-            and not g.get("db_writing")
-        )
-        connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+@contextmanager
+def read_transaction() -> Iterator[None]:
+    """Run the block in a transaction of its own that only reads, then end it."""
+    g.db_reading = True
+    try:
+        yield
+    finally:
+        g.db_reading = False
+        db.session.commit()
 
 
 def begin_write() -> None:

@@ -13,12 +13,14 @@ from flask import Response, current_app, g, request
 from api.auth import service
 from api.auth.models import User
 from api.errors import Problem
-from api.extensions import begin_write
-from api.models import as_utc, utcnow
+from api.extensions import begin_write, db, read_transaction
+from api.models import utcnow
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Last-used times are kept to this precision: one write per session per 10 minutes.
+TOUCH_EVERY = timedelta(minutes=10)
 
 
 def cookie_name() -> str:
@@ -55,9 +57,27 @@ def check_origin() -> None:
 
 
 def load_current_user() -> None:
-    """Set g.user from a bearer token or the session cookie (None when neither is valid)."""
+    """Set g.user from a bearer token or the session cookie (None when neither is valid).
+
+    The lookup runs in its own read transaction, ended before the view starts: on SQLite
+    a write request then holds the write lock only for its own work, not for this.
+    """
     g.user = None
     g.login_session = None
+    with read_transaction():
+        touch = _identify()
+    if touch is not None:
+        row, attribute = touch
+        if request.method in UNSAFE_METHODS:
+            setattr(row, attribute, utcnow())  # saved with the request's own commit
+        else:
+            begin_write()
+            setattr(row, attribute, utcnow())
+            db.session.commit()
+
+
+def _identify() -> tuple[Any, str] | None:
+    """Resolve the caller; returns a (row, attribute) whose last-used time is stale."""
     header = request.headers.get("Authorization", "")
     if header[:7].lower() == "bearer ":
         found = service.resolve_api_token(header[7:].strip())
@@ -68,11 +88,8 @@ def load_current_user() -> None:
             )
         token, g.user = found
         g.auth_method = "token"
-        if token.last_used_at is None or utcnow() - as_utc(token.last_used_at) > timedelta(
-            minutes=10
-        ):
-            _touch(token, "last_used_at")
-        return
+        stale = token.last_used_at is None or utcnow() - token.last_used_at > TOUCH_EVERY
+        return (token, "last_used_at") if stale else None
     check_origin()
     if raw := request.cookies.get(cookie_name()):
         session_policy = policy()
@@ -81,17 +98,8 @@ def load_current_user() -> None:
             g.login_session, g.user = found_session
             g.auth_method = "cookie"
             if service.session_needs_touch(g.login_session, session_policy):
-                _touch(g.login_session, "last_seen_at")
-
-
-def _touch(row: Any, attribute: str) -> None:
-    if request.method not in UNSAFE_METHODS:
-        begin_write()
-    setattr(row, attribute, utcnow())
-    if request.method not in UNSAFE_METHODS:
-        from api.extensions import db
-
-        db.session.commit()
+                return g.login_session, "last_seen_at"
+    return None
 
 
 def login_required(view: F) -> F:
