@@ -33,6 +33,8 @@ def check(phone: Phone, name: str, *, also: str | None = None) -> None:
         phone.page.locator(also).first.scroll_into_view_if_needed()
         phone.screenshot(f"{name}-2")
         phone.page.evaluate("window.scrollTo(0, 0)")
+    resources = phone.page.evaluate("performance.getEntriesByType('resource').map(r => r.name)")
+    assert [r for r in resources if not r.startswith(phone.url)] == [], "third-party request"
     small = phone.page.evaluate(SMALL_TARGETS)
     assert small == [], f"{name}: touch targets under 44 px: {small}"
     violations = phone.axe()

@@ -50,4 +50,12 @@ export async function render(container, ctx) {
   });
   container.append(screenHead("Today", formatDay(day)), status, form, hintSlot);
   boosterHint(day).then((hint) => { if (hint) hintSlot.append(hint); });
+  // Left open overnight: a new day gets a fresh form when the patient comes back.
+  const newDay = () => {
+    if (document.visibilityState === "visible" && todayIn(ctx.user.timezone) !== day && ctx.isCurrent()) {
+      ctx.navigate("/today", { replace: true });
+    }
+  };
+  document.addEventListener("visibilitychange", newDay);
+  return () => document.removeEventListener("visibilitychange", newDay);
 }
