@@ -49,6 +49,14 @@ def visit_every_screen(phone: Phone, suffix: str = "") -> None:
     check(phone, f"register{suffix}")
 
     phone.sign_up()
+    check(phone, f"today-empty{suffix}")
+    phone.goto("/trends")
+    page.locator(".chart canvas").wait_for()
+    check(phone, f"trends-empty{suffix}")
+    phone.goto("/history")
+    page.locator(".empty").wait_for()
+    check(phone, f"history-empty{suffix}")
+
     seeded = seed_patient(phone.api(), phone.url)
     phone.goto("/today")
     page.locator(".status-line").wait_for()
