@@ -68,9 +68,11 @@ def visit_every_screen(phone: Phone, suffix: str = "") -> None:
     page.locator(".list-item").first.wait_for()
     check(phone, f"history{suffix}")
     page.locator(".list-item").nth(1).click()
+    page.get_by_role("button", name="Show earlier versions").wait_for()
+    check(phone, f"history-day{suffix}")
     page.get_by_role("button", name="Show earlier versions").click()
     page.get_by_text("No earlier versions").wait_for()
-    check(phone, f"history-day{suffix}", also="#versions-title")
+    phone.screenshot(f"history-day-versions{suffix}")
 
     phone.goto("/treatments")
     check(phone, f"treatments{suffix}")
