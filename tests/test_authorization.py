@@ -30,6 +30,8 @@ def test_the_list_of_object_routes_is_known(app):
     assert object_routes(app) == [
         ("/api/v1/entries/<day>", ["DELETE", "GET", "PUT"]),
         ("/api/v1/entries/<day>/history", ["GET"]),
+        ("/api/v1/shares/<share_id>", ["DELETE"]),
+        ("/api/v1/shares/<share_id>/views", ["GET"]),
         ("/api/v1/tokens/<token_id>", ["DELETE"]),
         ("/api/v1/treatments/<treatment_id>", ["DELETE", "GET", "PUT"]),
     ]
@@ -42,11 +44,13 @@ def alices_things(alice):
     alice.put("/api/v1/entries/2026-03-01", json={"pain": 9})
     assert alice.put("/api/v1/entries/2026-03-01", json=ENTRY).status_code == 200
     token_id = alice.post("/api/v1/tokens", json={"label": "a"}).get_json()["id"]
-    return {"day": "2026-03-01", "treatment_id": treatment_id, "token_id": token_id}
+    share_id = alice.post("/api/v1/shares", json={"label": "Dr. A"}).get_json()["id"]
+    return {"day": "2026-03-01", "treatment_id": treatment_id, "token_id": token_id,
+            "share_id": share_id}
 
 
 def snapshot(client):
-    return client.get("/api/v1/me/export").get_json()
+    return client.get("/api/v1/me/export").get_json(), client.get("/api/v1/shares").get_json()
 
 
 def fill(rule: str, values: dict[str, str]) -> str:
@@ -89,7 +93,7 @@ def test_logged_out_gets_401_everywhere(app, client, alices_things, alice):
             assert response.status_code == 401, (method, path)
     for path in ("/api/v1/entries", "/api/v1/treatments", "/api/v1/me", "/api/v1/tokens",
                  "/api/v1/export/entries.csv", "/api/v1/export/treatments.csv",
-                 "/api/v1/me/export"):
+                 "/api/v1/export/fhir", "/api/v1/me/export", "/api/v1/shares"):
         assert client.get(path).status_code == 401, path
     assert snapshot(alice) == before
 
@@ -98,6 +102,7 @@ def test_lists_and_exports_show_only_ones_own_rows(alice, bob, alices_things):
     assert bob.get("/api/v1/entries?from=2026-01-01&to=2026-12-31").get_json()["items"] == []
     assert bob.get("/api/v1/treatments").get_json()["items"] == []
     assert bob.get("/api/v1/tokens").get_json()["items"] == []
+    assert bob.get("/api/v1/shares").get_json()["items"] == []
     assert "private" not in bob.get("/api/v1/export/entries.csv").get_data(as_text=True)
     export = bob.get("/api/v1/me/export").get_json()
     assert export["entries"] == [] and export["treatments"] == [] and export["api_tokens"] == []

@@ -1,4 +1,4 @@
-"""Downloads: entries and treatments as CSV, and everything the patient has as JSON."""
+"""Downloads: entries and treatments as CSV, a FHIR R4 Bundle, and everything as JSON."""
 
 from __future__ import annotations
 
@@ -15,8 +15,10 @@ from api.calendar import EARLIEST, local_today, resolve_range
 from api.entries.models import EntryVersion
 from api.entries.schemas import EntrySchema, RangeQuerySchema
 from api.entries.service import list_entries
+from api.export import fhir
 from api.export.csv import ENTRY_COLUMNS, TREATMENT_COLUMNS, rows_to_csv
 from api.extensions import Blueprint, db
+from api.models import utcnow
 from api.treatments.schemas import TreatmentSchema
 from api.treatments.service import list_treatments
 
@@ -41,6 +43,19 @@ def csv_download(kind: str, columns: tuple[str, ...], rows: list[Any], today: da
 
 
 CSV_DOC = {"200": {"description": "CSV file", "content": {"text/csv": {}}}}
+FHIR_JSON = "application/fhir+json"
+FHIR_DOC = {"200": {"description": "FHIR R4 Bundle of type collection: a Patient, one "
+                    "Observation per score (pain: LOINC 72514-3) and one "
+                    "MedicationAdministration per treatment session",
+                    "content": {FHIR_JSON: {"schema": {"type": "object"}}}}}
+
+
+def fhir_download(document: dict[str, Any], today: date) -> Response:
+    return Response(
+        _json(document), mimetype=FHIR_JSON,
+        headers={"Content-Disposition": f'attachment; filename="relieflog-fhir-'
+                 f'{today.isoformat()}.json"', "Cache-Control": "no-store"},
+    )
 
 
 @blp.route("/export/entries.csv")
@@ -65,6 +80,23 @@ def treatments_csv(query: dict[str, Any]) -> Response:
     start, end = export_range(query, user.timezone)
     rows = list_treatments(user=user, start=start, end=end)
     return csv_download("treatments", TREATMENT_COLUMNS, rows, local_today(user.timezone))
+
+
+@blp.route("/export/fhir")
+@login_required
+@blp.arguments(RangeQuerySchema, location="query")
+@blp.doc(responses=FHIR_DOC)
+def fhir_export(query: dict[str, Any]) -> Response:
+    """Entries and treatment sessions as a FHIR R4 Bundle (all unless from/to are given)"""
+    user = current_user()
+    start, end = export_range(query, user.timezone)
+    document = fhir.bundle(
+        patient_key=str(user.id), display_name=user.display_name,
+        entries=list_entries(user=user, start=start, end=end),
+        treatments=list_treatments(user=user, start=start, end=end),
+        include_notes=True, generated_at=utcnow(),
+    )
+    return fhir_download(document, local_today(user.timezone))
 
 
 @blp.route("/me/export")

@@ -1,0 +1,207 @@
+"""A FHIR R4 Bundle (type collection) of the diary: pure functions over rows, no Flask, no DB.
+
+One Observation per logged score (pain under LOINC, the other scales under Relieflog's
+own CodeSystem because no standard code means exactly "0-10, 10 = best mood"), one
+MedicationAdministration per treatment session, and a minimal Patient they refer to.
+Every resource id is a UUID derived from the row it comes from, so exporting twice gives
+the same ids and a receiving system can de-duplicate.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+# Fixed forever: changing it would change every exported id.
+ID_NAMESPACE = uuid.UUID("6f1c5f2e-3b7a-5d1e-9c44-72a1d3f0e8b5")
+
+LOINC = "http://loinc.org"
+SNOMED = "http://snomed.info/sct"
+RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
+UCUM = "http://unitsofmeasure.org"
+OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
+SCORES_SYSTEM = "https://relieflog.org/fhir/CodeSystem/scores"
+
+PAIN_CODING = {
+    "system": LOINC,
+    "code": "72514-3",
+    "display": "Pain severity - 0-10 verbal numeric rating [Score] - Reported",
+}
+# (code in SCORES_SYSTEM, display) for the scales without a standard code.
+LOCAL_SCORES = {
+    "mood": "Mood, 0 = worst mood, 10 = best mood",
+    "anxiety": "Anxiety, 0 = none, 10 = worst",
+    "energy": "Energy, 0 = none, 10 = best",
+    "sleep_quality": "Sleep quality, 0 = worst, 10 = best",
+    "sleep_hours": "Hours slept last night",
+}
+NOTE_DISPLAY = "Diary note"
+TEXTS = {
+    "pain": "Pain (average over the last 24 hours), 0 = no pain, 10 = worst pain imaginable",
+    **LOCAL_SCORES,
+}
+SCORE_ORDER = ("pain", "mood", "anxiety", "energy", "sleep_quality", "sleep_hours")
+
+# SNOMED CT "route of administration" qualifier values.
+ROUTES: dict[str, tuple[str, str | None, str | None]] = {
+    # route: (text, SNOMED code, SNOMED display)
+    "iv_infusion": ("Intravenous infusion", "47625008", "Intravenous route"),
+    "intramuscular": ("Intramuscular injection", "78421000", "Intramuscular route"),
+    "intranasal": ("Nasal spray", "46713006", "Nasal route"),
+    "sublingual": ("Sublingual", "37839007", "Sublingual route"),
+    "oral": ("Oral", "26643006", "Oral route"),
+    "other": ("Other route", None, None),
+}
+# RxNorm ingredient concepts, by the medication name patients type.
+RXNORM_INGREDIENTS = {"ketamine": ("6130", "ketamine")}
+
+
+def stable_id(*parts: object) -> str:
+    return str(uuid.uuid5(ID_NAMESPACE, "/".join(str(part) for part in parts)))
+
+
+def _urn(resource_id: str) -> str:
+    return f"urn:uuid:{resource_id}"
+
+
+def patient_resource(*, patient_key: str, display_name: str) -> dict[str, Any]:
+    """The patient as the bundle's resources refer to them: a name if they gave one,
+    never an email address or anything else that identifies them."""
+    resource: dict[str, Any] = {"resourceType": "Patient", "id": stable_id("patient", patient_key)}
+    if display_name.strip():
+        resource["name"] = [{"text": display_name.strip()}]
+    return resource
+
+
+def _observation(resource_id: str, subject: str, day: str, code: dict[str, Any],
+                 value: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "resourceType": "Observation",
+        "id": resource_id,
+        "status": "final",
+        "category": [{"coding": [{"system": OBSERVATION_CATEGORY, "code": "survey",
+                                  "display": "Survey"}]}],
+        "code": code,
+        "subject": {"reference": subject},
+        "effectiveDateTime": day,
+        **value,
+    }
+
+
+def entry_observations(entry: Any, *, patient_key: str, subject: str,
+                       include_notes: bool) -> list[dict[str, Any]]:
+    """One Observation per score the entry has (missing scores are not zeros: no resource),
+    and one for its note when notes are included and it has one."""
+    day = entry.date.isoformat()
+    found = []
+    for metric in SCORE_ORDER:
+        value = getattr(entry, metric)
+        if value is None:
+            continue
+        if metric == "pain":
+            code = {"coding": [PAIN_CODING], "text": TEXTS["pain"]}
+        else:
+            code = {"coding": [{"system": SCORES_SYSTEM, "code": metric,
+                                "display": LOCAL_SCORES[metric]}], "text": TEXTS[metric]}
+        if metric == "sleep_hours":
+            shown: dict[str, Any] = {"valueQuantity": {"value": value, "unit": "h",
+                                                       "system": UCUM, "code": "h"}}
+        else:
+            shown = {"valueInteger": value}
+        resource_id = stable_id("entry", patient_key, day, metric)
+        found.append(_observation(resource_id, subject, day, code, shown))
+    if include_notes and entry.notes:
+        code = {"coding": [{"system": SCORES_SYSTEM, "code": "note", "display": NOTE_DISPLAY}],
+                "text": NOTE_DISPLAY}
+        found.append(_observation(stable_id("entry", patient_key, day, "note"), subject, day,
+                                  code, {"valueString": entry.notes}))
+    return found
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
+def _dosage_text(treatment: Any, route_text: str) -> str:
+    parts = [route_text]
+    if treatment.dose_mg is not None:
+        parts.append(f"{_number(treatment.dose_mg)} mg")
+    if treatment.dose_mg_per_kg is not None:
+        parts.append(f"{_number(treatment.dose_mg_per_kg)} mg/kg")
+    if treatment.duration_minutes:
+        parts.append(f"over {treatment.duration_minutes} minutes")
+    if treatment.with_psychotherapy:
+        parts.append("with psychotherapy (KAP)")
+    if treatment.phase:
+        parts.append(f"{treatment.phase} phase")
+    return ", ".join(parts)
+
+
+def _instant(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def medication_administration(treatment: Any, *, subject: str,
+                              include_notes: bool) -> dict[str, Any]:
+    route_text, route_code, route_display = ROUTES.get(treatment.route, ROUTES["other"])
+    medication: dict[str, Any] = {"text": treatment.medication}
+    if ingredient := RXNORM_INGREDIENTS.get(treatment.medication.strip().lower()):
+        medication["coding"] = [{"system": RXNORM, "code": ingredient[0],
+                                 "display": ingredient[1]}]
+    route: dict[str, Any] = {"text": route_text}
+    if route_code:
+        route["coding"] = [{"system": SNOMED, "code": route_code, "display": route_display}]
+    dosage: dict[str, Any] = {"text": _dosage_text(treatment, route_text), "route": route}
+    if treatment.dose_mg is not None:
+        dosage["dose"] = {"value": _number(treatment.dose_mg), "unit": "mg", "system": UCUM,
+                          "code": "mg"}
+    resource: dict[str, Any] = {
+        "resourceType": "MedicationAdministration",
+        "id": stable_id("treatment", treatment.id),
+        "status": "completed",
+        "medicationCodeableConcept": medication,
+        "subject": {"reference": subject},
+    }
+    if treatment.duration_minutes:
+        end = treatment.started_at + timedelta(minutes=treatment.duration_minutes)
+        resource["effectivePeriod"] = {"start": _instant(treatment.started_at),
+                                       "end": _instant(end)}
+    else:
+        resource["effectiveDateTime"] = _instant(treatment.started_at)
+    resource["dosage"] = dosage
+    if include_notes and treatment.notes:
+        resource["note"] = [{"text": treatment.notes}]
+    return resource
+
+
+def bundle(
+    *,
+    patient_key: str,
+    display_name: str,
+    entries: Iterable[Any],
+    treatments: Iterable[Any],
+    include_notes: bool,
+    generated_at: datetime,
+) -> dict[str, Any]:
+    """The whole Bundle. `entries` and `treatments` are rows (or anything with the same
+    attributes); `patient_key` is stable per patient and never shown."""
+    patient = patient_resource(patient_key=patient_key, display_name=display_name)
+    subject = _urn(patient["id"])
+    resources = [patient]
+    for entry in entries:
+        resources.extend(entry_observations(entry, patient_key=patient_key, subject=subject,
+                                            include_notes=include_notes))
+    for treatment in treatments:
+        resources.append(medication_administration(treatment, subject=subject,
+                                                   include_notes=include_notes))
+    return {
+        "resourceType": "Bundle",
+        "id": stable_id("bundle", patient_key, generated_at.isoformat()),
+        "meta": {"lastUpdated": _instant(generated_at)},
+        "type": "collection",
+        "timestamp": _instant(generated_at),
+        "entry": [{"fullUrl": _urn(resource["id"]), "resource": resource}
+                  for resource in resources],
+    }

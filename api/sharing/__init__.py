@@ -1,0 +1,1 @@
+"""Sharing with a provider: expiring, revocable read-only links and their access log."""

@@ -1,0 +1,72 @@
+"""Read-only links for a provider, the provider's short viewing sessions, and the access log."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from api.extensions import db
+from api.models import UTCDateTime, created_at_column, utcnow
+
+VIEW_KINDS = ("page", "trends", "entries.csv", "treatments.csv", "fhir")
+
+
+class Share(db.Model):  # type: ignore[name-defined]
+    __tablename__ = "shares"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(80))
+    # SHA-256 of the link's token: the token itself lives only in the patient's link.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = created_at_column()
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The patient's local dates the provider may see; null means no limit on that side.
+    range_from: Mapped[date | None] = mapped_column(Date)
+    range_to: Mapped[date | None] = mapped_column(Date)
+    include_notes: Mapped[bool] = mapped_column(Boolean, default=False)
+    view_count: Mapped[int] = mapped_column(Integer, default=0)
+    last_viewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def status(self) -> str:
+        """active, expired or revoked (revoked wins: the patient's act is what they see)."""
+        if self.revoked_at is not None:
+            return "revoked"
+        return "expired" if utcnow() >= self.expires_at else "active"
+
+
+class ShareSession(db.Model):  # type: ignore[name-defined]
+    """A provider's browser after it exchanged the link's token: the cookie holds a random
+    token, this row its SHA-256. The share is re-checked on every request."""
+
+    __tablename__ = "share_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    share_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("shares.id", ondelete="CASCADE"), index=True
+    )
+    # Also keyed by patient, so deleting the account removes it without relying on cascades.
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = created_at_column()
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class ShareView(db.Model):  # type: ignore[name-defined]
+    """One line of the access log the patient reads: when, what, and a coarse browser name
+    (never the raw User-Agent, never an IP address)."""
+
+    __tablename__ = "share_views"
+    __table_args__ = (db.Index("ix_share_views_share_viewed", "share_id", "viewed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    share_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shares.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    viewed_at: Mapped[datetime] = created_at_column()
+    kind: Mapped[str] = mapped_column(String(16))
+    browser: Mapped[str] = mapped_column(String(40))

@@ -1,0 +1,206 @@
+"""Sharing: the patient's links (/shares) and the provider's read-only report (/shared).
+
+The provider never sends the link's token in a URL: the page reads it from the fragment
+and POSTs it to /shared/session, which answers with a short-lived cookie scoped to
+/api/v1/shared. Every /shared request re-checks the share (revoked, expired) and is
+written to the patient's access log.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from typing import Any
+
+from flask import Response, after_this_request, current_app, json, request
+from flask.views import MethodView
+
+from api.auth.guard import current_user, login_required
+from api.calendar import local_today
+from api.errors import PROBLEM_JSON
+from api.export.csv import ENTRY_COLUMNS, TREATMENT_COLUMNS
+from api.export.routes import CSV_DOC, FHIR_DOC, csv_download, fhir_download
+from api.extensions import Blueprint, begin_write, db, limiter, read_transaction
+from api.models import utcnow
+from api.sharing import service
+from api.sharing.models import Share
+from api.sharing.schemas import (
+    ShareCreatedSchema,
+    ShareCreateSchema,
+    SharedGoneSchema,
+    SharedSessionInSchema,
+    SharedSessionSchema,
+    SharedTrendsSchema,
+    ShareListSchema,
+    ShareViewListSchema,
+)
+
+blp = Blueprint("shares", __name__, url_prefix="/api/v1",
+                description="The patient's read-only links for a provider, and who opened them")
+provider = Blueprint(
+    "shared", __name__, url_prefix="/api/v1/shared",
+    description="What a provider sees through a link: no account, read-only. Exchange the "
+    "token from the link's fragment at POST /shared/session, then call the other endpoints "
+    "with the cookie it sets. 401: the viewing session ended (exchange the token again); "
+    "410: the patient revoked the link or it expired (`reason`). Every response carries "
+    "Referrer-Policy: no-referrer, Cache-Control: no-store and X-Robots-Tag: noindex.",
+)
+
+PROVIDER_PATH = "/api/v1/shared"
+GONE_DOC: dict[str, Any] = {
+    "schema": SharedGoneSchema, "content_type": PROBLEM_JSON,
+    "description": "The link was revoked or has expired; `reason` says which.",
+}
+
+
+# --- The patient's side -------------------------------------------------------------------
+
+def _share_body(share: Share, **extra: Any) -> dict[str, Any]:
+    fields = ("id", "label", "created_at", "expires_at", "revoked_at", "status", "range_from",
+              "range_to", "include_notes", "view_count", "last_viewed_at")
+    return {**{name: getattr(share, name) for name in fields}, **extra}
+
+
+@blp.route("/shares")
+class Shares(MethodView):
+    decorators = [login_required]
+
+    @blp.response(200, ShareListSchema)
+    def get(self) -> Any:
+        """Every share, newest first, with its status and how often it was viewed"""
+        return {"items": service.list_shares(user=current_user())}
+
+    @limiter.limit(lambda: current_app.config.get("SHARE_RATE_LIMIT", "30 per hour"))
+    @blp.arguments(ShareCreateSchema)
+    @blp.response(201, ShareCreatedSchema)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Create a link for a provider; the token and url are shown this once"""
+        share, token = service.create_share(user=current_user(), **data)
+        db.session.commit()
+        return _share_body(share, token=token, url=f"{request.host_url}share#{token}")
+
+
+@blp.route("/shares/<share_id>", methods=["DELETE"])
+@login_required
+@blp.response(204)
+def revoke(share_id: str) -> None:
+    """Revoke a link at once (its access log is kept; revoking again changes nothing)"""
+    service.revoke_share(share=service.find_share(user=current_user(), share_id=share_id))
+    db.session.commit()
+
+
+@blp.route("/shares/<share_id>/views")
+@login_required
+@blp.response(200, ShareViewListSchema)
+def views(share_id: str) -> Any:
+    """The access log of a link, newest first"""
+    share = service.find_share(user=current_user(), share_id=share_id)
+    return {"items": service.share_views(share=share)}
+
+
+# --- The provider's side ------------------------------------------------------------------
+
+def cookie_name() -> str:
+    return "__Secure-relieflog_share" if request.is_secure else "relieflog_share"
+
+
+@provider.after_app_request
+def provider_headers(response: Response) -> Response:
+    """Also on errors and 405s, which no view of this blueprint handles."""
+    if request.path == PROVIDER_PATH or request.path.startswith(PROVIDER_PATH + "/"):
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _set_cookie(token: str, expires_at: datetime) -> None:
+    @after_this_request
+    def _cookie(response: Response) -> Response:
+        response.set_cookie(
+            cookie_name(), token,
+            max_age=max(1, math.ceil((expires_at - utcnow()).total_seconds())),
+            httponly=True, secure=request.is_secure, samesite="Strict", path=PROVIDER_PATH,
+        )
+        return response
+
+
+def _user_agent() -> str:
+    return request.headers.get("User-Agent", "")
+
+
+def _view(kind: str) -> service.Viewer:
+    """The share behind this request's cookie, after logging the view.
+
+    The write lock is taken first, so the check and the log line see the same state: a
+    revocation committed before this request refuses it. The data itself is then read in
+    a read transaction, without holding up writers.
+    """
+    begin_write()
+    viewer = service.viewer(request.cookies.get(cookie_name()))
+    service.log_view(share=viewer.share, kind=kind, user_agent=_user_agent())
+    db.session.commit()
+    return viewer
+
+
+@provider.route("/session", methods=["POST"])
+@limiter.limit(lambda: current_app.config.get("SHARE_SESSION_RATE_LIMIT", "30 per minute"))
+@provider.arguments(SharedSessionInSchema)
+@provider.response(200, SharedSessionSchema)
+@provider.alt_response(410, **GONE_DOC)
+def open_session(data: dict[str, Any]) -> Any:
+    """Exchange the link's token for a short-lived, read-only viewing cookie"""
+    minutes = current_app.config.get("SHARE_SESSION_MINUTES", 120)
+    viewer, token, expires_at = service.open_share(token=data["token"], session_minutes=minutes)
+    service.log_view(share=viewer.share, kind="page", user_agent=_user_agent())
+    db.session.commit()
+    _set_cookie(token, expires_at)
+    return {"patient": viewer.patient, "share": viewer.share, "session_expires_at": expires_at}
+
+
+@provider.route("/trends")
+@provider.response(200, SharedTrendsSchema)
+@provider.alt_response(410, **GONE_DOC)
+def trends() -> Any:
+    """The report: chart, session analysis, sessions, latest scores (notes if included)"""
+    viewer = _view("trends")
+    with read_transaction():
+        body = service.shared_trends(viewer)
+    # JSON-ready already, like /trends: the schema documents it.
+    return Response(json.dumps(body), mimetype="application/json")
+
+
+@provider.route("/entries.csv")
+@provider.doc(responses=CSV_DOC)
+@provider.alt_response(410, **GONE_DOC)
+def entries_csv() -> Response:
+    """The shared entries as CSV (notes and tags empty unless included)"""
+    viewer = _view("entries.csv")
+    with read_transaction():
+        rows = service.csv_rows(service.shared_entries(viewer), ENTRY_COLUMNS,
+                                viewer.share.include_notes)
+    return csv_download("entries", ENTRY_COLUMNS, rows, local_today(viewer.patient.timezone))
+
+
+@provider.route("/treatments.csv")
+@provider.doc(responses=CSV_DOC)
+@provider.alt_response(410, **GONE_DOC)
+def treatments_csv() -> Response:
+    """The shared treatment sessions as CSV (notes empty unless included)"""
+    viewer = _view("treatments.csv")
+    with read_transaction():
+        rows = service.csv_rows(service.shared_treatments(viewer), TREATMENT_COLUMNS,
+                                viewer.share.include_notes)
+    return csv_download("treatments", TREATMENT_COLUMNS, rows,
+                        local_today(viewer.patient.timezone))
+
+
+@provider.route("/fhir")
+@provider.doc(responses=FHIR_DOC)
+@provider.alt_response(410, **GONE_DOC)
+def fhir() -> Response:
+    """The shared data as a FHIR R4 Bundle (type collection)"""
+    viewer = _view("fhir")
+    with read_transaction():
+        document = service.shared_fhir(viewer)
+    return fhir_download(document, local_today(viewer.patient.timezone))

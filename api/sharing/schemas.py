@@ -1,0 +1,172 @@
+"""Share bodies for the patient's Share screen and the provider's read-only report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from api.calendar import EARLIEST
+from api.fields import StrictDate, Text
+from api.sharing.models import VIEW_KINDS
+from api.treatments.models import PHASES, ROUTES, SIDE_EFFECTS
+from api.trends.schemas import DaySchema, MarkerSchema, TrendsSchema, doc
+
+STATUSES = ("active", "expired", "revoked")
+INCLUDE_NOTES_DOC = (
+    "Show the patient's own words: entry notes, tags and treatment notes. "
+    "Default false: the provider sees scores and sessions only."
+)
+
+
+class StrictBoolean(fields.Boolean):
+    """true or false only. (A truthy set of {True} would still take 1 and 0, which
+    compare equal to True and False.)"""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
+def not_blank(value: str) -> None:
+    if not value.strip():
+        raise ValidationError("Must not be blank.")
+
+
+class ShareCreateSchema(Schema):
+    label = Text(required=True, validate=[validate.Length(min=1, max=80), not_blank],
+                 metadata=doc('Who the link is for, e.g. "Dr. Rivera, March visit".'))
+    expires_in_days = fields.Integer(strict=True, load_default=30,
+                                     validate=validate.Range(1, 365), metadata=doc(
+                                         "The link stops working this many days from now "
+                                         "(1-365, default 30)."))
+    range_from = StrictDate(data_key="from", allow_none=True, load_default=None,
+                            validate=validate.Range(min=EARLIEST), metadata=doc(
+                                "First local date the provider may see; null: no limit."))
+    range_to = StrictDate(data_key="to", allow_none=True, load_default=None,
+                          validate=validate.Range(min=EARLIEST), metadata=doc(
+                              "Last local date the provider may see; null: no limit "
+                              "(new entries keep appearing until the link expires)."))
+    include_notes = StrictBoolean(load_default=False, metadata=doc(INCLUDE_NOTES_DOC))
+
+    @validates_schema
+    def range_in_order(self, data: dict[str, Any], **_: Any) -> None:
+        start, end = data.get("range_from"), data.get("range_to")
+        if start is not None and end is not None and start > end:
+            raise ValidationError("Must not be after to.", "from")
+
+
+class ShareSchema(Schema):
+    id = fields.UUID()
+    label = fields.String()
+    created_at = fields.AwareDateTime()
+    expires_at = fields.AwareDateTime()
+    revoked_at = fields.AwareDateTime(allow_none=True)
+    status = fields.String(metadata={"enum": list(STATUSES), "description":
+                                     "active, expired or revoked (revoked wins)."})
+    range_from = fields.Date(data_key="from", allow_none=True)
+    range_to = fields.Date(data_key="to", allow_none=True)
+    include_notes = fields.Boolean(metadata=doc(INCLUDE_NOTES_DOC))
+    view_count = fields.Integer(metadata=doc("Lines in the access log."))
+    last_viewed_at = fields.AwareDateTime(allow_none=True)
+
+
+class ShareCreatedSchema(ShareSchema):
+    token = fields.String(metadata=doc(
+        "Shown once; only its SHA-256 is stored, so it cannot be shown again."))
+    url = fields.String(metadata=doc(
+        "The link to give the provider (also as a QR code): the token sits after #, "
+        "so it never reaches a server log or a Referer header."))
+
+
+class ShareListSchema(Schema):
+    items = fields.List(fields.Nested(ShareSchema), metadata=doc("Newest first."))
+
+
+class ShareViewSchema(Schema):
+    viewed_at = fields.AwareDateTime()
+    kind = fields.String(metadata={"enum": list(VIEW_KINDS), "description":
+                                   "page: the link was opened; trends: the report was "
+                                   "loaded; entries.csv, treatments.csv, fhir: downloads."})
+    browser = fields.String(metadata=doc(
+        'A coarse description such as "Chrome on Windows"; no IP address is kept.'))
+
+
+class ShareViewListSchema(Schema):
+    items = fields.List(fields.Nested(ShareViewSchema), metadata=doc("Newest first."))
+
+
+# --- Provider ---------------------------------------------------------------------------
+
+class SharedSessionInSchema(Schema):
+    token = fields.String(required=True, validate=validate.Length(min=1, max=256),
+                          metadata=doc("The part of the link after #."))
+
+
+class SharedPatientSchema(Schema):
+    display_name = fields.String(metadata=doc("The name the patient chose; may be empty."))
+
+
+class SharedShareSchema(Schema):
+    label = fields.String()
+    expires_at = fields.AwareDateTime()
+    range_from = fields.Date(data_key="from", allow_none=True)
+    range_to = fields.Date(data_key="to", allow_none=True)
+    include_notes = fields.Boolean()
+
+
+class SharedSessionSchema(Schema):
+    patient = fields.Nested(SharedPatientSchema)
+    share = fields.Nested(SharedShareSchema)
+    session_expires_at = fields.AwareDateTime(metadata=doc(
+        "The viewing cookie lasts until then; afterwards, exchange the token again."))
+
+
+class SharedMarkerSchema(MarkerSchema):
+    dose_mg_per_kg = fields.Float(allow_none=True)
+    duration_minutes = fields.Integer(allow_none=True)
+    with_psychotherapy = fields.Boolean()
+    phase = fields.String(allow_none=True, metadata=doc(", ".join(PHASES) + " or null."))
+    clinic = fields.String()
+    pain_before = fields.Integer(allow_none=True)
+    pain_after = fields.Integer(allow_none=True)
+    mood_before = fields.Integer(allow_none=True)
+    mood_after = fields.Integer(allow_none=True)
+    dissociation = fields.Integer(allow_none=True)
+    side_effects = fields.List(fields.String(metadata={"enum": list(SIDE_EFFECTS)}))
+    notes = fields.String(metadata=doc("Only when the share includes notes."))
+
+
+class LatestSchema(DaySchema):
+    class Meta:
+        exclude = ("pain_avg7", "mood_avg7")
+
+
+class SharedNoteSchema(Schema):
+    date = fields.Date()
+    text = fields.String()
+    tags = fields.List(fields.String())
+
+
+class SharedTrendsSchema(TrendsSchema):
+    treatments = fields.List(fields.Nested(SharedMarkerSchema), metadata=doc(
+        "Sessions in the range, with route and dose. route is one of " + ", ".join(ROUTES)
+        + "."))
+    latest = fields.Nested(LatestSchema, allow_none=True, metadata=doc(
+        "The most recent entry in the range, or null."))
+    notes = fields.List(fields.Nested(SharedNoteSchema), metadata=doc(
+        "Entry notes and tags in the range, by date; only when the share includes notes."))
+    patient = fields.Nested(SharedPatientSchema)
+    share = fields.Nested(SharedShareSchema)
+
+
+class SharedGoneSchema(Schema):
+    type = fields.String()
+    title = fields.String()
+    status = fields.Integer()
+    detail = fields.String(metadata=doc(
+        '"This link was revoked by the patient." or "This link expired on YYYY-MM-DD." '
+        "(the patient's local date)."))
+    reason = fields.String(metadata={"enum": ["revoked", "expired"]})
+    expired_at = fields.AwareDateTime(metadata=doc("When reason is expired."))

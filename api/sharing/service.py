@@ -1,0 +1,301 @@
+"""Shares: create, list, revoke, the access log, and everything a provider may see.
+
+A share is the patient's decision about one provider: how long, which dates, whether
+notes. Every provider read goes through `viewer()`, which re-checks that decision on
+each request, and through the `shared_*` functions below, which read only the share's
+dates and only what the share includes.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, select, update
+
+from api.auth.models import User
+from api.auth.service import sha256
+from api.calendar import EARLIEST, local_date_of, local_today
+from api.entries.models import Entry
+from api.errors import Problem
+from api.export import fhir
+from api.extensions import db
+from api.models import utcnow
+from api.sharing.models import Share, ShareSession, ShareView
+from api.treatments.models import Treatment
+from api.trends.analysis import DayScores, SessionMark, compute_trends
+from api.trends.service import window
+
+NOT_FOUND = "No such share."
+UNKNOWN_LINK = "This link is not valid. Check that it was copied completely."
+REVOKED = "This link was revoked by the patient."
+SESSION_ENDED = "This viewing session has ended. Open the link again."
+
+
+# --- The patient's side -------------------------------------------------------------------
+
+def create_share(*, user: User, label: str, expires_in_days: int, range_from: date | None,
+                 range_to: date | None, include_notes: bool) -> tuple[Share, str]:
+    """A new share and its token (≥ 256 bits), which is returned once and never stored."""
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    share = Share(
+        user_id=user.id, label=label.strip(), token_hash=sha256(token), created_at=now,
+        expires_at=now + timedelta(days=expires_in_days), range_from=range_from,
+        range_to=range_to, include_notes=include_notes, view_count=0,
+    )
+    db.session.add(share)
+    db.session.flush()
+    return share, token
+
+
+def list_shares(*, user: User) -> list[Share]:
+    return list(db.session.scalars(
+        select(Share).where(Share.user_id == user.id)
+        .order_by(Share.created_at.desc(), Share.id)
+    ))
+
+
+def find_share(*, user: User, share_id: str) -> Share:
+    """The patient's own share; a malformed id or another patient's share is 404 alike."""
+    try:
+        key = uuid.UUID(share_id)
+    except ValueError:
+        raise Problem(404, NOT_FOUND) from None
+    share = db.session.scalar(select(Share).where(Share.id == key, Share.user_id == user.id))
+    if share is None:
+        raise Problem(404, NOT_FOUND)
+    return share
+
+
+def revoke_share(*, share: Share) -> None:
+    """Revoke at once; revoking again keeps the first time (safe to replay)."""
+    if share.revoked_at is None:
+        share.revoked_at = utcnow()
+
+
+def share_views(*, share: Share) -> list[ShareView]:
+    return list(db.session.scalars(
+        select(ShareView).where(ShareView.share_id == share.id)
+        .order_by(ShareView.viewed_at.desc(), ShareView.id.desc())
+    ))
+
+
+# --- The provider's side ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Viewer:
+    """What one provider request may see: the share and its patient."""
+
+    share: Share
+    patient: User
+
+
+def _check_open(share: Share, patient: User, now: datetime) -> None:
+    if patient.disabled:
+        raise Problem(404, UNKNOWN_LINK)
+    if share.revoked_at is not None:
+        raise Problem(410, REVOKED, reason="revoked")
+    if now >= share.expires_at:
+        day = local_date_of(share.expires_at, patient.timezone).isoformat()
+        raise Problem(410, f"This link expired on {day}.", reason="expired",
+                      expired_at=share.expires_at.isoformat())
+
+
+def open_share(*, token: str, session_minutes: int) -> tuple[Viewer, str, datetime]:
+    """Exchange the link's token for a viewing session: (viewer, session token, expiry)."""
+    row = db.session.execute(
+        select(Share, User).join(User, User.id == Share.user_id)
+        .where(Share.token_hash == sha256(token))
+    ).first()
+    if row is None:
+        raise Problem(404, UNKNOWN_LINK)
+    share, patient = row
+    now = utcnow()
+    _check_open(share, patient, now)
+    # Sessions that ended are of no use to anyone: clear them while we are writing anyway.
+    db.session.execute(delete(ShareSession).where(ShareSession.expires_at < now))
+    session_token = secrets.token_urlsafe(32)
+    expires_at = min(now + timedelta(minutes=session_minutes), share.expires_at)
+    db.session.add(ShareSession(share_id=share.id, user_id=patient.id,
+                                token_hash=sha256(session_token), created_at=now,
+                                expires_at=expires_at))
+    db.session.flush()
+    return Viewer(share, patient), session_token, expires_at
+
+
+def viewer(session_token: str | None) -> Viewer:
+    """The share behind a provider's session cookie, checked again right now."""
+    if not session_token:
+        raise Problem(401, SESSION_ENDED)
+    row = db.session.execute(
+        select(ShareSession, Share, User)
+        .join(Share, Share.id == ShareSession.share_id)
+        .join(User, User.id == Share.user_id)
+        .where(ShareSession.token_hash == sha256(session_token))
+    ).first()
+    if row is None:
+        raise Problem(401, SESSION_ENDED)
+    session, share, patient = row
+    now = utcnow()
+    _check_open(share, patient, now)
+    if now >= session.expires_at:
+        raise Problem(401, SESSION_ENDED)
+    return Viewer(share, patient)
+
+
+def log_view(*, share: Share, kind: str, user_agent: str) -> None:
+    """Add a line to the patient's access log. The counter is bumped in SQL, so views
+    served at the same moment by several workers are all counted."""
+    now = utcnow()
+    db.session.add(ShareView(share_id=share.id, user_id=share.user_id, viewed_at=now,
+                             kind=kind, browser=browser_of(user_agent)))
+    db.session.execute(
+        update(Share).where(Share.id == share.id)
+        .values(view_count=Share.view_count + 1, last_viewed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+# Checked in order: Edge and Opera say "Chrome" too, Chrome says "Safari" too.
+_BROWSERS = (
+    ("Edg", "Edge"), ("OPR/", "Opera"), ("Opera", "Opera"), ("Firefox/", "Firefox"),
+    ("FxiOS", "Firefox"), ("SamsungBrowser", "Samsung Internet"), ("CriOS", "Chrome"),
+    ("Chrome/", "Chrome"), ("Chromium/", "Chromium"), ("Safari/", "Safari"),
+    ("curl/", "curl"), ("python-requests", "a script"), ("Wget", "Wget"),
+)
+_SYSTEMS = (
+    ("iPhone", "iPhone"), ("iPad", "iPad"), ("Android", "Android"), ("CrOS", "ChromeOS"),
+    ("Windows", "Windows"), ("Macintosh", "macOS"), ("Mac OS X", "macOS"),
+    ("Linux", "Linux"),
+)
+_EDGE = re.compile(r"\bEdg(A|iOS|e)?/")
+
+
+def browser_of(user_agent: str) -> str:
+    """"Chrome on Windows": words from a fixed list, so nothing the client sent is stored."""
+    browser = next((name for marker, name in _BROWSERS
+                    if (_EDGE.search(user_agent) if marker == "Edg" else marker in user_agent)),
+                   None)
+    system = next((name for marker, name in _SYSTEMS if marker in user_agent), None)
+    if browser and system:
+        return f"{browser} on {system}"
+    if browser or system:
+        return browser or f"A browser on {system}"
+    return "Unknown browser"
+
+
+# --- What a provider sees -----------------------------------------------------------------
+
+def data_bounds(viewer: Viewer) -> tuple[date, date]:
+    """First and last local date a share may read: its range, else everything up to
+    tomorrow (the latest day a patient can log)."""
+    share, patient = viewer.share, viewer.patient
+    return (share.range_from or EARLIEST,
+            share.range_to or local_today(patient.timezone) + timedelta(days=1))
+
+
+def shared_entries(viewer: Viewer) -> list[Entry]:
+    lo, hi = data_bounds(viewer)
+    return list(db.session.scalars(
+        select(Entry).where(Entry.user_id == viewer.patient.id, Entry.date >= lo,
+                            Entry.date <= hi).order_by(Entry.date)
+    ))
+
+
+def shared_treatments(viewer: Viewer) -> list[Treatment]:
+    lo, hi = data_bounds(viewer)
+    return list(db.session.scalars(
+        select(Treatment).where(Treatment.user_id == viewer.patient.id,
+                                Treatment.local_date >= lo, Treatment.local_date <= hi)
+        .order_by(Treatment.started_at, Treatment.id)
+    ))
+
+
+# The patient's own free text. Tags are typed freely too, so they go with the notes.
+PRIVATE_TEXT = ("notes", "tags")
+
+
+def csv_rows(rows: list[Any], columns: tuple[str, ...], include_notes: bool
+             ) -> list[dict[str, Any]]:
+    """CSV rows with the same columns as the patient's own export; free text is left
+    empty unless the share includes notes."""
+    out = []
+    for row in rows:
+        values = {column: getattr(row, column) for column in columns}
+        if not include_notes:
+            for column in PRIVATE_TEXT:
+                if column in values:
+                    values[column] = None
+        out.append(values)
+    return out
+
+
+SESSION_DETAILS = ("dose_mg_per_kg", "duration_minutes", "with_psychotherapy", "phase",
+                   "clinic", "pain_before", "pain_after", "mood_before", "mood_after",
+                   "dissociation", "side_effects")
+LATEST_FIELDS = ("pain", "mood", "anxiety", "energy", "sleep_hours", "sleep_quality")
+
+
+def shared_trends(viewer: Viewer) -> dict[str, Any]:
+    """The trends response computed from the share's dates alone.
+
+    Unlike the patient's own trends, the analysis sees nothing outside the range: a
+    baseline needs the week before a series inside the range too, or it is null. That
+    is the price of "never returns data outside its date range", and the share says so.
+    """
+    share, patient = viewer.share, viewer.patient
+    hi = data_bounds(viewer)[1]
+    today = local_today(patient.timezone)
+    entries = shared_entries(viewer)
+    treatments = shared_treatments(viewer)
+    days = [DayScores(e.date, e.pain, e.mood, e.anxiety, e.energy, e.sleep_hours,
+                      e.sleep_quality) for e in entries]
+    marks = [SessionMark(id=str(t.id), local_date=t.local_date, started_at=t.started_at)
+             for t in treatments]
+    result = compute_trends(days, marks, today=min(today, hi))
+    if hi < today:
+        # "Today is day M" is about today, which the range does not reach.
+        result["booster_hint"] = None
+    logged = [e.date for e in entries] + [t.local_date for t in treatments]
+    start = share.range_from or min(logged, default=today)
+    end = share.range_to or max([today, *logged])
+    body = window(result, treatments, start, max(start, end))
+    by_id = {str(t.id): t for t in treatments}
+    for marker in body["treatments"]:
+        row = by_id[marker["id"]]
+        marker.update({field: getattr(row, field) for field in SESSION_DETAILS})
+        if share.include_notes:
+            marker["notes"] = row.notes
+    latest = entries[-1] if entries else None
+    body["latest"] = (
+        {"date": latest.date.isoformat(), **{f: getattr(latest, f) for f in LATEST_FIELDS}}
+        if latest else None
+    )
+    if share.include_notes:
+        body["notes"] = [{"date": e.date.isoformat(), "text": e.notes, "tags": e.tags}
+                         for e in entries if e.notes or e.tags]
+    body["patient"] = {"display_name": patient.display_name}
+    body["share"] = {
+        "label": share.label,
+        "expires_at": share.expires_at.isoformat(),
+        "from": share.range_from.isoformat() if share.range_from else None,
+        "to": share.range_to.isoformat() if share.range_to else None,
+        "include_notes": share.include_notes,
+    }
+    return body
+
+
+def shared_fhir(viewer: Viewer) -> dict[str, Any]:
+    return fhir.bundle(
+        patient_key=str(viewer.patient.id),
+        display_name=viewer.patient.display_name,
+        entries=shared_entries(viewer),
+        treatments=shared_treatments(viewer),
+        include_notes=viewer.share.include_notes,
+        generated_at=utcnow(),
+    )
