@@ -17,7 +17,7 @@ from flask.views import MethodView
 
 from api.auth.guard import current_user, login_required
 from api.calendar import local_today
-from api.errors import PROBLEM_JSON
+from api.errors import PROBLEM_JSON, ProblemSchema
 from api.export.csv import ENTRY_COLUMNS, TREATMENT_COLUMNS
 from api.export.routes import CSV_DOC, FHIR_DOC, csv_download, fhir_download
 from api.extensions import Blueprint, begin_write, db, limiter, read_transaction
@@ -53,6 +53,15 @@ GONE_DOC: dict[str, Any] = {
 }
 
 
+def problem_doc(description: str) -> dict[str, Any]:
+    return {"schema": ProblemSchema, "content_type": PROBLEM_JSON, "description": description}
+
+
+NO_SESSION_DOC = problem_doc("No viewing cookie, or it ended: POST the token to "
+                             "/shared/session again.")
+NO_SHARE_DOC = problem_doc("No such share among this patient's.")
+
+
 # --- The patient's side -------------------------------------------------------------------
 
 def _share_body(share: Share, **extra: Any) -> dict[str, Any]:
@@ -83,6 +92,7 @@ class Shares(MethodView):
 @blp.route("/shares/<share_id>", methods=["DELETE"])
 @login_required
 @blp.response(204)
+@blp.alt_response(404, **NO_SHARE_DOC)
 def revoke(share_id: str) -> None:
     """Revoke a link at once (its access log is kept; revoking again changes nothing)"""
     service.revoke_share(share=service.find_share(user=current_user(), share_id=share_id))
@@ -92,6 +102,7 @@ def revoke(share_id: str) -> None:
 @blp.route("/shares/<share_id>/views")
 @login_required
 @blp.response(200, ShareViewListSchema)
+@blp.alt_response(404, **NO_SHARE_DOC)
 def views(share_id: str) -> Any:
     """The access log of a link, newest first"""
     share = service.find_share(user=current_user(), share_id=share_id)
@@ -147,7 +158,10 @@ def _view(kind: str) -> service.Viewer:
 @limiter.limit(lambda: current_app.config.get("SHARE_SESSION_RATE_LIMIT", "30 per minute"))
 @provider.arguments(SharedSessionInSchema)
 @provider.response(200, SharedSessionSchema)
+@provider.alt_response(404, **problem_doc("No link has this token."))
 @provider.alt_response(410, **GONE_DOC)
+@provider.alt_response(429, **problem_doc("Too many attempts from this address; wait "
+                                          "(Retry-After)."))
 def open_session(data: dict[str, Any]) -> Any:
     """Exchange the link's token for a short-lived, read-only viewing cookie"""
     minutes = current_app.config.get("SHARE_SESSION_MINUTES", 120)
@@ -160,6 +174,7 @@ def open_session(data: dict[str, Any]) -> Any:
 
 @provider.route("/trends")
 @provider.response(200, SharedTrendsSchema)
+@provider.alt_response(401, **NO_SESSION_DOC)
 @provider.alt_response(410, **GONE_DOC)
 def trends() -> Any:
     """The report: chart, session analysis, sessions, latest scores (notes if included)"""
@@ -172,6 +187,7 @@ def trends() -> Any:
 
 @provider.route("/entries.csv")
 @provider.doc(responses=CSV_DOC)
+@provider.alt_response(401, **NO_SESSION_DOC)
 @provider.alt_response(410, **GONE_DOC)
 def entries_csv() -> Response:
     """The shared entries as CSV (notes and tags empty unless included)"""
@@ -184,6 +200,7 @@ def entries_csv() -> Response:
 
 @provider.route("/treatments.csv")
 @provider.doc(responses=CSV_DOC)
+@provider.alt_response(401, **NO_SESSION_DOC)
 @provider.alt_response(410, **GONE_DOC)
 def treatments_csv() -> Response:
     """The shared treatment sessions as CSV (notes empty unless included)"""
@@ -197,6 +214,7 @@ def treatments_csv() -> Response:
 
 @provider.route("/fhir")
 @provider.doc(responses=FHIR_DOC)
+@provider.alt_response(401, **NO_SESSION_DOC)
 @provider.alt_response(410, **GONE_DOC)
 def fhir() -> Response:
     """The shared data as a FHIR R4 Bundle (type collection)"""

@@ -117,8 +117,10 @@ def open_share(*, token: str, session_minutes: int) -> tuple[Viewer, str, dateti
     share, patient = row
     now = utcnow()
     _check_open(share, patient, now)
-    # Sessions that ended are of no use to anyone: clear them while we are writing anyway.
-    db.session.execute(delete(ShareSession).where(ShareSession.expires_at < now))
+    # This link's ended sessions are of no use to anyone: clear them while writing anyway
+    # (only this link's, so exchanges for different links never wait on each other).
+    db.session.execute(delete(ShareSession).where(ShareSession.share_id == share.id,
+                                                  ShareSession.expires_at < now))
     session_token = secrets.token_urlsafe(32)
     expires_at = min(now + timedelta(minutes=session_minutes), share.expires_at)
     db.session.add(ShareSession(share_id=share.id, user_id=patient.id,
