@@ -49,7 +49,7 @@ def test_offline_log_reopen_sync_once_and_replay(phone: Phone) -> None:
     page.get_by_label("Route").select_option("intranasal")
     page.get_by_label("Dose (mg)").fill("56")
     page.get_by_role("button", name="Save").click()
-    page.get_by_text("Waiting to sync").wait_for()
+    page.get_by_text("Waiting to sync", exact=True).wait_for()
     expect(badge(phone)).to_have_text("2 waiting to sync")
 
     # Close and reopen while still offline: the service worker serves the shell.
@@ -136,9 +136,10 @@ def test_stale_edit_shows_both_versions(phone: Phone) -> None:
     assert phone.axe() == []
     dialog.get_by_role("button", name="Keep mine").click()
     dialog.wait_for(state="hidden")
-    page.get_by_text("Logged today").wait_for()
     entry = api.get(url, timeout=10).json()
     assert (entry["pain"], entry["notes"], entry["version"]) == (2, "", 3)
+    phone.goto("/today")  # a fresh form, based on version 3
+    expect(phone.scale("Pain", 2)).to_be_checked()
 
     # And once more, this time keeping the other device's version.
     assert api.put(url, json={"pain": 9, "mood": 4}, timeout=10).status_code == 200

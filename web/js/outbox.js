@@ -184,13 +184,18 @@ async function run() {
   if (retry) retryTimer = setTimeout(flush, 20000);
 }
 
-// Send what is waiting. Only one flush runs at a time, across tabs too.
+// Send what is waiting. Only one flush runs at a time, across tabs too; a call during a
+// flush gets a second pass after it, so a write queued meanwhile is not left behind.
+let again = null;
 export function flush() {
-  if (!running) {
-    const go = () => run().catch((error) => console.warn("sync failed", error));
-    running = (navigator.locks ? navigator.locks.request("relieflog-outbox", go) : go())
-      .finally(() => { running = null; });
+  if (running) {
+    if (!again) again = running.then(() => flush());
+    return again;
   }
+  again = null;
+  const go = () => run().catch((error) => console.warn("sync failed", error));
+  running = (navigator.locks ? navigator.locks.request("relieflog-outbox", go) : go())
+    .finally(() => { running = null; });
   return running;
 }
 
