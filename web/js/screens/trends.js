@@ -135,6 +135,12 @@ export async function render(container, ctx) {
         data.series[0] && addDays(data.series[0].start_date, -7)].filter(Boolean).sort();
       start = firsts[0] || addDays(today, -29);
     }
+    if (!data.days.length && !data.treatments.length) {
+      body.replaceChildren(h("p", { class: "empty" }, "Nothing logged in this period yet. Log pain and mood on ",
+        h("a", { href: "/today" }, "Today"), "; the chart fills in day by day."));
+      body.setAttribute("aria-busy", "false");
+      return;
+    }
     const treatmentsById = new Map(data.treatments.map((t) => [t.id, t]));
     const sentence = summary(data, start, today);
     const chartEl = h("div", { class: "chart", role: "img", "aria-label": `Chart of pain and mood. ${sentence}` });
