@@ -32,6 +32,8 @@ def create_app(config: Any = None) -> Flask:
             configure_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
                      compare_type=True)
+    import api.ratelimit  # noqa: F401 - registers the database:// limiter store
+
     limiter.init_app(app)
     api = ProblemApi(app, spec_kwargs={"components": {"securitySchemes": SECURITY_SCHEMES}})
     register_blueprints(api)
@@ -58,6 +60,7 @@ SECURITY_SCHEMES = {
 
 
 def register_blueprints(api: ProblemApi) -> None:
+    from api.audit.routes import blp as audit
     from api.auth.routes import blp as auth
     from api.entries.routes import blp as entries
     from api.export.routes import blp as export
@@ -66,7 +69,7 @@ def register_blueprints(api: ProblemApi) -> None:
     from api.treatments.routes import blp as treatments
     from api.trends.routes import blp as trends
 
-    for blueprint in (auth, entries, treatments, trends, export, shares, shared):
+    for blueprint in (auth, entries, treatments, trends, export, shares, shared, audit):
         api.register_blueprint(blueprint)
 
 

@@ -82,6 +82,24 @@ def register(app: Flask) -> None:
         db.session.commit()
         click.echo(f"enabled {user.email}")
 
+    @users.command("reset-password")
+    @click.argument("email")
+    def reset_password(email: str) -> None:
+        """Print a one-time link that lets EMAIL choose a new password (no mail needed)."""
+        from datetime import timedelta
+
+        from api.auth import service as accounts
+
+        user = accounts.find_user(email)
+        if user is None:
+            raise click.ClickException(f"no account {email}")
+        hours = app.config["PASSWORD_RESET_HOURS"]
+        token = accounts.create_password_reset(user, valid_for=timedelta(hours=hours))
+        db.session.commit()
+        click.echo(f"Send this link to {user.email} by a channel you trust; it works once, "
+                   f"for {hours} hours:")
+        click.echo(f"{app.config['PUBLIC_URL']}/reset#{token}")
+
     @app.cli.command("seed-demo")
     def seed_demo() -> None:
         """Fill an EMPTY database with the demo patient (for `make demo` only)."""

@@ -49,12 +49,27 @@ class Config:
     # Failed logins per account before each further attempt must wait (across all workers).
     LOGIN_FAILURES_BEFORE_DELAY = _int("LOGIN_FAILURES_BEFORE_DELAY", 5)
 
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # database:// keeps counters in the app's own database (api/ratelimit.py), shared by
+    # every worker and instance; redis://host:6379 is the alternative for busy installs.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "database://")
     RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") != "0"
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;100 per hour")
     REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "10 per hour")
     TOKEN_RATE_LIMIT = os.environ.get("TOKEN_RATE_LIMIT", "20 per hour")
+
+    # The address patients use, for links printed outside a request (password resets).
+    PUBLIC_URL = os.environ.get(
+        "PUBLIC_URL",
+        f"http://{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}",
+    ).rstrip("/")
+    PASSWORD_RESET_HOURS = _int("PASSWORD_RESET_HOURS", 24)
+
+    # Sharing with a provider: how long a provider's browser stays in after opening a link,
+    # and limits on making links and on trying tokens.
+    SHARE_SESSION_MINUTES = _int("SHARE_SESSION_MINUTES", 120)
+    SHARE_RATE_LIMIT = os.environ.get("SHARE_RATE_LIMIT", "30 per hour")
+    SHARE_SESSION_RATE_LIMIT = os.environ.get("SHARE_SESSION_RATE_LIMIT", "30 per minute")
 
     # Number of reverse proxies in front of the app whose X-Forwarded-* headers to trust.
     TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)

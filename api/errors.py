@@ -97,15 +97,25 @@ def _is_api() -> bool:
     return request.path.startswith("/api/") or request.path == "/api"
 
 
+def _end_transaction() -> None:
+    """An error ends the request's transaction at once (releasing SQLite's write lock),
+    before anything else, such as rate-limit headers, touches the database."""
+    from api.extensions import db
+
+    db.session.rollback()
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Problem)
     def _problem(error: Problem) -> Response:
+        _end_transaction()
         return problem_response(
             error.status, error.detail, errors=error.errors, headers=error.headers, **error.extra
         )
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> Response | HTTPException:
+        _end_transaction()
         if not _is_api():
             return error
         data = getattr(error, "data", None) or {}
@@ -128,6 +138,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Response | HTTPException:
+        _end_transaction()
         # Logged without request bodies; the engine hides SQL parameters (hide_parameters).
         log.error("unhandled error on %s %s", request.method, request.path, exc_info=error)
         if not _is_api():

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import flask_smorest
-from flask import g
+from flask import g, has_request_context
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
@@ -37,14 +37,27 @@ limiter = Limiter(key_func=get_remote_address)
 
 
 @contextmanager
-def read_transaction() -> Iterator[None]:
-    """Run the block in a transaction of its own that only reads, then end it."""
+def reading() -> Iterator[None]:
+    """Transactions begun in the block only read: on SQLite they take no write lock."""
+    if not has_request_context():
+        yield
+        return
+    before = g.get("db_reading", False)
     g.db_reading = True
     try:
         yield
     finally:
-        g.db_reading = False
-        db.session.commit()
+        g.db_reading = before
+
+
+@contextmanager
+def read_transaction() -> Iterator[None]:
+    """Run the block in a transaction of its own that only reads, then end it."""
+    with reading():
+        try:
+            yield
+        finally:
+            db.session.commit()
 
 
 def begin_write() -> None:

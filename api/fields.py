@@ -50,6 +50,16 @@ class Text(fields.String):
         return text
 
 
+class StrictBoolean(fields.Boolean):
+    """true or false only. (A truthy set of {True} would still take 1 and 0, which
+    compare equal to True and False.)"""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
 class StrictDate(fields.Date):
     """YYYY-MM-DD only; 2023-02-30 and "today" are errors."""
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import threading
 from typing import Any
 
 from flask import g, has_request_context, request
@@ -20,6 +21,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Which threads hold the write lock: a thread asking again through a second connection
+# would wait for itself forever, so that is refused loudly instead.
+_holders = threading.local()
 
 
 def _reading() -> bool:
@@ -31,9 +35,19 @@ def _reading() -> bool:
     return request.method in READ_METHODS and not g.get("db_writing")
 
 
+def _acquire(info: dict[str, Any]) -> None:
+    if getattr(_holders, "count", 0):
+        raise RuntimeError("this thread already holds the SQLite write lock on another "
+                           "connection; end that transaction first")
+    fcntl.flock(info["write_lock"], fcntl.LOCK_EX)
+    info["write_locked"] = True
+    _holders.count = 1
+
+
 def _release(info: dict[str, Any]) -> None:
     if info.pop("write_locked", False):
         fcntl.flock(info["write_lock"], fcntl.LOCK_UN)
+        _holders.count = 0
 
 
 def configure_sqlite(engine: Engine) -> None:
@@ -65,8 +79,7 @@ def configure_sqlite(engine: Engine) -> None:
             return
         info = connection.connection.info
         if "write_lock" in info and not info.get("write_locked"):
-            fcntl.flock(info["write_lock"], fcntl.LOCK_EX)
-            info["write_locked"] = True
+            _acquire(info)
         try:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         except Exception:

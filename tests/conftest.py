@@ -82,7 +82,8 @@ def clean_database(request: pytest.FixtureRequest) -> Iterator[None]:
     if "app" in request.fixturenames:
         application = request.getfixturevalue("app")
         wipe(application)
-        limiter.reset()
+        with application.app_context():
+            limiter.reset()
 
 
 @pytest.fixture

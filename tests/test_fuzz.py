@@ -10,6 +10,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import positive_data_acceptance
 
+from api.extensions import db
 from tests.conftest import register
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "100"))
@@ -54,6 +55,15 @@ def test_stateful_sequences(app, bearer):
 
         def validate_response(self, response, case, **kwargs):
             case.validate_response(response, excluded_checks=[positive_data_acceptance])
+
+        def teardown(self):
+            # Every sequence starts from the same data (the fuzzing patient and token only),
+            # so Hypothesis can replay and shrink what it finds.
+            with app.app_context():
+                for table in reversed(db.metadata.sorted_tables):
+                    if table.name not in ("users", "api_tokens"):
+                        db.session.execute(table.delete())
+                db.session.commit()
 
     Machine.run(settings=settings(max_examples=EXAMPLES // 2, stateful_step_count=8,
                                   deadline=None, derandomize=True,

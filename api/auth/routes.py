@@ -9,6 +9,7 @@ from flask import Response, after_this_request, current_app, g, request
 from flask.views import MethodView
 from sqlalchemy import select
 
+from api.audit.service import record
 from api.auth import service
 from api.auth.guard import (
     clear_session_cookie,
@@ -22,6 +23,7 @@ from api.auth.schemas import (
     LoginSchema,
     PasswordChangeSchema,
     PasswordConfirmSchema,
+    PasswordResetSchema,
     RegisterSchema,
     TokenCreatedSchema,
     TokenCreateSchema,
@@ -72,12 +74,15 @@ def login(data: dict[str, Any]) -> Any:
             password=data["password"],
             failures_allowed=current_app.config["LOGIN_FAILURES_BEFORE_DELAY"],
         )
-    except Problem:
-        db.session.commit()  # keep the failed-attempt count
+    except Problem as problem:
+        if problem.status == 401 and (known := service.find_user(data["email"])) is not None:
+            record(user_id=known.id, event="login_failed")
+        db.session.commit()  # keep the failed-attempt count and the log entry
         raise
     if raw := request.cookies.get(cookie_name()):
         service.end_session(raw)  # a new login never reuses an old session id
     _log_in(user)
+    record(user_id=user.id, event="login_succeeded")
     db.session.commit()
     return user
 
@@ -88,6 +93,8 @@ def logout() -> None:
     """End this login session"""
     if raw := request.cookies.get(cookie_name()):
         service.end_session(raw)
+        if g.get("user") is not None:
+            record(user_id=g.user.id, event="logged_out")
         db.session.commit()
 
     @after_this_request
@@ -147,6 +154,19 @@ def change_password(data: dict[str, Any]) -> None:
     service.end_all_sessions(user)
     if g.get("auth_method") == "cookie":
         _log_in(user)
+    record(user_id=user.id, event="password_changed")
+    db.session.commit()
+
+
+@blp.route("/auth/reset", methods=["POST"])
+@limiter.limit(_config_limit("LOGIN_RATE_LIMIT"))
+@blp.arguments(PasswordResetSchema)
+@blp.response(204)
+@blp.alt_response(410, description="The link is unknown, used or expired.")
+def reset_password(data: dict[str, Any]) -> None:
+    """Set a new password with a one-time link from the admin; all sessions end"""
+    user = service.reset_password(token=data["token"], new_password=data["new_password"])
+    record(user_id=user.id, event="password_reset")
     db.session.commit()
 
 
@@ -169,6 +189,7 @@ class Tokens(MethodView):
     def post(self, data: dict[str, Any]) -> Any:
         """Create a token for scripts; it is shown once"""
         row, token = service.create_api_token(user=current_user(), label=data["label"])
+        record(user_id=row.user_id, event="token_created", detail=row.label)
         db.session.commit()
         return {"id": row.id, "label": row.label, "created_at": row.created_at,
                 "last_used_at": None, "token": token}
@@ -189,4 +210,5 @@ def revoke_token(token_id: str) -> None:
     if row is None:
         raise Problem(404, "No such token.")
     db.session.delete(row)
+    record(user_id=row.user_id, event="token_revoked", detail=row.label)
     db.session.commit()

@@ -63,3 +63,9 @@ class TokenCreatedSchema(TokenSchema):
 
 class TokenListSchema(Schema):
     items = fields.List(fields.Nested(TokenSchema))
+
+
+class PasswordResetSchema(Schema):
+    token = fields.String(required=True, validate=validate.Length(min=20, max=200),
+                          metadata={"description": "From the admin's one-time reset link."})
+    new_password = fields.String(required=True, validate=validate.Length(min=10, max=1024))

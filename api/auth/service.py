@@ -11,7 +11,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select, update
 
-from api.auth.models import ApiToken, LoginSession, User
+from api.auth.models import ApiToken, LoginSession, PasswordReset, User
 from api.errors import Problem
 from api.extensions import db
 from api.models import as_utc, utcnow
@@ -176,6 +176,36 @@ def resolve_api_token(token: str) -> tuple[ApiToken, User] | None:
     if row is None or row[1].disabled:
         return None
     return row[0], row[1]
+
+
+RESET_INVALID = "This reset link is invalid, was already used, or has expired."
+
+
+def create_password_reset(user: User, *, valid_for: timedelta) -> str:
+    """A one-time reset token (only its hash is stored); earlier unused ones stop working."""
+    db.session.execute(delete(PasswordReset).where(PasswordReset.user_id == user.id,
+                                                   PasswordReset.used_at.is_(None)))
+    token = secrets.token_urlsafe(32)
+    db.session.add(PasswordReset(user_id=user.id, token_hash=sha256(token),
+                                 expires_at=utcnow() + valid_for))
+    db.session.flush()
+    return token
+
+
+def reset_password(*, token: str, new_password: str) -> User:
+    """Set a new password from a reset token; every session of the account ends."""
+    reset = db.session.scalar(
+        select(PasswordReset).where(PasswordReset.token_hash == sha256(token)).with_for_update()
+    )
+    if reset is None or reset.used_at is not None or reset.expires_at <= utcnow():
+        raise Problem(410, RESET_INVALID)
+    user = db.session.get(User, reset.user_id)
+    assert user is not None
+    reset.used_at = utcnow()
+    user.password_hash = hash_password(new_password)
+    user.failed_logins = 0
+    end_all_sessions(user)
+    return user
 
 
 def delete_account(user: User) -> None:

@@ -8,6 +8,9 @@ from typing import Any
 from flask import Response
 from sqlalchemy import select
 
+from api.audit.routes import AuditEventSchema
+from api.audit.service import recent as audit_recent
+from api.audit.service import record_now
 from api.auth.guard import current_user, login_required
 from api.auth.models import ApiToken
 from api.auth.schemas import TokenSchema, UserSchema
@@ -19,6 +22,9 @@ from api.export import fhir
 from api.export.csv import ENTRY_COLUMNS, TREATMENT_COLUMNS, rows_to_csv
 from api.extensions import Blueprint, db
 from api.models import utcnow
+from api.sharing.models import ShareView
+from api.sharing.schemas import ShareSchema
+from api.sharing.service import list_shares
 from api.treatments.schemas import TreatmentSchema
 from api.treatments.service import list_treatments
 
@@ -67,6 +73,7 @@ def entries_csv(query: dict[str, Any]) -> Response:
     user = current_user()
     start, end = export_range(query, user.timezone)
     rows = list_entries(user=user, start=start, end=end)
+    record_now(user_id=user.id, event="exported", detail="entries.csv")
     return csv_download("entries", ENTRY_COLUMNS, rows, local_today(user.timezone))
 
 
@@ -79,6 +86,7 @@ def treatments_csv(query: dict[str, Any]) -> Response:
     user = current_user()
     start, end = export_range(query, user.timezone)
     rows = list_treatments(user=user, start=start, end=end)
+    record_now(user_id=user.id, event="exported", detail="treatments.csv")
     return csv_download("treatments", TREATMENT_COLUMNS, rows, local_today(user.timezone))
 
 
@@ -96,6 +104,7 @@ def fhir_export(query: dict[str, Any]) -> Response:
         treatments=list_treatments(user=user, start=start, end=end),
         include_notes=True, generated_at=utcnow(),
     )
+    record_now(user_id=user.id, event="exported", detail="FHIR bundle")
     return fhir_download(document, local_today(user.timezone))
 
 
@@ -127,7 +136,17 @@ def export_everything() -> Response:
             list_treatments(user=user, start=everything[0], end=everything[1])
         ),
         "api_tokens": TokenSchema(many=True).dump(tokens),
+        "shares": ShareSchema(many=True).dump(list_shares(user=user)),
+        "share_views": [
+            {"share_id": str(v.share_id), "viewed_at": v.viewed_at.isoformat(),
+             "kind": v.kind, "browser": v.browser}
+            for v in db.session.scalars(select(ShareView).where(ShareView.user_id == user.id)
+                                        .order_by(ShareView.viewed_at))
+        ],
+        "audit_events": AuditEventSchema(many=True).dump(
+            audit_recent(user_id=user.id, limit=1_000_000)),
     }
+    record_now(user_id=user.id, event="exported", detail="all data (JSON)")
     response = Response(
         _json(document), mimetype="application/json",
         headers={"Content-Disposition": 'attachment; filename="relieflog-export-'

@@ -15,6 +15,7 @@ from typing import Any
 from flask import Response, after_this_request, current_app, json, request
 from flask.views import MethodView
 
+from api.audit.service import record
 from api.auth.guard import current_user, login_required
 from api.calendar import local_today
 from api.errors import PROBLEM_JSON, ProblemSchema
@@ -79,12 +80,13 @@ class Shares(MethodView):
         """Every share, newest first, with its status and how often it was viewed"""
         return {"items": service.list_shares(user=current_user())}
 
-    @limiter.limit(lambda: current_app.config.get("SHARE_RATE_LIMIT", "30 per hour"))
+    @limiter.limit(lambda: current_app.config["SHARE_RATE_LIMIT"])
     @blp.arguments(ShareCreateSchema)
     @blp.response(201, ShareCreatedSchema)
     def post(self, data: dict[str, Any]) -> Any:
         """Create a link for a provider; the token and url are shown this once"""
         share, token = service.create_share(user=current_user(), **data)
+        record(user_id=share.user_id, event="share_created", detail=share.label)
         db.session.commit()
         return _share_body(share, token=token, url=f"{request.host_url}share#{token}")
 
@@ -95,7 +97,10 @@ class Shares(MethodView):
 @blp.alt_response(404, **NO_SHARE_DOC)
 def revoke(share_id: str) -> None:
     """Revoke a link at once (its access log is kept; revoking again changes nothing)"""
-    service.revoke_share(share=service.find_share(user=current_user(), share_id=share_id))
+    share = service.find_share(user=current_user(), share_id=share_id)
+    if share.revoked_at is None:
+        record(user_id=share.user_id, event="share_revoked", detail=share.label)
+    service.revoke_share(share=share)
     db.session.commit()
 
 
@@ -155,7 +160,7 @@ def _view(kind: str) -> service.Viewer:
 
 
 @provider.route("/session", methods=["POST"])
-@limiter.limit(lambda: current_app.config.get("SHARE_SESSION_RATE_LIMIT", "30 per minute"))
+@limiter.limit(lambda: current_app.config["SHARE_SESSION_RATE_LIMIT"])
 @provider.arguments(SharedSessionInSchema)
 @provider.response(200, SharedSessionSchema)
 @provider.alt_response(404, **problem_doc("No link has this token."))
@@ -164,7 +169,7 @@ def _view(kind: str) -> service.Viewer:
                                           "(Retry-After)."))
 def open_session(data: dict[str, Any]) -> Any:
     """Exchange the link's token for a short-lived, read-only viewing cookie"""
-    minutes = current_app.config.get("SHARE_SESSION_MINUTES", 120)
+    minutes = current_app.config["SHARE_SESSION_MINUTES"]
     viewer, token, expires_at = service.open_share(token=data["token"], session_minutes=minutes)
     service.log_view(share=viewer.share, kind="page", user_agent=_user_agent())
     db.session.commit()

@@ -7,7 +7,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from api.calendar import EARLIEST
-from api.fields import StrictDate, Text
+from api.fields import StrictBoolean, StrictDate, Text
 from api.sharing.models import VIEW_KINDS
 from api.treatments.models import PHASES, ROUTES, SIDE_EFFECTS
 from api.trends.schemas import DaySchema, MarkerSchema, TrendsSchema, doc
@@ -17,16 +17,6 @@ INCLUDE_NOTES_DOC = (
     "Show the patient's own words: entry notes, tags and treatment notes. "
     "Default false: the provider sees scores and sessions only."
 )
-
-
-class StrictBoolean(fields.Boolean):
-    """true or false only. (A truthy set of {True} would still take 1 and 0, which
-    compare equal to True and False.)"""
-
-    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> bool:
-        if not isinstance(value, bool):
-            raise self.make_error("invalid", input=value)
-        return value
 
 
 def not_blank(value: str) -> None:

@@ -8,7 +8,6 @@ dates and only what the share includes.
 
 from __future__ import annotations
 
-import re
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -17,8 +16,10 @@ from typing import Any
 
 from sqlalchemy import delete, select, update
 
+from api.audit.service import record
 from api.auth.models import User
 from api.auth.service import sha256
+from api.browsers import browser_of
 from api.calendar import EARLIEST, local_date_of, local_today
 from api.entries.models import Entry
 from api.errors import Problem
@@ -154,41 +155,16 @@ def log_view(*, share: Share, kind: str, user_agent: str) -> None:
     """Add a line to the patient's access log. The counter is bumped in SQL, so views
     served at the same moment by several workers are all counted."""
     now = utcnow()
+    browser = browser_of(user_agent)
     db.session.add(ShareView(share_id=share.id, user_id=share.user_id, viewed_at=now,
-                             kind=kind, browser=browser_of(user_agent)))
+                             kind=kind, browser=browser))
+    record(user_id=share.user_id, event="share_viewed",
+           detail=f"{share.label}: {kind}, {browser}")
     db.session.execute(
         update(Share).where(Share.id == share.id)
         .values(view_count=Share.view_count + 1, last_viewed_at=now)
         .execution_options(synchronize_session=False)
     )
-
-
-# Checked in order: Edge and Opera say "Chrome" too, Chrome says "Safari" too.
-_BROWSERS = (
-    ("Edg", "Edge"), ("OPR/", "Opera"), ("Opera", "Opera"), ("Firefox/", "Firefox"),
-    ("FxiOS", "Firefox"), ("SamsungBrowser", "Samsung Internet"), ("CriOS", "Chrome"),
-    ("Chrome/", "Chrome"), ("Chromium/", "Chromium"), ("Safari/", "Safari"),
-    ("curl/", "curl"), ("python-requests", "a script"), ("Wget", "Wget"),
-)
-_SYSTEMS = (
-    ("iPhone", "iPhone"), ("iPad", "iPad"), ("Android", "Android"), ("CrOS", "ChromeOS"),
-    ("Windows", "Windows"), ("Macintosh", "macOS"), ("Mac OS X", "macOS"),
-    ("Linux", "Linux"),
-)
-_EDGE = re.compile(r"\bEdg(A|iOS|e)?/")
-
-
-def browser_of(user_agent: str) -> str:
-    """"Chrome on Windows": words from a fixed list, so nothing the client sent is stored."""
-    browser = next((name for marker, name in _BROWSERS
-                    if (_EDGE.search(user_agent) if marker == "Edg" else marker in user_agent)),
-                   None)
-    system = next((name for marker, name in _SYSTEMS if marker in user_agent), None)
-    if browser and system:
-        return f"{browser} on {system}"
-    if browser or system:
-        return browser or f"A browser on {system}"
-    return "Unknown browser"
 
 
 # --- What a provider sees -----------------------------------------------------------------

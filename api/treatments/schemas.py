@@ -4,13 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from api.fields import AwareDateTime, Score, StrictFloat, Text
+from api.fields import AwareDateTime, Score, StrictBoolean, StrictFloat, Text
 from api.treatments.models import PHASES, ROUTES, SIDE_EFFECTS
-
-
-def StrictBoolean(**kwargs: object) -> fields.Boolean:  # noqa: N802
-    """true or false only; "yes" and 1 are errors, not guesses."""
-    return fields.Boolean(truthy={True}, falsy={False}, **kwargs)  # type: ignore[arg-type]
 
 
 class TreatmentInSchema(Schema):

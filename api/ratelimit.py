@@ -1,0 +1,104 @@
+"""A Flask-Limiter store in the app's own database, so per-IP limits hold across every
+gunicorn worker and instance with no extra service. Redis (RATELIMIT_STORAGE_URI=redis://)
+remains the choice for very busy installs."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from flask import has_app_context
+from limits.storage import Storage
+from sqlalchemy import Float, Integer, String, delete, select, text, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Mapped, mapped_column
+
+from api.extensions import db, reading
+
+
+class RateLimitCounter(db.Model):  # type: ignore[name-defined]
+    __tablename__ = "rate_limit_counters"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+    expires_at: Mapped[float] = mapped_column(Float)  # UNIX time, as the limits library uses
+
+
+class DatabaseStorage(Storage):
+    """Fixed-window counters in `rate_limit_counters` (RATELIMIT_STORAGE_URI=database://).
+
+    Each call runs in a short transaction of its own on the app's engine, before the
+    request's own work begins.
+    """
+
+    STORAGE_SCHEME = ["database"]
+
+    def __init__(self, uri: str | None = None, wrap_exceptions: bool = False,
+                 **options: float | str | bool) -> None:
+        super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
+
+    @property
+    def base_exceptions(self) -> type[Exception]:
+        return SQLAlchemyError
+
+    @staticmethod
+    def _engine() -> Engine:
+        assert has_app_context(), "the database rate-limit store needs the app"
+        return db.engine
+
+    def incr(self, key: str, expiry: int, amount: int = 1) -> int:
+        table = RateLimitCounter.__table__
+        for _attempt in range(3):
+            now = time.time()
+            try:
+                with self._engine().begin() as connection:
+                    row = connection.execute(
+                        select(table.c.count, table.c.expires_at)
+                        .where(table.c.key == key).with_for_update()
+                    ).first()
+                    if row is None:
+                        # New keys are rare (one per IP and limit): sweep old ones then.
+                        connection.execute(delete(table).where(table.c.expires_at < now - 3600))
+                        connection.execute(table.insert().values(
+                            key=key, count=amount, expires_at=now + expiry))
+                        return amount
+                    if row[1] <= now:
+                        connection.execute(update(table).where(table.c.key == key).values(
+                            count=amount, expires_at=now + expiry))
+                        return amount
+                    connection.execute(update(table).where(table.c.key == key).values(
+                        count=table.c.count + amount))
+                    return int(row[0]) + amount
+            except IntegrityError:
+                continue  # another worker created the key first: count again
+        raise SQLAlchemyError("rate-limit counter did not settle")
+
+    def _row(self, key: str) -> Any:  # Row(count, expires_at) or None
+        table = RateLimitCounter.__table__
+        with reading(), self._engine().connect() as connection:
+            return connection.execute(
+                select(table.c.count, table.c.expires_at).where(table.c.key == key)
+            ).first()
+
+    def get(self, key: str) -> int:
+        row = self._row(key)
+        return int(row[0]) if row is not None and row[1] > time.time() else 0
+
+    def get_expiry(self, key: str) -> float:
+        row = self._row(key)
+        return float(row[1]) if row is not None else time.time()
+
+    def check(self) -> bool:
+        with self._engine().connect() as connection:
+            connection.execute(text("SELECT 1"))
+        return True
+
+    def reset(self) -> int | None:
+        with self._engine().begin() as connection:
+            return connection.execute(delete(RateLimitCounter.__table__)).rowcount
+
+    def clear(self, key: str) -> None:
+        table = RateLimitCounter.__table__
+        with self._engine().begin() as connection:
+            connection.execute(delete(table).where(table.c.key == key))
