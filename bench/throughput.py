@@ -49,7 +49,11 @@ def wrk(url: str, script: Path | None = None) -> tuple[float, str]:
 def main() -> None:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk not found: apt-get install wrk")
-    workdir = Path(tempfile.mkdtemp(prefix="relieflog-bench-"))
+    with tempfile.TemporaryDirectory(prefix="relieflog-bench-") as tmp:
+        run(Path(tmp))
+
+
+def run(workdir: Path) -> None:
     database_url = f"sqlite:///{workdir}/bench.db"
     migrated_app(database_url)
     with live_server(database_url, workers=2, threads=4,

@@ -18,7 +18,11 @@ from tests.support.live_server import live_server  # noqa: E402
 
 
 def main() -> None:
-    database_url = f"sqlite:///{tempfile.mkdtemp(prefix='relieflog-bench-')}/bench.db"
+    with tempfile.TemporaryDirectory(prefix="relieflog-bench-") as workdir:
+        run(f"sqlite:///{workdir}/bench.db")
+
+
+def run(database_url: str) -> None:
     app = migrated_app(database_url)
     seed_patient(app, "five-years@example.org", days=5 * 365, sessions=150)
     today = local_today("UTC")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -31,7 +32,12 @@ class LiveServer:
     process: subprocess.Popen[bytes]
     log_path: Path
 
+    final_log: str | None = None
+
     def log(self) -> str:
+        """What gunicorn printed (kept after the server stopped and its files are gone)."""
+        if self.final_log is not None:
+            return self.final_log
         return self.log_path.read_text(errors="replace")
 
     def kill(self) -> None:
@@ -97,3 +103,5 @@ def live_server(
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+        server.final_log = server.log()
+        shutil.rmtree(instance, ignore_errors=True)
