@@ -34,7 +34,7 @@ bp = Blueprint("web", __name__)
 
 # Pages of the single-page app: each serves the same shell, which routes on the client.
 APP_PAGES = ("/", "/today", "/history", "/treatments", "/trends", "/share-links", "/settings",
-             "/login", "/register")
+             "/login", "/register", "/reset")
 
 
 def _page(name: str) -> Response:

@@ -2,7 +2,7 @@
 // offline. It never stores anything from /api/: health data lives only in the page's
 // IndexedDB, under the app's control, and is wiped on log-out.
 
-const VERSION = "relieflog-shell-v1";
+const VERSION = "relieflog-shell-v2";
 const SHELL = [
   "/",
   "/css/app.css",
@@ -15,6 +15,7 @@ const SHELL = [
   "/js/entry-form.js",
   "/js/conflicts.js",
   "/js/chart.js",
+  "/js/report.js",
   "/js/screens/today.js",
   "/js/screens/history.js",
   "/js/screens/day.js",
@@ -24,6 +25,7 @@ const SHELL = [
   "/js/screens/settings.js",
   "/js/screens/login.js",
   "/js/screens/sharing.js",
+  "/js/screens/reset.js",
   "/vendor/uplot/uPlot.esm.js",
   "/vendor/uplot/uPlot.min.css",
   "/manifest.webmanifest",

@@ -18,6 +18,7 @@ const screens = {
   login: () => import("./screens/login.js"),
   register: () => import("./screens/login.js"),
   sharing: () => import("./screens/sharing.js"),
+  reset: () => import("./screens/reset.js"),
 };
 
 const ROUTES = [
@@ -28,11 +29,14 @@ const ROUTES = [
   [/^\/treatments\/(new|[0-9a-fA-F-]{36})$/, "treatment", "treatments"],
   [/^\/trends\/?$/, "trends", "trends"],
   [/^\/settings\/?$/, "settings", "settings"],
-  [/^\/share-links\/?$/, "sharing", "settings"],
+  [/^\/share-links\/?$/, "sharing", "share"],
   [/^\/login\/?$/, "login", null],
   [/^\/register\/?$/, "register", null],
+  [/^\/reset\/?$/, "reset", null],
 ];
-const PUBLIC = new Set(["login", "register"]);
+// Screens for someone who is not logged in; the first two send a logged-in patient to Today.
+const PUBLIC = new Set(["login", "register", "reset"]);
+const LOGGED_OUT_ONLY = new Set(["login", "register"]);
 
 const main = document.getElementById("main");
 let cleanup = null;
@@ -46,9 +50,11 @@ function match(pathname) {
   return null;
 }
 
-export function navigate(path, { replace = false } = {}) {
-  if (replace) history.replaceState(null, "", path);
-  else history.pushState(null, "", path);
+// `notice`: a sentence the next screen shows once (e.g. the Log in screen after a reset).
+export function navigate(path, { replace = false, notice = null } = {}) {
+  const state = notice ? { notice } : null;
+  if (replace) history.replaceState(state, "", path);
+  else history.pushState(state, "", path);
   return render();
 }
 
@@ -56,7 +62,7 @@ async function render() {
   const route = match(location.pathname);
   if (!route) return navigate("/today", { replace: true });
   if (!session.user && !PUBLIC.has(route.name)) return navigate("/login", { replace: true });
-  if (session.user && PUBLIC.has(route.name)) return navigate("/today", { replace: true });
+  if (session.user && LOGGED_OUT_ONLY.has(route.name)) return navigate("/today", { replace: true });
 
   const mine = ++renderCount;
   if (cleanup) {

@@ -3,7 +3,7 @@
 // period. It only draws what GET /trends returned; it computes no statistic of its own.
 
 import uPlot from "../vendor/uplot/uPlot.esm.js";
-import { addDays, formatDay, routeLabel } from "./ui.js";
+import { addDays, formatDay, h, routeLabel } from "./ui.js";
 
 const DAY = 86400;
 
@@ -44,7 +44,22 @@ export function dailyColumns(days, start, end) {
   return [x, cols.pain, cols.mood, cols.pain_avg7, cols.mood_avg7];
 }
 
-export function drawChart(target, readout, trends, { start, end }) {
+// The chart's key, shared by Trends and the provider's report.
+export function legend() {
+  const item = (cls, text) => h("li", {}, h("span", { class: `swatch ${cls}`, "aria-hidden": "true" }), text);
+  return h("ul", { class: "legend", "aria-label": "Chart legend" },
+    item("pain", "Pain, 7-day average"), item("pain dot", "Pain each day"),
+    item("mood", "Mood, 7-day average"), item("mood dot", "Mood each day"),
+    item("session", "Session"), item("baseline", "Baseline week"),
+    item("relief-pain", "Pain relief"), item("relief-mood", "Mood relief"));
+}
+
+// The light theme's colours, for a chart that is only ever printed on white paper.
+export const PAPER = { pain: "#b23c17", mood: "#1f62a8", text: "#4b5865", line: "#d3d9df", surface: "#ffffff" };
+
+// `width`: a fixed width (a chart drawn for print, in a hidden container) instead of the
+// container's, followed on resize. `colors`: a fixed palette instead of the theme's.
+export function drawChart(target, readout, trends, { start, end, width: fixedWidth = null, colors: fixedColors = null }) {
   loadCss();
   const data = dailyColumns(trends.days, start, end);
   const sessionsByDay = new Map();
@@ -53,7 +68,7 @@ export function drawChart(target, readout, trends, { start, end }) {
     sessionsByDay.get(t.local_date).push(t);
   }
   const byDate = new Map(trends.days.map((d) => [d.date, d]));
-  let colors = palette();
+  let colors = fixedColors || palette();
   const markers = [];
 
   function describe(day) {
@@ -108,7 +123,7 @@ export function drawChart(target, readout, trends, { start, end }) {
     markers.length = 0;
     for (const t of trends.treatments) {
       const left = u.valToPos(ts(t.local_date), "x");
-      if (left < 0 || left > u.over.clientWidth) continue;
+      if (left < 0 || left > u.bbox.width / uPlot.pxRatio) continue; // laid out or not (print copy)
       const marker = document.createElement("div");
       marker.className = "marker";
       marker.dataset.date = t.local_date;
@@ -156,13 +171,14 @@ export function drawChart(target, readout, trends, { start, end }) {
     };
   }
 
-  let plot = new uPlot(opts(target.clientWidth || 340), data, target);
-  const resize = () => plot.setSize({ width: target.clientWidth || 340, height: 260 });
+  const widthNow = () => fixedWidth || target.clientWidth || 340;
+  let plot = new uPlot(opts(widthNow()), data, target);
+  const resize = () => plot.setSize({ width: widthNow(), height: 260 });
   const scheme = window.matchMedia("(prefers-color-scheme: dark)");
   const recolor = () => {
-    colors = palette();
+    colors = fixedColors || palette();
     plot.destroy();
-    plot = new uPlot(opts(target.clientWidth || 340), data, target);
+    plot = new uPlot(opts(widthNow()), data, target);
   };
   window.addEventListener("resize", resize);
   requestAnimationFrame(resize); // the screen may not have been in the page when drawn

@@ -213,6 +213,42 @@ export function formatDateTime(iso, timeZone) {
   }
 }
 
+// "24 Dec 2026": the calendar date of a moment in the patient's time zone.
+export function formatDate(iso, timeZone) {
+  const options = { day: "numeric", month: "short", year: "numeric" };
+  try {
+    return new Intl.DateTimeFormat(undefined, { ...options, timeZone }).format(new Date(iso));
+  } catch {
+    return new Intl.DateTimeFormat(undefined, options).format(new Date(iso));
+  }
+}
+
+// "24 Nov 09:12" (with the year when it is not this year): a line in a log.
+export function formatStamp(iso, timeZone) {
+  const date = new Date(iso);
+  const day = { day: "numeric", month: "short" };
+  if (date.getFullYear() !== new Date().getFullYear()) day.year = "numeric";
+  const time = { hour: "2-digit", minute: "2-digit" };
+  const fmt = (options) => {
+    try {
+      return new Intl.DateTimeFormat(undefined, { ...options, timeZone }).format(date);
+    } catch {
+      return new Intl.DateTimeFormat(undefined, options).format(date);
+    }
+  };
+  return `${fmt(day)} ${fmt(time)}`;
+}
+
+// Put `text` on the clipboard; false when the browser refuses (then the caller selects it).
+export async function copyText(text) {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function formatTime(iso) {
   return new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit" }).format(new Date(iso));
 }
@@ -280,4 +316,35 @@ export function showFieldErrors(fields, error, fallback) {
     }
   }
   if (!shown && fallback) fallback.show(error.message);
+}
+
+// A secret shown this one time (a share link, an API token): the value in a read-only
+// field with a Copy button, and a plain warning that it will not be shown again.
+export function shownOnce({ title, what, value, extra = null, onDone }) {
+  const heading = h("h2", { tabindex: "-1", id: nextId("once") }, title);
+  const output = field(what, h("input", { type: "text", readonly: true, value, class: "once-value",
+    autocomplete: "off", spellcheck: "false" }));
+  const copyButton = h("button", { type: "button", class: "btn btn-primary" }, `Copy ${what.toLowerCase()}`);
+  copyButton.addEventListener("click", async () => {
+    if (await copyText(value)) {
+      toast(`${what} copied`);
+    } else {
+      output.control.select();
+      toast("Press Ctrl+C (or long-press and Copy) to copy it");
+    }
+  });
+  const done = h("button", { type: "button", class: "btn" }, "Done, hide it");
+  const panel = h("section", { class: "card once", "aria-labelledby": heading.id },
+    heading,
+    h("p", { class: "once-note" }, h("strong", {}, `This ${what.toLowerCase()} is shown once. Copy it now.`),
+      " Only a fingerprint of it is kept, so it cannot be shown again."),
+    output,
+    h("div", { class: "actions" }, copyButton, done),
+    extra);
+  done.addEventListener("click", () => {
+    panel.remove();
+    if (onDone) onDone();
+  });
+  panel.focusHeading = () => heading.focus();
+  return panel;
 }

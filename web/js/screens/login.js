@@ -39,6 +39,7 @@ export async function render(container, ctx) {
   const error = formError();
   const submit = h("button", { type: "submit", class: "btn btn-primary btn-block" }, registering ? "Create account" : "Log in");
   const waiting = (await outbox.summary()).waiting;
+  const notice = !registering && history.state && history.state.notice;
   const form = h("form", { novalidate: true }, error, email, password, name,
     registering ? h("p", { class: "muted" }, `Days are counted in your time zone, ${zone}. You can change it in Settings.`) : null,
     submit);
@@ -85,9 +86,11 @@ export async function render(container, ctx) {
     h("div", { class: "brand-big" }, brand(), h("span", {}, "Relieflog")),
     h("p", { class: "tagline" }, "A calm diary for pain and mood through treatment."),
     h("h1", { tabindex: "-1" }, registering ? "Create your account" : "Log in"),
+    notice ? h("p", { class: "status-line done", role: "status" }, notice) : null,
     waiting && !registering ? h("p", { class: "hint" }, `${waiting === 1 ? "1 change is" : `${waiting} changes are`} saved on this phone and will sync once you log in.`) : null,
     form,
     registering
       ? h("p", { class: "switch" }, "Already have an account? ", h("a", { href: "/login" }, "Log in"))
-      : h("p", { class: "switch" }, "New here? ", h("a", { href: "/register" }, "Create account"))));
+      : [h("p", { class: "switch" }, "New here? ", h("a", { href: "/register" }, "Create account")),
+        h("p", { class: "muted forgot" }, "Forgot your password? Ask the person who runs this Relieflog for a reset link.")]));
 }

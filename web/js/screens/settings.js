@@ -1,9 +1,29 @@
-// Settings: name and time zone, password, downloads, log out, delete the account.
+// Settings: name and time zone, password, downloads, API tokens, the security log, log
+// out, delete the account.
 
 import { OfflineError, request } from "../api.js";
 import { loggedOut, updateUser } from "../app.js";
 import * as outbox from "../outbox.js";
-import { confirm, dialog, field, formError, h, screenHead, toast } from "../ui.js";
+import {
+  confirm, dialog, field, formatDate, formatStamp, formError, h, screenHead, showFieldErrors, shownOnce, toast,
+} from "../ui.js";
+
+// What each security event means, in the patient's words.
+const EVENTS = {
+  login_succeeded: "Logged in",
+  login_failed: "Failed log-in attempt",
+  logged_out: "Logged out",
+  password_changed: "Password changed",
+  password_reset: "Password reset with a link",
+  token_created: "API token created",
+  token_revoked: "API token revoked",
+  share_created: "Share link created",
+  share_revoked: "Share link revoked",
+  share_viewed: "Share link opened",
+  exported: "Data downloaded",
+};
+const LOG_SHOWN = 10;
+const NEEDS_CONNECTION = "You are offline; this needs a connection.";
 
 function zones(current) {
   let list = [];
@@ -82,6 +102,7 @@ export async function render(container, ctx) {
     h("ul", { class: "link-list" },
       h("li", {}, h("a", { href: "/api/v1/export/entries.csv", download: "" }, "Download daily entries (CSV)")),
       h("li", {}, h("a", { href: "/api/v1/export/treatments.csv", download: "" }, "Download treatment sessions (CSV)")),
+      h("li", {}, h("a", { href: "/api/v1/export/fhir", download: "" }, "Download FHIR (for health record systems)")),
       h("li", {}, h("a", { href: "/api/v1/me/export", download: "relieflog-export.json" }, "Download all my data (JSON)"))));
 
   // Log out
@@ -138,9 +159,108 @@ export async function render(container, ctx) {
     toast("Your account and its data were deleted");
   });
 
-  container.append(screenHead("Settings"), profile, password, downloads,
+  container.append(screenHead("Settings"), profile, password, downloads, apiTokens(user), securityLog(user),
     h("section", { class: "card", "aria-labelledby": "session-title" }, h("h2", { id: "session-title" }, "This device"),
       h("p", { class: "muted" }, "Logging out removes your diary from this phone's storage."), logout),
     remove,
     h("p", { class: "muted" }, h("a", { href: "/api/docs" }, "API documentation"), " for scripts and integrations."));
+}
+
+function apiTokens(user) {
+  const label = field("Token name", h("input", { type: "text", maxlength: "80", autocomplete: "off", placeholder: "Backup script" }));
+  const error = formError();
+  const once = h("div", { class: "once-slot" });
+  const list = h("div", { "aria-live": "polite" }, h("p", { class: "loading" }, "Loading…"));
+  const form = h("form", { novalidate: true }, label, error,
+    h("button", { type: "submit", class: "btn btn-block" }, "Create token"));
+
+  async function load() {
+    try {
+      const { data } = await request("GET", "/tokens");
+      list.replaceChildren(data.items.length
+        ? h("ul", { class: "token-list", "aria-label": "Your API tokens" }, data.items.map((t) => {
+          const revoke = h("button", { type: "button", class: "btn btn-small btn-danger" }, "Revoke");
+          revoke.setAttribute("aria-label", `Revoke ${t.label}`);
+          revoke.addEventListener("click", async () => {
+            if (!await confirm("Revoke this token?", `Scripts using “${t.label}” stop working at once.`, { confirmText: "Revoke token" })) return;
+            try {
+              await request("DELETE", `/tokens/${t.id}`);
+              toast("Token revoked");
+            } catch (e) {
+              toast(e instanceof OfflineError ? NEEDS_CONNECTION : e.message);
+            }
+            load();
+          });
+          return h("li", { "data-token-id": t.id },
+            h("div", {}, h("span", { class: "title" }, t.label),
+              h("span", { class: "meta" }, `Created ${formatDate(t.created_at, user.timezone)} · `
+                + (t.last_used_at ? `last used ${formatStamp(t.last_used_at, user.timezone)}` : "never used"))),
+            revoke);
+        }))
+        : h("p", { class: "muted" }, "No tokens."));
+    } catch (e) {
+      list.replaceChildren(h("p", { class: "muted" }, e instanceof OfflineError ? NEEDS_CONNECTION : e.message));
+    }
+  }
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    error.show("");
+    label.showError("");
+    const text = label.control.value.trim();
+    if (!text) {
+      label.showError("Name the token after the script that will use it.");
+      label.control.focus();
+      return;
+    }
+    try {
+      const { data } = await request("POST", "/tokens", { body: { label: text } });
+      label.control.value = "";
+      const panel = shownOnce({ title: `Token for ${data.label}`, what: "Token", value: data.token });
+      once.replaceChildren(panel);
+      panel.focusHeading();
+      load();
+    } catch (e) {
+      if (e instanceof OfflineError) error.show(NEEDS_CONNECTION);
+      else showFieldErrors({ label }, e, error);
+    }
+  });
+  load();
+  return h("section", { class: "card", "aria-labelledby": "tokens-title" },
+    h("h2", { id: "tokens-title" }, "API tokens"),
+    h("p", { class: "muted" }, "For your own scripts and integrations (see the API documentation below). A token can read and change your diary: keep it secret, revoke it when you stop using it."),
+    once, form, list);
+}
+
+function securityLog(user) {
+  const body = h("div", { "aria-live": "polite" }, h("p", { class: "loading" }, "Loading…"));
+  const line = (item) => h("li", {},
+    h("span", { class: "event" }, EVENTS[item.event] || item.event),
+    item.detail ? [" — ", item.detail] : null,
+    " — ", h("time", { datetime: item.created_at }, formatStamp(item.created_at, user.timezone)));
+  request("GET", "/me/audit?limit=100").then(({ data }) => {
+    if (!data.items.length) {
+      body.replaceChildren(h("p", { class: "muted" }, "Nothing yet."));
+      return;
+    }
+    const list = h("ol", { class: "log-list", "aria-label": "Security events, newest first" }, data.items.slice(0, LOG_SHOWN).map(line));
+    const more = data.items.length > LOG_SHOWN
+      ? h("button", { type: "button", class: "btn btn-small" }, `Show all ${data.items.length}`)
+      : null;
+    if (more) {
+      more.addEventListener("click", () => {
+        list.append(...data.items.slice(LOG_SHOWN).map(line));
+        more.remove();
+        list.children[LOG_SHOWN].setAttribute("tabindex", "-1");
+        list.children[LOG_SHOWN].focus();
+      });
+    }
+    body.replaceChildren(list, more);
+  }).catch((e) => {
+    body.replaceChildren(h("p", { class: "muted" }, e instanceof OfflineError ? NEEDS_CONNECTION : e.message));
+  });
+  return h("section", { class: "card", "aria-labelledby": "audit-title" },
+    h("h2", { id: "audit-title" }, "Security log"),
+    h("p", { class: "muted" }, "Log-ins, password changes, tokens, share links and downloads on your account, newest first. Something you do not recognise? Change your password."),
+    body);
 }

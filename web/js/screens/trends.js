@@ -2,39 +2,12 @@
 // a table for screen readers. Every number shown comes from GET /api/v1/trends.
 
 import { OfflineError, get } from "../api.js";
+import { EXPLANATIONS, baselineText, num, reliefText, responseText, signed } from "../report.js";
 import { addDays, formatDay, h, routeLabel, screenHead, todayIn } from "../ui.js";
 
 const RANGES = [["30", "30 days"], ["90", "90 days"], ["365", "1 year"], ["all", "All"]];
 const ALL_DAYS = 3700; // the API's longest range
 let chosen = "90";
-
-// One sentence per number, as in docs/relief.md ("One-line explanations").
-const EXPLANATIONS = [
-  ["Severity", "Lower is better: pain as logged, mood shown as 10 minus your mood."],
-  ["7-day average", "Average of this day and the 6 before it; shown when at least 4 of those days are logged."],
-  ["Series", "Sessions no more than 7 days apart count as one series."],
-  ["Baseline", "Your average over the 7 days before this series began (at least 3 logged days needed)."],
-  ["After", "Your average over up to 7 days after the session, stopping before the next session; the session day itself is left out."],
-  ["Change", "After compared with baseline; a negative percentage means lower, which is better."],
-  ["Category", "Under 10 % lower: none; 10–29 %: minimal; 30–49 %: moderate; 50 % or more: substantial (IMMPACT)."],
-  ["Response", "Pain at least 30 % lower, or mood severity at least 50 % lower, than baseline."],
-  ["Relief", "Days, from the day after the last session, until your 3-day average rose above 70 % of baseline."],
-  ["At least", "Your log stopped (entries ended, 3+ days missing, or a new series began) before relief ended, so it lasted at least this long."],
-  ["Booster hint", "Median of your earlier complete relief durations; the day after a session is day 1."],
-];
-
-const num = (v, suffix = "") => (v === null || v === undefined ? "—" : `${v}${suffix}`);
-
-function signed(v, suffix = "") {
-  if (v === null || v === undefined) return "—";
-  return `${v > 0 ? "+" : v < 0 ? "−" : ""}${Math.abs(v)}${suffix}`;
-}
-
-function reliefText(m) {
-  if (!m || m.relief_days === null || m.relief_days === undefined) return "—";
-  const days = `${m.relief_days} ${m.relief_days === 1 ? "day" : "days"}`;
-  return m.censored ? `at least ${days}` : days;
-}
 
 function seriesCard(series, treatmentsById) {
   const sessions = series.treatment_ids.map((id) => treatmentsById.get(id)).filter(Boolean);
@@ -45,7 +18,6 @@ function seriesCard(series, treatmentsById) {
   const count = series.treatment_ids.length;
   const row = (label, fn) => h("tr", {}, h("th", { scope: "row" }, label),
     h("td", { class: "num" }, fn(series.pain || {})), h("td", { class: "num" }, fn(series.mood || {})));
-  const response = (m) => (m.response === null || m.response === undefined ? "—" : m.response ? "Yes" : "No");
   return h("section", { class: "card series", "data-series": String(series.index) },
     h("h3", {}, `Series ${series.index + 1}: ${range}`),
     h("p", { class: "muted" }, `${count} ${count === 1 ? "session" : "sessions"} · ${routes}`),
@@ -53,12 +25,12 @@ function seriesCard(series, treatmentsById) {
       h("caption", { class: "visually-hidden" }, `Series ${series.index + 1}, ${range}: pain and mood compared with baseline`),
       h("thead", {}, h("tr", {}, h("td", {}), h("th", { scope: "col", class: "num" }, "Pain"), h("th", { scope: "col", class: "num" }, "Mood"))),
       h("tbody", {},
-        row("Baseline", (m) => (m.baseline === null || m.baseline === undefined ? "not enough data" : String(m.baseline))),
+        row("Baseline", baselineText),
         row("After", (m) => num(m.after)),
         row("Change", (m) => signed(m.change_pct, " %")),
         row("Change, points", (m) => signed(m.change_abs)),
         row("Category", (m) => num(m.category)),
-        row("Response", response),
+        row("Response", responseText),
         row("Relief", reliefText))),
     h("p", { class: "muted table-note" }, "Mood numbers are severity (10 − mood), so lower is better for both."));
 }
@@ -93,15 +65,6 @@ function daysTable(data) {
         cell(d.pain), cell(d.mood), cell(d.pain_avg7), cell(d.mood_avg7))))));
 }
 
-function legend() {
-  const item = (cls, text) => h("li", {}, h("span", { class: `swatch ${cls}`, "aria-hidden": "true" }), text);
-  return h("ul", { class: "legend", "aria-label": "Chart legend" },
-    item("pain", "Pain, 7-day average"), item("pain dot", "Pain each day"),
-    item("mood", "Mood, 7-day average"), item("mood dot", "Mood each day"),
-    item("session", "Session"), item("baseline", "Baseline week"),
-    item("relief-pain", "Pain relief"), item("relief-mood", "Mood relief"));
-}
-
 export async function render(container, ctx) {
   const today = todayIn(ctx.user.timezone);
   const buttons = RANGES.map(([key, label]) => h("button", { type: "button", "data-range": key, "aria-pressed": String(key === chosen) }, label));
@@ -125,7 +88,7 @@ export async function render(container, ctx) {
       body.setAttribute("aria-busy", "false");
       return;
     }
-    const { drawChart } = await import("../chart.js");
+    const { drawChart, legend } = await import("../chart.js");
     if (mine !== loading || !ctx.isCurrent()) return;
     if (chart) chart.destroy();
     chart = null;
