@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask
@@ -54,15 +55,21 @@ def register(app: Flask) -> None:
             click.echo(f"{user.email}\t{user.created_at:%Y-%m-%d}\t"
                        f"{counts.get(user.id, 0)} entries\t{state}")
 
+    def account(email: str) -> Any:
+        from api.auth import service as accounts
+
+        user = accounts.find_user(email)
+        if user is None:
+            raise click.ClickException(f"no account {email}")
+        return user
+
     @users.command("disable")
     @click.argument("email")
     def disable_user(email: str) -> None:
         """Block an account: its sessions end, its tokens stop working, login is refused."""
         from api.auth import service as accounts
 
-        user = accounts.find_user(email)
-        if user is None:
-            raise click.ClickException(f"no account {email}")
+        user = account(email)
         user.disabled = True
         accounts.end_all_sessions(user)
         db.session.commit()
@@ -72,11 +79,7 @@ def register(app: Flask) -> None:
     @click.argument("email")
     def enable_user(email: str) -> None:
         """Allow a disabled account to log in again."""
-        from api.auth import service as accounts
-
-        user = accounts.find_user(email)
-        if user is None:
-            raise click.ClickException(f"no account {email}")
+        user = account(email)
         user.disabled = False
         user.failed_logins = 0
         db.session.commit()
@@ -90,9 +93,7 @@ def register(app: Flask) -> None:
 
         from api.auth import service as accounts
 
-        user = accounts.find_user(email)
-        if user is None:
-            raise click.ClickException(f"no account {email}")
+        user = account(email)
         hours = app.config["PASSWORD_RESET_HOURS"]
         token = accounts.create_password_reset(user, valid_for=timedelta(hours=hours))
         db.session.commit()

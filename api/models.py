@@ -44,3 +44,18 @@ def created_at_column() -> Mapped[datetime]:
 
 def updated_at_column() -> Mapped[datetime]:
     return mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)
+
+
+def insert_unless_taken(row: Any) -> bool:
+    """INSERT in a savepoint; False when a concurrent request inserted the same unique key
+    first (the caller then reads that row and carries on as a replace)."""
+    from sqlalchemy.exc import IntegrityError
+
+    from api.extensions import db
+
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:
+        return False
+    return True

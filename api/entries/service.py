@@ -7,12 +7,12 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from api.auth.models import User
 from api.calendar import check_loggable
 from api.entries.models import CONTENT_FIELDS, Entry, EntryVersion
 from api.extensions import db
+from api.models import insert_unless_taken
 from api.versioning import StaleVersion
 
 
@@ -75,14 +75,10 @@ def upsert_entry(
         if precondition_failed(entry.version if entry else None):
             raise StaleVersion(entry)
         if entry is None:
-            try:
-                with db.session.begin_nested():
-                    entry = Entry(user_id=user.id, date=day, version=_next_version(user, day),
-                                  **content)
-                    db.session.add(entry)
+            entry = Entry(user_id=user.id, date=day, version=_next_version(user, day), **content)
+            if insert_unless_taken(entry):
                 return entry, True
-            except IntegrityError:
-                continue
+            continue
         if entry.content() == content:
             return entry, False
         _keep(entry, "replaced")

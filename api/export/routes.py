@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -64,17 +65,23 @@ def fhir_download(document: dict[str, Any], today: date) -> Response:
     )
 
 
+def own_csv(kind: str, columns: tuple[str, ...], rows_of: Callable[..., list[Any]],
+            query: dict[str, Any]) -> Response:
+    """One of the patient's CSV downloads, logged in their security log."""
+    user = current_user()
+    start, end = export_range(query, user.timezone)
+    rows = rows_of(user=user, start=start, end=end)
+    record_now(user_id=user.id, event="exported", detail=f"{kind}.csv")
+    return csv_download(kind, columns, rows, local_today(user.timezone))
+
+
 @blp.route("/export/entries.csv")
 @login_required
 @blp.arguments(RangeQuerySchema, location="query")
 @blp.doc(responses=CSV_DOC)
 def entries_csv(query: dict[str, Any]) -> Response:
     """Entries as CSV (all of them unless from/to are given)"""
-    user = current_user()
-    start, end = export_range(query, user.timezone)
-    rows = list_entries(user=user, start=start, end=end)
-    record_now(user_id=user.id, event="exported", detail="entries.csv")
-    return csv_download("entries", ENTRY_COLUMNS, rows, local_today(user.timezone))
+    return own_csv("entries", ENTRY_COLUMNS, list_entries, query)
 
 
 @blp.route("/export/treatments.csv")
@@ -83,11 +90,7 @@ def entries_csv(query: dict[str, Any]) -> Response:
 @blp.doc(responses=CSV_DOC)
 def treatments_csv(query: dict[str, Any]) -> Response:
     """Treatment sessions as CSV (all of them unless from/to are given)"""
-    user = current_user()
-    start, end = export_range(query, user.timezone)
-    rows = list_treatments(user=user, start=start, end=end)
-    record_now(user_id=user.id, event="exported", detail="treatments.csv")
-    return csv_download("treatments", TREATMENT_COLUMNS, rows, local_today(user.timezone))
+    return own_csv("treatments", TREATMENT_COLUMNS, list_treatments, query)
 
 
 @blp.route("/export/fhir")

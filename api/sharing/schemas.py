@@ -9,8 +9,9 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from api.calendar import EARLIEST
 from api.fields import StrictBoolean, StrictDate, Text
 from api.sharing.models import VIEW_KINDS
-from api.treatments.models import PHASES, ROUTES, SIDE_EFFECTS
-from api.trends.schemas import DaySchema, MarkerSchema, TrendsSchema, doc
+from api.treatments.models import ROUTES
+from api.treatments.schemas import TreatmentSchema
+from api.trends.schemas import DaySchema, TrendsSchema, doc
 
 STATUSES = ("active", "expired", "revoked")
 INCLUDE_NOTES_DOC = (
@@ -113,19 +114,12 @@ class SharedSessionSchema(Schema):
         "The viewing cookie lasts until then; afterwards, exchange the token again."))
 
 
-class SharedMarkerSchema(MarkerSchema):
-    dose_mg_per_kg = fields.Float(allow_none=True)
-    duration_minutes = fields.Integer(allow_none=True)
-    with_psychotherapy = fields.Boolean()
-    phase = fields.String(allow_none=True, metadata=doc(", ".join(PHASES) + " or null."))
-    clinic = fields.String()
-    pain_before = fields.Integer(allow_none=True)
-    pain_after = fields.Integer(allow_none=True)
-    mood_before = fields.Integer(allow_none=True)
-    mood_after = fields.Integer(allow_none=True)
-    dissociation = fields.Integer(allow_none=True)
-    side_effects = fields.List(fields.String(metadata={"enum": list(SIDE_EFFECTS)}))
-    notes = fields.String(metadata=doc("Only when the share includes notes."))
+class SharedMarkerSchema(TreatmentSchema):
+    """A session as the provider sees it: everything but bookkeeping; notes only when the
+    share includes them."""
+
+    class Meta:
+        exclude = ("version", "created_at", "updated_at")
 
 
 class LatestSchema(DaySchema):

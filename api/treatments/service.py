@@ -8,12 +8,12 @@ from datetime import UTC, date
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from api.auth.models import User
 from api.calendar import check_loggable, local_date_of
 from api.errors import Problem
 from api.extensions import db
+from api.models import insert_unless_taken
 from api.treatments.models import CONTENT_FIELDS, Treatment
 from api.versioning import StaleVersion
 
@@ -61,14 +61,11 @@ def put_treatment(
         if precondition_failed(row.version if row else None):
             raise StaleVersion(row)
         if row is None:
-            try:
-                with db.session.begin_nested():
-                    row = Treatment(id=treatment_id, user_id=user.id, local_date=local_date,
-                                    version=1, **content)
-                    db.session.add(row)
+            row = Treatment(id=treatment_id, user_id=user.id, local_date=local_date, version=1,
+                            **content)
+            if insert_unless_taken(row):
                 return row, True
-            except IntegrityError:
-                continue
+            continue
         if row.content() == content:
             return row, False
         for field, value in content.items():
