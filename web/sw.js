@@ -26,7 +26,7 @@ const SHELL = [
   "/js/screens/login.js",
   "/js/screens/sharing.js",
   "/js/screens/reset.js",
-  "/vendor/uplot/uPlot.esm.js",
+  "/vendor/uplot/uPlot.iife.min.js",
   "/vendor/uplot/uPlot.min.css",
   "/manifest.webmanifest",
   "/icons/icon-32.png",

@@ -1,6 +1,8 @@
 """Browser-test fixtures: a live gunicorn server on a fresh migrated SQLite database, Debian
-Chromium driven by Playwright, and a phone-sized browser context per test that records
-console errors and Content-Security-Policy violations."""
+Chromium driven by Playwright, and a phone-sized (or, for the provider, desktop-sized)
+browser context per test that records console errors and Content-Security-Policy
+violations; `check` screenshots a screen and holds it to the shared bar (axe, 44 px, no
+third-party request)."""
 
 from __future__ import annotations
 
@@ -27,10 +29,23 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
 PASSWORD = "a calm and long password"
 ARTIFACTS = ROOT / "test-artifacts" / "screens"
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 _emails = itertools.count(1)
+
+# Every control a thumb has to hit, at least 44 px tall (links inside running text aside).
+SMALL_TARGETS = """() => [...document.querySelectorAll("button, a, select, textarea, summary, "
+    + ".chip, .check, input:not([type=radio]):not([type=checkbox])")]
+  .filter((el) => el.getClientRects().length && getComputedStyle(el).visibility !== "hidden")
+  .filter((el) => !el.closest("p:not(.back), dd, .skip-link, .dialog[open] ~ *"))
+  .filter((el) => !el.closest(".chart"))
+  .map((el) => [el, el.getBoundingClientRect()])
+  .filter(([, r]) => r.height < 44 || r.width < 44)
+  .map(([el, r]) => `${el.tagName}.${el.className} "${el.textContent.trim().slice(0, 30)}" `
+    + `${Math.round(r.width)}x${Math.round(r.height)}`)
+"""
 
 # Added before any page script runs: collects CSP violations the page reports.
 CSP_LISTENER = """
@@ -41,17 +56,34 @@ document.addEventListener("securitypolicyviolation", (e) => {
 """
 
 
+# Every test makes links and tokens from 127.0.0.1; the per-IP limits are tested elsewhere.
+SERVER_LIMITS = {"SHARE_RATE_LIMIT": "1000 per hour", "SHARE_SESSION_RATE_LIMIT": "1000 per minute",
+                 "TOKEN_RATE_LIMIT": "1000 per hour"}
+
+
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The e2e server's SQLite database, migrated; the admin CLI can reach it too."""
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
     path = tmp_path_factory.mktemp("e2e-db") / "relieflog-e2e.db"
     url = f"sqlite:///{path}"
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "e2e-migrate",
-           "INSTANCE_PATH": str(path.parent)}
-    subprocess.run([sys.executable, "-m", "flask", "--app", "api", "db", "upgrade"],
-                   cwd=ROOT, env=env, check=True, capture_output=True)
-    with live_server(url) as running:
+    flask_cli(url, "db", "upgrade")
+    return url
+
+
+def flask_cli(database_url: str, *args: str, **env: str) -> str:
+    """Run `flask --app api ARGS` against the e2e database, as an admin would; its output."""
+    full_env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "e2e-cli",
+                "INSTANCE_PATH": str(Path(database_url.removeprefix("sqlite:///")).parent), **env}
+    done = subprocess.run([sys.executable, "-m", "flask", "--app", "api", *args],
+                          cwd=ROOT, env=full_env, check=True, capture_output=True, text=True)
+    return done.stdout
+
+
+@pytest.fixture(scope="session")
+def server(database_url: str) -> Iterator[LiveServer]:
+    with live_server(database_url, env=SERVER_LIMITS) as running:
         yield running
 
 
@@ -137,6 +169,23 @@ class Phone:
         assert errors == [], errors
         assert self.csp_violations() == []
 
+    def check(self, name: str, *, also: str | None = None, full_page: bool = False) -> None:
+        """Screenshot the screen as it shows (and, with `also`, scrolled to that element),
+        then hold it to the bar: no third-party request, every control at least 44 px, no
+        axe WCAG A/AA violation."""
+        self.page.wait_for_load_state("networkidle")
+        self.screenshot(name, full_page=full_page)
+        if also:
+            self.page.locator(also).first.scroll_into_view_if_needed()
+            self.screenshot(f"{name}-2")
+            self.page.evaluate("window.scrollTo(0, 0)")
+        resources = self.page.evaluate("performance.getEntriesByType('resource').map(r => r.name)")
+        assert [r for r in resources if not r.startswith(self.url)] == [], "third-party request"
+        small = self.page.evaluate(SMALL_TARGETS)
+        assert small == [], f"{name}: touch targets under 44 px: {small}"
+        violations = self.axe()
+        assert violations == [], f"{name}: {violations}"
+
     def screenshot(self, name: str, *, full_page: bool = False) -> Path:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         path = ARTIFACTS / f"{name}.png"
@@ -158,8 +207,9 @@ class Phone:
         return list(result)
 
 
-def _phone(browser: Any, server: LiveServer, color_scheme: str = "light") -> Iterator[Phone]:
-    context = browser.new_context(viewport=PHONE, device_scale_factor=1, is_mobile=False,
+def _phone(browser: Any, server: LiveServer, color_scheme: str = "light",
+           viewport: dict[str, int] = PHONE) -> Iterator[Phone]:
+    context = browser.new_context(viewport=viewport, device_scale_factor=1, is_mobile=False,
                                   has_touch=True, color_scheme=color_scheme, locale="en-GB",
                                   timezone_id="Europe/Berlin", base_url=server.url)
     context.add_init_script(CSP_LISTENER)
@@ -187,3 +237,15 @@ def phone(browser: Any, server: LiveServer) -> Iterator[Phone]:
 @pytest.fixture
 def dark_phone(browser: Any, server: LiveServer) -> Iterator[Phone]:
     yield from _phone(browser, server, color_scheme="dark")
+
+
+@pytest.fixture
+def desktop(browser: Any, server: LiveServer) -> Iterator[Phone]:
+    """A provider at a desktop: a fresh browser context of its own, no cookies, 1280×800."""
+    yield from _phone(browser, server, viewport=DESKTOP)
+
+
+@pytest.fixture
+def provider_phone(browser: Any, server: LiveServer) -> Iterator[Phone]:
+    """A provider on a phone: a second, fresh browser context beside the patient's."""
+    yield from _phone(browser, server)

@@ -69,6 +69,6 @@ def test_service_worker_caches_the_shell_and_never_the_api(phone: Phone) -> None
     }""")
     assert len(cached["names"]) == 1 and cached["names"][0].startswith("relieflog-shell-")
     paths = {url.removeprefix(phone.url) for url in cached["urls"]}
-    assert {"/", "/js/app.js", "/css/app.css", "/vendor/uplot/uPlot.esm.js"} <= paths
+    assert {"/", "/js/app.js", "/css/app.css", "/vendor/uplot/uPlot.iife.min.js"} <= paths
     assert not any(path.startswith("/api/") for path in paths)
     phone.assert_clean()

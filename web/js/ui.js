@@ -322,8 +322,8 @@ export function showFieldErrors(fields, error, fallback) {
 // field with a Copy button, and a plain warning that it will not be shown again.
 export function shownOnce({ title, what, value, extra = null, onDone }) {
   const heading = h("h2", { tabindex: "-1", id: nextId("once") }, title);
-  const output = field(what, h("input", { type: "text", readonly: true, value, class: "once-value",
-    autocomplete: "off", spellcheck: "false" }));
+  const output = field(what, h("textarea", { readonly: true, rows: "3", class: "once-value",
+    autocomplete: "off", spellcheck: "false", value }));
   const copyButton = h("button", { type: "button", class: "btn btn-primary" }, `Copy ${what.toLowerCase()}`);
   copyButton.addEventListener("click", async () => {
     if (await copyText(value)) {

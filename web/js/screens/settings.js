@@ -197,7 +197,7 @@ function apiTokens(user) {
                 + (t.last_used_at ? `last used ${formatStamp(t.last_used_at, user.timezone)}` : "never used"))),
             revoke);
         }))
-        : h("p", { class: "muted" }, "No tokens."));
+        : h("p", { class: "muted token-empty" }, "No tokens."));
     } catch (e) {
       list.replaceChildren(h("p", { class: "muted" }, e instanceof OfflineError ? NEEDS_CONNECTION : e.message));
     }

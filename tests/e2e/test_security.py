@@ -1,0 +1,93 @@
+"""The account's security screens: the security log and API tokens in Settings, and the
+one-time password reset page an admin's link opens."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import requests
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import PASSWORD, Phone, flask_cli
+
+pytestmark = pytest.mark.e2e
+
+NEW_PASSWORD = "a new and even longer password"
+
+
+def test_security_log_fhir_download_and_api_tokens(phone: Phone) -> None:
+    page = phone.page
+    phone.sign_up()  # logs in through the Log in screen: the first line of the log
+    phone.goto("/settings")
+    log = page.get_by_role("list", name="Security events, newest first")
+    expect(log.locator("li").first).to_contain_text(re.compile(
+        r"^Logged in — Chrome on Linux — \d{1,2} \w{3} \d\d:\d\d$"))
+
+    fhir = page.get_by_role("link", name="Download FHIR (for health record systems)")
+    with page.expect_download() as download:
+        fhir.click()
+    assert download.value.suggested_filename.endswith(".json")
+
+    tokens = page.locator("section", has=page.get_by_role("heading", name="API tokens"))
+    tokens.get_by_label("Token name").fill("Backup script")
+    tokens.get_by_role("button", name="Create token").click()
+    expect(tokens.locator(".once")).to_contain_text("This token is shown once. Copy it now.")
+    token = tokens.get_by_label("Token", exact=True).input_value()
+    me = f"{phone.url}/api/v1/me"
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert requests.get(me, headers=bearer, timeout=10).status_code == 200
+    expect(tokens.get_by_role("list", name="Your API tokens")).to_contain_text("Backup script")
+    phone.check("settings-token", also=".once")
+
+    tokens.get_by_role("button", name="Revoke Backup script").click()
+    page.get_by_role("dialog").get_by_role("button", name="Revoke token").click()
+    expect(tokens.get_by_text("No tokens.")).to_be_visible()
+    assert requests.get(me, headers=bearer, timeout=10).status_code == 401
+
+    phone.goto("/settings")
+    expect(log.locator("li").nth(0)).to_contain_text("API token revoked — Backup script")
+    expect(log.locator("li").nth(1)).to_contain_text("API token created — Backup script")
+    expect(log.locator("li").nth(2)).to_contain_text("Data downloaded — FHIR bundle")
+    page.locator("#audit-title").scroll_into_view_if_needed()
+    phone.check("settings-security-log", also=".log-list")
+    phone.assert_clean()
+
+
+def test_password_reset_link(phone: Phone, database_url: str) -> None:
+    page = phone.page
+    email = phone.register()
+    printed = flask_cli(database_url, "users", "reset-password", email, PUBLIC_URL=phone.url)
+    link = re.search(rf"{re.escape(phone.url)}/reset#\S+", printed).group(0)  # type: ignore[union-attr]
+
+    page.goto(link)
+    page.get_by_role("heading", name="Choose a new password").wait_for()
+    assert page.evaluate("location.hash") == "" and page.url.endswith("/reset")
+    page.get_by_label("Password", exact=True).fill(NEW_PASSWORD)
+    page.get_by_label("Confirm password").fill(NEW_PASSWORD + "!")
+    page.get_by_role("button", name="Set new password").click()
+    expect(page.get_by_text("The two passwords are not the same.")).to_be_visible()
+    phone.check("reset")
+    page.get_by_label("Confirm password").fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Set new password").click()
+
+    page.get_by_role("heading", name="Log in").wait_for()
+    expect(page.get_by_role("status").filter(has_text="Your password was changed")).to_be_visible()
+    phone.check("reset-done")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("heading", name="Today").wait_for()
+    old = requests.post(f"{phone.url}/api/v1/auth/login",
+                        json={"email": email, "password": PASSWORD}, timeout=10)
+    assert old.status_code == 401
+
+    # The link works once.
+    page.goto(link)
+    page.get_by_label("Password", exact=True).fill(NEW_PASSWORD)
+    page.get_by_label("Confirm password").fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Set new password").click()
+    page.get_by_role("heading", name="This reset link does not work").wait_for()
+    expect(page.get_by_role("alert")).to_contain_text("already been used or has expired")
+    phone.check("reset-used")
+    phone.assert_clean(expected=("410",))
