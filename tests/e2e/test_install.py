@@ -14,7 +14,8 @@ from tests.support.live_server import LiveServer
 pytestmark = pytest.mark.e2e
 
 PAGES = ["/", "/today", "/history", "/history/2026-01-05", "/treatments", "/treatments/new",
-         "/trends", "/settings", "/login", "/register", "/share", "/api/docs"]
+         "/trends", "/share-links", "/settings", "/login", "/register", "/reset", "/share",
+         "/api/docs"]
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -47,6 +48,10 @@ def test_pages_carry_a_strict_csp(server: LiveServer, path: str) -> None:
                       "script-src 'self'", "style-src 'self'"):
         assert directive in csp
     assert "<script>" not in response.text and " style=" not in response.text
+    if path == "/share":  # the provider's page: no referrer, no cache, no index
+        assert response.headers["Referrer-Policy"] == "no-referrer"
+        assert response.headers["Cache-Control"] == "no-store"
+        assert "noindex" in response.headers["X-Robots-Tag"]
 
 
 def test_only_site_files_are_served(server: LiveServer) -> None:
