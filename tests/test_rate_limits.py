@@ -38,3 +38,15 @@ def test_token_creation_is_limited(database_url, app):
         codes = [client.post("/api/v1/tokens", json={"label": str(n)}).status_code
                  for n in range(3)]
     assert codes == [201, 201, 429]
+
+
+def test_token_creation_is_limited_per_account_across_addresses(database_url, app):
+    from tests.conftest import other_app, register
+
+    with other_app(database_url, TOKEN_RATE_LIMIT="2 per hour") as strict:
+        client = strict.test_client()
+        register(client)
+        codes = [client.post("/api/v1/tokens", json={"label": str(n)},
+                             environ_base={"REMOTE_ADDR": f"198.51.100.{n}"}).status_code
+                 for n in range(3)]
+    assert codes == [201, 201, 429]

@@ -41,6 +41,12 @@ def _config_limit(name: str) -> Any:
     return lambda: current_app.config[name]
 
 
+def _account_key() -> str:
+    """Rate-limit key for logged-in actions: the account, whatever address it comes from."""
+    user = g.get("user")
+    return f"account:{user.id}" if user is not None else f"ip:{request.remote_addr}"
+
+
 def _log_in(user: Any) -> None:
     token = service.start_session(user)
 
@@ -184,6 +190,7 @@ class Tokens(MethodView):
         return {"items": list(rows)}
 
     @limiter.limit(_config_limit("TOKEN_RATE_LIMIT"))
+    @limiter.limit(_config_limit("TOKEN_RATE_LIMIT"), key_func=_account_key)
     @blp.arguments(TokenCreateSchema)
     @blp.response(201, TokenCreatedSchema)
     def post(self, data: dict[str, Any]) -> Any:
