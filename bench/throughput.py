@@ -1,8 +1,9 @@
 """Authenticated entry PUT throughput against GET /healthz throughput on the same gunicorn
-server (2 workers × 4 threads, SQLite), measured with wrk on 127.0.0.1 in one run."""
+server (2 workers × 1 thread, as `make run`), measured with wrk on 127.0.0.1 in one run."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -54,9 +55,11 @@ def main() -> None:
 
 
 def run(workdir: Path) -> None:
-    database_url = f"sqlite:///{workdir}/bench.db"
+    # An empty PostgreSQL database when given (scripts/with-postgres.sh sets it), else SQLite.
+    database_url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{workdir}/bench.db"
+    engine = "PostgreSQL" if database_url.startswith("postgresql") else "SQLite WAL"
     migrated_app(database_url)
-    with live_server(database_url, workers=2, threads=4,
+    with live_server(database_url, workers=2, threads=1,
                      env={"TOKEN_RATE_LIMIT": "1000 per minute"}) as server:
         http = requests.Session()
         http.post(f"{server.url}/api/v1/auth/register",
@@ -66,7 +69,7 @@ def run(workdir: Path) -> None:
         script.write_text(PUT_SCRIPT.replace("TOKEN", token))
         health, health_p99 = wrk(f"{server.url}/healthz")
         put, put_p99 = wrk(f"{server.url}/api/v1/entries/2025-01-01", script)
-    print(f"throughput (wrk -t2 -c8 -d{SECONDS}s, gunicorn 2 workers x 4 threads, SQLite WAL)")
+    print(f"throughput (wrk -t2 -c8 -d{SECONDS}s, gunicorn 2 workers x 1 thread, {engine})")
     print(f"  GET /healthz         {health:9.0f} req/s   p99 {health_p99}")
     print(f"  PUT /entries/{{day}}   {put:9.0f} req/s   p99 {put_p99}"
           f"   ratio {put / health:.2f} of healthz (target >= 0.5)")

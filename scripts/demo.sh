@@ -15,4 +15,4 @@ cat <<MSG
   (a throwaway database in $dir, deleted when you stop the server)
 
 MSG
-exec .venv/bin/gunicorn --bind "$host:$port" --workers 2 --threads 4 'api:create_app()'
+exec .venv/bin/gunicorn --bind "$host:$port" --workers 2 --threads 1 'api:create_app()'
