@@ -249,3 +249,12 @@ def desktop(browser: Any, server: LiveServer) -> Iterator[Phone]:
 def provider_phone(browser: Any, server: LiveServer) -> Iterator[Phone]:
     """A provider on a phone: a second, fresh browser context beside the patient's."""
     yield from _phone(browser, server)
+
+
+def shown(value: object) -> str:
+    """A number as the page prints it (JavaScript's String(n): 2.0 is "2")."""
+    if value is None:
+        return "—"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

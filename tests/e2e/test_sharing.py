@@ -22,22 +22,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ARTIFACTS, PHONE, Phone
+from tests.e2e.conftest import ARTIFACTS, PHONE, Phone, shown
 from tests.e2e.seed import seed_patient
 
 pytestmark = pytest.mark.e2e
 
 NOTE = "Slept badly, the infusion chair was cold"
 REPORTS = ARTIFACTS.parent  # test-artifacts/
-
-
-def shown(value: object) -> str:
-    """A number as the page prints it (JavaScript's String(n): 2.0 is "2")."""
-    if value is None:
-        return "—"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def signed(value: float | None, suffix: str = "") -> str:

@@ -9,19 +9,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import Phone
+from tests.e2e.conftest import Phone, shown
 from tests.e2e.seed import seed_patient
 
 pytestmark = pytest.mark.e2e
-
-
-def shown(value: object) -> str:
-    """A number as the page prints it (JavaScript's String(n): 2.0 is "2")."""
-    if value is None:
-        return "—"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def test_trends_chart_table_and_markers_match_the_api(phone: Phone) -> None:
