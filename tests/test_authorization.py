@@ -62,23 +62,28 @@ def fill(rule: str, values: dict[str, str]) -> str:
     return rule
 
 
-def test_other_patients_get_404_and_change_nothing(app, alice, bob, alices_things):
-    before = snapshot(alice)
+def every_object_request(app, client, things):
+    """Send every method of every object route, filled with `things`, as `client`."""
     for rule, methods in object_routes(app):
-        path = fill(rule, alices_things)
+        path = fill(rule, things)
         kind = rule.split("/")[3]
         for method in methods:
             body = BODIES.get(method, {}).get(kind)
-            response = bob.open(path, method=method, json=body)
-            if kind == "entries":
-                # Dates are per patient: B reaches only B's own (empty) day.
-                expected = {"GET": (404, 200), "PUT": (201,), "DELETE": (204,)}[method]
-                assert response.status_code in expected, (method, path)
-                if method == "GET" and response.status_code == 200:
-                    assert response.get_json() == {"items": []}
-            else:
-                assert response.status_code == 404, (method, path, response.get_json())
-                assert response.content_type == "application/problem+json"
+            yield kind, method, path, client.open(path, method=method, json=body)
+
+
+def test_other_patients_get_404_and_change_nothing(app, alice, bob, alices_things):
+    before = snapshot(alice)
+    for kind, method, path, response in every_object_request(app, bob, alices_things):
+        if kind == "entries":
+            # Dates are per patient: B reaches only B's own (empty) day.
+            expected = {"GET": (404, 200), "PUT": (201,), "DELETE": (204,)}[method]
+            assert response.status_code in expected, (method, path)
+            if method == "GET" and response.status_code == 200:
+                assert response.get_json() == {"items": []}
+        else:
+            assert response.status_code == 404, (method, path, response.get_json())
+            assert response.content_type == "application/problem+json"
     assert snapshot(alice) == before
     # What B wrote on "the same date" landed in B's own diary, as B's version 1.
     assert bob.get("/api/v1/entries/2026-03-01").get_json()["version"] == 1
@@ -87,13 +92,8 @@ def test_other_patients_get_404_and_change_nothing(app, alice, bob, alices_thing
 
 def test_logged_out_gets_401_everywhere(app, client, alices_things, alice):
     before = snapshot(alice)
-    for rule, methods in object_routes(app):
-        path = fill(rule, alices_things)
-        kind = rule.split("/")[3]
-        for method in methods:
-            body = BODIES.get(method, {}).get(kind)
-            response = client.open(path, method=method, json=body)
-            assert response.status_code == 401, (method, path)
+    for _kind, method, path, response in every_object_request(app, client, alices_things):
+        assert response.status_code == 401, (method, path)
     for path in ("/api/v1/entries", "/api/v1/treatments", "/api/v1/me", "/api/v1/tokens",
                  "/api/v1/export/entries.csv", "/api/v1/export/treatments.csv",
                  "/api/v1/export/fhir", "/api/v1/me/export", "/api/v1/shares"):
