@@ -88,19 +88,14 @@ def configure_sqlite(engine: Engine) -> None:
 
     # SQLAlchemy announces a commit or rollback before it happens; do it here, then let
     # the next writer in. The DBAPI's own commit that follows finds nothing left to do.
-    @event.listens_for(engine, "commit")
-    def _on_commit(connection: Connection) -> None:
+    def _finish(connection: Connection, end: str) -> None:
         info = connection.connection.info
         if info.get("write_locked"):
-            connection.connection.dbapi_connection.commit()  # type: ignore[union-attr]
+            getattr(connection.connection.dbapi_connection, end)()
             _release(info)
 
-    @event.listens_for(engine, "rollback")
-    def _on_rollback(connection: Connection) -> None:
-        info = connection.connection.info
-        if info.get("write_locked"):
-            connection.connection.dbapi_connection.rollback()  # type: ignore[union-attr]
-            _release(info)
+    event.listen(engine, "commit", lambda connection: _finish(connection, "commit"))
+    event.listen(engine, "rollback", lambda connection: _finish(connection, "rollback"))
 
     @event.listens_for(engine, "checkin")
     def _on_checkin(_dbapi_connection: Any, record: Any) -> None:

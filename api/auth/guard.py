@@ -19,8 +19,6 @@ from api.models import utcnow
 F = TypeVar("F", bound=Callable[..., Any])
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-# Last-used times are kept to this precision: one write per session per 10 minutes.
-TOUCH_EVERY = timedelta(minutes=10)
 
 
 def cookie_name() -> str:
@@ -88,7 +86,7 @@ def _identify() -> tuple[Any, str] | None:
             )
         token, g.user = found
         g.auth_method = "token"
-        stale = token.last_used_at is None or utcnow() - token.last_used_at > TOUCH_EVERY
+        stale = token.last_used_at is None or utcnow() - token.last_used_at > service.TOUCH_EVERY
         return (token, "last_used_at") if stale else None
     check_origin()
     if raw := request.cookies.get(cookie_name()):

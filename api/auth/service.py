@@ -128,11 +128,15 @@ def end_all_sessions(user: User) -> None:
     db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
 
 
+# Last-used times of sessions and tokens are kept to this precision: one write per 10 min.
+TOUCH_EVERY = timedelta(minutes=10)
+
+
 @dataclass(frozen=True)
 class SessionPolicy:
     idle: timedelta
     absolute: timedelta
-    touch_every: timedelta = timedelta(minutes=10)
+    touch_every: timedelta = TOUCH_EVERY
 
 
 def resolve_session(token: str, policy: SessionPolicy) -> tuple[LoginSession, User] | None:

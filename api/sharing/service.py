@@ -28,8 +28,7 @@ from api.extensions import db
 from api.models import utcnow
 from api.sharing.models import Share, ShareSession, ShareView
 from api.treatments.models import Treatment
-from api.trends.analysis import DayScores, SessionMark, compute_trends
-from api.trends.service import window
+from api.trends.service import analyse, window
 
 NOT_FOUND = "No such share."
 UNKNOWN_LINK = "This link is not valid. Check that it was copied completely."
@@ -231,11 +230,7 @@ def shared_trends(viewer: Viewer) -> dict[str, Any]:
     today = local_today(patient.timezone)
     entries = shared_entries(viewer)
     treatments = shared_treatments(viewer)
-    days = [DayScores(e.date, e.pain, e.mood, e.anxiety, e.energy, e.sleep_hours,
-                      e.sleep_quality) for e in entries]
-    marks = [SessionMark(id=str(t.id), local_date=t.local_date, started_at=t.started_at)
-             for t in treatments]
-    result = compute_trends(days, marks, today=min(today, hi))
+    result = analyse(entries, treatments, today=min(today, hi))
     if hi < today:
         # "Today is day M" is about today, which the range does not reach.
         result["booster_hint"] = None

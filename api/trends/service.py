@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -16,23 +16,30 @@ from api.treatments.models import Treatment
 from api.trends.analysis import DayScores, SessionMark, compute_trends
 
 
-def trends(*, user: User, start: date, end: date, notes: bool = False) -> dict[str, Any]:
+def analyse(days: Iterable[Any], treatments: Iterable[Any], *, today: date) -> dict[str, Any]:
+    """Run the pure analysis over entry rows (date and scores) and session rows (id,
+    local_date, started_at): the patient's own trends and a shared report both use it."""
+    return compute_trends(
+        [DayScores(d.date, d.pain, d.mood, d.anxiety, d.energy, d.sleep_hours,
+                   d.sleep_quality) for d in days],
+        [SessionMark(id=str(t.id), local_date=t.local_date, started_at=t.started_at)
+         for t in treatments],
+        today=today,
+    )
+
+
+def trends(*, user: User, start: date, end: date) -> dict[str, Any]:
     """Analysis over all of the patient's data, so a series' numbers never depend on the
     window asked for; then only days, sessions and series that touch start..end."""
-    days = [
-        DayScores(*row)
-        for row in db.session.execute(
-            select(Entry.date, Entry.pain, Entry.mood, Entry.anxiety, Entry.energy,
-                   Entry.sleep_hours, Entry.sleep_quality).where(Entry.user_id == user.id)
-        )
-    ]
+    days = db.session.execute(
+        select(Entry.date, Entry.pain, Entry.mood, Entry.anxiety, Entry.energy,
+               Entry.sleep_hours, Entry.sleep_quality).where(Entry.user_id == user.id)
+    ).all()
     treatments = db.session.execute(
         select(Treatment.id, Treatment.started_at, Treatment.local_date, Treatment.route,
                Treatment.medication, Treatment.dose_mg).where(Treatment.user_id == user.id)
     ).all()
-    marks = [SessionMark(id=str(t.id), local_date=t.local_date, started_at=t.started_at)
-             for t in treatments]
-    result = compute_trends(days, marks, today=local_today(user.timezone))
+    result = analyse(days, treatments, today=local_today(user.timezone))
     return window(result, treatments, start, end)
 
 
