@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import flask_smorest
 from flask import g, has_request_context
@@ -84,3 +85,10 @@ class Blueprint(flask_smorest.Blueprint):
     """flask-smorest Blueprint whose arguments reject unknown fields everywhere."""
 
     ARGUMENTS_PARSER = StrictParser()
+
+    def arguments(self, schema: Any, *args: Any, **kwargs: Any) -> Any:
+        # One schema instance per route: given a class, webargs would build (and deep-copy
+        # the fields of) a new instance on every request. Loading keeps no state on it.
+        if isinstance(schema, type):
+            schema = schema()
+        return super().arguments(schema, *args, **kwargs)

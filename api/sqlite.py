@@ -74,14 +74,18 @@ def configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
+        # Straight to the driver: every request begins at least one transaction, and
+        # SQLAlchemy's statement machinery would cost more than the BEGIN itself.
+        sqlite = connection.connection.driver_connection
+        assert sqlite is not None, "begin on a closed connection"
         if _reading():
-            connection.exec_driver_sql("BEGIN")
+            sqlite.execute("BEGIN")
             return
         info = connection.connection.info
         if "write_lock" in info and not info.get("write_locked"):
             _acquire(info)
         try:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            sqlite.execute("BEGIN IMMEDIATE")
         except Exception:
             _release(info)
             raise

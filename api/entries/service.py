@@ -1,4 +1,10 @@
-"""Daily entries: idempotent upsert by (patient, local date), history on every change."""
+"""Daily entries: idempotent upsert by (patient, local date), history on every change.
+
+Saving the day's entry is the request patients make most (daily, and again for every
+replay from an offline phone), so the single-entry functions run SQLAlchemy Core on
+statements built once and return Rows: building a select() per call and the ORM's unit
+of work each cost more than the SQL itself (bench/throughput.py). Lists use the ORM.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +12,36 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, bindparam, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from api.auth.models import User
 from api.calendar import check_loggable
 from api.entries.models import CONTENT_FIELDS, Entry, EntryVersion
 from api.extensions import db
-from api.models import insert_unless_taken
+from api.models import utcnow
 from api.versioning import StaleVersion
+
+ENTRIES = Entry.__table__
+VERSIONS = EntryVersion.__table__
+
+_ON_DAY = select(ENTRIES).where(
+    ENTRIES.c.user_id == bindparam("user_id"), ENTRIES.c.date == bindparam("day")
+)
+_ON_DAY_FOR_UPDATE = _ON_DAY.with_for_update()
+_LATEST_VERSION = select(func.max(VERSIONS.c.version)).where(
+    VERSIONS.c.user_id == bindparam("user_id"), VERSIONS.c.date == bindparam("day")
+)
+_CREATE = insert(ENTRIES).returning(*ENTRIES.c)
+# SET takes the content columns from the parameters; the version counts up in SQL.
+_REPLACE = (
+    update(ENTRIES)
+    .where(ENTRIES.c.id == bindparam("entry_id"))
+    .values(version=ENTRIES.c.version + 1)
+    .returning(*ENTRIES.c)
+)
+_KEEP = insert(VERSIONS)
+_DELETE = delete(ENTRIES).where(ENTRIES.c.id == bindparam("entry_id"))
 
 
 def normalized(data: dict[str, Any]) -> dict[str, Any]:
@@ -25,34 +53,42 @@ def normalized(data: dict[str, Any]) -> dict[str, Any]:
     return content
 
 
-def find_entry(*, user: User, day: date, for_update: bool = False) -> Entry | None:
-    query = select(Entry).where(Entry.user_id == user.id, Entry.date == day)
-    if for_update:
-        query = query.with_for_update()
-    return db.session.scalar(query)
+def content_of(entry: Row[Any]) -> dict[str, Any]:
+    return {field: getattr(entry, field) for field in CONTENT_FIELDS}
+
+
+def find_entry(*, user: User, day: date, for_update: bool = False) -> Row[Any] | None:
+    query = _ON_DAY_FOR_UPDATE if for_update else _ON_DAY
+    return db.session.execute(query, {"user_id": user.id, "day": day}).first()
 
 
 def _next_version(user: User, day: date) -> int:
     """Versions keep counting after a delete, so an old ETag never matches a new entry."""
-    latest = db.session.scalar(
-        select(func.max(EntryVersion.version)).where(
-            EntryVersion.user_id == user.id, EntryVersion.date == day
-        )
-    )
+    latest = db.session.scalar(_LATEST_VERSION, {"user_id": user.id, "day": day})
     return (latest or 0) + 1
 
 
-def _keep(entry: Entry, change: str) -> None:
-    db.session.add(
-        EntryVersion(
-            user_id=entry.user_id,
-            date=entry.date,
-            version=entry.version,
-            content=entry.content(),
-            change=change,
-            saved_at=entry.updated_at,
-        )
-    )
+def _keep(entry: Row[Any], change: str) -> None:
+    db.session.execute(_KEEP, {
+        "user_id": entry.user_id,
+        "date": entry.date,
+        "version": entry.version,
+        "content": content_of(entry),
+        "change": change,
+        "saved_at": entry.updated_at,
+        "replaced_at": utcnow(),
+    })
+
+
+def _create(user: User, day: date, content: dict[str, Any]) -> Row[Any] | None:
+    """INSERT in a savepoint; None when a concurrent request created the day first."""
+    values = {**content, "user_id": user.id, "date": day,
+              "version": _next_version(user, day)}
+    try:
+        with db.session.begin_nested():
+            return db.session.execute(_CREATE, values).one()
+    except IntegrityError:
+        return None
 
 
 def upsert_entry(
@@ -61,7 +97,7 @@ def upsert_entry(
     day: date,
     data: dict[str, Any],
     precondition_failed: Callable[[int | None], bool],
-) -> tuple[Entry, bool]:
+) -> tuple[Row[Any], bool]:
     """Create or replace the day's entry; returns (entry, created).
 
     Replaying the same content changes nothing (no new version, no history row).
@@ -75,18 +111,13 @@ def upsert_entry(
         if precondition_failed(entry.version if entry else None):
             raise StaleVersion(entry)
         if entry is None:
-            entry = Entry(user_id=user.id, date=day, version=_next_version(user, day), **content)
-            if insert_unless_taken(entry):
-                return entry, True
+            if (created := _create(user, day, content)) is not None:
+                return created, True
             continue
-        if entry.content() == content:
+        if content_of(entry) == content:
             return entry, False
         _keep(entry, "replaced")
-        for field, value in content.items():
-            setattr(entry, field, value)
-        entry.version += 1
-        db.session.flush()
-        return entry, False
+        return db.session.execute(_REPLACE, {**content, "entry_id": entry.id}).one(), False
     raise RuntimeError("entry upsert did not settle")  # pragma: no cover
 
 
@@ -103,7 +134,7 @@ def delete_entry(
     if precondition_failed(entry.version):
         raise StaleVersion(entry)
     _keep(entry, "deleted")
-    db.session.delete(entry)
+    db.session.execute(_DELETE, {"entry_id": entry.id})
 
 
 def list_entries(*, user: User, start: date, end: date) -> list[Entry]:
