@@ -35,8 +35,13 @@ def _reading() -> bool:
     return request.method in READ_METHODS and not g.get("db_writing")
 
 
+def holds_write_lock() -> bool:
+    """Whether this thread is inside a write transaction on SQLite."""
+    return bool(getattr(_holders, "count", 0))
+
+
 def _acquire(info: dict[str, Any]) -> None:
-    if getattr(_holders, "count", 0):
+    if holds_write_lock():
         raise RuntimeError("this thread already holds the SQLite write lock on another "
                            "connection; end that transaction first")
     fcntl.flock(info["write_lock"], fcntl.LOCK_EX)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -25,6 +27,34 @@ class User(db.Model):  # type: ignore[name-defined]
     last_failed_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     disabled: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = created_at_column()
+
+
+class Account(Protocol):
+    """What services read of an account: a User row, or the SignedIn caller."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def email(self) -> str: ...
+    @property
+    def display_name(self) -> str: ...
+    @property
+    def timezone(self) -> str: ...
+    @property
+    def created_at(self) -> datetime: ...
+
+
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    """The caller's account, read with their token or session in one Core query on every
+    API request (ORM objects for it cost more than the query). Read-only: a view that
+    changes the account loads its User row."""
+
+    id: int
+    email: str
+    display_name: str
+    timezone: str
+    created_at: datetime
 
 
 class LoginSession(db.Model):  # type: ignore[name-defined]

@@ -14,6 +14,7 @@ from api.auth import service
 from api.auth.guard import (
     clear_session_cookie,
     cookie_name,
+    current_account,
     current_user,
     login_required,
     set_session_cookie,
@@ -122,7 +123,7 @@ class Me(MethodView):
     @blp.response(200, UserSchema)
     def patch(self, data: dict[str, Any]) -> Any:
         """Change display name or time zone"""
-        user = current_user()
+        user = current_account()
         for field, value in data.items():
             setattr(user, field, value.strip() if field == "display_name" else value)
         db.session.commit()
@@ -132,7 +133,7 @@ class Me(MethodView):
     @blp.response(204)
     def delete(self, data: dict[str, Any]) -> None:
         """Delete the account and every row of its data"""
-        user = current_user()
+        user = current_account()
         if not service.password_matches(user, data["password"]):
             raise Problem(403, "The password is incorrect.",
                           errors={"password": ["The password is incorrect."]})
@@ -152,7 +153,7 @@ class Me(MethodView):
 @blp.response(204)
 def change_password(data: dict[str, Any]) -> None:
     """Change the password; every other login session ends"""
-    user = current_user()
+    user = current_account()
     if not service.password_matches(user, data["current_password"]):
         raise Problem(403, "The current password is incorrect.",
                       errors={"current_password": ["The current password is incorrect."]})

@@ -6,12 +6,13 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import Executable, Row, bindparam, delete, select, update
 
-from api.auth.models import ApiToken, LoginSession, PasswordReset, User
+from api.auth.models import Account, ApiToken, LoginSession, PasswordReset, SignedIn, User
 from api.errors import Problem
 from api.extensions import db
 from api.models import as_utc, utcnow
@@ -132,20 +133,6 @@ def end_all_sessions(user: User) -> None:
 TOUCH_EVERY = timedelta(minutes=10)
 
 
-# Every API request runs one of these: built once, since building a select() costs more
-# than running it.
-_SESSION_AND_USER = (
-    select(LoginSession, User)
-    .join(User, User.id == LoginSession.user_id)
-    .where(LoginSession.token_hash == bindparam("token_hash"))
-)
-_TOKEN_AND_USER = (
-    select(ApiToken, User)
-    .join(User, User.id == ApiToken.user_id)
-    .where(ApiToken.token_hash == bindparam("token_hash"))
-)
-
-
 @dataclass(frozen=True)
 class SessionPolicy:
     idle: timedelta
@@ -153,39 +140,72 @@ class SessionPolicy:
     touch_every: timedelta = TOUCH_EVERY
 
 
-def resolve_session(token: str, policy: SessionPolicy) -> tuple[LoginSession, User] | None:
-    """The live session for a cookie token; expired sessions are removed."""
-    row = db.session.execute(_SESSION_AND_USER, {"token_hash": sha256(token)}).first()
+@dataclass(frozen=True)
+class Credential:
+    """A valid session cookie or API token: whose it is, and the UPDATE that records its
+    use when the last-used time is older than TOUCH_EVERY."""
+
+    account: SignedIn
+    touch: Executable | None
+
+
+# Every API request runs one of these, so they are Core statements built once: building a
+# select() and ORM objects for its result each cost more than the query.
+_USERS = User.__table__
+_SESSIONS = LoginSession.__table__
+_TOKENS = ApiToken.__table__
+_ACCOUNT = (_USERS.c.id, _USERS.c.email, _USERS.c.display_name, _USERS.c.timezone,
+            _USERS.c.created_at)
+_SESSION_AND_ACCOUNT = (
+    select(*_ACCOUNT, _SESSIONS.c.id.label("session_id"),
+           _SESSIONS.c.created_at.label("session_created_at"), _SESSIONS.c.last_seen_at)
+    .join(_SESSIONS, _SESSIONS.c.user_id == _USERS.c.id)
+    .where(_SESSIONS.c.token_hash == bindparam("token_hash"), _USERS.c.disabled.is_(False))
+)
+_TOKEN_AND_ACCOUNT = (
+    select(*_ACCOUNT, _TOKENS.c.id.label("token_id"), _TOKENS.c.last_used_at)
+    .join(_TOKENS, _TOKENS.c.user_id == _USERS.c.id)
+    .where(_TOKENS.c.token_hash == bindparam("token_hash"), _USERS.c.disabled.is_(False))
+)
+
+
+def _signed_in(row: Row[*tuple[Any, ...]]) -> SignedIn:
+    return SignedIn(id=row.id, email=row.email, display_name=row.display_name,
+                    timezone=row.timezone, created_at=row.created_at)
+
+
+def resolve_session(token: str, policy: SessionPolicy) -> Credential | None:
+    """The live session for a cookie token: None when unknown, idle, too old or disabled."""
+    row = db.session.execute(_SESSION_AND_ACCOUNT, {"token_hash": sha256(token)}).first()
     if row is None:
         return None
-    login, user = row
     now = utcnow()
-    if (
-        user.disabled
-        or now - as_utc(login.last_seen_at) > policy.idle
-        or now - as_utc(login.created_at) > policy.absolute
-    ):
+    idle = now - row.last_seen_at
+    if idle > policy.idle or now - row.session_created_at > policy.absolute:
         return None
-    return login, user
+    touch = (update(_SESSIONS).where(_SESSIONS.c.id == row.session_id)
+             .values(last_seen_at=now)) if idle > policy.touch_every else None
+    return Credential(_signed_in(row), touch)
 
 
-def session_needs_touch(login: LoginSession, policy: SessionPolicy) -> bool:
-    return utcnow() - as_utc(login.last_seen_at) > policy.touch_every
+def resolve_api_token(token: str) -> Credential | None:
+    """The account of a live API token: None when unknown, revoked or disabled."""
+    row = db.session.execute(_TOKEN_AND_ACCOUNT, {"token_hash": sha256(token)}).first()
+    if row is None:
+        return None
+    now = utcnow()
+    stale = row.last_used_at is None or now - row.last_used_at > TOUCH_EVERY
+    touch = (update(_TOKENS).where(_TOKENS.c.id == row.token_id)
+             .values(last_used_at=now)) if stale else None
+    return Credential(_signed_in(row), touch)
 
 
-def create_api_token(*, user: User, label: str) -> tuple[ApiToken, str]:
+def create_api_token(*, user: Account, label: str) -> tuple[ApiToken, str]:
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     row = ApiToken(user_id=user.id, label=label.strip(), token_hash=sha256(token))
     db.session.add(row)
     db.session.flush()
     return row, token
-
-
-def resolve_api_token(token: str) -> tuple[ApiToken, User] | None:
-    row = db.session.execute(_TOKEN_AND_USER, {"token_hash": sha256(token)}).first()
-    if row is None or row[1].disabled:
-        return None
-    return row[0], row[1]
 
 
 RESET_INVALID = "This reset link is invalid, was already used, or has expired."

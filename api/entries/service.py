@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Row, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from api.auth.models import User
+from api.auth.models import Account
 from api.calendar import check_loggable
 from api.entries.models import CONTENT_FIELDS, Entry, EntryVersion
 from api.extensions import db
@@ -57,12 +57,12 @@ def content_of(entry: Row[Any]) -> dict[str, Any]:
     return {field: getattr(entry, field) for field in CONTENT_FIELDS}
 
 
-def find_entry(*, user: User, day: date, for_update: bool = False) -> Row[Any] | None:
+def find_entry(*, user: Account, day: date, for_update: bool = False) -> Row[Any] | None:
     query = _ON_DAY_FOR_UPDATE if for_update else _ON_DAY
     return db.session.execute(query, {"user_id": user.id, "day": day}).first()
 
 
-def _next_version(user: User, day: date) -> int:
+def _next_version(user: Account, day: date) -> int:
     """Versions keep counting after a delete, so an old ETag never matches a new entry."""
     latest = db.session.scalar(_LATEST_VERSION, {"user_id": user.id, "day": day})
     return (latest or 0) + 1
@@ -80,7 +80,7 @@ def _keep(entry: Row[Any], change: str) -> None:
     })
 
 
-def _create(user: User, day: date, content: dict[str, Any]) -> Row[Any] | None:
+def _create(user: Account, day: date, content: dict[str, Any]) -> Row[Any] | None:
     """INSERT in a savepoint; None when a concurrent request created the day first."""
     values = {**content, "user_id": user.id, "date": day,
               "version": _next_version(user, day)}
@@ -93,7 +93,7 @@ def _create(user: User, day: date, content: dict[str, Any]) -> Row[Any] | None:
 
 def upsert_entry(
     *,
-    user: User,
+    user: Account,
     day: date,
     data: dict[str, Any],
     precondition_failed: Callable[[int | None], bool],
@@ -123,7 +123,7 @@ def upsert_entry(
 
 def delete_entry(
     *,
-    user: User,
+    user: Account,
     day: date,
     precondition_failed: Callable[[int | None], bool],
 ) -> None:
@@ -137,7 +137,7 @@ def delete_entry(
     db.session.execute(_DELETE, {"entry_id": entry.id})
 
 
-def list_entries(*, user: User, start: date, end: date) -> list[Entry]:
+def list_entries(*, user: Account, start: date, end: date) -> list[Entry]:
     return list(
         db.session.scalars(
             select(Entry)
@@ -147,7 +147,7 @@ def list_entries(*, user: User, start: date, end: date) -> list[Entry]:
     )
 
 
-def entry_history(*, user: User, day: date) -> list[dict[str, Any]]:
+def entry_history(*, user: Account, day: date) -> list[dict[str, Any]]:
     rows = db.session.scalars(
         select(EntryVersion)
         .where(EntryVersion.user_id == user.id, EntryVersion.date == day)

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 
 from api.audit.service import record
-from api.auth.models import User
+from api.auth.models import Account, User
 from api.auth.service import sha256
 from api.browsers import browser_of
 from api.calendar import EARLIEST, local_date_of, local_today
@@ -38,7 +38,7 @@ SESSION_ENDED = "This viewing session has ended. Open the link again."
 
 # --- The patient's side -------------------------------------------------------------------
 
-def create_share(*, user: User, label: str, expires_in_days: int, range_from: date | None,
+def create_share(*, user: Account, label: str, expires_in_days: int, range_from: date | None,
                  range_to: date | None, include_notes: bool) -> tuple[Share, str]:
     """A new share and its token (≥ 256 bits), which is returned once and never stored."""
     token = secrets.token_urlsafe(32)
@@ -53,14 +53,14 @@ def create_share(*, user: User, label: str, expires_in_days: int, range_from: da
     return share, token
 
 
-def list_shares(*, user: User) -> list[Share]:
+def list_shares(*, user: Account) -> list[Share]:
     return list(db.session.scalars(
         select(Share).where(Share.user_id == user.id)
         .order_by(Share.created_at.desc(), Share.id)
     ))
 
 
-def find_share(*, user: User, share_id: str) -> Share:
+def find_share(*, user: Account, share_id: str) -> Share:
     """The patient's own share; a malformed id or another patient's share is 404 alike."""
     try:
         key = uuid.UUID(share_id)

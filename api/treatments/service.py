@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from api.auth.models import User
+from api.auth.models import Account
 from api.calendar import check_loggable, local_date_of
 from api.errors import Problem
 from api.extensions import db
@@ -27,7 +27,7 @@ def _content(data: dict[str, Any]) -> dict[str, Any]:
     return content
 
 
-def find_treatment(*, user: User, treatment_id: uuid.UUID, for_update: bool = False
+def find_treatment(*, user: Account, treatment_id: uuid.UUID, for_update: bool = False
                    ) -> Treatment | None:
     query = select(Treatment).where(Treatment.id == treatment_id)
     if for_update:
@@ -37,14 +37,14 @@ def find_treatment(*, user: User, treatment_id: uuid.UUID, for_update: bool = Fa
     return row if row is not None and row.user_id == user.id else None
 
 
-def _exists_for_someone_else(treatment_id: uuid.UUID, user: User) -> bool:
+def _exists_for_someone_else(treatment_id: uuid.UUID, user: Account) -> bool:
     owner = db.session.scalar(select(Treatment.user_id).where(Treatment.id == treatment_id))
     return owner is not None and owner != user.id
 
 
 def put_treatment(
     *,
-    user: User,
+    user: Account,
     treatment_id: uuid.UUID,
     data: dict[str, Any],
     precondition_failed: Callable[[int | None], bool],
@@ -77,7 +77,7 @@ def put_treatment(
     raise RuntimeError("treatment upsert did not settle")  # pragma: no cover
 
 
-def delete_treatment(*, user: User, treatment_id: uuid.UUID,
+def delete_treatment(*, user: Account, treatment_id: uuid.UUID,
                      precondition_failed: Callable[[int | None], bool]) -> None:
     row = find_treatment(user=user, treatment_id=treatment_id, for_update=True)
     if row is None:
@@ -87,7 +87,7 @@ def delete_treatment(*, user: User, treatment_id: uuid.UUID,
     db.session.delete(row)
 
 
-def list_treatments(*, user: User, start: date, end: date) -> list[Treatment]:
+def list_treatments(*, user: Account, start: date, end: date) -> list[Treatment]:
     return list(
         db.session.scalars(
             select(Treatment)

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from api.auth.models import User
+from api.auth.models import Account
 from api.calendar import local_today
 from api.entries.models import Entry
 from api.extensions import db
@@ -28,7 +28,7 @@ def analyse(days: Iterable[Any], treatments: Iterable[Any], *, today: date) -> d
     )
 
 
-def trends(*, user: User, start: date, end: date) -> dict[str, Any]:
+def trends(*, user: Account, start: date, end: date) -> dict[str, Any]:
     """Analysis over all of the patient's data, so a series' numbers never depend on the
     window asked for; then only days, sessions and series that touch start..end."""
     days = db.session.execute(
