@@ -27,7 +27,8 @@ blp = Blueprint("entries", __name__, url_prefix="/api/v1/entries",
 
 def _stale(error: StaleVersion) -> Problem:
     entry = error.current
-    return stale(EntrySchema().dump(entry) if entry else None, entry.version if entry else None)
+    return stale(EntrySchema().dump(entry) if entry else None,
+                 entry["version"] if entry else None)
 
 
 @blp.route("")
@@ -53,7 +54,7 @@ class EntryByDate(MethodView):
         entry = service.find_entry(user=current_user(), day=parse_date(day))
         if entry is None:
             raise Problem(404, "Nothing logged for this date.")
-        return entry, 200, {"ETag": etag_for(entry.version)}
+        return entry, 200, {"ETag": etag_for(entry["version"])}
 
     @blp.arguments(EntryInSchema)
     @blp.response(200, EntrySchema, description="Replaced (or unchanged when identical)")
@@ -69,7 +70,7 @@ class EntryByDate(MethodView):
         except StaleVersion as error:
             raise _stale(error) from None
         db.session.commit()
-        return entry, 201 if created else 200, {"ETag": etag_for(entry.version)}
+        return entry, 201 if created else 200, {"ETag": etag_for(entry["version"])}
 
     @blp.response(204)
     @blp.alt_response(412, **STALE_DOC)

@@ -2,17 +2,20 @@
 
 Saving the day's entry is the request patients make most (daily, and again for every
 replay from an offline phone), so the single-entry functions run SQLAlchemy Core on
-statements built once and return Rows: building a select() per call and the ORM's unit
-of work each cost more than the SQL itself (bench/throughput.py). Lists use the ORM.
+statements built once and return plain mappings: building a select() per call, the ORM's
+unit of work and even UPDATE … RETURNING each cost more than the SQL itself
+(bench/throughput.py). The row is locked while it is saved (the SQLite write lock, or
+SELECT … FOR UPDATE on PostgreSQL), so what was written is known without reading it back.
+Lists use the ORM.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, bindparam, delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from api.auth.models import Account
@@ -32,14 +35,12 @@ _ON_DAY_FOR_UPDATE = _ON_DAY.with_for_update()
 _LATEST_VERSION = select(func.max(VERSIONS.c.version)).where(
     VERSIONS.c.user_id == bindparam("user_id"), VERSIONS.c.date == bindparam("day")
 )
-_CREATE = insert(ENTRIES).returning(*ENTRIES.c)
-# SET takes the content columns from the parameters; the version counts up in SQL.
-_REPLACE = (
-    update(ENTRIES)
-    .where(ENTRIES.c.id == bindparam("entry_id"))
-    .values(version=ENTRIES.c.version + 1)
-    .returning(*ENTRIES.c)
-)
+# A stored entry: the columns of `entries` by name.
+StoredEntry = Mapping[str, Any]
+
+_CREATE = insert(ENTRIES)
+# SET takes the columns named in the parameters.
+_REPLACE = update(ENTRIES).where(ENTRIES.c.id == bindparam("entry_id"))
 _KEEP = insert(VERSIONS)
 _DELETE = delete(ENTRIES).where(ENTRIES.c.id == bindparam("entry_id"))
 
@@ -53,13 +54,14 @@ def normalized(data: dict[str, Any]) -> dict[str, Any]:
     return content
 
 
-def content_of(entry: Row[Any]) -> dict[str, Any]:
-    return {field: getattr(entry, field) for field in CONTENT_FIELDS}
+def content_of(entry: StoredEntry) -> dict[str, Any]:
+    return {field: entry[field] for field in CONTENT_FIELDS}
 
 
-def find_entry(*, user: Account, day: date, for_update: bool = False) -> Row[Any] | None:
+def find_entry(*, user: Account, day: date, for_update: bool = False) -> StoredEntry | None:
     query = _ON_DAY_FOR_UPDATE if for_update else _ON_DAY
-    return db.session.execute(query, {"user_id": user.id, "day": day}).first()
+    row = db.session.execute(query, {"user_id": user.id, "day": day}).first()
+    return dict(row._mapping) if row is not None else None
 
 
 def _next_version(user: Account, day: date) -> int:
@@ -68,27 +70,36 @@ def _next_version(user: Account, day: date) -> int:
     return (latest or 0) + 1
 
 
-def _keep(entry: Row[Any], change: str) -> None:
+def _keep(entry: StoredEntry, change: str) -> None:
     db.session.execute(_KEEP, {
-        "user_id": entry.user_id,
-        "date": entry.date,
-        "version": entry.version,
+        "user_id": entry["user_id"],
+        "date": entry["date"],
+        "version": entry["version"],
         "content": content_of(entry),
         "change": change,
-        "saved_at": entry.updated_at,
+        "saved_at": entry["updated_at"],
         "replaced_at": utcnow(),
     })
 
 
-def _create(user: Account, day: date, content: dict[str, Any]) -> Row[Any] | None:
+def _create(user: Account, day: date, content: dict[str, Any]) -> StoredEntry | None:
     """INSERT in a savepoint; None when a concurrent request created the day first."""
-    values = {**content, "user_id": user.id, "date": day,
-              "version": _next_version(user, day)}
+    now = utcnow()
+    entry = {**content, "user_id": user.id, "date": day, "version": _next_version(user, day),
+             "created_at": now, "updated_at": now}
     try:
         with db.session.begin_nested():
-            return db.session.execute(_CREATE, values).one()
+            db.session.execute(_CREATE, entry)
     except IntegrityError:
         return None
+    return entry
+
+
+def _replace(entry: StoredEntry, content: dict[str, Any]) -> StoredEntry:
+    _keep(entry, "replaced")
+    changes = {**content, "version": entry["version"] + 1, "updated_at": utcnow()}
+    db.session.execute(_REPLACE, {**changes, "entry_id": entry["id"]})
+    return {**entry, **changes}
 
 
 def upsert_entry(
@@ -97,7 +108,7 @@ def upsert_entry(
     day: date,
     data: dict[str, Any],
     precondition_failed: Callable[[int | None], bool],
-) -> tuple[Row[Any], bool]:
+) -> tuple[StoredEntry, bool]:
     """Create or replace the day's entry; returns (entry, created).
 
     Replaying the same content changes nothing (no new version, no history row).
@@ -108,7 +119,7 @@ def upsert_entry(
     content = normalized(data)
     for _attempt in range(3):
         entry = find_entry(user=user, day=day, for_update=True)
-        if precondition_failed(entry.version if entry else None):
+        if precondition_failed(entry["version"] if entry else None):
             raise StaleVersion(entry)
         if entry is None:
             if (created := _create(user, day, content)) is not None:
@@ -116,8 +127,7 @@ def upsert_entry(
             continue
         if content_of(entry) == content:
             return entry, False
-        _keep(entry, "replaced")
-        return db.session.execute(_REPLACE, {**content, "entry_id": entry.id}).one(), False
+        return _replace(entry, content), False
     raise RuntimeError("entry upsert did not settle")  # pragma: no cover
 
 
@@ -131,10 +141,10 @@ def delete_entry(
     entry = find_entry(user=user, day=day, for_update=True)
     if entry is None:
         return
-    if precondition_failed(entry.version):
+    if precondition_failed(entry["version"]):
         raise StaleVersion(entry)
     _keep(entry, "deleted")
-    db.session.execute(_DELETE, {"entry_id": entry.id})
+    db.session.execute(_DELETE, {"entry_id": entry["id"]})
 
 
 def list_entries(*, user: Account, start: date, end: date) -> list[Entry]:
