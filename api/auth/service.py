@@ -10,7 +10,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Executable, Row, bindparam, delete, select, update
+from sqlalchemy import Executable, Row, Select, bindparam, delete, select, update
 
 from api.auth.models import Account, ApiToken, LoginSession, PasswordReset, SignedIn, User
 from api.errors import Problem
@@ -169,6 +169,11 @@ _TOKEN_AND_ACCOUNT = (
 )
 
 
+def _lookup(query: Select[Any], token: str) -> Row[*tuple[Any, ...]] | None:
+    # On the request transaction's connection: the Session's ORM layer would add nothing.
+    return db.session.connection().execute(query, {"token_hash": sha256(token)}).first()
+
+
 def _signed_in(row: Row[*tuple[Any, ...]]) -> SignedIn:
     return SignedIn(id=row.id, email=row.email, display_name=row.display_name,
                     timezone=row.timezone, created_at=row.created_at)
@@ -176,7 +181,7 @@ def _signed_in(row: Row[*tuple[Any, ...]]) -> SignedIn:
 
 def resolve_session(token: str, policy: SessionPolicy) -> Credential | None:
     """The live session for a cookie token: None when unknown, idle, too old or disabled."""
-    row = db.session.execute(_SESSION_AND_ACCOUNT, {"token_hash": sha256(token)}).first()
+    row = _lookup(_SESSION_AND_ACCOUNT, token)
     if row is None:
         return None
     now = utcnow()
@@ -190,7 +195,7 @@ def resolve_session(token: str, policy: SessionPolicy) -> Credential | None:
 
 def resolve_api_token(token: str) -> Credential | None:
     """The account of a live API token: None when unknown, revoked or disabled."""
-    row = db.session.execute(_TOKEN_AND_ACCOUNT, {"token_hash": sha256(token)}).first()
+    row = _lookup(_TOKEN_AND_ACCOUNT, token)
     if row is None:
         return None
     now = utcnow()

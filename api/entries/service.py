@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import CursorResult, Executable, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from api.auth.models import Account
@@ -45,6 +45,12 @@ _KEEP = insert(VERSIONS)
 _DELETE = delete(ENTRIES).where(ENTRIES.c.id == bindparam("entry_id"))
 
 
+def _run(statement: Executable, parameters: dict[str, Any]) -> CursorResult[Any]:
+    """Execute on the connection of the request's transaction: these statements involve
+    no ORM objects, so going through the Session would only add its overhead."""
+    return db.session.connection().execute(statement, parameters)
+
+
 def normalized(data: dict[str, Any]) -> dict[str, Any]:
     """A PUT body as stored content: every field present, lists de-duplicated in order."""
     content = {field: data.get(field) for field in CONTENT_FIELDS}
@@ -60,18 +66,18 @@ def content_of(entry: StoredEntry) -> dict[str, Any]:
 
 def find_entry(*, user: Account, day: date, for_update: bool = False) -> StoredEntry | None:
     query = _ON_DAY_FOR_UPDATE if for_update else _ON_DAY
-    row = db.session.execute(query, {"user_id": user.id, "day": day}).first()
+    row = _run(query, {"user_id": user.id, "day": day}).first()
     return dict(row._mapping) if row is not None else None
 
 
 def _next_version(user: Account, day: date) -> int:
     """Versions keep counting after a delete, so an old ETag never matches a new entry."""
-    latest = db.session.scalar(_LATEST_VERSION, {"user_id": user.id, "day": day})
+    latest = _run(_LATEST_VERSION, {"user_id": user.id, "day": day}).scalar()
     return (latest or 0) + 1
 
 
 def _keep(entry: StoredEntry, change: str) -> None:
-    db.session.execute(_KEEP, {
+    _run(_KEEP, {
         "user_id": entry["user_id"],
         "date": entry["date"],
         "version": entry["version"],
@@ -89,7 +95,7 @@ def _create(user: Account, day: date, content: dict[str, Any]) -> StoredEntry | 
              "created_at": now, "updated_at": now}
     try:
         with db.session.begin_nested():
-            db.session.execute(_CREATE, entry)
+            _run(_CREATE, entry)
     except IntegrityError:
         return None
     return entry
@@ -98,7 +104,7 @@ def _create(user: Account, day: date, content: dict[str, Any]) -> StoredEntry | 
 def _replace(entry: StoredEntry, content: dict[str, Any]) -> StoredEntry:
     _keep(entry, "replaced")
     changes = {**content, "version": entry["version"] + 1, "updated_at": utcnow()}
-    db.session.execute(_REPLACE, {**changes, "entry_id": entry["id"]})
+    _run(_REPLACE, {**changes, "entry_id": entry["id"]})
     return {**entry, **changes}
 
 
@@ -144,7 +150,7 @@ def delete_entry(
     if precondition_failed(entry["version"]):
         raise StaleVersion(entry)
     _keep(entry, "deleted")
-    db.session.execute(_DELETE, {"entry_id": entry["id"]})
+    _run(_DELETE, {"entry_id": entry["id"]})
 
 
 def list_entries(*, user: Account, start: date, end: date) -> list[Entry]:
