@@ -35,9 +35,6 @@ class Entry(db.Model):  # type: ignore[name-defined]
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = updated_at_column()
 
-    def content(self) -> dict[str, Any]:
-        return {field: getattr(self, field) for field in CONTENT_FIELDS}
-
 
 class EntryVersion(db.Model):  # type: ignore[name-defined]
     """What an entry held before it was replaced or deleted."""
