@@ -254,4 +254,3 @@ def delete_account(user: User) -> None:
         if "user_id" in table.c:
             db.session.execute(delete(table).where(table.c.user_id == user.id))
     db.session.delete(user)
-

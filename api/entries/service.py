@@ -16,13 +16,12 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import CursorResult, Executable, bindparam, delete, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
 
 from api.auth.models import Account
 from api.calendar import check_loggable
 from api.entries.models import CONTENT_FIELDS, Entry, EntryVersion
 from api.extensions import db
-from api.models import utcnow
+from api.models import insert_unless_taken, utcnow
 from api.versioning import StaleVersion
 
 ENTRIES = Entry.__table__
@@ -89,16 +88,11 @@ def _keep(entry: StoredEntry, change: str) -> None:
 
 
 def _create(user: Account, day: date, content: dict[str, Any]) -> StoredEntry | None:
-    """INSERT in a savepoint; None when a concurrent request created the day first."""
+    """The new entry; None when a concurrent request created the day first."""
     now = utcnow()
     entry = {**content, "user_id": user.id, "date": day, "version": _next_version(user, day),
              "created_at": now, "updated_at": now}
-    try:
-        with db.session.begin_nested():
-            _run(_CREATE, entry)
-    except IntegrityError:
-        return None
-    return entry
+    return entry if insert_unless_taken(lambda: _run(_CREATE, entry)) else None
 
 
 def _replace(entry: StoredEntry, content: dict[str, Any]) -> StoredEntry:

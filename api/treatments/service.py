@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import UTC, date
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select
@@ -63,7 +64,7 @@ def put_treatment(
         if row is None:
             row = Treatment(id=treatment_id, user_id=user.id, local_date=local_date, version=1,
                             **content)
-            if insert_unless_taken(row):
+            if insert_unless_taken(partial(db.session.add, row)):
                 return row, True
             continue
         if row.content() == content:
