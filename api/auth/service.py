@@ -10,12 +10,13 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Executable, Row, Select, bindparam, delete, select, update
+from sqlalchemy import Executable, bindparam, delete, select, update
 
 from api.auth.models import Account, ApiToken, LoginSession, PasswordReset, SignedIn, User
 from api.errors import Problem
 from api.extensions import db
 from api.models import as_utc, utcnow
+from api.prepared import Prepared
 
 # argon2id at OWASP's recommended minimum (19 MiB, 2 passes, 1 lane): ~25 ms here,
 # slow enough to make offline guessing expensive, fast enough for a 2-core server.
@@ -149,34 +150,34 @@ class Credential:
     touch: Executable | None
 
 
-# Every API request runs one of these, so they are Core statements built once: building a
-# select() and ORM objects for its result each cost more than the query.
+# Every API request runs one of these, so they are prepared statements (api/prepared.py):
+# building a select(), ORM objects or even Core's result for it each cost more than the query.
 _USERS = User.__table__
 _SESSIONS = LoginSession.__table__
 _TOKENS = ApiToken.__table__
 _ACCOUNT = (_USERS.c.id, _USERS.c.email, _USERS.c.display_name, _USERS.c.timezone,
             _USERS.c.created_at)
-_SESSION_AND_ACCOUNT = (
+_SESSION_AND_ACCOUNT = Prepared(
     select(*_ACCOUNT, _SESSIONS.c.id.label("session_id"),
            _SESSIONS.c.created_at.label("session_created_at"), _SESSIONS.c.last_seen_at)
     .join(_SESSIONS, _SESSIONS.c.user_id == _USERS.c.id)
     .where(_SESSIONS.c.token_hash == bindparam("token_hash"), _USERS.c.disabled.is_(False))
 )
-_TOKEN_AND_ACCOUNT = (
+_TOKEN_AND_ACCOUNT = Prepared(
     select(*_ACCOUNT, _TOKENS.c.id.label("token_id"), _TOKENS.c.last_used_at)
     .join(_TOKENS, _TOKENS.c.user_id == _USERS.c.id)
     .where(_TOKENS.c.token_hash == bindparam("token_hash"), _USERS.c.disabled.is_(False))
 )
 
 
-def _lookup(query: Select[Any], token: str) -> Row[*tuple[Any, ...]] | None:
+def _lookup(query: Prepared, token: str) -> dict[str, Any] | None:
     # On the request transaction's connection: the Session's ORM layer would add nothing.
-    return db.session.connection().execute(query, {"token_hash": sha256(token)}).first()
+    return query.first(db.session.connection(), {"token_hash": sha256(token)})
 
 
-def _signed_in(row: Row[*tuple[Any, ...]]) -> SignedIn:
-    return SignedIn(id=row.id, email=row.email, display_name=row.display_name,
-                    timezone=row.timezone, created_at=row.created_at)
+def _signed_in(row: dict[str, Any]) -> SignedIn:
+    return SignedIn(id=row["id"], email=row["email"], display_name=row["display_name"],
+                    timezone=row["timezone"], created_at=row["created_at"])
 
 
 def resolve_session(token: str, policy: SessionPolicy) -> Credential | None:
@@ -185,10 +186,10 @@ def resolve_session(token: str, policy: SessionPolicy) -> Credential | None:
     if row is None:
         return None
     now = utcnow()
-    idle = now - row.last_seen_at
-    if idle > policy.idle or now - row.session_created_at > policy.absolute:
+    idle = now - row["last_seen_at"]
+    if idle > policy.idle or now - row["session_created_at"] > policy.absolute:
         return None
-    touch = (update(_SESSIONS).where(_SESSIONS.c.id == row.session_id)
+    touch = (update(_SESSIONS).where(_SESSIONS.c.id == row["session_id"])
              .values(last_seen_at=now)) if idle > policy.touch_every else None
     return Credential(_signed_in(row), touch)
 
@@ -199,8 +200,8 @@ def resolve_api_token(token: str) -> Credential | None:
     if row is None:
         return None
     now = utcnow()
-    stale = row.last_used_at is None or now - row.last_used_at > TOUCH_EVERY
-    touch = (update(_TOKENS).where(_TOKENS.c.id == row.token_id)
+    stale = row["last_used_at"] is None or now - row["last_used_at"] > TOUCH_EVERY
+    touch = (update(_TOKENS).where(_TOKENS.c.id == row["token_id"])
              .values(last_used_at=now)) if stale else None
     return Credential(_signed_in(row), touch)
 

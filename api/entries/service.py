@@ -1,12 +1,12 @@
 """Daily entries: idempotent upsert by (patient, local date), history on every change.
 
 Saving the day's entry is the request patients make most (daily, and again for every
-replay from an offline phone), so the single-entry functions run SQLAlchemy Core on
-statements built once and return plain mappings: building a select() per call, the ORM's
-unit of work and even UPDATE … RETURNING each cost more than the SQL itself
-(bench/throughput.py). The row is locked while it is saved (the SQLite write lock, or
-SELECT … FOR UPDATE on PostgreSQL), so what was written is known without reading it back.
-Lists use the ORM.
+replay from an offline phone), so the single-entry functions run prepared statements
+(api/prepared.py) and return plain mappings: building a select() per call, the ORM's unit
+of work, Core's execution machinery and even UPDATE … RETURNING each cost more than the
+SQL itself (bench/throughput.py). The row is locked while it is saved (the SQLite write
+lock, or SELECT … FOR UPDATE on PostgreSQL), so what was written is known without reading
+it back. Lists use the ORM.
 """
 
 from __future__ import annotations
@@ -15,39 +15,42 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
-from sqlalchemy import CursorResult, Executable, bindparam, delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy.engine import Connection
 
 from api.auth.models import Account
 from api.calendar import check_loggable
 from api.entries.models import CONTENT_FIELDS, Entry, EntryVersion
 from api.extensions import db
 from api.models import insert_unless_taken, utcnow
+from api.prepared import Prepared
 from api.versioning import StaleVersion
 
 ENTRIES = Entry.__table__
 VERSIONS = EntryVersion.__table__
 
-_ON_DAY = select(ENTRIES).where(
+_ON_DAY_QUERY = select(ENTRIES).where(
     ENTRIES.c.user_id == bindparam("user_id"), ENTRIES.c.date == bindparam("day")
 )
-_ON_DAY_FOR_UPDATE = _ON_DAY.with_for_update()
-_LATEST_VERSION = select(func.max(VERSIONS.c.version)).where(
+_ON_DAY = Prepared(_ON_DAY_QUERY)
+_ON_DAY_FOR_UPDATE = Prepared(_ON_DAY_QUERY.with_for_update())
+_LATEST_VERSION = Prepared(select(func.max(VERSIONS.c.version).label("latest")).where(
     VERSIONS.c.user_id == bindparam("user_id"), VERSIONS.c.date == bindparam("day")
-)
+))
 # A stored entry: the columns of `entries` by name.
 StoredEntry = Mapping[str, Any]
 
-_CREATE = insert(ENTRIES)
+_CREATE = Prepared(insert(ENTRIES))
 # SET takes the columns named in the parameters.
-_REPLACE = update(ENTRIES).where(ENTRIES.c.id == bindparam("entry_id"))
-_KEEP = insert(VERSIONS)
-_DELETE = delete(ENTRIES).where(ENTRIES.c.id == bindparam("entry_id"))
+_REPLACE = Prepared(update(ENTRIES).where(ENTRIES.c.id == bindparam("entry_id")))
+_KEEP = Prepared(insert(VERSIONS))
+_DELETE = Prepared(delete(ENTRIES).where(ENTRIES.c.id == bindparam("entry_id")))
 
 
-def _run(statement: Executable, parameters: dict[str, Any]) -> CursorResult[Any]:
-    """Execute on the connection of the request's transaction: these statements involve
-    no ORM objects, so going through the Session would only add its overhead."""
-    return db.session.connection().execute(statement, parameters)
+def _connection() -> Connection:
+    """The connection of the request's transaction (these statements involve no ORM
+    objects, so going through the Session would only add its overhead)."""
+    return db.session.connection()
 
 
 def normalized(data: dict[str, Any]) -> dict[str, Any]:
@@ -65,18 +68,17 @@ def content_of(entry: StoredEntry) -> dict[str, Any]:
 
 def find_entry(*, user: Account, day: date, for_update: bool = False) -> StoredEntry | None:
     query = _ON_DAY_FOR_UPDATE if for_update else _ON_DAY
-    row = _run(query, {"user_id": user.id, "day": day}).first()
-    return dict(row._mapping) if row is not None else None
+    return query.first(_connection(), {"user_id": user.id, "day": day})
 
 
 def _next_version(user: Account, day: date) -> int:
     """Versions keep counting after a delete, so an old ETag never matches a new entry."""
-    latest = _run(_LATEST_VERSION, {"user_id": user.id, "day": day}).scalar()
-    return (latest or 0) + 1
+    row = _LATEST_VERSION.first(_connection(), {"user_id": user.id, "day": day})
+    return ((row and row["latest"]) or 0) + 1
 
 
 def _keep(entry: StoredEntry, change: str) -> None:
-    _run(_KEEP, {
+    _KEEP.run(_connection(), {
         "user_id": entry["user_id"],
         "date": entry["date"],
         "version": entry["version"],
@@ -92,13 +94,13 @@ def _create(user: Account, day: date, content: dict[str, Any]) -> StoredEntry | 
     now = utcnow()
     entry = {**content, "user_id": user.id, "date": day, "version": _next_version(user, day),
              "created_at": now, "updated_at": now}
-    return entry if insert_unless_taken(lambda: _run(_CREATE, entry)) else None
+    return entry if insert_unless_taken(lambda: _CREATE.run(_connection(), entry)) else None
 
 
 def _replace(entry: StoredEntry, content: dict[str, Any]) -> StoredEntry:
     _keep(entry, "replaced")
     changes = {**content, "version": entry["version"] + 1, "updated_at": utcnow()}
-    _run(_REPLACE, {**changes, "entry_id": entry["id"]})
+    _REPLACE.run(_connection(), {**changes, "entry_id": entry["id"]})
     return {**entry, **changes}
 
 
@@ -144,7 +146,7 @@ def delete_entry(
     if precondition_failed(entry["version"]):
         raise StaleVersion(entry)
     _keep(entry, "deleted")
-    _run(_DELETE, {"entry_id": entry["id"]})
+    _DELETE.run(_connection(), {"entry_id": entry["id"]})
 
 
 def list_entries(*, user: Account, start: date, end: date) -> list[Entry]:
