@@ -46,7 +46,7 @@ class Account(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class SignedIn:
-    """The caller's account, read with their token or session in one Core query on every
+    """The caller's account, read with their token or session in one prepared query on every
     API request (ORM objects for it cost more than the query). Read-only: a view that
     changes the account loads its User row."""
 
