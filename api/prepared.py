@@ -10,7 +10,9 @@ on SQLite and PostgreSQL alike; driver errors come out as SQLAlchemy's exception
 `except IntegrityError` works as elsewhere. Everything else executes the usual way.
 
 What is left out on purpose: Python-side column defaults (a statement that would need
-one is refused: pass every value), expanding IN parameters, and execution events.
+one is refused: pass every value), expanding IN parameters, and execution events. A
+connection that dropped is not invalidated here; the pool's pre-ping replaces it at the
+next checkout.
 """
 
 from __future__ import annotations
@@ -80,7 +82,7 @@ class Prepared:
                 values[name] = process(values[name])
         arguments = [values[name] for name in plan.positional] \
             if plan.positional is not None else values
-        cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        cursor = connection.connection.cursor()
         try:
             cursor.execute(plan.sql, arguments)
         except dialect.loaded_dbapi.Error as error:
