@@ -35,7 +35,7 @@ class _Plan:
     sql: str
     compiled: SQLCompiler
     positional: list[str] | None  # bind names in order, for a positional paramstyle
-    binds: Mapping[str, Processor]
+    binds: Mapping[str, Callable[[Any], Any]]  # the parameters that need converting
     columns: list[tuple[str, Processor]] | None  # a SELECT's columns, once executed
 
 
@@ -68,18 +68,19 @@ class Prepared:
             raise ValueError(f"a prepared statement needs every value; missing {missing}")
         if any(bind.expanding for bind in compiled.binds.values()):
             raise ValueError("a prepared statement takes no expanding (IN) parameters")
-        binds = {name: bind.type.dialect_impl(dialect).bind_processor(dialect)
-                 for name, bind in compiled.binds.items()}
+        processors = {name: bind.type.dialect_impl(dialect).bind_processor(dialect)
+                      for name, bind in compiled.binds.items()}
+        binds = {name: process for name, process in processors.items() if process is not None}
         positional = list(compiled.positiontup or ()) if compiled.positional else None
         return _Plan(compiled.string, compiled, positional, binds, None)
 
-    def _execute(self, connection: Connection, parameters: Mapping[str, Any]) -> Any:
+    def _execute(self, connection: Connection,
+                 parameters: Mapping[str, Any]) -> tuple[_Plan, Any]:  # (plan, DBAPI cursor)
         dialect = connection.dialect
         plan = self._plan(dialect, frozenset(parameters))
         values = plan.compiled.construct_params(parameters)
         for name, process in plan.binds.items():
-            if process is not None:
-                values[name] = process(values[name])
+            values[name] = process(values[name])
         arguments = [values[name] for name in plan.positional] \
             if plan.positional is not None else values
         cursor = connection.connection.cursor()
