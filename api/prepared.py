@@ -21,7 +21,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Executable
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import ClauseElement, Insert, Update
@@ -42,8 +41,7 @@ class _Plan:
 class Prepared:
     """A Core statement built once, compiled once per dialect, run on the DBAPI cursor."""
 
-    def __init__(self, statement: Executable) -> None:
-        assert isinstance(statement, ClauseElement)
+    def __init__(self, statement: ClauseElement) -> None:
         self.statement = statement
         self._plans: dict[tuple[str, frozenset[str]], _Plan] = {}
 

@@ -39,13 +39,17 @@ def export_range(query: dict[str, Any], timezone: str) -> tuple[date, date]:
     return resolve_range(query.get("start"), query.get("end"), timezone)
 
 
+def download(body: str, mimetype: str, filename: str) -> Response:
+    """A file to save, never kept in a cache (it is health data)."""
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store",
+    })
+
+
 def csv_download(kind: str, columns: tuple[str, ...], rows: list[Any], today: date) -> Response:
-    response = Response("".join(rows_to_csv(columns, rows)), mimetype="text/csv")
+    response = download("".join(rows_to_csv(columns, rows)), "text/csv",
+                        f"relieflog-{kind}-{today.isoformat()}.csv")
     response.headers["Content-Type"] = "text/csv; charset=utf-8; header=present"
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="relieflog-{kind}-{today.isoformat()}.csv"'
-    )
-    response.headers["Cache-Control"] = "no-store"
     return response
 
 
@@ -58,11 +62,7 @@ FHIR_DOC = {"200": {"description": "FHIR R4 Bundle of type collection: a Patient
 
 
 def fhir_download(document: dict[str, Any], today: date) -> Response:
-    return Response(
-        _json(document), mimetype=FHIR_JSON,
-        headers={"Content-Disposition": f'attachment; filename="relieflog-fhir-'
-                 f'{today.isoformat()}.json"', "Cache-Control": "no-store"},
-    )
+    return download(_json(document), FHIR_JSON, f"relieflog-fhir-{today.isoformat()}.json")
 
 
 def own_csv(kind: str, columns: tuple[str, ...], rows_of: Callable[..., list[Any]],
@@ -150,13 +150,8 @@ def export_everything() -> Response:
             audit_recent(user_id=user.id, limit=1_000_000)),
     }
     record_now(user_id=user.id, event="exported", detail="all data (JSON)")
-    response = Response(
-        _json(document), mimetype="application/json",
-        headers={"Content-Disposition": 'attachment; filename="relieflog-export-'
-                 f'{local_today(user.timezone).isoformat()}.json"',
-                 "Cache-Control": "no-store"},
-    )
-    return response
+    return download(_json(document), "application/json",
+                    f"relieflog-export-{local_today(user.timezone).isoformat()}.json")
 
 
 def _json(document: dict[str, Any]) -> str:
