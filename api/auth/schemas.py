@@ -7,13 +7,16 @@ from marshmallow import Schema, fields, validate
 from api.fields import Text, validate_timezone
 
 EMAIL_DOC = "Email address; case does not matter."
+# Every new password (register, change, reset): the PWA checks the same minimum before
+# sending (PASSWORD_MIN_LENGTH in web/js/ui.js).
+NEW_PASSWORD = validate.Length(min=10, max=1024)
 
 
 class RegisterSchema(Schema):
     email = fields.Email(required=True, validate=validate.Length(max=254),
                          metadata={"description": EMAIL_DOC})
     password = fields.String(required=True, load_only=True,
-                             validate=validate.Length(min=10, max=1024),
+                             validate=NEW_PASSWORD,
                              metadata={"description": "At least 10 characters."})
     timezone = fields.String(load_default="UTC", validate=validate_timezone,
                              metadata={"description": "IANA time zone, e.g. Europe/Berlin."})
@@ -43,7 +46,7 @@ class PasswordConfirmSchema(Schema):
 
 class PasswordChangeSchema(Schema):
     current_password = fields.String(required=True, validate=validate.Length(max=1024))
-    new_password = fields.String(required=True, validate=validate.Length(min=10, max=1024))
+    new_password = fields.String(required=True, validate=NEW_PASSWORD)
 
 
 class TokenCreateSchema(Schema):
@@ -68,4 +71,4 @@ class TokenListSchema(Schema):
 class PasswordResetSchema(Schema):
     token = fields.String(required=True, validate=validate.Length(min=20, max=200),
                           metadata={"description": "From the admin's one-time reset link."})
-    new_password = fields.String(required=True, validate=validate.Length(min=10, max=1024))
+    new_password = fields.String(required=True, validate=NEW_PASSWORD)

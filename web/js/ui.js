@@ -131,6 +131,18 @@ export function field(labelText, control, help) {
   return wrap;
 }
 
+// The server's minimum for a new password (NEW_PASSWORD in api/auth/schemas.py).
+export const PASSWORD_MIN_LENGTH = 10;
+
+// On a new-password field: shows the error and focuses it when the password is too
+// short; true when it was.
+export function passwordTooShort(passwordField) {
+  if (passwordField.control.value.length >= PASSWORD_MIN_LENGTH) return false;
+  passwordField.showError(`Use at least ${PASSWORD_MIN_LENGTH} characters.`);
+  passwordField.control.focus();
+  return true;
+}
+
 export function formError() {
   const el = h("div", { class: "form-error", role: "alert", hidden: true });
   el.show = (message) => {

@@ -3,7 +3,7 @@
 import { ApiError, OfflineError, request } from "../api.js";
 import { loggedIn } from "../app.js";
 import * as outbox from "../outbox.js";
-import { field, formError, h } from "../ui.js";
+import { field, formError, h, passwordTooShort } from "../ui.js";
 
 function brand() {
   const ns = "http://www.w3.org/2000/svg";
@@ -55,11 +55,7 @@ export async function render(container, ctx) {
       email.control.focus();
       return;
     }
-    if (registering && password.control.value.length < 10) {
-      password.showError("Use at least 10 characters.");
-      password.control.focus();
-      return;
-    }
+    if (registering && passwordTooShort(password)) return;
     if (!password.control.value) {
       password.showError("Enter your password.");
       password.control.focus();

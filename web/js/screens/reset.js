@@ -5,7 +5,7 @@
 import { ApiError, OfflineError, request } from "../api.js";
 import { session } from "../app.js";
 import * as outbox from "../outbox.js";
-import { field, formError, h } from "../ui.js";
+import { field, formError, h, passwordTooShort } from "../ui.js";
 
 let token = "";
 
@@ -43,11 +43,7 @@ export async function render(container, ctx) {
     error.show("");
     password.showError("");
     confirm.showError("");
-    if (password.control.value.length < 10) {
-      password.showError("Use at least 10 characters.");
-      password.control.focus();
-      return;
-    }
+    if (passwordTooShort(password)) return;
     if (confirm.control.value !== password.control.value) {
       confirm.showError("The two passwords are not the same.");
       confirm.control.focus();

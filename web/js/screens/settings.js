@@ -5,7 +5,8 @@ import { OfflineError, request } from "../api.js";
 import { loggedOut, updateUser } from "../app.js";
 import * as outbox from "../outbox.js";
 import {
-  confirm, dialog, field, formatDate, formatStamp, formError, h, screenHead, showFieldErrors, shownOnce, toast,
+  confirm, dialog, field, formatDate, formatStamp, formError, h, passwordTooShort, screenHead, showFieldErrors,
+  shownOnce, toast,
 } from "../ui.js";
 
 // What each security event means, in the patient's words.
@@ -78,11 +79,7 @@ export async function render(container, ctx) {
     passwordError.show("");
     current.showError("");
     next.showError("");
-    if (next.control.value.length < 10) {
-      next.showError("Use at least 10 characters.");
-      next.control.focus();
-      return;
-    }
+    if (passwordTooShort(next)) return;
     try {
       await request("POST", "/me/password", { body: { current_password: current.control.value, new_password: next.control.value } });
       current.control.value = "";
