@@ -9,6 +9,7 @@ written to the patient's access log.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -190,17 +191,22 @@ def trends() -> Any:
     return Response(json.dumps(body), mimetype="application/json")
 
 
+def _shared_csv(kind: str, columns: tuple[str, ...],
+                rows_of: Callable[[service.Viewer], list[Any]]) -> Response:
+    """One of the shared CSV downloads, logged in the patient's access log."""
+    viewer = _view(f"{kind}.csv")
+    with read_transaction():
+        rows = service.csv_rows(rows_of(viewer), columns, viewer.share.include_notes)
+    return csv_download(kind, columns, rows, local_today(viewer.patient.timezone))
+
+
 @provider.route("/entries.csv")
 @provider.doc(responses=CSV_DOC)
 @provider.alt_response(401, **NO_SESSION_DOC)
 @provider.alt_response(410, **GONE_DOC)
 def entries_csv() -> Response:
     """The shared entries as CSV (notes and tags empty unless included)"""
-    viewer = _view("entries.csv")
-    with read_transaction():
-        rows = service.csv_rows(service.shared_entries(viewer), ENTRY_COLUMNS,
-                                viewer.share.include_notes)
-    return csv_download("entries", ENTRY_COLUMNS, rows, local_today(viewer.patient.timezone))
+    return _shared_csv("entries", ENTRY_COLUMNS, service.shared_entries)
 
 
 @provider.route("/treatments.csv")
@@ -209,12 +215,7 @@ def entries_csv() -> Response:
 @provider.alt_response(410, **GONE_DOC)
 def treatments_csv() -> Response:
     """The shared treatment sessions as CSV (notes empty unless included)"""
-    viewer = _view("treatments.csv")
-    with read_transaction():
-        rows = service.csv_rows(service.shared_treatments(viewer), TREATMENT_COLUMNS,
-                                viewer.share.include_notes)
-    return csv_download("treatments", TREATMENT_COLUMNS, rows,
-                        local_today(viewer.patient.timezone))
+    return _shared_csv("treatments", TREATMENT_COLUMNS, service.shared_treatments)
 
 
 @provider.route("/fhir")
