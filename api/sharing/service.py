@@ -21,13 +21,15 @@ from api.auth.models import Account, User
 from api.auth.service import sha256
 from api.browsers import browser_of
 from api.calendar import EARLIEST, local_date_of, local_today
-from api.entries.models import Entry
+from api.entries.models import SCORE_FIELDS, Entry
+from api.entries.service import list_entries
 from api.errors import Problem
 from api.export import fhir
 from api.extensions import db
 from api.models import utcnow
 from api.sharing.models import Share, ShareSession, ShareView
 from api.treatments.models import Treatment
+from api.treatments.service import list_treatments
 from api.trends.service import analyse, window
 
 NOT_FOUND = "No such share."
@@ -178,19 +180,12 @@ def data_bounds(viewer: Viewer) -> tuple[date, date]:
 
 def shared_entries(viewer: Viewer) -> list[Entry]:
     lo, hi = data_bounds(viewer)
-    return list(db.session.scalars(
-        select(Entry).where(Entry.user_id == viewer.patient.id, Entry.date >= lo,
-                            Entry.date <= hi).order_by(Entry.date)
-    ))
+    return list_entries(user=viewer.patient, start=lo, end=hi)
 
 
 def shared_treatments(viewer: Viewer) -> list[Treatment]:
     lo, hi = data_bounds(viewer)
-    return list(db.session.scalars(
-        select(Treatment).where(Treatment.user_id == viewer.patient.id,
-                                Treatment.local_date >= lo, Treatment.local_date <= hi)
-        .order_by(Treatment.started_at, Treatment.id)
-    ))
+    return list_treatments(user=viewer.patient, start=lo, end=hi)
 
 
 # The patient's own free text. Tags are typed freely too, so they go with the notes.
@@ -215,7 +210,6 @@ def csv_rows(rows: list[Any], columns: tuple[str, ...], include_notes: bool
 SESSION_DETAILS = ("dose_mg_per_kg", "duration_minutes", "with_psychotherapy", "phase",
                    "clinic", "pain_before", "pain_after", "mood_before", "mood_after",
                    "dissociation", "side_effects")
-LATEST_FIELDS = ("pain", "mood", "anxiety", "energy", "sleep_hours", "sleep_quality")
 
 
 def shared_trends(viewer: Viewer) -> dict[str, Any]:
@@ -246,7 +240,7 @@ def shared_trends(viewer: Viewer) -> dict[str, Any]:
             marker["notes"] = row.notes
     latest = entries[-1] if entries else None
     body["latest"] = (
-        {"date": latest.date.isoformat(), **{f: getattr(latest, f) for f in LATEST_FIELDS}}
+        {"date": latest.date.isoformat(), **{f: getattr(latest, f) for f in SCORE_FIELDS}}
         if latest else None
     )
     if share.include_notes:
