@@ -10,9 +10,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from api import web
 from api.config import ROOT, Config
+from api.db import db
 from api.errors import Problem, ProblemApi, register_error_handlers
-from api.extensions import db, limiter, migrate
-from api.sqlite import configure_sqlite
+from api.extensions import limiter, migrate
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -27,13 +27,8 @@ def create_app(config: Any = None) -> Flask:
         )
 
     db.init_app(app)
-    with app.app_context():
-        if db.engine.dialect.name == "sqlite":
-            configure_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
                      compare_type=True)
-    import api.ratelimit  # noqa: F401 - registers the database:// limiter store
-
     limiter.init_app(app)
     api = ProblemApi(app, spec_kwargs={"components": {"securitySchemes": SECURITY_SCHEMES}})
     register_blueprints(api)
@@ -45,7 +40,8 @@ def create_app(config: Any = None) -> Flask:
     @app.get("/healthz")
     def healthz() -> Any:
         try:
-            db.session.execute(text("SELECT 1"))
+            with db.read():
+                db.session.execute(text("SELECT 1"))
         except Exception:  # noqa: BLE001 - any database failure means unhealthy
             return jsonify(status="unavailable"), 503
         return jsonify(status="ok")
@@ -60,7 +56,6 @@ SECURITY_SCHEMES = {
 
 
 def register_blueprints(api: ProblemApi) -> None:
-    from api.audit.routes import blp as audit
     from api.auth.routes import blp as auth
     from api.entries.routes import blp as entries
     from api.export.routes import blp as export
@@ -69,7 +64,7 @@ def register_blueprints(api: ProblemApi) -> None:
     from api.treatments.routes import blp as treatments
     from api.trends.routes import blp as trends
 
-    for blueprint in (auth, entries, treatments, trends, export, shares, shared, audit):
+    for blueprint in (auth, entries, treatments, trends, export, shares, shared):
         api.register_blueprint(blueprint)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from api.errors import field_error
+from api.domain import Invalid
 from api.models import utcnow
 
 EARLIEST = date(1900, 1, 1)
@@ -29,10 +29,10 @@ def check_loggable(day: date, timezone: str, field: str = "date") -> None:
     already be living in it.
     """
     if day < EARLIEST:
-        raise field_error(field, "Must be 1900-01-01 or later.")
+        raise Invalid(field, "Must be 1900-01-01 or later.")
     latest = local_today(timezone) + timedelta(days=1)
     if day > latest:
-        raise field_error(field, f"Must not be later than {latest.isoformat()} (tomorrow).")
+        raise Invalid(field, f"Must not be later than {latest.isoformat()} (tomorrow).")
 
 
 def resolve_range(
@@ -42,7 +42,7 @@ def resolve_range(
     end = end or local_today(timezone)
     start = start or end - timedelta(days=default_days - 1)
     if start > end:
-        raise field_error("from", "Must not be after to.")
+        raise Invalid("from", "Must not be after to.")
     if (end - start).days + 1 > MAX_RANGE_DAYS:
-        raise field_error("from", f"The range may cover at most {MAX_RANGE_DAYS} days.")
+        raise Invalid("from", f"The range may cover at most {MAX_RANGE_DAYS} days.")
     return start, end

@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from api.backup import BackupError, backup, restore
-from api.extensions import db
+from api.db import db
 
 
 def register(app: Flask) -> None:
@@ -48,9 +48,11 @@ def register(app: Flask) -> None:
         from api.auth.models import User
         from api.entries.models import Entry
 
-        counts = dict(db.session.execute(
-            select(Entry.user_id, func.count()).group_by(Entry.user_id)).all())
-        for user in db.session.scalars(select(User).order_by(User.created_at)):
+        with db.read():
+            counts = dict(db.session.execute(
+                select(Entry.user_id, func.count()).group_by(Entry.user_id)).all())
+            users = list(db.session.scalars(select(User).order_by(User.created_at)))
+        for user in users:
             state = "disabled" if user.disabled else "active"
             click.echo(f"{user.email}\t{user.created_at:%Y-%m-%d}\t"
                        f"{counts.get(user.id, 0)} entries\t{state}")
@@ -66,23 +68,21 @@ def register(app: Flask) -> None:
     @users.command("disable")
     @click.argument("email")
     def disable_user(email: str) -> None:
-        """Block an account: its sessions end, its tokens stop working, login is refused."""
+        """Block an account: its sessions end, its tokens are revoked, login is refused."""
         from api.auth import service as accounts
 
-        user = account(email)
-        user.disabled = True
-        accounts.end_all_sessions(user)
-        db.session.commit()
+        with db.write():
+            user = account(email)
+            accounts.disable(user)
         click.echo(f"disabled {user.email}")
 
     @users.command("enable")
     @click.argument("email")
     def enable_user(email: str) -> None:
         """Allow a disabled account to log in again."""
-        user = account(email)
-        user.disabled = False
-        user.failed_logins = 0
-        db.session.commit()
+        with db.write():
+            user = account(email)
+            user.disabled = False
         click.echo(f"enabled {user.email}")
 
     @users.command("reset-password")
@@ -93,10 +93,10 @@ def register(app: Flask) -> None:
 
         from api.auth import service as accounts
 
-        user = account(email)
         hours = app.config["PASSWORD_RESET_HOURS"]
-        token = accounts.create_password_reset(user, valid_for=timedelta(hours=hours))
-        db.session.commit()
+        with db.write():
+            user = account(email)
+            token = accounts.create_password_reset(user, valid_for=timedelta(hours=hours))
         click.echo(f"Send this link to {user.email} by a channel you trust; it works once, "
                    f"for {hours} hours:")
         click.echo(f"{app.config['PUBLIC_URL']}/reset#{token}")
@@ -108,25 +108,25 @@ def register(app: Flask) -> None:
         from api.auth.models import User
         from api.calendar import local_today
         from api.demo import DEMO_EMAIL, DEMO_PASSWORD, DEMO_TIMEZONE, demo_patient
-        from api.entries.service import upsert_entry
-        from api.treatments.service import put_treatment
-        from api.versioning import never_stale
+        from api.entries.service import save_entry
+        from api.treatments.service import save_treatment
 
-        if db.session.scalar(select(func.count()).select_from(User)):
-            raise click.ClickException("refusing: this database already has accounts")
-        user = accounts.register(email=DEMO_EMAIL, password=DEMO_PASSWORD,
-                                 timezone=DEMO_TIMEZONE, display_name="Demo Patient")
+        with db.read():
+            if db.session.scalar(select(func.count()).select_from(User)):
+                raise click.ClickException("refusing: this database already has accounts")
+        user, _session = accounts.register(email=DEMO_EMAIL, password=DEMO_PASSWORD,
+                                           timezone=DEMO_TIMEZONE, display_name="Demo Patient")
         days, sessions = demo_patient(local_today(DEMO_TIMEZONE))
-        for day in days:
-            upsert_entry(user=user, day=day.day, precondition_failed=never_stale, data={
-                "pain": day.pain, "mood": day.mood, "sleep_hours": day.sleep_hours,
-                "side_effects": list(day.side_effects)})
-        for s in sessions:
-            put_treatment(user=user, treatment_id=s.id, precondition_failed=never_stale, data={
-                "started_at": s.started_at, "route": "iv_infusion", "medication": "ketamine",
-                "dose_mg": s.dose_mg, "dose_mg_per_kg": 0.5, "duration_minutes": 40,
-                "phase": s.phase, "clinic": "Lakeside Infusion Center",
-                "pain_before": s.pain_before, "pain_after": s.pain_after,
-                "side_effects": ["dissociation"], "with_psychotherapy": False})
-        db.session.commit()
+        with db.write():
+            for day in days:
+                save_entry(user=user, day=day.day, data={
+                    "pain": day.pain, "mood": day.mood, "sleep_hours": day.sleep_hours,
+                    "side_effects": list(day.side_effects)})
+            for s in sessions:
+                save_treatment(user=user, treatment_id=s.id, data={
+                    "started_at": s.started_at, "route": "iv_infusion", "medication": "ketamine",
+                    "dose_mg": s.dose_mg, "dose_mg_per_kg": 0.5, "duration_minutes": 40,
+                    "phase": s.phase, "clinic": "Lakeside Infusion Center",
+                    "pain_before": s.pain_before, "pain_after": s.pain_after,
+                    "side_effects": ["dissociation"], "with_psychotherapy": False})
         click.echo(f"seeded {len(days)} days and {len(sessions)} sessions for {DEMO_EMAIL}")

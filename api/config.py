@@ -46,15 +46,18 @@ class Config:
     # Login sessions: a phone stays logged in while used; an idle or very old session dies.
     SESSION_IDLE_DAYS = _int("SESSION_IDLE_DAYS", 14)
     SESSION_MAX_DAYS = _int("SESSION_MAX_DAYS", 90)
-    # Failed logins per account before each further attempt must wait (across all workers).
-    LOGIN_FAILURES_BEFORE_DELAY = _int("LOGIN_FAILURES_BEFORE_DELAY", 5)
 
-    # database:// keeps counters in the app's own database (api/ratelimit.py), shared by
+    # database:// keeps counters in the app's own database (api/db/ratelimit.py), shared by
     # every worker and instance; redis://host:6379 is the alternative for busy installs.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "database://")
     RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") != "0"
     RATELIMIT_HEADERS_ENABLED = True
+    # Every password check (log in, change password, delete account, reset), per address.
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;100 per hour")
+    # Failed password checks for one account from one address, then a wait until the window
+    # ends (Retry-After); and a much higher ceiling for one account from every address.
+    PASSWORD_FAILURE_LIMIT = os.environ.get("PASSWORD_FAILURE_LIMIT", "5 per 15 minutes")
+    ACCOUNT_FAILURE_LIMIT = os.environ.get("ACCOUNT_FAILURE_LIMIT", "100 per hour")
     REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "10 per hour")
     TOKEN_RATE_LIMIT = os.environ.get("TOKEN_RATE_LIMIT", "20 per hour")
 

@@ -12,6 +12,9 @@ from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from api import domain
+from api.versioning import etag_for
+
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
@@ -41,8 +44,31 @@ class Problem(Exception):
         self.extra = extra
 
 
-def field_error(field: str, message: str, status: int = 422) -> Problem:
-    return Problem(status, f"{field}: {message}", errors={field: [message]})
+# Every refusal a service can raise, and what it is in HTTP.
+DOMAIN_STATUS: dict[type[domain.DomainError], int] = {
+    domain.Invalid: 422,
+    domain.NotFound: 404,
+    domain.AlreadyExists: 409,
+    domain.WrongPassword: 403,
+    domain.SessionEnded: 401,
+    domain.LinkGone: 410,
+    domain.StaleVersion: 412,
+    domain.Malformed: 400,
+    domain.LoginFailed: 401,
+}
+
+
+def problem_from(error: domain.DomainError) -> Problem:
+    status = next(code for kind, code in DOMAIN_STATUS.items() if isinstance(error, kind))
+    message = error.message if isinstance(error, domain.Invalid) else error.detail
+    errors = {error.field: [message]} if error.field else None
+    headers: dict[str, str] = {}
+    extra = dict(error.extra)
+    if isinstance(error, domain.StaleVersion):
+        extra["current"] = error.current
+        if error.version is not None:
+            headers["ETag"] = etag_for(error.version)
+    return Problem(status, error.detail, errors=errors, headers=headers, **extra)
 
 
 def problem_response(
@@ -97,25 +123,21 @@ def _is_api() -> bool:
     return request.path.startswith("/api/") or request.path == "/api"
 
 
-def _end_transaction() -> None:
-    """An error ends the request's transaction at once (releasing SQLite's write lock),
-    before anything else, such as rate-limit headers, touches the database."""
-    from api.extensions import db
-
-    db.session.rollback()
-
-
 def register_error_handlers(app: Flask) -> None:
+    # Transactions end where they are declared (api/db): by the time an error reaches
+    # these handlers its transaction has been rolled back and SQLite's lock released.
     @app.errorhandler(Problem)
     def _problem(error: Problem) -> Response:
-        _end_transaction()
         return problem_response(
             error.status, error.detail, errors=error.errors, headers=error.headers, **error.extra
         )
 
+    @app.errorhandler(domain.DomainError)
+    def _domain(error: domain.DomainError) -> Response:
+        return _problem(problem_from(error))
+
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> Response | HTTPException:
-        _end_transaction()
         if not _is_api():
             return error
         data = getattr(error, "data", None) or {}
@@ -138,7 +160,6 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Response | HTTPException:
-        _end_transaction()
         # Logged without request bodies; the engine hides SQL parameters (hide_parameters).
         log.error("unhandled error on %s %s", request.method, request.path, exc_info=error)
         if not _is_api():
@@ -178,3 +199,11 @@ class ProblemApi(Api):
         response = {"description": "Problem details", "schema": self.ERROR_SCHEMA}
         prepare_response(response, self.spec, PROBLEM_JSON)
         self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+
+
+# OpenAPI for the 412 answer of a versioned write.
+STALE_DOC: dict[str, Any] = {
+    "schema": ProblemSchema,
+    "content_type": PROBLEM_JSON,
+    "description": "If-Match names an older version; `current` holds the stored one.",
+}

@@ -1,74 +1,19 @@
-"""Extension objects, created unbound; create_app() binds them to the app."""
+"""Extension objects, created unbound; create_app() binds them to the app. The database
+object lives with the rest of the database plumbing in api/db."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import flask_smorest
-from flask import g, has_request_context
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
-from flask_sqlalchemy import SQLAlchemy
 from marshmallow import RAISE
-from sqlalchemy import MetaData
-from sqlalchemy.orm import DeclarativeBase
 from webargs.flaskparser import FlaskParser
 
-
-class Base(DeclarativeBase):
-    # Stable constraint names so Alembic migrations work the same on SQLite and PostgreSQL.
-    metadata = MetaData(
-        naming_convention={
-            "ix": "ix_%(column_0_label)s",
-            "uq": "uq_%(table_name)s_%(column_0_name)s",
-            "ck": "ck_%(table_name)s_%(constraint_name)s",
-            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-            "pk": "pk_%(table_name)s",
-        }
-    )
-
-
-# Rows stay readable after commit: views serialize what they just saved.
-db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 limiter = Limiter(key_func=get_remote_address)
-
-
-@contextmanager
-def reading() -> Iterator[None]:
-    """Transactions begun in the block only read: on SQLite they take no write lock."""
-    if not has_request_context():
-        yield
-        return
-    before = g.get("db_reading", False)
-    g.db_reading = True
-    try:
-        yield
-    finally:
-        g.db_reading = before
-
-
-@contextmanager
-def read_transaction() -> Iterator[None]:
-    """Run the block in a transaction of its own that only reads, then end it."""
-    with reading():
-        try:
-            yield
-        finally:
-            db.session.commit()
-
-
-def begin_write() -> None:
-    """End a read-only transaction so that what follows in this request may write.
-
-    Used by safe (GET) requests that record something, such as a share view: on
-    SQLite their next transaction then starts with the write lock (see configure_sqlite).
-    """
-    db.session.commit()
-    g.db_writing = True
 
 
 class StrictParser(FlaskParser):

@@ -9,7 +9,9 @@ import zoneinfo
 from functools import cache
 from typing import Any
 
-from marshmallow import ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
+
+from api.domain import Invalid
 
 
 def Score(**kwargs: Any) -> fields.Integer:  # noqa: N802 - reads like a field class
@@ -94,11 +96,16 @@ def validate_timezone(name: str) -> None:
 
 def parse_date(value: str, field: str = "date") -> dt.date:
     """Parse a YYYY-MM-DD path or query value, raising a 422 naming `field`."""
-    from api.errors import field_error
-
     try:
         if len(value) != 10:
             raise ValueError
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise field_error(field, "Not a valid date; use YYYY-MM-DD.") from None
+        raise Invalid(field, "Not a valid date; use YYYY-MM-DD.") from None
+
+
+class RangeQuerySchema(Schema):
+    """?from=&to= on every list, trend and export."""
+
+    start = StrictDate(data_key="from", metadata={"description": "First day, YYYY-MM-DD."})
+    end = StrictDate(data_key="to", metadata={"description": "Last day, YYYY-MM-DD."})

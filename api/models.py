@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -45,18 +44,3 @@ def created_at_column() -> Mapped[datetime]:
 
 def updated_at_column() -> Mapped[datetime]:
     return mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)
-
-
-def insert_unless_taken(insert: Callable[[], object]) -> bool:
-    """Run `insert` in a savepoint; False when a concurrent request inserted the same
-    unique key first (the caller then reads that row and carries on as a replace)."""
-    from sqlalchemy.exc import IntegrityError
-
-    from api.extensions import db
-
-    try:
-        with db.session.begin_nested():
-            insert()
-    except IntegrityError:
-        return False
-    return True

@@ -1,60 +1,53 @@
-"""ETag / If-Match for versioned rows: a stale write is refused, never applied."""
+"""Versions of a record and the HTTP preconditions on them: ETag out, If-Match in.
+
+Plain values only: a view reads the header, this module says what it means, and a
+service compares versions. A malformed If-Match is refused, never read as "no
+precondition": a client that meant to protect a newer version must not overwrite it.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from dataclasses import dataclass
 
-from flask import request
+from api.domain import Malformed
 
-from api.errors import PROBLEM_JSON, Problem, ProblemSchema
-
-# OpenAPI for the 412 answer of a versioned write.
-STALE_DOC: dict[str, Any] = {
-    "schema": ProblemSchema,
-    "content_type": PROBLEM_JSON,
-    "description": "If-Match names an older version; `current` holds the stored one.",
-}
+# RFC 9110 §13.1.1: "*" or a comma-separated list of entity tags, each [W/]"…".
+_ENTITY_TAG = r'(?:W/)?"[\x21\x23-\x7e\x80-\xff]*"'
+_IF_MATCH = re.compile(rf"\s*(?:\*|{_ENTITY_TAG}(?:\s*,\s*{_ENTITY_TAG})*)\s*")
 
 
 def etag_for(version: int) -> str:
     return f'"{version}"'
 
 
-def if_match_fails(current_version: int | None) -> bool:
-    """True when the request's If-Match does not name the current version.
+@dataclass(frozen=True)
+class IfMatch:
+    """A parsed If-Match: `*` (any stored version) or the versions it names."""
 
-    No If-Match: the write proceeds (last write wins, the loser kept in history).
-    `*` matches any existing row; nothing matches a row that does not exist.
-    """
-    if_match = request.if_match
-    if not if_match:
-        return False
-    if current_version is None:
-        return True
-    if if_match.star_tag:
-        return False
-    return not if_match.contains_weak(str(current_version))
+    any_version: bool
+    versions: frozenset[str]
+
+    def holds_for(self, version: int | None) -> bool:
+        """Whether a write may go ahead when `version` is stored (None: nothing stored)."""
+        if version is None:
+            return False  # RFC 9110: nothing matches a resource that does not exist
+        return self.any_version or str(version) in self.versions
 
 
-class StaleVersion(Exception):
-    """Raised by a service when If-Match names another version; carries the current row."""
-
-    def __init__(self, current: Any) -> None:
-        super().__init__("stale version")
-        self.current = current
-
-
-def stale(current: dict[str, Any] | None, version: int | None) -> Problem:
-    headers = {"ETag": etag_for(version)} if version is not None else {}
-    return Problem(
-        412,
-        "This was changed elsewhere since you loaded it. Compare the current version "
-        "and save again.",
-        headers=headers,
-        current=current,
-    )
+def parse_if_match(header: str | None) -> IfMatch | None:
+    """None when there is no If-Match (last write wins, the loser kept in history)."""
+    if header is None:
+        return None
+    if not _IF_MATCH.fullmatch(header):
+        raise Malformed('If-Match must be "*" or entity tags such as "3" (with quotes).',
+                        field="If-Match")
+    if header.strip() == "*":
+        return IfMatch(any_version=True, versions=frozenset())
+    # Weak comparison: W/"3" names version 3 like "3" does.
+    tags = re.findall(r'"([^"]*)"', header)
+    return IfMatch(any_version=False, versions=frozenset(tags))
 
 
-def never_stale(_version: int | None) -> bool:
-    """For writes that carry no precondition (a POST creating a new row)."""
-    return False
+def precondition_holds(if_match: IfMatch | None, version: int | None) -> bool:
+    return if_match is None or if_match.holds_for(version)

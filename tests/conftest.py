@@ -19,7 +19,8 @@ from sqlalchemy.engine import make_url
 
 from api import create_app
 from api.config import ROOT, TestConfig
-from api.extensions import db, limiter
+from api.db import db
+from api.extensions import limiter
 
 PASSWORD = "correct horse battery staple"
 _emails = itertools.count(1)

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from api.audit.models import AuditEvent
 from api.browsers import browser_of
-from api.extensions import db
+from api.db import db
 from tests.conftest import PASSWORD
 
 ANDROID_CHROME = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 "

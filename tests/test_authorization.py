@@ -75,9 +75,10 @@ def every_object_request(app, client, things):
 def test_other_patients_get_404_and_change_nothing(app, alice, bob, alices_things):
     before = snapshot(alice)
     for kind, method, path, response in every_object_request(app, bob, alices_things):
-        if kind == "entries":
-            # Dates are per patient: B reaches only B's own (empty) day.
-            expected = {"GET": (404, 200), "PUT": (201,), "DELETE": (204,)}[method]
+        if kind in ("entries", "treatments"):
+            # Dates and session UUIDs are per patient: B reaches only B's own (empty) day
+            # or session, and a PUT there creates B's own.
+            expected = {"GET": (404, 200), "PUT": (201,), "DELETE": (204, 404)}[method]
             assert response.status_code in expected, (method, path)
             if method == "GET" and response.status_code == 200:
                 assert response.get_json() == {"items": []}
@@ -88,6 +89,8 @@ def test_other_patients_get_404_and_change_nothing(app, alice, bob, alices_thing
     # What B wrote on "the same date" landed in B's own diary, as B's version 1.
     assert bob.get("/api/v1/entries/2026-03-01").get_json()["version"] == 1
     assert alice.get("/api/v1/entries/2026-03-01").get_json()["version"] == 2
+    mine = bob.get("/api/v1/treatments").get_json()["items"]
+    assert [t["id"] for t in mine] == [alices_things["treatment_id"]]
 
 
 def test_logged_out_gets_401_everywhere(app, client, alices_things, alice):

@@ -17,7 +17,7 @@ import requests
 from sqlalchemy import create_engine, text
 
 from api.config import ROOT
-from api.extensions import db
+from api.db import db
 from tests.conftest import PASSWORD
 from tests.support.live_server import live_server
 

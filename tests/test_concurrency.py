@@ -9,8 +9,8 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
+from api.db import db
 from api.entries.models import Entry, EntryVersion
-from api.extensions import db
 from api.treatments.models import Treatment
 from tests.conftest import PASSWORD
 from tests.support.live_server import live_server

@@ -12,7 +12,7 @@ import pytest
 import requests
 from sqlalchemy import text
 
-from api.extensions import db
+from api.db import db
 from tests.conftest import PASSWORD
 from tests.support.live_server import live_server
 

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from api.calendar import local_today
+from api.db import db
 from api.entries.models import Entry, EntryVersion
-from api.extensions import db
 
 DAY = "2026-03-01"
 URL = f"/api/v1/entries/{DAY}"

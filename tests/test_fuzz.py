@@ -10,7 +10,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import positive_data_acceptance
 
-from api.extensions import db
+from api.db import db
 from tests.conftest import register
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "100"))

@@ -9,7 +9,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
 from api.config import ROOT
-from api.extensions import db
+from api.db import db
 from tests.conftest import other_app
 
 MIGRATIONS = str(ROOT / "migrations")

@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import update
 
 from api.auth.models import PasswordReset
-from api.extensions import db
+from api.db import db
 from api.models import utcnow
 from tests.conftest import PASSWORD
 

@@ -14,7 +14,7 @@ import pytest
 import requests
 from sqlalchemy import select, text, update
 
-from api.extensions import db
+from api.db import db
 from api.models import utcnow
 from api.sharing.models import Share, ShareSession, ShareView
 from api.sharing.service import browser_of

@@ -8,7 +8,7 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
-from api.extensions import db
+from api.db import db
 from api.treatments.models import Treatment
 
 SESSION = {
@@ -78,17 +78,26 @@ def test_list_ordered_by_start_and_ranged(alice):
     assert len(alice.get("/api/v1/treatments").get_json()["items"]) == 3
 
 
-def test_another_patients_uuid_is_404_and_untouched(app, alice, bob):
+def test_uuids_are_per_patient_and_reveal_nothing(app, alice, bob):
+    """Security review: a PUT to another patient's UUID answered 404 where a fresh UUID
+    answered 201, so anyone could test whether a UUID was in use. The key is now
+    (patient, UUID): bob's PUT with alice's UUID is bob's own new session, exactly as
+    with a UUID no one has, and alice's session is untouched."""
     tid = uuid.uuid4()
     alice.put(url(tid), json=SESSION)
     for method in ("get", "delete"):
         assert getattr(bob, method)(url(tid)).status_code == 404
-    hijack = bob.put(url(tid), json={**SESSION, "notes": "mine now"})
-    assert hijack.status_code == 404
-    assert hijack.content_type == "application/problem+json"
+    taken = bob.put(url(tid), json={**SESSION, "notes": "mine"})
+    fresh = bob.put(url(uuid.uuid4()), json={**SESSION, "notes": "mine"})
+    assert taken.status_code == fresh.status_code == 201
+    assert taken.get_json()["version"] == fresh.get_json()["version"] == 1
     assert alice.get(url(tid)).get_json()["notes"] == SESSION["notes"]
-    assert bob.get("/api/v1/treatments").get_json()["items"] == []
-    assert count(app) == 1
+    assert bob.get(url(tid)).get_json()["notes"] == "mine"
+    # Each patient deletes only their own; the other's stays.
+    assert bob.delete(url(tid)).status_code == 204
+    assert alice.get(url(tid)).status_code == 200
+    assert [i["id"] for i in alice.get("/api/v1/treatments").get_json()["items"]] == [str(tid)]
+    assert count(app) == 2
 
 
 def test_delete(alice):

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from api.extensions import db
+from api.db import db
 from api.models import created_at_column
 
 EVENTS = (

@@ -11,9 +11,9 @@ from urllib.parse import urlsplit
 from flask import Response, current_app, g, request
 
 from api.auth import service
-from api.auth.models import SignedIn, User
+from api.auth.models import SignedIn
+from api.db import db
 from api.errors import Problem
-from api.extensions import begin_write, db
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -56,44 +56,34 @@ def check_origin() -> None:
 def load_current_user() -> None:
     """Set g.user from a bearer token or the session cookie (None when neither is valid).
 
-    The lookup opens the request's transaction and the view carries it on: one
-    transaction per request. For a write (POST, PUT, PATCH, DELETE) on SQLite that means
-    the write lock is taken before the lookup; holding it ~50 µs longer costs less than
-    a second transaction, and a due last-used time is saved with the request's commit.
+    The lookup is a read transaction of its own; the view then declares its own. A due
+    last-used time (once per TOUCH_EVERY) is saved in a short write of its own.
     """
     g.user = None
-    credential = _identify()
-    if credential is None:
-        return
-    g.user = credential.account
-    if credential.touch is None:
-        return
-    if request.method in UNSAFE_METHODS:
-        db.session.execute(credential.touch)  # saved with the request's own commit
-    else:
-        begin_write()
-        db.session.execute(credential.touch)
-        db.session.commit()
-
-
-def _identify() -> service.Credential | None:
     header = request.headers.get("Authorization", "")
     if header[:7].lower() == "bearer ":
-        credential = service.resolve_api_token(header[7:].strip())
+        with db.read():
+            credential = service.resolve_api_token(header[7:].strip())
         if credential is None:
             raise Problem(
                 401, "The bearer token is invalid or was revoked.",
                 headers={"WWW-Authenticate": 'Bearer realm="relieflog"'},
             )
         g.auth_method = "token"
-        return credential
-    check_origin()
-    if raw := request.cookies.get(cookie_name()):
-        credential = service.resolve_session(raw, policy())
-        if credential is not None:
-            g.auth_method = "cookie"
-        return credential
-    return None
+    else:
+        check_origin()
+        raw = request.cookies.get(cookie_name())
+        if not raw:
+            return
+        with db.read():
+            credential = service.resolve_session(raw, policy())
+        if credential is None:
+            return
+        g.auth_method = "cookie"
+    g.user = credential.account
+    if credential.touch is not None:
+        with db.write():
+            db.session.execute(credential.touch)
 
 
 def login_required(view: F) -> F:
@@ -111,14 +101,6 @@ def current_user() -> SignedIn:
     if user is None:  # login_required runs first; this guards misuse
         raise Problem(401, "Please log in.")
     return cast(SignedIn, user)
-
-
-def current_account() -> User:
-    """The caller's User row, for a view that changes the account."""
-    user = db.session.get(User, current_user().id)
-    if user is None:  # deleted by a concurrent request since the lookup
-        raise Problem(401, "Please log in.")
-    return user
 
 
 def set_session_cookie(response: Response, token: str) -> None:

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from api.extensions import db
+from api.db import db
 from api.models import UTCDateTime, created_at_column
 
 
@@ -23,8 +23,6 @@ class User(db.Model):  # type: ignore[name-defined]
     password_hash: Mapped[str] = mapped_column(String(255))
     display_name: Mapped[str] = mapped_column(String(80), default="")
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    last_failed_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     disabled: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = created_at_column()
 
@@ -46,8 +44,8 @@ class Account(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class SignedIn:
-    """The caller's account, read with their token or session in one prepared query on every
-    API request (ORM objects for it cost more than the query). Read-only: a view that
+    """The caller's account, read with their token or session in one Core query on every
+    API request (ORM objects for it cost more than the query). Read-only: a service that
     changes the account loads its User row."""
 
     id: int

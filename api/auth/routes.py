@@ -1,25 +1,33 @@
-"""Account endpoints: register, log in and out, the account itself, personal API tokens."""
+"""Account endpoints: register, log in and out, the account, its security log, and
+personal API tokens.
+
+Every password check (log in, change password, delete the account) is limited per
+address, and its failures count per account and address and per account alone, whatever
+cookie or token the request carries (PASSWORD_FAILURE_LIMIT, ACCOUNT_FAILURE_LIMIT).
+Known and unknown emails are counted alike, so the answers say nothing about who has an
+account, and a stranger on another address cannot lock a patient out.
+"""
 
 from __future__ import annotations
 
-import uuid
-from typing import Any
+import hashlib
+import hmac
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 from flask import Response, after_this_request, current_app, g, request
 from flask.views import MethodView
-from sqlalchemy import select
 
-from api.audit.service import record
+from api.audit import service as audit
+from api.audit.schemas import AuditListSchema, AuditQuerySchema
 from api.auth import service
 from api.auth.guard import (
     clear_session_cookie,
     cookie_name,
-    current_account,
     current_user,
     login_required,
     set_session_cookie,
 )
-from api.auth.models import ApiToken
 from api.auth.schemas import (
     LoginSchema,
     PasswordChangeSchema,
@@ -32,65 +40,99 @@ from api.auth.schemas import (
     UserSchema,
     UserUpdateSchema,
 )
-from api.errors import Problem
-from api.extensions import Blueprint, db, limiter
+from api.db import reads, writes
+from api.extensions import Blueprint, limiter
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Accounts and tokens")
 
+F = TypeVar("F", bound=Callable[..., Any])
 
-def _config_limit(name: str) -> Any:
+
+def setting(name: str) -> Callable[[], str]:
     return lambda: current_app.config[name]
 
 
-def _account_key() -> str:
-    """Rate-limit key for logged-in actions: the account, whatever address it comes from."""
+def _address() -> str:
+    return request.remote_addr or "unknown"
+
+
+def _account_key(email: str) -> str:
+    """A stable, non-reversible name for an email in the rate-limit store (keyed, so the
+    store never holds a list of who has an account)."""
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, service.normalize_email(email).encode(), hashlib.sha256).hexdigest()
+
+
+def _email_in_body() -> str:
+    body = request.get_json(silent=True)
+    email = body.get("email") if isinstance(body, dict) else None
+    return email if isinstance(email, str) else ""
+
+
+def _callers_email() -> str:
     user = g.get("user")
-    return f"account:{user.id}" if user is not None else f"ip:{request.remote_addr}"
+    return user.email if user is not None else ""
 
 
-def _log_in(user: Any) -> None:
-    token = service.start_session(user)
+def _failed(response: Response) -> bool:
+    return response.status_code in (401, 403)
 
+
+def password_check(email_of: Callable[[], str]) -> Callable[[F], F]:
+    """The limits of a view that checks a password for the account `email_of()` names."""
+
+    def decorate(view: F) -> F:
+        limited: Callable[..., Any] = view
+        for limit in (
+            limiter.limit(setting("LOGIN_RATE_LIMIT")),  # every attempt, per address
+            limiter.shared_limit(
+                setting("PASSWORD_FAILURE_LIMIT"), scope="password-failures",
+                key_func=lambda: f"{_account_key(email_of())}@{_address()}",
+                deduct_when=_failed),
+            limiter.shared_limit(
+                setting("ACCOUNT_FAILURE_LIMIT"), scope="account-failures",
+                key_func=lambda: _account_key(email_of()), deduct_when=_failed),
+        ):
+            limited = limit(limited)
+        return cast(F, limited)
+
+    return decorate
+
+
+def _set_cookie(token: str) -> None:
     @after_this_request
     def _cookie(response: Response) -> Response:
         set_session_cookie(response, token)
         return response
 
 
+def _clear_cookie() -> None:
+    @after_this_request
+    def _clear(response: Response) -> Response:
+        clear_session_cookie(response)
+        return response
+
+
 @blp.route("/auth/register", methods=["POST"])
-@limiter.limit(_config_limit("REGISTER_RATE_LIMIT"))
+@limiter.limit(setting("REGISTER_RATE_LIMIT"))
 @blp.arguments(RegisterSchema)
 @blp.response(201, UserSchema)
 def register(data: dict[str, Any]) -> Any:
     """Create an account and log in"""
-    user = service.register(**data)
-    _log_in(user)
-    db.session.commit()
+    user, token = service.register(**data)
+    _set_cookie(token)
     return user
 
 
 @blp.route("/auth/login", methods=["POST"])
-@limiter.limit(_config_limit("LOGIN_RATE_LIMIT"))
+@password_check(_email_in_body)
 @blp.arguments(LoginSchema)
 @blp.response(200, UserSchema)
 def login(data: dict[str, Any]) -> Any:
     """Log in with email and password"""
-    try:
-        user = service.authenticate(
-            email=data["email"],
-            password=data["password"],
-            failures_allowed=current_app.config["LOGIN_FAILURES_BEFORE_DELAY"],
-        )
-    except Problem as problem:
-        if problem.status == 401 and (known := service.find_user(data["email"])) is not None:
-            record(user_id=known.id, event="login_failed")
-        db.session.commit()  # keep the failed-attempt count and the log entry
-        raise
-    if raw := request.cookies.get(cookie_name()):
-        service.end_session(raw)  # a new login never reuses an old session id
-    _log_in(user)
-    record(user_id=user.id, event="login_succeeded")
-    db.session.commit()
+    user, token = service.log_in(email=data["email"], password=data["password"],
+                                 previous_session=request.cookies.get(cookie_name()))
+    _set_cookie(token)
     return user
 
 
@@ -99,15 +141,9 @@ def login(data: dict[str, Any]) -> Any:
 def logout() -> None:
     """End this login session"""
     if raw := request.cookies.get(cookie_name()):
-        service.end_session(raw)
-        if g.get("user") is not None:
-            record(user_id=g.user.id, event="logged_out")
-        db.session.commit()
-
-    @after_this_request
-    def _clear(response: Response) -> Response:
-        clear_session_cookie(response)
-        return response
+        user = g.get("user")
+        service.log_out(token=raw, user_id=user.id if user is not None else None)
+    _clear_cookie()
 
 
 @blp.route("/me")
@@ -123,58 +159,55 @@ class Me(MethodView):
     @blp.response(200, UserSchema)
     def patch(self, data: dict[str, Any]) -> Any:
         """Change display name or time zone"""
-        user = current_account()
-        for field, value in data.items():
-            setattr(user, field, value.strip() if field == "display_name" else value)
-        db.session.commit()
-        return user
+        return service.update_account(user_id=current_user().id, changes=data)
 
+    @password_check(_callers_email)
     @blp.arguments(PasswordConfirmSchema)
     @blp.response(204)
     def delete(self, data: dict[str, Any]) -> None:
         """Delete the account and every row of its data"""
-        user = current_account()
-        if not service.password_matches(user, data["password"]):
-            raise Problem(403, "The password is incorrect.",
-                          errors={"password": ["The password is incorrect."]})
-        service.delete_account(user)
-        db.session.commit()
-
-        @after_this_request
-        def _clear(response: Response) -> Response:
-            clear_session_cookie(response)
-            return response
+        service.delete_account(user_id=current_user().id, password=data["password"])
+        _clear_cookie()
 
 
 @blp.route("/me/password", methods=["POST"])
-@limiter.limit(_config_limit("LOGIN_RATE_LIMIT"))
 @login_required
+@password_check(_callers_email)
 @blp.arguments(PasswordChangeSchema)
 @blp.response(204)
 def change_password(data: dict[str, Any]) -> None:
-    """Change the password; every other login session ends"""
-    user = current_account()
-    if not service.password_matches(user, data["current_password"]):
-        raise Problem(403, "The current password is incorrect.",
-                      errors={"current_password": ["The current password is incorrect."]})
-    user.password_hash = service.hash_password(data["new_password"])
-    service.end_all_sessions(user)
-    if g.get("auth_method") == "cookie":
-        _log_in(user)
-    record(user_id=user.id, event="password_changed")
-    db.session.commit()
+    """Change the password; every login session ends and every API token is revoked
+    (a browser that changed it stays logged in with a new session)"""
+    token = service.change_password(
+        user_id=current_user().id, current_password=data["current_password"],
+        new_password=data["new_password"], stay_logged_in=g.get("auth_method") == "cookie")
+    if token is not None:
+        _set_cookie(token)
 
 
 @blp.route("/auth/reset", methods=["POST"])
-@limiter.limit(_config_limit("LOGIN_RATE_LIMIT"))
+@limiter.limit(setting("LOGIN_RATE_LIMIT"))
 @blp.arguments(PasswordResetSchema)
 @blp.response(204)
 @blp.alt_response(410, description="The link is unknown, used or expired.")
 def reset_password(data: dict[str, Any]) -> None:
-    """Set a new password with a one-time link from the admin; all sessions end"""
-    user = service.reset_password(token=data["token"], new_password=data["new_password"])
-    record(user_id=user.id, event="password_reset")
-    db.session.commit()
+    """Set a new password with a one-time link from the admin; every session ends and
+    every API token is revoked"""
+    service.reset_password(token=data["token"], new_password=data["new_password"])
+
+
+@blp.route("/me/audit")
+@login_required
+@blp.arguments(AuditQuerySchema, location="query")
+@blp.response(200, AuditListSchema)
+@reads
+def audit_log(query: dict[str, Any]) -> Any:
+    """Security events of this account, newest first"""
+    return {"items": audit.recent(user_id=current_user().id, limit=query["limit"])}
+
+
+def _tokens_per_account() -> str:
+    return f"account:{current_user().id}"
 
 
 @blp.route("/tokens")
@@ -182,23 +215,19 @@ class Tokens(MethodView):
     decorators = [login_required]
 
     @blp.response(200, TokenListSchema)
+    @reads
     def get(self) -> Any:
         """Personal API tokens (without the tokens themselves)"""
-        rows = db.session.scalars(
-            select(ApiToken).where(ApiToken.user_id == current_user().id)
-            .order_by(ApiToken.created_at)
-        )
-        return {"items": list(rows)}
+        return {"items": service.list_api_tokens(user=current_user())}
 
-    @limiter.limit(_config_limit("TOKEN_RATE_LIMIT"))
-    @limiter.limit(_config_limit("TOKEN_RATE_LIMIT"), key_func=_account_key)
+    @limiter.limit(setting("TOKEN_RATE_LIMIT"))
+    @limiter.limit(setting("TOKEN_RATE_LIMIT"), key_func=_tokens_per_account)
     @blp.arguments(TokenCreateSchema)
     @blp.response(201, TokenCreatedSchema)
+    @writes
     def post(self, data: dict[str, Any]) -> Any:
         """Create a token for scripts; it is shown once"""
         row, token = service.create_api_token(user=current_user(), label=data["label"])
-        record(user_id=row.user_id, event="token_created", detail=row.label)
-        db.session.commit()
         return {"id": row.id, "label": row.label, "created_at": row.created_at,
                 "last_used_at": None, "token": token}
 
@@ -206,17 +235,7 @@ class Tokens(MethodView):
 @blp.route("/tokens/<token_id>", methods=["DELETE"])
 @login_required
 @blp.response(204)
+@writes
 def revoke_token(token_id: str) -> None:
     """Revoke a token"""
-    try:
-        key = uuid.UUID(token_id)
-    except ValueError:
-        raise Problem(404, "No such token.") from None
-    row = db.session.scalar(
-        select(ApiToken).where(ApiToken.id == key, ApiToken.user_id == current_user().id)
-    )
-    if row is None:
-        raise Problem(404, "No such token.")
-    db.session.delete(row)
-    record(user_id=row.user_id, event="token_revoked", detail=row.label)
-    db.session.commit()
+    service.revoke_api_token(user=current_user(), token_id=token_id)

@@ -1,22 +1,27 @@
-"""Passwords, login sessions and API tokens: the rules, with no Flask request in sight."""
+"""Passwords, login sessions and API tokens: the rules, with no Flask request in sight.
+
+Password hashing (argon2id, ~25 ms) runs outside any transaction, so a login never holds
+SQLite's write lock while it hashes; each function declares its own short transactions.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Executable, bindparam, delete, select, update
 
+from api.audit.service import record
 from api.auth.models import Account, ApiToken, LoginSession, PasswordReset, SignedIn, User
-from api.errors import Problem
-from api.extensions import db
-from api.models import as_utc, utcnow
-from api.prepared import Prepared
+from api.db import db
+from api.domain import AlreadyExists, LinkGone, LoginFailed, NotFound, WrongPassword
+from api.models import utcnow
 
 # argon2id at OWASP's recommended minimum (19 MiB, 2 passes, 1 lane): ~25 ms here,
 # slow enough to make offline guessing expensive, fast enough for a 2-core server.
@@ -26,6 +31,7 @@ _DUMMY_HASH = password_hasher.hash(secrets.token_urlsafe(16))
 
 TOKEN_PREFIX = "rl_"
 LOGIN_FAILED = "Email or password is incorrect."
+TOKEN_NOT_FOUND = "No such token."
 
 
 def sha256(token: str) -> str:
@@ -40,78 +46,114 @@ def hash_password(password: str) -> str:
     return password_hasher.hash(password)
 
 
-def password_matches(user: User, password: str) -> bool:
+def _verify(password_hash: str, password: str) -> bool:
     try:
-        password_hasher.verify(user.password_hash, password)
+        password_hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
-    if password_hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
     return True
+
+
+def _check_password(user: User, password: str, field: str, message: str) -> None:
+    """Raise WrongPassword unless `password` is the user's (rehashing an old hash)."""
+    if not _verify(user.password_hash, password):
+        raise WrongPassword(message, field=field)
+    if password_hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)  # saved by the caller's write
 
 
 def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalize_email(email)))
 
 
-def register(*, email: str, password: str, timezone: str, display_name: str) -> User:
-    if find_user(email) is not None:
-        raise Problem(
-            409, "An account with this email already exists.",
-            errors={"email": ["An account with this email already exists."]},
-        )
-    user = User(
-        email=normalize_email(email),
-        password_hash=hash_password(password),
-        timezone=timezone,
-        display_name=display_name.strip(),
-    )
-    db.session.add(user)
-    db.session.flush()
+def _account(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:  # deleted by a concurrent request since the caller was looked up
+        raise NotFound("No such account.")
     return user
 
 
-def login_delay(user: User, *, failures_allowed: int, now: datetime) -> int:
-    """Seconds this account must wait before the next attempt (0 = may try now).
+def register(*, email: str, password: str, timezone: str, display_name: str
+             ) -> tuple[User, str]:
+    """A new account, logged in: (user, session token)."""
+    password_hash = hash_password(password)
+    with db.write():
+        if find_user(email) is not None:
+            raise AlreadyExists("An account with this email already exists.", field="email")
+        user = User(email=normalize_email(email), password_hash=password_hash,
+                    timezone=timezone, display_name=display_name.strip())
+        db.session.add(user)
+        db.session.flush()
+        return user, start_session(user)
 
-    Stored in the database, so guessing stays slow however many workers serve it:
-    after `failures_allowed` failures each attempt waits 30 s, doubling to 15 min.
-    """
-    extra = user.failed_logins - failures_allowed
-    if extra < 0 or user.last_failed_login_at is None:
-        return 0
-    wait = timedelta(seconds=min(30 * 2**extra, 900))
-    remaining = as_utc(user.last_failed_login_at) + wait - now
-    return max(0, int(remaining.total_seconds()) + 1) if remaining.total_seconds() > 0 else 0
 
-
-def authenticate(*, email: str, password: str, failures_allowed: int) -> User:
-    """The user with these credentials, or a Problem with one message for every failure."""
-    user = find_user(email)
-    now = utcnow()
+def log_in(*, email: str, password: str, previous_session: str | None) -> tuple[User, str]:
+    """The account with these credentials and a new session token, or LoginFailed with
+    one message for every failure. How often one may fail is counted by the caller's
+    rate limits (api/auth/routes.py), per account and address."""
+    with db.read():
+        user = find_user(email)
     if user is None:
-        try:
-            password_hasher.verify(_DUMMY_HASH, password)
-        except VerificationError:
-            pass
-        raise Problem(401, LOGIN_FAILED)
-    if wait := login_delay(user, failures_allowed=failures_allowed, now=now):
-        raise Problem(
-            429,
-            "Too many failed attempts for this account. Please wait and try again.",
-            headers={"Retry-After": str(wait)},
-        )
-    if not password_matches(user, password) or user.disabled:
-        # One UPDATE, not read-modify-write: parallel guesses must all count.
-        db.session.execute(
-            update(User)
-            .where(User.id == user.id)
-            .values(failed_logins=User.failed_logins + 1, last_failed_login_at=now)
-        )
-        raise Problem(401, LOGIN_FAILED)
-    user.failed_logins = 0
-    user.last_failed_login_at = None
+        _verify(_DUMMY_HASH, password)  # the same time as a wrong password
+        raise LoginFailed(LOGIN_FAILED)
+    try:
+        _check_password(user, password, "password", LOGIN_FAILED)
+        if user.disabled:
+            raise WrongPassword(LOGIN_FAILED)
+    except WrongPassword:
+        with db.write():
+            record(user_id=user.id, event="login_failed")
+        raise LoginFailed(LOGIN_FAILED) from None
+    with db.write():
+        if previous_session:
+            end_session(previous_session)  # a new login never reuses an old session id
+        token = start_session(user)
+        record(user_id=user.id, event="login_succeeded")
+    return user, token
+
+
+def update_account(*, user_id: int, changes: dict[str, Any]) -> User:
+    with db.write():
+        user = _account(user_id)
+        for field, value in changes.items():
+            setattr(user, field, value.strip() if field == "display_name" else value)
     return user
+
+
+def change_password(*, user_id: int, current_password: str, new_password: str,
+                    stay_logged_in: bool) -> str | None:
+    """Set a new password. Every login session ends and every API token is revoked; the
+    caller gets a fresh session token when `stay_logged_in` (a browser)."""
+    with db.read():
+        user = _account(user_id)
+    _check_password(user, current_password, "current_password",
+                    "The current password is incorrect.")
+    password_hash = hash_password(new_password)
+    with db.write():
+        user = _account(user_id)
+        user.password_hash = password_hash
+        sign_out_everywhere(user)
+        token = start_session(user) if stay_logged_in else None
+        record(user_id=user.id, event="password_changed")
+    return token
+
+
+def delete_account(*, user_id: int, password: str) -> None:
+    """Remove every row that belongs to the user, then the user.
+
+    Explicit deletes for every table with a user_id (children first), not only ON DELETE
+    CASCADE: SQLite enforces that only with foreign_keys=ON, and a health app must not
+    depend on a pragma to forget someone. New tables are covered without editing this.
+    """
+    with db.read():
+        user = _account(user_id)
+    _check_password(user, password, "password", "The password is incorrect.")
+    with db.write():
+        for table in reversed(db.metadata.sorted_tables):
+            if "user_id" in table.c:
+                db.session.execute(delete(table).where(table.c.user_id == user_id))
+        db.session.execute(delete(User).where(User.id == user_id))
+    db.after_erasure()
 
 
 def start_session(user: User) -> str:
@@ -126,8 +168,18 @@ def end_session(token: str) -> None:
     db.session.execute(delete(LoginSession).where(LoginSession.token_hash == sha256(token)))
 
 
-def end_all_sessions(user: User) -> None:
+def log_out(*, token: str, user_id: int | None) -> None:
+    with db.write():
+        end_session(token)
+        if user_id is not None:
+            record(user_id=user_id, event="logged_out")
+
+
+def sign_out_everywhere(user: User) -> None:
+    """End every login session and revoke every API token of the account (a password
+    change or reset, an admin disabling it): whoever had a way in has none now."""
     db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
+    db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
 
 
 # Last-used times of sessions and tokens are kept to this precision: one write per 10 min.
@@ -150,32 +202,32 @@ class Credential:
     touch: Executable | None
 
 
-# Every API request runs one of these, so they are prepared statements (api/prepared.py):
-# building a select(), ORM objects or even Core's result for it each cost more than the query.
+# Every API request runs one of these two lookups: Core statements built once (SQLAlchemy
+# caches their compiled form), read into a plain SignedIn rather than ORM objects.
 _USERS = User.__table__
 _SESSIONS = LoginSession.__table__
 _TOKENS = ApiToken.__table__
 _ACCOUNT = (_USERS.c.id, _USERS.c.email, _USERS.c.display_name, _USERS.c.timezone,
             _USERS.c.created_at)
-_SESSION_AND_ACCOUNT = Prepared(
+_SESSION_AND_ACCOUNT = (
     select(*_ACCOUNT, _SESSIONS.c.id.label("session_id"),
            _SESSIONS.c.created_at.label("session_created_at"), _SESSIONS.c.last_seen_at)
     .join(_SESSIONS, _SESSIONS.c.user_id == _USERS.c.id)
     .where(_SESSIONS.c.token_hash == bindparam("token_hash"), _USERS.c.disabled.is_(False))
 )
-_TOKEN_AND_ACCOUNT = Prepared(
+_TOKEN_AND_ACCOUNT = (
     select(*_ACCOUNT, _TOKENS.c.id.label("token_id"), _TOKENS.c.last_used_at)
     .join(_TOKENS, _TOKENS.c.user_id == _USERS.c.id)
     .where(_TOKENS.c.token_hash == bindparam("token_hash"), _USERS.c.disabled.is_(False))
 )
 
 
-def _lookup(query: Prepared, token: str) -> dict[str, Any] | None:
-    # On the request transaction's connection: the Session's ORM layer would add nothing.
-    return query.first(db.session.connection(), {"token_hash": sha256(token)})
+def _lookup(query: Any, token: str) -> Any:
+    return db.session.connection().execute(
+        query, {"token_hash": sha256(token)}).mappings().first()
 
 
-def _signed_in(row: dict[str, Any]) -> SignedIn:
+def _signed_in(row: Any) -> SignedIn:
     return SignedIn(id=row["id"], email=row["email"], display_name=row["display_name"],
                     timezone=row["timezone"], created_at=row["created_at"])
 
@@ -206,12 +258,32 @@ def resolve_api_token(token: str) -> Credential | None:
     return Credential(_signed_in(row), touch)
 
 
+def list_api_tokens(*, user: Account) -> list[ApiToken]:
+    return list(db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at)))
+
+
 def create_api_token(*, user: Account, label: str) -> tuple[ApiToken, str]:
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     row = ApiToken(user_id=user.id, label=label.strip(), token_hash=sha256(token))
     db.session.add(row)
     db.session.flush()
+    record(user_id=user.id, event="token_created", detail=row.label)
     return row, token
+
+
+def revoke_api_token(*, user: Account, token_id: str) -> None:
+    """Revoke one of the caller's tokens; a malformed id or another's token is 404 alike."""
+    try:
+        key = uuid.UUID(token_id)
+    except ValueError:
+        raise NotFound(TOKEN_NOT_FOUND) from None
+    row = db.session.scalar(
+        select(ApiToken).where(ApiToken.id == key, ApiToken.user_id == user.id))
+    if row is None:
+        raise NotFound(TOKEN_NOT_FOUND)
+    db.session.delete(row)
+    record(user_id=user.id, event="token_revoked", detail=row.label)
 
 
 RESET_INVALID = "This reset link is invalid, was already used, or has expired."
@@ -229,29 +301,23 @@ def create_password_reset(user: User, *, valid_for: timedelta) -> str:
 
 
 def reset_password(*, token: str, new_password: str) -> User:
-    """Set a new password from a reset token; every session of the account ends."""
-    reset = db.session.scalar(
-        select(PasswordReset).where(PasswordReset.token_hash == sha256(token)).with_for_update()
-    )
-    if reset is None or reset.used_at is not None or reset.expires_at <= utcnow():
-        raise Problem(410, RESET_INVALID)
-    user = db.session.get(User, reset.user_id)
-    assert user is not None
-    reset.used_at = utcnow()
-    user.password_hash = hash_password(new_password)
-    user.failed_logins = 0
-    end_all_sessions(user)
+    """Set a new password from a reset token; every session and token of the account ends."""
+    password_hash = hash_password(new_password)
+    with db.write():
+        reset = db.session.scalar(
+            select(PasswordReset).where(PasswordReset.token_hash == sha256(token))
+            .with_for_update())
+        if reset is None or reset.used_at is not None or reset.expires_at <= utcnow():
+            raise LinkGone(RESET_INVALID)
+        user = _account(reset.user_id)
+        reset.used_at = utcnow()
+        user.password_hash = password_hash
+        sign_out_everywhere(user)
+        record(user_id=user.id, event="password_reset")
     return user
 
 
-def delete_account(user: User) -> None:
-    """Remove every row that belongs to the user, then the user.
-
-    Explicit deletes for every table with a user_id (children first), not only ON DELETE
-    CASCADE: SQLite enforces that only with foreign_keys=ON, and a health app must not
-    depend on a pragma to forget someone. New tables are covered without editing this.
-    """
-    for table in reversed(db.metadata.sorted_tables):
-        if "user_id" in table.c:
-            db.session.execute(delete(table).where(table.c.user_id == user.id))
-    db.session.delete(user)
+def disable(user: User) -> None:
+    """Block an account (admin): its sessions end, its tokens are revoked, login refused."""
+    user.disabled = True
+    sign_out_everywhere(user)

@@ -8,10 +8,10 @@ from typing import Any
 from sqlalchemy import JSON, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from api.extensions import db
+from api.db import db
 from api.models import UTCDateTime, created_at_column, updated_at_column
+from api.vocabulary import SCORE_FIELDS
 
-SCORE_FIELDS = ("pain", "mood", "anxiety", "energy", "sleep_hours", "sleep_quality")
 CONTENT_FIELDS = (*SCORE_FIELDS, "side_effects", "tags", "notes")
 
 

@@ -4,31 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import request
 from flask.views import MethodView
 
 from api.auth.guard import current_user, login_required
 from api.calendar import resolve_range
+from api.db import reads, writes
 from api.entries import service
-from api.entries.schemas import (
-    EntryHistorySchema,
-    EntryInSchema,
-    EntryListSchema,
-    EntrySchema,
-    RangeQuerySchema,
-)
-from api.errors import Problem
-from api.extensions import Blueprint, db
-from api.fields import parse_date
-from api.versioning import STALE_DOC, StaleVersion, etag_for, if_match_fails, stale
+from api.entries.schemas import EntryHistorySchema, EntryInSchema, EntryListSchema, EntrySchema
+from api.errors import STALE_DOC
+from api.extensions import Blueprint
+from api.fields import RangeQuerySchema, parse_date
+from api.versioning import etag_for, parse_if_match
 
 blp = Blueprint("entries", __name__, url_prefix="/api/v1/entries",
                 description="One entry of scores per local calendar date")
-
-
-def _stale(error: StaleVersion) -> Problem:
-    entry = error.current
-    return stale(EntrySchema().dump(entry) if entry else None,
-                 entry["version"] if entry else None)
 
 
 @blp.route("")
@@ -37,6 +27,7 @@ class Entries(MethodView):
 
     @blp.arguments(RangeQuerySchema, location="query")
     @blp.response(200, EntryListSchema)
+    @reads
     def get(self, query: dict[str, Any]) -> Any:
         """Entries from..to, ordered by date (default: the last 90 days)"""
         user = current_user()
@@ -49,44 +40,37 @@ class EntryByDate(MethodView):
     decorators = [login_required]
 
     @blp.response(200, EntrySchema)
+    @reads
     def get(self, day: str) -> Any:
         """The entry for a date"""
         entry = service.find_entry(user=current_user(), day=parse_date(day))
-        if entry is None:
-            raise Problem(404, "Nothing logged for this date.")
         return entry, 200, {"ETag": etag_for(entry["version"])}
 
     @blp.arguments(EntryInSchema)
     @blp.response(200, EntrySchema, description="Replaced (or unchanged when identical)")
     @blp.alt_response(201, schema=EntrySchema, description="Created")
     @blp.alt_response(412, **STALE_DOC)
+    @writes
     def put(self, data: dict[str, Any], day: str) -> Any:
         """Create or replace the entry for a date"""
-        try:
-            entry, created = service.upsert_entry(
-                user=current_user(), day=parse_date(day), data=data,
-                precondition_failed=if_match_fails,
-            )
-        except StaleVersion as error:
-            raise _stale(error) from None
-        db.session.commit()
+        entry, created = service.save_entry(
+            user=current_user(), day=parse_date(day), data=data,
+            if_match=parse_if_match(request.headers.get("If-Match")))
         return entry, 201 if created else 200, {"ETag": etag_for(entry["version"])}
 
     @blp.response(204)
     @blp.alt_response(412, **STALE_DOC)
+    @writes
     def delete(self, day: str) -> None:
         """Delete the entry for a date (its content stays in history)"""
-        try:
-            service.delete_entry(user=current_user(), day=parse_date(day),
-                                 precondition_failed=if_match_fails)
-        except StaleVersion as error:
-            raise _stale(error) from None
-        db.session.commit()
+        service.delete_entry(user=current_user(), day=parse_date(day),
+                             if_match=parse_if_match(request.headers.get("If-Match")))
 
 
 @blp.route("/<day>/history")
 @login_required
 @blp.response(200, EntryHistorySchema)
+@reads
 def history(day: str) -> Any:
     """Earlier versions of the entry for a date, newest first"""
     return {"items": service.entry_history(user=current_user(), day=parse_date(day))}

@@ -6,9 +6,8 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from api.entries.models import SCORE_FIELDS
-from api.fields import Score, StrictDate, StrictFloat, Text
-from api.treatments.models import SIDE_EFFECTS
+from api.fields import Score, StrictFloat, Text
+from api.vocabulary import SCORE_FIELDS, SIDE_EFFECTS
 
 
 def one_decimal(value: float) -> None:
@@ -74,8 +73,3 @@ class EntryVersionSchema(EntrySchema):
 
 class EntryHistorySchema(Schema):
     items = fields.List(fields.Nested(EntryVersionSchema))
-
-
-class RangeQuerySchema(Schema):
-    start = StrictDate(data_key="from", metadata={"description": "First day, YYYY-MM-DD."})
-    end = StrictDate(data_key="to", metadata={"description": "Last day, YYYY-MM-DD."})

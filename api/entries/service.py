@@ -1,56 +1,50 @@
-"""Daily entries: idempotent upsert by (patient, local date), history on every change.
-
-Saving the day's entry is the request patients make most (daily, and again for every
-replay from an offline phone), so the single-entry functions run prepared statements
-(api/prepared.py) and return plain mappings: building a select() per call, the ORM's unit
-of work, Core's execution machinery and even UPDATE … RETURNING each cost more than the
-SQL itself (bench/throughput.py). The row is locked while it is saved (the SQLite write
-lock, or SELECT … FOR UPDATE on PostgreSQL), so what was written is known without reading
-it back. Lists use the ORM.
-"""
+"""Daily entries: one per (patient, local date), saved through the versioned-record upsert
+(api/records.py) with every earlier content kept in `entry_versions`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
-from sqlalchemy.engine import Connection
+from sqlalchemy import func, insert, select
 
+from api import records
 from api.auth.models import Account
 from api.calendar import check_loggable
+from api.db import db
+from api.domain import NotFound
 from api.entries.models import CONTENT_FIELDS, Entry, EntryVersion
-from api.extensions import db
-from api.models import insert_unless_taken, utcnow
-from api.prepared import Prepared
-from api.versioning import StaleVersion
+from api.entries.schemas import EntrySchema
+from api.models import utcnow
+from api.records import Record
+from api.versioning import IfMatch
 
-ENTRIES = Entry.__table__
-VERSIONS = EntryVersion.__table__
+NOT_FOUND = "Nothing logged for this date."
 
-_ON_DAY_QUERY = select(ENTRIES).where(
-    ENTRIES.c.user_id == bindparam("user_id"), ENTRIES.c.date == bindparam("day")
+
+def _keep(entry: Record, change: str) -> None:
+    """No write silently destroys what the patient typed: keep the content it replaces."""
+    db.session.connection().execute(insert(EntryVersion.__table__).values(
+        user_id=entry["user_id"], date=entry["date"], version=entry["version"],
+        content={field: entry[field] for field in CONTENT_FIELDS}, change=change,
+        saved_at=entry["updated_at"], replaced_at=utcnow(),
+    ))
+
+
+def _first_version(key: Any) -> int:
+    """Versions keep counting after a delete, so an old ETag never matches a new entry."""
+    versions = EntryVersion.__table__.c
+    latest = db.session.connection().execute(
+        select(func.max(versions.version))
+        .where(versions.user_id == key["user_id"], versions.date == key["date"])
+    ).scalar()
+    return (latest or 0) + 1
+
+
+ENTRIES = records.Kind(
+    table=Entry.__table__, key=("user_id", "date"), content=CONTENT_FIELDS,
+    present=EntrySchema().dump, before_change=_keep, first_version=_first_version,
 )
-_ON_DAY = Prepared(_ON_DAY_QUERY)
-_ON_DAY_FOR_UPDATE = Prepared(_ON_DAY_QUERY.with_for_update())
-_LATEST_VERSION = Prepared(select(func.max(VERSIONS.c.version).label("latest")).where(
-    VERSIONS.c.user_id == bindparam("user_id"), VERSIONS.c.date == bindparam("day")
-))
-# A stored entry: the columns of `entries` by name.
-StoredEntry = Mapping[str, Any]
-
-_CREATE = Prepared(insert(ENTRIES))
-# SET takes the columns named in the parameters.
-_REPLACE = Prepared(update(ENTRIES).where(ENTRIES.c.id == bindparam("entry_id")))
-_KEEP = Prepared(insert(VERSIONS))
-_DELETE = Prepared(delete(ENTRIES).where(ENTRIES.c.id == bindparam("entry_id")))
-
-
-def _connection() -> Connection:
-    """The connection of the request's transaction (these statements involve no ORM
-    objects, so going through the Session would only add its overhead)."""
-    return db.session.connection()
 
 
 def normalized(data: dict[str, Any]) -> dict[str, Any]:
@@ -62,91 +56,25 @@ def normalized(data: dict[str, Any]) -> dict[str, Any]:
     return content
 
 
-def content_of(entry: StoredEntry) -> dict[str, Any]:
-    return {field: entry[field] for field in CONTENT_FIELDS}
+def find_entry(*, user: Account, day: date) -> Record:
+    found = records.find(ENTRIES, {"user_id": user.id, "date": day})
+    if found is None:
+        raise NotFound(NOT_FOUND)
+    return found
 
 
-def find_entry(*, user: Account, day: date, for_update: bool = False) -> StoredEntry | None:
-    query = _ON_DAY_FOR_UPDATE if for_update else _ON_DAY
-    return query.first(_connection(), {"user_id": user.id, "day": day})
-
-
-def _next_version(user: Account, day: date) -> int:
-    """Versions keep counting after a delete, so an old ETag never matches a new entry."""
-    row = _LATEST_VERSION.first(_connection(), {"user_id": user.id, "day": day})
-    return ((row and row["latest"]) or 0) + 1
-
-
-def _keep(entry: StoredEntry, change: str) -> None:
-    _KEEP.run(_connection(), {
-        "user_id": entry["user_id"],
-        "date": entry["date"],
-        "version": entry["version"],
-        "content": content_of(entry),
-        "change": change,
-        "saved_at": entry["updated_at"],
-        "replaced_at": utcnow(),
-    })
-
-
-def _create(user: Account, day: date, content: dict[str, Any]) -> StoredEntry | None:
-    """The new entry; None when a concurrent request created the day first."""
-    now = utcnow()
-    entry = {**content, "user_id": user.id, "date": day, "version": _next_version(user, day),
-             "created_at": now, "updated_at": now}
-    return entry if insert_unless_taken(lambda: _CREATE.run(_connection(), entry)) else None
-
-
-def _replace(entry: StoredEntry, content: dict[str, Any]) -> StoredEntry:
-    _keep(entry, "replaced")
-    changes = {**content, "version": entry["version"] + 1, "updated_at": utcnow()}
-    _REPLACE.run(_connection(), {**changes, "entry_id": entry["id"]})
-    return {**entry, **changes}
-
-
-def upsert_entry(
-    *,
-    user: Account,
-    day: date,
-    data: dict[str, Any],
-    precondition_failed: Callable[[int | None], bool],
-) -> tuple[StoredEntry, bool]:
-    """Create or replace the day's entry; returns (entry, created).
-
-    Replaying the same content changes nothing (no new version, no history row).
-    Two first writes racing for the same day: the loser's INSERT hits the unique
-    constraint inside a savepoint and is retried as a replace.
-    """
+def save_entry(*, user: Account, day: date, data: dict[str, Any],
+                 if_match: IfMatch | None = None) -> tuple[Record, bool]:
+    """Create or replace the day's entry; returns (entry, created). Replaying the same
+    content changes nothing (no new version, no history row)."""
     check_loggable(day, user.timezone)
-    content = normalized(data)
-    for _attempt in range(3):
-        entry = find_entry(user=user, day=day, for_update=True)
-        if precondition_failed(entry["version"] if entry else None):
-            raise StaleVersion(entry)
-        if entry is None:
-            if (created := _create(user, day, content)) is not None:
-                return created, True
-            continue
-        if content_of(entry) == content:
-            return entry, False
-        return _replace(entry, content), False
-    raise RuntimeError("entry upsert did not settle")  # pragma: no cover
+    return records.save(ENTRIES, {"user_id": user.id, "date": day}, normalized(data),
+                        if_match=if_match)
 
 
-def delete_entry(
-    *,
-    user: Account,
-    day: date,
-    precondition_failed: Callable[[int | None], bool],
-) -> None:
+def delete_entry(*, user: Account, day: date, if_match: IfMatch | None = None) -> None:
     """Delete the day's entry, keeping its content in history; nothing there is fine."""
-    entry = find_entry(user=user, day=day, for_update=True)
-    if entry is None:
-        return
-    if precondition_failed(entry["version"]):
-        raise StaleVersion(entry)
-    _keep(entry, "deleted")
-    _DELETE.run(_connection(), {"entry_id": entry["id"]})
+    records.remove(ENTRIES, {"user_id": user.id, "date": day}, if_match=if_match)
 
 
 def list_entries(*, user: Account, start: date, end: date) -> list[Entry]:

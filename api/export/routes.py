@@ -1,4 +1,5 @@
-"""Downloads: entries and treatments as CSV, a FHIR R4 Bundle, and everything as JSON."""
+"""The patient's downloads: entries and treatments as CSV, a FHIR R4 Bundle, and
+everything as JSON. Each is read in one transaction and logged in the security log."""
 
 from __future__ import annotations
 
@@ -9,19 +10,22 @@ from typing import Any
 from flask import Response
 from sqlalchemy import select
 
-from api.audit.routes import AuditEventSchema
+from api.audit.schemas import AuditEventSchema
 from api.audit.service import recent as audit_recent
 from api.audit.service import record_now
 from api.auth.guard import current_user, login_required
-from api.auth.models import ApiToken
 from api.auth.schemas import TokenSchema, UserSchema
+from api.auth.service import list_api_tokens
 from api.calendar import EARLIEST, local_today, resolve_range
+from api.db import db
 from api.entries.models import EntryVersion
-from api.entries.schemas import EntrySchema, RangeQuerySchema
+from api.entries.schemas import EntrySchema
 from api.entries.service import list_entries
 from api.export import fhir
-from api.export.csv import ENTRY_COLUMNS, TREATMENT_COLUMNS, rows_to_csv
-from api.extensions import Blueprint, db
+from api.export.csv import ENTRY_COLUMNS, TREATMENT_COLUMNS
+from api.export.downloads import CSV_DOC, FHIR_DOC, csv_download, download, fhir_download, json_text
+from api.extensions import Blueprint
+from api.fields import RangeQuerySchema
 from api.models import utcnow
 from api.sharing.models import ShareView
 from api.sharing.schemas import ShareSchema
@@ -39,38 +43,13 @@ def export_range(query: dict[str, Any], timezone: str) -> tuple[date, date]:
     return resolve_range(query.get("start"), query.get("end"), timezone)
 
 
-def download(body: str, mimetype: str, filename: str) -> Response:
-    """A file to save, never kept in a cache (it is health data)."""
-    return Response(body, mimetype=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store",
-    })
-
-
-def csv_download(kind: str, columns: tuple[str, ...], rows: list[Any], today: date) -> Response:
-    response = download("".join(rows_to_csv(columns, rows)), "text/csv",
-                        f"relieflog-{kind}-{today.isoformat()}.csv")
-    response.headers["Content-Type"] = "text/csv; charset=utf-8; header=present"
-    return response
-
-
-CSV_DOC = {"200": {"description": "CSV file", "content": {"text/csv": {}}}}
-FHIR_JSON = "application/fhir+json"
-FHIR_DOC = {"200": {"description": "FHIR R4 Bundle of type collection: a Patient, one "
-                    "Observation per score (pain: LOINC 72514-3) and one "
-                    "MedicationAdministration per treatment session",
-                    "content": {FHIR_JSON: {"schema": {"type": "object"}}}}}
-
-
-def fhir_download(document: dict[str, Any], today: date) -> Response:
-    return download(_json(document), FHIR_JSON, f"relieflog-fhir-{today.isoformat()}.json")
-
-
 def own_csv(kind: str, columns: tuple[str, ...], rows_of: Callable[..., list[Any]],
             query: dict[str, Any]) -> Response:
     """One of the patient's CSV downloads, logged in their security log."""
     user = current_user()
     start, end = export_range(query, user.timezone)
-    rows = rows_of(user=user, start=start, end=end)
+    with db.read():
+        rows = rows_of(user=user, start=start, end=end)
     record_now(user_id=user.id, event="exported", detail=f"{kind}.csv")
     return csv_download(kind, columns, rows, local_today(user.timezone))
 
@@ -101,12 +80,13 @@ def fhir_export(query: dict[str, Any]) -> Response:
     """Entries and treatment sessions as a FHIR R4 Bundle (all unless from/to are given)"""
     user = current_user()
     start, end = export_range(query, user.timezone)
-    document = fhir.bundle(
-        patient_key=str(user.id), display_name=user.display_name,
-        entries=list_entries(user=user, start=start, end=end),
-        treatments=list_treatments(user=user, start=start, end=end),
-        include_notes=True, generated_at=utcnow(),
-    )
+    with db.read():
+        document = fhir.bundle(
+            patient_key=str(user.id), display_name=user.display_name,
+            entries=list_entries(user=user, start=start, end=end),
+            treatments=list_treatments(user=user, start=start, end=end),
+            include_notes=True, generated_at=utcnow(),
+        )
     record_now(user_id=user.id, event="exported", detail="FHIR bundle")
     return fhir_download(document, local_today(user.timezone))
 
@@ -117,13 +97,20 @@ def fhir_export(query: dict[str, Any]) -> Response:
 def export_everything() -> Response:
     """Everything stored for this account, as one JSON document"""
     user = current_user()
+    with db.read():
+        document = _everything(user)
+    record_now(user_id=user.id, event="exported", detail="all data (JSON)")
+    return download(json_text(document), "application/json",
+                    f"relieflog-export-{local_today(user.timezone).isoformat()}.json")
+
+
+def _everything(user: Any) -> dict[str, Any]:
     everything = (EARLIEST, local_today(user.timezone) + timedelta(days=1))
     versions = db.session.scalars(
         select(EntryVersion).where(EntryVersion.user_id == user.id)
         .order_by(EntryVersion.date, EntryVersion.version)
     )
-    tokens = db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id))
-    document = {
+    return {
         "format": "relieflog-export/1",
         "account": UserSchema().dump(user),
         "entries": EntrySchema(many=True).dump(
@@ -138,7 +125,7 @@ def export_everything() -> Response:
         "treatments": TreatmentSchema(many=True).dump(
             list_treatments(user=user, start=everything[0], end=everything[1])
         ),
-        "api_tokens": TokenSchema(many=True).dump(tokens),
+        "api_tokens": TokenSchema(many=True).dump(list_api_tokens(user=user)),
         "shares": ShareSchema(many=True).dump(list_shares(user=user)),
         "share_views": [
             {"share_id": str(v.share_id), "viewed_at": v.viewed_at.isoformat(),
@@ -149,12 +136,3 @@ def export_everything() -> Response:
         "audit_events": AuditEventSchema(many=True).dump(
             audit_recent(user_id=user.id, limit=1_000_000)),
     }
-    record_now(user_id=user.id, event="exported", detail="all data (JSON)")
-    return download(_json(document), "application/json",
-                    f"relieflog-export-{local_today(user.timezone).isoformat()}.json")
-
-
-def _json(document: dict[str, Any]) -> str:
-    from flask import json
-
-    return json.dumps(document, ensure_ascii=False, indent=1)

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from api.extensions import db
+from api.db import db
 from api.models import UTCDateTime, created_at_column, utcnow
 
 VIEW_KINDS = ("page", "trends", "entries.csv", "treatments.csv", "fhir")

@@ -16,13 +16,13 @@ from typing import Any
 from flask import Response, after_this_request, current_app, json, request
 from flask.views import MethodView
 
-from api.audit.service import record
 from api.auth.guard import current_user, login_required
 from api.calendar import local_today
+from api.db import db, reads, writes
 from api.errors import PROBLEM_JSON, ProblemSchema
 from api.export.csv import ENTRY_COLUMNS, TREATMENT_COLUMNS
-from api.export.routes import CSV_DOC, FHIR_DOC, csv_download, fhir_download
-from api.extensions import Blueprint, begin_write, db, limiter, read_transaction
+from api.export.downloads import CSV_DOC, FHIR_DOC, csv_download, fhir_download
+from api.extensions import Blueprint, limiter
 from api.models import utcnow
 from api.sharing import service
 from api.sharing.models import Share
@@ -77,6 +77,7 @@ class Shares(MethodView):
     decorators = [login_required]
 
     @blp.response(200, ShareListSchema)
+    @reads
     def get(self) -> Any:
         """Every share, newest first, with its status and how often it was viewed"""
         return {"items": service.list_shares(user=current_user())}
@@ -84,11 +85,10 @@ class Shares(MethodView):
     @limiter.limit(lambda: current_app.config["SHARE_RATE_LIMIT"])
     @blp.arguments(ShareCreateSchema)
     @blp.response(201, ShareCreatedSchema)
+    @writes
     def post(self, data: dict[str, Any]) -> Any:
         """Create a link for a provider; the token and url are shown this once"""
         share, token = service.create_share(user=current_user(), **data)
-        record(user_id=share.user_id, event="share_created", detail=share.label)
-        db.session.commit()
         return _share_body(share, token=token, url=f"{request.host_url}share#{token}")
 
 
@@ -96,19 +96,17 @@ class Shares(MethodView):
 @login_required
 @blp.response(204)
 @blp.alt_response(404, **NO_SHARE_DOC)
+@writes
 def revoke(share_id: str) -> None:
     """Revoke a link at once (its access log is kept; revoking again changes nothing)"""
-    share = service.find_share(user=current_user(), share_id=share_id)
-    if share.revoked_at is None:
-        record(user_id=share.user_id, event="share_revoked", detail=share.label)
-    service.revoke_share(share=share)
-    db.session.commit()
+    service.revoke_share(user=current_user(), share_id=share_id)
 
 
 @blp.route("/shares/<share_id>/views")
 @login_required
 @blp.response(200, ShareViewListSchema)
 @blp.alt_response(404, **NO_SHARE_DOC)
+@reads
 def views(share_id: str) -> Any:
     """The access log of a link, newest first"""
     share = service.find_share(user=current_user(), share_id=share_id)
@@ -149,14 +147,13 @@ def _user_agent() -> str:
 def _view(kind: str) -> service.Viewer:
     """The share behind this request's cookie, after logging the view.
 
-    The write lock is taken first, so the check and the log line see the same state: a
-    revocation committed before this request refuses it. The data itself is then read in
-    a read transaction, without holding up writers.
+    The check and the log line are one write, so they see the same state: a revocation
+    committed before this request refuses it. The data itself is then read in a read
+    transaction of its own, without holding up writers.
     """
-    begin_write()
-    viewer = service.viewer(request.cookies.get(cookie_name()))
-    service.log_view(share=viewer.share, kind=kind, user_agent=_user_agent())
-    db.session.commit()
+    with db.write():
+        viewer = service.viewer(request.cookies.get(cookie_name()))
+        service.log_view(share=viewer.share, kind=kind, user_agent=_user_agent())
     return viewer
 
 
@@ -171,9 +168,10 @@ def _view(kind: str) -> service.Viewer:
 def open_session(data: dict[str, Any]) -> Any:
     """Exchange the link's token for a short-lived, read-only viewing cookie"""
     minutes = current_app.config["SHARE_SESSION_MINUTES"]
-    viewer, token, expires_at = service.open_share(token=data["token"], session_minutes=minutes)
-    service.log_view(share=viewer.share, kind="page", user_agent=_user_agent())
-    db.session.commit()
+    with db.write():
+        viewer, token, expires_at = service.open_share(token=data["token"],
+                                                       session_minutes=minutes)
+        service.log_view(share=viewer.share, kind="page", user_agent=_user_agent())
     _set_cookie(token, expires_at)
     return {"patient": viewer.patient, "share": viewer.share, "session_expires_at": expires_at}
 
@@ -185,7 +183,7 @@ def open_session(data: dict[str, Any]) -> Any:
 def trends() -> Any:
     """The report: chart, session analysis, sessions, latest scores (notes if included)"""
     viewer = _view("trends")
-    with read_transaction():
+    with db.read():
         body = service.shared_trends(viewer)
     # JSON-ready already, like /trends: the schema documents it.
     return Response(json.dumps(body), mimetype="application/json")
@@ -195,7 +193,7 @@ def _shared_csv(kind: str, columns: tuple[str, ...],
                 rows_of: Callable[[service.Viewer], list[Any]]) -> Response:
     """One of the shared CSV downloads, logged in the patient's access log."""
     viewer = _view(f"{kind}.csv")
-    with read_transaction():
+    with db.read():
         rows = service.csv_rows(rows_of(viewer), columns, viewer.share.include_notes)
     return csv_download(kind, columns, rows, local_today(viewer.patient.timezone))
 
@@ -225,6 +223,6 @@ def treatments_csv() -> Response:
 def fhir() -> Response:
     """The shared data as a FHIR R4 Bundle (type collection)"""
     viewer = _view("fhir")
-    with read_transaction():
+    with db.read():
         document = service.shared_fhir(viewer)
     return fhir_download(document, local_today(viewer.patient.timezone))

@@ -9,9 +9,9 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from api.calendar import EARLIEST
 from api.fields import StrictBoolean, StrictDate, Text
 from api.sharing.models import VIEW_KINDS
-from api.treatments.models import ROUTES
 from api.treatments.schemas import TreatmentSchema
 from api.trends.schemas import DaySchema, TrendsSchema, doc
+from api.vocabulary import ROUTES
 
 STATUSES = ("active", "expired", "revoked")
 INCLUDE_NOTES_DOC = (

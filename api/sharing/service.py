@@ -21,16 +21,17 @@ from api.auth.models import Account, User
 from api.auth.service import sha256
 from api.browsers import browser_of
 from api.calendar import EARLIEST, local_date_of, local_today
-from api.entries.models import SCORE_FIELDS, Entry
+from api.db import db
+from api.domain import LinkGone, NotFound, SessionEnded
+from api.entries.models import Entry
 from api.entries.service import list_entries
-from api.errors import Problem
 from api.export import fhir
-from api.extensions import db
 from api.models import utcnow
 from api.sharing.models import Share, ShareSession, ShareView
 from api.treatments.models import Treatment
 from api.treatments.service import list_treatments
 from api.trends.service import analyse, window
+from api.vocabulary import SCORE_FIELDS
 
 NOT_FOUND = "No such share."
 UNKNOWN_LINK = "This link is not valid. Check that it was copied completely."
@@ -52,6 +53,7 @@ def create_share(*, user: Account, label: str, expires_in_days: int, range_from:
     )
     db.session.add(share)
     db.session.flush()
+    record(user_id=user.id, event="share_created", detail=share.label)
     return share, token
 
 
@@ -67,17 +69,20 @@ def find_share(*, user: Account, share_id: str) -> Share:
     try:
         key = uuid.UUID(share_id)
     except ValueError:
-        raise Problem(404, NOT_FOUND) from None
+        raise NotFound(NOT_FOUND) from None
     share = db.session.scalar(select(Share).where(Share.id == key, Share.user_id == user.id))
     if share is None:
-        raise Problem(404, NOT_FOUND)
+        raise NotFound(NOT_FOUND)
     return share
 
 
-def revoke_share(*, share: Share) -> None:
-    """Revoke at once; revoking again keeps the first time (safe to replay)."""
+def revoke_share(*, user: Account, share_id: str) -> None:
+    """Revoke at once; revoking again keeps the first time and logs nothing (safe to
+    replay)."""
+    share = find_share(user=user, share_id=share_id)
     if share.revoked_at is None:
         share.revoked_at = utcnow()
+        record(user_id=share.user_id, event="share_revoked", detail=share.label)
 
 
 def share_views(*, share: Share) -> list[ShareView]:
@@ -99,12 +104,12 @@ class Viewer:
 
 def _check_open(share: Share, patient: User, now: datetime) -> None:
     if patient.disabled:
-        raise Problem(404, UNKNOWN_LINK)
+        raise NotFound(UNKNOWN_LINK)
     if share.revoked_at is not None:
-        raise Problem(410, REVOKED, reason="revoked")
+        raise LinkGone(REVOKED, reason="revoked")
     if now >= share.expires_at:
         day = local_date_of(share.expires_at, patient.timezone).isoformat()
-        raise Problem(410, f"This link expired on {day}.", reason="expired",
+        raise LinkGone(f"This link expired on {day}.", reason="expired",
                       expired_at=share.expires_at.isoformat())
 
 
@@ -115,7 +120,7 @@ def open_share(*, token: str, session_minutes: int) -> tuple[Viewer, str, dateti
         .where(Share.token_hash == sha256(token))
     ).first()
     if row is None:
-        raise Problem(404, UNKNOWN_LINK)
+        raise NotFound(UNKNOWN_LINK)
     share, patient = row
     now = utcnow()
     _check_open(share, patient, now)
@@ -135,7 +140,7 @@ def open_share(*, token: str, session_minutes: int) -> tuple[Viewer, str, dateti
 def viewer(session_token: str | None) -> Viewer:
     """The share behind a provider's session cookie, checked again right now."""
     if not session_token:
-        raise Problem(401, SESSION_ENDED)
+        raise SessionEnded(SESSION_ENDED)
     row = db.session.execute(
         select(ShareSession, Share, User)
         .join(Share, Share.id == ShareSession.share_id)
@@ -143,12 +148,12 @@ def viewer(session_token: str | None) -> Viewer:
         .where(ShareSession.token_hash == sha256(session_token))
     ).first()
     if row is None:
-        raise Problem(401, SESSION_ENDED)
+        raise SessionEnded(SESSION_ENDED)
     session, share, patient = row
     now = utcnow()
     _check_open(share, patient, now)
     if now >= session.expires_at:
-        raise Problem(401, SESSION_ENDED)
+        raise SessionEnded(SESSION_ENDED)
     return Viewer(share, patient)
 
 

@@ -4,26 +4,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from api.extensions import db
+from api.db import db
 from api.models import UTCDateTime, created_at_column, updated_at_column
 
-ROUTES = ("iv_infusion", "intramuscular", "intranasal", "sublingual", "oral", "other")
-PHASES = ("induction", "booster", "maintenance")
-SIDE_EFFECTS = (
-    "nausea",
-    "dizziness",
-    "dissociation",
-    "headache",
-    "sedation",
-    "elevated_blood_pressure",
-    "dysgeusia",
-    "other",
-)
 CONTENT_FIELDS = (
     "started_at",
     "route",
@@ -48,9 +35,11 @@ class Treatment(db.Model):  # type: ignore[name-defined]
     __tablename__ = "treatments"
     __table_args__ = (db.Index("ix_treatments_user_started", "user_id", "started_at"),)
 
-    # Chosen by the client, so a session created offline and sent twice is stored once.
+    # The key is (patient, UUID): the UUID is chosen by the phone, so a session created
+    # offline and sent twice is stored once, and any patient may use any UUID.
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                         primary_key=True)
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # The patient's calendar date when it started, in their time zone at the time.
     local_date: Mapped[date] = mapped_column(Date)
@@ -72,6 +61,3 @@ class Treatment(db.Model):  # type: ignore[name-defined]
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = updated_at_column()
-
-    def content(self) -> dict[str, Any]:
-        return {field: getattr(self, field) for field in CONTENT_FIELDS}

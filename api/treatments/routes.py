@@ -5,16 +5,19 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from flask import request
 from flask.views import MethodView
 
 from api.auth.guard import current_user, login_required
 from api.calendar import MAX_RANGE_DAYS, resolve_range
-from api.entries.schemas import RangeQuerySchema
-from api.errors import Problem, field_error
-from api.extensions import Blueprint, db
+from api.db import reads, writes
+from api.domain import Invalid
+from api.errors import STALE_DOC
+from api.extensions import Blueprint
+from api.fields import RangeQuerySchema
 from api.treatments import service
 from api.treatments.schemas import TreatmentInSchema, TreatmentListSchema, TreatmentSchema
-from api.versioning import STALE_DOC, StaleVersion, etag_for, if_match_fails, never_stale, stale
+from api.versioning import etag_for, parse_if_match
 
 blp = Blueprint("treatments", __name__, url_prefix="/api/v1/treatments",
                 description="Treatment sessions (infusions, injections, nasal, sublingual, KAP)")
@@ -24,12 +27,7 @@ def parse_id(value: str) -> uuid.UUID:
     try:
         return uuid.UUID(value)
     except ValueError:
-        raise field_error("id", "Not a valid UUID.") from None
-
-
-def _stale(error: StaleVersion) -> Problem:
-    row = error.current
-    return stale(TreatmentSchema().dump(row) if row else None, row.version if row else None)
+        raise Invalid("id", "Not a valid UUID.") from None
 
 
 @blp.route("")
@@ -38,6 +36,7 @@ class Treatments(MethodView):
 
     @blp.arguments(RangeQuerySchema, location="query")
     @blp.response(200, TreatmentListSchema)
+    @reads
     def get(self, query: dict[str, Any]) -> Any:
         """Sessions whose local date is in from..to, ordered by start time"""
         user = current_user()
@@ -47,12 +46,12 @@ class Treatments(MethodView):
 
     @blp.arguments(TreatmentInSchema)
     @blp.response(201, TreatmentSchema)
+    @writes
     def post(self, data: dict[str, Any]) -> Any:
         """Record a session with a server-chosen id"""
-        row, _ = service.put_treatment(user=current_user(), treatment_id=uuid.uuid4(),
-                                       data=data, precondition_failed=never_stale)
-        db.session.commit()
-        return row, 201, {"ETag": etag_for(row.version)}
+        row, _ = service.save_treatment(user=current_user(), treatment_id=uuid.uuid4(),
+                                       data=data)
+        return row, 201, {"ETag": etag_for(row["version"])}
 
 
 @blp.route("/<treatment_id>")
@@ -60,35 +59,28 @@ class TreatmentById(MethodView):
     decorators = [login_required]
 
     @blp.response(200, TreatmentSchema)
+    @reads
     def get(self, treatment_id: str) -> Any:
         """One session"""
         row = service.find_treatment(user=current_user(), treatment_id=parse_id(treatment_id))
-        if row is None:
-            raise Problem(404, service.NOT_FOUND)
-        return row, 200, {"ETag": etag_for(row.version)}
+        return row, 200, {"ETag": etag_for(row["version"])}
 
     @blp.arguments(TreatmentInSchema)
     @blp.response(200, TreatmentSchema, description="Replaced (or unchanged when identical)")
     @blp.alt_response(201, schema=TreatmentSchema, description="Created")
     @blp.alt_response(412, **STALE_DOC)
+    @writes
     def put(self, data: dict[str, Any], treatment_id: str) -> Any:
         """Create or replace a session by its client-generated UUID"""
-        try:
-            row, created = service.put_treatment(
-                user=current_user(), treatment_id=parse_id(treatment_id), data=data,
-                precondition_failed=if_match_fails,
-            )
-        except StaleVersion as error:
-            raise _stale(error) from None
-        db.session.commit()
-        return row, 201 if created else 200, {"ETag": etag_for(row.version)}
+        row, created = service.save_treatment(
+            user=current_user(), treatment_id=parse_id(treatment_id), data=data,
+            if_match=parse_if_match(request.headers.get("If-Match")))
+        return row, 201 if created else 200, {"ETag": etag_for(row["version"])}
 
     @blp.response(204)
+    @blp.alt_response(412, **STALE_DOC)
+    @writes
     def delete(self, treatment_id: str) -> None:
         """Delete a session"""
-        try:
-            service.delete_treatment(user=current_user(), treatment_id=parse_id(treatment_id),
-                                     precondition_failed=if_match_fails)
-        except StaleVersion as error:
-            raise _stale(error) from None
-        db.session.commit()
+        service.delete_treatment(user=current_user(), treatment_id=parse_id(treatment_id),
+                                 if_match=parse_if_match(request.headers.get("If-Match")))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from api.fields import AwareDateTime, Score, StrictBoolean, StrictFloat, Text
-from api.treatments.models import PHASES, ROUTES, SIDE_EFFECTS
+from api.vocabulary import PHASES, ROUTES, SIDE_EFFECTS
 
 
 class TreatmentInSchema(Schema):

@@ -8,8 +8,9 @@ from flask import jsonify
 
 from api.auth.guard import current_user, login_required
 from api.calendar import resolve_range
-from api.entries.schemas import RangeQuerySchema
+from api.db import reads
 from api.extensions import Blueprint
+from api.fields import RangeQuerySchema
 from api.trends import service
 from api.trends.schemas import TrendsSchema
 
@@ -21,6 +22,7 @@ blp = Blueprint("trends", __name__, url_prefix="/api/v1",
 @login_required
 @blp.arguments(RangeQuerySchema, location="query")
 @blp.response(200, TrendsSchema)
+@reads
 def trends(query: dict[str, Any]) -> Any:
     """Daily scores with 7-day averages, session markers and the session analysis"""
     user = current_user()

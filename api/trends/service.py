@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from api.auth.models import Account
 from api.calendar import local_today
+from api.db import db
 from api.entries.models import Entry
-from api.extensions import db
 from api.treatments.models import Treatment
 from api.trends.analysis import DayScores, SessionMark, compute_trends
 

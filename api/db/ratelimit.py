@@ -5,19 +5,15 @@ remains the choice for very busy installs."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from flask import has_app_context
 from limits.storage import Storage
 from sqlalchemy import Float, Integer, String, delete, select, text, update
-from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from api.extensions import db, reading
-from api.sqlite import holds_write_lock
+from api.db.core import db
 
 
 class RateLimitCounter(db.Model):  # type: ignore[name-defined]
@@ -31,11 +27,8 @@ class RateLimitCounter(db.Model):  # type: ignore[name-defined]
 class DatabaseStorage(Storage):
     """Fixed-window counters in `rate_limit_counters` (RATELIMIT_STORAGE_URI=database://).
 
-    Each call runs in a short transaction of its own on the app's engine. The exception
-    is a limit checked inside a view on SQLite (token and share creation): the request
-    already holds the database's only write lock there, which a second connection would
-    wait for forever, so the counter is updated in a savepoint of the request's own
-    transaction and counts once the request commits.
+    Every count is a short transaction of its own (db.separately()), committed whatever
+    happens to the request it limits: a refused guess counts as much as an accepted one.
     """
 
     STORAGE_SCHEME = ["database"]
@@ -49,33 +42,16 @@ class DatabaseStorage(Storage):
         return SQLAlchemyError
 
     @staticmethod
-    def _engine() -> Engine:
+    def _ready() -> None:
         assert has_app_context(), "the database rate-limit store needs the app"
-        return db.engine
-
-    @contextmanager
-    def _writing(self) -> Iterator[Connection]:
-        if holds_write_lock():
-            with db.session.begin_nested():
-                yield db.session.connection()
-        else:
-            with self._engine().begin() as connection:
-                yield connection
-
-    @contextmanager
-    def _reading(self) -> Iterator[Connection]:
-        if holds_write_lock():
-            yield db.session.connection()  # sees this request's own count
-        else:
-            with reading(), self._engine().connect() as connection:
-                yield connection
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         table = RateLimitCounter.__table__
+        self._ready()
         for _attempt in range(3):
             now = time.time()
             try:
-                with self._writing() as connection:
+                with db.separately() as connection:
                     row = connection.execute(
                         select(table.c.count, table.c.expires_at)
                         .where(table.c.key == key).with_for_update()
@@ -99,7 +75,8 @@ class DatabaseStorage(Storage):
 
     def _row(self, key: str) -> Any:  # Row(count, expires_at) or None
         table = RateLimitCounter.__table__
-        with self._reading() as connection:
+        self._ready()
+        with db.peek() as connection:
             return connection.execute(
                 select(table.c.count, table.c.expires_at).where(table.c.key == key)
             ).first()
@@ -113,15 +90,18 @@ class DatabaseStorage(Storage):
         return float(row[1]) if row is not None else time.time()
 
     def check(self) -> bool:
-        with self._reading() as connection:
+        self._ready()
+        with db.peek() as connection:
             connection.execute(text("SELECT 1"))
         return True
 
     def reset(self) -> int | None:
-        with self._engine().begin() as connection:
+        self._ready()
+        with db.separately() as connection:
             return connection.execute(delete(RateLimitCounter.__table__)).rowcount
 
     def clear(self, key: str) -> None:
         table = RateLimitCounter.__table__
-        with self._engine().begin() as connection:
+        self._ready()
+        with db.separately() as connection:
             connection.execute(delete(table).where(table.c.key == key))

@@ -1,16 +1,8 @@
-"""GET /me/audit: the patient reads their own security log."""
+"""The security log as clients read it."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from marshmallow import Schema, fields, validate
-
-from api.audit import service
-from api.auth.guard import current_user, login_required
-from api.extensions import Blueprint
-
-blp = Blueprint("audit", __name__, url_prefix="/api/v1", description="Security log")
 
 
 class AuditQuerySchema(Schema):
@@ -28,12 +20,3 @@ class AuditEventSchema(Schema):
 
 class AuditListSchema(Schema):
     items = fields.List(fields.Nested(AuditEventSchema))
-
-
-@blp.route("/me/audit")
-@login_required
-@blp.arguments(AuditQuerySchema, location="query")
-@blp.response(200, AuditListSchema)
-def audit(query: dict[str, Any]) -> Any:
-    """Security events of this account, newest first"""
-    return {"items": service.recent(user_id=current_user().id, limit=query["limit"])}

@@ -1,4 +1,5 @@
-"""SQLite tuned for a web server: WAL, and one writer at a time without busy-polling.
+"""SQLite tuned for a web server: WAL, durable commits, and one writer at a time without
+busy-polling.
 
 SQLite allows one writer. Left to itself, a writer that finds the database locked sleeps
 in its busy handler (1, 2, 5 … 100 ms) and polls again, so under concurrent writes most
@@ -7,32 +8,31 @@ milliseconds. Instead every write transaction first takes an exclusive flock() o
 beside the database. The kernel wakes the next writer the moment the lock is released,
 across threads and gunicorn workers alike (each connection has its own open file, and
 flock locks belong to open files). Reads take no lock and run concurrently under WAL.
+
+Which transactions write is never guessed: `db.write()` (api/db/core.py) declares it with
+an execution option that the "begin" hook below reads. A transaction begun without a
+declaration (Alembic, the rate-limit store's own connections) is treated as a write.
 """
 
 from __future__ import annotations
 
 import fcntl
 import os
+import stat
 import threading
+from pathlib import Path
 from typing import Any
 
-from flask import g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
-READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Which threads hold the write lock: a thread asking again through a second connection
 # would wait for itself forever, so that is refused loudly instead.
 _holders = threading.local()
 
-
-def _reading() -> bool:
-    """Whether the transaction about to begin only reads (see read_transaction/begin_write)."""
-    if not has_request_context():
-        return False
-    if g.get("db_reading"):
-        return True
-    return request.method in READ_METHODS and not g.get("db_writing")
+# Health data: the database, its -wal and -shm files (SQLite gives them the database
+# file's mode) and the lock file are readable by the server's user only.
+PRIVATE = 0o600
 
 
 def holds_write_lock() -> bool:
@@ -55,21 +55,53 @@ def _release(info: dict[str, Any]) -> None:
         _holders.count = 0
 
 
-def configure_sqlite(engine: Engine) -> None:
-    database = engine.url.database
-    lock_path = f"{database}.writelock" if database and database != ":memory:" else None
+def make_private(database: str) -> None:
+    """Create the database file 0600 before SQLite does (it would use the umask, 0644 by
+    default), and narrow the mode of files an older version left readable to others.
+
+    An existing database is never opened here: closing any descriptor of it would drop
+    every POSIX lock this process's SQLite connections hold on it (SQLite's "how to
+    corrupt a database" §2.2). chmod needs no descriptor.
+    """
+    path = Path(database)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, PRIVATE))
+    except FileExistsError:
+        pass
+    for name in (database, f"{database}-wal", f"{database}-shm", f"{database}.writelock"):
+        try:
+            mode = stat.S_IMODE(os.stat(name).st_mode)
+        except FileNotFoundError:
+            continue
+        if mode & 0o077:
+            os.chmod(name, PRIVATE)
+
+
+def configure(engine: Engine) -> None:
+    from api.db.core import WRITES
+
+    database = engine.url.database or ""
+    on_disk = database not in ("", ":memory:") and not database.startswith("file:")
+    lock_path = f"{database}.writelock" if on_disk else None
+    if on_disk:
+        make_private(database)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, record: Any) -> None:
-        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
+        dbapi_connection.isolation_level = None  # BEGIN is emitted below, as declared
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=15000")  # for writers outside this app
-        cursor.execute("PRAGMA synchronous=NORMAL")  # durable across crashes in WAL mode
+        # FULL: a commit is on disk (fsync of the WAL) before the API answers, so an
+        # acknowledged write survives a power cut, not only a crash of the process.
+        cursor.execute("PRAGMA synchronous=FULL")
+        # Deleted rows are overwritten with zeros, whatever the SQLite build's default.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
         if lock_path:
-            record.info["write_lock"] = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+            record.info["write_lock"] = os.open(lock_path, os.O_RDWR | os.O_CREAT, PRIVATE)
 
     @event.listens_for(engine, "close")
     def _on_close(_dbapi_connection: Any, record: Any) -> None:
@@ -79,11 +111,9 @@ def configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        # Straight to the driver: every request begins at least one transaction, and
-        # SQLAlchemy's statement machinery would cost more than the BEGIN itself.
         sqlite = connection.connection.driver_connection
         assert sqlite is not None, "begin on a closed connection"
-        if _reading():
+        if not connection.get_execution_options().get(WRITES, True):
             sqlite.execute("BEGIN")
             return
         info = connection.connection.info
@@ -109,3 +139,18 @@ def configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "checkin")
     def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
         _release(record.info)  # never return a connection to the pool holding the lock
+
+
+def checkpoint(engine: Engine) -> None:
+    """Copy the write-ahead log into the database and truncate it (outside a transaction,
+    which a checkpoint cannot run in, but holding the write lock like any writer)."""
+    with engine.connect() as connection:
+        info = connection.connection.info
+        driver = connection.connection.driver_connection
+        assert driver is not None
+        if "write_lock" in info:
+            _acquire(info)
+        try:
+            driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            _release(info)

@@ -1,0 +1,17 @@
+"""All database plumbing: the engine, SQLite's tuning and write lock, and transactions.
+
+Every view and CLI command says what it does to the database, and that declaration is
+what begins the transaction:
+
+    with db.read(): ...     # one snapshot; no lock (read-only on PostgreSQL)
+    with db.write(): ...    # may write; on SQLite takes the write lock; commits once
+    @reads / @writes        # the same around a whole view
+
+Counters that must count even when the request fails (rate limits, failed logins) use
+`db.separately()`: a short write transaction of its own, on its own connection.
+"""
+
+from api.db import ratelimit  # noqa: F401 - registers the database:// rate-limit store
+from api.db.core import Base, Database, db, reads, writes
+
+__all__ = ["Base", "Database", "db", "reads", "writes"]

@@ -1,0 +1,139 @@
+"""The Database object and its transaction API (see api/db/__init__.py)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar, cast
+
+from flask import Flask
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import MetaData
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import DeclarativeBase, Session
+
+from api.db import sqlite
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# The execution option that carries a transaction's declared kind to the engine's "begin"
+# hook (api/db/sqlite.py), which takes SQLite's write lock for writers only.
+WRITES = "relieflog_writes"
+
+
+class Base(DeclarativeBase):
+    # Stable constraint names so Alembic migrations work the same on SQLite and PostgreSQL.
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(column_0_label)s",
+            "uq": "uq_%(table_name)s_%(column_0_name)s",
+            "ck": "ck_%(table_name)s_%(constraint_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+
+
+class Database(SQLAlchemy):
+    """Flask-SQLAlchemy with declared transactions."""
+
+    def init_app(self, app: Flask) -> None:
+        super().init_app(app)
+        with app.app_context():
+            if self.engine.dialect.name == "sqlite":
+                sqlite.configure(self.engine)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A transaction that only reads. Inside a write it simply joins the write."""
+        with self._transaction(writes=False) as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A transaction that may write: it commits once at the end of the block, or rolls
+        back if the block raises. On SQLite it holds the database's write lock throughout."""
+        with self._transaction(writes=True) as session:
+            yield session
+
+    @contextmanager
+    def _transaction(self, *, writes: bool) -> Iterator[Session]:
+        session = self.session()  # this app context's Session behind the scoped proxy
+        declared = session.info.get(WRITES)
+        if declared is not None:
+            if writes and not declared:
+                raise RuntimeError("a write was declared inside a read transaction: "
+                                   "declare the write for the whole block instead")
+            yield session  # nested: the outer declaration begins and ends it
+            return
+        if session.in_transaction():
+            # Something used the session without declaring a transaction: end that first.
+            raise RuntimeError("the session has an undeclared transaction open; use "
+                               "db.read() or db.write() around every database use")
+        options: dict[str, Any] = {WRITES: writes}
+        if not writes and self.engine.dialect.name == "postgresql":
+            options["postgresql_readonly"] = True  # the database enforces the declaration
+        session.info[WRITES] = writes
+        try:
+            session.connection(execution_options=options)  # BEGIN (and the lock) happen here
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.info.pop(WRITES, None)
+
+    @contextmanager
+    def separately(self) -> Iterator[Connection]:
+        """A short write transaction on a connection of its own, committed at the end of
+        the block whatever happens to the request around it (counters that must count).
+
+        On SQLite it needs the write lock, so it may not run while this thread holds it in
+        the request's own write transaction: count before or after that, never inside."""
+        if sqlite.holds_write_lock():
+            raise RuntimeError("db.separately() inside a write transaction would wait for "
+                               "itself on SQLite: count before or after the write")
+        with self.engine.connect() as connection:
+            connection.execution_options(**{WRITES: True})
+            with connection.begin():
+                yield connection
+
+    @contextmanager
+    def peek(self) -> Iterator[Connection]:
+        """A short read on a connection of its own (a rate-limit counter's value)."""
+        with self.engine.connect() as connection:
+            connection.execution_options(**{WRITES: False})
+            with connection.begin():
+                yield connection
+
+    def after_erasure(self) -> None:
+        """After deleting someone's data: on SQLite, fold the write-ahead log back into the
+        database (secure_delete has zeroed the freed pages there), so the deleted rows do
+        not linger in the -wal file."""
+        if self.engine.dialect.name == "sqlite":
+            sqlite.checkpoint(self.engine)
+
+
+# Rows stay readable after commit: views serialize what they just saved.
+db = Database(model_class=Base, session_options={"expire_on_commit": False})
+
+
+def _declared(view: F, *, writes: bool) -> F:
+    @functools.wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        with db._transaction(writes=writes):
+            return view(*args, **kwargs)
+
+    return cast(F, wrapped)
+
+
+def reads(view: F) -> F:
+    """Run the whole view in one read transaction (see Database.read)."""
+    return _declared(view, writes=False)
+
+
+def writes(view: F) -> F:
+    """Run the whole view in one write transaction (see Database.write)."""
+    return _declared(view, writes=True)

@@ -1,0 +1,20 @@
+"""The words every domain shares: the scores a day holds, how a session was given, and the
+side effects a patient can tick. One copy, imported by entries, treatments, sharing and
+exports alike (the PWA's copies are checked against the OpenAPI document by a test)."""
+
+from __future__ import annotations
+
+SCORE_FIELDS = ("pain", "mood", "anxiety", "energy", "sleep_hours", "sleep_quality")
+
+ROUTES = ("iv_infusion", "intramuscular", "intranasal", "sublingual", "oral", "other")
+PHASES = ("induction", "booster", "maintenance")
+SIDE_EFFECTS = (
+    "nausea",
+    "dizziness",
+    "dissociation",
+    "headache",
+    "sedation",
+    "elevated_blood_pressure",
+    "dysgeusia",
+    "other",
+)
