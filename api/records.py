@@ -17,9 +17,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
-from sqlalchemy import Table, and_, delete, insert, select, update
+from sqlalchemy import (
+    Delete,
+    Insert,
+    Select,
+    Table,
+    Update,
+    and_,
+    bindparam,
+    delete,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql import ColumnElement
@@ -35,7 +48,10 @@ Record = dict[str, Any]
 
 @dataclass(frozen=True)
 class Kind:
-    """What is versioned and how: entries and treatment sessions are two Kinds."""
+    """What is versioned and how: entries and treatment sessions are two Kinds.
+
+    Its statements are built once, with the key as bound parameters, so each save only
+    executes them (SQLAlchemy caches their compiled form)."""
 
     table: Table
     key: tuple[str, ...]  # the columns that find one record; "user_id" first
@@ -44,24 +60,45 @@ class Kind:
     present: Callable[[Record], dict[str, Any]]
     # Called with the stored record before it is replaced ("replaced") or deleted
     # ("deleted"): entries keep the earlier content in their history.
-    before_change: Callable[[Record, str], None] | None = None
+    before_change: Callable[[Connection, Record, str], None] | None = None
     # The version a new record starts at (entries keep counting after a delete, so an
     # old ETag never matches a new entry).
-    first_version: Callable[[Mapping[str, Any]], int] = field(default=lambda _key: 1)
+    first_version: Callable[[Connection, Mapping[str, Any]], int] = \
+        field(default=lambda _connection, _key: 1)
 
-    def where(self, key: Mapping[str, Any]) -> ColumnElement[bool]:
-        return and_(*(self.table.c[name] == key[name] for name in self.key))
+    @cached_property
+    def _at_key(self) -> ColumnElement[bool]:
+        return and_(*(self.table.c[name] == bindparam(f"key_{name}") for name in self.key))
+
+    @cached_property
+    def select(self) -> Select[Any]:
+        return select(self.table).where(self._at_key)
+
+    @cached_property
+    def select_locked(self) -> Select[Any]:
+        return self.select.with_for_update()
+
+    @cached_property
+    def insert(self) -> Insert:
+        return insert(self.table)  # the columns come with each execution's values
+
+    @cached_property
+    def update(self) -> Update:
+        return update(self.table).where(self._at_key)  # SET: the columns given
+
+    @cached_property
+    def delete(self) -> Delete:
+        return delete(self.table).where(self._at_key)
+
+    def key_of(self, record: Mapping[str, Any]) -> dict[str, Any]:
+        return {f"key_{name}": record[name] for name in self.key}
 
 
-def _connection() -> Connection:
-    return db.session.connection()
-
-
-def find(kind: Kind, key: Mapping[str, Any], *, lock: bool = False) -> Record | None:
-    query = select(kind.table).where(kind.where(key))
-    if lock:
-        query = query.with_for_update()
-    row = _connection().execute(query).mappings().first()
+def find(kind: Kind, key: Mapping[str, Any], *, connection: Connection | None = None,
+         lock: bool = False) -> Record | None:
+    connection = connection or db.session.connection()
+    row = connection.execute(kind.select_locked if lock else kind.select,
+                             kind.key_of(key)).mappings().first()
     return dict(row) if row is not None else None
 
 
@@ -74,53 +111,57 @@ def save(kind: Kind, key: Mapping[str, Any], content: Mapping[str, Any], *,
     what makes two saves the same. Two first writes racing for one key: the loser's
     INSERT hits the unique key inside a savepoint and is retried as a replace.
     """
+    connection = db.session.connection()
     for _attempt in range(3):
-        stored = find(kind, key, lock=True)
+        stored = find(kind, key, connection=connection, lock=True)
         if not precondition_holds(if_match, stored["version"] if stored else None):
             raise StaleVersion(kind.present(stored) if stored else None,
                                stored["version"] if stored else None)
         if stored is None:
-            created = _create(kind, key, {**content, **(derived or {})})
+            created = _create(kind, connection, key, {**content, **(derived or {})})
             if created is not None:
                 return created, True
             continue
         if {name: stored[name] for name in kind.content} == dict(content):
             return stored, False
-        return _replace(kind, stored, {**content, **(derived or {})}), False
+        return _replace(kind, connection, stored, {**content, **(derived or {})}), False
     raise RuntimeError("record upsert did not settle")  # pragma: no cover
 
 
-def _create(kind: Kind, key: Mapping[str, Any], values: Mapping[str, Any]) -> Record | None:
+def _create(kind: Kind, connection: Connection, key: Mapping[str, Any],
+            values: Mapping[str, Any]) -> Record | None:
     """The new record; None when a concurrent request created the same key first."""
     now = utcnow()
-    record = {**values, **key, "version": kind.first_version(key),
+    record = {**values, **key, "version": kind.first_version(connection, key),
               "created_at": now, "updated_at": now}
     try:
         with db.session.begin_nested():
-            _connection().execute(insert(kind.table).values(record))
+            connection.execute(kind.insert, record)
     except IntegrityError:
-        if find(kind, key) is None:
+        if find(kind, key, connection=connection) is None:
             raise  # not a concurrent create of the same key: a real fault
         return None
     return record  # as stored, but for a surrogate id that no one reads
 
 
-def _replace(kind: Kind, stored: Record, values: Mapping[str, Any]) -> Record:
+def _replace(kind: Kind, connection: Connection, stored: Record,
+             values: Mapping[str, Any]) -> Record:
     if kind.before_change:
-        kind.before_change(stored, "replaced")
+        kind.before_change(connection, stored, "replaced")
     changes = {**values, "version": stored["version"] + 1, "updated_at": utcnow()}
-    _connection().execute(update(kind.table).where(kind.where(stored)).values(changes))
+    connection.execute(kind.update, {**changes, **kind.key_of(stored)})
     return {**stored, **changes}
 
 
 def remove(kind: Kind, key: Mapping[str, Any], *, if_match: IfMatch | None) -> bool:
     """Delete the record at `key`; False when nothing was there."""
-    stored = find(kind, key, lock=True)
+    connection = db.session.connection()
+    stored = find(kind, key, connection=connection, lock=True)
     if stored is None:
         return False
     if not precondition_holds(if_match, stored["version"]):
         raise StaleVersion(kind.present(stored), stored["version"])
     if kind.before_change:
-        kind.before_change(stored, "deleted")
-    _connection().execute(delete(kind.table).where(kind.where(stored)))
+        kind.before_change(connection, stored, "deleted")
+    connection.execute(kind.delete, kind.key_of(stored))
     return True

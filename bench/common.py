@@ -18,8 +18,8 @@ from api import create_app  # noqa: E402
 from api.auth import service as accounts  # noqa: E402
 from api.calendar import local_today  # noqa: E402
 from api.config import TestConfig  # noqa: E402
+from api.db import db  # noqa: E402
 from api.entries.models import Entry  # noqa: E402
-from api.extensions import db  # noqa: E402
 from api.treatments.models import Treatment  # noqa: E402
 
 PASSWORD = "benchmark-password"
@@ -40,26 +40,26 @@ def seed_patient(app, email: str, *, days: int, sessions: int, seed: int = 1) ->
 
     rng = random.Random(seed)
     with app.app_context():
-        user = accounts.register(email=email, password=PASSWORD, timezone="UTC",
-                                 display_name="")
+        user, _session = accounts.register(email=email, password=PASSWORD, timezone="UTC",
+                                           display_name="")
         today = local_today("UTC")
         first = today - timedelta(days=days - 1)
-        db.session.bulk_insert_mappings(Entry, [  # type: ignore[arg-type]
-            {"user_id": user.id, "date": first + timedelta(days=n), "pain": rng.randint(2, 8),
-             "mood": rng.randint(2, 8), "side_effects": [], "tags": [], "notes": "",
-             "version": 1}
-            for n in range(days) if rng.random() > 0.05
-        ])
         step = max(1, days // max(1, sessions))
-        db.session.bulk_insert_mappings(Treatment, [  # type: ignore[arg-type]
-            {"id": uuid.uuid4(), "user_id": user.id, "local_date": first + timedelta(days=n),
-             "started_at": datetime.combine(first + timedelta(days=n), clock(10), UTC),
-             "route": "iv_infusion", "medication": "ketamine", "dose_mg": 35.0,
-             "side_effects": [], "notes": "", "clinic": "", "version": 1,
-             "with_psychotherapy": False}
-            for n in range(0, step * sessions, step)
-        ])
-        db.session.commit()
+        with db.write():
+            db.session.bulk_insert_mappings(Entry, [  # type: ignore[arg-type]
+                {"user_id": user.id, "date": first + timedelta(days=n),
+                 "pain": rng.randint(2, 8), "mood": rng.randint(2, 8), "side_effects": [],
+                 "tags": [], "notes": "", "version": 1}
+                for n in range(days) if rng.random() > 0.05
+            ])
+            db.session.bulk_insert_mappings(Treatment, [  # type: ignore[arg-type]
+                {"id": uuid.uuid4(), "user_id": user.id, "local_date": first + timedelta(days=n),
+                 "started_at": datetime.combine(first + timedelta(days=n), clock(10), UTC),
+                 "route": "iv_infusion", "medication": "ketamine", "dose_mg": 35.0,
+                 "side_effects": [], "notes": "", "clinic": "", "version": 1,
+                 "with_psychotherapy": False}
+                for n in range(0, step * sessions, step)
+            ])
 
 
 def timed(call: Callable[[], object], *, repeat: int, warmup: int = 5) -> float:

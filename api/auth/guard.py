@@ -56,14 +56,15 @@ def check_origin() -> None:
 def load_current_user() -> None:
     """Set g.user from a bearer token or the session cookie (None when neither is valid).
 
-    The lookup is a read transaction of its own; the view then declares its own. A due
-    last-used time (once per TOUCH_EVERY) is saved in a short write of its own.
+    The lookup is a short read on a connection of its own (db.peek()); the view then
+    declares its own transaction. A due last-used time (once per TOUCH_EVERY) is saved
+    in a short write of its own.
     """
     g.user = None
     header = request.headers.get("Authorization", "")
     if header[:7].lower() == "bearer ":
-        with db.read():
-            credential = service.resolve_api_token(header[7:].strip())
+        with db.peek() as connection:
+            credential = service.resolve_api_token(connection, header[7:].strip())
         if credential is None:
             raise Problem(
                 401, "The bearer token is invalid or was revoked.",
@@ -75,8 +76,8 @@ def load_current_user() -> None:
         raw = request.cookies.get(cookie_name())
         if not raw:
             return
-        with db.read():
-            credential = service.resolve_session(raw, policy())
+        with db.peek() as connection:
+            credential = service.resolve_session(connection, raw, policy())
         if credential is None:
             return
         g.auth_method = "cookie"

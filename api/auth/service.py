@@ -16,6 +16,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Executable, bindparam, delete, select, update
+from sqlalchemy.engine import Connection
 
 from api.audit.service import record
 from api.auth.models import Account, ApiToken, LoginSession, PasswordReset, SignedIn, User
@@ -222,9 +223,8 @@ _TOKEN_AND_ACCOUNT = (
 )
 
 
-def _lookup(query: Any, token: str) -> Any:
-    return db.session.connection().execute(
-        query, {"token_hash": sha256(token)}).mappings().first()
+def _lookup(connection: Connection, query: Any, token: str) -> Any:
+    return connection.execute(query, {"token_hash": sha256(token)}).mappings().first()
 
 
 def _signed_in(row: Any) -> SignedIn:
@@ -232,9 +232,10 @@ def _signed_in(row: Any) -> SignedIn:
                     timezone=row["timezone"], created_at=row["created_at"])
 
 
-def resolve_session(token: str, policy: SessionPolicy) -> Credential | None:
+def resolve_session(connection: Connection, token: str, policy: SessionPolicy
+                    ) -> Credential | None:
     """The live session for a cookie token: None when unknown, idle, too old or disabled."""
-    row = _lookup(_SESSION_AND_ACCOUNT, token)
+    row = _lookup(connection, _SESSION_AND_ACCOUNT, token)
     if row is None:
         return None
     now = utcnow()
@@ -246,9 +247,9 @@ def resolve_session(token: str, policy: SessionPolicy) -> Credential | None:
     return Credential(_signed_in(row), touch)
 
 
-def resolve_api_token(token: str) -> Credential | None:
+def resolve_api_token(connection: Connection, token: str) -> Credential | None:
     """The account of a live API token: None when unknown, revoked or disabled."""
-    row = _lookup(_TOKEN_AND_ACCOUNT, token)
+    row = _lookup(connection, _TOKEN_AND_ACCOUNT, token)
     if row is None:
         return None
     now = utcnow()

@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy.engine import Connection
 
 from api import records
 from api.auth.models import Account
@@ -22,22 +24,25 @@ from api.versioning import IfMatch
 NOT_FOUND = "Nothing logged for this date."
 
 
-def _keep(entry: Record, change: str) -> None:
+_VERSIONS = EntryVersion.__table__
+_KEEP = insert(_VERSIONS)
+_LATEST_VERSION = select(func.max(_VERSIONS.c.version)).where(
+    _VERSIONS.c.user_id == bindparam("user_id"), _VERSIONS.c.date == bindparam("date"))
+
+
+def _keep(connection: Connection, entry: Record, change: str) -> None:
     """No write silently destroys what the patient typed: keep the content it replaces."""
-    db.session.connection().execute(insert(EntryVersion.__table__).values(
-        user_id=entry["user_id"], date=entry["date"], version=entry["version"],
-        content={field: entry[field] for field in CONTENT_FIELDS}, change=change,
-        saved_at=entry["updated_at"], replaced_at=utcnow(),
-    ))
+    connection.execute(_KEEP, {
+        "user_id": entry["user_id"], "date": entry["date"], "version": entry["version"],
+        "content": {field: entry[field] for field in CONTENT_FIELDS}, "change": change,
+        "saved_at": entry["updated_at"], "replaced_at": utcnow(),
+    })
 
 
-def _first_version(key: Any) -> int:
+def _first_version(connection: Connection, key: Mapping[str, Any]) -> int:
     """Versions keep counting after a delete, so an old ETag never matches a new entry."""
-    versions = EntryVersion.__table__.c
-    latest = db.session.connection().execute(
-        select(func.max(versions.version))
-        .where(versions.user_id == key["user_id"], versions.date == key["date"])
-    ).scalar()
+    latest = connection.execute(_LATEST_VERSION, {"user_id": key["user_id"],
+                                                  "date": key["date"]}).scalar()
     return (latest or 0) + 1
 
 
