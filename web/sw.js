@@ -2,7 +2,7 @@
 // offline. It never stores anything from /api/: health data lives only in the page's
 // IndexedDB, under the app's control, and is wiped on log-out.
 
-const VERSION = "relieflog-shell-v2";
+const VERSION = "relieflog-shell-v3";
 const SHELL = [
   "/",
   "/css/app.css",
@@ -11,7 +11,11 @@ const SHELL = [
   "/js/db.js",
   "/js/outbox.js",
   "/js/store.js",
-  "/js/ui.js",
+  "/js/session.js",
+  "/js/dom.js",
+  "/js/controls.js",
+  "/js/dates.js",
+  "/js/vocabulary.js",
   "/js/entry-form.js",
   "/js/conflicts.js",
   "/js/chart.js",

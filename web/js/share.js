@@ -6,7 +6,10 @@
 
 import { ApiError, OfflineError, request } from "./api.js";
 import { EXPLANATIONS, baselineText, forProvider, num, reliefText, responseText, signed } from "./report.js";
-import { formatDay, h, routeLabel, sideEffectLabel, toast } from "./ui.js";
+import { toast } from "./controls.js";
+import { formatDay } from "./dates.js";
+import { h } from "./dom.js";
+import { routeLabel, sideEffectLabel } from "./vocabulary.js";
 
 const main = document.getElementById("main");
 let token = "";

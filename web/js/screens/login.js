@@ -1,9 +1,10 @@
 // Log in and Create account: two small forms on one module; the time zone comes from the browser.
 
 import { ApiError, OfflineError, request } from "../api.js";
-import { loggedIn } from "../app.js";
+import { field, formError, passwordTooShort } from "../controls.js";
+import { h } from "../dom.js";
 import * as outbox from "../outbox.js";
-import { field, formError, h, passwordTooShort } from "../ui.js";
+import { loggedIn } from "../session.js";
 
 function brand() {
   const ns = "http://www.w3.org/2000/svg";

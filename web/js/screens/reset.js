@@ -3,9 +3,10 @@
 // memory only and taken out of the address bar at once.
 
 import { ApiError, OfflineError, request } from "../api.js";
-import { session } from "../app.js";
+import { field, formError, passwordTooShort } from "../controls.js";
+import { h } from "../dom.js";
 import * as outbox from "../outbox.js";
-import { field, formError, h, passwordTooShort } from "../ui.js";
+import { ended, session } from "../session.js";
 
 let token = "";
 
@@ -65,7 +66,7 @@ export async function render(container, ctx) {
     token = "";
     if (session.user) {
       // Every session ended, this device's too; anything still queued waits for the log-in.
-      session.user = null;
+      ended();
       outbox.markNeedsLogin();
     }
     ctx.navigate("/login", { replace: true, notice: "Your password was changed. Log in with your new password." });

@@ -2,12 +2,13 @@
 // out, delete the account.
 
 import { OfflineError, request } from "../api.js";
-import { loggedOut, updateUser } from "../app.js";
-import * as outbox from "../outbox.js";
 import {
-  confirm, dialog, field, formatDate, formatStamp, formError, h, passwordTooShort, screenHead, showFieldErrors,
-  shownOnce, toast,
-} from "../ui.js";
+  confirm, dialog, field, formError, passwordTooShort, screenHead, showFieldErrors, shownOnce, toast,
+} from "../controls.js";
+import { formatDate, formatStamp } from "../dates.js";
+import { h } from "../dom.js";
+import * as outbox from "../outbox.js";
+import { loggedOut, updateUser } from "../session.js";
 
 // What each security event means, in the patient's words.
 const EVENTS = {

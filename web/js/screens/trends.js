@@ -3,7 +3,10 @@
 
 import { OfflineError, get } from "../api.js";
 import { EXPLANATIONS, baselineText, num, reliefText, responseText, signed } from "../report.js";
-import { addDays, formatDay, h, routeLabel, screenHead, todayIn } from "../ui.js";
+import { screenHead } from "../controls.js";
+import { addDays, formatDay, todayIn } from "../dates.js";
+import { h } from "../dom.js";
+import { routeLabel } from "../vocabulary.js";
 
 const RANGES = [["30", "30 days"], ["90", "90 days"], ["365", "1 year"], ["all", "All"]];
 const ALL_DAYS = 3700; // the API's longest range
