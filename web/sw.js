@@ -20,6 +20,7 @@ const SHELL = [
   "/js/conflicts.js",
   "/js/chart.js",
   "/js/report.js",
+  "/js/tables.js",
   "/js/screens/today.js",
   "/js/screens/history.js",
   "/js/screens/day.js",
