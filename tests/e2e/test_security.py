@@ -91,3 +91,13 @@ def test_password_reset_link(phone: Phone, database_url: str) -> None:
     expect(page.get_by_role("alert")).to_contain_text("already been used or has expired")
     phone.check("reset-used")
     phone.assert_clean(expected=("410",))
+
+
+def test_a_mangled_reset_link_does_not_work(phone: Phone) -> None:
+    page = phone.page
+    page.goto(f"{phone.url}/reset#abc%")
+    page.get_by_role("heading", name="This reset link does not work").wait_for()
+    expect(page.get_by_role("alert")).to_have_text(
+        "Part of the link is wrong or missing. Open the whole link you were sent.")
+    assert page.evaluate("location.hash") == "" and page.url.endswith("/reset")
+    phone.assert_clean()

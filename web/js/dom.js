@@ -1,4 +1,5 @@
-// Building the page: elements, ids for labels, the inline icons.
+// Building the page: elements, ids for labels, the inline icons, and taking a secret out of
+// the address bar.
 
 export function h(tag, props = {}, ...children) {
   const el = document.createElement(tag);
@@ -50,4 +51,19 @@ function svg(d, cls = "") {
   path.setAttribute("stroke-linejoin", "round");
   el.append(path);
   return el;
+}
+
+// A token in the URL fragment (/share#TOKEN, /reset#TOKEN): the fragment leaves the address
+// bar (and so bookmarks and history) before anything else happens, and the decoded token is
+// returned for the caller to keep in memory only. "" when there was none; null when it
+// cannot be decoded (a link cut off or mangled, e.g. "#abc%"): such a link is not valid.
+export function takeFragment() {
+  const raw = location.hash.slice(1);
+  if (!raw) return "";
+  history.replaceState(history.state, "", location.pathname + location.search);
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return null;
+  }
 }

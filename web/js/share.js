@@ -7,13 +7,16 @@
 import { ApiError, OfflineError, request } from "./api.js";
 import { toast } from "./controls.js";
 import { formatDay } from "./dates.js";
-import { h } from "./dom.js";
+import { h, takeFragment } from "./dom.js";
 import { EXPLANATIONS, forProvider, num } from "./report.js";
 import { SEVERITY_NOTE, daysTable, explanationList, seriesTable } from "./tables.js";
 import { routeLabel, sideEffectLabel } from "./vocabulary.js";
 
+// The token leaves the address bar (and so bookmarks and history) before anything else;
+// it stays in this page's memory only. null: the fragment could not be decoded.
+const fragment = takeFragment();
 const main = document.getElementById("main");
-let token = "";
+let token = fragment || "";
 let renewing = null; // the one POST /shared/session in flight, shared by every caller
 let shown = null; // the report's data, while the report is on screen
 let charts = [];
@@ -317,13 +320,9 @@ async function open() {
   }
 }
 
-if (location.hash.length > 1) {
-  token = decodeURIComponent(location.hash.slice(1));
-  // Off the screen, out of bookmarks and history; it stays in this page's memory only.
-  history.replaceState(null, "", location.pathname);
-}
 // The footer says when it was printed: refresh it as printing starts.
 window.addEventListener("beforeprint", () => {
   if (shown) setPrintFooter(shown);
 });
-open();
+if (fragment === null) invalid(); // a link cut off or mangled ("#abc%"): never sent anywhere
+else open();

@@ -4,17 +4,15 @@
 
 import { ApiError, OfflineError, request } from "../api.js";
 import { field, formError, passwordTooShort } from "../controls.js";
-import { h } from "../dom.js";
+import { h, takeFragment } from "../dom.js";
 import * as outbox from "../outbox.js";
 import { ended, session } from "../session.js";
 
 let token = "";
 
 export async function render(container, ctx) {
-  if (location.hash.length > 1) {
-    token = decodeURIComponent(location.hash.slice(1));
-    history.replaceState(history.state, "", location.pathname);
-  }
+  const fragment = takeFragment();
+  if (fragment !== "") token = fragment;
   const heading = h("h1", { tabindex: "-1" }, "Choose a new password");
   const box = h("div", { class: "auth" }, heading);
   container.append(box);
@@ -26,6 +24,11 @@ export async function render(container, ctx) {
       h("p", { class: "switch" }, h("a", { href: "/login" }, "Go to Log in")));
     box.querySelector("h1").focus();
   };
+  if (token === null) {
+    token = "";
+    dead("Part of the link is wrong or missing. Open the whole link you were sent.");
+    return;
+  }
   if (!token) {
     dead("The link is incomplete: the part after # is missing. Open the whole link you were sent.");
     return;
