@@ -95,17 +95,19 @@ export function formError() {
 }
 
 // The server's 422 messages under the fields they name (`fields`: the API's field name →
-// a field()); when none is named, the message goes to `fallback`.
+// a field()), and the focus on the first of them; when none is named, the message goes to
+// `fallback`.
 export function showFieldErrors(fields, error, fallback) {
-  let shown = false;
+  let first = null;
   for (const [name, messages] of Object.entries(error.fieldErrors || {})) {
     const target = fields[name];
     if (target && target.showError) {
       target.showError(messages.join(" "));
-      shown = true;
+      first ||= target;
     }
   }
-  if (!shown && fallback) fallback.show(error.message);
+  if (first) first.control.focus();
+  else if (fallback) fallback.show(error.message);
 }
 
 let toastTimer;

@@ -1,7 +1,7 @@
 // Log in and Create account: two small forms on one module; the time zone comes from the browser.
 
-import { ApiError, OfflineError, request } from "../api.js";
-import { field, formError, passwordTooShort } from "../controls.js";
+import { OfflineError, request } from "../api.js";
+import { field, formError, passwordTooShort, showFieldErrors } from "../controls.js";
 import { h } from "../dom.js";
 import * as outbox from "../outbox.js";
 import { loggedIn } from "../session.js";
@@ -71,9 +71,7 @@ export async function render(container, ctx) {
       ctx.navigate("/today", { replace: true });
     } catch (e) {
       if (e instanceof OfflineError) error.show("You are offline. Connect to the internet to log in.");
-      else if (e instanceof ApiError && e.fieldErrors.email) email.showError(e.fieldErrors.email.join(" "));
-      else if (e instanceof ApiError && e.fieldErrors.password) password.showError(e.fieldErrors.password.join(" "));
-      else error.show(e.message);
+      else showFieldErrors({ email, password, display_name: name }, e, error);
     } finally {
       submit.disabled = false;
     }

@@ -3,7 +3,7 @@
 // memory only and taken out of the address bar at once.
 
 import { ApiError, OfflineError, request } from "../api.js";
-import { field, formError, passwordTooShort } from "../controls.js";
+import { field, formError, passwordTooShort, showFieldErrors } from "../controls.js";
 import { h, takeFragment } from "../dom.js";
 import * as outbox from "../outbox.js";
 import { ended, session } from "../session.js";
@@ -62,8 +62,7 @@ export async function render(container, ctx) {
       else if (e instanceof ApiError && e.status === 410) {
         token = "";
         dead("This link has already been used or has expired.");
-      } else if (e instanceof ApiError && e.fieldErrors.new_password) password.showError(e.fieldErrors.new_password.join(" "));
-      else error.show(e.message);
+      } else showFieldErrors({ new_password: password }, e, error);
       return;
     }
     token = "";
