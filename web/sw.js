@@ -33,6 +33,7 @@ const SHELL = [
   "/js/screens/reset.js",
   "/vendor/uplot/uPlot.iife.min.js",
   "/vendor/uplot/uPlot.min.css",
+  "/vendor/qrcode-generator/qrcode.esm.js",
   "/manifest.webmanifest",
   "/icons/icon-32.png",
   "/icons/icon-192.png",

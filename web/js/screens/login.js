@@ -5,6 +5,7 @@ import { field, formError, passwordTooShort, showFieldErrors } from "../controls
 import { h } from "../dom.js";
 import * as outbox from "../outbox.js";
 import { loggedIn } from "../session.js";
+import { PASSWORD_MIN_LENGTH } from "../vocabulary.js";
 
 function brand() {
   const ns = "http://www.w3.org/2000/svg";
@@ -33,8 +34,8 @@ export async function render(container, ctx) {
   const registering = ctx.route === "register";
   const email = field("Email", h("input", { type: "email", name: "email", autocomplete: registering ? "email" : "username", required: true, autocapitalize: "none", spellcheck: "false" }));
   const password = field("Password", h("input", { type: "password", name: "password", required: true,
-    autocomplete: registering ? "new-password" : "current-password", minlength: registering ? "10" : null }),
-  registering ? "At least 10 characters. A short sentence is easy to remember." : null);
+    autocomplete: registering ? "new-password" : "current-password", minlength: registering ? String(PASSWORD_MIN_LENGTH) : null }),
+  registering ? `At least ${PASSWORD_MIN_LENGTH} characters. A short sentence is easy to remember.` : null);
   const name = registering ? field("Your name (optional)", h("input", { type: "text", name: "display_name", autocomplete: "given-name", maxlength: "80" })) : null;
   const zone = browserTimeZone();
   const error = formError();

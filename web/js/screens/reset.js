@@ -7,6 +7,7 @@ import { field, formError, passwordTooShort, showFieldErrors } from "../controls
 import { h, takeFragment } from "../dom.js";
 import * as outbox from "../outbox.js";
 import { ended, session } from "../session.js";
+import { PASSWORD_MIN_LENGTH } from "../vocabulary.js";
 
 let token = "";
 
@@ -34,8 +35,8 @@ export async function render(container, ctx) {
     return;
   }
 
-  const password = field("Password", h("input", { type: "password", autocomplete: "new-password", minlength: "10", required: true }),
-    "At least 10 characters. A short sentence is easy to remember.");
+  const password = field("Password", h("input", { type: "password", autocomplete: "new-password", minlength: String(PASSWORD_MIN_LENGTH), required: true }),
+    `At least ${PASSWORD_MIN_LENGTH} characters. A short sentence is easy to remember.`);
   const confirm = field("Confirm password", h("input", { type: "password", autocomplete: "new-password", required: true }));
   const error = formError();
   const submit = h("button", { type: "submit", class: "btn btn-primary btn-block" }, "Set new password");

@@ -9,6 +9,7 @@ import { formatDate, formatStamp } from "../dates.js";
 import { h } from "../dom.js";
 import * as outbox from "../outbox.js";
 import { loggedOut, updateUser } from "../session.js";
+import { PASSWORD_MIN_LENGTH } from "../vocabulary.js";
 
 // What each security event means, in the patient's words.
 const EVENTS = {
@@ -72,8 +73,8 @@ export async function render(container, ctx) {
   // changes: the patient reads that before pressing the button.
   const tokens = apiTokens(user);
   const current = field("Current password", h("input", { type: "password", autocomplete: "current-password" }));
-  const next = field("New password", h("input", { type: "password", autocomplete: "new-password", minlength: "10" }),
-    "At least 10 characters.");
+  const next = field("New password", h("input", { type: "password", autocomplete: "new-password", minlength: String(PASSWORD_MIN_LENGTH) }),
+    `At least ${PASSWORD_MIN_LENGTH} characters.`);
   const passwordError = formError();
   const consequences = h("p", { class: "muted", id: "password-consequences" },
     "Other devices will be logged out and your API tokens will stop working.");
