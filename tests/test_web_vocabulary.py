@@ -42,7 +42,8 @@ def vocabulary_keys(name: str) -> list[str]:
 
 
 def password_min_length() -> int:
-    found = re.search(r"export const PASSWORD_MIN_LENGTH = (\d+);", (JS / "vocabulary.js").read_text())
+    source = (JS / "vocabulary.js").read_text()
+    found = re.search(r"export const PASSWORD_MIN_LENGTH = (\d+);", source)
     assert found, "PASSWORD_MIN_LENGTH not found in vocabulary.js"
     return int(found.group(1))
 
