@@ -2,7 +2,7 @@
 // offline. It never stores anything from /api/: health data lives only in the page's
 // IndexedDB, under the app's control, and is wiped on log-out.
 
-const VERSION = "relieflog-shell-v2";
+const VERSION = "relieflog-shell-v3";
 const SHELL = [
   "/",
   "/css/app.css",
@@ -11,11 +11,16 @@ const SHELL = [
   "/js/db.js",
   "/js/outbox.js",
   "/js/store.js",
-  "/js/ui.js",
+  "/js/session.js",
+  "/js/dom.js",
+  "/js/controls.js",
+  "/js/dates.js",
+  "/js/vocabulary.js",
   "/js/entry-form.js",
   "/js/conflicts.js",
   "/js/chart.js",
   "/js/report.js",
+  "/js/tables.js",
   "/js/screens/today.js",
   "/js/screens/history.js",
   "/js/screens/day.js",
@@ -28,6 +33,7 @@ const SHELL = [
   "/js/screens/reset.js",
   "/vendor/uplot/uPlot.iife.min.js",
   "/vendor/uplot/uPlot.min.css",
+  "/vendor/qrcode-generator/qrcode.esm.js",
   "/manifest.webmanifest",
   "/icons/icon-32.png",
   "/icons/icon-192.png",

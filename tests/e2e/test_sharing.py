@@ -2,7 +2,7 @@
 in a browser of their own (no cookies) and reads, prints and downloads the report; the
 patient sees each view in the access log and revokes the link, and the provider's next
 request is refused. Also: a link with notes and a date range, the pages for revoked,
-expired and unknown links, and the Share screen offline."""
+expired, unknown and mangled links, and the Share screen offline."""
 
 from __future__ import annotations
 
@@ -326,6 +326,24 @@ def test_expired_and_unknown_links(desktop: Phone) -> None:
     page.set_viewport_size(PHONE)
     desktop.check("provider-expired")
     desktop.assert_clean(expected=("404", "410"))
+
+
+@pytest.mark.parametrize("fragment", ["abc%", "%E0%A4%A", "%zz-token"])
+def test_a_mangled_link_is_not_valid_and_leaves_the_address_bar(
+        desktop: Phone, fragment: str) -> None:
+    """A fragment that cannot be decoded (a link cut off or mangled in an email) must not
+    throw and leave the page on "Opening the report…" with the token in the address bar."""
+    page = desktop.page
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url) if "/api/" in r.url else None)
+    page.goto(f"{desktop.url}/share#{fragment}")
+    page.get_by_role("heading", name="This link is not valid").wait_for()
+    assert page.evaluate("location.hash") == "" and page.url == f"{desktop.url}/share"
+    expect(page.get_by_text("Opening the report…")).to_have_count(0)
+    assert asked == [], "a link that cannot be read is sent nowhere"
+    if fragment == "abc%":
+        desktop.check("provider-mangled-link")
+    desktop.assert_clean()
 
 
 def test_share_screen_offline_makes_nothing(phone: Phone) -> None:

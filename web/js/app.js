@@ -1,11 +1,10 @@
-// The app shell: who is logged in, client-side routing, the sync badge, the service worker.
+// The app shell: client-side routing (screens get `navigate` through ctx), the sync badge,
+// the service worker. Who is logged in lives in session.js; nothing imports this module.
 
 import { OfflineError, request } from "./api.js";
-import * as db from "./db.js";
+import { h } from "./dom.js";
 import * as outbox from "./outbox.js";
-import { h } from "./ui.js";
-
-export const session = { user: null };
+import { ended, loggedIn, remembered, resume, session } from "./session.js";
 
 const screens = {
   today: () => import("./screens/today.js"),
@@ -51,7 +50,8 @@ function match(pathname) {
 }
 
 // `notice`: a sentence the next screen shows once (e.g. the Log in screen after a reset).
-export function navigate(path, { replace = false, notice = null } = {}) {
+// Screens get it as ctx.navigate.
+function navigate(path, { replace = false, notice = null } = {}) {
   const state = notice ? { notice } : null;
   if (replace) history.replaceState(state, "", path);
   else history.pushState(state, "", path);
@@ -94,30 +94,6 @@ async function render() {
   if (mine > 1 && heading) heading.focus({ preventScroll: true });
   window.scrollTo(0, 0);
   return undefined;
-}
-
-// ---- Logging in and out ----
-
-export async function loggedIn(user) {
-  const previous = await db.getMeta("user");
-  if (previous && previous.email !== user.email) await db.clear("entries", "treatments");
-  session.user = user;
-  await db.setMeta("user", user);
-  outbox.setOwner(user.email);
-  outbox.flush();
-}
-
-export async function loggedOut() {
-  const mine = await outbox.items();
-  if (mine.length) await db.remove("outbox", ...mine.map((i) => i.key));
-  await db.clear("entries", "treatments", "meta");
-  session.user = null;
-  outbox.setOwner(null);
-}
-
-export function updateUser(user) {
-  session.user = user;
-  return db.setMeta("user", user);
 }
 
 // ---- Sync badge and banner ----
@@ -176,7 +152,7 @@ async function start() {
   window.addEventListener("offline", showOnline);
   window.addEventListener("relieflog:unauthorized", () => {
     if (session.user && !PUBLIC.has((match(location.pathname) || {}).name)) {
-      session.user = null;
+      ended();
       navigate("/login", { replace: true });
     }
   });
@@ -187,19 +163,19 @@ async function start() {
 
   // Only ask the server who we are when this device remembers someone: a stranger's first
   // visit goes straight to the log-in screen without a 401.
-  const remembered = await db.getMeta("user");
-  if (remembered) {
-    outbox.setOwner(remembered.email);
+  const known = await remembered();
+  if (known) {
+    outbox.setOwner(known.email);
     try {
       const { data } = await request("GET", "/me");
       await loggedIn(data);
     } catch (error) {
       if (error instanceof OfflineError) {
-        session.user = remembered; // offline: trust this device until the server can say otherwise
+        resume(known); // offline: trust this device until the server can say otherwise
       } else if (error.status === 401) {
         outbox.markNeedsLogin(); // their queue waits for them to log in again
       } else {
-        session.user = remembered;
+        resume(known);
       }
     }
   }

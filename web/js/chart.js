@@ -2,7 +2,9 @@
 // averages, a dashed marker at every session, each series' baseline window and relief
 // period. It only draws what GET /trends returned; it computes no statistic of its own.
 
-import { addDays, formatDay, h, routeLabel } from "./ui.js";
+import { addDays, formatDay } from "./dates.js";
+import { h } from "./dom.js";
+import { routeLabel } from "./vocabulary.js";
 
 // uPlot's minified build (half the bytes of its ES module), as a classic script from our own
 // origin; importing this module waits for it, so callers just `await import("./chart.js")`.

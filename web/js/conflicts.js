@@ -2,7 +2,10 @@
 // both side by side and let the patient choose. Rejected changes are shown here too.
 
 import * as outbox from "./outbox.js";
-import { dialog, formatDateTime, formatDay, h, routeLabel, sideEffectLabel } from "./ui.js";
+import { dialog } from "./controls.js";
+import { formatDateTime, formatDay } from "./dates.js";
+import { h } from "./dom.js";
+import { routeLabel, sideEffectLabel } from "./vocabulary.js";
 
 const LABELS = {
   pain: "Pain", mood: "Mood", anxiety: "Anxiety", energy: "Energy", sleep_hours: "Sleep hours",

@@ -1,7 +1,9 @@
 // The form for one day's entry: pain and mood up front, everything else under "More".
 
 import * as outbox from "./outbox.js";
-import { SIDE_EFFECTS, checkList, field, formError, h, scaleFor } from "./ui.js";
+import { checkList, field, formError, scaleFor } from "./controls.js";
+import { h } from "./dom.js";
+import { SIDE_EFFECTS } from "./vocabulary.js";
 
 const OPTIONAL = ["anxiety", "energy", "sleep_hours", "sleep_quality"];
 

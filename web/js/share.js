@@ -5,11 +5,18 @@
 // replaces the report with a page that says so. Every number comes from the server.
 
 import { ApiError, OfflineError, request } from "./api.js";
-import { EXPLANATIONS, baselineText, forProvider, num, reliefText, responseText, signed } from "./report.js";
-import { formatDay, h, routeLabel, sideEffectLabel, toast } from "./ui.js";
+import { toast } from "./controls.js";
+import { formatDay } from "./dates.js";
+import { h, takeFragment } from "./dom.js";
+import { EXPLANATIONS, forProvider, num } from "./report.js";
+import { SEVERITY_NOTE, daysTable, explanationList, seriesTable } from "./tables.js";
+import { routeLabel, sideEffectLabel } from "./vocabulary.js";
 
+// The token leaves the address bar (and so bookmarks and history) before anything else;
+// it stays in this page's memory only. null: the fragment could not be decoded.
+const fragment = takeFragment();
 const main = document.getElementById("main");
-let token = "";
+let token = fragment || "";
 let renewing = null; // the one POST /shared/session in flight, shared by every caller
 let shown = null; // the report's data, while the report is on screen
 let charts = [];
@@ -161,40 +168,6 @@ function latestCard(latest, hint) {
 
 const scrollHint = () => h("p", { class: "scroll-hint muted" }, "Scroll the table sideways to see every column.");
 
-function seriesTable(data) {
-  if (!data.series.length) return h("p", { class: "muted" }, "No treatment sessions in this period.");
-  const byId = new Map(data.treatments.map((t) => [t.id, t]));
-  const rows = [];
-  for (const series of [...data.series].reverse()) {
-    const sessions = series.treatment_ids.map((id) => byId.get(id)).filter(Boolean);
-    const routes = [...new Set(sessions.map((t) => routeLabel(t.route)))].join(", ");
-    const range = series.start_date === series.end_date ? shortDay(series.start_date)
-      : `${shortDay(series.start_date)} – ${shortDay(series.end_date)}`;
-    const count = series.treatment_ids.length;
-    ["pain", "mood"].forEach((metric, i) => {
-      const m = series[metric] || {};
-      rows.push(h("tr", { "data-series": String(series.index), "data-metric": metric, class: i ? "second" : "first" },
-        i === 0 ? h("th", { scope: "rowgroup", rowspan: "2" }, h("span", { class: "series-name" }, `Series ${series.index + 1}`),
-          h("span", { class: "series-dates" }, range),
-          h("span", { class: "series-meta" }, `${count} ${count === 1 ? "session" : "sessions"}${routes ? ` · ${routes}` : ""}`)) : null,
-        h("th", { scope: "row" }, metric === "pain" ? "Pain" : "Mood"),
-        h("td", { class: "num" }, baselineText(m)),
-        h("td", { class: "num" }, num(m.after)),
-        h("td", { class: "num" }, signed(m.change_pct, " %")),
-        h("td", {}, num(m.category)),
-        h("td", {}, responseText(m)),
-        h("td", { class: "num" }, reliefText(m))));
-    });
-  }
-  const col = (text, cls) => h("th", { scope: "col", class: cls }, text);
-  return h("div", { class: "table-scroll", tabindex: "0", role: "region", "aria-labelledby": "series-title" },
-    h("table", { class: "report-table series-report" },
-      h("caption", { class: "visually-hidden" }, "Each treatment series: pain and mood compared with the week before it"),
-      h("thead", {}, h("tr", {}, col("Series"), col("Measure"), col("Baseline", "num"), col("After", "num"),
-        col("Change", "num"), col("Category"), col("Response"), col("Relief", "num"))),
-      h("tbody", {}, rows)));
-}
-
 function sessionsTable(data, withNotes) {
   if (!data.treatments.length) return h("p", { class: "muted" }, "No sessions recorded in this period.");
   const both = (a, b) => (a === null || a === undefined) && (b === null || b === undefined) ? "—" : `${num(a)} → ${num(b)}`;
@@ -232,19 +205,6 @@ function notesSection(notes) {
         h("p", {}, n.text || ""),
         n.tags && n.tags.length ? h("p", { class: "cell-note" }, `Tags: ${n.tags.join(", ")}`) : null)))
       : h("p", { class: "muted" }, "No notes in this period."));
-}
-
-function daysTable(data) {
-  const cell = (v) => h("td", { class: "num" }, num(v));
-  return h("div", { class: "table-scroll", tabindex: "0", role: "region", "aria-label": "Daily scores table" },
-    h("table", { class: "days-table" },
-      h("caption", {}, "Daily scores"),
-      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Date"), h("th", { scope: "col", class: "num" }, "Pain"),
-        h("th", { scope: "col", class: "num" }, "Mood"), h("th", { scope: "col", class: "num" }, "Pain 7-day avg"),
-        h("th", { scope: "col", class: "num" }, "Mood 7-day avg"))),
-      h("tbody", {}, data.days.map((d) => h("tr", { "data-date": d.date },
-        h("th", { scope: "row" }, h("time", { datetime: d.date }, shortDay(d.date))),
-        cell(d.pain), cell(d.mood), cell(d.pain_avg7), cell(d.mood_avg7))))));
 }
 
 function summary(data) {
@@ -308,20 +268,19 @@ async function report(data) {
       chartCard),
     h("section", { class: "report-series", "aria-labelledby": "series-title" },
       h("h2", { id: "series-title" }, "Treatment series"),
-      data.series.length ? scrollHint() : null,
-      seriesTable(data),
-      h("p", { class: "muted table-note" }, "Mood numbers are severity (10 − mood), so lower is better for both. "
-        + "“At least”: the log stopped before relief ended.")),
+      data.series.length ? [scrollHint(), seriesTable(data, "series-title")]
+        : h("p", { class: "muted" }, "No treatment sessions in this period."),
+      h("p", { class: "muted table-note" }, `${SEVERITY_NOTE} “At least”: the log stopped before relief ended.`)),
     h("section", { class: "report-sessions", "aria-labelledby": "sessions-title" },
       h("h2", { id: "sessions-title" }, "Sessions"),
       data.treatments.length ? scrollHint() : null,
       sessionsTable(data, withNotes)),
     withNotes ? notesSection(data.notes || []) : null,
     h("details", { class: "more days-details no-print" }, h("summary", {}, "Show the daily scores as a table"),
-      h("div", { class: "more-body" }, data.days.length ? daysTable(data) : h("p", { class: "muted" }, "No days logged in this period."))),
+      h("div", { class: "more-body" }, data.days.length ? daysTable(data.days) : h("p", { class: "muted" }, "No days logged in this period."))),
     h("section", { class: "report-explain", "aria-labelledby": "explain-title" },
       h("h2", { id: "explain-title" }, "How these numbers are worked out"),
-      h("dl", { class: "explain" }, EXPLANATIONS.map(([term, text]) => [h("dt", {}, term), h("dd", {}, forProvider(text))]))),
+      explanationList({ provider: true })),
   ].filter(Boolean));
   focusHeading(heading);
   setPrintFooter(data);
@@ -361,13 +320,9 @@ async function open() {
   }
 }
 
-if (location.hash.length > 1) {
-  token = decodeURIComponent(location.hash.slice(1));
-  // Off the screen, out of bookmarks and history; it stays in this page's memory only.
-  history.replaceState(null, "", location.pathname);
-}
 // The footer says when it was printed: refresh it as printing starts.
 window.addEventListener("beforeprint", () => {
   if (shown) setPrintFooter(shown);
 });
-open();
+if (fragment === null) invalid(); // a link cut off or mangled ("#abc%"): never sent anywhere
+else open();

@@ -4,7 +4,10 @@ import * as outbox from "../outbox.js";
 import { entryForm } from "../entry-form.js";
 import { OfflineError, get } from "../api.js";
 import * as store from "../store.js";
-import { append, confirm, formatDay, formatDateTime, h, icons, screenHead, sideEffectLabel, toast } from "../ui.js";
+import { confirm, screenHead, toast } from "../controls.js";
+import { formatDateTime, formatDay } from "../dates.js";
+import { append, h, icons } from "../dom.js";
+import { sideEffectLabel } from "../vocabulary.js";
 
 function describe(version) {
   const parts = [];

@@ -1,7 +1,10 @@
 // History: every logged day, newest first; tap one to change or delete it.
 
 import * as store from "../store.js";
-import { addDays, field, formatDay, h, icons, screenHead, sideEffectLabel, todayIn } from "../ui.js";
+import { field, screenHead } from "../controls.js";
+import { addDays, formatDay, todayIn } from "../dates.js";
+import { h, icons } from "../dom.js";
+import { sideEffectLabel } from "../vocabulary.js";
 
 const PAGE_DAYS = 90;
 

@@ -1,9 +1,11 @@
 // Log in and Create account: two small forms on one module; the time zone comes from the browser.
 
-import { ApiError, OfflineError, request } from "../api.js";
-import { loggedIn } from "../app.js";
+import { OfflineError, request } from "../api.js";
+import { field, formError, passwordTooShort, showFieldErrors } from "../controls.js";
+import { h } from "../dom.js";
 import * as outbox from "../outbox.js";
-import { field, formError, h, passwordTooShort } from "../ui.js";
+import { loggedIn } from "../session.js";
+import { PASSWORD_MIN_LENGTH } from "../vocabulary.js";
 
 function brand() {
   const ns = "http://www.w3.org/2000/svg";
@@ -32,8 +34,8 @@ export async function render(container, ctx) {
   const registering = ctx.route === "register";
   const email = field("Email", h("input", { type: "email", name: "email", autocomplete: registering ? "email" : "username", required: true, autocapitalize: "none", spellcheck: "false" }));
   const password = field("Password", h("input", { type: "password", name: "password", required: true,
-    autocomplete: registering ? "new-password" : "current-password", minlength: registering ? "10" : null }),
-  registering ? "At least 10 characters. A short sentence is easy to remember." : null);
+    autocomplete: registering ? "new-password" : "current-password", minlength: registering ? String(PASSWORD_MIN_LENGTH) : null }),
+  registering ? `At least ${PASSWORD_MIN_LENGTH} characters. A short sentence is easy to remember.` : null);
   const name = registering ? field("Your name (optional)", h("input", { type: "text", name: "display_name", autocomplete: "given-name", maxlength: "80" })) : null;
   const zone = browserTimeZone();
   const error = formError();
@@ -70,9 +72,7 @@ export async function render(container, ctx) {
       ctx.navigate("/today", { replace: true });
     } catch (e) {
       if (e instanceof OfflineError) error.show("You are offline. Connect to the internet to log in.");
-      else if (e instanceof ApiError && e.fieldErrors.email) email.showError(e.fieldErrors.email.join(" "));
-      else if (e instanceof ApiError && e.fieldErrors.password) password.showError(e.fieldErrors.password.join(" "));
-      else error.show(e.message);
+      else showFieldErrors({ email, password, display_name: name }, e, error);
     } finally {
       submit.disabled = false;
     }

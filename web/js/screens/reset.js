@@ -3,17 +3,17 @@
 // memory only and taken out of the address bar at once.
 
 import { ApiError, OfflineError, request } from "../api.js";
-import { session } from "../app.js";
+import { field, formError, passwordTooShort, showFieldErrors } from "../controls.js";
+import { h, takeFragment } from "../dom.js";
 import * as outbox from "../outbox.js";
-import { field, formError, h, passwordTooShort } from "../ui.js";
+import { ended, session } from "../session.js";
+import { PASSWORD_MIN_LENGTH } from "../vocabulary.js";
 
 let token = "";
 
 export async function render(container, ctx) {
-  if (location.hash.length > 1) {
-    token = decodeURIComponent(location.hash.slice(1));
-    history.replaceState(history.state, "", location.pathname);
-  }
+  const fragment = takeFragment();
+  if (fragment !== "") token = fragment;
   const heading = h("h1", { tabindex: "-1" }, "Choose a new password");
   const box = h("div", { class: "auth" }, heading);
   container.append(box);
@@ -25,13 +25,18 @@ export async function render(container, ctx) {
       h("p", { class: "switch" }, h("a", { href: "/login" }, "Go to Log in")));
     box.querySelector("h1").focus();
   };
+  if (token === null) {
+    token = "";
+    dead("Part of the link is wrong or missing. Open the whole link you were sent.");
+    return;
+  }
   if (!token) {
     dead("The link is incomplete: the part after # is missing. Open the whole link you were sent.");
     return;
   }
 
-  const password = field("Password", h("input", { type: "password", autocomplete: "new-password", minlength: "10", required: true }),
-    "At least 10 characters. A short sentence is easy to remember.");
+  const password = field("Password", h("input", { type: "password", autocomplete: "new-password", minlength: String(PASSWORD_MIN_LENGTH), required: true }),
+    `At least ${PASSWORD_MIN_LENGTH} characters. A short sentence is easy to remember.`);
   const confirm = field("Confirm password", h("input", { type: "password", autocomplete: "new-password", required: true }));
   const error = formError();
   const submit = h("button", { type: "submit", class: "btn btn-primary btn-block" }, "Set new password");
@@ -58,14 +63,13 @@ export async function render(container, ctx) {
       else if (e instanceof ApiError && e.status === 410) {
         token = "";
         dead("This link has already been used or has expired.");
-      } else if (e instanceof ApiError && e.fieldErrors.new_password) password.showError(e.fieldErrors.new_password.join(" "));
-      else error.show(e.message);
+      } else showFieldErrors({ new_password: password }, e, error);
       return;
     }
     token = "";
     if (session.user) {
       // Every session ended, this device's too; anything still queued waits for the log-in.
-      session.user = null;
+      ended();
       outbox.markNeedsLogin();
     }
     ctx.navigate("/login", { replace: true, notice: "Your password was changed. Log in with your new password." });

@@ -2,12 +2,14 @@
 // out, delete the account.
 
 import { OfflineError, request } from "../api.js";
-import { loggedOut, updateUser } from "../app.js";
-import * as outbox from "../outbox.js";
 import {
-  confirm, dialog, field, formatDate, formatStamp, formError, h, passwordTooShort, screenHead, showFieldErrors,
-  shownOnce, toast,
-} from "../ui.js";
+  confirm, dialog, field, formError, passwordTooShort, screenHead, showFieldErrors, shownOnce, toast,
+} from "../controls.js";
+import { formatDate, formatStamp } from "../dates.js";
+import { h } from "../dom.js";
+import * as outbox from "../outbox.js";
+import { loggedOut, updateUser } from "../session.js";
+import { PASSWORD_MIN_LENGTH } from "../vocabulary.js";
 
 // What each security event means, in the patient's words.
 const EVENTS = {
@@ -67,13 +69,18 @@ export async function render(container, ctx) {
     }
   });
 
-  // Password
+  // Password. The server ends every other login and revokes every API token when it
+  // changes: the patient reads that before pressing the button.
+  const tokens = apiTokens(user);
   const current = field("Current password", h("input", { type: "password", autocomplete: "current-password" }));
-  const next = field("New password", h("input", { type: "password", autocomplete: "new-password", minlength: "10" }), "At least 10 characters. Other devices will be logged out.");
+  const next = field("New password", h("input", { type: "password", autocomplete: "new-password", minlength: String(PASSWORD_MIN_LENGTH) }),
+    `At least ${PASSWORD_MIN_LENGTH} characters.`);
   const passwordError = formError();
+  const consequences = h("p", { class: "muted", id: "password-consequences" },
+    "Other devices will be logged out and your API tokens will stop working.");
   const password = h("form", { class: "card", novalidate: true, "aria-labelledby": "password-title" },
-    h("h2", { id: "password-title" }, "Password"), current, next, passwordError,
-    h("button", { type: "submit", class: "btn btn-block" }, "Change password"));
+    h("h2", { id: "password-title" }, "Password"), current, next, passwordError, consequences,
+    h("button", { type: "submit", class: "btn btn-block", "aria-describedby": consequences.id }, "Change password"));
   password.addEventListener("submit", async (event) => {
     event.preventDefault();
     passwordError.show("");
@@ -85,10 +92,10 @@ export async function render(container, ctx) {
       current.control.value = "";
       next.control.value = "";
       toast("Password changed");
+      tokens.reload(); // revoked by the change
     } catch (error) {
-      if (error.fieldErrors && error.fieldErrors.current_password) current.showError(error.fieldErrors.current_password.join(" "));
-      else if (error.fieldErrors && error.fieldErrors.new_password) next.showError(error.fieldErrors.new_password.join(" "));
-      else failed(error, passwordError);
+      if (error instanceof OfflineError) failed(error, passwordError);
+      else showFieldErrors({ current_password: current, new_password: next }, error, passwordError);
     }
   });
 
@@ -156,7 +163,7 @@ export async function render(container, ctx) {
     toast("Your account and its data were deleted");
   });
 
-  container.append(screenHead("Settings"), profile, password, downloads, apiTokens(user), securityLog(user),
+  container.append(screenHead("Settings"), profile, password, downloads, tokens, securityLog(user),
     h("section", { class: "card", "aria-labelledby": "session-title" }, h("h2", { id: "session-title" }, "This device"),
       h("p", { class: "muted" }, "Logging out removes your diary from this phone's storage."), logout),
     remove,
@@ -223,10 +230,16 @@ function apiTokens(user) {
     }
   });
   load();
-  return h("section", { class: "card", "aria-labelledby": "tokens-title" },
+  const section = h("section", { class: "card", "aria-labelledby": "tokens-title" },
     h("h2", { id: "tokens-title" }, "API tokens"),
     h("p", { class: "muted" }, "For your own scripts and integrations (see the API documentation below). A token can read and change your diary: keep it secret, revoke it when you stop using it."),
     once, form, list);
+  // After a password change: the server revoked every token, the one just shown too.
+  section.reload = () => {
+    once.replaceChildren();
+    load();
+  };
+  return section;
 }
 
 function securityLog(user) {

@@ -3,10 +3,9 @@
 // server: this screen needs a connection and never queues anything in the outbox.
 
 import { OfflineError, request } from "../api.js";
-import {
-  confirm, field, formatDate, formatDay, formatStamp, formError, h, nextId, screenHead, showFieldErrors,
-  shownOnce, toast,
-} from "../ui.js";
+import { confirm, field, formError, screenHead, showFieldErrors, shownOnce, toast } from "../controls.js";
+import { formatDate, formatDay, formatStamp } from "../dates.js";
+import { h, nextId } from "../dom.js";
 
 const STATUS = {
   active: ["Active", "pill-ok"],

@@ -3,7 +3,9 @@
 import { get } from "../api.js";
 import { entryForm } from "../entry-form.js";
 import * as store from "../store.js";
-import { addDays, formatDay, formatTime, h, icons, screenHead, toast, todayIn } from "../ui.js";
+import { screenHead, toast } from "../controls.js";
+import { addDays, formatDay, formatTime, todayIn } from "../dates.js";
+import { h, icons } from "../dom.js";
 
 function statusLine(entry) {
   if (!entry) {

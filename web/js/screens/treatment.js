@@ -3,10 +3,20 @@
 
 import * as outbox from "../outbox.js";
 import * as store from "../store.js";
-import {
-  ROUTES, SIDE_EFFECTS, checkList, confirm, field, formError, h, scaleFor, screenHead, toLocalInput, toast, uuid,
-  withLocalOffset,
-} from "../ui.js";
+import { checkList, confirm, field, formError, scaleFor, screenHead, toast } from "../controls.js";
+import { toLocalInput, withLocalOffset } from "../dates.js";
+import { h } from "../dom.js";
+import { ROUTES, SIDE_EFFECTS } from "../vocabulary.js";
+
+// A version 4 UUID; crypto.randomUUID exists only in secure contexts (not plain HTTP on a LAN).
+function uuid() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const hex = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
 
 function numberOrNull(text) {
   const t = text.trim();

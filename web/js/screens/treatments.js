@@ -1,7 +1,10 @@
 // Treatments: the sessions recorded so far, newest first, and a button to record one.
 
 import * as store from "../store.js";
-import { append, formatDateTime, h, icons, routeLabel, screenHead } from "../ui.js";
+import { screenHead } from "../controls.js";
+import { formatDateTime } from "../dates.js";
+import { append, h, icons } from "../dom.js";
+import { routeLabel } from "../vocabulary.js";
 
 const PHASES = { induction: "Induction", booster: "Booster", maintenance: "Maintenance" };
 

@@ -2,38 +2,14 @@
 // a table for screen readers. Every number shown comes from GET /api/v1/trends.
 
 import { OfflineError, get } from "../api.js";
-import { EXPLANATIONS, baselineText, num, reliefText, responseText, signed } from "../report.js";
-import { addDays, formatDay, h, routeLabel, screenHead, todayIn } from "../ui.js";
+import { screenHead } from "../controls.js";
+import { addDays, formatDay, todayIn } from "../dates.js";
+import { h } from "../dom.js";
+import { daysTable, explanationList, seriesCards } from "../tables.js";
 
 const RANGES = [["30", "30 days"], ["90", "90 days"], ["365", "1 year"], ["all", "All"]];
 const ALL_DAYS = 3700; // the API's longest range
 let chosen = "90";
-
-function seriesCard(series, treatmentsById) {
-  const sessions = series.treatment_ids.map((id) => treatmentsById.get(id)).filter(Boolean);
-  const routes = [...new Set(sessions.map((t) => routeLabel(t.route)))].join(", ") || "—";
-  const range = series.start_date === series.end_date
-    ? formatDay(series.start_date, { day: "numeric", month: "short", year: "numeric" })
-    : `${formatDay(series.start_date, { day: "numeric", month: "short" })} – ${formatDay(series.end_date, { day: "numeric", month: "short", year: "numeric" })}`;
-  const count = series.treatment_ids.length;
-  const row = (label, fn) => h("tr", {}, h("th", { scope: "row" }, label),
-    h("td", { class: "num" }, fn(series.pain || {})), h("td", { class: "num" }, fn(series.mood || {})));
-  return h("section", { class: "card series", "data-series": String(series.index) },
-    h("h3", {}, `Series ${series.index + 1}: ${range}`),
-    h("p", { class: "muted" }, `${count} ${count === 1 ? "session" : "sessions"} · ${routes}`),
-    h("table", { class: "series-table" },
-      h("caption", { class: "visually-hidden" }, `Series ${series.index + 1}, ${range}: pain and mood compared with baseline`),
-      h("thead", {}, h("tr", {}, h("td", {}), h("th", { scope: "col", class: "num" }, "Pain"), h("th", { scope: "col", class: "num" }, "Mood"))),
-      h("tbody", {},
-        row("Baseline", baselineText),
-        row("After", (m) => num(m.after)),
-        row("Change", (m) => signed(m.change_pct, " %")),
-        row("Change, points", (m) => signed(m.change_abs)),
-        row("Category", (m) => num(m.category)),
-        row("Response", responseText),
-        row("Relief", reliefText))),
-    h("p", { class: "muted table-note" }, "Mood numbers are severity (10 − mood), so lower is better for both."));
-}
 
 function summary(data, start, end) {
   const logged = data.days.length;
@@ -50,19 +26,6 @@ function summary(data, start, end) {
     text += `; the latest 7-day averages are ${parts.join(" and ")}`;
   }
   return `${text}.`;
-}
-
-function daysTable(data) {
-  const cell = (v) => h("td", { class: "num" }, num(v));
-  return h("div", { class: "table-scroll", tabindex: "0", role: "region", "aria-label": "Daily scores table" },
-    h("table", { class: "days-table" },
-      h("caption", {}, "Daily scores"),
-      h("thead", {}, h("tr", {},
-        h("th", { scope: "col" }, "Date"), h("th", { scope: "col", class: "num" }, "Pain"), h("th", { scope: "col", class: "num" }, "Mood"),
-        h("th", { scope: "col", class: "num" }, "Pain 7-day avg"), h("th", { scope: "col", class: "num" }, "Mood 7-day avg"))),
-      h("tbody", {}, data.days.map((d) => h("tr", { "data-date": d.date },
-        h("th", { scope: "row" }, h("time", { datetime: d.date }, formatDay(d.date, { day: "numeric", month: "short", year: "numeric" }))),
-        cell(d.pain), cell(d.mood), cell(d.pain_avg7), cell(d.mood_avg7))))));
 }
 
 export async function render(container, ctx) {
@@ -104,21 +67,19 @@ export async function render(container, ctx) {
       body.setAttribute("aria-busy", "false");
       return;
     }
-    const treatmentsById = new Map(data.treatments.map((t) => [t.id, t]));
     const sentence = summary(data, start, today);
     const chartEl = h("div", { class: "chart", role: "img", "aria-label": `Chart of pain and mood. ${sentence}` });
     const readout = h("p", { class: "chart-readout", "aria-live": "off" });
-    const series = [...data.series].reverse();
     body.replaceChildren(
       h("p", { class: "summary", id: "trends-summary" }, sentence),
       h("div", { class: "card chart-card" }, chartEl, readout, legend()),
       h("h2", {}, "Treatment series"),
-      h("div", { class: "series-list" }, series.length ? series.map((s) => seriesCard(s, treatmentsById))
+      h("div", { class: "series-list" }, data.series.length ? seriesCards(data)
         : h("p", { class: "muted" }, "No treatment sessions in this period. Record sessions on the Treatments tab to see how each one helped.")),
       h("details", { class: "more" }, h("summary", {}, "What these numbers mean"),
-        h("div", { class: "more-body" }, h("dl", { class: "explain" }, EXPLANATIONS.map(([term, text]) => [h("dt", {}, term), h("dd", {}, text)])))),
+        h("div", { class: "more-body" }, explanationList())),
       h("details", { class: "more days-details" }, h("summary", {}, "Show the numbers as a table"),
-        h("div", { class: "more-body" }, data.days.length ? daysTable(data) : h("p", { class: "muted" }, "No days logged in this period."))));
+        h("div", { class: "more-body" }, data.days.length ? daysTable(data.days) : h("p", { class: "muted" }, "No days logged in this period."))));
     body.setAttribute("aria-busy", "false");
     chart = drawChart(chartEl, readout, data, { start, end: today });
   }

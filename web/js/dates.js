@@ -1,0 +1,76 @@
+// Dates and times as the patient reads them. A "day" is a YYYY-MM-DD string in the
+// patient's time zone; a moment is an ISO 8601 string.
+
+export function todayIn(timeZone) {
+  try {
+    return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" })
+      .format(new Date());
+  } catch {
+    return new Intl.DateTimeFormat("en-CA").format(new Date());
+  }
+}
+
+export function addDays(day, n) {
+  const d = new Date(`${day}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+export function formatDay(day, options = { weekday: "long", day: "numeric", month: "long" }) {
+  return new Intl.DateTimeFormat(undefined, { ...options, timeZone: "UTC" }).format(new Date(`${day}T12:00:00Z`));
+}
+
+export function formatDateTime(iso, timeZone) {
+  const options = { weekday: "short", day: "numeric", month: "short", hour: "numeric", minute: "2-digit" };
+  try {
+    return new Intl.DateTimeFormat(undefined, { ...options, timeZone }).format(new Date(iso));
+  } catch {
+    return new Intl.DateTimeFormat(undefined, options).format(new Date(iso));
+  }
+}
+
+// "24 Dec 2026": the calendar date of a moment in the patient's time zone.
+export function formatDate(iso, timeZone) {
+  const options = { day: "numeric", month: "short", year: "numeric" };
+  try {
+    return new Intl.DateTimeFormat(undefined, { ...options, timeZone }).format(new Date(iso));
+  } catch {
+    return new Intl.DateTimeFormat(undefined, options).format(new Date(iso));
+  }
+}
+
+// "24 Nov 09:12" (with the year when it is not this year): a line in a log.
+export function formatStamp(iso, timeZone) {
+  const date = new Date(iso);
+  const day = { day: "numeric", month: "short" };
+  if (date.getFullYear() !== new Date().getFullYear()) day.year = "numeric";
+  const time = { hour: "2-digit", minute: "2-digit" };
+  const fmt = (options) => {
+    try {
+      return new Intl.DateTimeFormat(undefined, { ...options, timeZone }).format(date);
+    } catch {
+      return new Intl.DateTimeFormat(undefined, options).format(date);
+    }
+  };
+  return `${fmt(day)} ${fmt(time)}`;
+}
+
+export function formatTime(iso) {
+  return new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit" }).format(new Date(iso));
+}
+
+// "2026-03-01T09:30" from a datetime-local input, as ISO 8601 with this device's offset.
+export function withLocalOffset(local) {
+  const date = new Date(local);
+  const offset = -date.getTimezoneOffset();
+  const sign = offset >= 0 ? "+" : "-";
+  const abs = Math.abs(offset);
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${local.length === 16 ? `${local}:00` : local}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
+
+export function toLocalInput(iso) {
+  const d = iso ? new Date(iso) : new Date();
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
