@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import numbers
+import re
 import zoneinfo
 from functools import cache
 from typing import Any
@@ -60,13 +61,36 @@ class StrictBoolean(fields.Boolean):
         return value
 
 
+# The one rule for dates from clients (paths, queries, bodies): YYYY-MM-DD, a real day,
+# 1900 or later. Python's fromisoformat alone would also take week dates (2026-W01-1),
+# ordinal dates and the basic format, and quietly turn them into some other day.
+DATE_FORMAT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+EARLIEST = dt.date(1900, 1, 1)
+NOT_A_DATE = "Not a valid date; use YYYY-MM-DD."
+TOO_EARLY = f"Must be {EARLIEST.isoformat()} or later."
+
+
+def iso_date(text: Any) -> dt.date:
+    """A client's date, or ValueError with the message to show them."""
+    if not isinstance(text, str) or not DATE_FORMAT.fullmatch(text):
+        raise ValueError(NOT_A_DATE)
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(NOT_A_DATE) from None
+    if day < EARLIEST:
+        raise ValueError(TOO_EARLY)
+    return day
+
+
 class StrictDate(fields.Date):
-    """YYYY-MM-DD only; 2023-02-30 and "today" are errors."""
+    """YYYY-MM-DD only, from 1900 on; 2023-02-30, 2026-W01-1 and "today" are errors."""
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> dt.date:
-        if not isinstance(value, str) or len(value) != 10:
-            raise self.make_error("invalid", input=value, obj_type="date")
-        return super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return iso_date(value)
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
 
 
 class AwareDateTime(fields.AwareDateTime):
@@ -93,12 +117,10 @@ def validate_timezone(name: str) -> None:
 
 
 def parse_date(value: str, field: str = "date") -> dt.date:
-    """Parse a YYYY-MM-DD path or query value, raising a 422 naming `field`."""
+    """Parse a YYYY-MM-DD path value, raising a 422 naming `field`."""
     from api.errors import field_error
 
     try:
-        if len(value) != 10:
-            raise ValueError
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise field_error(field, "Not a valid date; use YYYY-MM-DD.") from None
+        return iso_date(value)
+    except ValueError as error:
+        raise field_error(field, str(error)) from None
