@@ -93,17 +93,63 @@ class StrictDate(fields.Date):
             raise ValidationError(str(error)) from None
 
 
+# RFC 3339 section 5.6 date-time: seconds are required, the fraction has at most the six
+# digits Python keeps (a seventh would be cut off silently), the offset is Z or ±HH:MM.
+# "T" and "Z" may be lower case, as section 5.6 allows; a space separator, the basic
+# format (20260301T093000Z), week dates and offsets with seconds are not RFC 3339.
+DATETIME_FORMAT = re.compile(
+    r"(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})[Tt]"
+    r"(?P<hour>[0-9]{2}):(?P<minute>[0-9]{2}):(?P<second>[0-9]{2})"
+    r"(?:\.(?P<fraction>[0-9]+))?"
+    r"(?P<offset>[Zz]|(?P<sign>[+-])(?P<offset_hours>[0-9]{2}):(?P<offset_minutes>[0-9]{2}))?"
+)
+
+
 class AwareDateTime(fields.AwareDateTime):
-    """An ISO 8601 date-time that must carry its UTC offset."""
+    """An RFC 3339 date-time with its UTC offset, e.g. 2026-03-01T09:30:00-05:00.
+
+    Years run from 1900 (as for dates) to 9998, so that the instant has a local date in
+    every time zone: near year 1 or 9999 Python cannot represent it (OverflowError).
+    """
 
     default_error_messages = {
+        "invalid": "Not a valid date-time; use RFC 3339, e.g. 2026-03-01T09:30:00-05:00.",
         "invalid_awareness": "Must include a time zone offset, e.g. 2026-03-01T09:30:00-05:00.",
+        "fraction": "At most 6 digits after the decimal point (microseconds).",
+        "too_early": TOO_EARLY,
+        "too_late": "Must be before the year 9999.",
     }
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> dt.datetime:
-        if not isinstance(value, str):
-            raise self.make_error("invalid", input=value, obj_type="datetime")
-        return super()._deserialize(value, attr, data, **kwargs)
+        parts = DATETIME_FORMAT.fullmatch(value) if isinstance(value, str) else None
+        if parts is None:
+            raise self.make_error("invalid")
+        if parts["offset"] is None:
+            raise self.make_error("invalid_awareness")
+        fraction = parts["fraction"] or "0"
+        if len(fraction) > 6:
+            raise self.make_error("fraction")
+        try:
+            day = iso_date(parts["date"])
+        except ValueError as error:
+            if str(error) == TOO_EARLY:
+                raise self.make_error("too_early") from None
+            raise self.make_error("invalid") from None
+        if day.year > 9998:
+            raise self.make_error("too_late")
+        offset = dt.timedelta(0)
+        if parts["sign"]:
+            hours, minutes = int(parts["offset_hours"]), int(parts["offset_minutes"])
+            if hours > 23 or minutes > 59:
+                raise self.make_error("invalid")
+            offset = (1 if parts["sign"] == "+" else -1) * dt.timedelta(hours=hours,
+                                                                        minutes=minutes)
+        try:
+            clock = dt.time(int(parts["hour"]), int(parts["minute"]), int(parts["second"]),
+                            int(fraction.ljust(6, "0")))
+        except ValueError:  # 24:00, minute 60, leap second 60: Python has no such time
+            raise self.make_error("invalid") from None
+        return dt.datetime.combine(day, clock, tzinfo=dt.timezone(offset))
 
 
 @cache

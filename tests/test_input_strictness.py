@@ -5,13 +5,17 @@ the field: never a 500 (nothing logged at ERROR), never silently coerced, nothin
 from __future__ import annotations
 
 import logging
-from datetime import date
+import uuid
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from marshmallow import ValidationError
 
-from api.fields import StrictDate
+from api.fields import AwareDateTime, StrictDate
+
+SESSION = {"started_at": "2026-03-02T09:30:00-06:00", "route": "iv_infusion"}
 
 
 def assert_refused(response, status: int, field: str) -> dict:
@@ -31,6 +35,30 @@ def nothing_logged_at_error(caplog):
     yield
     errors = [r for r in caplog.get_records("call") if r.levelno >= logging.ERROR]
     assert not errors, [r.getMessage() for r in errors]
+
+
+def treatments_of(client) -> list:
+    return client.get("/api/v1/treatments?from=1900-01-01&to=1909-01-01").get_json()["items"] \
+        + client.get("/api/v1/treatments").get_json()["items"]
+
+
+# --- finding 6: 500s from client input ----------------------------------------------------
+
+EXTREME_STARTS = ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00",
+                  "0001-01-01T05:00:00Z", "9999-12-31T20:59:59Z", "0001-01-01T00:00:00Z"]
+
+
+@pytest.mark.parametrize("timezone_name", ["UTC", "Pacific/Kiritimati", "America/Chicago"])
+@pytest.mark.parametrize("started_at", EXTREME_STARTS)
+def test_started_at_at_the_ends_of_time_is_422(patient, timezone_name, started_at):
+    client = patient(timezone=timezone_name)
+    tid = uuid.uuid4()
+    assert_refused(client.put(f"/api/v1/treatments/{tid}",
+                              json={**SESSION, "started_at": started_at}), 422, "started_at")
+    assert_refused(client.post("/api/v1/treatments", json={**SESSION, "started_at": started_at}),
+                   422, "started_at")
+    assert client.get(f"/api/v1/treatments/{tid}").status_code == 404
+    assert treatments_of(client) == []
 
 
 RANGE_PATHS = ["/api/v1/entries", "/api/v1/treatments", "/api/v1/trends",
@@ -85,6 +113,47 @@ def test_a_share_range_is_yyyy_mm_dd_and_nothing_else(alice, day, param):
     assert alice.get("/api/v1/shares").get_json()["items"] == []
 
 
+NOT_RFC_3339 = [
+    "2026-03-01T09:30:00+00:00:30",  # seconds in the offset
+    "20260301T093000Z",  # basic format
+    "2026-03-01 09:30:00Z",  # space separator
+    "2026-03-01T09:30:00.1234567Z",  # a 7th fraction digit (was truncated)
+    "2026-03-01T09:30Z", "2026-03-01T09Z",  # no seconds
+    "2026-03-01T09:30:00+0100", "2026-03-01T09:30:00+01",  # offset not ±HH:MM
+    "2026-03-01T09:30:00,5Z", "2026-03-01T09:30:00.Z",  # decimal comma, empty fraction
+    "2026-W09-7T09:30:00Z", "2026-060T09:30:00Z",  # week and ordinal dates
+    "2026-03-01T24:00:00Z", "2026-03-01T09:60:00Z", "2026-03-01T09:30:60Z",
+    "2026-03-01T09:30:00+24:00", "2026-03-01T09:30:00+05:60",
+    " 2026-03-01T09:30:00Z", "2026-03-01T09:30:00Z ", "2026-03-01T09:30:00Z\n",
+    "2026-03-01T09:30:00", "2026-03-01", "２０２６-03-01T09:30:00Z",
+]
+
+
+@pytest.mark.parametrize("started_at", NOT_RFC_3339)
+def test_started_at_is_rfc_3339_and_nothing_else(alice, started_at):
+    tid = uuid.uuid4()
+    assert_refused(alice.put(f"/api/v1/treatments/{tid}",
+                             json={**SESSION, "started_at": started_at}), 422, "started_at")
+    assert_refused(alice.post("/api/v1/treatments", json={**SESSION, "started_at": started_at}),
+                   422, "started_at")
+    assert alice.get(f"/api/v1/treatments/{tid}").status_code == 404
+    assert treatments_of(alice) == []
+
+
+@pytest.mark.parametrize(("started_at", "stored"), [
+    ("2026-03-01T09:30:00Z", "2026-03-01T09:30:00+00:00"),
+    ("2026-03-01T09:30:00.5+01:00", "2026-03-01T08:30:00.500000+00:00"),
+    ("2026-03-01T09:30:00.123456-05:30", "2026-03-01T15:00:00.123456+00:00"),
+    ("2026-03-01T09:30:00-00:00", "2026-03-01T09:30:00+00:00"),
+    # RFC 3339 section 5.6: "T" and "Z" may be written in lower case.
+    ("2026-03-01t09:30:00z", "2026-03-01T09:30:00+00:00"),
+])
+def test_rfc_3339_started_at_is_stored_exactly(alice, started_at, stored):
+    response = alice.post("/api/v1/treatments", json={**SESSION, "started_at": started_at})
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["started_at"] == stored
+
+
 @given(st.dates(min_value=date(1900, 1, 1)))
 def test_every_calendar_date_from_1900_is_read(day):
     from api.fields import iso_date
@@ -102,5 +171,29 @@ def test_a_date_is_read_only_when_it_is_yyyy_mm_dd(text):
     except ValueError:
         return
     assert day.isoformat() == text and day >= date(1900, 1, 1)
+
+
+OFFSETS = st.integers(-23 * 60 - 59, 23 * 60 + 59).map(lambda m: timezone(timedelta(minutes=m)))
+
+
+@given(moment=st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(9998, 12, 31)),
+       offset=OFFSETS)
+def test_every_rfc_3339_datetime_is_read_exactly(moment, offset):
+    aware = moment.replace(tzinfo=offset)
+    text = aware.isoformat()
+    parsed = AwareDateTime().deserialize(text)
+    assert parsed == aware and parsed.utcoffset() == aware.utcoffset()
+    assert parsed.microsecond == moment.microsecond
+    assert AwareDateTime().deserialize(text.replace("+00:00", "Z")) == aware
+
+
+@given(st.text(alphabet="0123456789-+:.TZtz ,W", max_size=32))
+def test_a_datetime_is_read_only_when_it_is_rfc_3339(text):
+    try:
+        parsed = AwareDateTime().deserialize(text)
+    except ValidationError:
+        return
+    assert parsed.tzinfo is not None and text[10] in "Tt" and text[19] in ".Zz+-"
+    assert parsed.astimezone(UTC).year in range(1899, 10_000)
 
 
