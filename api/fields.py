@@ -6,8 +6,8 @@ import datetime as dt
 import math
 import numbers
 import re
-import zoneinfo
 from functools import cache
+from importlib import resources
 from typing import Any
 
 from marshmallow import ValidationError, fields, validate
@@ -154,7 +154,14 @@ class AwareDateTime(fields.AwareDateTime):
 
 @cache
 def known_timezones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
+    """The names of the IANA time zone database, as the tzdata package lists them.
+
+    Not zoneinfo.available_timezones(): that walks the system's zoneinfo folder too, and
+    so takes files that are no zones of the database (localtime, posixrules, posix/…,
+    right/… with leap seconds). Factory is IANA's placeholder for "not configured".
+    """
+    names = resources.files("tzdata").joinpath("zones").read_text(encoding="utf-8").split()
+    return frozenset(names) - {"Factory"}
 
 
 def validate_timezone(name: str) -> None:

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from marshmallow import ValidationError
 
 from api.fields import AwareDateTime, StrictDate
+from tests.conftest import PASSWORD
 
 SESSION = {"started_at": "2026-03-02T09:30:00-06:00", "route": "iv_infusion"}
 
@@ -153,6 +154,27 @@ def test_rfc_3339_started_at_is_stored_exactly(alice, started_at, stored):
     assert response.status_code == 201, response.get_json()
     assert response.get_json()["started_at"] == stored
 
+
+BAD_ZONES = ["localtime", "Factory", "posixrules", "posix/Europe/Berlin", "right/UTC",
+             "right/Europe/Berlin", "Europe/../Europe/Berlin", "europe/berlin", "", "Mars/Olympus"]
+
+
+@pytest.mark.parametrize("zone", BAD_ZONES)
+def test_only_canonical_iana_time_zones(client, alice, zone):
+    response = client.post("/api/v1/auth/register", json={
+        "email": f"{uuid.uuid4().hex}@example.org", "password": PASSWORD, "timezone": zone})
+    assert_refused(response, 422, "timezone")
+    assert_refused(alice.patch("/api/v1/me", json={"timezone": zone}), 422, "timezone")
+    assert alice.get("/api/v1/me").get_json()["timezone"] == "UTC"
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Berlin", "America/Argentina/Buenos_Aires",
+                                  "Asia/Kolkata", "Etc/GMT+5", "US/Eastern"])
+def test_iana_time_zones_are_accepted(alice, zone):
+    assert alice.patch("/api/v1/me", json={"timezone": zone}).get_json()["timezone"] == zone
+
+
+# --- valid input still works: properties over the strict readers ----------------------------
 
 @given(st.dates(min_value=date(1900, 1, 1)))
 def test_every_calendar_date_from_1900_is_read(day):
