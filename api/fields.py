@@ -28,7 +28,7 @@ class StrictFloat(fields.Float):
         result = super()._validated(value)
         if not math.isfinite(result):
             raise self.make_error("special")
-        return result
+        return result + 0.0  # -0.0 becomes 0.0: a sign on zero means nothing here
 
 
 class Text(fields.String):
@@ -167,6 +167,11 @@ def known_timezones() -> frozenset[str]:
 def validate_timezone(name: str) -> None:
     if name not in known_timezones():
         raise ValidationError("Not a known IANA time zone, e.g. Europe/Berlin or America/Chicago.")
+
+
+def not_blank(value: str) -> None:
+    if not value.strip():
+        raise ValidationError("Must not be blank.")
 
 
 def parse_date(value: str, field: str = "date") -> dt.date:

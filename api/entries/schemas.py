@@ -7,7 +7,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from api.entries.models import SCORE_FIELDS
-from api.fields import Score, StrictDate, StrictFloat, Text
+from api.fields import Score, StrictDate, StrictFloat, Text, not_blank
 from api.treatments.models import SIDE_EFFECTS
 
 
@@ -32,7 +32,7 @@ class EntryInSchema(Schema):
         load_default=list, validate=validate.Length(max=len(SIDE_EFFECTS)),
     )
     tags = fields.List(
-        Text(validate=validate.Length(min=1, max=32)),
+        Text(validate=[validate.Length(min=1, max=32), not_blank]),
         load_default=list, validate=validate.Length(max=20),
         metadata={"description": "At most 20 tags of at most 32 characters."},
     )

@@ -6,7 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from api.fields import StrictBoolean, StrictDate, Text
+from api.fields import StrictBoolean, StrictDate, Text, not_blank
 from api.sharing.models import VIEW_KINDS
 from api.treatments.models import ROUTES
 from api.treatments.schemas import TreatmentSchema
@@ -17,11 +17,6 @@ INCLUDE_NOTES_DOC = (
     "Show the patient's own words: entry notes, tags and treatment notes. "
     "Default false: the provider sees scores and sessions only."
 )
-
-
-def not_blank(value: str) -> None:
-    if not value.strip():
-        raise ValidationError("Must not be blank.")
 
 
 class ShareCreateSchema(Schema):
