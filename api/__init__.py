@@ -20,6 +20,8 @@ BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 def create_app(config: Any = None) -> Flask:
     app = Flask(__name__, static_folder=None)
     app.config.from_object(config or Config())
+    from api.json_body import strict_json_provider  # request.get_json() reads as webargs
+    app.json = strict_json_provider(app)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     if proxies := app.config["TRUSTED_PROXIES"]:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]

@@ -4,15 +4,18 @@ the field: never a 500 (nothing logged at ERROR), never silently coerced, nothin
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import uuid
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
+from flask import request
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from marshmallow import ValidationError
+from werkzeug.exceptions import BadRequest
 
 from api.fields import AwareDateTime, StrictDate
 from tests.conftest import PASSWORD
@@ -85,6 +88,59 @@ def test_a_range_ending_in_1900_starts_no_earlier(alice, path):
         assert alice.get(f"{path}?to=1900-01-01").get_json()["from"] == "1900-01-01"
 
 
+DEEP = "[" * 20_000
+WIDE_INT = "9" * 5_000
+HOSTILE_BODIES = [
+    (DEEP, "body"),
+    ('{"pain": ' + DEEP, "body"),
+    ("{" + '"a":{' * 12_000, "body"),
+    ('{"pain": ' + WIDE_INT + "}", "pain"),
+    ('{"pain": -' + WIDE_INT + "}", "pain"),
+    ('{"tags": [1, ' + WIDE_INT + "]}", "tags.1"),
+    ('{"email": "a@example.org", "password": ' + WIDE_INT + "}", "password"),
+    (WIDE_INT, "body"),
+    ("[" + WIDE_INT + "]", "body"),
+]
+BODY_ENDPOINTS = [
+    ("PUT", "/api/v1/entries/2026-03-01"), ("PUT", f"/api/v1/treatments/{uuid.uuid4()}"),
+    ("POST", "/api/v1/treatments"), ("POST", "/api/v1/shares"), ("PATCH", "/api/v1/me"),
+    ("POST", "/api/v1/tokens"), ("POST", "/api/v1/me/password"),
+]
+ANONYMOUS_ENDPOINTS = [("POST", "/api/v1/auth/login"), ("POST", "/api/v1/auth/register"),
+                       ("POST", "/api/v1/auth/reset"), ("POST", "/api/v1/shared/session")]
+
+
+@pytest.mark.parametrize(("raw", "field"), HOSTILE_BODIES,
+                         ids=[f"{raw[:12]}…{len(raw)}" for raw, _ in HOSTILE_BODIES])
+@pytest.mark.parametrize(("method", "path"), BODY_ENDPOINTS)
+def test_hostile_json_is_400_for_a_patient(alice, method, path, raw, field):
+    response = alice.open(path, method=method, data=raw, content_type="application/json")
+    assert_refused(response, 400, field)
+    assert alice.get("/api/v1/entries/2026-03-01").status_code == 404
+    assert treatments_of(alice) == []
+
+
+@pytest.mark.parametrize(("raw", "field"), HOSTILE_BODIES,
+                         ids=[f"{raw[:12]}…{len(raw)}" for raw, _ in HOSTILE_BODIES])
+@pytest.mark.parametrize(("method", "path"), ANONYMOUS_ENDPOINTS)
+def test_hostile_json_is_400_without_an_account(client, method, path, raw, field):
+    response = client.open(path, method=method, data=raw, content_type="application/json")
+    assert_refused(response, 400, field)
+
+
+@pytest.mark.parametrize("raw", [DEEP, WIDE_INT, '{"pain": ' + WIDE_INT + "}",
+                                 '{"pain": 1, "pain": 2}', "\xff", '{"pain": 1'])
+def test_flask_get_json_uses_the_same_strict_loader(app, raw):
+    """Code that reads request.get_json() sees the body exactly as the schemas do."""
+    with app.test_request_context("/api/v1/entries/2026-03-01", method="PUT",
+                                  data=raw.encode("latin-1"), content_type="application/json"):
+        assert request.get_json(silent=True) is None
+        with pytest.raises(BadRequest):
+            request.get_json()
+
+
+# --- finding 7: silent coercion -------------------------------------------------------------
+
 NOT_YYYY_MM_DD = ["2026-W01-1", "2026-W011", "2026-001", "20260101", "2026-1-01", "２０２６-01-01",
                   "2026-01-01T00:00", "+2026-01-01", "2026-02-30", "2026-13-01", " 2026-01-01",
                   "0001-01-01", "1899-12-31"]
@@ -154,6 +210,24 @@ def test_rfc_3339_started_at_is_stored_exactly(alice, started_at, stored):
     response = alice.post("/api/v1/treatments", json={**SESSION, "started_at": started_at})
     assert response.status_code == 201, response.get_json()
     assert response.get_json()["started_at"] == stored
+
+
+def test_duplicate_keys_are_400_naming_the_key(alice, client):
+    response = alice.put("/api/v1/entries/2026-03-01", data='{"pain": 3, "pain": 4}',
+                         content_type="application/json")
+    assert_refused(response, 400, "pain")
+    assert alice.get("/api/v1/entries/2026-03-01").status_code == 404
+    response = alice.post("/api/v1/treatments", content_type="application/json",
+                          data='{"started_at": "2026-03-01T09:30:00Z", "route": "oral", '
+                               '"route": "iv_infusion"}')
+    assert_refused(response, 400, "route")
+    assert treatments_of(alice) == []
+    response = client.post("/api/v1/auth/register", content_type="application/json", data=(
+        f'{{"email": "one@example.org", "password": "{PASSWORD}", "email": "two@example.org"}}'))
+    assert_refused(response, 400, "email")
+    nested = alice.put("/api/v1/entries/2026-03-01", content_type="application/json",
+                       data='{"pain": 3, "x": {"y": 1, "y": 2}}')
+    assert_refused(nested, 400, "y")
 
 
 @pytest.mark.parametrize("blank", [" ", "   ", "\t", " \n "])
@@ -237,6 +311,24 @@ def test_a_datetime_is_read_only_when_it_is_rfc_3339(text):
         return
     assert parsed.tzinfo is not None and text[10] in "Tt" and text[19] in ".Zz+-"
     assert parsed.astimezone(UTC).year in range(1899, 10_000)
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-(10**30), 10**30)
+    | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner,
+                                                                 max_size=4),
+    max_leaves=20,
+)
+
+
+@given(JSON_VALUES)
+def test_the_strict_loader_reads_what_any_json_encoder_writes(value):
+    from api.json_body import loads
+
+    text = json.dumps(value)
+    assert loads(text) == json.loads(text)
+    assert loads(text.encode("utf-8")) == json.loads(text)
 
 
 @settings(max_examples=30, deadline=None,
