@@ -1,6 +1,6 @@
-"""Request bodies, parsed by one strict JSON loader that webargs (StrictParser) and Flask
-(request.get_json, through StrictJSONProvider) both use, so no code reads a body more
-leniently than the schemas.
+"""Request bodies: read whole within MAX_CONTENT_LENGTH (chunked ones too), and parsed by
+one strict JSON loader that webargs (StrictParser) and Flask (request.get_json, through
+StrictJSONProvider) both use, so no code reads a body more leniently than the schemas.
 
 Strict means: UTF-8 only; a key given twice is refused, not "the last one wins"; an
 integer of more than MAX_INTEGER_DIGITS digits is refused instead of costing quadratic
@@ -11,11 +11,14 @@ and Flask both answer with 400, never a 500.
 
 from __future__ import annotations
 
+import io
 import json
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Request
 from flask.json.provider import DefaultJSONProvider, JSONProvider
+
+from api.errors import Problem
 
 # No field takes more than a few digits; 64-bit integers have at most 20.
 MAX_INTEGER_DIGITS = 100
@@ -109,3 +112,34 @@ class StrictJSONProvider(DefaultJSONProvider):
 def strict_json_provider(app: Flask) -> JSONProvider:
     """For create_app: app.json, as Flask declares it (a JSONProvider)."""
     return StrictJSONProvider(app)
+
+
+def read_unsized_body(request: Request, limit: int | None) -> None:
+    """Read a body sent without Content-Length (chunked) now, so one over `limit` is 413.
+
+    Werkzeug's own limit on such a stream stops reading at `limit` bytes and returns
+    what it has, so an over-long body would be cut short and accepted. It reads them at
+    all only when the server says it has de-chunked and ended the stream
+    (wsgi.input_terminated, as gunicorn and werkzeug's server do); otherwise the body
+    cannot be read safely, which is 411, not an empty body.
+    """
+    if "wsgi.input_terminated" not in request.environ:
+        raise Problem(411, "Send the body with a Content-Length header.",
+                      errors={"body": ["This server cannot read a body without a length."]})
+    if limit is None:  # MAX_CONTENT_LENGTH = None: no limit was asked for
+        request.stream = io.BytesIO(request.input_stream.read())
+        return
+    received = bytearray()
+    while len(received) <= limit:
+        chunk = request.input_stream.read(limit + 1 - len(received))
+        if not chunk:
+            break
+        received += chunk
+    if len(received) > limit:
+        raise body_too_large(limit)
+    request.stream = io.BytesIO(bytes(received))  # what get_data() and webargs read
+
+
+def body_too_large(limit: int) -> Problem:
+    message = f"The request body is larger than {limit} bytes."
+    return Problem(413, message, errors={"body": [message]})

@@ -4,6 +4,8 @@ the field: never a 500 (nothing logged at ERROR), never silently coerced, nothin
 
 from __future__ import annotations
 
+import http.client
+import io
 import json
 import logging
 import math
@@ -11,6 +13,7 @@ import uuid
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
+import requests
 from flask import request
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -19,6 +22,7 @@ from werkzeug.exceptions import BadRequest
 
 from api.fields import AwareDateTime, StrictDate
 from tests.conftest import PASSWORD
+from tests.support.live_server import live_server
 
 SESSION = {"started_at": "2026-03-02T09:30:00-06:00", "route": "iv_infusion"}
 
@@ -249,6 +253,75 @@ def test_negative_zero_sleep_is_stored_as_zero(alice):
 
 # Bodies without Content-Length: a server that de-chunks the request (gunicorn, werkzeug's
 # own) says so with wsgi.input_terminated; the test client does not, so we set it as they do.
+TERMINATED = {"wsgi.input_terminated": True}
+PADDED = b'{"pain": 1}' + b" " * (70 * 1024)  # valid JSON even when cut at 64 KiB
+
+
+def send_chunked(client, path: str, body: bytes, *, environ=TERMINATED, method="PUT"):
+    return client.open(path, method=method, input_stream=io.BytesIO(body),
+                       headers={"Transfer-Encoding": "chunked",
+                                "Content-Type": "application/json"},
+                       environ_overrides=environ)
+
+
+def test_chunked_body_over_the_limit_is_413(alice):
+    assert_refused(send_chunked(alice, "/api/v1/entries/2026-03-01", PADDED), 413, "body")
+    assert alice.get("/api/v1/entries/2026-03-01").status_code == 404
+    limit = 64 * 1024
+    exactly = b'{"pain": 2}'.ljust(limit)
+    assert send_chunked(alice, "/api/v1/entries/2026-03-02", exactly).status_code == 201
+    assert_refused(send_chunked(alice, "/api/v1/entries/2026-03-03", exactly + b" "), 413, "body")
+    assert send_chunked(alice, "/api/v1/entries/2026-03-04",
+                        b'{"mood": 7, "notes": "chunked"}').get_json()["notes"] == "chunked"
+
+
+def test_sized_body_over_the_limit_is_413_naming_the_body(alice):
+    assert_refused(alice.put("/api/v1/entries/2026-03-01", data=PADDED,
+                             content_type="application/json"), 413, "body")
+    assert alice.get("/api/v1/entries/2026-03-01").status_code == 404
+
+
+def test_unsized_body_the_server_did_not_terminate_is_411(alice):
+    response = send_chunked(alice, "/api/v1/entries/2026-03-01", b'{"pain": 1}', environ={})
+    assert_refused(response, 411, "body")
+    assert alice.get("/api/v1/entries/2026-03-01").status_code == 404
+
+
+@pytest.mark.live
+def test_chunked_body_over_the_limit_is_413_through_gunicorn(app, database_url):
+    with live_server(database_url, workers=1, threads=2) as server:
+        browser = requests.Session()
+        assert browser.post(f"{server.url}/api/v1/auth/register", json={
+            "email": f"{uuid.uuid4().hex}@example.org", "password": PASSWORD}).status_code == 201
+        token = browser.post(f"{server.url}/api/v1/tokens", json={"label": "live"},
+                          headers={"Origin": server.url}).json()["token"]
+
+        def put_chunked(day: str, body: bytes) -> tuple[int, str, dict]:
+            connection = http.client.HTTPConnection(server.url.removeprefix("http://"),
+                                                    timeout=30)
+            chunks = (body[i:i + 8192] for i in range(0, len(body), 8192))
+            connection.request("PUT", f"/api/v1/entries/{day}", body=chunks, headers={
+                "Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+                encode_chunked=True)
+            response = connection.getresponse()
+            result = response.status, response.getheader("Content-Type"), json.loads(
+                response.read())
+            connection.close()
+            return result
+
+        status, content_type, body = put_chunked("2026-03-01", PADDED)
+        assert (status, content_type) == (413, "application/problem+json")
+        assert "body" in body["errors"]
+        status, _, body = put_chunked("2026-03-02", b'{"pain": 4, "notes": "small"}')
+        assert status == 201 and body["notes"] == "small"
+        auth = {"Authorization": f"Bearer {token}"}
+        assert requests.get(f"{server.url}/api/v1/entries/2026-03-01",
+                            headers=auth).status_code == 404
+        status, _, body = put_chunked("2026-03-03", DEEP.encode())
+        assert status == 400 and "body" in body["errors"]
+    assert "Traceback" not in server.log() and "ERROR" not in server.log()
+
+
 BAD_ZONES = ["localtime", "Factory", "posixrules", "posix/Europe/Berlin", "right/UTC",
              "right/Europe/Berlin", "Europe/../Europe/Berlin", "europe/berlin", "", "Mars/Olympus"]
 
