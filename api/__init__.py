@@ -20,6 +20,8 @@ BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 def create_app(config: Any = None) -> Flask:
     app = Flask(__name__, static_folder=None)
     app.config.from_object(config or Config())
+    from api.json_body import strict_json_provider  # request.get_json() reads as webargs
+    app.json = strict_json_provider(app)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     if proxies := app.config["TRUSTED_PROXIES"]:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
@@ -73,13 +75,18 @@ def check_api_request() -> None:
     if not request.path.startswith("/api/") or request.routing_exception is not None:
         return  # not the API, or Flask is about to answer 404/405 anyway
     from api.auth.guard import load_current_user
+    from api.json_body import body_too_large, read_unsized_body
 
     load_current_user()
-    has_body = bool(request.content_length) or "chunked" in request.headers.get(
-        "Transfer-Encoding", ""
-    ).lower()
+    chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+    has_body = bool(request.content_length) or chunked
     if request.method in BODY_METHODS and has_body and not request.is_json:
         raise Problem(415, "Send the body as application/json.")
+    limit = request.max_content_length
+    if limit is not None and (request.content_length or 0) > limit:
+        raise body_too_large(limit)
+    if request.method in BODY_METHODS and chunked:
+        read_unsized_body(request, limit)  # chunked or not, a body over the limit is 413
     if request.method in ("PUT", "PATCH") and not has_body:
         raise Problem(400, "A JSON body is required.", errors={"body": ["Missing."]})
     if request.method == "OPTIONS" and request.url_rule is not None:

@@ -6,9 +6,9 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from api.domain import Invalid
+from api.fields import EARLIEST, TOO_EARLY
 from api.models import utcnow
 
-EARLIEST = date(1900, 1, 1)
 MAX_RANGE_DAYS = 3700
 DEFAULT_RANGE_DAYS = 90
 
@@ -29,7 +29,7 @@ def check_loggable(day: date, timezone: str, field: str = "date") -> None:
     already be living in it.
     """
     if day < EARLIEST:
-        raise Invalid(field, "Must be 1900-01-01 or later.")
+        raise Invalid(field, TOO_EARLY)
     latest = local_today(timezone) + timedelta(days=1)
     if day > latest:
         raise Invalid(field, f"Must not be later than {latest.isoformat()} (tomorrow).")
@@ -38,9 +38,10 @@ def check_loggable(day: date, timezone: str, field: str = "date") -> None:
 def resolve_range(
     start: date | None, end: date | None, timezone: str, *, default_days: int = DEFAULT_RANGE_DAYS
 ) -> tuple[date, date]:
-    """from/to query values, defaulting to the last `default_days` days up to today."""
+    """from/to query values, defaulting to the last `default_days` days up to today (and
+    never to days before EARLIEST, which no one can log)."""
     end = end or local_today(timezone)
-    start = start or end - timedelta(days=default_days - 1)
+    start = start or max(EARLIEST, end - timedelta(days=default_days - 1))
     if start > end:
         raise Invalid("from", "Must not be after to.")
     if (end - start).days + 1 > MAX_RANGE_DAYS:

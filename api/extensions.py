@@ -3,27 +3,42 @@ object lives with the rest of the database plumbing in api/db."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
+import flask
 import flask_smorest
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
-from marshmallow import RAISE
-from webargs.flaskparser import FlaskParser
+from marshmallow import RAISE, missing
+from webargs.flaskparser import FlaskParser, abort, is_json_request
+
+from api import json_body
 
 migrate = Migrate()
 limiter = Limiter(key_func=get_remote_address)
 
 
 class StrictParser(FlaskParser):
-    """Unknown query parameters are errors too, not silently ignored."""
+    """Unknown query parameters are errors too, not silently ignored; bodies are read by
+    the app's one strict JSON loader (api/json_body.py)."""
 
     DEFAULT_UNKNOWN_BY_LOCATION = {
         **FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION,
         "query": RAISE,
         "json": RAISE,
     }
+
+    def _raw_load_json(self, req: flask.Request) -> Any:
+        if not is_json_request(req):
+            return missing
+        return json_body.loads(req.get_data(cache=True))
+
+    def _handle_invalid_json_error(self, error: Any, req: flask.Request, *args: Any,
+                                   **kwargs: Any) -> NoReturn:
+        if isinstance(error, json_body.InvalidJSON):
+            abort(400, exc=error, messages={"json": {error.field: [error.reason]}})
+        super()._handle_invalid_json_error(error, req, *args, **kwargs)
 
 
 class Blueprint(flask_smorest.Blueprint):

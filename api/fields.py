@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 import numbers
-import zoneinfo
+import re
 from functools import cache
+from importlib import resources
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
@@ -29,7 +30,7 @@ class StrictFloat(fields.Float):
         result = super()._validated(value)
         if not math.isfinite(result):
             raise self.make_error("special")
-        return result
+        return result + 0.0  # -0.0 becomes 0.0: a sign on zero means nothing here
 
 
 class Text(fields.String):
@@ -62,31 +63,107 @@ class StrictBoolean(fields.Boolean):
         return value
 
 
+# The one rule for dates from clients (paths, queries, bodies): YYYY-MM-DD, a real day,
+# 1900 or later. Python's fromisoformat alone would also take week dates (2026-W01-1),
+# ordinal dates and the basic format, and quietly turn them into some other day.
+DATE_FORMAT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+EARLIEST = dt.date(1900, 1, 1)
+NOT_A_DATE = "Not a valid date; use YYYY-MM-DD."
+TOO_EARLY = f"Must be {EARLIEST.isoformat()} or later."
+
+
+def iso_date(text: Any) -> dt.date:
+    """A client's date, or ValueError with the message to show them."""
+    if not isinstance(text, str) or not DATE_FORMAT.fullmatch(text):
+        raise ValueError(NOT_A_DATE)
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(NOT_A_DATE) from None
+    if day < EARLIEST:
+        raise ValueError(TOO_EARLY)
+    return day
+
+
 class StrictDate(fields.Date):
-    """YYYY-MM-DD only; 2023-02-30 and "today" are errors."""
+    """YYYY-MM-DD only, from 1900 on; 2023-02-30, 2026-W01-1 and "today" are errors."""
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> dt.date:
-        if not isinstance(value, str) or len(value) != 10:
-            raise self.make_error("invalid", input=value, obj_type="date")
-        return super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return iso_date(value)
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
+
+
+# RFC 3339 section 5.6 date-time: seconds are required, the fraction has at most the six
+# digits Python keeps (a seventh would be cut off silently), the offset is Z or ±HH:MM.
+# "T" and "Z" may be lower case, as section 5.6 allows; a space separator, the basic
+# format (20260301T093000Z), week dates and offsets with seconds are not RFC 3339.
+DATETIME_FORMAT = re.compile(
+    r"(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})[Tt]"
+    r"(?P<hour>[0-9]{2}):(?P<minute>[0-9]{2}):(?P<second>[0-9]{2})"
+    r"(?:\.(?P<fraction>[0-9]+))?"
+    r"(?P<offset>[Zz]|(?P<sign>[+-])(?P<offset_hours>[0-9]{2}):(?P<offset_minutes>[0-9]{2}))?"
+)
 
 
 class AwareDateTime(fields.AwareDateTime):
-    """An ISO 8601 date-time that must carry its UTC offset."""
+    """An RFC 3339 date-time with its UTC offset, e.g. 2026-03-01T09:30:00-05:00.
+
+    Years run from 1900 (as for dates) to 9998, so that the instant has a local date in
+    every time zone: near year 1 or 9999 Python cannot represent it (OverflowError).
+    """
 
     default_error_messages = {
+        "invalid": "Not a valid date-time; use RFC 3339, e.g. 2026-03-01T09:30:00-05:00.",
         "invalid_awareness": "Must include a time zone offset, e.g. 2026-03-01T09:30:00-05:00.",
+        "fraction": "At most 6 digits after the decimal point (microseconds).",
+        "too_early": TOO_EARLY,
+        "too_late": "Must be before the year 9999.",
     }
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> dt.datetime:
-        if not isinstance(value, str):
-            raise self.make_error("invalid", input=value, obj_type="datetime")
-        return super()._deserialize(value, attr, data, **kwargs)
+        parts = DATETIME_FORMAT.fullmatch(value) if isinstance(value, str) else None
+        if parts is None:
+            raise self.make_error("invalid")
+        if parts["offset"] is None:
+            raise self.make_error("invalid_awareness")
+        fraction = parts["fraction"] or "0"
+        if len(fraction) > 6:
+            raise self.make_error("fraction")
+        try:
+            day = iso_date(parts["date"])
+        except ValueError as error:
+            if str(error) == TOO_EARLY:
+                raise self.make_error("too_early") from None
+            raise self.make_error("invalid") from None
+        if day.year > 9998:
+            raise self.make_error("too_late")
+        offset = dt.timedelta(0)
+        if parts["sign"]:
+            hours, minutes = int(parts["offset_hours"]), int(parts["offset_minutes"])
+            if hours > 23 or minutes > 59:
+                raise self.make_error("invalid")
+            offset = (1 if parts["sign"] == "+" else -1) * dt.timedelta(hours=hours,
+                                                                        minutes=minutes)
+        try:
+            clock = dt.time(int(parts["hour"]), int(parts["minute"]), int(parts["second"]),
+                            int(fraction.ljust(6, "0")))
+        except ValueError:  # 24:00, minute 60, leap second 60: Python has no such time
+            raise self.make_error("invalid") from None
+        return dt.datetime.combine(day, clock, tzinfo=dt.timezone(offset))
 
 
 @cache
 def known_timezones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
+    """The names of the IANA time zone database, as the tzdata package lists them.
+
+    Not zoneinfo.available_timezones(): that walks the system's zoneinfo folder too, and
+    so takes files that are no zones of the database (localtime, posixrules, posix/…,
+    right/… with leap seconds). Factory is IANA's placeholder for "not configured".
+    """
+    names = resources.files("tzdata").joinpath("zones").read_text(encoding="utf-8").split()
+    return frozenset(names) - {"Factory"}
 
 
 def validate_timezone(name: str) -> None:
@@ -94,14 +171,17 @@ def validate_timezone(name: str) -> None:
         raise ValidationError("Not a known IANA time zone, e.g. Europe/Berlin or America/Chicago.")
 
 
+def not_blank(value: str) -> None:
+    if not value.strip():
+        raise ValidationError("Must not be blank.")
+
+
 def parse_date(value: str, field: str = "date") -> dt.date:
-    """Parse a YYYY-MM-DD path or query value, raising a 422 naming `field`."""
+    """Parse a YYYY-MM-DD path value, raising a 422 naming `field`."""
     try:
-        if len(value) != 10:
-            raise ValueError
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise Invalid(field, "Not a valid date; use YYYY-MM-DD.") from None
+        return iso_date(value)
+    except ValueError as error:
+        raise Invalid(field, str(error)) from None
 
 
 class RangeQuerySchema(Schema):

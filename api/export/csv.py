@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-import csv
-import io
+import re
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import Any
 
 # A cell starting with one of these is read as a formula by Excel, LibreOffice and Sheets.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+# Where a spreadsheet may start a new cell inside our text: at its start, after ";" (the
+# list separator of German, French or Dutch Excel, which splits our rows there, and the
+# one we join lists with) and after a line break. A quote there is defused as well: it
+# would open a quoted cell for a ";" reader, and what follows the closing quote would
+# begin that cell.
+_CELL_START = re.compile(
+    r"(?:^|(?<=[;\r\n]))(?=[" + re.escape("".join(FORMULA_TRIGGERS) + '"') + "])"
+)
 
 ENTRY_COLUMNS = (
     "date", "pain", "mood", "anxiety", "energy", "sleep_hours", "sleep_quality",
@@ -22,38 +31,53 @@ TREATMENT_COLUMNS = (
 )
 
 
+def defuse(text: str) -> str:
+    """A leading apostrophe wherever a cell could start with a formula trigger, so that
+    spreadsheets show the text as typed instead of evaluating it."""
+    return _CELL_START.sub("'", text)
+
+
+def _is_text(value: Any) -> bool:
+    return not (value is None or isinstance(value, bool | int | float | date | uuid.UUID))
+
+
 def cell(value: Any) -> str:
     """One CSV cell: missing is empty, 0 is "0", lists are ";"-joined, text is defused."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value) if isinstance(value, float) else str(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value + 0.0)  # no "-0.0"
     if isinstance(value, datetime | date):
         return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
     if isinstance(value, list | tuple):
         value = ";".join(str(item) for item in value)
-    text = str(value)
-    if text.startswith(FORMULA_TRIGGERS):
-        # A leading apostrophe makes spreadsheets show the text as typed, not evaluate it.
-        return "'" + text
+    return defuse(str(value))
+
+
+def field(value: Any) -> str:
+    """One RFC 4180 field: text in quotes (quote marks doubled) so that a reader honours
+    its commas and line breaks; numbers, dates, ids and missing values bare."""
+    text = cell(value)
+    if text and _is_text(value):
+        return '"' + text.replace('"', '""') + '"'
     return text
 
 
 def rows_to_csv(columns: Sequence[str], rows: Iterable[Any]) -> Iterator[str]:
-    """Yield the CSV in chunks: a UTF-8 BOM (so Excel reads UTF-8), the header, the rows."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")  # RFC 4180 line breaks
-    buffer.write("\ufeff")
-    writer.writerow(columns)
-    for count, row in enumerate(rows, 1):
-        writer.writerow(
-            cell(row[column] if isinstance(row, dict) else getattr(row, column))
-            for column in columns
-        )
-        if count % 500 == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+    """Yield the CSV in chunks: a UTF-8 BOM (so Excel reads UTF-8), the header, the rows,
+    each ended by CRLF (RFC 4180)."""
+    lines = ["\ufeff" + ",".join(columns) + "\r\n"]
+    for row in rows:
+        values = (row[column] if isinstance(row, dict) else getattr(row, column)
+                  for column in columns)
+        lines.append(",".join(field(value) for value in values) + "\r\n")
+        if len(lines) >= 500:
+            yield "".join(lines)
+            lines.clear()
+    yield "".join(lines)

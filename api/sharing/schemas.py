@@ -6,8 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from api.calendar import EARLIEST
-from api.fields import StrictBoolean, StrictDate, Text
+from api.fields import StrictBoolean, StrictDate, Text, not_blank
 from api.sharing.models import VIEW_KINDS
 from api.treatments.schemas import TreatmentSchema
 from api.trends.schemas import DaySchema, TrendsSchema, doc
@@ -20,11 +19,6 @@ INCLUDE_NOTES_DOC = (
 )
 
 
-def not_blank(value: str) -> None:
-    if not value.strip():
-        raise ValidationError("Must not be blank.")
-
-
 class ShareCreateSchema(Schema):
     label = Text(required=True, validate=[validate.Length(min=1, max=80), not_blank],
                  metadata=doc('Who the link is for, e.g. "Dr. Rivera, March visit".'))
@@ -32,13 +26,11 @@ class ShareCreateSchema(Schema):
                                      validate=validate.Range(1, 365), metadata=doc(
                                          "The link stops working this many days from now "
                                          "(1-365, default 30)."))
-    range_from = StrictDate(data_key="from", allow_none=True, load_default=None,
-                            validate=validate.Range(min=EARLIEST), metadata=doc(
-                                "First local date the provider may see; null: no limit."))
-    range_to = StrictDate(data_key="to", allow_none=True, load_default=None,
-                          validate=validate.Range(min=EARLIEST), metadata=doc(
-                              "Last local date the provider may see; null: no limit "
-                              "(new entries keep appearing until the link expires)."))
+    range_from = StrictDate(data_key="from", allow_none=True, load_default=None, metadata=doc(
+        "First local date the provider may see (1900-01-01 or later); null: no limit."))
+    range_to = StrictDate(data_key="to", allow_none=True, load_default=None, metadata=doc(
+        "Last local date the provider may see; null: no limit "
+        "(new entries keep appearing until the link expires)."))
     include_notes = StrictBoolean(load_default=False, metadata=doc(INCLUDE_NOTES_DOC))
 
     @validates_schema
