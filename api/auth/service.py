@@ -13,7 +13,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Executable, bindparam, delete, select, update
 
 from api.auth.models import Account, ApiToken, LoginSession, PasswordReset, SignedIn, User
-from api.errors import Problem
+from api.auth.passwords import account_words, weakness
+from api.errors import Problem, field_error
 from api.extensions import db
 from api.models import as_utc, utcnow
 from api.prepared import Prepared
@@ -237,6 +238,11 @@ def reset_password(*, token: str, new_password: str) -> User:
         raise Problem(410, RESET_INVALID)
     user = db.session.get(User, reset.user_id)
     assert user is not None
+    # The schema judged the password before anyone knew whose it is; now the account's
+    # own words count too. A refused password leaves the link usable.
+    if message := weakness(new_password,
+                           user_inputs=account_words(user.email, user.display_name)):
+        raise field_error("new_password", message)
     reset.used_at = utcnow()
     user.password_hash = hash_password(new_password)
     user.failed_logins = 0
