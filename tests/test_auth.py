@@ -29,7 +29,7 @@ def test_register_logs_in_with_a_safe_cookie(client):
 
 def test_cookie_is_secure_with_host_prefix_over_https(app):
     client = app.test_client()
-    response = client.post("/api/v1/auth/register", base_url="https://relieflog.test",
+    response = client.post("/api/v1/auth/register", base_url="https://localhost",
                            json={"email": "s@example.org", "password": PASSWORD})
     cookie = response.headers["Set-Cookie"]
     assert cookie.startswith("__Host-relieflog_session=") and "Secure" in cookie

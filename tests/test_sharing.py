@@ -251,7 +251,7 @@ def test_secure_cookie_over_https(app, alice):
     created = share(alice)
     response = app.test_client().post(
         "/api/v1/shared/session", json={"token": token_of(created)},
-        base_url="https://relieflog.example")
+        base_url="https://localhost")
     cookie = response.headers["Set-Cookie"]
     assert cookie.startswith("__Secure-relieflog_share=") and "Secure" in cookie
 

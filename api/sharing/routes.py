@@ -89,7 +89,9 @@ class Shares(MethodView):
         share, token = service.create_share(user=current_user(), **data)
         record(user_id=share.user_id, event="share_created", detail=share.label)
         db.session.commit()
-        return _share_body(share, token=token, url=f"{request.host_url}share#{token}")
+        # From PUBLIC_URL, never the request's Host: a link is only as good as its address.
+        link = f"{current_app.config['PUBLIC_URL']}/share#{token}"
+        return _share_body(share, token=token, url=link)
 
 
 @blp.route("/shares/<share_id>", methods=["DELETE"])
