@@ -92,6 +92,8 @@ class Config:
     SHARE_SESSION_MINUTES = _int("SHARE_SESSION_MINUTES", 120)
     SHARE_RATE_LIMIT = os.environ.get("SHARE_RATE_LIMIT", "30 per hour")
     SHARE_SESSION_RATE_LIMIT = os.environ.get("SHARE_SESSION_RATE_LIMIT", "30 per minute")
+    # Per-address limit on a provider's reads (report, CSV and FHIR downloads), together.
+    SHARE_READ_RATE_LIMIT = os.environ.get("SHARE_READ_RATE_LIMIT", "60 per minute")
 
     # Number of reverse proxies in front of the app whose X-Forwarded-* headers to trust.
     TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)

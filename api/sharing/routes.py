@@ -61,6 +61,8 @@ def problem_doc(description: str) -> dict[str, Any]:
 
 NO_SESSION_DOC = problem_doc("No viewing cookie, or it ended: POST the token to "
                              "/shared/session again.")
+READ_LIMITED_DOC = problem_doc("Too many reads from this address (SHARE_READ_RATE_LIMIT, all "
+                               "/shared reads together); wait (Retry-After).")
 NO_SHARE_DOC = problem_doc("No such share among this patient's.")
 
 
@@ -112,7 +114,7 @@ def revoke(share_id: str) -> None:
 @blp.response(200, ShareViewListSchema)
 @blp.alt_response(404, **NO_SHARE_DOC)
 def views(share_id: str) -> Any:
-    """The access log of a link, newest first"""
+    """The access log of a link: one line per viewing session, newest first"""
     share = service.find_share(user=current_user(), share_id=share_id)
     return {"items": service.share_views(share=share)}
 
@@ -156,10 +158,18 @@ def _view(kind: str) -> service.Viewer:
     a read transaction, without holding up writers.
     """
     begin_write()
+    _count_read()
     viewer = service.viewer(request.cookies.get(cookie_name()))
-    service.log_view(share=viewer.share, kind=kind, user_agent=_user_agent())
+    service.log_view(viewer=viewer, kind=kind, user_agent=_user_agent())
     db.session.commit()
     return viewer
+
+
+@limiter.shared_limit(lambda: current_app.config["SHARE_READ_RATE_LIMIT"], scope="shared-read")
+def _count_read() -> None:
+    """Count one provider read against the per-address limit (429 past it), one limit for
+    every /shared GET. Called after begin_write(): on SQLite the counter's own short
+    transaction then takes the write lock from its start, as every write must."""
 
 
 @provider.route("/session", methods=["POST"])
@@ -174,7 +184,7 @@ def open_session(data: dict[str, Any]) -> Any:
     """Exchange the link's token for a short-lived, read-only viewing cookie"""
     minutes = current_app.config["SHARE_SESSION_MINUTES"]
     viewer, token, expires_at = service.open_share(token=data["token"], session_minutes=minutes)
-    service.log_view(share=viewer.share, kind="page", user_agent=_user_agent())
+    service.log_view(viewer=viewer, kind="page", user_agent=_user_agent())
     db.session.commit()
     _set_cookie(token, expires_at)
     return {"patient": viewer.patient, "share": viewer.share, "session_expires_at": expires_at}
@@ -184,6 +194,7 @@ def open_session(data: dict[str, Any]) -> Any:
 @provider.response(200, SharedTrendsSchema)
 @provider.alt_response(401, **NO_SESSION_DOC)
 @provider.alt_response(410, **GONE_DOC)
+@provider.alt_response(429, **READ_LIMITED_DOC)
 def trends() -> Any:
     """The report: chart, session analysis, sessions, latest scores (notes if included)"""
     viewer = _view("trends")
@@ -206,6 +217,7 @@ def _shared_csv(kind: str, columns: tuple[str, ...],
 @provider.doc(responses=CSV_DOC)
 @provider.alt_response(401, **NO_SESSION_DOC)
 @provider.alt_response(410, **GONE_DOC)
+@provider.alt_response(429, **READ_LIMITED_DOC)
 def entries_csv() -> Response:
     """The shared entries as CSV (notes and tags empty unless included)"""
     return _shared_csv("entries", ENTRY_COLUMNS, service.shared_entries)
@@ -215,6 +227,7 @@ def entries_csv() -> Response:
 @provider.doc(responses=CSV_DOC)
 @provider.alt_response(401, **NO_SESSION_DOC)
 @provider.alt_response(410, **GONE_DOC)
+@provider.alt_response(429, **READ_LIMITED_DOC)
 def treatments_csv() -> Response:
     """The shared treatment sessions as CSV (notes empty unless included)"""
     return _shared_csv("treatments", TREATMENT_COLUMNS, service.shared_treatments)
@@ -224,6 +237,7 @@ def treatments_csv() -> Response:
 @provider.doc(responses=FHIR_DOC)
 @provider.alt_response(401, **NO_SESSION_DOC)
 @provider.alt_response(410, **GONE_DOC)
+@provider.alt_response(429, **READ_LIMITED_DOC)
 def fhir() -> Response:
     """The shared data as a FHIR R4 Bundle (type collection)"""
     viewer = _view("fhir")
