@@ -7,6 +7,7 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from api.audit import service
+from api.audit.models import EVENTS
 from api.auth.guard import current_user, login_required
 from api.extensions import Blueprint
 
@@ -14,20 +15,31 @@ blp = Blueprint("audit", __name__, url_prefix="/api/v1", description="Security l
 
 
 class AuditQuerySchema(Schema):
-    limit = fields.Integer(load_default=100, validate=validate.Range(1, 500))
+    limit = fields.Integer(load_default=100, validate=validate.Range(1, 500),
+                           metadata={"description": "Events per page (1-500, default 100)."})
+    before = fields.Integer(validate=validate.Range(min=1), metadata={"description":
+                            "Only events older than this one (an `id`): pass `next_before` "
+                            "from the previous page to get the next one."})
+    event = fields.List(fields.String(validate=validate.OneOf(EVENTS)), metadata={
+        "description": "Only these kinds of event; repeat it for several "
+                       "(event=login_succeeded&event=login_failed)."})
 
 
 class AuditEventSchema(Schema):
-    event = fields.String(metadata={"description": "login_succeeded, login_failed, logged_out, "
-                                    "password_changed, password_reset, token_created, "
-                                    "token_revoked, share_created, share_revoked, "
-                                    "share_viewed or exported."})
+    id = fields.Integer(metadata={"description": "For paging (`before`)."})
+    event = fields.String(metadata={"enum": list(EVENTS), "description":
+                                    "share_viewed is one line per viewing session (each "
+                                    "time a provider opened the link)."})
     detail = fields.String(metadata={"description": "A browser, a label or a file name."})
     created_at = fields.AwareDateTime()
 
 
 class AuditListSchema(Schema):
-    items = fields.List(fields.Nested(AuditEventSchema))
+    items = fields.List(fields.Nested(AuditEventSchema), metadata={"description":
+                                                                   "Newest first."})
+    next_before = fields.Integer(allow_none=True, metadata={"description":
+                                 "There is more: repeat the request with before=this for the "
+                                 "next (older) page. Null on the last page."})
 
 
 @blp.route("/me/audit")
@@ -35,5 +47,7 @@ class AuditListSchema(Schema):
 @blp.arguments(AuditQuerySchema, location="query")
 @blp.response(200, AuditListSchema)
 def audit(query: dict[str, Any]) -> Any:
-    """Security events of this account, newest first"""
-    return {"items": service.recent(user_id=current_user().id, limit=query["limit"])}
+    """Security events of this account, newest first, a page at a time"""
+    items, next_before = service.page(user_id=current_user().id, limit=query["limit"],
+                                      before=query.get("before"), events=query.get("event", ()))
+    return {"items": items, "next_before": next_before}
