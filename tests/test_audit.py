@@ -132,7 +132,8 @@ def test_the_cursor_and_filter_are_checked(alice, bob):
     bob.post("/api/v1/tokens", json={"label": "bob's"})
     bobs = bob.get("/api/v1/me/audit").get_json()["items"][0]["id"]
     for query, field in (("event=login_failed&event=nothing", "event.1"),
-                         ("before=abc", "before"), ("before=0", "before"), ("limit=501", "limit")):
+                         ("before=abc", "before"), ("before=0", "before"),
+                         ("before=2147483648", "before"), ("limit=501", "limit")):
         response = alice.get(f"/api/v1/me/audit?{query}")
         assert response.status_code == 422, query
         assert list(response.get_json()["errors"]) == [field]

@@ -17,7 +17,8 @@ blp = Blueprint("audit", __name__, url_prefix="/api/v1", description="Security l
 class AuditQuerySchema(Schema):
     limit = fields.Integer(load_default=100, validate=validate.Range(1, 500),
                            metadata={"description": "Events per page (1-500, default 100)."})
-    before = fields.Integer(validate=validate.Range(min=1), metadata={"description":
+    # Ids are 32-bit integers in the database (PostgreSQL's integer).
+    before = fields.Integer(validate=validate.Range(1, 2**31 - 1), metadata={"description":
                             "Only events older than this one (an `id`): pass `next_before` "
                             "from the previous page to get the next one."})
     event = fields.List(fields.String(validate=validate.OneOf(EVENTS)), metadata={
