@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -33,30 +34,48 @@ def _pg_tool(name: str) -> str:
     return found
 
 
+def _create_private(target: Path) -> int:
+    """Create `target` readable and writable by its owner only (0600, whatever the umask):
+    a backup is every patient's health data. O_EXCL refuses an existing file, even one
+    that appears between the check and the write."""
+    try:
+        return os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise BackupError(f"{target} exists; refusing to overwrite a backup") from None
+
+
 def backup(database_url: str, target: Path) -> None:
     """Write a consistent copy of the live database to `target`, while it keeps serving.
 
     SQLite: the online backup API copies a single snapshot page by page; writers are not
     blocked for long and the copy is a valid database. PostgreSQL: pg_dump's custom format
-    (one transaction snapshot), restorable with `restore` or pg_restore.
+    (one transaction snapshot), restorable with `restore` or pg_restore. Either way the
+    file is created 0600 before anything is written to it, and removed if the copy fails.
     """
     url = make_url(database_url)
-    if target.exists():
-        raise BackupError(f"{target} exists; refusing to overwrite a backup")
-    if url.get_backend_name() == "sqlite":
-        source = sqlite3.connect(_sqlite_path(url))
-        destination = sqlite3.connect(target)
-        try:
-            with destination:
-                source.backup(destination)
-        finally:
-            destination.close()
-            source.close()
-    elif url.get_backend_name() == "postgresql":
-        subprocess.run([_pg_tool("pg_dump"), "--format=custom", "--no-owner",
-                        f"--file={target}", _libpq_url(url)], check=True)
-    else:
-        raise BackupError(f"no backup method for {url.get_backend_name()}")
+    backend = url.get_backend_name()
+    if backend not in ("sqlite", "postgresql"):
+        raise BackupError(f"no backup method for {backend}")
+    source_path = _sqlite_path(url) if backend == "sqlite" else None
+    fd = _create_private(target)
+    try:
+        if source_path is not None:
+            os.close(fd)  # SQLite opens the (empty, already private) file itself
+            source = sqlite3.connect(source_path)
+            destination = sqlite3.connect(target)
+            try:
+                with destination:
+                    source.backup(destination)
+            finally:
+                destination.close()
+                source.close()
+        else:
+            with os.fdopen(fd, "wb") as out:
+                subprocess.run([_pg_tool("pg_dump"), "--format=custom", "--no-owner",
+                                _libpq_url(url)], stdout=out, check=True)
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
 
 
 def restore(database_url: str, source: Path) -> None:

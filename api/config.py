@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = Path(os.environ.get("INSTANCE_PATH", ROOT / "instance"))
@@ -30,6 +31,24 @@ def _secret_key() -> str:
 
 def _int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
+
+
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost")
+
+
+def trusted_hosts(public_url: str, setting: str | None = None) -> list[str]:
+    """The Host names requests may carry (Flask's TRUSTED_HOSTS; any other is a 400).
+
+    `setting` (TRUSTED_HOSTS from the environment) is a comma-separated list; a name
+    starting with a dot also admits its subdomains. Without it: the host of PUBLIC_URL,
+    and when that is this machine (127.0.0.1 or localhost), both of those names.
+    """
+    if setting and setting.strip():
+        return [name.strip().lower() for name in setting.split(",") if name.strip()]
+    host = (urlsplit(public_url).hostname or "").lower()
+    if host in LOOPBACK_HOSTS:
+        return list(LOOPBACK_HOSTS)
+    return [host] if host else list(LOOPBACK_HOSTS)
 
 
 class Config:
@@ -61,11 +80,14 @@ class Config:
     REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "10 per hour")
     TOKEN_RATE_LIMIT = os.environ.get("TOKEN_RATE_LIMIT", "20 per hour")
 
-    # The address patients use, for links printed outside a request (password resets).
+    # The address patients use: every link the app hands out (share links, password-reset
+    # links) starts with it, never with the Host header a request happened to carry.
     PUBLIC_URL = os.environ.get(
         "PUBLIC_URL",
         f"http://{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}",
     ).rstrip("/")
+    # Requests naming any other host are refused (400) before a view runs.
+    TRUSTED_HOSTS = trusted_hosts(PUBLIC_URL, os.environ.get("TRUSTED_HOSTS"))
     PASSWORD_RESET_HOURS = _int("PASSWORD_RESET_HOURS", 24)
 
     # Sharing with a provider: how long a provider's browser stays in after opening a link,
@@ -73,6 +95,8 @@ class Config:
     SHARE_SESSION_MINUTES = _int("SHARE_SESSION_MINUTES", 120)
     SHARE_RATE_LIMIT = os.environ.get("SHARE_RATE_LIMIT", "30 per hour")
     SHARE_SESSION_RATE_LIMIT = os.environ.get("SHARE_SESSION_RATE_LIMIT", "30 per minute")
+    # Per-address limit on a provider's reads (report, CSV and FHIR downloads), together.
+    SHARE_READ_RATE_LIMIT = os.environ.get("SHARE_READ_RATE_LIMIT", "60 per minute")
 
     # Number of reverse proxies in front of the app whose X-Forwarded-* headers to trust.
     TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
@@ -89,6 +113,10 @@ class Config:
 
 class TestConfig(Config):
     TESTING = True
+
+    # The test client's default host.
+    PUBLIC_URL = "http://localhost"
+    TRUSTED_HOSTS = trusted_hosts(PUBLIC_URL)
 
     def __init__(self, database_url: str) -> None:
         self.SECRET_KEY = "test-secret-key-not-for-production"

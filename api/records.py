@@ -135,7 +135,7 @@ def _create(kind: Kind, connection: Connection, key: Mapping[str, Any],
     record = {**values, **key, "version": kind.first_version(connection, key),
               "created_at": now, "updated_at": now}
     try:
-        with db.session.begin_nested():
+        with connection.begin_nested():  # a SAVEPOINT: the failure ends only the INSERT
             connection.execute(kind.insert, record)
     except IntegrityError:
         if find(kind, key, connection=connection) is None:

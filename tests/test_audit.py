@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from api.audit.models import AuditEvent
 from api.browsers import browser_of
 from api.db import db
+from api.models import utcnow
 from tests.conftest import PASSWORD
 
 ANDROID_CHROME = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 "
@@ -82,3 +85,58 @@ def test_shares_and_exports_are_logged(app, alice):
     assert everything["shares"][0]["label"] == "Dr. Rivera"
     assert everything["share_views"][0]["kind"] == "page"
     assert {e["event"] for e in everything["audit_events"]} >= {"share_created", "exported"}
+
+
+def test_the_log_pages_back_with_a_cursor(app, alice):
+    for n in range(7):
+        assert alice.post("/api/v1/tokens", json={"label": f"t{n}"}).status_code == 201
+    first = alice.get("/api/v1/me/audit?limit=3").get_json()
+    assert [i["detail"] for i in first["items"]] == ["t6", "t5", "t4"]
+    assert first["next_before"] == first["items"][-1]["id"]
+    second = alice.get(f"/api/v1/me/audit?limit=3&before={first['next_before']}").get_json()
+    assert [i["detail"] for i in second["items"]] == ["t3", "t2", "t1"]
+    last = alice.get(f"/api/v1/me/audit?limit=3&before={second['next_before']}").get_json()
+    assert [i["detail"] for i in last["items"]] == ["t0"]
+    assert last["next_before"] is None
+    # Exactly a page left: still no next page.
+    exact = alice.get(f"/api/v1/me/audit?limit=3&before={first['next_before']}").get_json()
+    assert len(exact["items"]) == 3 and exact["next_before"] is not None
+
+
+def test_logins_stay_findable_after_a_flood_of_other_events(app, alice):
+    email = alice.user["email"]
+    app.test_client().post("/api/v1/auth/login", json={"email": email, "password": "nope nope"})
+    app.test_client().post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
+    with app.app_context():  # 150 provider views later (one per viewing session)
+        user_id = db.session.scalar(select(AuditEvent.user_id))
+        later = utcnow() + timedelta(seconds=1)
+        db.session.add_all([AuditEvent(user_id=user_id, event="share_viewed",
+                                       detail=f"Dr. Flood: page, curl {n}",
+                                       created_at=later + timedelta(milliseconds=n))
+                            for n in range(150)])
+        db.session.commit()
+    recent = alice.get("/api/v1/me/audit").get_json()
+    assert {i["event"] for i in recent["items"]} == {"share_viewed"}
+    assert len(recent["items"]) == 100 and recent["next_before"] is not None
+    # Filtered by kind of event...
+    logins = alice.get("/api/v1/me/audit?event=login_succeeded&event=login_failed").get_json()
+    assert [i["event"] for i in logins["items"]] == ["login_succeeded", "login_failed"]
+    assert logins["next_before"] is None
+    # ...or by following the cursor.
+    older = alice.get(f"/api/v1/me/audit?before={recent['next_before']}").get_json()
+    assert [i["event"] for i in older["items"]][-2:] == ["login_succeeded", "login_failed"]
+    assert older["next_before"] is None
+
+
+def test_the_cursor_and_filter_are_checked(alice, bob):
+    bob.post("/api/v1/tokens", json={"label": "bob's"})
+    bobs = bob.get("/api/v1/me/audit").get_json()["items"][0]["id"]
+    for query, field in (("event=login_failed&event=nothing", "event.1"),
+                         ("before=abc", "before"), ("before=0", "before"),
+                         ("before=2147483648", "before"), ("limit=501", "limit")):
+        response = alice.get(f"/api/v1/me/audit?{query}")
+        assert response.status_code == 422, query
+        assert list(response.get_json()["errors"]) == [field]
+    # Another patient's event is not a cursor here: nothing is revealed about it.
+    other = alice.get(f"/api/v1/me/audit?before={bobs}")
+    assert other.status_code == 422 and "before" in other.get_json()["errors"]

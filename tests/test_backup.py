@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import subprocess
 import sys
 import threading
@@ -28,8 +29,10 @@ TABLES = ("users", "entries", "entry_versions", "treatments")
 
 def flask(database_url: str, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "backup-test"}
+    # The usual umask, which alone would leave a new file readable by every local user.
     return subprocess.run([sys.executable, "-m", "flask", "--app", "api", *args], cwd=ROOT,
-                          env=env, capture_output=True, text=True, timeout=120)
+                          env=env, capture_output=True, text=True, timeout=120,
+                          preexec_fn=lambda: os.umask(0o022))
 
 
 def fingerprint(database_url: str) -> dict[str, tuple[int, str]]:
@@ -117,3 +120,13 @@ def test_backup_refuses_to_overwrite(database_url, app, tmp_path):
     result = flask(database_url, "backup", str(target))
     assert result.returncode != 0 and "refusing" in result.stderr
     assert target.read_text() == "keep me"
+
+
+def test_the_backup_file_is_readable_by_its_owner_only(database_url, app, tmp_path):
+    """A backup holds every patient's health data: 0600 from the moment it exists,
+    whatever the umask (SQLite's backup API and pg_dump alike)."""
+    target = tmp_path / "private.backup"
+    result = flask(database_url, "backup", str(target))
+    assert result.returncode == 0, result.stderr
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
+    assert target.stat().st_size > 0

@@ -38,3 +38,102 @@ def test_upgrade_downgrade_upgrade_and_no_pending_changes(empty_database_url):
                 )
                 diff = compare_metadata(context, db.metadata)
         assert diff == [], f"models and migrations disagree: {diff}"
+
+
+def test_0005_keeps_the_access_log_and_sessions_opened_before_it(empty_database_url):
+    """Lines written before 0005 (one per request) become lines that opened one thing each,
+    and a provider session opened before it gets its line on its next read."""
+    import uuid
+    from datetime import timedelta
+
+    import sqlalchemy as sa
+
+    from api.auth.service import sha256
+    from api.models import utcnow
+
+    users = sa.table("users", *(sa.column(c) for c in (
+        "id", "email", "password_hash", "display_name", "timezone", "failed_logins",
+        "disabled")), sa.column("created_at", sa.DateTime(timezone=True)))
+    shares = sa.table("shares", sa.column("id", sa.Uuid()), *(sa.column(c) for c in (
+        "user_id", "label", "token_hash", "include_notes", "view_count")),
+        *(sa.column(c, sa.DateTime(timezone=True)) for c in ("created_at", "expires_at")))
+    views = sa.table("share_views", sa.column("share_id", sa.Uuid()), *(sa.column(c) for c in (
+        "user_id", "kind", "browser")), sa.column("viewed_at", sa.DateTime(timezone=True)))
+    sessions = sa.table("share_sessions", sa.column("share_id", sa.Uuid()), *(
+        sa.column(c) for c in ("user_id", "token_hash")),
+        *(sa.column(c, sa.DateTime(timezone=True)) for c in ("created_at", "expires_at")))
+    now, share_id = utcnow(), uuid.uuid4()
+    with other_app(empty_database_url) as app:
+        with app.app_context():
+            upgrade(directory=MIGRATIONS, revision="0003")
+            db.session.execute(sa.insert(users).values(
+                id=1, email="old@example.org", password_hash="x", display_name="",
+                timezone="UTC", failed_logins=0, disabled=False, created_at=now))
+            db.session.execute(sa.insert(shares).values(
+                id=share_id, user_id=1, label="Dr. Before", token_hash="a" * 64,
+                include_notes=False, view_count=2, created_at=now,
+                expires_at=now + timedelta(days=30)))
+            db.session.execute(sa.insert(views), [
+                {"share_id": share_id, "user_id": 1, "kind": kind, "browser": "curl",
+                 "viewed_at": now + timedelta(seconds=n)}
+                for n, kind in enumerate(("page", "fhir"))])
+            db.session.execute(sa.insert(sessions).values(
+                share_id=share_id, user_id=1, token_hash=sha256("an-old-session"),
+                created_at=now, expires_at=now + timedelta(hours=1)))
+            db.session.commit()
+            upgrade(directory=MIGRATIONS)
+            lines = db.session.execute(sa.text(
+                "SELECT kind, opened FROM share_views ORDER BY id")).all()
+            assert [tuple(line) for line in lines] == [("page", "page"), ("fhir", "fhir")]
+            assert db.session.execute(sa.text(
+                "SELECT count(*) FROM share_views WHERE last_viewed_at = viewed_at")).scalar() == 2
+            db.session.commit()
+        provider = app.test_client()
+        provider.set_cookie("relieflog_share", "an-old-session", path="/api/v1/shared")
+        assert provider.get("/api/v1/shared/trends").status_code == 200
+        assert provider.get("/api/v1/shared/fhir").status_code == 200
+        with app.app_context():
+            lines = db.session.execute(sa.text(
+                "SELECT opened FROM share_views ORDER BY id")).scalars().all()
+            assert lines == ["page", "fhir", "trends,fhir"]
+            assert db.session.execute(sa.text("SELECT view_count FROM shares")).scalar() == 3
+
+
+def test_upgrading_keeps_every_patients_data(empty_database_url):
+    """0004 rebuilds `users` and `treatments` (batch mode on SQLite). A patient's rows must
+    survive it: on SQLite, dropping the old `users` with foreign keys on would cascade
+    and delete every entry, session and share of every patient."""
+    import uuid
+
+    import sqlalchemy as sa
+
+    from api.models import utcnow
+
+    now = utcnow()
+    rows = {
+        "users": {"id": 1, "email": "old@example.org", "password_hash": "x",
+                  "display_name": "", "timezone": "UTC", "failed_logins": 0,
+                  "disabled": False, "created_at": now},
+        "entries": {"user_id": 1, "date": now.date(), "pain": 3, "side_effects": "[]",
+                    "tags": "[]", "notes": "kept", "version": 1, "created_at": now,
+                    "updated_at": now},
+        "treatments": {"id": uuid.uuid4().hex, "user_id": 1, "started_at": now,
+                       "local_date": now.date(), "route": "iv_infusion",
+                       "medication": "ketamine", "with_psychotherapy": False, "clinic": "",
+                       "side_effects": "[]", "notes": "kept", "version": 1,
+                       "created_at": now, "updated_at": now},
+        "login_sessions": {"user_id": 1, "token_hash": "b" * 64, "created_at": now,
+                           "last_seen_at": now},
+    }
+    with other_app(empty_database_url) as app:
+        with app.app_context():
+            upgrade(directory=MIGRATIONS, revision="0003")
+            for name, values in rows.items():
+                table = sa.table(name, *(sa.column(c) for c in values))
+                db.session.execute(sa.insert(table).values(values))
+            db.session.commit()
+            upgrade(directory=MIGRATIONS)
+            for name in rows:
+                count = db.session.execute(sa.text(f"SELECT count(*) FROM {name}")).scalar()
+                assert count == 1, name
+            db.session.commit()

@@ -11,6 +11,8 @@ from api.db import db
 from api.models import utcnow
 from tests.conftest import PASSWORD
 
+ANOTHER = "yet another password"
+
 
 def reset_link(app, email: str) -> str:
     result = app.test_cli_runner().invoke(args=["users", "reset-password", email])
@@ -32,7 +34,7 @@ def test_reset_link_sets_a_new_password_once(app, alice):
                       ).status_code == 401
     assert fresh.post("/api/v1/auth/login", json={
         "email": email, "password": "a brand new password"}).status_code == 200
-    again = fresh.post("/api/v1/auth/reset", json={"token": token, "new_password": "x" * 12})
+    again = fresh.post("/api/v1/auth/reset", json={"token": token, "new_password": ANOTHER})
     assert again.status_code == 410
     assert "password_reset" in [e["event"] for e in
                                 fresh.get("/api/v1/me/audit").get_json()["items"]]
@@ -43,12 +45,12 @@ def test_expired_and_superseded_links_fail(app, alice):
     first = reset_link(app, email)
     second = reset_link(app, email)  # a newer link replaces the first
     client = app.test_client()
-    assert client.post("/api/v1/auth/reset", json={"token": first, "new_password": "y" * 12}
+    assert client.post("/api/v1/auth/reset", json={"token": first, "new_password": ANOTHER}
                        ).status_code == 410
     with app.app_context():
         db.session.execute(update(PasswordReset).values(expires_at=utcnow() - timedelta(1)))
         db.session.commit()
-    assert client.post("/api/v1/auth/reset", json={"token": second, "new_password": "y" * 12}
+    assert client.post("/api/v1/auth/reset", json={"token": second, "new_password": ANOTHER}
                        ).status_code == 410
     assert client.post("/api/v1/auth/reset", json={"token": "z" * 43, "new_password": "short"}
                        ).status_code == 422

@@ -34,7 +34,7 @@ def test_api_responses_are_never_cached(alice):
 
 def test_https_gets_hsts_and_host_prefixed_secure_cookie(app):
     client = app.test_client()
-    response = client.post("/api/v1/auth/register", base_url="https://relieflog.example",
+    response = client.post("/api/v1/auth/register", base_url="https://localhost",
                            json={"email": "tls@example.org", "password": PASSWORD})
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
     cookie = response.headers["Set-Cookie"]

@@ -8,6 +8,7 @@ import hashlib
 import io
 import json
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -25,6 +26,7 @@ FIREFOX_WINDOWS = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20
                    "Firefox/128.0")
 PROVIDER_PATHS = ("/api/v1/shared/trends", "/api/v1/shared/entries.csv",
                   "/api/v1/shared/treatments.csv", "/api/v1/shared/fhir")
+PROVIDER_KINDS = ("trends", "entries.csv", "treatments.csv", "fhir")
 SHARE_FIELDS = {"id", "label", "created_at", "expires_at", "revoked_at", "status", "from", "to",
                 "include_notes", "view_count", "last_viewed_at"}
 
@@ -251,7 +253,7 @@ def test_secure_cookie_over_https(app, alice):
     created = share(alice)
     response = app.test_client().post(
         "/api/v1/shared/session", json={"token": token_of(created)},
-        base_url="https://relieflog.example")
+        base_url="https://localhost")
     cookie = response.headers["Set-Cookie"]
     assert cookie.startswith("__Secure-relieflog_share=") and "Secure" in cookie
 
@@ -347,9 +349,9 @@ def test_revocation_refuses_the_very_next_request(app, alice):
     again = app.test_client().post("/api/v1/shared/session", json={"token": token_of(created)})
     assert again.status_code == 410 and again.get_json()["reason"] == "revoked"
     assert "Set-Cookie" not in again.headers
-    # Refused requests are not views.
-    assert [v["kind"] for v in views_of(alice, created["id"])] == ["trends", "page"]
-    assert listed(alice, created["id"])["view_count"] == 2
+    # Refused requests are not views: one viewing session, which read the report.
+    assert [v["opened"] for v in views_of(alice, created["id"])] == [["page", "trends"]]
+    assert listed(alice, created["id"])["view_count"] == 1
 
 
 def test_expiry_refuses_the_next_request_with_the_date(app, patient):
@@ -628,35 +630,120 @@ def test_provider_report_shape(app, patient):
 
 # --- the access log -----------------------------------------------------------------------
 
-def test_every_view_is_logged_with_a_coarse_browser(app, alice):
+def audit_events(client, event: str) -> list[dict]:
+    return [e for e in client.get("/api/v1/me/audit").get_json()["items"]
+            if e["event"] == event]
+
+
+def test_a_viewing_session_is_one_line_of_the_logs_whatever_it_opens(app, alice):
     created = share(alice)
     browser = provider_for(app, created, **{"User-Agent": FIREFOX_WINDOWS})
+    opened = views_of(alice, created["id"])
+    assert len(opened) == 1 and opened[0]["opened"] == ["page"]
     for path in PROVIDER_PATHS:
         assert browser.get(path, headers={"User-Agent": FIREFOX_WINDOWS}).status_code == 200
     browser.get("/api/v1/shared/trends", headers={"User-Agent": "curl/8.5.0"})
     views = views_of(alice, created["id"])
-    assert [v["kind"] for v in views] == [
-        "trends", "fhir", "treatments.csv", "entries.csv", "trends", "page"]
-    assert {v["browser"] for v in views[1:]} == {"Firefox on Windows"}
-    assert views[0]["browser"] == "curl"
-    assert set(views[0]) == {"viewed_at", "kind", "browser"}
-    moments = [datetime.fromisoformat(v["viewed_at"]) for v in views]
-    assert moments == sorted(moments, reverse=True)
+    assert len(views) == 1
+    line = views[0]
+    assert set(line) == {"viewed_at", "kind", "opened", "last_viewed_at", "browser"}
+    # What the session opened, in order; the browser that opened the link.
+    assert line["opened"] == ["page", "trends", "entries.csv", "treatments.csv", "fhir"]
+    assert line["kind"] == "trends"  # the last thing it opened
+    assert line["browser"] == "Firefox on Windows"
+    assert line["viewed_at"] == opened[0]["viewed_at"]
+    assert line["last_viewed_at"] > line["viewed_at"]
     row = listed(alice, created["id"])
-    assert row["view_count"] == 6
-    assert datetime.fromisoformat(row["last_viewed_at"]) == moments[0]
+    assert row["view_count"] == 1
+    assert row["last_viewed_at"] == line["last_viewed_at"]
+    viewed = audit_events(alice, "share_viewed")
+    assert [e["detail"] for e in viewed] == ["Dr. Rivera: page, Firefox on Windows"]
     with app.app_context():  # the raw User-Agent is nowhere
         stored = json.dumps([list(r) for r in db.session.execute(
             text("SELECT * FROM share_views"))], default=str)
     assert "Gecko" not in stored and "rv:128" not in stored and "8.5.0" not in stored
 
 
+def test_a_flood_of_downloads_adds_no_line_but_a_new_session_does(app, alice):
+    """A link holder cannot push the patient's logins out of the security log by
+    downloading over and over: only exchanging the token again (itself rate-limited)
+    starts a new line."""
+    alice.post("/api/v1/auth/login", json={"email": alice.user["email"],
+                                           "password": PASSWORD})
+    created = share(alice)
+    browser = provider_for(app, created)
+    for _ in range(40):
+        assert browser.get("/api/v1/shared/fhir").status_code == 200
+    assert len(views_of(alice, created["id"])) == 1
+    assert len(audit_events(alice, "share_viewed")) == 1
+    assert len(audit_events(alice, "login_succeeded")) == 1
+    provider_for(app, created).get("/api/v1/shared/entries.csv")
+    views = views_of(alice, created["id"])
+    assert [v["opened"] for v in views] == [["page", "entries.csv"], ["page", "fhir"]]
+    assert listed(alice, created["id"])["view_count"] == 2
+    assert len(audit_events(alice, "share_viewed")) == 2
+
+
 def test_views_of_one_share_stay_with_it(app, alice):
     first, second = share(alice, label="one"), share(alice, label="two")
     provider_for(app, first).get("/api/v1/shared/trends")
-    assert len(views_of(alice, first["id"])) == 2
+    assert len(views_of(alice, first["id"])) == 1
     assert views_of(alice, second["id"]) == []
     assert listed(alice, second["id"])["view_count"] == 0
+
+
+def test_provider_reads_are_limited_per_address(app, database_url, alice):
+    created = share(alice)
+    with other_app(database_url, SHARE_READ_RATE_LIMIT="3 per minute") as strict:
+        browser = strict.test_client()
+        assert browser.post("/api/v1/shared/session",
+                            json={"token": token_of(created)}).status_code == 200
+        # One limit for every provider read, not one per endpoint.
+        codes = [browser.get(path).status_code for path in PROVIDER_PATHS]
+        refused = browser.get("/api/v1/shared/trends")
+        elsewhere = browser.get("/api/v1/shared/trends",
+                                environ_base={"REMOTE_ADDR": "198.51.100.7"})
+    assert codes == [200, 200, 200, 429]
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+    assert refused.content_type == "application/problem+json"
+    assert refused.headers["X-Robots-Tag"].startswith("noindex")
+    assert elsewhere.status_code == 200
+    # A refused read opened nothing.
+    assert views_of(alice, created["id"])[0]["opened"] == [
+        "page", "trends", "entries.csv", "treatments.csv"]
+
+
+@pytest.mark.live
+def test_concurrent_provider_reads_are_limited_across_workers(app, database_url):
+    """Reads from one address at once, over two workers: exactly the limit succeeds, the
+    rest are 429s, and none fails on the database (SQLite's single writer included)."""
+    limits = {"SHARE_READ_RATE_LIMIT": "12 per minute", "SHARE_RATE_LIMIT": "100 per hour"}
+    with live_server(database_url, workers=2, threads=4, env=limits) as server:
+        patient = requests.Session()
+        assert patient.post(f"{server.url}/api/v1/auth/register", json={
+            "email": "busy@example.org", "password": PASSWORD}, timeout=10).status_code == 201
+        created = patient.post(f"{server.url}/api/v1/shares", json={"label": "Dr. Busy"},
+                               timeout=10).json()
+        provider = requests.Session()
+        assert provider.post(f"{server.url}/api/v1/shared/session",
+                             json={"token": token_of(created)}, timeout=10).status_code == 200
+        cookies = provider.cookies.get_dict()
+
+        def read(n: int) -> int:
+            path = PROVIDER_PATHS[n % len(PROVIDER_PATHS)]
+            if n % 5 == 0:  # the patient writes meanwhile
+                patient.put(f"{server.url}/api/v1/entries/2026-03-{n % 28 + 1:02d}",
+                            json={"pain": n % 11}, timeout=30)
+            return requests.get(f"{server.url}{path}", cookies=cookies, timeout=30).status_code
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            codes = list(pool.map(read, range(30)))
+        views = patient.get(f"{server.url}/api/v1/shares/{created['id']}/views",
+                            timeout=10).json()["items"]
+    assert sorted(set(codes)) == [200, 429], codes
+    assert codes.count(200) == 12
+    assert len(views) == 1 and views[0]["opened"][0] == "page"
+    assert set(views[0]["opened"]) <= {"page", *PROVIDER_KINDS}
 
 
 @pytest.mark.parametrize("user_agent, expected", [

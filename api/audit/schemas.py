@@ -4,19 +4,33 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from api.audit.models import EVENTS
+
 
 class AuditQuerySchema(Schema):
-    limit = fields.Integer(load_default=100, validate=validate.Range(1, 500))
+    limit = fields.Integer(load_default=100, validate=validate.Range(1, 500),
+                           metadata={"description": "Events per page (1-500, default 100)."})
+    # Ids are 32-bit integers in the database (PostgreSQL's integer).
+    before = fields.Integer(validate=validate.Range(1, 2**31 - 1), metadata={"description":
+                            "Only events older than this one (an `id`): pass `next_before` "
+                            "from the previous page to get the next one."})
+    event = fields.List(fields.String(validate=validate.OneOf(EVENTS)), metadata={
+        "description": "Only these kinds of event; repeat it for several "
+                       "(event=login_succeeded&event=login_failed)."})
 
 
 class AuditEventSchema(Schema):
-    event = fields.String(metadata={"description": "login_succeeded, login_failed, logged_out, "
-                                    "password_changed, password_reset, token_created, "
-                                    "token_revoked, share_created, share_revoked, "
-                                    "share_viewed or exported."})
+    id = fields.Integer(metadata={"description": "For paging (`before`)."})
+    event = fields.String(metadata={"enum": list(EVENTS), "description":
+                                    "share_viewed is one line per viewing session (each "
+                                    "time a provider opened the link)."})
     detail = fields.String(metadata={"description": "A browser, a label or a file name."})
     created_at = fields.AwareDateTime()
 
 
 class AuditListSchema(Schema):
-    items = fields.List(fields.Nested(AuditEventSchema))
+    items = fields.List(fields.Nested(AuditEventSchema), metadata={"description":
+                                                                   "Newest first."})
+    next_before = fields.Integer(allow_none=True, metadata={"description":
+                                 "There is more: repeat the request with before=this for the "
+                                 "next (older) page. Null on the last page."})

@@ -202,8 +202,10 @@ def reset_password(data: dict[str, Any]) -> None:
 @blp.response(200, AuditListSchema)
 @reads
 def audit_log(query: dict[str, Any]) -> Any:
-    """Security events of this account, newest first"""
-    return {"items": audit.recent(user_id=current_user().id, limit=query["limit"])}
+    """Security events of this account, newest first, a page at a time"""
+    items, next_before = audit.page(user_id=current_user().id, limit=query["limit"],
+                                    before=query.get("before"), events=query.get("event", ()))
+    return {"items": items, "next_before": next_before}
 
 
 def _tokens_per_account() -> str:

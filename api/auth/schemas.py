@@ -2,25 +2,72 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from collections.abc import Iterable
+from typing import Any
 
+from flask import g
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from api.auth import passwords
 from api.fields import Text, validate_timezone
 
 EMAIL_DOC = "Email address; case does not matter."
-# Every new password (register, change, reset): the PWA checks the same minimum before
-# sending (PASSWORD_MIN_LENGTH in web/js/ui.js).
-NEW_PASSWORD = validate.Length(min=10, max=1024)
+NEW_PASSWORD_DOC = (
+    "At least 10 characters, and not easy to guess: zxcvbn must estimate at least 10^8 "
+    "guesses (score 3 of 4), so common passwords, keyboard patterns, repeats, sequences, "
+    "dates and the account's own email address or name are refused with a message that "
+    "says why (422)."
+)
 
 
-class RegisterSchema(Schema):
+class NewPassword(validate.Validator):
+    """Every new password (register, change, reset): 10 to 1024 characters, and hard to
+    guess (api/auth/passwords.py), with the account's own words as the first guesses.
+    The PWA checks the same minimum length before sending (PASSWORD_MIN_LENGTH in
+    web/js/ui.js); only the server judges guessability."""
+
+    length = validate.Length(min=10, max=1024)
+
+    def __call__(self, value: str, *, account: Iterable[str] = ()) -> str:
+        self.length(value)
+        if (message := passwords.weakness(value, user_inputs=account)) is not None:
+            raise ValidationError(message)
+        return value
+
+
+NEW_PASSWORD = NewPassword()
+
+
+class SetsNewPassword(Schema):
+    """A body that sets a new password: NEW_PASSWORD judges it once every field is valid,
+    with what this body or its caller tells about the account (`account_words`)."""
+
+    new_password_field = "new_password"
+
+    def account_words(self, data: dict[str, Any]) -> list[str]:
+        return []
+
+    @validates_schema(skip_on_field_errors=True)
+    def hard_to_guess(self, data: dict[str, Any], **_: Any) -> None:
+        try:
+            NEW_PASSWORD(data[self.new_password_field], account=self.account_words(data))
+        except ValidationError as error:
+            raise ValidationError(error.messages, self.new_password_field) from None
+
+
+class RegisterSchema(SetsNewPassword):
+    new_password_field = "password"
+
     email = fields.Email(required=True, validate=validate.Length(max=254),
                          metadata={"description": EMAIL_DOC})
-    password = fields.String(required=True, load_only=True,
-                             validate=NEW_PASSWORD,
-                             metadata={"description": "At least 10 characters."})
+    password = fields.String(required=True, load_only=True, validate=NEW_PASSWORD.length,
+                             metadata={"description": NEW_PASSWORD_DOC})
     timezone = fields.String(load_default="UTC", validate=validate_timezone,
                              metadata={"description": "IANA time zone, e.g. Europe/Berlin."})
     display_name = Text(load_default="", validate=validate.Length(max=80))
+
+    def account_words(self, data: dict[str, Any]) -> list[str]:
+        return passwords.account_words(data["email"], data["display_name"])
 
 
 class LoginSchema(Schema):
@@ -44,9 +91,15 @@ class PasswordConfirmSchema(Schema):
     password = fields.String(required=True, load_only=True, validate=validate.Length(max=1024))
 
 
-class PasswordChangeSchema(Schema):
+class PasswordChangeSchema(SetsNewPassword):
     current_password = fields.String(required=True, validate=validate.Length(max=1024))
-    new_password = fields.String(required=True, validate=NEW_PASSWORD)
+    new_password = fields.String(required=True, validate=NEW_PASSWORD.length,
+                                 metadata={"description": NEW_PASSWORD_DOC})
+
+    def account_words(self, data: dict[str, Any]) -> list[str]:
+        # The signed-in account (login_required runs before the body is read).
+        user = g.get("user")
+        return passwords.account_words(user.email, user.display_name) if user else []
 
 
 class TokenCreateSchema(Schema):
@@ -68,7 +121,11 @@ class TokenListSchema(Schema):
     items = fields.List(fields.Nested(TokenSchema))
 
 
-class PasswordResetSchema(Schema):
+class PasswordResetSchema(SetsNewPassword):
+    """Whose account the link is for is known only once the service has checked the token:
+    reset_password() then judges the password again with that account's words."""
+
     token = fields.String(required=True, validate=validate.Length(min=20, max=200),
                           metadata={"description": "From the admin's one-time reset link."})
-    new_password = fields.String(required=True, validate=NEW_PASSWORD)
+    new_password = fields.String(required=True, validate=NEW_PASSWORD.length,
+                                 metadata={"description": NEW_PASSWORD_DOC})

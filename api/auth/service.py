@@ -20,8 +20,9 @@ from sqlalchemy.engine import Connection
 
 from api.audit.service import record
 from api.auth.models import Account, ApiToken, LoginSession, PasswordReset, SignedIn, User
+from api.auth.passwords import account_words, weakness
 from api.db import db
-from api.domain import AlreadyExists, LinkGone, LoginFailed, NotFound, WrongPassword
+from api.domain import AlreadyExists, Invalid, LinkGone, LoginFailed, NotFound, WrongPassword
 from api.models import utcnow
 
 # argon2id at OWASP's recommended minimum (19 MiB, 2 passes, 1 lane): ~25 ms here,
@@ -301,15 +302,26 @@ def create_password_reset(user: User, *, valid_for: timedelta) -> str:
     return token
 
 
+def _live_reset(token: str, *, lock: bool = False) -> PasswordReset:
+    query = select(PasswordReset).where(PasswordReset.token_hash == sha256(token))
+    reset = db.session.scalar(query.with_for_update() if lock else query)
+    if reset is None or reset.used_at is not None or reset.expires_at <= utcnow():
+        raise LinkGone(RESET_INVALID)
+    return reset
+
+
 def reset_password(*, token: str, new_password: str) -> User:
     """Set a new password from a reset token; every session and token of the account ends."""
+    with db.read():
+        user = _account(_live_reset(token).user_id)
+    # The schema judged the password before anyone knew whose it is; now the account's
+    # own words count too. A refused password leaves the link usable.
+    if message := weakness(new_password,
+                           user_inputs=account_words(user.email, user.display_name)):
+        raise Invalid("new_password", message)
     password_hash = hash_password(new_password)
     with db.write():
-        reset = db.session.scalar(
-            select(PasswordReset).where(PasswordReset.token_hash == sha256(token))
-            .with_for_update())
-        if reset is None or reset.used_at is not None or reset.expires_at <= utcnow():
-            raise LinkGone(RESET_INVALID)
+        reset = _live_reset(token, lock=True)  # again, holding the lock: it works once
         user = _account(reset.user_id)
         reset.used_at = utcnow()
         user.password_hash = password_hash

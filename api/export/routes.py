@@ -129,7 +129,8 @@ def _everything(user: Any) -> dict[str, Any]:
         "shares": ShareSchema(many=True).dump(list_shares(user=user)),
         "share_views": [
             {"share_id": str(v.share_id), "viewed_at": v.viewed_at.isoformat(),
-             "kind": v.kind, "browser": v.browser}
+             "kind": v.kind, "opened": v.opened_kinds,
+             "last_viewed_at": v.last_viewed_at.isoformat(), "browser": v.browser}
             for v in db.session.scalars(select(ShareView).where(ShareView.user_id == user.id)
                                         .order_by(ShareView.viewed_at))
         ],

@@ -55,11 +55,17 @@ class ShareSession(db.Model):  # type: ignore[name-defined]
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = created_at_column()
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # This session's line in the access log: every read it makes updates that one line.
+    # Null only for a session opened before the line existed (it gets one on its next read).
+    view_id: Mapped[int | None] = mapped_column(
+        ForeignKey("share_views.id", ondelete="CASCADE"))
 
 
 class ShareView(db.Model):  # type: ignore[name-defined]
-    """One line of the access log the patient reads: when, what, and a coarse browser name
-    (never the raw User-Agent, never an IP address)."""
+    """One line of the access log the patient reads, for one viewing session (one exchange
+    of the link's token): when it began, what it opened, and a coarse browser name (never
+    the raw User-Agent, never an IP address). Reads within the session update the line, so
+    a link holder who downloads over and over adds no lines."""
 
     __tablename__ = "share_views"
     __table_args__ = (db.Index("ix_share_views_share_viewed", "share_id", "viewed_at"),)
@@ -68,5 +74,12 @@ class ShareView(db.Model):  # type: ignore[name-defined]
     share_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shares.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     viewed_at: Mapped[datetime] = created_at_column()
+    # The last thing the session opened, and everything it opened in order ("page,fhir").
     kind: Mapped[str] = mapped_column(String(16))
+    opened: Mapped[str] = mapped_column(String(64))
+    last_viewed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     browser: Mapped[str] = mapped_column(String(40))
+
+    @property
+    def opened_kinds(self) -> list[str]:
+        return self.opened.split(",")

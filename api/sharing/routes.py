@@ -61,6 +61,8 @@ def problem_doc(description: str) -> dict[str, Any]:
 
 NO_SESSION_DOC = problem_doc("No viewing cookie, or it ended: POST the token to "
                              "/shared/session again.")
+READ_LIMITED_DOC = problem_doc("Too many reads from this address (SHARE_READ_RATE_LIMIT, all "
+                               "/shared reads together); wait (Retry-After).")
 NO_SHARE_DOC = problem_doc("No such share among this patient's.")
 
 
@@ -89,7 +91,9 @@ class Shares(MethodView):
     def post(self, data: dict[str, Any]) -> Any:
         """Create a link for a provider; the token and url are shown this once"""
         share, token = service.create_share(user=current_user(), **data)
-        return _share_body(share, token=token, url=f"{request.host_url}share#{token}")
+        # From PUBLIC_URL, never the request's Host: a link is only as good as its address.
+        link = f"{current_app.config['PUBLIC_URL']}/share#{token}"
+        return _share_body(share, token=token, url=link)
 
 
 @blp.route("/shares/<share_id>", methods=["DELETE"])
@@ -108,7 +112,7 @@ def revoke(share_id: str) -> None:
 @blp.alt_response(404, **NO_SHARE_DOC)
 @reads
 def views(share_id: str) -> Any:
-    """The access log of a link, newest first"""
+    """The access log of a link: one line per viewing session, newest first"""
     share = service.find_share(user=current_user(), share_id=share_id)
     return {"items": service.share_views(share=share)}
 
@@ -153,8 +157,14 @@ def _view(kind: str) -> service.Viewer:
     """
     with db.write():
         viewer = service.viewer(request.cookies.get(cookie_name()))
-        service.log_view(share=viewer.share, kind=kind, user_agent=_user_agent())
+        service.log_view(viewer=viewer, kind=kind, user_agent=_user_agent())
     return viewer
+
+
+# One limit per address for every provider read (429 past it), counted before the view's
+# own transactions begin.
+provider_read_limit = limiter.shared_limit(
+    lambda: current_app.config["SHARE_READ_RATE_LIMIT"], scope="shared-read")
 
 
 @provider.route("/session", methods=["POST"])
@@ -171,7 +181,7 @@ def open_session(data: dict[str, Any]) -> Any:
     with db.write():
         viewer, token, expires_at = service.open_share(token=data["token"],
                                                        session_minutes=minutes)
-        service.log_view(share=viewer.share, kind="page", user_agent=_user_agent())
+        service.log_view(viewer=viewer, kind="page", user_agent=_user_agent())
     _set_cookie(token, expires_at)
     return {"patient": viewer.patient, "share": viewer.share, "session_expires_at": expires_at}
 
@@ -180,6 +190,8 @@ def open_session(data: dict[str, Any]) -> Any:
 @provider.response(200, SharedTrendsSchema)
 @provider.alt_response(401, **NO_SESSION_DOC)
 @provider.alt_response(410, **GONE_DOC)
+@provider.alt_response(429, **READ_LIMITED_DOC)
+@provider_read_limit
 def trends() -> Any:
     """The report: chart, session analysis, sessions, latest scores (notes if included)"""
     viewer = _view("trends")
@@ -202,6 +214,8 @@ def _shared_csv(kind: str, columns: tuple[str, ...],
 @provider.doc(responses=CSV_DOC)
 @provider.alt_response(401, **NO_SESSION_DOC)
 @provider.alt_response(410, **GONE_DOC)
+@provider.alt_response(429, **READ_LIMITED_DOC)
+@provider_read_limit
 def entries_csv() -> Response:
     """The shared entries as CSV (notes and tags empty unless included)"""
     return _shared_csv("entries", ENTRY_COLUMNS, service.shared_entries)
@@ -211,6 +225,8 @@ def entries_csv() -> Response:
 @provider.doc(responses=CSV_DOC)
 @provider.alt_response(401, **NO_SESSION_DOC)
 @provider.alt_response(410, **GONE_DOC)
+@provider.alt_response(429, **READ_LIMITED_DOC)
+@provider_read_limit
 def treatments_csv() -> Response:
     """The shared treatment sessions as CSV (notes empty unless included)"""
     return _shared_csv("treatments", TREATMENT_COLUMNS, service.shared_treatments)
@@ -220,6 +236,8 @@ def treatments_csv() -> Response:
 @provider.doc(responses=FHIR_DOC)
 @provider.alt_response(401, **NO_SESSION_DOC)
 @provider.alt_response(410, **GONE_DOC)
+@provider.alt_response(429, **READ_LIMITED_DOC)
+@provider_read_limit
 def fhir() -> Response:
     """The shared data as a FHIR R4 Bundle (type collection)"""
     viewer = _view("fhir")

@@ -51,7 +51,9 @@ class ShareSchema(Schema):
     range_from = fields.Date(data_key="from", allow_none=True)
     range_to = fields.Date(data_key="to", allow_none=True)
     include_notes = fields.Boolean(metadata=doc(INCLUDE_NOTES_DOC))
-    view_count = fields.Integer(metadata=doc("Lines in the access log."))
+    view_count = fields.Integer(metadata=doc(
+        "Viewing sessions: each time the link was opened (its token exchanged) counts once, "
+        "however much that session then read; one line each in the access log."))
     last_viewed_at = fields.AwareDateTime(allow_none=True)
 
 
@@ -67,17 +69,28 @@ class ShareListSchema(Schema):
     items = fields.List(fields.Nested(ShareSchema), metadata=doc("Newest first."))
 
 
+KIND_DOC = ("page: the link was opened; trends: the report was loaded; entries.csv, "
+            "treatments.csv, fhir: downloads.")
+
+
 class ShareViewSchema(Schema):
-    viewed_at = fields.AwareDateTime()
+    """One viewing session: the link opened once, and everything read until it ended."""
+
+    viewed_at = fields.AwareDateTime(metadata=doc("When the link was opened."))
     kind = fields.String(metadata={"enum": list(VIEW_KINDS), "description":
-                                   "page: the link was opened; trends: the report was "
-                                   "loaded; entries.csv, treatments.csv, fhir: downloads."})
+                                   "The last thing this session opened. " + KIND_DOC})
+    opened = fields.List(fields.String(metadata={"enum": list(VIEW_KINDS)}),
+                         attribute="opened_kinds", metadata=doc(
+                             "Everything this session opened, in the order first opened "
+                             "(page first). " + KIND_DOC))
+    last_viewed_at = fields.AwareDateTime(metadata=doc("This session's latest request."))
     browser = fields.String(metadata=doc(
         'A coarse description such as "Chrome on Windows"; no IP address is kept.'))
 
 
 class ShareViewListSchema(Schema):
-    items = fields.List(fields.Nested(ShareViewSchema), metadata=doc("Newest first."))
+    items = fields.List(fields.Nested(ShareViewSchema), metadata=doc(
+        "One line per viewing session, newest first."))
 
 
 # --- Provider ---------------------------------------------------------------------------

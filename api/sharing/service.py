@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import case, delete, literal, select, update
 
 from api.audit.service import record
 from api.auth.models import Account, User
@@ -96,10 +96,12 @@ def share_views(*, share: Share) -> list[ShareView]:
 
 @dataclass(frozen=True)
 class Viewer:
-    """What one provider request may see: the share and its patient."""
+    """What one provider request may see: the share and its patient; and the viewing
+    session (one exchange of the link's token) the request belongs to."""
 
     share: Share
     patient: User
+    session: ShareSession
 
 
 def _check_open(share: Share, patient: User, now: datetime) -> None:
@@ -130,11 +132,12 @@ def open_share(*, token: str, session_minutes: int) -> tuple[Viewer, str, dateti
                                                   ShareSession.expires_at < now))
     session_token = secrets.token_urlsafe(32)
     expires_at = min(now + timedelta(minutes=session_minutes), share.expires_at)
-    db.session.add(ShareSession(share_id=share.id, user_id=patient.id,
-                                token_hash=sha256(session_token), created_at=now,
-                                expires_at=expires_at))
+    session = ShareSession(share_id=share.id, user_id=patient.id,
+                           token_hash=sha256(session_token), created_at=now,
+                           expires_at=expires_at)
+    db.session.add(session)
     db.session.flush()
-    return Viewer(share, patient), session_token, expires_at
+    return Viewer(share, patient, session), session_token, expires_at
 
 
 def viewer(session_token: str | None) -> Viewer:
@@ -154,21 +157,42 @@ def viewer(session_token: str | None) -> Viewer:
     _check_open(share, patient, now)
     if now >= session.expires_at:
         raise SessionEnded(SESSION_ENDED)
-    return Viewer(share, patient)
+    return Viewer(share, patient, session)
 
 
-def log_view(*, share: Share, kind: str, user_agent: str) -> None:
-    """Add a line to the patient's access log. The counter is bumped in SQL, so views
-    served at the same moment by several workers are all counted."""
+def log_view(*, viewer: Viewer, kind: str, user_agent: str) -> None:
+    """Write what this request opened into its viewing session's line of the access log.
+
+    A session's first request adds the line, counts one view of the share and records one
+    share_viewed event in the patient's security log. Its later requests only update that
+    line (the last thing opened, everything opened, when), so a link holder who downloads
+    over and over adds nothing to either log. Counter and line change in single UPDATEs,
+    so requests served at the same moment by several workers all count.
+    """
+    share, session = viewer.share, viewer.session
     now = utcnow()
-    browser = browser_of(user_agent)
-    db.session.add(ShareView(share_id=share.id, user_id=share.user_id, viewed_at=now,
-                             kind=kind, browser=browser))
-    record(user_id=share.user_id, event="share_viewed",
-           detail=f"{share.label}: {kind}, {browser}")
+    if session.view_id is None:
+        browser = browser_of(user_agent)
+        line = ShareView(share_id=share.id, user_id=share.user_id, viewed_at=now, kind=kind,
+                         opened=kind, last_viewed_at=now, browser=browser)
+        db.session.add(line)
+        db.session.flush()
+        session.view_id = line.id
+        record(user_id=share.user_id, event="share_viewed",
+               detail=f"{share.label}: {kind}, {browser}")
+        counted = {"view_count": Share.view_count + 1}
+    else:
+        seen = literal(",").concat(ShareView.opened).concat(",")
+        db.session.execute(
+            update(ShareView).where(ShareView.id == session.view_id)
+            .values(kind=kind, last_viewed_at=now, opened=case(
+                (seen.contains(f",{kind},", autoescape=True), ShareView.opened),
+                else_=ShareView.opened.concat(f",{kind}")))
+            .execution_options(synchronize_session=False)
+        )
+        counted = {}
     db.session.execute(
-        update(Share).where(Share.id == share.id)
-        .values(view_count=Share.view_count + 1, last_viewed_at=now)
+        update(Share).where(Share.id == share.id).values(last_viewed_at=now, **counted)
         .execution_options(synchronize_session=False)
     )
 

@@ -57,6 +57,27 @@ def test_security_log_fhir_download_and_api_tokens(phone: Phone) -> None:
     phone.assert_clean()
 
 
+def test_security_log_shows_older_events_a_page_at_a_time(phone: Phone) -> None:
+    """However long the log, "Show older" reaches its first line: the log-in."""
+    page = phone.page
+    phone.sign_up()
+    http = phone.api()  # a second log-in
+    for n in range(13):
+        assert http.post(f"{phone.url}/api/v1/tokens", json={"label": f"script {n}"},
+                         timeout=10).status_code == 201
+    phone.goto("/settings")
+    log = page.get_by_role("list", name="Security events, newest first")
+    expect(log.locator("li")).to_have_count(10)
+    expect(log.locator("li").first).to_contain_text("API token created — script 12")
+    older = page.get_by_role("button", name="Show older")
+    older.click()
+    expect(log.locator("li")).to_have_count(15)
+    expect(log.locator("li").nth(10)).to_be_focused()
+    expect(log.locator("li").last).to_contain_text(re.compile(r"^Logged in — "))
+    expect(older).to_have_count(0)
+    phone.assert_clean()
+
+
 def test_password_reset_link(phone: Phone, database_url: str) -> None:
     page = phone.page
     email = phone.register()

@@ -64,6 +64,9 @@ def live_server(
         "DATABASE_URL": database_url,
         "SECRET_KEY": "live-test-secret",
         "INSTANCE_PATH": instance,
+        # Links the server hands out point at it; the Host check then admits 127.0.0.1 and
+        # localhost (TRUSTED_HOSTS' default for a local PUBLIC_URL).
+        "PUBLIC_URL": f"http://127.0.0.1:{port}",
         "REGISTER_RATE_LIMIT": "1000 per minute",
         "LOGIN_RATE_LIMIT": "1000 per minute",
         **(env or {}),

@@ -248,24 +248,26 @@ function securityLog(user) {
     h("span", { class: "event" }, EVENTS[item.event] || item.event),
     item.detail ? [" — ", item.detail] : null,
     " — ", h("time", { datetime: item.created_at }, formatStamp(item.created_at, user.timezone)));
-  request("GET", "/me/audit?limit=100").then(({ data }) => {
-    if (!data.items.length) {
-      body.replaceChildren(h("p", { class: "muted" }, "Nothing yet."));
-      return;
-    }
-    const list = h("ol", { class: "log-list", "aria-label": "Security events, newest first" }, data.items.slice(0, LOG_SHOWN).map(line));
-    const more = data.items.length > LOG_SHOWN
-      ? h("button", { type: "button", class: "btn btn-small" }, `Show all ${data.items.length}`)
-      : null;
-    if (more) {
-      more.addEventListener("click", () => {
-        list.append(...data.items.slice(LOG_SHOWN).map(line));
-        more.remove();
-        list.children[LOG_SHOWN].setAttribute("tabindex", "-1");
-        list.children[LOG_SHOWN].focus();
-      });
-    }
-    body.replaceChildren(list, more);
+  // A page at a time: "Show older" follows the server's cursor (next_before), so a flood
+  // of one kind of event never hides the log-ins behind it.
+  const list = h("ol", { class: "log-list", "aria-label": "Security events, newest first" });
+  const older = h("button", { type: "button", class: "btn btn-small" }, "Show older");
+  let before = null;
+  async function more() {
+    const { data } = await request("GET", `/me/audit?limit=${LOG_SHOWN}${before ? `&before=${before}` : ""}`);
+    const lines = data.items.map(line);
+    list.append(...lines);
+    before = data.next_before;
+    if (!before) older.remove();
+    return lines;
+  }
+  older.addEventListener("click", () => more().then((lines) => {
+    if (!lines.length) return;
+    lines[0].setAttribute("tabindex", "-1");
+    lines[0].focus();
+  }).catch((e) => toast(e instanceof OfflineError ? NEEDS_CONNECTION : e.message)));
+  more().then(() => {
+    body.replaceChildren(list.children.length ? list : h("p", { class: "muted" }, "Nothing yet."), before ? older : "");
   }).catch((e) => {
     body.replaceChildren(h("p", { class: "muted" }, e instanceof OfflineError ? NEEDS_CONNECTION : e.message));
   });

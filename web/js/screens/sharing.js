@@ -111,7 +111,7 @@ function accessLog(share, timeZone) {
   request("GET", `/shares/${share.id}/views`).then(({ data }) => {
     list.replaceChildren(data.items.length
       ? h("ol", { class: "log-list", "aria-label": `Access log of ${share.label}` }, data.items.map((v) => h("li", {},
-        h("time", { datetime: v.viewed_at }, formatStamp(v.viewed_at, timeZone)), " — ", VIEW_KINDS[v.kind] || v.kind, " — ", v.browser)))
+        h("time", { datetime: v.viewed_at }, formatStamp(v.viewed_at, timeZone)), " — ", (v.opened || [v.kind]).map((k) => VIEW_KINDS[k] || k).join(", "), " — ", v.browser)))
       : h("p", { class: "muted" }, "Nobody has opened this link yet."));
   }).catch((e) => {
     list.replaceChildren(h("p", { class: "form-error", role: "alert" }, e instanceof OfflineError ? OFFLINE : e.message));
