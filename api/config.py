@@ -61,6 +61,9 @@ class Config:
         "hide_parameters": True,
     }
     MAX_CONTENT_LENGTH = 64 * 1024
+    # FULL: every acknowledged write survives a power cut; NORMAL trades that for speed
+    # (api/db/sqlite.py, docs/benchmarks.md).
+    SQLITE_SYNCHRONOUS = os.environ.get("SQLITE_SYNCHRONOUS", "FULL").upper()
 
     # Login sessions: a phone stays logged in while used; an idle or very old session dies.
     SESSION_IDLE_DAYS = _int("SESSION_IDLE_DAYS", 14)

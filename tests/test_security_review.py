@@ -269,3 +269,13 @@ def test_a_deleted_account_leaves_no_trace_in_the_database_files(tmp_path):
                 assert marker.encode() not in f.read(), name
     with application.app_context():
         db.engine.dispose()
+
+
+def test_an_admin_may_trade_power_cut_durability_for_speed(tmp_path):
+    application = make_app(f"sqlite:///{tmp_path / 'fast.db'}", SQLITE_SYNCHRONOUS="NORMAL")
+    with application.app_context():
+        with db.read():
+            assert db.session.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL
+        db.engine.dispose()
+    with pytest.raises(ValueError, match="SQLITE_SYNCHRONOUS"):
+        make_app(f"sqlite:///{tmp_path / 'bad.db'}", SQLITE_SYNCHRONOUS="OFF")

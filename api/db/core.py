@@ -42,7 +42,7 @@ class Database(SQLAlchemy):
         super().init_app(app)
         with app.app_context():
             if self.engine.dialect.name == "sqlite":
-                sqlite.configure(self.engine)
+                sqlite.configure(self.engine, synchronous=app.config["SQLITE_SYNCHRONOUS"])
 
     @contextmanager
     def read(self) -> Iterator[Session]:
