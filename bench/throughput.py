@@ -80,7 +80,7 @@ def run(workdir: Path) -> None:
     # An empty PostgreSQL database when given (scripts/with-postgres.sh sets it), else SQLite.
     database_url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{workdir}/bench.db"
     engine = ("PostgreSQL" if database_url.startswith("postgresql") else
-              f"SQLite WAL, synchronous={os.environ.get('SQLITE_SYNCHRONOUS', 'FULL')}")
+              f"SQLite WAL, synchronous={os.environ.get('SQLITE_SYNCHRONOUS', 'NORMAL')}")
     migrated_app(database_url)
     with live_server(database_url, workers=2, threads=1,
                      env={"TOKEN_RATE_LIMIT": "1000 per minute"}) as server:

@@ -1,4 +1,4 @@
-"""SQLite tuned for a web server: WAL, durable commits, and one writer at a time without
+"""SQLite tuned for a web server: WAL, chosen durability, and one writer at a time without
 busy-polling.
 
 SQLite allows one writer. Left to itself, a writer that finds the database locked sleeps
@@ -81,7 +81,7 @@ def make_private(database: str) -> None:
 SYNCHRONOUS = ("FULL", "NORMAL")
 
 
-def configure(engine: Engine, *, synchronous: str = "FULL") -> None:
+def configure(engine: Engine, *, synchronous: str = "NORMAL") -> None:
     from api.db.core import WRITES
 
     if synchronous not in SYNCHRONOUS:
@@ -100,10 +100,10 @@ def configure(engine: Engine, *, synchronous: str = "FULL") -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=15000")  # for writers outside this app
-        # FULL (the default): a commit is on disk (fsync of the WAL) before the API
-        # answers, so an acknowledged write survives a power cut, not only a crash of the
-        # process. NORMAL, if an admin chooses it, may lose the last commits to a power cut
-        # (never the database's consistency) for ~20 % more write throughput.
+        # NORMAL (the default) in WAL mode: a commit survives a crash of the process; a
+        # power cut or OS crash may lose the last commits, never the database's
+        # consistency. FULL fsyncs the WAL on every commit, so an acknowledged write also
+        # survives a power cut, for ~20 % less write throughput (docs/benchmarks.md).
         cursor.execute(f"PRAGMA synchronous={synchronous}")
         # Deleted rows are overwritten with zeros, whatever the SQLite build's default.
         cursor.execute("PRAGMA secure_delete=ON")
