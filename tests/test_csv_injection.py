@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from api.export.csv import ENTRY_COLUMNS, TREATMENT_COLUMNS, rows_to_csv
+from api.formats.csv import ENTRY_COLUMNS, TREATMENT_COLUMNS, rows_to_csv
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 NASTY = [

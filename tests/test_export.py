@@ -9,7 +9,7 @@ import uuid
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from api.export.csv import ENTRY_COLUMNS, TREATMENT_COLUMNS, cell
+from api.formats.csv import ENTRY_COLUMNS, TREATMENT_COLUMNS, cell
 from tests.test_csv_injection import defused
 
 

@@ -13,7 +13,7 @@ from types import SimpleNamespace
 import jsonschema
 import pytest
 
-from api.export import fhir
+from api.formats import fhir
 
 SCHEMA_PATH = Path(__file__).parent / "data" / "fhir.schema.json"
 GENERATED = datetime(2026, 3, 31, 18, 30, tzinfo=UTC)

@@ -10,15 +10,14 @@ from typing import Any
 from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.engine import Connection
 
-from api import records
 from api.auth.models import Account
 from api.calendar import check_loggable
-from api.db import db
+from api.db import db, records
+from api.db.records import Record
 from api.domain import NotFound
 from api.entries.models import CONTENT_FIELDS, Entry, EntryVersion
 from api.entries.schemas import EntrySchema
 from api.models import utcnow
-from api.records import Record
 from api.versioning import IfMatch
 
 NOT_FOUND = "Nothing logged for this date."

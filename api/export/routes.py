@@ -21,11 +21,18 @@ from api.db import db
 from api.entries.models import EntryVersion
 from api.entries.schemas import EntrySchema
 from api.entries.service import list_entries
-from api.export import fhir
-from api.export.csv import ENTRY_COLUMNS, TREATMENT_COLUMNS
-from api.export.downloads import CSV_DOC, FHIR_DOC, csv_download, download, fhir_download, json_text
 from api.extensions import Blueprint
 from api.fields import RangeQuerySchema
+from api.formats import fhir
+from api.formats.csv import ENTRY_COLUMNS, TREATMENT_COLUMNS
+from api.formats.downloads import (
+    CSV_DOC,
+    FHIR_DOC,
+    csv_download,
+    download,
+    fhir_download,
+    json_text,
+)
 from api.models import utcnow
 from api.sharing.models import ShareView
 from api.sharing.schemas import ShareSchema

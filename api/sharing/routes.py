@@ -20,9 +20,9 @@ from api.auth.guard import current_user, login_required
 from api.calendar import local_today
 from api.db import db, reads, writes
 from api.errors import PROBLEM_JSON, ProblemSchema
-from api.export.csv import ENTRY_COLUMNS, TREATMENT_COLUMNS
-from api.export.downloads import CSV_DOC, FHIR_DOC, csv_download, fhir_download
 from api.extensions import Blueprint, limiter
+from api.formats.csv import ENTRY_COLUMNS, TREATMENT_COLUMNS
+from api.formats.downloads import CSV_DOC, FHIR_DOC, csv_download, fhir_download
 from api.models import utcnow
 from api.sharing import service
 from api.sharing.models import Share

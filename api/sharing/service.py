@@ -25,7 +25,7 @@ from api.db import db
 from api.domain import LinkGone, NotFound, SessionEnded
 from api.entries.models import Entry
 from api.entries.service import list_entries
-from api.export import fhir
+from api.formats import fhir
 from api.models import utcnow
 from api.sharing.models import Share, ShareSession, ShareView
 from api.treatments.models import Treatment

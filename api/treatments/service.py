@@ -9,12 +9,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from api import records
 from api.auth.models import Account
 from api.calendar import check_loggable, local_date_of
-from api.db import db
+from api.db import db, records
+from api.db.records import Record
 from api.domain import NotFound
-from api.records import Record
 from api.treatments.models import CONTENT_FIELDS, Treatment
 from api.treatments.schemas import TreatmentSchema
 from api.versioning import IfMatch

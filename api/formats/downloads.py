@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Response, json
 
-from api.export.csv import rows_to_csv
+from api.formats.csv import rows_to_csv
 
 CSV_DOC = {"200": {"description": "CSV file", "content": {"text/csv": {}}}}
 FHIR_JSON = "application/fhir+json"
