@@ -24,7 +24,7 @@ class NewPassword(validate.Validator):
     """Every new password (register, change, reset): 10 to 1024 characters, and hard to
     guess (api/auth/passwords.py), with the account's own words as the first guesses.
     The PWA checks the same minimum length before sending (PASSWORD_MIN_LENGTH in
-    web/js/ui.js); only the server judges guessability."""
+    web/js/vocabulary.js); only the server judges guessability."""
 
     length = validate.Length(min=10, max=1024)
 
