@@ -33,9 +33,10 @@ export const icons = {
   check: () => svg("M5 12.5l4.5 4.5L19 7.5"),
   clock: () => svg("M12 7v5l3 2M12 3a9 9 0 1 0 0 18a9 9 0 1 0 0-18"),
   chevron: () => svg("M9 5l7 7-7 7", "chev"),
+  brand: () => svg("M2 14c3 0 4-6 7-6s4 8 7 8 3-4 6-4", "", "2.4"),
 };
 
-function svg(d, cls = "") {
+function svg(d, cls = "", strokeWidth = "2.2") {
   const ns = "http://www.w3.org/2000/svg";
   const el = document.createElementNS(ns, "svg");
   el.setAttribute("viewBox", "0 0 24 24");
@@ -46,7 +47,7 @@ function svg(d, cls = "") {
   path.setAttribute("d", d);
   path.setAttribute("fill", "none");
   path.setAttribute("stroke", "currentColor");
-  path.setAttribute("stroke-width", "2.2");
+  path.setAttribute("stroke-width", strokeWidth);
   path.setAttribute("stroke-linecap", "round");
   path.setAttribute("stroke-linejoin", "round");
   el.append(path);

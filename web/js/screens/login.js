@@ -2,25 +2,10 @@
 
 import { OfflineError, request } from "../api.js";
 import { field, formError, passwordTooShort, showFieldErrors } from "../controls.js";
-import { h } from "../dom.js";
+import { h, icons } from "../dom.js";
 import * as outbox from "../outbox.js";
 import { loggedIn } from "../session.js";
 import { PASSWORD_MIN_LENGTH } from "../vocabulary.js";
-
-function brand() {
-  const ns = "http://www.w3.org/2000/svg";
-  const svg = document.createElementNS(ns, "svg");
-  svg.setAttribute("viewBox", "0 0 24 24");
-  svg.setAttribute("aria-hidden", "true");
-  const path = document.createElementNS(ns, "path");
-  path.setAttribute("d", "M2 14c3 0 4-6 7-6s4 8 7 8 3-4 6-4");
-  path.setAttribute("fill", "none");
-  path.setAttribute("stroke", "currentColor");
-  path.setAttribute("stroke-width", "2.4");
-  path.setAttribute("stroke-linecap", "round");
-  svg.append(path);
-  return svg;
-}
 
 function browserTimeZone() {
   try {
@@ -79,7 +64,7 @@ export async function render(container, ctx) {
   });
 
   container.append(h("div", { class: "auth" },
-    h("div", { class: "brand-big" }, brand(), h("span", {}, "Relieflog")),
+    h("div", { class: "brand-big" }, icons.brand(), h("span", {}, "Relieflog")),
     h("p", { class: "tagline" }, "A calm diary for pain and mood through treatment."),
     h("h1", { tabindex: "-1" }, registering ? "Create your account" : "Log in"),
     notice ? h("p", { class: "status-line done", role: "status" }, notice) : null,
