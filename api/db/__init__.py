@@ -8,7 +8,8 @@ what begins the transaction:
     @reads / @writes        # the same around a whole view
 
 Counters that must count even when the request fails (rate limits, failed logins) use
-`db.separately()`: a short write transaction of its own, on its own connection.
+`db.separately()`: a short write transaction of its own, on its own connection;
+`db.peek()` is the matching short read (who is asking, a counter's value).
 """
 
 from api.db import ratelimit  # noqa: F401 - registers the database:// rate-limit store

@@ -102,7 +102,8 @@ class Database(SQLAlchemy):
 
     @contextmanager
     def peek(self) -> Iterator[Connection]:
-        """A short read on a connection of its own (a rate-limit counter's value)."""
+        """A short read on a connection of its own, outside the Session: who is asking
+        (before the view declares its transaction) and a rate-limit counter's value."""
         with self.engine.connect() as connection:
             connection.execution_options(**{WRITES: False})
             with connection.begin():
