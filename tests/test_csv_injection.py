@@ -17,7 +17,7 @@ from api.formats.csv import ENTRY_COLUMNS, TREATMENT_COLUMNS, rows_to_csv
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 NASTY = [
     "=1+1", "hi;=1+1", "=HYPERLINK(\"http://evil.example\";\"click\")", "+SUM(A1:A9)",
-    "-2+3", "@SUM(1)", "\t=1", "\r=1", "a\n=1+1", "a\r\n-1", "a\r@x", 'x;"=1+1', '"=1+1"',
+    "a; =1+1", "  -1", "x;  @y", "-2+3", "@SUM(1)", "\t=1", "\r=1", "a\n=1+1", "a\r\n-1", "a\r@x", 'x;"=1+1', '"=1+1"',
     'x;""=1', "a;b;+c", ";=1", "=cmd|' /C calc'!A0", "a,=1", 'a","=1', "a;\t=1", "ok",
 ]
 # Any storable text, with the characters that matter here drawn often.
@@ -35,7 +35,8 @@ def defused(text: str) -> str:
         if boundary and (char in TRIGGERS or char == '"'):
             out.append("'")
         out.append(char)
-        boundary = char in ";\r\n"
+        # Spaces keep a cell start open: a spreadsheet may trim them on import.
+        boundary = char in ";\r\n" or (boundary and char == " ")
     return "".join(out)
 
 
@@ -47,7 +48,8 @@ def assert_no_formula(document: str) -> None:
     for delimiter in (",", ";"):
         for row in cells(document, delimiter):
             for value in row:
-                assert not value.startswith(TRIGGERS), (delimiter, value, row)
+                for seen in (value, value.lstrip(" ")):  # as typed, and trimmed
+                    assert not seen.startswith(TRIGGERS), (delimiter, value, row)
 
 
 def download(client, path: str) -> str:

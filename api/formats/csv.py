@@ -13,11 +13,11 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 # Where a spreadsheet may start a new cell inside our text: at its start, after ";" (the
 # list separator of German, French or Dutch Excel, which splits our rows there, and the
-# one we join lists with) and after a line break. A quote there is defused as well: it
-# would open a quoted cell for a ";" reader, and what follows the closing quote would
-# begin that cell.
+# one we join lists with) and after a line break, past any spaces (LibreOffice can trim
+# them on import). A quote there is defused as well: it would open a quoted cell for a
+# ";" reader, and what follows the closing quote would begin that cell.
 _CELL_START = re.compile(
-    r"(?:^|(?<=[;\r\n]))(?=[" + re.escape("".join(FORMULA_TRIGGERS) + '"') + "])"
+    r"(?:^|(?<=[;\r\n]))( *)(?=[" + re.escape("".join(FORMULA_TRIGGERS) + '"') + "])"
 )
 
 ENTRY_COLUMNS = (
@@ -34,7 +34,7 @@ TREATMENT_COLUMNS = (
 def defuse(text: str) -> str:
     """A leading apostrophe wherever a cell could start with a formula trigger, so that
     spreadsheets show the text as typed instead of evaluating it."""
-    return _CELL_START.sub("'", text)
+    return _CELL_START.sub(r"\1'", text)
 
 
 def _is_text(value: Any) -> bool:
