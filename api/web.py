@@ -82,7 +82,9 @@ def api_docs() -> Response:
 
 @bp.get("/<asset:filename>")
 def asset(filename: str) -> Response:
-    if filename.startswith("api/") or Path(filename).suffix not in ASSET_SUFFIXES:
+    catalog = filename.startswith("i18n/") and filename.endswith(".json")
+    if filename.startswith("api/") or (Path(filename).suffix not in ASSET_SUFFIXES
+                                        and not catalog):
         abort(404)
     return _page(filename)
 

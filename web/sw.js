@@ -16,6 +16,7 @@ const SHELL = [
   "/js/controls.js",
   "/js/dates.js",
   "/js/vocabulary.js",
+  "/js/i18n.js",
   "/js/entry-form.js",
   "/js/conflicts.js",
   "/js/chart.js",

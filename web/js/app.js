@@ -2,6 +2,7 @@
 // the service worker. Who is logged in lives in session.js; nothing imports this module.
 
 import { OfflineError, request } from "./api.js";
+import * as i18n from "./i18n.js";
 import { h } from "./dom.js";
 import * as outbox from "./outbox.js";
 import { ended, loggedIn, remembered, resume, session } from "./session.js";
@@ -138,6 +139,8 @@ function showOnline() {
 // ---- Start ----
 
 async function start() {
+  // Every string on screen comes from the active language's catalog (web/js/i18n.js).
+  await i18n.load().catch(() => i18n.load("en"));
   document.addEventListener("click", (event) => {
     const link = event.target.closest("a[href]");
     if (!link || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey

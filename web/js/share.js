@@ -5,6 +5,7 @@
 // replaces the report with a page that says so. Every number comes from the server.
 
 import { ApiError, OfflineError, request } from "./api.js";
+import * as i18n from "./i18n.js";
 import { toast } from "./controls.js";
 import { formatDay } from "./dates.js";
 import { h, takeFragment } from "./dom.js";
@@ -324,5 +325,7 @@ async function open() {
 window.addEventListener("beforeprint", () => {
   if (shown) setPrintFooter(shown);
 });
+// The provider reads the report in their own browser's language, whatever the patient's.
+await i18n.load().catch(() => i18n.load("en"));
 if (fragment === null) invalid(); // a link cut off or mangled ("#abc%"): never sent anywhere
 else open();

@@ -1,0 +1,94 @@
+// Messages: every user-visible string comes from a JSON catalog under /i18n/, one file per
+// language with stable keys ("today.save"), and only the active language is downloaded.
+// The language is the one chosen in Settings (kept on this device), else the browser's
+// (navigator.languages), else English. Dates, numbers and plurals follow it through Intl.
+//
+// A catalog value is a string with {name} placeholders, or, for plurals, an object keyed
+// by Intl.PluralRules categories: {"one": "{count} day", "other": "{count} days"}.
+// "qps" is a pseudo-language for tests: English with every string wrapped in ⟦…⟧, so a
+// test can find any visible text that does not come from the catalog.
+
+export const LANGUAGES = ["en", "es"];
+export const PSEUDO = "qps";
+const STORAGE_KEY = "relieflog.language";
+
+let active = "en";
+let messages = {};
+let plurals = new Intl.PluralRules("en");
+
+function saved() {
+  try {
+    return localStorage.getItem(STORAGE_KEY);
+  } catch {
+    return null;
+  }
+}
+
+// The language to use: Settings' choice, else the first browser language we have.
+export function chooseLanguage(preferred = navigator.languages || [navigator.language]) {
+  const choice = saved();
+  if (choice && (LANGUAGES.includes(choice) || choice === PSEUDO)) return choice;
+  for (const tag of preferred) {
+    const primary = String(tag || "").toLowerCase().split("-")[0];
+    if (LANGUAGES.includes(primary)) return primary;
+  }
+  return "en";
+}
+
+// Settings: remember a language on this device (null: follow the browser again).
+export function rememberLanguage(language) {
+  try {
+    if (language) localStorage.setItem(STORAGE_KEY, language);
+    else localStorage.removeItem(STORAGE_KEY);
+  } catch { /* private mode: the choice lasts this page only */ }
+}
+
+export async function load(language = chooseLanguage()) {
+  const file = language === PSEUDO ? "en" : language;
+  const response = await fetch(`/i18n/${file}.json`);
+  if (!response.ok) throw new Error(`no catalog for ${language}`);
+  messages = await response.json();
+  active = language;
+  const locale = active === PSEUDO ? "en" : active;
+  plurals = new Intl.PluralRules(locale);
+  document.documentElement.lang = locale;
+  return active;
+}
+
+export const lang = () => active;
+// The BCP 47 tag to give Intl (the pseudo-language formats like English).
+export const locale = () => (active === PSEUDO ? "en" : active);
+
+export function formatNumber(value, options = {}) {
+  return new Intl.NumberFormat(locale(), options).format(value);
+}
+
+// The message for `key`, with {placeholders} filled from `values` (numbers formatted for
+// the language); a plural message is chosen by values.count.
+export function t(key, values = {}) {
+  let message = messages[key];
+  if (message === undefined) {
+    console.warn(`i18n: no message ${key}`);
+    message = key;
+  } else if (typeof message === "object") {
+    message = message[plurals.select(Number(values.count ?? 0))] ?? message.other;
+  }
+  const text = message.replace(/\{(\w+)\}/g, (whole, name) => {
+    if (!(name in values)) return whole;
+    const value = values[name];
+    return typeof value === "number" ? formatNumber(value) : String(value);
+  });
+  return active === PSEUDO ? `⟦${text}⟧` : text;
+}
+
+// Static markup: data-i18n="key" sets the text; data-i18n-attr="aria-label:key;title:key"
+// sets attributes.
+export function translatePage(root = document) {
+  for (const el of root.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
+  for (const el of root.querySelectorAll("[data-i18n-attr]")) {
+    for (const pair of el.dataset.i18nAttr.split(";")) {
+      const [attr, key] = pair.split(":").map((s) => s.trim());
+      if (attr && key) el.setAttribute(attr, t(key));
+    }
+  }
+}
