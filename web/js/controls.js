@@ -2,7 +2,8 @@
 // toasts, a screen's heading, and the panel that shows a secret once.
 
 import { h, nextId } from "./dom.js";
-import { PASSWORD_MIN_LENGTH, SCALES } from "./vocabulary.js";
+import { t } from "./i18n.js";
+import { PASSWORD_MIN_LENGTH, scaleWords } from "./vocabulary.js";
 
 // A 0–10 scale as eleven big radio chips (two rows), with what 0 and 10 mean and a Clear button.
 export function scale({ name, label, meaning, low, high, value = null, kind = "" }) {
@@ -18,11 +19,12 @@ export function scale({ name, label, meaning, low, high, value = null, kind = ""
       h("span", { text: String(n) })));
   }
   const clear = h("button", { type: "button", class: "btn-link scale-clear", hidden: value === null,
-    "aria-label": `Clear ${label}` }, "Clear");
+    "aria-label": t("controls.scale.clear_label", { label }) }, t("controls.scale.clear"));
   const root = h("div", { class: `scale ${kind}`, "data-scale": name },
     h("div", { class: "scale-head" }, h("span", { class: "label", id: labelId }, label),
       meaning ? h("span", { class: "scale-meaning", id: meaningId }, meaning) : null, clear),
-    h("p", { class: "scale-ends", id: endsId }, h("span", {}, `0 = ${low}`), h("span", { class: "visually-hidden" }, ", "), h("span", {}, `10 = ${high}`)),
+    h("p", { class: "scale-ends", id: endsId }, h("span", {}, t("controls.scale.low", { low })), h("span", { class: "visually-hidden" }, ", "),
+      h("span", {}, t("controls.scale.high", { high }))),
     chips);
   chips.addEventListener("change", () => { clear.hidden = false; });
   clear.addEventListener("click", () => {
@@ -37,7 +39,7 @@ export function scale({ name, label, meaning, low, high, value = null, kind = ""
 }
 
 export function scaleFor(name, value, kind = "") {
-  return scale({ name, value, kind, ...SCALES[name] });
+  return scale({ name, value, kind, ...scaleWords(name) });
 }
 
 export function checkList(legend, options, selected = []) {
@@ -80,7 +82,7 @@ export function field(labelText, control, help) {
 // short; true when it was.
 export function passwordTooShort(passwordField) {
   if (passwordField.control.value.length >= PASSWORD_MIN_LENGTH) return false;
-  passwordField.showError(`Use at least ${PASSWORD_MIN_LENGTH} characters.`);
+  passwordField.showError(t("controls.password_too_short", { count: PASSWORD_MIN_LENGTH }));
   passwordField.control.focus();
   return true;
 }
@@ -140,7 +142,8 @@ export function dialog(title, build) {
   });
 }
 
-export function confirm(title, message, { confirmText = "Delete", cancelText = "Cancel", danger = true } = {}) {
+export function confirm(title, message, { confirmText = t("controls.dialog.delete"), cancelText = t("controls.dialog.cancel"),
+  danger = true } = {}) {
   return dialog(title, (close) => h("div", {},
     h("p", {}, message),
     h("div", { class: "actions" },
@@ -164,25 +167,27 @@ async function copyText(text) {
 }
 
 // A secret shown this one time (a share link, an API token): the value in a read-only
-// field with a Copy button, and a plain warning that it will not be shown again.
+// field with a Copy button, and a plain warning that it will not be shown again. `what` is
+// already translated ("Link", "Token"); the messages put it where no grammatical gender
+// depends on it.
 export function shownOnce({ title, what, value, extra = null, onDone }) {
   const heading = h("h2", { tabindex: "-1", id: nextId("once") }, title);
   const output = field(what, h("textarea", { readonly: true, rows: "3", class: "once-value",
     autocomplete: "off", spellcheck: "false", value }));
-  const copyButton = h("button", { type: "button", class: "btn btn-primary" }, `Copy ${what.toLowerCase()}`);
+  const copyButton = h("button", { type: "button", class: "btn btn-primary" }, t("controls.once.copy", { what: what.toLowerCase() }));
   copyButton.addEventListener("click", async () => {
     if (await copyText(value)) {
-      toast(`${what} copied`);
+      toast(t("controls.once.copied", { what }));
     } else {
       output.control.select();
-      toast("Press Ctrl+C (or long-press and Copy) to copy it");
+      toast(t("controls.once.copy_manually"));
     }
   });
-  const done = h("button", { type: "button", class: "btn" }, "Done, hide it");
+  const done = h("button", { type: "button", class: "btn" }, t("controls.once.done"));
   const panel = h("section", { class: "card once", "aria-labelledby": heading.id },
     heading,
-    h("p", { class: "once-note" }, h("strong", {}, `This ${what.toLowerCase()} is shown once. Copy it now.`),
-      " Only a fingerprint of it is kept, so it cannot be shown again."),
+    h("p", { class: "once-note" }, h("strong", {}, t("controls.once.warning", { what: what.toLowerCase() })),
+      " ", t("controls.once.fingerprint")),
     output,
     h("div", { class: "actions" }, copyButton, done),
     extra);

@@ -1,5 +1,8 @@
 // Dates and times as the patient reads them. A "day" is a YYYY-MM-DD string in the
-// patient's time zone; a moment is an ISO 8601 string.
+// patient's time zone; a moment is an ISO 8601 string. Every printed date follows the app's
+// language (i18n.locale()); "en-CA" below only makes machine-readable YYYY-MM-DD days.
+
+import { locale } from "./i18n.js";
 
 export function todayIn(timeZone) {
   try {
@@ -17,15 +20,15 @@ export function addDays(day, n) {
 }
 
 export function formatDay(day, options = { weekday: "long", day: "numeric", month: "long" }) {
-  return new Intl.DateTimeFormat(undefined, { ...options, timeZone: "UTC" }).format(new Date(`${day}T12:00:00Z`));
+  return new Intl.DateTimeFormat(locale(), { ...options, timeZone: "UTC" }).format(new Date(`${day}T12:00:00Z`));
 }
 
 export function formatDateTime(iso, timeZone) {
   const options = { weekday: "short", day: "numeric", month: "short", hour: "numeric", minute: "2-digit" };
   try {
-    return new Intl.DateTimeFormat(undefined, { ...options, timeZone }).format(new Date(iso));
+    return new Intl.DateTimeFormat(locale(), { ...options, timeZone }).format(new Date(iso));
   } catch {
-    return new Intl.DateTimeFormat(undefined, options).format(new Date(iso));
+    return new Intl.DateTimeFormat(locale(), options).format(new Date(iso));
   }
 }
 
@@ -33,9 +36,9 @@ export function formatDateTime(iso, timeZone) {
 export function formatDate(iso, timeZone) {
   const options = { day: "numeric", month: "short", year: "numeric" };
   try {
-    return new Intl.DateTimeFormat(undefined, { ...options, timeZone }).format(new Date(iso));
+    return new Intl.DateTimeFormat(locale(), { ...options, timeZone }).format(new Date(iso));
   } catch {
-    return new Intl.DateTimeFormat(undefined, options).format(new Date(iso));
+    return new Intl.DateTimeFormat(locale(), options).format(new Date(iso));
   }
 }
 
@@ -47,16 +50,16 @@ export function formatStamp(iso, timeZone) {
   const time = { hour: "2-digit", minute: "2-digit" };
   const fmt = (options) => {
     try {
-      return new Intl.DateTimeFormat(undefined, { ...options, timeZone }).format(date);
+      return new Intl.DateTimeFormat(locale(), { ...options, timeZone }).format(date);
     } catch {
-      return new Intl.DateTimeFormat(undefined, options).format(date);
+      return new Intl.DateTimeFormat(locale(), options).format(date);
     }
   };
   return `${fmt(day)} ${fmt(time)}`;
 }
 
 export function formatTime(iso) {
-  return new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit" }).format(new Date(iso));
+  return new Intl.DateTimeFormat(locale(), { hour: "numeric", minute: "2-digit" }).format(new Date(iso));
 }
 
 // "2026-03-01T09:30" from a datetime-local input, as ISO 8601 with this device's offset.
