@@ -3,7 +3,8 @@
 import * as outbox from "./outbox.js";
 import { checkList, field, formError, scaleFor } from "./controls.js";
 import { h } from "./dom.js";
-import { SIDE_EFFECTS } from "./vocabulary.js";
+import { t } from "./i18n.js";
+import { sideEffectOptions } from "./vocabulary.js";
 
 const OPTIONAL = ["anxiety", "energy", "sleep_hours", "sleep_quality"];
 
@@ -23,22 +24,22 @@ export function entryForm({ date, entry, onSaved, extraActions = [] }) {
   const anxiety = scaleFor("anxiety", e.anxiety ?? null);
   const energy = scaleFor("energy", e.energy ?? null);
   const sleepQuality = scaleFor("sleep_quality", e.sleep_quality ?? null);
-  const sleepHours = field("Sleep hours",
+  const sleepHours = field(t("entry.sleep_hours"),
     h("input", { type: "number", inputmode: "decimal", min: "0", max: "24", step: "0.1",
       value: e.sleep_hours ?? "" }),
-    "Hours slept last night, e.g. 6.5");
-  const sideEffects = checkList("Side effects", SIDE_EFFECTS, e.side_effects || []);
-  const tags = field("Tags", h("input", { type: "text", autocomplete: "off", value: (e.tags || []).join(", ") }),
-    "Separate with commas, e.g. flare, travel");
+    t("entry.sleep_hours_help", { example: 6.5 }));
+  const sideEffects = checkList(t("entry.side_effects"), sideEffectOptions(), e.side_effects || []);
+  const tags = field(t("entry.tags"), h("input", { type: "text", autocomplete: "off", value: (e.tags || []).join(", ") }),
+    t("entry.tags_help"));
   const notesInput = h("textarea", { maxlength: "2000", rows: "4", value: e.notes || "" });
-  const notes = field("Note", notesInput, "Up to 2,000 characters");
+  const notes = field(t("entry.note"), notesInput, t("entry.note_help", { count: 2000 }));
   const error = formError();
   const n = countOptional(entry);
   const more = h("details", { class: "more" },
-    h("summary", {}, "More", h("span", { class: "summary-note" },
-      n ? `${n} filled in` : "sleep, side effects, note…")),
+    h("summary", {}, t("entry.more"), h("span", { class: "summary-note" },
+      n ? t("entry.more_filled", { count: n }) : t("entry.more_hint"))),
     h("div", { class: "more-body" }, anxiety, energy, sleepHours, sleepQuality, sideEffects, tags, notes));
-  const save = h("button", { type: "submit", class: "btn btn-primary btn-block" }, "Save");
+  const save = h("button", { type: "submit", class: "btn btn-primary btn-block" }, t("entry.save"));
   const form = h("form", { class: "entry-form", novalidate: true },
     pain, mood, more, error,
     h("div", { class: "save-bar" }, save),
@@ -52,14 +53,14 @@ export function entryForm({ date, entry, onSaved, extraActions = [] }) {
     const hoursText = sleepHours.control.value.trim();
     const hours = hoursText === "" ? null : Number(hoursText);
     if (hours !== null && (!Number.isFinite(hours) || hours < 0 || hours > 24)) {
-      sleepHours.showError("Enter hours between 0 and 24.");
+      sleepHours.showError(t("entry.sleep_hours_invalid", { min: 0, max: 24 }));
       more.open = true;
       sleepHours.control.focus();
       return;
     }
     const tagList = [...new Set(tags.control.value.split(",").map((t) => t.trim()).filter(Boolean))];
     if (tagList.length > 20 || tagList.some((t) => t.length > 32)) {
-      tags.showError("At most 20 tags of at most 32 characters each.");
+      tags.showError(t("entry.tags_invalid", { count: 20, length: 32 }));
       more.open = true;
       tags.control.focus();
       return;
@@ -71,7 +72,7 @@ export function entryForm({ date, entry, onSaved, extraActions = [] }) {
       side_effects: sideEffects.read(), tags: tagList, notes: notesInput.value,
     };
     if (["pain", "mood", "anxiety", "energy", "sleep_hours", "sleep_quality"].every((k) => body[k] === null)) {
-      error.show("Choose at least a pain or mood score.");
+      error.show(t("entry.empty"));
       pain.querySelector("input").focus();
       return;
     }
