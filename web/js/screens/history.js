@@ -4,21 +4,21 @@ import * as store from "../store.js";
 import { field, screenHead } from "../controls.js";
 import { addDays, formatDay, todayIn } from "../dates.js";
 import { h, icons } from "../dom.js";
+import { t } from "../i18n.js";
 import { sideEffectLabel } from "../vocabulary.js";
 
 const PAGE_DAYS = 90;
 
 function row(entry) {
   const tags = [];
-  if (entry.pain !== null && entry.pain !== undefined) tags.push(h("span", { class: "score-tag pain" }, `Pain ${entry.pain}`));
-  if (entry.mood !== null && entry.mood !== undefined) tags.push(h("span", { class: "score-tag mood" }, `Mood ${entry.mood}`));
-  for (const key of ["anxiety", "energy", "sleep_quality"]) {
+  // history.score.<key>: the short name of each score on a row.
+  for (const key of ["pain", "mood", "anxiety", "energy", "sleep_quality"]) {
     if (entry[key] !== null && entry[key] !== undefined) {
-      const name = key === "sleep_quality" ? "Sleep" : key[0].toUpperCase() + key.slice(1);
-      tags.push(h("span", { class: "score-tag plain" }, `${name} ${entry[key]}`));
+      const kind = key === "pain" || key === "mood" ? key : "plain";
+      tags.push(h("span", { class: `score-tag ${kind}` }, t(`history.score.${key}`, { value: entry[key] })));
     }
   }
-  if (entry.pending) tags.push(h("span", { class: "score-tag plain" }, "Waiting to sync"));
+  if (entry.pending) tags.push(h("span", { class: "score-tag plain" }, t("history.waiting")));
   const extra = [];
   if (entry.side_effects && entry.side_effects.length) extra.push(entry.side_effects.map(sideEffectLabel).join(", "));
   if (entry.notes) extra.push(entry.notes.length > 60 ? `${entry.notes.slice(0, 60)}…` : entry.notes);
@@ -38,14 +38,14 @@ export async function render(container, ctx) {
   let from = addDays(today, -(PAGE_DAYS - 1));
   const list = h("div", {});
   const note = h("p", { class: "muted" });
-  const more = h("button", { type: "button", class: "btn btn-block" }, "Show earlier days");
+  const more = h("button", { type: "button", class: "btn btn-block" }, t("history.show_earlier"));
 
   async function load() {
     const { rows, offline } = await store.entries(from, addDays(today, 1));
-    note.textContent = offline ? "Offline: showing what this phone remembers." : "";
+    note.textContent = offline ? t("history.offline") : "";
     list.replaceChildren();
     if (!rows.length) {
-      list.append(h("p", { class: "empty" }, `Nothing logged since ${formatDay(from, { day: "numeric", month: "long", year: "numeric" })}.`));
+      list.append(h("p", { class: "empty" }, t("history.empty", { date: formatDay(from, { day: "numeric", month: "long", year: "numeric" }) })));
       return;
     }
     let month = null;
@@ -69,16 +69,16 @@ export async function render(container, ctx) {
   });
 
   const pick = h("input", { type: "date", max: today, value: addDays(today, -1) });
-  const pickField = field("Log or change a day", pick);
-  const open = h("button", { type: "submit", class: "btn" }, "Open day");
+  const pickField = field(t("history.pick"), pick);
+  const open = h("button", { type: "submit", class: "btn" }, t("history.open"));
   const picker = h("form", { class: "card" }, pickField, open);
   picker.addEventListener("submit", (event) => {
     event.preventDefault();
     if (/^\d{4}-\d{2}-\d{2}$/.test(pick.value) && pick.value <= addDays(today, 1)) ctx.navigate(`/history/${pick.value}`);
-    else pickField.showError("Choose a date up to today.");
+    else pickField.showError(t("history.pick_invalid"));
   });
 
   await load();
-  container.append(screenHead("History", "Tap a day to change or delete it."), note, picker, list,
+  container.append(screenHead(t("history.title"), t("history.subtitle")), note, picker, list,
     h("div", { class: "actions" }, more));
 }

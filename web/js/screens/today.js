@@ -6,21 +6,22 @@ import * as store from "../store.js";
 import { screenHead, toast } from "../controls.js";
 import { addDays, formatDay, formatTime, todayIn } from "../dates.js";
 import { h, icons } from "../dom.js";
+import { t } from "../i18n.js";
 
 function statusLine(entry) {
   if (!entry) {
-    return h("p", { class: "status-line" }, "Not logged yet today.");
+    return h("p", { class: "status-line" }, t("today.not_logged"));
   }
   if (entry.pending === "pending") {
     return h("p", { class: "status-line waiting" }, icons.clock(),
-      "Saved on this phone; it will sync when you are online.");
+      t("today.pending"));
   }
   if (entry.pending) {
     return h("p", { class: "status-line waiting" }, icons.clock(),
-      "Saved on this phone; it needs your choice (see the top).");
+      t("today.conflict"));
   }
-  const at = entry.updated_at ? ` at ${formatTime(entry.updated_at)}` : "";
-  return h("p", { class: "status-line done" }, icons.check(), `Logged today${at}. Change it below.`);
+  const text = entry.updated_at ? t("today.logged_at", { time: formatTime(entry.updated_at) }) : t("today.logged");
+  return h("p", { class: "status-line done" }, icons.check(), text);
 }
 
 async function boosterHint(day) {
@@ -28,10 +29,10 @@ async function boosterHint(day) {
     const { data } = await get(`/trends?from=${addDays(day, -364)}&to=${day}`);
     const hint = data && data.booster_hint;
     if (!hint) return null;
-    const metric = hint.metric === "mood" ? "mood" : "pain";
+    const metric = hint.metric === "mood" ? "mood" : "pain"; // today.hint_detail.<metric>
     return h("div", { class: "hint", role: "note" },
-      h("strong", {}, `Relief has usually lasted ${hint.median_relief_days} days; today is day ${hint.day}.`),
-      h("span", { class: "muted" }, `Median of your earlier complete relief durations (${metric}); the day after a session is day 1.`));
+      h("strong", {}, t("today.hint", { count: hint.median_relief_days, day: hint.day })),
+      h("span", { class: "muted" }, t(`today.hint_detail.${metric}`)));
   } catch {
     return null; // offline, or trends not available: the hint is a bonus
   }
@@ -46,11 +47,11 @@ export async function render(container, ctx) {
     date: day,
     entry,
     onSaved: async ({ synced }) => {
-      toast(synced ? "Saved" : "Saved on this phone — will sync");
+      toast(synced ? t("controls.toast.saved") : t("controls.toast.saved_offline"));
       if (ctx.isCurrent()) ctx.navigate("/today", { replace: true });
     },
   });
-  container.append(screenHead("Today", formatDay(day)), status, form, hintSlot);
+  container.append(screenHead(t("today.title"), formatDay(day)), status, form, hintSlot);
   boosterHint(day).then((hint) => { if (hint) hintSlot.append(hint); });
   // Left open overnight: a new day gets a fresh form when the patient comes back.
   const newDay = () => {
