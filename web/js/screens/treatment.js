@@ -6,7 +6,8 @@ import * as store from "../store.js";
 import { checkList, confirm, field, formError, scaleFor, screenHead, toast } from "../controls.js";
 import { toLocalInput, withLocalOffset } from "../dates.js";
 import { h } from "../dom.js";
-import { ROUTES, SIDE_EFFECTS } from "../vocabulary.js";
+import { t } from "../i18n.js";
+import { phaseOptions, routeOptions, sideEffectOptions } from "../vocabulary.js";
 
 // A version 4 UUID; crypto.randomUUID exists only in secure contexts (not plain HTTP on a LAN).
 function uuid() {
@@ -19,67 +20,68 @@ function uuid() {
 }
 
 function numberOrNull(text) {
-  const t = text.trim();
-  return t === "" ? null : Number(t);
+  const trimmed = text.trim();
+  return trimmed === "" ? null : Number(trimmed);
 }
 
 export async function render(container, ctx) {
   const [which] = ctx.params;
   const isNew = which === "new";
   const id = isNew ? uuid() : which;
-  let t = isNew ? null : await store.treatment(id);
-  if (!isNew && !t) {
-    container.append(screenHead("Session not found"), h("p", {}, h("a", { href: "/treatments" }, "Back to treatments")));
+  let s = isNew ? null : await store.treatment(id);
+  if (!isNew && !s) {
+    container.append(screenHead(t("treatments.not_found")), h("p", {}, h("a", { href: "/treatments" }, t("treatments.back_to_list"))));
     return;
   }
   if (isNew) {
     // Most patients repeat the same route, dose and clinic: start from the last session.
     const { rows } = await store.treatments().catch(() => ({ rows: [] }));
     const last = rows[0];
-    t = last ? { route: last.route, medication: last.medication, dose_mg: last.dose_mg,
+    s = last ? { route: last.route, medication: last.medication, dose_mg: last.dose_mg,
       dose_mg_per_kg: last.dose_mg_per_kg, duration_minutes: last.duration_minutes,
       with_psychotherapy: last.with_psychotherapy, clinic: last.clinic } : {};
   }
 
-  const started = field("Date and time", h("input", { type: "datetime-local", required: true, value: toLocalInput(t.started_at) }));
-  const route = field("Route", h("select", { required: true },
-    ROUTES.map(([key, label]) => h("option", { value: key, selected: key === (t.route || "iv_infusion") }, label))));
-  const medication = field("Medication", h("input", { type: "text", list: "medications", value: t.medication || "ketamine", maxlength: "64" }));
+  const started = field(t("treatments.started_at"), h("input", { type: "datetime-local", required: true, value: toLocalInput(s.started_at) }));
+  const route = field(t("treatments.route"), h("select", { required: true },
+    routeOptions().map(([key, label]) => h("option", { value: key, selected: key === (s.route || "iv_infusion") }, label))));
+  const medication = field(t("treatments.medication"), h("input", { type: "text", list: "medications", value: s.medication || "ketamine", maxlength: "64" }));
   const medications = h("datalist", { id: "medications" }, h("option", { value: "ketamine" }), h("option", { value: "esketamine" }));
-  const doseMg = field("Dose (mg)", h("input", { type: "number", inputmode: "decimal", min: "0", step: "any", value: t.dose_mg ?? "" }));
-  const doseKg = field("Dose (mg/kg)", h("input", { type: "number", inputmode: "decimal", min: "0", step: "any", value: t.dose_mg_per_kg ?? "" }));
-  const duration = field("Duration (minutes)", h("input", { type: "number", inputmode: "numeric", min: "0", max: "1440", step: "1", value: t.duration_minutes ?? "" }));
-  const kap = h("label", { class: "check single" }, h("input", { type: "checkbox", checked: !!t.with_psychotherapy }), "With psychotherapy (KAP)");
-  const phase = field("Phase", h("select", {},
-    [["", "Not set"], ["induction", "Induction"], ["booster", "Booster"], ["maintenance", "Maintenance"]]
-      .map(([key, label]) => h("option", { value: key, selected: key === (t.phase || "") }, label))));
-  const clinic = field("Clinic", h("input", { type: "text", maxlength: "120", autocomplete: "organization", value: t.clinic || "" }));
+  const doseMg = field(t("treatments.dose_mg"), h("input", { type: "number", inputmode: "decimal", min: "0", step: "any", value: s.dose_mg ?? "" }));
+  const doseKg = field(t("treatments.dose_mg_per_kg"), h("input", { type: "number", inputmode: "decimal", min: "0", step: "any", value: s.dose_mg_per_kg ?? "" }));
+  const duration = field(t("treatments.duration"), h("input", { type: "number", inputmode: "numeric", min: "0", max: "1440", step: "1", value: s.duration_minutes ?? "" }));
+  const kap = h("label", { class: "check single" }, h("input", { type: "checkbox", checked: !!s.with_psychotherapy }), t("treatments.with_psychotherapy"));
+  const phase = field(t("treatments.phase"), h("select", {},
+    [["", t("treatments.phase_not_set")], ...phaseOptions()]
+      .map(([key, label]) => h("option", { value: key, selected: key === (s.phase || "") }, label))));
+  const clinic = field(t("treatments.clinic"), h("input", { type: "text", maxlength: "120", autocomplete: "organization", value: s.clinic || "" }));
   const scales = {
-    pain_before: scaleFor("pain", t.pain_before ?? null, "pain"),
-    pain_after: scaleFor("pain", t.pain_after ?? null, "pain"),
-    mood_before: scaleFor("mood", t.mood_before ?? null, "mood"),
-    mood_after: scaleFor("mood", t.mood_after ?? null, "mood"),
-    dissociation: scaleFor("dissociation", t.dissociation ?? null),
+    pain_before: scaleFor("pain", s.pain_before ?? null, "pain"),
+    pain_after: scaleFor("pain", s.pain_after ?? null, "pain"),
+    mood_before: scaleFor("mood", s.mood_before ?? null, "mood"),
+    mood_after: scaleFor("mood", s.mood_after ?? null, "mood"),
+    dissociation: scaleFor("dissociation", s.dissociation ?? null),
   };
-  const names = { pain_before: "Pain before", pain_after: "Pain after", mood_before: "Mood before", mood_after: "Mood after" };
+  const names = { pain_before: t("treatments.pain_before"), pain_after: t("treatments.pain_after"),
+    mood_before: t("treatments.mood_before"), mood_after: t("treatments.mood_after") };
   for (const [key, label] of Object.entries(names)) {
     scales[key].querySelector(".label").textContent = label;
-    scales[key].querySelector(".scale-clear").setAttribute("aria-label", `Clear ${label}`);
+    scales[key].querySelector(".scale-clear").setAttribute("aria-label", t("controls.scale.clear_label", { label }));
   }
   for (const key of ["pain_before", "pain_after"]) scales[key].querySelector(".scale-meaning").remove();
-  const sideEffects = checkList("Side effects", SIDE_EFFECTS, t.side_effects || []);
-  const notesInput = h("textarea", { maxlength: "2000", rows: "4", value: t.notes || "" });
-  const notes = field("Notes", notesInput);
+  const sideEffects = checkList(t("treatments.side_effects"), sideEffectOptions(), s.side_effects || []);
+  const notesInput = h("textarea", { maxlength: "2000", rows: "4", value: s.notes || "" });
+  const notes = field(t("treatments.notes"), notesInput);
   const error = formError();
   const fields = { started_at: started, route, medication, dose_mg: doseMg, dose_mg_per_kg: doseKg, duration_minutes: duration, clinic, notes };
 
-  const save = h("button", { type: "submit", class: "btn btn-primary btn-block" }, "Save");
-  const remove = isNew ? null : h("button", { type: "button", class: "btn btn-danger" }, "Delete session");
+  const save = h("button", { type: "submit", class: "btn btn-primary btn-block" }, t("treatments.save"));
+  const remove = isNew ? null : h("button", { type: "button", class: "btn btn-danger" }, t("treatments.delete"));
   const form = h("form", { novalidate: true },
-    h("section", { class: "card" }, h("h2", {}, "Session"), started, route, medication, medications,
+    h("section", { class: "card" }, h("h2", {}, t("treatments.session")), started, route, medication, medications,
       h("div", { class: "row-2" }, doseMg, doseKg), duration, h("div", { class: "field" }, kap), phase, clinic),
-    h("section", { class: "card" }, h("h2", {}, "Before and after"),
-      h("p", { class: "muted" }, "Optional. How you felt right before the session and once it wore off."),
+    h("section", { class: "card" }, h("h2", {}, t("treatments.before_after")),
+      h("p", { class: "muted" }, t("treatments.before_after_note")),
       scales.pain_before, scales.pain_after, scales.mood_before, scales.mood_after, scales.dissociation),
     h("section", { class: "card" }, sideEffects, notes),
     error,
@@ -92,7 +94,7 @@ export async function render(container, ctx) {
     for (const f of Object.values(fields)) f.showError("");
     const value = started.control.value;
     if (!value || Number.isNaN(new Date(value).getTime())) {
-      started.showError("Enter the date and time the session started.");
+      started.showError(t("treatments.started_at_invalid"));
       started.control.focus();
       return;
     }
@@ -100,13 +102,13 @@ export async function render(container, ctx) {
       duration_minutes: numberOrNull(duration.control.value) };
     for (const [key, n] of Object.entries(numbers)) {
       if (n !== null && (!Number.isFinite(n) || n < 0 || (key !== "duration_minutes" && n === 0))) {
-        fields[key].showError("Enter a positive number, or leave it empty.");
+        fields[key].showError(t("treatments.number_invalid"));
         fields[key].control.focus();
         return;
       }
     }
     if (numbers.duration_minutes !== null && (!Number.isInteger(numbers.duration_minutes) || numbers.duration_minutes > 1440)) {
-      duration.showError("Whole minutes, at most 1440.");
+      duration.showError(t("treatments.duration_invalid", { max: 1440 }));
       duration.control.focus();
       return;
     }
@@ -126,7 +128,7 @@ export async function render(container, ctx) {
     };
     save.disabled = true;
     try {
-      await outbox.enqueue({ kind: "treatment", op: "put", id, body, baseVersion: isNew ? null : t.version ?? null });
+      await outbox.enqueue({ kind: "treatment", op: "put", id, body, baseVersion: isNew ? null : s.version ?? null });
       await outbox.flush();
       const still = await outbox.item("treatment", id);
       if (still && still.status === "rejected") {
@@ -138,7 +140,7 @@ export async function render(container, ctx) {
         await showConflicts();
       }
       const after = await outbox.item("treatment", id);
-      toast(after ? "Saved on this phone — will sync" : "Saved");
+      toast(after ? t("controls.toast.saved_offline") : t("controls.toast.saved"));
       ctx.navigate("/treatments");
     } finally {
       save.disabled = false;
@@ -147,17 +149,17 @@ export async function render(container, ctx) {
 
   if (remove) {
     remove.addEventListener("click", async () => {
-      const ok = await confirm("Delete this session?", "It disappears from your list and from the trends chart.");
+      const ok = await confirm(t("treatments.delete_title"), t("treatments.delete_message"));
       if (!ok) return;
       await outbox.enqueue({ kind: "treatment", op: "delete", id });
       await outbox.flush();
-      toast("Deleted");
+      toast(t("controls.toast.deleted"));
       ctx.navigate("/treatments");
     });
   }
 
   container.append(
-    h("p", { class: "back" }, h("a", { href: "/treatments" }, "‹ Treatments")),
-    screenHead(isNew ? "Record a session" : "Change session"),
+    h("p", { class: "back" }, h("a", { href: "/treatments" }, t("treatments.back"))),
+    screenHead(isNew ? t("treatments.record") : t("treatments.change")),
     form);
 }

@@ -4,45 +4,44 @@ import * as store from "../store.js";
 import { screenHead } from "../controls.js";
 import { formatDateTime } from "../dates.js";
 import { append, h, icons } from "../dom.js";
-import { routeLabel } from "../vocabulary.js";
+import { formatNumber, t } from "../i18n.js";
+import { phaseLabel, routeLabel } from "../vocabulary.js";
 
-const PHASES = { induction: "Induction", booster: "Booster", maintenance: "Maintenance" };
-
-export function doseText(t) {
+export function doseText(s) {
   const parts = [];
-  if (t.dose_mg) parts.push(`${t.dose_mg} mg`);
-  if (t.dose_mg_per_kg) parts.push(`${t.dose_mg_per_kg} mg/kg`);
-  if (t.duration_minutes) parts.push(`${t.duration_minutes} min`);
+  if (s.dose_mg) parts.push(`${formatNumber(s.dose_mg)} mg`);
+  if (s.dose_mg_per_kg) parts.push(`${formatNumber(s.dose_mg_per_kg)} mg/kg`);
+  if (s.duration_minutes) parts.push(`${formatNumber(s.duration_minutes)} min`);
   return parts.join(" · ");
 }
 
-function row(t, timeZone) {
+function row(s, timeZone) {
   const tags = [];
-  if (t.phase) tags.push(h("span", { class: "score-tag plain" }, PHASES[t.phase] || t.phase));
-  if (t.with_psychotherapy) tags.push(h("span", { class: "score-tag plain" }, "KAP"));
-  if (t.pain_before !== null && t.pain_before !== undefined && t.pain_after !== null && t.pain_after !== undefined) {
-    tags.push(h("span", { class: "score-tag pain" }, `Pain ${t.pain_before}→${t.pain_after}`));
+  if (s.phase) tags.push(h("span", { class: "score-tag plain" }, phaseLabel(s.phase)));
+  if (s.with_psychotherapy) tags.push(h("span", { class: "score-tag plain" }, t("treatments.kap")));
+  if (s.pain_before !== null && s.pain_before !== undefined && s.pain_after !== null && s.pain_after !== undefined) {
+    tags.push(h("span", { class: "score-tag pain" }, t("treatments.pain_change", { before: s.pain_before, after: s.pain_after })));
   }
-  if (t.mood_before !== null && t.mood_before !== undefined && t.mood_after !== null && t.mood_after !== undefined) {
-    tags.push(h("span", { class: "score-tag mood" }, `Mood ${t.mood_before}→${t.mood_after}`));
+  if (s.mood_before !== null && s.mood_before !== undefined && s.mood_after !== null && s.mood_after !== undefined) {
+    tags.push(h("span", { class: "score-tag mood" }, t("treatments.mood_change", { before: s.mood_before, after: s.mood_after })));
   }
-  if (t.pending) tags.push(h("span", { class: "score-tag plain" }, "Waiting to sync"));
-  const medication = t.medication && t.medication !== "ketamine" ? `${t.medication} · ` : "";
-  return h("li", {}, h("a", { class: "list-item", href: `/treatments/${t.id}` },
+  if (s.pending) tags.push(h("span", { class: "score-tag plain" }, t("treatments.waiting")));
+  const medication = s.medication && s.medication !== "ketamine" ? `${s.medication} · ` : "";
+  return h("li", {}, h("a", { class: "list-item", href: `/treatments/${s.id}` },
     h("div", {},
-      h("div", { class: "title" }, `${routeLabel(t.route)}`),
-      h("div", { class: "meta" }, formatDateTime(t.started_at, timeZone), doseText(t) ? ` · ${medication}${doseText(t)}` : ""),
+      h("div", { class: "title" }, `${routeLabel(s.route)}`),
+      h("div", { class: "meta" }, formatDateTime(s.started_at, timeZone), doseText(s) ? ` · ${medication}${doseText(s)}` : ""),
       tags.length ? h("div", { class: "scores" }, tags) : null),
     icons.chevron()));
 }
 
 export async function render(container, ctx) {
   const { rows, offline } = await store.treatments();
-  const list = h("ul", { class: "list" }, rows.map((t) => row(t, ctx.user.timezone)));
+  const list = h("ul", { class: "list" }, rows.map((s) => row(s, ctx.user.timezone)));
   append(container, [
-    screenHead("Treatments", "Each infusion, injection, nasal or sublingual dose, or KAP session."),
-    h("a", { class: "btn btn-primary btn-block", href: "/treatments/new" }, "Record a session"),
-    offline ? h("p", { class: "muted" }, "Offline: showing what this phone remembers.") : null,
-    h("h2", { class: "month" }, rows.length ? `${rows.length} ${rows.length === 1 ? "session" : "sessions"}` : "Sessions"),
-    rows.length ? list : h("p", { class: "empty" }, "No sessions recorded yet.")]);
+    screenHead(t("treatments.title"), t("treatments.subtitle")),
+    h("a", { class: "btn btn-primary btn-block", href: "/treatments/new" }, t("treatments.record")),
+    offline ? h("p", { class: "muted" }, t("treatments.offline")) : null,
+    h("h2", { class: "month" }, rows.length ? t("treatments.count", { count: rows.length }) : t("treatments.sessions")),
+    rows.length ? list : h("p", { class: "empty" }, t("treatments.empty"))]);
 }
