@@ -101,6 +101,10 @@ def shell_needs() -> set[str]:
         needed.update(ASSET.findall(code(module)))
     for css in [p for p in needed if p.endswith(".css")]:
         needed.update(CSS_URL.findall(web_file(css).read_text()))
+    # i18n.js fetches the catalog of the active language, one of LANGUAGES, before any screen.
+    languages = re.search(r"export const LANGUAGES = \[(.*?)\];", (JS / "i18n.js").read_text())
+    assert languages, "LANGUAGES not found in i18n.js"
+    needed.update(f"/i18n/{code}.json" for code in re.findall(r'"([^"]+)"', languages.group(1)))
     return needed
 
 

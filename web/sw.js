@@ -2,7 +2,7 @@
 // offline. It never stores anything from /api/: health data lives only in the page's
 // IndexedDB, under the app's control, and is wiped on log-out.
 
-const VERSION = "relieflog-shell-v3";
+const VERSION = "relieflog-shell-v4";
 const SHELL = [
   "/",
   "/css/app.css",
@@ -17,6 +17,9 @@ const SHELL = [
   "/js/dates.js",
   "/js/vocabulary.js",
   "/js/i18n.js",
+  // Every catalog of LANGUAGES in js/i18n.js: the app reads one before it renders anything.
+  "/i18n/en.json",
+  "/i18n/es.json",
   "/js/entry-form.js",
   "/js/conflicts.js",
   "/js/chart.js",
