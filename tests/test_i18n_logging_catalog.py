@@ -1,0 +1,95 @@
+"""The catalogs for the logging screens (issue 12): every message key that Today, History, a
+day, the entry form, Treatments, the session form, the conflict dialog, the shared controls
+and the vocabulary ask for exists in English and in Spanish, with the same placeholders and
+plural forms, and the catalog files stay sorted with a 2-space indent (they are merged by key
+union). Dynamic keys (vocab.route.<key>, …) are built here from vocabulary.js's lists."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+WEB = Path(__file__).resolve().parent.parent / "web"
+JS = WEB / "js"
+MODULES = ["screens/today.js", "screens/history.js", "screens/day.js", "entry-form.js",
+           "screens/treatments.js", "screens/treatment.js", "conflicts.js", "controls.js",
+           "vocabulary.js"]
+PREFIXES = ("today.", "history.", "day.", "entry.", "treatments.", "conflicts.", "controls.",
+            "vocab.", "sync.")
+LITERAL = re.compile(r"""\bt\(\s*["']([\w.]+)["']""")
+TEMPLATE = re.compile(r"""\bt\(\s*`([\w.]+)\$\{""")
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def catalog(language: str) -> dict[str, Any]:
+    return json.loads((WEB / "i18n" / f"{language}.json").read_text())
+
+
+def vocabulary_pairs(name: str) -> list[tuple[str, str]]:
+    source = (JS / "vocabulary.js").read_text()
+    found = re.search(rf"export const {name} = \[(.*?)\n\];", source, re.S)
+    assert found, name
+    return re.findall(r'\[\s*"([^"]+)"\s*,\s*"([^"]+)"\s*\]', found.group(1))
+
+
+def used_keys() -> set[str]:
+    keys: set[str] = set()
+    for module in MODULES:
+        keys.update(LITERAL.findall((JS / module).read_text()))
+    for name in ("SIDE_EFFECTS", "ROUTES", "PHASES"):
+        for key, message in vocabulary_pairs(name):
+            assert message.endswith(f".{key}"), (name, key, message)
+            keys.add(message)
+    for scale in ("pain", "mood", "anxiety", "energy", "sleep_quality", "dissociation"):
+        keys.update(f"vocab.scale.{scale}.{part}" for part in ("label", "low", "high"))
+    keys.add("vocab.scale.pain.meaning")
+    fields = re.findall(r'"(\w+)"', " ".join(re.findall(
+        r"_FIELDS = \[(.*?)\];", (JS / "outbox.js").read_text(), re.S)))
+    keys.update(f"conflicts.field.{field}" for field in fields)
+    keys.update(f"history.score.{k}" for k in ("pain", "mood", "anxiety", "energy",
+                                               "sleep_quality"))
+    keys.update(f"day.score.{k}" for k in ("pain", "mood", "anxiety", "energy", "sleep_hours",
+                                           "sleep_quality"))
+    keys.update(f"today.hint_detail.{k}" for k in ("pain", "mood"))
+    return keys
+
+
+def test_every_template_key_is_listed_here() -> None:
+    """A t(`prefix.${x}`) in a module needs its keys spelled out in used_keys() above."""
+    prefixes = {p for m in MODULES for p in TEMPLATE.findall((JS / m).read_text())}
+    assert prefixes <= {"vocab.scale.", "history.score.", "day.score.", "conflicts.field.",
+                        "today.hint_detail."}, prefixes
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_every_used_key_is_in_the_catalog(language: str) -> None:
+    missing = sorted(used_keys() - set(catalog(language)))
+    assert missing == []
+
+
+def test_spanish_has_every_english_key_with_the_same_placeholders() -> None:
+    en, es = catalog("en"), catalog("es")
+    mine = sorted(k for k in en if k.startswith(PREFIXES))
+    assert sorted(k for k in es if k.startswith(PREFIXES)) == mine
+    for key in mine:
+        english, spanish = en[key], es[key]
+        if isinstance(english, dict):
+            assert isinstance(spanish, dict) and {"one", "other"} <= set(spanish), key
+            english_names = {n for form in english.values() for n in PLACEHOLDER.findall(form)}
+            for form in spanish.values():
+                assert set(PLACEHOLDER.findall(form)) <= english_names, key
+        else:
+            assert isinstance(spanish, str), key
+            assert set(PLACEHOLDER.findall(spanish)) == set(PLACEHOLDER.findall(english)), key
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_catalog_is_sorted_with_two_space_indent(language: str) -> None:
+    path = WEB / "i18n" / f"{language}.json"
+    data = json.loads(path.read_text())
+    assert list(data) == sorted(data)
+    assert path.read_text() == json.dumps(data, ensure_ascii=False, indent=2) + "\n"
