@@ -98,6 +98,7 @@ def log_today_in_spanish(phone: Phone, shot: str) -> None:
     expect(page.get_by_role("checkbox", name="Náuseas")).to_be_visible()
     expect(page.get_by_role("checkbox", name="Somnolencia (sedación)")).to_be_visible()
     shoot_and_fit(phone, shot)
+    phone.check(f"es-{shot}")
 
     phone.scale("Dolor", 6).click()
     expect(page.get_by_role("button", name="Borrar Dolor")).to_be_visible()
@@ -136,6 +137,7 @@ def test_logging_in_spanish_es_es(es_phone: Phone) -> None:
     phone.scale("Dolor antes", 7).click()
     phone.scale("Dolor después", 3).click()
     shoot_and_fit(phone, "treatment-form")
+    phone.check("es-treatment-form")  # axe, 44 px targets, no third-party request, in Spanish
     page.get_by_role("button", name="Guardar", exact=True).click()
     page.get_by_role("heading", name="Tratamientos", exact=True).wait_for()
     expect(page.locator(".list .title")).to_have_text(["Espray nasal"])
@@ -159,6 +161,7 @@ def test_logging_in_spanish_es_es(es_phone: Phone) -> None:
     expect(page.locator(".list .scores").first).to_contain_text("Dolor 6")
     expect(page.locator(".list .meta").first).to_have_text("Náuseas")
     shoot_and_fit(phone, "history")
+    phone.check("es-history")
 
     # A past day: its heading is a long Spanish date.
     page.locator(".list a").first.click()
