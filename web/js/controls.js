@@ -168,8 +168,8 @@ async function copyText(text) {
 
 // A secret shown this one time (a share link, an API token): the value in a read-only
 // field with a Copy button, and a plain warning that it will not be shown again. `what` is
-// already translated ("Link", "Token"); the messages put it where no grammatical gender
-// depends on it.
+// already translated ("Link", "Token"); the Spanish messages (controls.once.*) agree with a
+// masculine noun (enlace, token): a feminine one would need messages of its own.
 export function shownOnce({ title, what, value, extra = null, onDone }) {
   const heading = h("h2", { tabindex: "-1", id: nextId("once") }, title);
   const output = field(what, h("textarea", { readonly: true, rows: "3", class: "once-value",
