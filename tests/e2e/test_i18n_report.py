@@ -6,6 +6,7 @@ Mexican Spanish sees Trends in Spanish. Screenshots go to /tmp/i18n-shots/ for a
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -142,9 +143,10 @@ def test_a_spanish_provider_reads_an_english_patients_report_in_spanish(
     expect(head).to_contain_text("Compartido por el paciente como «Dra. García, consulta de marzo»")
     expect(head).to_contain_text("Caducidad del enlace")
     assert LONG_DATE.search(head.inner_text()), head.inner_text()
-    expect(report.locator(".report-tag")).to_have_text("Informe de solo lectura compartido por un paciente")
+    expect(report.locator(".report-tag")).to_have_text(
+        "Informe de solo lectura compartido por un paciente")
     expect(report.locator(".report-footer")).to_contain_text("Esta página es de solo lectura")
-    latest = report.locator(".report-main, main").locator("section.card").first
+    latest = report.locator("main section.card").first
     assert LONG_DATE.search(latest.inner_text()), latest.inner_text()
     expect(report.locator(".latest-scores")).to_contain_text(f"Dolor {trends['latest']['pain']}/10")
     expect(report.locator(".latest-scores")).to_contain_text(
@@ -343,3 +345,41 @@ def test_every_word_of_trends_comes_from_the_catalog(phone: Phone) -> None:
     page.locator(".days-details summary").click()
     assert unwrapped(page, "main .screen") == []
     phone.assert_clean()
+
+
+def test_the_pages_for_a_link_that_does_not_work_are_in_spanish(provider_es: Phone) -> None:
+    page = provider_es.page
+    page.goto(f"{provider_es.url}/share#abc%")
+    page.get_by_role("heading", name="Este enlace no es válido").wait_for()
+    expect(page.locator("main")).to_contain_text("Compruebe que ha abierto el enlace completo")
+    assert page.title() == "Este enlace no es válido · Relieflog"
+    expect(page.locator(".skip-link")).to_have_text("Saltar al contenido")
+
+    gone = {"type": "about:blank", "title": "Gone", "status": 410, "reason": "expired",
+            "detail": "This link expired on 2026-03-01.", "expired_at": "2026-03-01T10:00:00Z"}
+    page.route("**/api/v1/shared/session", lambda route: route.fulfill(
+        status=410, content_type="application/problem+json", body=json.dumps(gone)))
+    page.goto("about:blank")
+    page.goto(f"{provider_es.url}/share#an-expired-token")
+    page.get_by_role("heading", name="Este enlace caducó el 1 de marzo de 2026").wait_for()
+    expect(page.locator("main")).to_contain_text("pídale uno nuevo")
+    shot(provider_es, "expired")
+
+    revoked = {**gone, "reason": "revoked", "detail": "This link was revoked."}
+    page.unroute("**/api/v1/shared/session")
+    page.route("**/api/v1/shared/session", lambda route: route.fulfill(
+        status=410, content_type="application/problem+json", body=json.dumps(revoked)))
+    page.goto("about:blank")
+    page.goto(f"{provider_es.url}/share#a-revoked-token")
+    page.get_by_role("heading", name="El paciente ha revocado este enlace").wait_for()
+
+    page.unroute("**/api/v1/shared/session")
+    page.route("**/api/v1/shared/session", lambda route: route.fulfill(
+        status=429, content_type="application/problem+json",
+        body=json.dumps({"title": "Too Many Requests", "status": 429})))
+    page.goto("about:blank")
+    page.goto(f"{provider_es.url}/share#a-token")
+    page.get_by_role("heading", name="Demasiados intentos").wait_for()
+    expect(page.get_by_role("button", name="Volver a intentarlo")).to_be_visible()
+    no_sideways_scroll(page)
+    provider_es.assert_clean(expected=("410", "429"))
