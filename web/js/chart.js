@@ -2,8 +2,10 @@
 // averages, a dashed marker at every session, each series' baseline window and relief
 // period. It only draws what GET /trends returned; it computes no statistic of its own.
 
-import { addDays, formatDay } from "./dates.js";
+import { addDays } from "./dates.js";
 import { h } from "./dom.js";
+import { t } from "./i18n.js";
+import { day as formatDay, number } from "./report.js";
 import { routeLabel } from "./vocabulary.js";
 
 // uPlot's minified build (half the bytes of its ES module), as a classic script from our own
@@ -14,7 +16,7 @@ function loadUPlot() {
     const script = document.createElement("script");
     script.src = "/vendor/uplot/uPlot.iife.min.js";
     script.onload = () => resolve(window.uPlot);
-    script.onerror = () => reject(new Error("The chart library could not be loaded."));
+    script.onerror = () => reject(new Error(t("chart.error.library")));
     document.head.append(script);
   });
 }
@@ -62,11 +64,11 @@ export function dailyColumns(days, start, end) {
 // The chart's key, shared by Trends and the provider's report.
 export function legend() {
   const item = (cls, text) => h("li", {}, h("span", { class: `swatch ${cls}`, "aria-hidden": "true" }), text);
-  return h("ul", { class: "legend", "aria-label": "Chart legend" },
-    item("pain", "Pain, 7-day average"), item("pain dot", "Pain each day"),
-    item("mood", "Mood, 7-day average"), item("mood dot", "Mood each day"),
-    item("session", "Session"), item("baseline", "Baseline week"),
-    item("relief-pain", "Pain relief"), item("relief-mood", "Mood relief"));
+  return h("ul", { class: "legend", "aria-label": t("chart.legend.label") },
+    item("pain", t("chart.legend.pain_avg7")), item("pain dot", t("chart.legend.pain_day")),
+    item("mood", t("chart.legend.mood_avg7")), item("mood dot", t("chart.legend.mood_day")),
+    item("session", t("chart.legend.session")), item("baseline", t("chart.legend.baseline")),
+    item("relief-pain", t("chart.legend.relief_pain")), item("relief-mood", t("chart.legend.relief_mood")));
 }
 
 // The light theme's colours, for a chart that is only ever printed on white paper.
@@ -78,9 +80,9 @@ export function drawChart(target, readout, trends, { start, end, width: fixedWid
   loadCss();
   const data = dailyColumns(trends.days, start, end);
   const sessionsByDay = new Map();
-  for (const t of trends.treatments) {
-    if (!sessionsByDay.has(t.local_date)) sessionsByDay.set(t.local_date, []);
-    sessionsByDay.get(t.local_date).push(t);
+  for (const session of trends.treatments) {
+    if (!sessionsByDay.has(session.local_date)) sessionsByDay.set(session.local_date, []);
+    sessionsByDay.get(session.local_date).push(session);
   }
   const byDate = new Map(trends.days.map((d) => [d.date, d]));
   let colors = fixedColors || palette();
@@ -90,17 +92,16 @@ export function drawChart(target, readout, trends, { start, end, width: fixedWid
     const row = byDate.get(day);
     const parts = [formatDay(day, { weekday: "short", day: "numeric", month: "short", year: "numeric" })];
     if (row) {
-      if (row.pain !== null) parts.push(`pain ${row.pain}`);
-      if (row.mood !== null) parts.push(`mood ${row.mood}`);
-      if (row.pain_avg7 !== null) parts.push(`7-day pain ${row.pain_avg7}`);
-      if (row.mood_avg7 !== null) parts.push(`7-day mood ${row.mood_avg7}`);
+      for (const key of ["pain", "mood", "pain_avg7", "mood_avg7"]) {
+        if (row[key] !== null && row[key] !== undefined) parts.push(t(`chart.readout.${key}`, { value: number(row[key]) }));
+      }
     } else {
-      parts.push("not logged");
+      parts.push(t("chart.readout.not_logged"));
     }
     const sessions = sessionsByDay.get(day) || [];
     const text = parts.join(" · ");
     return sessions.length
-      ? `${text}. Session: ${sessions.map((s) => `${routeLabel(s.route)}${s.dose_mg ? ` ${s.dose_mg} mg` : ""}`).join(", ")}`
+      ? t("chart.readout.sessions", { text, sessions: sessions.map((s) => `${routeLabel(s.route)}${s.dose_mg ? ` ${number(s.dose_mg)} mg` : ""}`).join(", ") })
       : text;
   }
 
@@ -136,21 +137,21 @@ export function drawChart(target, readout, trends, { start, end, width: fixedWid
   function placeMarkers(u) {
     for (const m of markers) m.remove();
     markers.length = 0;
-    for (const t of trends.treatments) {
-      const left = u.valToPos(ts(t.local_date), "x");
+    for (const session of trends.treatments) {
+      const left = u.valToPos(ts(session.local_date), "x");
       if (left < 0 || left > u.bbox.width / uPlot.pxRatio) continue; // laid out or not (print copy)
       const marker = document.createElement("div");
       marker.className = "marker";
-      marker.dataset.date = t.local_date;
-      marker.dataset.route = t.route;
-      marker.title = `${routeLabel(t.route)} · ${formatDay(t.local_date, { day: "numeric", month: "short" })}`;
+      marker.dataset.date = session.local_date;
+      marker.dataset.route = session.route;
+      marker.title = `${routeLabel(session.route)} · ${formatDay(session.local_date, { day: "numeric", month: "short" })}`;
       marker.style.left = `${left - 1}px`;
       u.over.append(marker);
       markers.push(marker);
     }
   }
 
-  const hint = "Touch or hover over the chart to read a day; dashed lines are sessions.";
+  const hint = t("chart.hint");
   readout.textContent = hint;
 
   function opts(width) {
@@ -170,10 +171,10 @@ export function drawChart(target, readout, trends, { start, end, width: fixedWid
       ],
       series: [
         {},
-        { label: "Pain", stroke: rgba(colors.pain, 0.55), width: 1, paths: () => null, points: { show: true, size: 5, width: 1, fill: rgba(colors.pain, 0.35), stroke: rgba(colors.pain, 0.7) } },
-        { label: "Mood", stroke: rgba(colors.mood, 0.55), width: 1, paths: () => null, points: { show: true, size: 5, width: 1, fill: rgba(colors.mood, 0.35), stroke: rgba(colors.mood, 0.7) } },
-        { label: "Pain, 7-day average", stroke: colors.pain, width: 3, points: { show: false }, spanGaps: false },
-        { label: "Mood, 7-day average", stroke: colors.mood, width: 3, points: { show: false }, spanGaps: false },
+        { label: t("chart.legend.pain_day"), stroke: rgba(colors.pain, 0.55), width: 1, paths: () => null, points: { show: true, size: 5, width: 1, fill: rgba(colors.pain, 0.35), stroke: rgba(colors.pain, 0.7) } },
+        { label: t("chart.legend.mood_day"), stroke: rgba(colors.mood, 0.55), width: 1, paths: () => null, points: { show: true, size: 5, width: 1, fill: rgba(colors.mood, 0.35), stroke: rgba(colors.mood, 0.7) } },
+        { label: t("chart.legend.pain_avg7"), stroke: colors.pain, width: 3, points: { show: false }, spanGaps: false },
+        { label: t("chart.legend.mood_avg7"), stroke: colors.mood, width: 3, points: { show: false }, spanGaps: false },
       ],
       hooks: {
         drawClear: [drawBands],

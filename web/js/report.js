@@ -1,37 +1,81 @@
 // The server's session analysis in words: what each number means and how it is printed.
 // Shared by Trends and the provider's report, so both say the same thing the same way.
+// Every word comes from the catalog (keys "report.*"); dates and numbers from Intl.
 
-// One sentence per number, word for word as in docs/relief.md ("One-line explanations").
+import { lang, locale, t } from "./i18n.js";
+
+// The locale to give Intl: the reader's own regional variant of the active language when
+// the browser has one ("es-MX", "en-GB"), else the language itself.
+export function regional() {
+  const primary = locale();
+  const tags = (typeof navigator !== "undefined" && (navigator.languages || [navigator.language])) || [];
+  if (lang() !== "qps") {
+    for (const tag of tags) {
+      if (String(tag || "").toLowerCase().split("-")[0] === primary) return tag;
+    }
+  }
+  return primary;
+}
+
+// A calendar day ("2026-03-01") in the reader's language.
+export function day(value, options = { day: "numeric", month: "short", year: "numeric" }) {
+  return new Intl.DateTimeFormat(regional(), { ...options, timeZone: "UTC" }).format(new Date(`${value}T12:00:00Z`));
+}
+
+// A moment (ISO 8601) in the reader's language and time zone.
+export function moment(iso, options = { day: "numeric", month: "long", year: "numeric" }) {
+  return new Intl.DateTimeFormat(regional(), options).format(new Date(iso));
+}
+
+export const number = (v) => new Intl.NumberFormat(regional(), { maximumFractionDigits: 2 }).format(v);
+
+// A list ("a, b and c") in the reader's language.
+export const list = (items) => new Intl.ListFormat(regional(), { style: "long", type: "conjunction" }).format(items);
+
+// One sentence per number, as in docs/relief.md ("One-line explanations"). `personal`: the
+// sentence talks about the reader's own data, so it has a patient's wording ("Your average")
+// and a provider's ("The patient's average"), two catalog keys.
 export const EXPLANATIONS = [
-  ["Severity", "Lower is better: pain as logged, mood shown as 10 minus your mood."],
-  ["7-day average", "Average of this day and the 6 before it; shown when at least 4 of those days are logged."],
-  ["Series", "Sessions no more than 7 days apart count as one series."],
-  ["Baseline", "Your average over the 7 days before this series began (at least 3 logged days needed)."],
-  ["After", "Your average over up to 7 days after the session, stopping before the next session; the session day itself is left out."],
-  ["Change", "After compared with baseline; a negative percentage means lower, which is better."],
-  ["Category", "Under 10 % lower: none; 10–29 %: minimal; 30–49 %: moderate; 50 % or more: substantial (IMMPACT)."],
-  ["Response", "Pain at least 30 % lower, or mood severity at least 50 % lower, than baseline."],
-  ["Relief", "Days, from the day after the last session, until your 3-day average rose above 70 % of baseline."],
-  ["At least", "Your log stopped (entries ended, 3+ days missing, or a new series began) before relief ended, so it lasted at least this long."],
-  ["Booster hint", "Median of your earlier complete relief durations; the day after a session is day 1."],
+  ["severity", true],
+  ["average7", false],
+  ["series", false],
+  ["baseline", true],
+  ["after", true],
+  ["change", false],
+  ["category", false],
+  ["response", false],
+  ["relief", true],
+  ["at_least", true],
+  ["booster", true],
 ];
 
-// The same sentences for the provider, about the patient.
-export const forProvider = (text) => text.replaceAll("Your ", "The patient's ").replaceAll("your ", "the patient's ");
+export const term = (id) => t(`report.term.${id}`);
 
-export const num = (v, suffix = "") => (v === null || v === undefined ? "—" : `${v}${suffix}`);
+// The sentence for `id`, for the patient or (`provider`) about the patient.
+export function explanation(id, provider = false) {
+  const [, personal] = EXPLANATIONS.find(([key]) => key === id);
+  return t(`report.explain.${id}${personal ? (provider ? ".provider" : ".patient") : ""}`);
+}
 
-export function signed(v, suffix = "") {
+export const num = (v) => (v === null || v === undefined ? "—" : number(v));
+
+// "+12 %", "−30.5 %" (a true minus sign; decimals as the language writes them).
+export function signed(v, { percent = false } = {}) {
   if (v === null || v === undefined) return "—";
-  return `${v > 0 ? "+" : v < 0 ? "−" : ""}${Math.abs(v)}${suffix}`;
+  const text = `${v > 0 ? "+" : v < 0 ? "−" : ""}${number(Math.abs(v))}`;
+  return percent ? t("report.percent", { value: text }) : text;
 }
 
 export function reliefText(m) {
   if (!m || m.relief_days === null || m.relief_days === undefined) return "—";
-  const days = `${m.relief_days} ${m.relief_days === 1 ? "day" : "days"}`;
-  return m.censored ? `at least ${days}` : days;
+  const days = t("report.relief.days", { count: m.relief_days });
+  return m.censored ? t("report.relief.at_least", { days }) : days;
 }
 
-export const baselineText = (m) => (m.baseline === null || m.baseline === undefined ? "not enough data" : String(m.baseline));
+export const baselineText = (m) => (m.baseline === null || m.baseline === undefined ? t("report.baseline.not_enough") : number(m.baseline));
 
-export const responseText = (m) => (m.response === null || m.response === undefined ? "—" : m.response ? "Yes" : "No");
+export const responseText = (m) => (m.response === null || m.response === undefined ? "—" : t(m.response ? "report.response.yes" : "report.response.no"));
+
+// The IMMPACT category the server names ("none", "minimal", "moderate", "substantial").
+export const categoryText = (m) => (m.category === null || m.category === undefined ? "—"
+  : ["none", "minimal", "moderate", "substantial"].includes(m.category) ? t(`report.category.${m.category}`) : String(m.category));

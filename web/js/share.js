@@ -7,10 +7,9 @@
 import { ApiError, OfflineError, request } from "./api.js";
 import * as i18n from "./i18n.js";
 import { toast } from "./controls.js";
-import { formatDay } from "./dates.js";
 import { h, takeFragment } from "./dom.js";
-import { EXPLANATIONS, forProvider, num } from "./report.js";
-import { SEVERITY_NOTE, daysTable, explanationList, seriesTable } from "./tables.js";
+import { day, explanation, moment, num } from "./report.js";
+import { daysTable, explanationList, seriesTable, severityNote } from "./tables.js";
 import { routeLabel, sideEffectLabel } from "./vocabulary.js";
 
 // The token leaves the address bar (and so bookmarks and history) before anything else;
@@ -22,14 +21,15 @@ let renewing = null; // the one POST /shared/session in flight, shared by every 
 let shown = null; // the report's data, while the report is on screen
 let charts = [];
 
-const longDay = (day) => formatDay(day, { day: "numeric", month: "long", year: "numeric" });
-const shortDay = (day) => formatDay(day, { day: "numeric", month: "short", year: "numeric" });
-const dateOf = (iso) => new Intl.DateTimeFormat(undefined, { day: "numeric", month: "long", year: "numeric" }).format(new Date(iso));
+const { t } = i18n;
+const longDay = (value) => day(value, { day: "numeric", month: "long", year: "numeric" });
+const shortDay = (value) => day(value, { day: "numeric", month: "short", year: "numeric" });
+const dateOf = (iso) => moment(iso, { day: "numeric", month: "long", year: "numeric" });
 
 // ---- Talking to /api/v1/shared ----
 
 function renew() {
-  if (!token) return Promise.reject(new ApiError(401, { detail: "The viewing session ended." }));
+  if (!token) return Promise.reject(new ApiError(401, { detail: t("share.ended.detail") }));
   renewing ||= request("POST", "/shared/session", { body: { token } }).finally(() => { renewing = null; });
   return renewing;
 }
@@ -92,7 +92,7 @@ function page(title, ...body) {
   shown = null;
   for (const chart of charts) chart.destroy();
   charts = [];
-  document.title = `${title} · Relieflog`;
+  document.title = t("share.document_title", { title });
   const heading = h("h1", { tabindex: "-1" }, title);
   main.replaceChildren(h("div", { class: "notice-page" }, heading, ...body));
   focusHeading(heading);
@@ -102,24 +102,21 @@ function page(title, ...body) {
 function gone(problem) {
   token = "";
   if (problem.reason === "expired") {
-    const day = (problem.detail || "").match(/\d{4}-\d{2}-\d{2}/);
-    page(day ? `This link expired on ${longDay(day[0])}` : "This link has expired",
-      h("p", {}, "The patient chose how long this link would work. Ask them for a new one if you still need to see their diary."));
+    const date = (problem.detail || "").match(/\d{4}-\d{2}-\d{2}/);
+    page(date ? t("share.expired.title_on", { date: longDay(date[0]) }) : t("share.expired.title"),
+      h("p", {}, t("share.expired.text")));
   } else {
-    page("This link was revoked by the patient",
-      h("p", {}, "The patient has taken this link back, so the report is no longer available here. Ask them for a new link if you still need it."));
+    page(t("share.revoked.title"), h("p", {}, t("share.revoked.text")));
   }
 }
 
 function invalid() {
   token = "";
-  page("This link is not valid",
-    h("p", {}, "Check that you opened the whole link the patient gave you, including the part after the # sign."),
-    h("p", {}, "If it still does not work, ask the patient for a new link."));
+  page(t("share.invalid.title"), h("p", {}, t("share.invalid.check")), h("p", {}, t("share.invalid.ask")));
 }
 
 function retry(title, message) {
-  const again = h("button", { type: "button", class: "btn btn-primary" }, "Try again");
+  const again = h("button", { type: "button", class: "btn btn-primary" }, t("share.retry"));
   again.addEventListener("click", () => open());
   page(title, h("p", {}, message), again);
 }
@@ -127,8 +124,7 @@ function retry(title, message) {
 // The viewing cookie ended and the token is not in memory (the page was reloaded, which
 // took the fragment out of the address bar for good).
 function ended() {
-  page("This viewing session has ended",
-    h("p", {}, "For the patient's privacy, the report stays open for a limited time. Open the link the patient gave you again to see it."));
+  page(t("share.ended.title"), h("p", {}, t("share.ended.text")));
 }
 
 // Any request of the report may learn that the link is gone: that replaces the page.
@@ -136,7 +132,7 @@ function failed(error) {
   if (error instanceof ApiError && error.status === 410) gone(error.problem);
   else if (error instanceof ApiError && error.status === 401) ended();
   else if (error instanceof ApiError && error.status === 404) invalid();
-  else if (error instanceof OfflineError) toast("No connection. Check your network and try again.");
+  else if (error instanceof OfflineError) toast(t("share.offline_toast"));
   else toast(error.message);
 }
 
@@ -149,75 +145,80 @@ function facts(list) {
 function latestCard(latest, hint) {
   const body = [];
   if (latest) {
-    const score = (cls, label, value, suffix = "/10") => (value === null || value === undefined ? null
-      : h("li", { class: `score-tag ${cls}` }, `${label} ${value}${suffix}`));
-    body.push(h("p", {}, "Latest entry: ", h("strong", {}, h("time", { datetime: latest.date }, longDay(latest.date)))),
-      h("ul", { class: "scores latest-scores", "aria-label": "Latest scores" },
-        score("pain", "Pain", latest.pain), score("mood", "Mood", latest.mood),
-        score("plain", "Anxiety", latest.anxiety), score("plain", "Energy", latest.energy),
-        score("plain", "Sleep", latest.sleep_hours, " h"), score("plain", "Sleep quality", latest.sleep_quality)));
+    const score = (cls, key, value, unit = "share.score.of_10") => (value === null || value === undefined ? null
+      : h("li", { class: `score-tag ${cls}` }, t(unit, { label: t(`share.score.${key}`), value: num(value) })));
+    const [before, after = ""] = t("share.latest.entry").split("{date}");
+    body.push(h("p", {}, before, h("strong", {}, h("time", { datetime: latest.date }, longDay(latest.date))), after),
+      h("ul", { class: "scores latest-scores", "aria-label": t("share.latest.title") },
+        score("pain", "pain", latest.pain), score("mood", "mood", latest.mood),
+        score("plain", "anxiety", latest.anxiety), score("plain", "energy", latest.energy),
+        score("plain", "sleep_hours", latest.sleep_hours, "share.score.hours"), score("plain", "sleep_quality", latest.sleep_quality)));
   } else {
-    body.push(h("p", { class: "muted" }, "No entries in this period."));
+    body.push(h("p", { class: "muted" }, t("share.latest.none")));
   }
   if (hint) {
-    const what = hint.metric === "mood" ? "Mood relief" : "Pain relief";
-    body.push(h("p", { class: "hint" }, h("strong", {}, `${what} has usually lasted ${hint.median_relief_days} days (median); today is day ${hint.day}.`),
-      h("span", { class: "muted" }, forProvider(EXPLANATIONS.find(([t]) => t === "Booster hint")[1]))));
+    const metric = hint.metric === "mood" ? "mood" : "pain";
+    body.push(h("p", { class: "hint" }, h("strong", {}, t(`share.hint.${metric}`, {
+      median: t("share.hint.days", { count: hint.median_relief_days }), day: t("share.hint.day", { count: hint.day }) })),
+    h("span", { class: "muted" }, explanation("booster", true))));
   }
-  return h("section", { class: "card", "aria-labelledby": "latest-title" }, h("h2", { id: "latest-title" }, "Latest scores"), body);
+  return h("section", { class: "card", "aria-labelledby": "latest-title" }, h("h2", { id: "latest-title" }, t("share.latest.title")), body);
 }
 
-const scrollHint = () => h("p", { class: "scroll-hint muted" }, "Scroll the table sideways to see every column.");
+const scrollHint = () => h("p", { class: "scroll-hint muted" }, t("share.scroll_hint"));
 
 function sessionsTable(data, withNotes) {
-  if (!data.treatments.length) return h("p", { class: "muted" }, "No sessions recorded in this period.");
+  if (!data.treatments.length) return h("p", { class: "muted" }, t("share.sessions.none"));
   const both = (a, b) => (a === null || a === undefined) && (b === null || b === undefined) ? "—" : `${num(a)} → ${num(b)}`;
-  const dose = (t) => {
-    if (t.dose_mg === null || t.dose_mg === undefined) return "—";
-    return t.dose_mg_per_kg ? `${t.dose_mg} mg (${t.dose_mg_per_kg} mg/kg)` : `${t.dose_mg} mg`;
+  const dose = (s) => {
+    if (s.dose_mg === null || s.dose_mg === undefined) return "—";
+    return s.dose_mg_per_kg ? t("share.dose.per_kg", { mg: num(s.dose_mg), per_kg: num(s.dose_mg_per_kg) })
+      : t("share.dose.mg", { mg: num(s.dose_mg) });
   };
-  const col = (text, cls) => h("th", { scope: "col", class: cls }, text);
+  const phase = (value) => (["induction", "booster", "maintenance"].includes(value) ? t(`share.phase.${value}`)
+    : value.charAt(0).toUpperCase() + value.slice(1).replaceAll("_", " "));
+  const col = (key, cls) => h("th", { scope: "col", class: cls }, t(`share.sessions.${key}`));
   return h("div", { class: "table-scroll", tabindex: "0", role: "region", "aria-labelledby": "sessions-title" },
     h("table", { class: "report-table sessions-report" },
-      h("caption", { class: "visually-hidden" }, "Treatment sessions, newest first"),
-      h("thead", {}, h("tr", {}, col("Date"), col("Route"), col("Dose"), col("Duration", "num"), col("Phase"),
-        col("Pain, before → after"), col("Mood, before → after"), col("Dissociation", "num"), col("Side effects"),
-        withNotes ? col("Notes") : null)),
-      h("tbody", {}, [...data.treatments].reverse().map((t) => h("tr", { "data-treatment": t.id },
-        h("th", { scope: "row" }, h("time", { datetime: t.local_date }, shortDay(t.local_date))),
-        h("td", {}, h("span", { class: "route" }, routeLabel(t.route)), t.with_psychotherapy ? h("span", { class: "cell-note" }, "with psychotherapy") : null,
-          t.clinic ? h("span", { class: "cell-note" }, t.clinic) : null),
-        h("td", { class: "dose" }, dose(t)),
-        h("td", { class: "num" }, t.duration_minutes ? `${t.duration_minutes} min` : "—"),
-        h("td", {}, t.phase ? t.phase.charAt(0).toUpperCase() + t.phase.slice(1).replaceAll("_", " ") : "—"),
-        h("td", {}, both(t.pain_before, t.pain_after)),
-        h("td", {}, both(t.mood_before, t.mood_after)),
-        h("td", { class: "num" }, num(t.dissociation)),
-        h("td", {}, t.side_effects && t.side_effects.length ? t.side_effects.map(sideEffectLabel).join(", ") : "None"),
-        withNotes ? h("td", { class: "notes-cell" }, t.notes || "—") : null)))));
+      h("caption", { class: "visually-hidden" }, t("share.sessions.caption")),
+      h("thead", {}, h("tr", {}, col("date"), col("route"), col("dose"), col("duration", "num"), col("phase"),
+        col("pain"), col("mood"), col("dissociation", "num"), col("side_effects"),
+        withNotes ? col("notes") : null)),
+      h("tbody", {}, [...data.treatments].reverse().map((s) => h("tr", { "data-treatment": s.id },
+        h("th", { scope: "row" }, h("time", { datetime: s.local_date }, shortDay(s.local_date))),
+        h("td", {}, h("span", { class: "route" }, routeLabel(s.route)), s.with_psychotherapy ? h("span", { class: "cell-note" }, t("share.sessions.with_psychotherapy")) : null,
+          s.clinic ? h("span", { class: "cell-note" }, s.clinic) : null),
+        h("td", { class: "dose" }, dose(s)),
+        h("td", { class: "num" }, s.duration_minutes ? t("share.sessions.minutes", { minutes: num(s.duration_minutes) }) : "—"),
+        h("td", {}, s.phase ? phase(s.phase) : "—"),
+        h("td", {}, both(s.pain_before, s.pain_after)),
+        h("td", {}, both(s.mood_before, s.mood_after)),
+        h("td", { class: "num" }, num(s.dissociation)),
+        h("td", {}, s.side_effects && s.side_effects.length ? s.side_effects.map(sideEffectLabel).join(", ") : t("share.sessions.side_effects_none")),
+        withNotes ? h("td", { class: "notes-cell" }, s.notes || "—") : null)))));
 }
 
 function notesSection(notes) {
   return h("section", { class: "report-notes", "aria-labelledby": "notes-title" },
-    h("h2", { id: "notes-title" }, "Notes the patient wrote"),
+    h("h2", { id: "notes-title" }, t("share.notes.title")),
     notes.length
       ? h("ul", { class: "notes-list" }, notes.map((n) => h("li", {},
         h("time", { datetime: n.date }, shortDay(n.date)),
         h("p", {}, n.text || ""),
-        n.tags && n.tags.length ? h("p", { class: "cell-note" }, `Tags: ${n.tags.join(", ")}`) : null)))
-      : h("p", { class: "muted" }, "No notes in this period."));
+        n.tags && n.tags.length ? h("p", { class: "cell-note" }, t("share.notes.tags", { tags: n.tags.join(", ") })) : null)))
+      : h("p", { class: "muted" }, t("share.notes.none")));
 }
 
 function summary(data) {
   const logged = data.days.length;
   const sessions = data.treatments.length;
-  return `From ${longDay(data.from)} to ${longDay(data.to)} the patient logged ${logged} ${logged === 1 ? "day" : "days"} `
-    + `and recorded ${sessions} treatment ${sessions === 1 ? "session" : "sessions"}.`;
+  return t("share.summary", { from: longDay(data.from), to: longDay(data.to),
+    days: t("share.summary.days", { count: logged }), sessions: t("share.summary.sessions", { count: sessions }) });
 }
 
 function setPrintFooter(data) {
-  const printed = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit" }).format(new Date());
-  const text = `Printed ${printed} · This link expires ${dateOf(data.share.expires_at)} · Relieflog, read-only report`;
+  const printed = moment(new Date().toISOString(), { day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit" });
+  const text = t("share.print_footer", { printed, expires: dateOf(data.share.expires_at) });
   // Read by the @page footer of the print stylesheet (a custom property, no inline style).
   document.documentElement.style.setProperty("--print-footer", JSON.stringify(text));
   const footer = document.getElementById("print-footer");
@@ -227,15 +228,15 @@ function setPrintFooter(data) {
 
 async function report(data) {
   shown = data;
-  const name = data.patient.display_name || "Patient";
-  document.title = `${name}: pain and mood report · Relieflog`;
+  const name = data.patient.display_name || t("share.patient");
+  document.title = t("share.document_title", { title: t("share.report_title", { name }) });
   const withNotes = Boolean(data.share.include_notes);
-  const range = data.share.from || data.share.to ? "Chosen by the patient" : "Everything the patient logged";
-  const actions = h("div", { class: "report-actions no-print", role: "group", "aria-label": "Print and download" },
-    h("button", { type: "button", class: "btn btn-primary", "data-action": "print" }, "Print"),
-    h("button", { type: "button", class: "btn", "data-download": "entries.csv" }, "Download daily entries (CSV)"),
-    h("button", { type: "button", class: "btn", "data-download": "treatments.csv" }, "Download sessions (CSV)"),
-    h("button", { type: "button", class: "btn", "data-download": "fhir" }, "Download FHIR"));
+  const range = t(data.share.from || data.share.to ? "share.facts.range_chosen" : "share.facts.range_all");
+  const actions = h("div", { class: "report-actions no-print", role: "group", "aria-label": t("share.actions.label") },
+    h("button", { type: "button", class: "btn btn-primary", "data-action": "print" }, t("share.actions.print")),
+    h("button", { type: "button", class: "btn", "data-download": "entries.csv" }, t("share.actions.entries_csv")),
+    h("button", { type: "button", class: "btn", "data-download": "treatments.csv" }, t("share.actions.treatments_csv")),
+    h("button", { type: "button", class: "btn", "data-download": "fhir" }, t("share.actions.fhir")));
   actions.addEventListener("click", (event) => {
     const button = event.target.closest("button");
     if (!button) return;
@@ -244,7 +245,7 @@ async function report(data) {
   });
 
   const sentence = summary(data);
-  const screenChart = h("div", { class: "chart chart-screen", role: "img", "aria-label": `Chart of pain and mood. ${sentence}` });
+  const screenChart = h("div", { class: "chart chart-screen", role: "img", "aria-label": t("chart.label", { summary: sentence }) });
   const printChart = h("div", { class: "chart chart-print", "aria-hidden": "true" });
   const readout = h("p", { class: "chart-readout no-print", "aria-live": "off" });
   const chartCard = h("div", { class: "card chart-card" }, screenChart, printChart, readout);
@@ -252,42 +253,42 @@ async function report(data) {
   const heading = h("h1", { tabindex: "-1" }, name);
   main.replaceChildren(...[
     h("div", { class: "report-head" },
-      h("p", { class: "eyebrow" }, "Pain and mood report"),
+      h("p", { class: "eyebrow" }, t("share.eyebrow")),
       heading,
-      h("p", { class: "sub" }, `Shared by the patient as “${data.share.label}”. Read-only.`),
+      h("p", { class: "sub" }, t("share.shared_as", { label: data.share.label })),
       facts([
-        ["Dates", `${shortDay(data.from)} – ${shortDay(data.to)}`],
-        ["Range", range],
-        ["Link expires", dateOf(data.share.expires_at)],
-        ["Notes", withNotes ? "Included" : "Not shared"],
+        [t("share.facts.dates"), t("report.date_range", { start: shortDay(data.from), end: shortDay(data.to) })],
+        [t("share.facts.range"), range],
+        [t("share.facts.expires"), dateOf(data.share.expires_at)],
+        [t("share.facts.notes"), t(withNotes ? "share.facts.notes_included" : "share.facts.notes_not_shared")],
       ])),
     actions,
     latestCard(data.latest, data.booster_hint),
     h("section", { class: "report-chart", "aria-labelledby": "chart-title" },
-      h("h2", { id: "chart-title" }, "Pain and mood"),
+      h("h2", { id: "chart-title" }, t("share.chart.title")),
       h("p", { class: "summary", id: "report-summary" }, sentence),
       chartCard),
     h("section", { class: "report-series", "aria-labelledby": "series-title" },
-      h("h2", { id: "series-title" }, "Treatment series"),
+      h("h2", { id: "series-title" }, t("share.series.title")),
       data.series.length ? [scrollHint(), seriesTable(data, "series-title")]
-        : h("p", { class: "muted" }, "No treatment sessions in this period."),
-      h("p", { class: "muted table-note" }, `${SEVERITY_NOTE} “At least”: the log stopped before relief ended.`)),
+        : h("p", { class: "muted" }, t("share.series.none")),
+      h("p", { class: "muted table-note" }, t("share.series.note", { severity: severityNote() }))),
     h("section", { class: "report-sessions", "aria-labelledby": "sessions-title" },
-      h("h2", { id: "sessions-title" }, "Sessions"),
+      h("h2", { id: "sessions-title" }, t("share.sessions.title")),
       data.treatments.length ? scrollHint() : null,
       sessionsTable(data, withNotes)),
     withNotes ? notesSection(data.notes || []) : null,
-    h("details", { class: "more days-details no-print" }, h("summary", {}, "Show the daily scores as a table"),
-      h("div", { class: "more-body" }, data.days.length ? daysTable(data.days) : h("p", { class: "muted" }, "No days logged in this period."))),
+    h("details", { class: "more days-details no-print" }, h("summary", {}, t("share.days.show")),
+      h("div", { class: "more-body" }, data.days.length ? daysTable(data.days) : h("p", { class: "muted" }, t("share.days.none")))),
     h("section", { class: "report-explain", "aria-labelledby": "explain-title" },
-      h("h2", { id: "explain-title" }, "How these numbers are worked out"),
+      h("h2", { id: "explain-title" }, t("share.explain.title")),
       explanationList({ provider: true })),
   ].filter(Boolean));
   focusHeading(heading);
   setPrintFooter(data);
 
   if (!data.days.length && !data.treatments.length) {
-    chartCard.replaceChildren(h("p", { class: "empty" }, "Nothing was logged in this period."));
+    chartCard.replaceChildren(h("p", { class: "empty" }, t("share.chart.empty")));
     return;
   }
   const { drawChart, legend, PAPER } = await import("./chart.js");
@@ -315,9 +316,9 @@ async function open() {
   } catch (error) {
     if (error instanceof ApiError && error.status === 410) gone(error.problem);
     else if (error instanceof ApiError && (error.status === 404 || error.status === 401)) invalid();
-    else if (error instanceof ApiError && error.status === 429) retry("Too many attempts", "This address tried to open too many links. Wait a minute, then try again.");
-    else if (error instanceof OfflineError) retry("No connection", "The report could not be loaded. Check your network, then try again.");
-    else retry("The report could not be loaded", error.message);
+    else if (error instanceof ApiError && error.status === 429) retry(t("share.too_many.title"), t("share.too_many.text"));
+    else if (error instanceof OfflineError) retry(t("share.offline.title"), t("share.offline.text"));
+    else retry(t("share.failed.title"), error.message);
   }
 }
 
@@ -327,5 +328,6 @@ window.addEventListener("beforeprint", () => {
 });
 // The provider reads the report in their own browser's language, whatever the patient's.
 await i18n.load().catch(() => i18n.load("en"));
+i18n.translatePage(); // share.html's own words (data-i18n)
 if (fragment === null) invalid(); // a link cut off or mangled ("#abc%"): never sent anywhere
 else open();

@@ -3,11 +3,13 @@
 
 import { OfflineError, get } from "../api.js";
 import { screenHead } from "../controls.js";
-import { addDays, formatDay, todayIn } from "../dates.js";
+import { addDays, todayIn } from "../dates.js";
 import { h } from "../dom.js";
+import { t } from "../i18n.js";
+import { day as formatDay, list, number } from "../report.js";
 import { daysTable, explanationList, seriesCards } from "../tables.js";
 
-const RANGES = [["30", "30 days"], ["90", "90 days"], ["365", "1 year"], ["all", "All"]];
+const RANGES = ["30", "90", "365", "all"];
 const ALL_DAYS = 3700; // the API's longest range
 let chosen = "90";
 
@@ -16,22 +18,25 @@ function summary(data, start, end) {
   const latest = [...data.days].reverse();
   const painAvg = latest.find((d) => d.pain_avg7 !== null && d.pain_avg7 !== undefined);
   const moodAvg = latest.find((d) => d.mood_avg7 !== null && d.mood_avg7 !== undefined);
-  const span = `${formatDay(start, { day: "numeric", month: "short", year: "numeric" })} to ${formatDay(end, { day: "numeric", month: "short", year: "numeric" })}`;
-  const sessions = data.treatments.length;
-  let text = `From ${span} you logged ${logged} ${logged === 1 ? "day" : "days"} and recorded ${sessions} ${sessions === 1 ? "session" : "sessions"}`;
-  if (painAvg || moodAvg) {
-    const parts = [];
-    if (painAvg) parts.push(`pain ${painAvg.pain_avg7} (on ${formatDay(painAvg.date, { day: "numeric", month: "short" })})`);
-    if (moodAvg) parts.push(`mood ${moodAvg.mood_avg7} (on ${formatDay(moodAvg.date, { day: "numeric", month: "short" })})`);
-    text += `; the latest 7-day averages are ${parts.join(" and ")}`;
-  }
-  return `${text}.`;
+  const long = { day: "numeric", month: "short", year: "numeric" };
+  const values = {
+    start: formatDay(start, long),
+    end: formatDay(end, long),
+    days: t("trends.summary.days", { count: logged }),
+    sessions: t("trends.summary.sessions", { count: data.treatments.length }),
+  };
+  if (!painAvg && !moodAvg) return t("trends.summary.text", values);
+  const parts = [];
+  const on = (d) => formatDay(d.date, { day: "numeric", month: "short" });
+  if (painAvg) parts.push(t("trends.summary.pain", { value: number(painAvg.pain_avg7), date: on(painAvg) }));
+  if (moodAvg) parts.push(t("trends.summary.mood", { value: number(moodAvg.mood_avg7), date: on(moodAvg) }));
+  return t("trends.summary.with_averages", { ...values, averages: list(parts) });
 }
 
 export async function render(container, ctx) {
   const today = todayIn(ctx.user.timezone);
-  const buttons = RANGES.map(([key, label]) => h("button", { type: "button", "data-range": key, "aria-pressed": String(key === chosen) }, label));
-  const body = h("div", { "aria-live": "polite", "aria-busy": "true" }, h("p", { class: "loading" }, "Loading…"));
+  const buttons = RANGES.map((key) => h("button", { type: "button", "data-range": key, "aria-pressed": String(key === chosen) }, t(`trends.range.${key}`)));
+  const body = h("div", { "aria-live": "polite", "aria-busy": "true" }, h("p", { class: "loading" }, t("trends.loading")));
   let chart = null;
   let loading = 0;
 
@@ -46,8 +51,8 @@ export async function render(container, ctx) {
     } catch (error) {
       if (mine !== loading) return;
       body.replaceChildren(h("p", { class: "empty" }, error instanceof OfflineError
-        ? "Trends need a connection. Your entries are safe on this phone and will sync."
-        : `Trends could not be loaded: ${error.message}`));
+        ? t("trends.offline")
+        : t("trends.error", { message: error.message })));
       body.setAttribute("aria-busy", "false");
       return;
     }
@@ -62,24 +67,25 @@ export async function render(container, ctx) {
       start = firsts[0] || addDays(today, -29);
     }
     if (!data.days.length && !data.treatments.length) {
-      body.replaceChildren(h("p", { class: "empty" }, "Nothing logged in this period yet. Log pain and mood on ",
-        h("a", { href: "/today" }, "Today"), "; the chart fills in day by day."));
+      // The link sits where the sentence has {today}, wherever the language puts it.
+      const [before, after = ""] = t("trends.empty").split("{today}");
+      body.replaceChildren(h("p", { class: "empty" }, before, h("a", { href: "/today" }, t("trends.empty.today")), after));
       body.setAttribute("aria-busy", "false");
       return;
     }
     const sentence = summary(data, start, today);
-    const chartEl = h("div", { class: "chart", role: "img", "aria-label": `Chart of pain and mood. ${sentence}` });
+    const chartEl = h("div", { class: "chart", role: "img", "aria-label": t("chart.label", { summary: sentence }) });
     const readout = h("p", { class: "chart-readout", "aria-live": "off" });
     body.replaceChildren(
       h("p", { class: "summary", id: "trends-summary" }, sentence),
       h("div", { class: "card chart-card" }, chartEl, readout, legend()),
-      h("h2", {}, "Treatment series"),
+      h("h2", {}, t("trends.series.title")),
       h("div", { class: "series-list" }, data.series.length ? seriesCards(data)
-        : h("p", { class: "muted" }, "No treatment sessions in this period. Record sessions on the Treatments tab to see how each one helped.")),
-      h("details", { class: "more" }, h("summary", {}, "What these numbers mean"),
+        : h("p", { class: "muted" }, t("trends.series.none"))),
+      h("details", { class: "more" }, h("summary", {}, t("trends.explain")),
         h("div", { class: "more-body" }, explanationList())),
-      h("details", { class: "more days-details" }, h("summary", {}, "Show the numbers as a table"),
-        h("div", { class: "more-body" }, data.days.length ? daysTable(data.days) : h("p", { class: "muted" }, "No days logged in this period."))));
+      h("details", { class: "more days-details" }, h("summary", {}, t("trends.table")),
+        h("div", { class: "more-body" }, data.days.length ? daysTable(data.days) : h("p", { class: "muted" }, t("trends.no_days")))));
     body.setAttribute("aria-busy", "false");
     chart = drawChart(chartEl, readout, data, { start, end: today });
   }
@@ -91,8 +97,8 @@ export async function render(container, ctx) {
       load();
     });
   }
-  container.append(screenHead("Trends", "Pain and mood across your treatment sessions."),
-    h("div", { class: "segmented", role: "group", "aria-label": "Time range" }, buttons), body);
+  container.append(screenHead(t("trends.title"), t("trends.intro")),
+    h("div", { class: "segmented", role: "group", "aria-label": t("trends.range.label") }, buttons), body);
   load();
   return () => {
     loading += 1;
