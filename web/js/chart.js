@@ -2,10 +2,10 @@
 // averages, a dashed marker at every session, each series' baseline window and relief
 // period. It only draws what GET /trends returned; it computes no statistic of its own.
 
-import { addDays } from "./dates.js";
+import { addDays, formatDay } from "./dates.js";
 import { h } from "./dom.js";
 import { t } from "./i18n.js";
-import { day as formatDay, number } from "./report.js";
+import { number } from "./report.js";
 import { routeLabel } from "./vocabulary.js";
 
 // uPlot's minified build (half the bytes of its ES module), as a classic script from our own

@@ -5,12 +5,6 @@
 
 import { locale } from "./i18n.js";
 
-function dateLocale() {
-  const language = locale();
-  const tags = navigator.languages || [navigator.language];
-  return tags.find((tag) => String(tag || "").toLowerCase().split("-")[0] === language) || language;
-}
-
 export function todayIn(timeZone) {
   try {
     return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" })
@@ -27,15 +21,15 @@ export function addDays(day, n) {
 }
 
 export function formatDay(day, options = { weekday: "long", day: "numeric", month: "long" }) {
-  return new Intl.DateTimeFormat(dateLocale(), { ...options, timeZone: "UTC" }).format(new Date(`${day}T12:00:00Z`));
+  return new Intl.DateTimeFormat(locale(), { ...options, timeZone: "UTC" }).format(new Date(`${day}T12:00:00Z`));
 }
 
 export function formatDateTime(iso, timeZone) {
   const options = { weekday: "short", day: "numeric", month: "short", hour: "numeric", minute: "2-digit" };
   try {
-    return new Intl.DateTimeFormat(dateLocale(), { ...options, timeZone }).format(new Date(iso));
+    return new Intl.DateTimeFormat(locale(), { ...options, timeZone }).format(new Date(iso));
   } catch {
-    return new Intl.DateTimeFormat(dateLocale(), options).format(new Date(iso));
+    return new Intl.DateTimeFormat(locale(), options).format(new Date(iso));
   }
 }
 
@@ -43,9 +37,9 @@ export function formatDateTime(iso, timeZone) {
 export function formatDate(iso, timeZone) {
   const options = { day: "numeric", month: "short", year: "numeric" };
   try {
-    return new Intl.DateTimeFormat(dateLocale(), { ...options, timeZone }).format(new Date(iso));
+    return new Intl.DateTimeFormat(locale(), { ...options, timeZone }).format(new Date(iso));
   } catch {
-    return new Intl.DateTimeFormat(dateLocale(), options).format(new Date(iso));
+    return new Intl.DateTimeFormat(locale(), options).format(new Date(iso));
   }
 }
 
@@ -57,16 +51,16 @@ export function formatStamp(iso, timeZone) {
   const time = { hour: "2-digit", minute: "2-digit" };
   const fmt = (options) => {
     try {
-      return new Intl.DateTimeFormat(dateLocale(), { ...options, timeZone }).format(date);
+      return new Intl.DateTimeFormat(locale(), { ...options, timeZone }).format(date);
     } catch {
-      return new Intl.DateTimeFormat(dateLocale(), options).format(date);
+      return new Intl.DateTimeFormat(locale(), options).format(date);
     }
   };
   return `${fmt(day)} ${fmt(time)}`;
 }
 
 export function formatTime(iso) {
-  return new Intl.DateTimeFormat(dateLocale(), { hour: "numeric", minute: "2-digit" }).format(new Date(iso));
+  return new Intl.DateTimeFormat(locale(), { hour: "numeric", minute: "2-digit" }).format(new Date(iso));
 }
 
 // "2026-03-01T09:30" from a datetime-local input, as ISO 8601 with this device's offset.

@@ -13,6 +13,7 @@ export const PSEUDO = "qps";
 const STORAGE_KEY = "relieflog.language";
 
 let active = "en";
+let regional = "en";
 let messages = {};
 let plurals = new Intl.PluralRules("en");
 
@@ -49,15 +50,20 @@ export async function load(language = chooseLanguage()) {
   if (!response.ok) throw new Error(`no catalog for ${language}`);
   messages = await response.json();
   active = language;
-  const locale = active === PSEUDO ? "en" : active;
-  plurals = new Intl.PluralRules(locale);
-  document.documentElement.lang = locale;
+  const primary = active === PSEUDO ? "en" : active;
+  // Intl formats in the reader's own region when the browser names one for this language
+  // (en-GB "1 March 2026", es-MX "0.8", es-ES "0,8"); the pseudo-language formats as en.
+  const tags = active === PSEUDO ? [] : navigator.languages || [navigator.language];
+  regional = tags.find((tag) => String(tag || "").toLowerCase().split("-")[0] === primary)
+    || primary;
+  plurals = new Intl.PluralRules(primary);
+  document.documentElement.lang = primary;
   return active;
 }
 
 export const lang = () => active;
-// The BCP 47 tag to give Intl (the pseudo-language formats like English).
-export const locale = () => (active === PSEUDO ? "en" : active);
+// The BCP 47 tag to give Intl: the active language, in the reader's region if known.
+export const locale = () => regional;
 
 export function formatNumber(value, options = {}) {
   return new Intl.NumberFormat(locale(), options).format(value);

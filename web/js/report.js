@@ -2,35 +2,17 @@
 // Shared by Trends and the provider's report, so both say the same thing the same way.
 // Every word comes from the catalog (keys "report.*"); dates and numbers from Intl.
 
-import { lang, locale, t } from "./i18n.js";
-
-// The locale to give Intl: the reader's own regional variant of the active language when
-// the browser has one ("es-MX", "en-GB"), else the language itself.
-export function regional() {
-  const primary = locale();
-  const tags = (typeof navigator !== "undefined" && (navigator.languages || [navigator.language])) || [];
-  if (lang() !== "qps") {
-    for (const tag of tags) {
-      if (String(tag || "").toLowerCase().split("-")[0] === primary) return tag;
-    }
-  }
-  return primary;
-}
-
-// A calendar day ("2026-03-01") in the reader's language.
-export function day(value, options = { day: "numeric", month: "short", year: "numeric" }) {
-  return new Intl.DateTimeFormat(regional(), { ...options, timeZone: "UTC" }).format(new Date(`${value}T12:00:00Z`));
-}
+import { locale, t } from "./i18n.js";
 
 // A moment (ISO 8601) in the reader's language and time zone.
 export function moment(iso, options = { day: "numeric", month: "long", year: "numeric" }) {
-  return new Intl.DateTimeFormat(regional(), options).format(new Date(iso));
+  return new Intl.DateTimeFormat(locale(), options).format(new Date(iso));
 }
 
-export const number = (v) => new Intl.NumberFormat(regional(), { maximumFractionDigits: 2 }).format(v);
+export const number = (v) => new Intl.NumberFormat(locale(), { maximumFractionDigits: 2 }).format(v);
 
 // A list ("a, b and c") in the reader's language.
-export const list = (items) => new Intl.ListFormat(regional(), { style: "long", type: "conjunction" }).format(items);
+export const list = (items) => new Intl.ListFormat(locale(), { style: "long", type: "conjunction" }).format(items);
 
 // One sentence per number, as in docs/relief.md ("One-line explanations"). `personal`: the
 // sentence talks about the reader's own data, so it has a patient's wording ("Your average")

@@ -8,7 +8,8 @@ import { ApiError, OfflineError, request } from "./api.js";
 import * as i18n from "./i18n.js";
 import { toast } from "./controls.js";
 import { h, takeFragment } from "./dom.js";
-import { day, explanation, moment, num } from "./report.js";
+import { explanation, moment, num } from "./report.js";
+import { formatDay } from "./dates.js";
 import { daysTable, explanationList, seriesTable, severityNote } from "./tables.js";
 import { routeLabel, sideEffectLabel } from "./vocabulary.js";
 
@@ -22,8 +23,8 @@ let shown = null; // the report's data, while the report is on screen
 let charts = [];
 
 const { t } = i18n;
-const longDay = (value) => day(value, { day: "numeric", month: "long", year: "numeric" });
-const shortDay = (value) => day(value, { day: "numeric", month: "short", year: "numeric" });
+const longDay = (value) => formatDay(value, { day: "numeric", month: "long", year: "numeric" });
+const shortDay = (value) => formatDay(value, { day: "numeric", month: "short", year: "numeric" });
 const dateOf = (iso) => moment(iso, { day: "numeric", month: "long", year: "numeric" });
 
 // ---- Talking to /api/v1/shared ----

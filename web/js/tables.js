@@ -5,10 +5,11 @@
 
 import { h } from "./dom.js";
 import { t } from "./i18n.js";
-import { EXPLANATIONS, baselineText, categoryText, day, explanation, num, reliefText, responseText, signed, term } from "./report.js";
+import { EXPLANATIONS, baselineText, categoryText, explanation, num, reliefText, responseText, signed, term } from "./report.js";
+import { formatDay } from "./dates.js";
 import { routeLabel } from "./vocabulary.js";
 
-const shortDay = (value) => day(value, { day: "numeric", month: "short", year: "numeric" });
+const shortDay = (value) => formatDay(value, { day: "numeric", month: "short", year: "numeric" });
 const METRICS = ["pain", "mood"];
 const metricLabel = (metric) => t(`report.metric.${metric}`);
 export const severityNote = () => t("report.severity_note");
@@ -35,7 +36,7 @@ function aboutSeries(series, treatmentsById) {
     name: t("report.series.name", { number: series.index + 1 }),
     dates: single ? shortDay(series.start_date) : range(shortDay(series.start_date), shortDay(series.end_date)),
     compactDates: single ? shortDay(series.start_date)
-      : range(day(series.start_date, { day: "numeric", month: "short" }), shortDay(series.end_date)),
+      : range(formatDay(series.start_date, { day: "numeric", month: "short" }), shortDay(series.end_date)),
     sessions: t("report.series.sessions", { count: series.treatment_ids.length }),
     routes: [...new Set(sessions.map((s) => routeLabel(s.route)))].join(", "),
   };

@@ -3,10 +3,10 @@
 
 import { OfflineError, get } from "../api.js";
 import { screenHead } from "../controls.js";
-import { addDays, todayIn } from "../dates.js";
+import { addDays, formatDay, todayIn } from "../dates.js";
 import { h } from "../dom.js";
 import { t } from "../i18n.js";
-import { day as formatDay, list, number } from "../report.js";
+import { list, number } from "../report.js";
 import { daysTable, explanationList, seriesCards } from "../tables.js";
 
 const RANGES = ["30", "90", "365", "all"];
