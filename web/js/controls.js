@@ -2,6 +2,7 @@
 // toasts, a screen's heading, and the panel that shows a secret once.
 
 import { h, nextId } from "./dom.js";
+import { t } from "./i18n.js";
 import { PASSWORD_MIN_LENGTH, SCALES } from "./vocabulary.js";
 
 // A 0–10 scale as eleven big radio chips (two rows), with what 0 and 10 mean and a Clear button.
@@ -80,7 +81,7 @@ export function field(labelText, control, help) {
 // short; true when it was.
 export function passwordTooShort(passwordField) {
   if (passwordField.control.value.length >= PASSWORD_MIN_LENGTH) return false;
-  passwordField.showError(`Use at least ${PASSWORD_MIN_LENGTH} characters.`);
+  passwordField.showError(t("errors.password_short", { min: PASSWORD_MIN_LENGTH }));
   passwordField.control.focus();
   return true;
 }
