@@ -66,6 +66,11 @@ def test_settings_and_share_show_only_catalog_text(pseudo_phone: Phone) -> None:
     page.get_by_role("button", name=wrapped("Access log")).click()
     page.locator(".log-box p, .log-box ol").first.wait_for()
     assert_all_text_translated(page, allow=user_data)
+    # A new link, shown once with its QR code.
+    page.get_by_label("⟦Label⟧", exact=True).fill("Dr. Okafor")
+    page.get_by_role("button", name=wrapped("Create link")).click()
+    page.locator(".once .qr").wait_for()
+    assert_all_text_translated(page, allow=user_data)
     phone.assert_clean()
 
 

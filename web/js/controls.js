@@ -165,25 +165,26 @@ async function copyText(text) {
 }
 
 // A secret shown this one time (a share link, an API token): the value in a read-only
-// field with a Copy button, and a plain warning that it will not be shown again.
-export function shownOnce({ title, what, value, extra = null, onDone }) {
+// field with a Copy button, and a plain warning that it will not be shown again. The caller
+// words what is particular to its secret (`what` labels the field; `copy`, `copied` and
+// `warning` come from its catalog keys, as grammar differs by language).
+export function shownOnce({ title, what, copy, copied, warning, value, extra = null, onDone }) {
   const heading = h("h2", { tabindex: "-1", id: nextId("once") }, title);
   const output = field(what, h("textarea", { readonly: true, rows: "3", class: "once-value",
     autocomplete: "off", spellcheck: "false", value }));
-  const copyButton = h("button", { type: "button", class: "btn btn-primary" }, `Copy ${what.toLowerCase()}`);
+  const copyButton = h("button", { type: "button", class: "btn btn-primary" }, copy);
   copyButton.addEventListener("click", async () => {
     if (await copyText(value)) {
-      toast(`${what} copied`);
+      toast(copied);
     } else {
       output.control.select();
-      toast("Press Ctrl+C (or long-press and Copy) to copy it");
+      toast(t("app.once.copy_by_hand"));
     }
   });
-  const done = h("button", { type: "button", class: "btn" }, "Done, hide it");
+  const done = h("button", { type: "button", class: "btn" }, t("app.once.done"));
   const panel = h("section", { class: "card once", "aria-labelledby": heading.id },
     heading,
-    h("p", { class: "once-note" }, h("strong", {}, `This ${what.toLowerCase()} is shown once. Copy it now.`),
-      " Only a fingerprint of it is kept, so it cannot be shown again."),
+    h("p", { class: "once-note" }, h("strong", {}, warning), " ", t("app.once.fingerprint")),
     output,
     h("div", { class: "actions" }, copyButton, done),
     extra);

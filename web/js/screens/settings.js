@@ -236,7 +236,10 @@ function apiTokens(user) {
     try {
       const { data } = await request("POST", "/tokens", { body: { label: text } });
       label.control.value = "";
-      const panel = shownOnce({ title: t("settings.token_for", { label: data.label }), what: t("settings.token"), value: data.token });
+      const panel = shownOnce({
+        title: t("settings.token_for", { label: data.label }), what: t("settings.token"), value: data.token,
+        copy: t("settings.once.copy"), copied: t("settings.once.copied"), warning: t("settings.once.warning"),
+      });
       once.replaceChildren(panel);
       panel.focusHeading();
       load();

@@ -186,7 +186,10 @@ export async function render(container, ctx) {
     } catch (e) {
       console.warn("QR code", e);
     }
-    const panel = shownOnce({ title: t("sharing.link_for", { label: share.label }), what: t("sharing.link"), value: share.url, extra: qr });
+    const panel = shownOnce({
+      title: t("sharing.link_for", { label: share.label }), what: t("sharing.link"), value: share.url, extra: qr,
+      copy: t("sharing.once.copy"), copied: t("sharing.once.copied"), warning: t("sharing.once.warning"),
+    });
     once.replaceChildren(panel);
     panel.focusHeading();
     panel.scrollIntoView({ block: "start" });
