@@ -127,3 +127,19 @@ def test_a_spanish_browser_gets_the_app_in_spanish(spanish_phone: Phone) -> None
     page.get_by_role("combobox", name="Language").select_option("")
     expect(page.get_by_role("heading", level=1)).to_have_text("Ajustes")
     phone.assert_clean(expected=("409",))
+
+
+def test_only_the_active_catalog_is_downloaded_and_it_works_offline(spanish_phone: Phone) -> None:
+    phone, page = spanish_phone, spanish_phone.page
+    catalogs: list[str] = []
+    page.on("request", lambda r: catalogs.append(r.url.rsplit("/", 1)[-1])
+            if "/i18n/" in r.url else None)
+    phone.goto("/login")
+    phone.wait_for_service_worker()
+    page.wait_for_load_state("networkidle")
+    phone.context.set_offline(True)
+    response = page.reload()
+    assert response is not None and response.from_service_worker
+    expect(page.get_by_role("heading", level=1)).to_have_text("Iniciar sesión")
+    assert catalogs and set(catalogs) == {"es.json"}
+    phone.assert_clean(expected=("ERR_INTERNET_DISCONNECTED",))

@@ -197,6 +197,12 @@ async function start() {
   showSyncState();
 
   if ("serviceWorker" in navigator) {
+    // The worker keeps a catalog only when a page it controls fetches it, and a new worker
+    // starts with an empty cache: whenever one takes this page over, fetch the active
+    // catalog again through it, so the next start works offline ("qps" reads en.json).
+    navigator.serviceWorker.addEventListener("controllerchange", () => {
+      fetch(`/i18n/${i18n.locale()}.json`).catch(() => { /* offline: the next start fetches it */ });
+    });
     navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch((error) => console.warn("service worker", error));
   }
 }
