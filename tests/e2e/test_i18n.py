@@ -82,6 +82,11 @@ def test_a_spanish_browser_gets_the_app_in_spanish(spanish_phone: Phone) -> None
     expect(page.locator('link[rel="manifest"]')).to_have_attribute(
         "href", "/manifest.es.webmanifest")
     phone.check("es-login")
+    page.get_by_label("Correo electrónico").fill("nadie@example.org")
+    page.get_by_label("Contraseña").fill(PASSWORD)
+    page.get_by_role("button", name="Iniciar sesión").click()
+    expect(page.get_by_role("alert")).to_have_text(
+        "El correo electrónico o la contraseña no son correctos.")
 
     page.get_by_role("link", name="Crear cuenta").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Crea tu cuenta")
@@ -126,7 +131,7 @@ def test_a_spanish_browser_gets_the_app_in_spanish(spanish_phone: Phone) -> None
     expect(page.get_by_role("combobox", name="Language")).to_have_value("en")
     page.get_by_role("combobox", name="Language").select_option("")
     expect(page.get_by_role("heading", level=1)).to_have_text("Ajustes")
-    phone.assert_clean(expected=("409",))
+    phone.assert_clean(expected=("401", "409"))
 
 
 def test_only_the_active_catalog_is_downloaded_and_it_works_offline(spanish_phone: Phone) -> None:

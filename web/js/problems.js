@@ -8,7 +8,7 @@ import { lang, t } from "./i18n.js";
 
 // "status field" (field "" for the whole request) → catalog key.
 const KNOWN = {
-  "401 ": "errors.login_failed",
+  "401 ": "errors.logged_out", // the Log in screen says errors.login_failed itself
   "403 current_password": "errors.current_password_wrong",
   "403 password": "errors.password_wrong",
   "409 email": "errors.email_taken",

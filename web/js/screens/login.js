@@ -59,6 +59,7 @@ export async function render(container, ctx) {
       ctx.navigate("/today", { replace: true });
     } catch (e) {
       if (e instanceof OfflineError) error.show(t("login.offline"));
+      else if (e.status === 401) error.show(t("errors.login_failed"));
       else showProblem({ email, password, display_name: name }, e, error);
     } finally {
       submit.disabled = false;
