@@ -17,7 +17,8 @@ from api.formats.csv import ENTRY_COLUMNS, TREATMENT_COLUMNS, rows_to_csv
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 NASTY = [
     "=1+1", "hi;=1+1", "=HYPERLINK(\"http://evil.example\";\"click\")", "+SUM(A1:A9)",
-    "a; =1+1", "  -1", "x;  @y", "-2+3", "@SUM(1)", "\t=1", "\r=1", "a\n=1+1", "a\r\n-1", "a\r@x", 'x;"=1+1', '"=1+1"',
+    "a; =1+1", "  -1", "x;  @y", "-2+3", "@SUM(1)", "\t=1", "\r=1", "a\n=1+1", "a\r\n-1",
+    "a\r@x", 'x;"=1+1', '"=1+1"',
     'x;""=1', "a;b;+c", ";=1", "=cmd|' /C calc'!A0", "a,=1", 'a","=1', "a;\t=1", "ok",
 ]
 # Any storable text, with the characters that matter here drawn often.

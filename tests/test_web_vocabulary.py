@@ -101,10 +101,6 @@ def shell_needs() -> set[str]:
         needed.update(ASSET.findall(code(module)))
     for css in [p for p in needed if p.endswith(".css")]:
         needed.update(CSS_URL.findall(web_file(css).read_text()))
-    # i18n.js fetches the catalog of the active language, one of LANGUAGES, before any screen.
-    languages = re.search(r"export const LANGUAGES = \[(.*?)\];", (JS / "i18n.js").read_text())
-    assert languages, "LANGUAGES not found in i18n.js"
-    needed.update(f"/i18n/{code}.json" for code in re.findall(r'"([^"]+)"', languages.group(1)))
     return needed
 
 
@@ -191,3 +187,17 @@ def test_nothing_imports_the_shell_and_no_module_imports_itself_back() -> None:
         return None
 
     assert cycle_from(app, []) is None
+
+
+def test_the_worker_keeps_each_catalog_it_fetches():
+    """i18n.js fetches the active language's catalog before any screen renders; the worker
+    caches catalogs when they are fetched (not at install, so only the active language is
+    downloaded), and its rule must cover every language in LANGUAGES."""
+    languages = re.search(r"export const LANGUAGES = \[(.*?)\];", (JS / "i18n.js").read_text())
+    assert languages, "LANGUAGES not found in i18n.js"
+    rule = re.search(r"const CATALOG = /(.*)/;", (WEB / "sw.js").read_text())
+    assert rule, "no catalog rule in sw.js"
+    pattern = re.compile(rule.group(1).replace("\\/", "/"))
+    for code in re.findall(r'"([^"]+)"', languages.group(1)):
+        assert pattern.fullmatch(f"/i18n/{code}.json"), code
+        assert (WEB / "i18n" / f"{code}.json").exists(), code

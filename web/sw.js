@@ -1,6 +1,6 @@
-// Relieflog service worker: keeps the app shell (HTML, CSS, JS, icons) so the app opens
-// offline. It never stores anything from /api/: health data lives only in the page's
-// IndexedDB, under the app's control, and is wiped on log-out.
+// Relieflog service worker: keeps the app shell (HTML, CSS, JS, icons) and the active
+// language's catalog so the app opens offline. It never stores anything from /api/: health
+// data lives only in the page's IndexedDB, under the app's control, and is wiped on log-out.
 
 const VERSION = "relieflog-shell-v4";
 const SHELL = [
@@ -17,9 +17,7 @@ const SHELL = [
   "/js/dates.js",
   "/js/vocabulary.js",
   "/js/i18n.js",
-  // Every catalog of LANGUAGES in js/i18n.js: the app reads one before it renders anything.
-  "/i18n/en.json",
-  "/i18n/es.json",
+  "/js/problems.js",
   "/js/entry-form.js",
   "/js/conflicts.js",
   "/js/chart.js",
@@ -45,6 +43,9 @@ const SHELL = [
   "/icons/apple-touch-icon.png",
 ];
 const SHELL_PATHS = new Set(SHELL);
+// Message catalogs are not in the shell: each is cached the first time the page fetches it,
+// so only the active language is ever downloaded, and it is there offline afterwards.
+const CATALOG = /^\/i18n\/[a-z]{2,3}\.json$/;
 const NETWORK_TIMEOUT_MS = 4000;
 
 self.addEventListener("install", (event) => {
@@ -92,7 +93,7 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(networkFirst(request, "/"));
     return;
   }
-  if (SHELL_PATHS.has(url.pathname) && !url.search) {
+  if ((SHELL_PATHS.has(url.pathname) || CATALOG.test(url.pathname)) && !url.search) {
     event.respondWith(networkFirst(request, url.pathname));
   }
 });

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -208,11 +209,16 @@ class Phone:
 
 
 def _phone(browser: Any, server: LiveServer, color_scheme: str = "light",
-           viewport: dict[str, int] = PHONE) -> Iterator[Phone]:
+           viewport: dict[str, int] = PHONE, locale: str = "en-GB",
+           language: str | None = None) -> Iterator[Phone]:
+    """`locale`: the browser's language (navigator.languages, Intl); `language`: the one
+    chosen in Settings, stored before any page script runs ("qps": the pseudo-language)."""
     context = browser.new_context(viewport=viewport, device_scale_factor=1, is_mobile=False,
-                                  has_touch=True, color_scheme=color_scheme, locale="en-GB",
+                                  has_touch=True, color_scheme=color_scheme, locale=locale,
                                   timezone_id="Europe/Berlin", base_url=server.url)
     context.add_init_script(CSP_LISTENER)
+    if language:
+        context.add_init_script(f"localStorage.setItem({LANGUAGE_KEY!r}, {language!r});")
     page = context.new_page()
     page.set_default_timeout(10_000)
     phone = Phone(server, context, page)
@@ -246,6 +252,19 @@ def desktop(browser: Any, server: LiveServer) -> Iterator[Phone]:
 
 
 @pytest.fixture
+def spanish_phone(browser: Any, server: LiveServer) -> Iterator[Phone]:
+    """A phone whose browser speaks Spanish (es-ES), nothing chosen in Settings."""
+    yield from _phone(browser, server, locale="es-ES")
+
+
+@pytest.fixture
+def pseudo_phone(browser: Any, server: LiveServer) -> Iterator[Phone]:
+    """A phone in the pseudo-language "qps": every catalog string shows as ⟦…⟧, so
+    assert_all_text_translated() can find text that does not come from the catalog."""
+    yield from _phone(browser, server, language="qps")
+
+
+@pytest.fixture
 def provider_phone(browser: Any, server: LiveServer) -> Iterator[Phone]:
     """A provider on a phone: a second, fresh browser context beside the patient's."""
     yield from _phone(browser, server)
@@ -258,3 +277,79 @@ def shown(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+# ---- Translations (issue 12) ----
+
+LANGUAGE_KEY = "relieflog.language"  # where web/js/i18n.js keeps the language Settings chose
+
+# Text a screen may show outside the catalog without a translation: dates and times Intl
+# formats ("24 Nov 2026", "24 Nov 09:12", "Nov 24, 2026").
+INTL_DATE = re.compile(r"(\d{1,2} [A-Z][a-z]{2,4}\.?|[A-Z][a-z]{2,4}\.? \d{1,2},?)"
+                       r"( \d{4})?,?( \d{1,2}:\d{2})?")
+
+# Every visible text node (and every placeholder, aria-label, alt and title of a visible
+# element) that is not all ⟦…⟧ once the wrapped parts are taken out. Text inside <time>,
+# <textarea>, <input> and .user-text is the patient's or the clock's; text without a letter
+# (numbers, " — ", "·") needs no translation.
+_UNTRANSLATED = r"""(root) => {
+  const shown = (el) => el && el.getClientRects().length > 0
+    && getComputedStyle(el).visibility !== "hidden"
+    && !el.closest("[hidden], dialog:not([open]), [aria-hidden=true]");
+  const rest = (text) => {
+    let before;
+    do { before = text; text = text.replace(/⟦[^⟦⟧]*⟧/g, ""); } while (text !== before);
+    return text.trim();
+  };
+  const found = [];
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const el = node.parentElement;
+    if (!node.data.trim() || !el) continue;
+    if (el.closest("script, style, time, textarea, option, .user-text")) continue;
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    if (!range.getClientRects().length || !shown(el)) continue;
+    const left = rest(node.data);
+    if (/\p{L}/u.test(left)) found.push(`${el.tagName.toLowerCase()}: ${node.data.trim()}`);
+  }
+  for (const el of root.querySelectorAll("[placeholder], [aria-label], [alt], [title], select")) {
+    if (!shown(el)) continue;
+    const texts = ["placeholder", "aria-label", "alt", "title"].filter((a) => el.hasAttribute(a))
+      .map((a) => [a, el.getAttribute(a)]);
+    if (el.tagName === "SELECT" && el.selectedOptions.length) {
+      texts.push(["option", el.selectedOptions[0].text]);
+    }
+    for (const [name, value] of texts) {
+      if (/\p{L}/u.test(rest(value))) found.push(`${el.tagName.toLowerCase()}[${name}]: ${value}`);
+    }
+  }
+  return found;
+}"""
+
+
+def untranslated_text(page: Any, allow: Iterable[str | re.Pattern[str]] = (),
+                      root: str = "body") -> list[str]:
+    """What the page shows in the pseudo-language that did not come through t(): a list of
+    "tag: text" (or "tag[attribute]: value"). `allow`: user data the screen shows as it is
+    (an email, a label the patient typed), as exact strings or patterns matching the
+    whole text; Intl dates and times (INTL_DATE) are allowed anyway."""
+    patterns = [re.compile(re.escape(a)) if isinstance(a, str) else a for a in allow]
+    patterns.append(INTL_DATE)
+    found = page.locator(root).first.evaluate(_UNTRANSLATED)
+
+    def user_data(line: str) -> bool:
+        text = line.split(": ", 1)[1]
+        pieces = [p.strip() for p in re.split(r"⟦[^⟦⟧]*⟧| — | · |, ", text) if p.strip()]
+        return all(any(p.fullmatch(piece) for p in patterns) for piece in pieces)
+
+    return [line for line in found if not user_data(line)]
+
+
+def assert_all_text_translated(page: Any, allow: Iterable[str | re.Pattern[str]] = (),
+                               root: str = "body") -> None:
+    """Fails with every visible string under `root` the catalog did not provide; use it on
+    a page in the pseudo-language (the `pseudo_phone` fixture), once the screen has loaded.
+    For example: assert_all_text_translated(page, allow=[phone.email])."""
+    missing = untranslated_text(page, allow, root)
+    assert missing == [], f"not from the message catalog: {missing}"

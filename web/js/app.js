@@ -7,6 +7,8 @@ import { h } from "./dom.js";
 import * as outbox from "./outbox.js";
 import { ended, loggedIn, remembered, resume, session } from "./session.js";
 
+const { t } = i18n;
+
 const screens = {
   today: () => import("./screens/today.js"),
   history: () => import("./screens/history.js"),
@@ -85,13 +87,13 @@ async function render() {
     cleanup = (await module.render(container, ctx)) || null;
   } catch (error) {
     console.warn(error);
-    container.replaceChildren(h("h1", { tabindex: "-1" }, "Something went wrong"),
-      h("p", {}, error instanceof OfflineError ? "You are offline and this page needs a connection." : error.message));
+    container.replaceChildren(h("h1", { tabindex: "-1" }, t("app.error.title")),
+      h("p", {}, error instanceof OfflineError ? t("app.error.offline") : error.message));
   }
   if (mine !== renderCount) return undefined;
   main.replaceChildren(container);
   const heading = container.querySelector("h1");
-  document.title = heading ? `${heading.textContent} · Relieflog` : "Relieflog";
+  document.title = heading ? t("app.title", { screen: heading.textContent }) : t("app.name");
   if (mine > 1 && heading) heading.focus({ preventScroll: true });
   window.scrollTo(0, 0);
   return undefined;
@@ -105,16 +107,16 @@ async function showSyncState() {
   const attention = s.conflicts + s.rejected;
   badge.classList.toggle("attention", attention > 0);
   if (attention) {
-    badge.textContent = `${attention} ${attention === 1 ? "needs" : "need"} your choice`;
+    badge.textContent = t("app.sync.choice", { count: attention });
   } else if (s.waiting) {
-    badge.textContent = `${s.waiting} waiting to sync`;
+    badge.textContent = t("app.sync.waiting", { count: s.waiting });
   }
   badge.hidden = !attention && !s.waiting;
   const banner = document.getElementById("banner");
   if (s.needsLogin && (s.waiting || attention)) {
     const n = s.waiting + attention;
-    banner.replaceChildren(`You were logged out. ${n === 1 ? "1 change is" : `${n} changes are`} saved on this phone. `,
-      h("a", { href: "/login" }, "Log in again to sync"));
+    banner.replaceChildren(t("app.banner.logged_out", { count: n }), " ",
+      h("a", { href: "/login" }, t("app.banner.log_in")));
     banner.hidden = false;
   } else {
     banner.hidden = true;
@@ -138,9 +140,18 @@ function showOnline() {
 
 // ---- Start ----
 
+// The manifest in the active language (install prompts and the home-screen name).
+const MANIFESTS = { es: "/manifest.es.webmanifest" };
+function useManifest(language) {
+  const link = document.querySelector('link[rel="manifest"]');
+  if (link && MANIFESTS[language]) link.setAttribute("href", MANIFESTS[language]);
+}
+
 async function start() {
   // Every string on screen comes from the active language's catalog (web/js/i18n.js).
   await i18n.load().catch(() => i18n.load("en"));
+  i18n.translatePage();
+  useManifest(i18n.lang());
   document.addEventListener("click", (event) => {
     const link = event.target.closest("a[href]");
     if (!link || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey
@@ -186,6 +197,12 @@ async function start() {
   showSyncState();
 
   if ("serviceWorker" in navigator) {
+    // The worker keeps a catalog only when a page it controls fetches it, and a new worker
+    // starts with an empty cache: whenever one takes this page over, fetch the active
+    // catalog again through it, so the next start works offline ("qps" reads en.json).
+    navigator.serviceWorker.addEventListener("controllerchange", () => {
+      fetch(`/i18n/${i18n.locale()}.json`).catch(() => { /* offline: the next start fetches it */ });
+    });
     navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch((error) => console.warn("service worker", error));
   }
 }

@@ -167,27 +167,26 @@ async function copyText(text) {
 }
 
 // A secret shown this one time (a share link, an API token): the value in a read-only
-// field with a Copy button, and a plain warning that it will not be shown again. `what` is
-// already translated ("Link", "Token"); the Spanish messages (controls.once.*) agree with a
-// masculine noun (enlace, token): a feminine one would need messages of its own.
-export function shownOnce({ title, what, value, extra = null, onDone }) {
+// field with a Copy button, and a plain warning that it will not be shown again. The caller
+// words what is particular to its secret (`what` labels the field; `copy`, `copied` and
+// `warning` come from its catalog keys, as grammar differs by language).
+export function shownOnce({ title, what, copy, copied, warning, value, extra = null, onDone }) {
   const heading = h("h2", { tabindex: "-1", id: nextId("once") }, title);
   const output = field(what, h("textarea", { readonly: true, rows: "3", class: "once-value",
     autocomplete: "off", spellcheck: "false", value }));
-  const copyButton = h("button", { type: "button", class: "btn btn-primary" }, t("controls.once.copy", { what: what.toLowerCase() }));
+  const copyButton = h("button", { type: "button", class: "btn btn-primary" }, copy);
   copyButton.addEventListener("click", async () => {
     if (await copyText(value)) {
-      toast(t("controls.once.copied", { what }));
+      toast(copied);
     } else {
       output.control.select();
-      toast(t("controls.once.copy_manually"));
+      toast(t("app.once.copy_by_hand"));
     }
   });
-  const done = h("button", { type: "button", class: "btn" }, t("controls.once.done"));
+  const done = h("button", { type: "button", class: "btn" }, t("app.once.done"));
   const panel = h("section", { class: "card once", "aria-labelledby": heading.id },
     heading,
-    h("p", { class: "once-note" }, h("strong", {}, t("controls.once.warning", { what: what.toLowerCase() })),
-      " ", t("controls.once.fingerprint")),
+    h("p", { class: "once-note" }, h("strong", {}, warning), " ", t("app.once.fingerprint")),
     output,
     h("div", { class: "actions" }, copyButton, done),
     extra);

@@ -3,9 +3,11 @@
 // memory only and taken out of the address bar at once.
 
 import { ApiError, OfflineError, request } from "../api.js";
-import { field, formError, passwordTooShort, showFieldErrors } from "../controls.js";
+import { field, formError, passwordTooShort } from "../controls.js";
 import { h, takeFragment } from "../dom.js";
+import { t } from "../i18n.js";
 import * as outbox from "../outbox.js";
+import { showProblem } from "../problems.js";
 import { ended, session } from "../session.js";
 import { PASSWORD_MIN_LENGTH } from "../vocabulary.js";
 
@@ -14,34 +16,34 @@ let token = "";
 export async function render(container, ctx) {
   const fragment = takeFragment();
   if (fragment !== "") token = fragment;
-  const heading = h("h1", { tabindex: "-1" }, "Choose a new password");
+  const heading = h("h1", { tabindex: "-1" }, t("reset.title"));
   const box = h("div", { class: "auth" }, heading);
   container.append(box);
 
   const dead = (message) => {
-    box.replaceChildren(h("h1", { tabindex: "-1" }, "This reset link does not work"),
+    box.replaceChildren(h("h1", { tabindex: "-1" }, t("reset.dead_title")),
       h("p", { class: "form-error", role: "alert" }, message),
-      h("p", {}, "Ask the person who runs this Relieflog for a new link. Links work once, for a limited time."),
-      h("p", { class: "switch" }, h("a", { href: "/login" }, "Go to Log in")));
+      h("p", {}, t("reset.ask_again")),
+      h("p", { class: "switch" }, h("a", { href: "/login" }, t("reset.go_login"))));
     box.querySelector("h1").focus();
   };
   if (token === null) {
     token = "";
-    dead("Part of the link is wrong or missing. Open the whole link you were sent.");
+    dead(t("reset.link_mangled"));
     return;
   }
   if (!token) {
-    dead("The link is incomplete: the part after # is missing. Open the whole link you were sent.");
+    dead(t("reset.link_incomplete"));
     return;
   }
 
-  const password = field("Password", h("input", { type: "password", autocomplete: "new-password", minlength: String(PASSWORD_MIN_LENGTH), required: true }),
-    `At least ${PASSWORD_MIN_LENGTH} characters. A short sentence is easy to remember.`);
-  const confirm = field("Confirm password", h("input", { type: "password", autocomplete: "new-password", required: true }));
+  const password = field(t("reset.password"), h("input", { type: "password", autocomplete: "new-password", minlength: String(PASSWORD_MIN_LENGTH), required: true }),
+    t("reset.password_help", { min: PASSWORD_MIN_LENGTH }));
+  const confirm = field(t("reset.confirm"), h("input", { type: "password", autocomplete: "new-password", required: true }));
   const error = formError();
-  const submit = h("button", { type: "submit", class: "btn btn-primary btn-block" }, "Set new password");
+  const submit = h("button", { type: "submit", class: "btn btn-primary btn-block" }, t("reset.submit"));
   const form = h("form", { novalidate: true }, error, password, confirm, submit);
-  box.append(h("p", { class: "tagline" }, "After this, you are logged out everywhere and log in with the new password."), form);
+  box.append(h("p", { class: "tagline" }, t("reset.after")), form);
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -50,7 +52,7 @@ export async function render(container, ctx) {
     confirm.showError("");
     if (passwordTooShort(password)) return;
     if (confirm.control.value !== password.control.value) {
-      confirm.showError("The two passwords are not the same.");
+      confirm.showError(t("reset.mismatch"));
       confirm.control.focus();
       return;
     }
@@ -59,11 +61,11 @@ export async function render(container, ctx) {
       await request("POST", "/auth/reset", { body: { token, new_password: password.control.value } });
     } catch (e) {
       submit.disabled = false;
-      if (e instanceof OfflineError) error.show("You are offline. Connect to the internet and try again.");
+      if (e instanceof OfflineError) error.show(t("errors.offline"));
       else if (e instanceof ApiError && e.status === 410) {
         token = "";
-        dead("This link has already been used or has expired.");
-      } else showFieldErrors({ new_password: password }, e, error);
+        dead(t("reset.used"));
+      } else showProblem({ new_password: password }, e, error);
       return;
     }
     token = "";
@@ -72,6 +74,6 @@ export async function render(container, ctx) {
       ended();
       outbox.markNeedsLogin();
     }
-    ctx.navigate("/login", { replace: true, notice: "Your password was changed. Log in with your new password." });
+    ctx.navigate("/login", { replace: true, notice: t("reset.done") });
   });
 }

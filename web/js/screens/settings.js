@@ -3,30 +3,24 @@
 
 import { OfflineError, request } from "../api.js";
 import {
-  confirm, dialog, field, formError, passwordTooShort, screenHead, showFieldErrors, shownOnce, toast,
+  confirm, dialog, field, formError, passwordTooShort, screenHead, shownOnce, toast,
 } from "../controls.js";
 import { formatDate, formatStamp } from "../dates.js";
 import { h } from "../dom.js";
+import { LANGUAGES, rememberLanguage, t } from "../i18n.js";
 import * as outbox from "../outbox.js";
+import { explain, showProblem } from "../problems.js";
 import { loggedOut, updateUser } from "../session.js";
 import { PASSWORD_MIN_LENGTH } from "../vocabulary.js";
 
-// What each security event means, in the patient's words.
-const EVENTS = {
-  login_succeeded: "Logged in",
-  login_failed: "Failed log-in attempt",
-  logged_out: "Logged out",
-  password_changed: "Password changed",
-  password_reset: "Password reset with a link",
-  token_created: "API token created",
-  token_revoked: "API token revoked",
-  share_created: "Share link created",
-  share_revoked: "Share link revoked",
-  share_viewed: "Share link opened",
-  exported: "Data downloaded",
-};
+// The security events the log can name in the patient's words: t(`settings.event.${event}`).
+const EVENTS = new Set([
+  "login_succeeded", "login_failed", "logged_out", "password_changed", "password_reset",
+  "token_created", "token_revoked", "share_created", "share_revoked", "share_viewed", "exported",
+]);
+const eventText = (event) => (EVENTS.has(event) ? t(`settings.event.${event}`) : event);
 const LOG_SHOWN = 10;
-const NEEDS_CONNECTION = "You are offline; this needs a connection.";
+const needsConnection = () => t("settings.needs_connection");
 
 function zones(current) {
   let list = [];
@@ -41,29 +35,29 @@ function zones(current) {
 }
 
 function failed(error, target) {
-  target.show(error instanceof OfflineError ? "You are offline. Try again when you have a connection." : error.message);
+  target.show(error instanceof OfflineError ? t("settings.offline") : explain(error));
 }
 
 export async function render(container, ctx) {
   const user = ctx.user;
 
   // Profile
-  const name = field("Display name", h("input", { type: "text", maxlength: "80", autocomplete: "nickname", value: user.display_name || "" }));
-  const zone = field("Time zone", h("select", {}, zones(user.timezone).map((z) => h("option", { value: z, selected: z === user.timezone }, z.replaceAll("_", " ")))),
-    "Your days start and end at midnight in this time zone.");
+  const name = field(t("settings.display_name"), h("input", { type: "text", maxlength: "80", autocomplete: "nickname", value: user.display_name || "" }));
+  const zone = field(t("settings.timezone"), h("select", {}, zones(user.timezone).map((z) => h("option", { value: z, selected: z === user.timezone }, z.replaceAll("_", " ")))),
+    t("settings.timezone_help"));
   const profileError = formError();
   const profile = h("form", { class: "card", novalidate: true, "aria-labelledby": "profile-title" },
-    h("h2", { id: "profile-title" }, "Your account"),
-    h("p", { class: "muted" }, `Logged in as ${user.email}`),
+    h("h2", { id: "profile-title" }, t("settings.account")),
+    h("p", { class: "muted" }, t("settings.logged_in_as", { email: user.email })),
     name, zone, profileError,
-    h("button", { type: "submit", class: "btn btn-primary btn-block" }, "Save changes"));
+    h("button", { type: "submit", class: "btn btn-primary btn-block" }, t("settings.save")));
   profile.addEventListener("submit", async (event) => {
     event.preventDefault();
     profileError.show("");
     try {
       const { data } = await request("PATCH", "/me", { body: { display_name: name.control.value.trim(), timezone: zone.control.value } });
       await updateUser(data);
-      toast("Saved");
+      toast(t("settings.saved"));
     } catch (error) {
       failed(error, profileError);
     }
@@ -72,15 +66,15 @@ export async function render(container, ctx) {
   // Password. The server ends every other login and revokes every API token when it
   // changes: the patient reads that before pressing the button.
   const tokens = apiTokens(user);
-  const current = field("Current password", h("input", { type: "password", autocomplete: "current-password" }));
-  const next = field("New password", h("input", { type: "password", autocomplete: "new-password", minlength: String(PASSWORD_MIN_LENGTH) }),
-    `At least ${PASSWORD_MIN_LENGTH} characters.`);
+  const current = field(t("settings.current_password"), h("input", { type: "password", autocomplete: "current-password" }));
+  const next = field(t("settings.new_password"), h("input", { type: "password", autocomplete: "new-password", minlength: String(PASSWORD_MIN_LENGTH) }),
+    t("settings.new_password_help", { min: PASSWORD_MIN_LENGTH }));
   const passwordError = formError();
   const consequences = h("p", { class: "muted", id: "password-consequences" },
-    "Other devices will be logged out and your API tokens will stop working.");
+    t("settings.password_consequences"));
   const password = h("form", { class: "card", novalidate: true, "aria-labelledby": "password-title" },
-    h("h2", { id: "password-title" }, "Password"), current, next, passwordError, consequences,
-    h("button", { type: "submit", class: "btn btn-block", "aria-describedby": consequences.id }, "Change password"));
+    h("h2", { id: "password-title" }, t("settings.password")), current, next, passwordError, consequences,
+    h("button", { type: "submit", class: "btn btn-block", "aria-describedby": consequences.id }, t("settings.change_password")));
   password.addEventListener("submit", async (event) => {
     event.preventDefault();
     passwordError.show("");
@@ -91,32 +85,32 @@ export async function render(container, ctx) {
       await request("POST", "/me/password", { body: { current_password: current.control.value, new_password: next.control.value } });
       current.control.value = "";
       next.control.value = "";
-      toast("Password changed");
+      toast(t("settings.password_changed"));
       tokens.reload(); // revoked by the change
     } catch (error) {
       if (error instanceof OfflineError) failed(error, passwordError);
-      else showFieldErrors({ current_password: current, new_password: next }, error, passwordError);
+      else showProblem({ current_password: current, new_password: next }, error, passwordError);
     }
   });
 
   // Downloads
   const downloads = h("section", { class: "card", "aria-labelledby": "data-title" },
-    h("h2", { id: "data-title" }, "Your data"),
-    h("p", { class: "muted" }, "Spreadsheet files (CSV) open in Excel, Numbers or Google Sheets."),
+    h("h2", { id: "data-title" }, t("settings.data")),
+    h("p", { class: "muted" }, t("settings.data_help")),
     h("ul", { class: "link-list" },
-      h("li", {}, h("a", { href: "/api/v1/export/entries.csv", download: "" }, "Download daily entries (CSV)")),
-      h("li", {}, h("a", { href: "/api/v1/export/treatments.csv", download: "" }, "Download treatment sessions (CSV)")),
-      h("li", {}, h("a", { href: "/api/v1/export/fhir", download: "" }, "Download FHIR (for health record systems)")),
-      h("li", {}, h("a", { href: "/api/v1/me/export", download: "relieflog-export.json" }, "Download all my data (JSON)"))));
+      h("li", {}, h("a", { href: "/api/v1/export/entries.csv", download: "" }, t("settings.download_entries"))),
+      h("li", {}, h("a", { href: "/api/v1/export/treatments.csv", download: "" }, t("settings.download_treatments"))),
+      h("li", {}, h("a", { href: "/api/v1/export/fhir", download: "" }, t("settings.download_fhir"))),
+      h("li", {}, h("a", { href: "/api/v1/me/export", download: "relieflog-export.json" }, t("settings.download_all")))));
 
   // Log out
-  const logout = h("button", { type: "button", class: "btn btn-block" }, "Log out");
+  const logout = h("button", { type: "button", class: "btn btn-block" }, t("settings.logout"));
   logout.addEventListener("click", async () => {
     const waiting = (await outbox.items()).length;
     if (waiting) {
-      const ok = await confirm("Log out now?",
-        `${waiting === 1 ? "1 change has" : `${waiting} changes have`} not reached the server yet. Logging out removes ${waiting === 1 ? "it" : "them"} from this phone.`,
-        { confirmText: "Log out anyway" });
+      const ok = await confirm(t("settings.logout_confirm_title"),
+        t("settings.logout_confirm", { count: waiting }),
+        { confirmText: t("settings.logout_anyway"), cancelText: t("settings.cancel") });
       if (!ok) return;
     }
     try {
@@ -130,80 +124,102 @@ export async function render(container, ctx) {
 
   // Delete account
   const removeError = formError();
-  const removePassword = field("Password", h("input", { type: "password", autocomplete: "current-password" }), "Needed to confirm it is you.");
+  const removePassword = field(t("settings.password"), h("input", { type: "password", autocomplete: "current-password" }), t("settings.delete_password_help"));
   const remove = h("form", { class: "card danger-zone", novalidate: true, "aria-labelledby": "delete-title" },
-    h("h2", { id: "delete-title" }, "Delete account"),
-    h("p", {}, "This deletes your account and every entry, treatment session and share link on the server, immediately and for good. Download your data first if you want to keep it."),
+    h("h2", { id: "delete-title" }, t("settings.delete")),
+    h("p", {}, t("settings.delete_help")),
     removePassword, removeError,
-    h("button", { type: "submit", class: "btn btn-danger btn-block" }, "Delete my account"));
+    h("button", { type: "submit", class: "btn btn-danger btn-block" }, t("settings.delete_submit")));
   remove.addEventListener("submit", async (event) => {
     event.preventDefault();
     removeError.show("");
     removePassword.showError("");
     if (!removePassword.control.value) {
-      removePassword.showError("Enter your password to confirm.");
+      removePassword.showError(t("settings.delete_password_missing"));
       removePassword.control.focus();
       return;
     }
-    const ok = await dialog("Delete everything?", (close) => h("div", {},
-      h("p", {}, "Your account and all your data will be deleted. This cannot be undone."),
+    const ok = await dialog(t("settings.delete_confirm_title"), (close) => h("div", {},
+      h("p", {}, t("settings.delete_confirm")),
       h("div", { class: "actions" },
-        h("button", { type: "button", class: "btn", onclick: () => close(false) }, "Keep my account"),
-        h("button", { type: "button", class: "btn btn-danger-solid", onclick: () => close(true) }, "Delete everything"))));
+        h("button", { type: "button", class: "btn", onclick: () => close(false) }, t("settings.delete_keep")),
+        h("button", { type: "button", class: "btn btn-danger-solid", onclick: () => close(true) }, t("settings.delete_everything")))));
     if (!ok) return;
     try {
       await request("DELETE", "/me", { body: { password: removePassword.control.value } });
     } catch (error) {
-      if (error.fieldErrors && error.fieldErrors.password) removePassword.showError(error.fieldErrors.password.join(" "));
+      if (error.fieldErrors && error.fieldErrors.password) showProblem({ password: removePassword }, error, removeError);
       else failed(error, removeError);
       return;
     }
     await loggedOut();
     await ctx.navigate("/login", { replace: true });
-    toast("Your account and its data were deleted");
+    toast(t("settings.deleted"));
   });
 
-  container.append(screenHead("Settings"), profile, password, downloads, tokens, securityLog(user),
-    h("section", { class: "card", "aria-labelledby": "session-title" }, h("h2", { id: "session-title" }, "This device"),
-      h("p", { class: "muted" }, "Logging out removes your diary from this phone's storage."), logout),
+  container.append(screenHead(t("settings.title")), profile, languageChoice(), password, downloads, tokens, securityLog(user),
+    h("section", { class: "card", "aria-labelledby": "session-title" }, h("h2", { id: "session-title" }, t("settings.device")),
+      h("p", { class: "muted" }, t("settings.device_help")), logout),
     remove,
-    h("p", { class: "muted" }, h("a", { href: "/api/docs" }, "API documentation"), " for scripts and integrations."));
+    h("p", { class: "muted" }, h("a", { href: "/api/docs" }, t("settings.api_docs")), " ", t("settings.api_docs_for")));
+}
+
+// Language: the browser's, or one chosen here and kept on this device; the page reloads in it.
+function languageChoice() {
+  let saved = null;
+  try {
+    saved = localStorage.getItem("relieflog.language");
+  } catch { /* no storage: automatic */ }
+  const current = saved && LANGUAGES.includes(saved) ? saved : "";
+  const options = [["", t("settings.language_auto")], ...LANGUAGES.map((code) => [code, t(`settings.language.${code}`)])];
+  const select = h("select", { name: "language" }, options.map(([value, text]) =>
+    h("option", { value, selected: value === current, lang: value || null }, text)));
+  const choice = field(t("settings.language"), select, t("settings.language_help"));
+  select.addEventListener("change", () => {
+    rememberLanguage(select.value || null);
+    location.reload();
+  });
+  return h("section", { class: "card", "aria-labelledby": "language-title" },
+    h("h2", { id: "language-title" }, t("settings.language")), choice);
 }
 
 function apiTokens(user) {
-  const label = field("Token name", h("input", { type: "text", maxlength: "80", autocomplete: "off", placeholder: "Backup script" }));
+  const label = field(t("settings.token_name"), h("input", { type: "text", maxlength: "80", autocomplete: "off", placeholder: t("settings.token_placeholder") }));
   const error = formError();
   const once = h("div", { class: "once-slot" });
-  const list = h("div", { "aria-live": "polite" }, h("p", { class: "loading" }, "Loading…"));
+  const list = h("div", { "aria-live": "polite" }, h("p", { class: "loading" }, t("app.loading")));
   const form = h("form", { novalidate: true }, label, error,
-    h("button", { type: "submit", class: "btn btn-block" }, "Create token"));
+    h("button", { type: "submit", class: "btn btn-block" }, t("settings.token_create")));
 
   async function load() {
     try {
       const { data } = await request("GET", "/tokens");
       list.replaceChildren(data.items.length
-        ? h("ul", { class: "token-list", "aria-label": "Your API tokens" }, data.items.map((t) => {
-          const revoke = h("button", { type: "button", class: "btn btn-small btn-danger" }, "Revoke");
-          revoke.setAttribute("aria-label", `Revoke ${t.label}`);
+        ? h("ul", { class: "token-list", "aria-label": t("settings.tokens_list") }, data.items.map((token) => {
+          const revoke = h("button", { type: "button", class: "btn btn-small btn-danger" }, t("settings.revoke"));
+          revoke.setAttribute("aria-label", t("settings.revoke_named", { label: token.label }));
           revoke.addEventListener("click", async () => {
-            if (!await confirm("Revoke this token?", `Scripts using “${t.label}” stop working at once.`, { confirmText: "Revoke token" })) return;
+            if (!await confirm(t("settings.revoke_title"), t("settings.revoke_confirm", { label: token.label }),
+              { confirmText: t("settings.revoke_token"), cancelText: t("settings.cancel") })) return;
             try {
-              await request("DELETE", `/tokens/${t.id}`);
-              toast("Token revoked");
+              await request("DELETE", `/tokens/${token.id}`);
+              toast(t("settings.token_revoked"));
             } catch (e) {
-              toast(e instanceof OfflineError ? NEEDS_CONNECTION : e.message);
+              toast(e instanceof OfflineError ? needsConnection() : explain(e));
             }
             load();
           });
-          return h("li", { "data-token-id": t.id },
-            h("div", {}, h("span", { class: "title" }, t.label),
-              h("span", { class: "meta" }, `Created ${formatDate(t.created_at, user.timezone)} · `
-                + (t.last_used_at ? `last used ${formatStamp(t.last_used_at, user.timezone)}` : "never used"))),
+          return h("li", { "data-token-id": token.id },
+            h("div", {}, h("span", { class: "title" }, token.label),
+              h("span", { class: "meta" }, token.last_used_at
+                ? t("settings.token_used", { created: formatDate(token.created_at, user.timezone),
+                  used: formatStamp(token.last_used_at, user.timezone) })
+                : t("settings.token_unused", { created: formatDate(token.created_at, user.timezone) }))),
             revoke);
         }))
-        : h("p", { class: "muted token-empty" }, "No tokens."));
+        : h("p", { class: "muted token-empty" }, t("settings.tokens_none")));
     } catch (e) {
-      list.replaceChildren(h("p", { class: "muted" }, e instanceof OfflineError ? NEEDS_CONNECTION : e.message));
+      list.replaceChildren(h("p", { class: "muted" }, e instanceof OfflineError ? needsConnection() : explain(e)));
     }
   }
 
@@ -213,26 +229,29 @@ function apiTokens(user) {
     label.showError("");
     const text = label.control.value.trim();
     if (!text) {
-      label.showError("Name the token after the script that will use it.");
+      label.showError(t("settings.token_name_missing"));
       label.control.focus();
       return;
     }
     try {
       const { data } = await request("POST", "/tokens", { body: { label: text } });
       label.control.value = "";
-      const panel = shownOnce({ title: `Token for ${data.label}`, what: "Token", value: data.token });
+      const panel = shownOnce({
+        title: t("settings.token_for", { label: data.label }), what: t("settings.token"), value: data.token,
+        copy: t("settings.once.copy"), copied: t("settings.once.copied"), warning: t("settings.once.warning"),
+      });
       once.replaceChildren(panel);
       panel.focusHeading();
       load();
     } catch (e) {
-      if (e instanceof OfflineError) error.show(NEEDS_CONNECTION);
-      else showFieldErrors({ label }, e, error);
+      if (e instanceof OfflineError) error.show(needsConnection());
+      else showProblem({ label }, e, error);
     }
   });
   load();
   const section = h("section", { class: "card", "aria-labelledby": "tokens-title" },
-    h("h2", { id: "tokens-title" }, "API tokens"),
-    h("p", { class: "muted" }, "For your own scripts and integrations (see the API documentation below). A token can read and change your diary: keep it secret, revoke it when you stop using it."),
+    h("h2", { id: "tokens-title" }, t("settings.tokens")),
+    h("p", { class: "muted" }, t("settings.tokens_help")),
     once, form, list);
   // After a password change: the server revoked every token, the one just shown too.
   section.reload = () => {
@@ -243,15 +262,15 @@ function apiTokens(user) {
 }
 
 function securityLog(user) {
-  const body = h("div", { "aria-live": "polite" }, h("p", { class: "loading" }, "Loading…"));
+  const body = h("div", { "aria-live": "polite" }, h("p", { class: "loading" }, t("app.loading")));
   const line = (item) => h("li", {},
-    h("span", { class: "event" }, EVENTS[item.event] || item.event),
+    h("span", { class: "event" }, eventText(item.event)),
     item.detail ? [" — ", item.detail] : null,
     " — ", h("time", { datetime: item.created_at }, formatStamp(item.created_at, user.timezone)));
   // A page at a time: "Show older" follows the server's cursor (next_before), so a flood
   // of one kind of event never hides the log-ins behind it.
-  const list = h("ol", { class: "log-list", "aria-label": "Security events, newest first" });
-  const older = h("button", { type: "button", class: "btn btn-small" }, "Show older");
+  const list = h("ol", { class: "log-list", "aria-label": t("settings.log_list") });
+  const older = h("button", { type: "button", class: "btn btn-small" }, t("settings.log_older"));
   let before = null;
   async function more() {
     const { data } = await request("GET", `/me/audit?limit=${LOG_SHOWN}${before ? `&before=${before}` : ""}`);
@@ -265,14 +284,14 @@ function securityLog(user) {
     if (!lines.length) return;
     lines[0].setAttribute("tabindex", "-1");
     lines[0].focus();
-  }).catch((e) => toast(e instanceof OfflineError ? NEEDS_CONNECTION : e.message)));
+  }).catch((e) => toast(e instanceof OfflineError ? needsConnection() : explain(e))));
   more().then(() => {
-    body.replaceChildren(list.children.length ? list : h("p", { class: "muted" }, "Nothing yet."), before ? older : "");
+    body.replaceChildren(list.children.length ? list : h("p", { class: "muted" }, t("settings.log_empty")), before ? older : "");
   }).catch((e) => {
-    body.replaceChildren(h("p", { class: "muted" }, e instanceof OfflineError ? NEEDS_CONNECTION : e.message));
+    body.replaceChildren(h("p", { class: "muted" }, e instanceof OfflineError ? needsConnection() : explain(e)));
   });
   return h("section", { class: "card", "aria-labelledby": "audit-title" },
-    h("h2", { id: "audit-title" }, "Security log"),
-    h("p", { class: "muted" }, "Log-ins, password changes, tokens, share links and downloads on your account, newest first. Something you do not recognise? Change your password."),
+    h("h2", { id: "audit-title" }, t("settings.log")),
+    h("p", { class: "muted" }, t("settings.log_help")),
     body);
 }

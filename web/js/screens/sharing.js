@@ -3,33 +3,28 @@
 // server: this screen needs a connection and never queues anything in the outbox.
 
 import { OfflineError, request } from "../api.js";
-import { confirm, field, formError, screenHead, showFieldErrors, shownOnce, toast } from "../controls.js";
+import { confirm, field, formError, screenHead, shownOnce, toast } from "../controls.js";
 import { formatDate, formatDay, formatStamp } from "../dates.js";
 import { h, nextId } from "../dom.js";
+import { formatNumber, t } from "../i18n.js";
+import { explain, showProblem } from "../problems.js";
 
-const STATUS = {
-  active: ["Active", "pill-ok"],
-  expired: ["Expired", "pill-muted"],
-  revoked: ["Revoked", "pill-warn"],
-};
+// A link's status: its words are t(`sharing.status.${status}`).
+const STATUS = { active: "pill-ok", expired: "pill-muted", revoked: "pill-warn" };
 
-export const VIEW_KINDS = {
-  page: "Opened the link",
-  trends: "Viewed the report",
-  "entries.csv": "Downloaded daily entries (CSV)",
-  "treatments.csv": "Downloaded sessions (CSV)",
-  fhir: "Downloaded FHIR",
-};
+// What a provider opened: t(`sharing.view.${kind}`) (the catalog keys keep the API's names).
+export const VIEW_KINDS = ["page", "trends", "entries.csv", "treatments.csv", "fhir"];
+const viewText = (kind) => (VIEW_KINDS.includes(kind) ? t(`sharing.view.${kind}`) : kind);
 
-const OFFLINE = "You are offline. Creating, showing or revoking links needs a connection.";
+const offlineText = () => t("sharing.offline");
 
 const shortDay = (day) => formatDay(day, { day: "numeric", month: "short", year: "numeric" });
 
 function rangeText(share) {
-  if (share.from && share.to) return `${shortDay(share.from)} – ${shortDay(share.to)}`;
-  if (share.from) return `From ${shortDay(share.from)}`;
-  if (share.to) return `Up to ${shortDay(share.to)}`;
-  return "Everything";
+  if (share.from && share.to) return t("sharing.range.between", { from: shortDay(share.from), to: shortDay(share.to) });
+  if (share.from) return t("sharing.range.from", { from: shortDay(share.from) });
+  if (share.to) return t("sharing.range.to", { to: shortDay(share.to) });
+  return t("sharing.range.all");
 }
 
 async function qrImage(url) {
@@ -37,29 +32,29 @@ async function qrImage(url) {
   const qr = qrcode(0, "M");
   qr.addData(url);
   qr.make();
-  return h("img", { class: "qr", src: qr.createDataURL(5, 20), alt: "QR code of the link" });
+  return h("img", { class: "qr", src: qr.createDataURL(5, 20), alt: t("sharing.qr_alt") });
 }
 
 function createForm(onCreated) {
-  const label = field("Label", h("input", { type: "text", maxlength: "80", autocomplete: "off", placeholder: "Dr. Rivera, March visit" }),
-    "Who the link is for. Your provider sees it too.");
-  const days = field("Link works for (days)", h("input", { type: "number", min: "1", max: "365", step: "1", inputmode: "numeric", value: "30" }),
-    "1 to 365 days. Then the link stops working by itself.");
-  const from = field("From (optional)", h("input", { type: "date" }));
-  const to = field("To (optional)", h("input", { type: "date" }));
+  const label = field(t("sharing.label"), h("input", { type: "text", maxlength: "80", autocomplete: "off", placeholder: t("sharing.label_placeholder") }),
+    t("sharing.label_help"));
+  const days = field(t("sharing.days"), h("input", { type: "number", min: "1", max: "365", step: "1", inputmode: "numeric", value: "30" }),
+    t("sharing.days_help"));
+  const from = field(t("sharing.from"), h("input", { type: "date" }));
+  const to = field(t("sharing.to"), h("input", { type: "date" }));
   const warningId = nextId("notes-warning");
   const notes = h("input", { type: "checkbox", "aria-describedby": warningId });
   const error = formError();
-  const submit = h("button", { type: "submit", class: "btn btn-primary btn-block" }, "Create link");
+  const submit = h("button", { type: "submit", class: "btn btn-primary btn-block" }, t("sharing.create"));
   const form = h("form", { class: "card", novalidate: true, "aria-labelledby": "new-share-title" },
-    h("h2", { id: "new-share-title" }, "New link"),
+    h("h2", { id: "new-share-title" }, t("sharing.new")),
     label, days,
-    h("fieldset", { class: "field plain" }, h("legend", { class: "label" }, "Days to share"),
-      h("p", { class: "help" }, "Leave both empty to share everything, including the days you log while the link works."),
+    h("fieldset", { class: "field plain" }, h("legend", { class: "label" }, t("sharing.range_legend")),
+      h("p", { class: "help" }, t("sharing.range_help")),
       h("div", { class: "row-2" }, from, to)),
-    h("label", { class: "check single" }, notes, "Include my notes"),
+    h("label", { class: "check single" }, notes, t("sharing.notes")),
     h("p", { class: "notes-warning", id: warningId },
-      "Off: your provider sees scores and sessions only. On: they also read every note and tag you wrote on your days and sessions, word for word."),
+      t("sharing.notes_warning")),
     error, submit);
 
   form.addEventListener("submit", async (event) => {
@@ -69,22 +64,22 @@ function createForm(onCreated) {
     const text = label.control.value.trim();
     const n = Number(days.control.value);
     if (!text) {
-      label.showError("Give the link a label, such as who it is for.");
+      label.showError(t("sharing.label_missing"));
       label.control.focus();
       return;
     }
     if (!Number.isInteger(n) || n < 1 || n > 365) {
-      days.showError("Choose from 1 to 365 days.");
+      days.showError(t("sharing.days_invalid"));
       days.control.focus();
       return;
     }
     if (from.control.value && to.control.value && from.control.value > to.control.value) {
-      to.showError("The end date is before the start date.");
+      to.showError(t("sharing.range_invalid"));
       to.control.focus();
       return;
     }
     if (!navigator.onLine) {
-      error.show(`${OFFLINE} Nothing was created.`);
+      error.show(t("sharing.offline_not_created"));
       return;
     }
     submit.disabled = true;
@@ -97,8 +92,8 @@ function createForm(onCreated) {
       days.control.value = "30";
       await onCreated(data);
     } catch (e) {
-      if (e instanceof OfflineError) error.show(`${OFFLINE} Nothing was created.`);
-      else showFieldErrors({ label, expires_in_days: days, from, to }, e, error);
+      if (e instanceof OfflineError) error.show(t("sharing.offline_not_created"));
+      else showProblem({ label, expires_in_days: days, from, to }, e, error);
     } finally {
       submit.disabled = false;
     }
@@ -107,23 +102,24 @@ function createForm(onCreated) {
 }
 
 function accessLog(share, timeZone) {
-  const list = h("div", { class: "access-log", "aria-live": "polite" }, h("p", { class: "loading" }, "Loading…"));
+  const list = h("div", { class: "access-log", "aria-live": "polite" }, h("p", { class: "loading" }, t("app.loading")));
   request("GET", `/shares/${share.id}/views`).then(({ data }) => {
     list.replaceChildren(data.items.length
-      ? h("ol", { class: "log-list", "aria-label": `Access log of ${share.label}` }, data.items.map((v) => h("li", {},
-        h("time", { datetime: v.viewed_at }, formatStamp(v.viewed_at, timeZone)), " — ", (v.opened || [v.kind]).map((k) => VIEW_KINDS[k] || k).join(", "), " — ", v.browser)))
-      : h("p", { class: "muted" }, "Nobody has opened this link yet."));
+      ? h("ol", { class: "log-list", "aria-label": t("sharing.log_of", { label: share.label }) }, data.items.map((v) => h("li", {},
+        h("time", { datetime: v.viewed_at }, formatStamp(v.viewed_at, timeZone)), " — ", (v.opened || [v.kind]).map(viewText).join(", "), " — ", v.browser)))
+      : h("p", { class: "muted" }, t("sharing.log_empty")));
   }).catch((e) => {
-    list.replaceChildren(h("p", { class: "form-error", role: "alert" }, e instanceof OfflineError ? OFFLINE : e.message));
+    list.replaceChildren(h("p", { class: "form-error", role: "alert" }, e instanceof OfflineError ? offlineText() : explain(e)));
   });
   return list;
 }
 
 function shareItem(share, timeZone, reload) {
-  const [statusText, statusClass] = STATUS[share.status] || [share.status, "pill-muted"];
+  const statusText = STATUS[share.status] ? t(`sharing.status.${share.status}`) : share.status;
+  const statusClass = STATUS[share.status] || "pill-muted";
   const titleId = nextId("share");
   const fact = (term, value) => [h("dt", {}, term), h("dd", {}, value)];
-  const logButton = h("button", { type: "button", class: "btn btn-small", "aria-expanded": "false", "aria-describedby": titleId }, "Access log");
+  const logButton = h("button", { type: "button", class: "btn btn-small", "aria-expanded": "false", "aria-describedby": titleId }, t("sharing.log"));
   const logBox = h("div", { class: "log-box", hidden: true });
   logButton.addEventListener("click", () => {
     const open = logButton.getAttribute("aria-expanded") !== "true";
@@ -133,43 +129,42 @@ function shareItem(share, timeZone, reload) {
   });
   let revoke = null;
   if (share.status === "active") {
-    revoke = h("button", { type: "button", class: "btn btn-small btn-danger", "aria-describedby": titleId }, "Revoke");
+    revoke = h("button", { type: "button", class: "btn btn-small btn-danger", "aria-describedby": titleId }, t("sharing.revoke"));
     revoke.addEventListener("click", async () => {
-      const ok = await confirm("Revoke this link?",
-        `“${share.label}” stops working at once: whoever opens it sees that you revoked it. This cannot be undone.`,
-        { confirmText: "Revoke link" });
+      const ok = await confirm(t("sharing.revoke_title"), t("sharing.revoke_confirm", { label: share.label }),
+        { confirmText: t("sharing.revoke_link"), cancelText: t("sharing.cancel") });
       if (!ok) return;
       try {
         await request("DELETE", `/shares/${share.id}`);
-        toast("Link revoked");
+        toast(t("sharing.revoked"));
       } catch (e) {
-        toast(e instanceof OfflineError ? "You are offline: the link was not revoked. Try again with a connection." : e.message);
+        toast(e instanceof OfflineError ? t("sharing.offline_not_revoked") : explain(e));
         return;
       }
       await reload();
     });
   }
   const ends = share.status === "revoked"
-    ? fact("Revoked", formatDate(share.revoked_at, timeZone))
-    : fact(share.status === "expired" ? "Expired" : "Expires", formatDate(share.expires_at, timeZone));
+    ? fact(t("sharing.fact.revoked"), formatDate(share.revoked_at, timeZone))
+    : fact(share.status === "expired" ? t("sharing.fact.expired") : t("sharing.fact.expires"), formatDate(share.expires_at, timeZone));
   return h("li", { class: `card share-item status-${share.status}`, "data-share-id": share.id },
     h("div", { class: "share-head" }, h("h3", { id: titleId }, share.label), h("span", { class: `pill ${statusClass}` }, statusText)),
     h("dl", { class: "facts" },
-      fact("Created", formatDate(share.created_at, timeZone)),
+      fact(t("sharing.fact.created"), formatDate(share.created_at, timeZone)),
       ends,
-      fact("Days shared", rangeText(share)),
-      fact("Notes", share.include_notes ? "Included" : "Not included"),
-      fact("Views", String(share.view_count)),
-      fact("Last viewed", share.last_viewed_at ? formatStamp(share.last_viewed_at, timeZone) : "Not opened yet")),
+      fact(t("sharing.fact.range"), rangeText(share)),
+      fact(t("sharing.fact.notes"), share.include_notes ? t("sharing.notes_included") : t("sharing.notes_excluded")),
+      fact(t("sharing.fact.views"), formatNumber(share.view_count)),
+      fact(t("sharing.fact.last_viewed"), share.last_viewed_at ? formatStamp(share.last_viewed_at, timeZone) : t("sharing.not_opened"))),
     h("div", { class: "actions compact" }, logButton, revoke),
     logBox);
 }
 
 export async function render(container, ctx) {
   const timeZone = ctx.user.timezone;
-  const offline = h("p", { class: "status-line waiting", role: "status", hidden: navigator.onLine }, OFFLINE);
+  const offline = h("p", { class: "status-line waiting", role: "status", hidden: navigator.onLine }, offlineText());
   const once = h("div", { class: "once-slot" });
-  const list = h("div", { class: "share-list", "aria-live": "polite" }, h("p", { class: "loading" }, "Loading…"));
+  const list = h("div", { class: "share-list", "aria-live": "polite" }, h("p", { class: "loading" }, t("app.loading")));
 
   async function load() {
     try {
@@ -177,9 +172,9 @@ export async function render(container, ctx) {
       if (!ctx.isCurrent()) return;
       list.replaceChildren(data.items.length
         ? h("ul", { class: "list shares" }, data.items.map((s) => shareItem(s, timeZone, load)))
-        : h("p", { class: "empty" }, "No links yet. A link lets your provider see your chart, read-only, until it expires or you revoke it."));
+        : h("p", { class: "empty" }, t("sharing.empty")));
     } catch (e) {
-      list.replaceChildren(h("p", { class: "empty" }, e instanceof OfflineError ? OFFLINE : `Your links could not be loaded: ${e.message}`));
+      list.replaceChildren(h("p", { class: "empty" }, e instanceof OfflineError ? offlineText() : t("sharing.load_failed", { reason: explain(e) })));
     }
   }
 
@@ -187,11 +182,14 @@ export async function render(container, ctx) {
     let qr = null;
     try {
       qr = h("figure", { class: "qr-figure" }, await qrImage(share.url),
-        h("figcaption", { class: "muted" }, "A provider in the room can scan this with a phone or tablet camera."));
+        h("figcaption", { class: "muted" }, t("sharing.qr_caption")));
     } catch (e) {
       console.warn("QR code", e);
     }
-    const panel = shownOnce({ title: `Link for ${share.label}`, what: "Link", value: share.url, extra: qr });
+    const panel = shownOnce({
+      title: t("sharing.link_for", { label: share.label }), what: t("sharing.link"), value: share.url, extra: qr,
+      copy: t("sharing.once.copy"), copied: t("sharing.once.copied"), warning: t("sharing.once.warning"),
+    });
     once.replaceChildren(panel);
     panel.focusHeading();
     panel.scrollIntoView({ block: "start" });
@@ -206,10 +204,10 @@ export async function render(container, ctx) {
   window.addEventListener("offline", showOnline);
 
   container.append(
-    screenHead("Share with your provider", "A read-only link to your chart. It stops working when it expires or when you revoke it."),
+    screenHead(t("sharing.title"), t("sharing.intro")),
     offline, once, createForm(created),
-    h("h2", {}, "Your links"), list,
-    h("p", { class: "muted" }, "Only a fingerprint of each link is kept on the server, so a link is shown once, when you create it."));
+    h("h2", {}, t("sharing.list")), list,
+    h("p", { class: "muted" }, t("sharing.fingerprint")));
   await load();
   return () => {
     window.removeEventListener("online", showOnline);
