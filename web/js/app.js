@@ -201,7 +201,7 @@ async function start() {
     // starts with an empty cache: whenever one takes this page over, fetch the active
     // catalog again through it, so the next start works offline ("qps" reads en.json).
     navigator.serviceWorker.addEventListener("controllerchange", () => {
-      fetch(`/i18n/${i18n.locale()}.json`).catch(() => { /* offline: the next start fetches it */ });
+      fetch(i18n.catalogPath()).catch(() => { /* offline: the next start fetches it */ });
     });
     navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch((error) => console.warn("service worker", error));
   }

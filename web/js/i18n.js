@@ -44,16 +44,18 @@ export function rememberLanguage(language) {
   } catch { /* private mode: the choice lasts this page only */ }
 }
 
+// Where a language's catalog is (the pseudo-language reads English's).
+export const catalogPath = (language = active) => `/i18n/${language === PSEUDO ? "en" : language}.json`;
+
 export async function load(language = chooseLanguage()) {
-  const file = language === PSEUDO ? "en" : language;
-  const response = await fetch(`/i18n/${file}.json`);
+  const response = await fetch(catalogPath(language));
   if (!response.ok) throw new Error(`no catalog for ${language}`);
   messages = await response.json();
   active = language;
   const primary = active === PSEUDO ? "en" : active;
   // Intl formats in the reader's own region when the browser names one for this language
   // (en-GB "1 March 2026", es-MX "0.8", es-ES "0,8"); the pseudo-language formats as en.
-  const tags = active === PSEUDO ? [] : navigator.languages || [navigator.language];
+  const tags = navigator.languages || [navigator.language];
   regional = tags.find((tag) => String(tag || "").toLowerCase().split("-")[0] === primary)
     || primary;
   plurals = new Intl.PluralRules(primary);
