@@ -284,8 +284,11 @@ def shown(value: object) -> str:
 LANGUAGE_KEY = "relieflog.language"  # where web/js/i18n.js keeps the language Settings chose
 
 # Text a screen may show outside the catalog without a translation: dates and times Intl
-# formats ("24 Nov 2026", "24 Nov 09:12", "Nov 24, 2026").
-INTL_DATE = re.compile(r"(\d{1,2} [A-Z][a-z]{2,4}\.?|[A-Z][a-z]{2,4}\.? \d{1,2},?)"
+# formats ("24 Nov 2026", "24 Nov 09:12", "Nov 24, 2026", "Sunday 29 November",
+# "November 2026").
+INTL_DATE = re.compile(r"[A-Z][a-z]{2,8} \d{4}|[A-Z][a-z]{0,6}day|\d{1,2}:\d{2}|"
+                       r"([A-Z][a-z]{2,8},? )?"
+                       r"(\d{1,2} [A-Z][a-z]{2,8}\.?|[A-Z][a-z]{2,8}\.? \d{1,2},?)"
                        r"( \d{4})?,?( \d{1,2}:\d{2})?")
 
 # Every visible text node (and every placeholder, aria-label, alt and title of a visible

@@ -4,14 +4,14 @@ import * as store from "../store.js";
 import { screenHead } from "../controls.js";
 import { formatDateTime } from "../dates.js";
 import { append, h, icons } from "../dom.js";
-import { formatNumber, t } from "../i18n.js";
+import { t } from "../i18n.js";
 import { phaseLabel, routeLabel } from "../vocabulary.js";
 
 export function doseText(s) {
   const parts = [];
-  if (s.dose_mg) parts.push(`${formatNumber(s.dose_mg)} mg`);
-  if (s.dose_mg_per_kg) parts.push(`${formatNumber(s.dose_mg_per_kg)} mg/kg`);
-  if (s.duration_minutes) parts.push(`${formatNumber(s.duration_minutes)} min`);
+  if (s.dose_mg) parts.push(t("treatments.unit.mg", { value: s.dose_mg }));
+  if (s.dose_mg_per_kg) parts.push(t("treatments.unit.mg_per_kg", { value: s.dose_mg_per_kg }));
+  if (s.duration_minutes) parts.push(t("treatments.unit.minutes", { value: s.duration_minutes }));
   return parts.join(" · ");
 }
 
