@@ -343,6 +343,9 @@ def untranslated_text(page: Any, allow: Iterable[str | re.Pattern[str]] = (),
 
     def user_data(line: str) -> bool:
         text = line.split(": ", 1)[1]
+        # A message split around an element ("⟦Latest entry: " <strong>date</strong> "⟧")
+        # opens in one text node and closes in another.
+        text = re.sub(r"⟦[^⟧]*$|^[^⟦]*⟧", "", text)
         pieces = [p.strip() for p in re.split(r"⟦[^⟦⟧]*⟧| — | · |, ", text) if p.strip()]
         return all(any(p.fullmatch(piece) for p in patterns) for piece in pieces)
 
