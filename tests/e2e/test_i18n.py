@@ -50,7 +50,9 @@ def test_settings_and_share_show_only_catalog_text(pseudo_phone: Phone) -> None:
     assert api.post(f"{phone.url}/api/v1/shares", data={
         "label": "Dr. Okafor", "expires_in_days": 14, "from": "2026-01-01", "to": "2026-02-01",
     }).ok
-    user_data = [phone.email, "nightly backup", "Dr. Okafor", "UTC", re.compile(r".+ on .+")]
+    # Languages are named in their own language ("English", "Español"), never translated.
+    user_data = [phone.email, "nightly backup", "Dr. Okafor", "UTC", re.compile(r".+ on .+"),
+                 "English", "Español"]
 
     phone.goto("/settings")
     page.locator(".log-list li").first.wait_for()

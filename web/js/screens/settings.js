@@ -171,7 +171,13 @@ function languageChoice() {
     saved = localStorage.getItem("relieflog.language");
   } catch { /* no storage: automatic */ }
   const current = saved && LANGUAGES.includes(saved) ? saved : "";
-  const options = [["", t("settings.language_auto")], ...LANGUAGES.map((code) => [code, t(`settings.language.${code}`)])];
+  // Each language by its own name ("English", "Español"), from Intl: no catalog has to
+  // name every other language, so a new language stays one catalog file.
+  const ownName = (code) => {
+    const name = new Intl.DisplayNames([code], { type: "language" }).of(code) || code;
+    return name.charAt(0).toLocaleUpperCase(code) + name.slice(1);
+  };
+  const options = [["", t("settings.language_auto")], ...LANGUAGES.map((code) => [code, ownName(code)])];
   const select = h("select", { name: "language" }, options.map(([value, text]) =>
     h("option", { value, selected: value === current, lang: value || null }, text)));
   const choice = field(t("settings.language"), select, t("settings.language_help"));
