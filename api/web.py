@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, abort, request, send_from_directory
+from flask import Blueprint, Flask, Response, abort, jsonify, request, send_from_directory
 from werkzeug.routing import PathConverter
 
 WEB = Path(__file__).resolve().parent.parent / "web"
@@ -80,11 +82,33 @@ def api_docs() -> Response:
     return _page("api-docs.html")
 
 
+# What the provider's report needs of a catalog: it fetches /i18n/<code>.json?scope=report
+# and gets only these keys (still the one catalog file per language), so the report's first
+# load carries no text of the patient's screens. tests/test_i18n_catalogs.py checks that
+# every key the report's modules use is in scope.
+REPORT_KEYS = ("app.", "chart.", "controls.", "loading.", "report.", "share.", "vocab.")
+
+
+@bp.get("/i18n/<language>.json")
+def catalog(language: str) -> Response:
+    path = WEB / "i18n" / f"{language}.json"
+    if not re.fullmatch(r"[a-z]{2,3}", language) or not path.is_file():
+        abort(404)
+    scope = request.args.get("scope")
+    if scope is None:
+        return _page(f"i18n/{language}.json")
+    if scope != "report":
+        abort(404)
+    messages = json.loads(path.read_text(encoding="utf-8"))
+    response = jsonify({key: value for key, value in messages.items()
+                        if key.startswith(REPORT_KEYS)})
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
 @bp.get("/<asset:filename>")
 def asset(filename: str) -> Response:
-    catalog = filename.startswith("i18n/") and filename.endswith(".json")
-    if filename.startswith("api/") or (Path(filename).suffix not in ASSET_SUFFIXES
-                                        and not catalog):
+    if filename.startswith("api/") or Path(filename).suffix not in ASSET_SUFFIXES:
         abort(404)
     return _page(filename)
 

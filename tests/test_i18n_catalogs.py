@@ -161,3 +161,32 @@ def test_each_language_has_its_manifest() -> None:
             assert translated[name] == english[name], f"{path.name}: {name}"
         assert translated["description"] != english["description"]
         assert f'"/manifest.{language}.webmanifest"' in app, "app.js does not link it"
+
+
+def test_the_reports_catalog_scope_has_every_key_the_report_uses(client) -> None:
+    """The provider's page fetches /i18n/<code>.json?scope=report (a smaller first load);
+    every key its modules (share.js and what it imports, and chart.js) and share.html use
+    must be in that scope, or the report would show a key instead of words."""
+    from api.web import REPORT_KEYS
+
+    modules = {"share.js"}
+    pending = ["share.js", "chart.js"]
+    while pending:
+        name = pending.pop()
+        modules.add(name)
+        text = (WEB / "js" / name).read_text(encoding="utf-8")
+        for found in re.findall(r'from "\./([\w-]+\.js)"|import\("\./([\w-]+\.js)"\)', text):
+            target = found[0] or found[1]
+            if target not in modules:
+                pending.append(target)
+    texts = [without_comments(WEB / "js" / name) for name in modules]
+    texts.append((WEB / "share.html").read_text(encoding="utf-8"))
+    used = set().union(*(static_keys(text) for text in texts))
+    dynamic = {prefix for text in texts for prefix in DYNAMIC_CALL.findall(text) if prefix}
+    outside = sorted(key for key in used | dynamic if not key.startswith(REPORT_KEYS))
+    assert outside == []
+    scoped = client.get("/i18n/es.json?scope=report").get_json()
+    assert scoped and all(key.startswith(REPORT_KEYS) for key in scoped)
+    assert set(scoped) == {k for k in catalog("es") if k.startswith(REPORT_KEYS)}
+    assert client.get("/i18n/es.json?scope=other").status_code == 404
+    assert client.get("/i18n/xx.json").status_code == 404

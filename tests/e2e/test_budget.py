@@ -23,7 +23,8 @@ def first_load(phone: Phone, path: str, ready: str = "main .screen h1") -> dict[
     sizes: dict[str, int] = {}
 
     def on_response(response: Any) -> None:
-        if response.request.resource_type in ("document", "script", "stylesheet"):
+        catalog = "/i18n/" in response.url  # the active language's messages (fetched)
+        if response.request.resource_type in ("document", "script", "stylesheet") or catalog:
             sizes[response.url] = len(gzip.compress(response.body(), compresslevel=6))
 
     phone.page.on("response", on_response)

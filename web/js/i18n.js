@@ -47,8 +47,9 @@ export function rememberLanguage(language) {
 // Where a language's catalog is (the pseudo-language reads English's).
 export const catalogPath = (language = active) => `/i18n/${language === PSEUDO ? "en" : language}.json`;
 
-export async function load(language = chooseLanguage()) {
-  const response = await fetch(catalogPath(language));
+// `scope`: "report" fetches only the keys the provider's report uses (api/web.py).
+export async function load(language = chooseLanguage(), { scope = null } = {}) {
+  const response = await fetch(catalogPath(language) + (scope ? `?scope=${scope}` : ""));
   if (!response.ok) throw new Error(`no catalog for ${language}`);
   messages = await response.json();
   active = language;

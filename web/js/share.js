@@ -328,7 +328,8 @@ window.addEventListener("beforeprint", () => {
   if (shown) setPrintFooter(shown);
 });
 // The provider reads the report in their own browser's language, whatever the patient's.
-await i18n.load().catch(() => i18n.load("en"));
+await i18n.load(undefined, { scope: "report" })
+  .catch(() => i18n.load("en", { scope: "report" }));
 i18n.translatePage(); // share.html's own words (data-i18n)
 if (fragment === null) invalid(); // a link cut off or mangled ("#abc%"): never sent anywhere
 else open();
