@@ -210,12 +210,13 @@ class Phone:
 
 def _phone(browser: Any, server: LiveServer, color_scheme: str = "light",
            viewport: dict[str, int] = PHONE, locale: str = "en-GB",
-           language: str | None = None) -> Iterator[Phone]:
+           language: str | None = None, timezone: str = "Europe/Berlin") -> Iterator[Phone]:
     """`locale`: the browser's language (navigator.languages, Intl); `language`: the one
-    chosen in Settings, stored before any page script runs ("qps": the pseudo-language)."""
+    chosen in Settings, stored before any page script runs ("qps": the pseudo-language).
+    A missing catalog key (i18n.js warns "i18n: no message …") counts as a console error."""
     context = browser.new_context(viewport=viewport, device_scale_factor=1, is_mobile=False,
                                   has_touch=True, color_scheme=color_scheme, locale=locale,
-                                  timezone_id="Europe/Berlin", base_url=server.url)
+                                  timezone_id=timezone, base_url=server.url)
     context.add_init_script(CSP_LISTENER)
     if language:
         context.add_init_script(f"localStorage.setItem({LANGUAGE_KEY!r}, {language!r});")
@@ -224,7 +225,7 @@ def _phone(browser: Any, server: LiveServer, color_scheme: str = "light",
     phone = Phone(server, context, page)
 
     def on_console(message: Any) -> None:
-        if message.type == "error":
+        if message.type == "error" or message.text.startswith("i18n:"):
             phone.console_errors.append(message.text)
 
     page.on("console", on_console)
@@ -255,6 +256,18 @@ def desktop(browser: Any, server: LiveServer) -> Iterator[Phone]:
 def spanish_phone(browser: Any, server: LiveServer) -> Iterator[Phone]:
     """A phone whose browser speaks Spanish (es-ES), nothing chosen in Settings."""
     yield from _phone(browser, server, locale="es-ES")
+
+
+@pytest.fixture
+def es_phone(browser: Any, server: LiveServer) -> Iterator[Phone]:
+    """A phone in Spain: Spanish browser, Madrid's time zone."""
+    yield from _phone(browser, server, locale="es-ES", timezone="Europe/Madrid")
+
+
+@pytest.fixture
+def mx_phone(browser: Any, server: LiveServer) -> Iterator[Phone]:
+    """A phone whose browser speaks Mexican Spanish (decimal points, its own date forms)."""
+    yield from _phone(browser, server, locale="es-MX", timezone="Europe/Madrid")
 
 
 @pytest.fixture

@@ -8,15 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import CSP_LISTENER, PASSWORD, PHONE, Phone
-from tests.support.live_server import LiveServer
+from tests.e2e.conftest import PASSWORD, Phone
 
 pytestmark = pytest.mark.e2e
 
@@ -34,32 +31,6 @@ OVERFLOW = """() => {
       + `${Math.round(r.left)}..${Math.round(r.right)}`);
   return { scroll: document.documentElement.scrollWidth - width, wide };
 }"""
-
-
-def spanish_phone(browser: Any, server: LiveServer, locale: str) -> Iterator[Phone]:
-    context = browser.new_context(viewport=PHONE, device_scale_factor=1, is_mobile=False,
-                                  has_touch=True, locale=locale, timezone_id="Europe/Madrid",
-                                  base_url=server.url)
-    context.add_init_script(CSP_LISTENER)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    phone = Phone(server, context, page)
-    page.on("console", lambda m: phone.console_errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda error: phone.console_errors.append(f"pageerror: {error}"))
-    try:
-        yield phone
-    finally:
-        context.close()
-
-
-@pytest.fixture
-def es_phone(browser: Any, server: LiveServer) -> Iterator[Phone]:
-    yield from spanish_phone(browser, server, "es-ES")
-
-
-@pytest.fixture
-def mx_phone(browser: Any, server: LiveServer) -> Iterator[Phone]:
-    yield from spanish_phone(browser, server, "es-MX")
 
 
 def shoot_and_fit(phone: Phone, name: str) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,7 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import CSP_LISTENER, PHONE, Phone, assert_all_text_translated, shown
+from tests.e2e.conftest import PHONE, Phone, assert_all_text_translated, shown
 from tests.e2e.seed import seed_patient
 from tests.e2e.test_sharing import REPORTS, create_link, pdf_text
 
@@ -29,39 +28,6 @@ MONTHS = ("enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|
 LONG_DATE = re.compile(rf"\b\d{{1,2}} de ({MONTHS}) de \d{{4}}\b")
 CATEGORY = {"none": "ninguno", "minimal": "mínimo", "moderate": "moderado",
             "substantial": "sustancial"}
-
-
-def spanish_context(browser: Any, server: Any, locale: str) -> Iterator[Phone]:
-    """A phone-sized browser whose language is `locale`; a missing catalog key (a console
-    warning "i18n: no message …") counts as an error."""
-    context = browser.new_context(viewport=PHONE, device_scale_factor=1, is_mobile=False,
-                                  has_touch=True, locale=locale, timezone_id="Europe/Madrid",
-                                  base_url=server.url)
-    context.add_init_script(CSP_LISTENER)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    phone = Phone(server, context, page)
-
-    def on_console(message: Any) -> None:
-        if message.type == "error" or "i18n:" in message.text:
-            phone.console_errors.append(message.text)
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: phone.console_errors.append(f"pageerror: {error}"))
-    try:
-        yield phone
-    finally:
-        context.close()
-
-
-@pytest.fixture
-def provider_es(browser: Any, server: Any) -> Iterator[Phone]:
-    yield from spanish_context(browser, server, "es-ES")
-
-
-@pytest.fixture
-def phone_mx(browser: Any, server: Any) -> Iterator[Phone]:
-    yield from spanish_context(browser, server, "es-MX")
 
 
 def es_number(value: float | None) -> str:
@@ -114,7 +80,7 @@ def no_sideways_scroll(page: Any) -> None:
 
 
 def test_a_spanish_provider_reads_an_english_patients_report_in_spanish(
-        phone: Phone, provider_es: Phone) -> None:
+        phone: Phone, es_phone: Phone) -> None:
     phone.sign_up()
     api = phone.api()
     assert api.patch(f"{phone.url}/api/v1/me", json={"display_name": "Sam Rivera"},
@@ -123,11 +89,11 @@ def test_a_spanish_provider_reads_an_english_patients_report_in_spanish(
     link = create_link(phone, "Dra. García, consulta de marzo")  # the patient's screen: English
     expect(phone.page.locator("html")).to_have_attribute("lang", "en")
 
-    report = provider_es.page
+    report = es_phone.page
     report.goto(link)
     report.get_by_role("heading", name="Sam Rivera").wait_for()
     report.locator(".chart-screen canvas").wait_for()
-    trends = provider_es.context.request.get(f"{provider_es.url}/api/v1/shared/trends").json()
+    trends = es_phone.context.request.get(f"{es_phone.url}/api/v1/shared/trends").json()
     expect(report.locator("html")).to_have_attribute("lang", "es")
     assert report.title() == "Sam Rivera: informe de dolor y estado de ánimo · Relieflog"
 
@@ -184,11 +150,11 @@ def test_a_spanish_provider_reads_an_english_patients_report_in_spanish(
         assert english not in text, f"{english!r} on the Spanish report"
 
     no_sideways_scroll(report)
-    shot(provider_es, "report-top")
-    shot(provider_es, "series-table", ".report-series")
-    shot(provider_es, "explanations", ".report-explain")
+    shot(es_phone, "report-top")
+    shot(es_phone, "series-table", ".report-series")
+    shot(es_phone, "explanations", ".report-explain")
     report.evaluate("window.scrollTo(0, 0)")
-    provider_es.check("provider-report-es")
+    es_phone.check("provider-report-es")
 
     # The print view: Spanish too, footer included.
     report.emulate_media(media="print")
@@ -211,25 +177,25 @@ def test_a_spanish_provider_reads_an_english_patients_report_in_spanish(
             assert words in printed, f"{words!r} missing from the Spanish PDF"
         for english in ("Treatment series", "Printed", "This link expires", "Download"):
             assert english not in printed, f"{english!r} in the Spanish PDF"
-    provider_es.assert_clean()
+    es_phone.assert_clean()
     phone.assert_clean()
 
 
-def test_trends_in_mexican_spanish(phone_mx: Phone) -> None:
-    page = phone_mx.page
-    phone_mx.register(timezone="Europe/Berlin")  # the browser has the login cookie
+def test_trends_in_mexican_spanish(mx_phone: Phone) -> None:
+    page = mx_phone.page
+    mx_phone.register(timezone="Europe/Berlin")  # the browser has the login cookie
     # The app asks the server who this is only when the device remembers someone; remember
     # this patient without going through the Log in screen (another module, other words).
-    page.goto(f"{phone_mx.url}/login")
+    page.goto(f"{mx_phone.url}/login")
     page.evaluate("(email) => import('/js/db.js').then((db) => db.setMeta('user', {email}))",
-                  phone_mx.email)
-    api = phone_mx.api()
-    seed_patient(api, phone_mx.url)
+                  mx_phone.email)
+    api = mx_phone.api()
+    seed_patient(api, mx_phone.url)
     today = dt.datetime.now(ZoneInfo("Europe/Berlin")).date()
     start = today - dt.timedelta(days=3699)
-    trends = api.get(f"{phone_mx.url}/api/v1/trends?from={start}&to={today}", timeout=10).json()
+    trends = api.get(f"{mx_phone.url}/api/v1/trends?from={start}&to={today}", timeout=10).json()
 
-    phone_mx.goto("/trends")
+    mx_phone.goto("/trends")
     expect(page.locator("html")).to_have_attribute("lang", "es")
     expect(page.get_by_role("heading", name="Tendencias", exact=True)).to_be_visible()
     ranges = page.get_by_role("group", name="Período").get_by_role("button")
@@ -267,10 +233,10 @@ def test_trends_in_mexican_spanish(phone_mx: Phone) -> None:
 
     no_sideways_scroll(page)
     page.evaluate("window.scrollTo(0, 0)")
-    shot(phone_mx, "trends")
-    shot(phone_mx, "trends-series", ".series-list")
-    shot(phone_mx, "trends-explanations", ".explain")
-    phone_mx.assert_clean()
+    shot(mx_phone, "trends")
+    shot(mx_phone, "trends-series", ".series-list")
+    shot(mx_phone, "trends-explanations", ".explain")
+    mx_phone.assert_clean()
 
 
 # Words on the report that are data, not interface: the patient's, the server's (routes and
@@ -321,9 +287,9 @@ def test_every_word_of_trends_comes_from_the_catalog(phone: Phone) -> None:
     phone.assert_clean()
 
 
-def test_the_pages_for_a_link_that_does_not_work_are_in_spanish(provider_es: Phone) -> None:
-    page = provider_es.page
-    page.goto(f"{provider_es.url}/share#abc%")
+def test_the_pages_for_a_link_that_does_not_work_are_in_spanish(es_phone: Phone) -> None:
+    page = es_phone.page
+    page.goto(f"{es_phone.url}/share#abc%")
     page.get_by_role("heading", name="Este enlace no es válido").wait_for()
     expect(page.locator("main")).to_contain_text("Compruebe que ha abierto el enlace completo")
     assert page.title() == "Este enlace no es válido · Relieflog"
@@ -334,17 +300,17 @@ def test_the_pages_for_a_link_that_does_not_work_are_in_spanish(provider_es: Pho
     page.route("**/api/v1/shared/session", lambda route: route.fulfill(
         status=410, content_type="application/problem+json", body=json.dumps(gone)))
     page.goto("about:blank")
-    page.goto(f"{provider_es.url}/share#an-expired-token")
+    page.goto(f"{es_phone.url}/share#an-expired-token")
     page.get_by_role("heading", name="Este enlace caducó el 1 de marzo de 2026").wait_for()
     expect(page.locator("main")).to_contain_text("pídale uno nuevo")
-    shot(provider_es, "expired")
+    shot(es_phone, "expired")
 
     revoked = {**gone, "reason": "revoked", "detail": "This link was revoked."}
     page.unroute("**/api/v1/shared/session")
     page.route("**/api/v1/shared/session", lambda route: route.fulfill(
         status=410, content_type="application/problem+json", body=json.dumps(revoked)))
     page.goto("about:blank")
-    page.goto(f"{provider_es.url}/share#a-revoked-token")
+    page.goto(f"{es_phone.url}/share#a-revoked-token")
     page.get_by_role("heading", name="El paciente ha revocado este enlace").wait_for()
 
     page.unroute("**/api/v1/shared/session")
@@ -352,8 +318,8 @@ def test_the_pages_for_a_link_that_does_not_work_are_in_spanish(provider_es: Pho
         status=429, content_type="application/problem+json",
         body=json.dumps({"title": "Too Many Requests", "status": 429})))
     page.goto("about:blank")
-    page.goto(f"{provider_es.url}/share#a-token")
+    page.goto(f"{es_phone.url}/share#a-token")
     page.get_by_role("heading", name="Demasiados intentos").wait_for()
     expect(page.get_by_role("button", name="Volver a intentarlo")).to_be_visible()
     no_sideways_scroll(page)
-    provider_es.assert_clean(expected=("410", "429"))
+    es_phone.assert_clean(expected=("410", "429"))
