@@ -372,3 +372,13 @@ def assert_all_text_translated(page: Any, allow: Iterable[str | re.Pattern[str]]
     For example: assert_all_text_translated(page, allow=[phone.email])."""
     missing = untranslated_text(page, allow, root)
     assert missing == [], f"not from the message catalog: {missing}"
+
+
+def point_at_first_session(page: Any) -> None:
+    """Move the pointer onto the chart at the first session marker, as a finger would."""
+    page.locator(".chart").scroll_into_view_if_needed()
+    box = page.locator(".chart .u-over").bounding_box()
+    marker = page.locator(".chart .marker").first.bounding_box()
+    assert box is not None and marker is not None
+    page.mouse.move(box["x"] + 5, box["y"] + 5)
+    page.mouse.move(marker["x"] + 1, box["y"] + box["height"] / 2, steps=3)

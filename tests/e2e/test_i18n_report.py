@@ -15,7 +15,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PHONE, Phone, assert_all_text_translated, shown
+from tests.e2e.conftest import (
+    PHONE,
+    Phone,
+    assert_all_text_translated,
+    point_at_first_session,
+    shown,
+)
 from tests.e2e.seed import seed_patient
 from tests.e2e.test_sharing import REPORTS, create_link, pdf_text
 
@@ -223,12 +229,7 @@ def test_trends_in_mexican_spanish(mx_phone: Phone) -> None:
     expect(page.locator(".days-table caption")).to_have_text("Puntuaciones diarias")
 
     # Tapping a session day: the readout is Spanish too.
-    page.locator(".chart").scroll_into_view_if_needed()
-    box = page.locator(".chart .u-over").bounding_box()
-    marker = page.locator(".chart .marker").first.bounding_box()
-    assert box is not None and marker is not None
-    page.mouse.move(box["x"] + 5, box["y"] + 5)
-    page.mouse.move(marker["x"] + 1, box["y"] + box["height"] / 2, steps=3)
+    point_at_first_session(page)
     expect(page.locator(".chart-readout")).to_contain_text(". Sesión: ")
 
     no_sideways_scroll(page)

@@ -9,10 +9,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import Phone, shown
+from tests.e2e.conftest import Phone, point_at_first_session, shown
 from tests.e2e.seed import seed_patient
 
 pytestmark = pytest.mark.e2e
+
 
 
 def test_trends_chart_table_and_markers_match_the_api(phone: Phone) -> None:
@@ -53,11 +54,6 @@ def test_trends_chart_table_and_markers_match_the_api(phone: Phone) -> None:
         expect(card).to_contain_text(f"at least {words}" if latest["pain"]["censored"] else words)
 
     # Tapping the chart on a session day names the session's route.
-    page.locator(".chart").scroll_into_view_if_needed()
-    box = page.locator(".chart .u-over").bounding_box()
-    marker = page.locator(".chart .marker").first.bounding_box()
-    assert box is not None and marker is not None
-    page.mouse.move(box["x"] + 5, box["y"] + 5)
-    page.mouse.move(marker["x"] + 1, box["y"] + box["height"] / 2, steps=3)
+    point_at_first_session(page)
     expect(page.locator(".chart-readout")).to_contain_text("Session: IV infusion")
     phone.assert_clean()
