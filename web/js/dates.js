@@ -24,23 +24,22 @@ export function formatDay(day, options = { weekday: "long", day: "numeric", mont
   return new Intl.DateTimeFormat(locale(), { ...options, timeZone: "UTC" }).format(new Date(`${day}T12:00:00Z`));
 }
 
-export function formatDateTime(iso, timeZone) {
-  const options = { weekday: "short", day: "numeric", month: "short", hour: "numeric", minute: "2-digit" };
+// A moment in the patient's time zone; in this device's when the zone is unknown to Intl.
+function inZone(date, options, timeZone) {
   try {
-    return new Intl.DateTimeFormat(locale(), { ...options, timeZone }).format(new Date(iso));
+    return new Intl.DateTimeFormat(locale(), { ...options, timeZone }).format(date);
   } catch {
-    return new Intl.DateTimeFormat(locale(), options).format(new Date(iso));
+    return new Intl.DateTimeFormat(locale(), options).format(date);
   }
+}
+
+export function formatDateTime(iso, timeZone) {
+  return inZone(new Date(iso), { weekday: "short", day: "numeric", month: "short", hour: "numeric", minute: "2-digit" }, timeZone);
 }
 
 // "24 Dec 2026": the calendar date of a moment in the patient's time zone.
 export function formatDate(iso, timeZone) {
-  const options = { day: "numeric", month: "short", year: "numeric" };
-  try {
-    return new Intl.DateTimeFormat(locale(), { ...options, timeZone }).format(new Date(iso));
-  } catch {
-    return new Intl.DateTimeFormat(locale(), options).format(new Date(iso));
-  }
+  return inZone(new Date(iso), { day: "numeric", month: "short", year: "numeric" }, timeZone);
 }
 
 // "24 Nov 09:12" (with the year when it is not this year): a line in a log.
@@ -48,15 +47,7 @@ export function formatStamp(iso, timeZone) {
   const date = new Date(iso);
   const day = { day: "numeric", month: "short" };
   if (date.getFullYear() !== new Date().getFullYear()) day.year = "numeric";
-  const time = { hour: "2-digit", minute: "2-digit" };
-  const fmt = (options) => {
-    try {
-      return new Intl.DateTimeFormat(locale(), { ...options, timeZone }).format(date);
-    } catch {
-      return new Intl.DateTimeFormat(locale(), options).format(date);
-    }
-  };
-  return `${fmt(day)} ${fmt(time)}`;
+  return `${inZone(date, day, timeZone)} ${inZone(date, { hour: "2-digit", minute: "2-digit" }, timeZone)}`;
 }
 
 export function formatTime(iso) {

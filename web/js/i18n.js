@@ -17,18 +17,19 @@ let regional = "en";
 let messages = {};
 let plurals = new Intl.PluralRules("en");
 
-function saved() {
+// The language chosen in Settings on this device (a code, or PSEUDO), or null: automatic.
+export function chosenLanguage() {
+  let choice = null;
   try {
-    return localStorage.getItem(STORAGE_KEY);
-  } catch {
-    return null;
-  }
+    choice = localStorage.getItem(STORAGE_KEY);
+  } catch { /* no storage: automatic */ }
+  return choice && (LANGUAGES.includes(choice) || choice === PSEUDO) ? choice : null;
 }
 
 // The language to use: Settings' choice, else the first browser language we have.
 export function chooseLanguage(preferred = navigator.languages || [navigator.language]) {
-  const choice = saved();
-  if (choice && (LANGUAGES.includes(choice) || choice === PSEUDO)) return choice;
+  const choice = chosenLanguage();
+  if (choice) return choice;
   for (const tag of preferred) {
     const primary = String(tag || "").toLowerCase().split("-")[0];
     if (LANGUAGES.includes(primary)) return primary;

@@ -7,7 +7,7 @@ import {
 } from "../controls.js";
 import { formatDate, formatStamp } from "../dates.js";
 import { h } from "../dom.js";
-import { LANGUAGES, rememberLanguage, t } from "../i18n.js";
+import { LANGUAGES, chosenLanguage, rememberLanguage, t } from "../i18n.js";
 import * as outbox from "../outbox.js";
 import { explain, showProblem } from "../problems.js";
 import { loggedOut, updateUser } from "../session.js";
@@ -166,11 +166,8 @@ export async function render(container, ctx) {
 
 // Language: the browser's, or one chosen here and kept on this device; the page reloads in it.
 function languageChoice() {
-  let saved = null;
-  try {
-    saved = localStorage.getItem("relieflog.language");
-  } catch { /* no storage: automatic */ }
-  const current = saved && LANGUAGES.includes(saved) ? saved : "";
+  const chosen = chosenLanguage();
+  const current = chosen && LANGUAGES.includes(chosen) ? chosen : "";
   // Each language by its own name ("English", "Español"), from Intl: no catalog has to
   // name every other language, so a new language stays one catalog file.
   const ownName = (code) => {
