@@ -2,7 +2,7 @@
 // language's catalog so the app opens offline. It never stores anything from /api/: health
 // data lives only in the page's IndexedDB, under the app's control, and is wiped on log-out.
 
-const VERSION = "relieflog-shell-v4";
+const VERSION = "relieflog-shell-v5";
 const SHELL = [
   "/",
   "/css/app.css",
@@ -64,17 +64,21 @@ self.addEventListener("activate", (event) => {
   );
 });
 
-// Network first so an update shows up at once; the cached copy when the network is
-// down or too slow (a clinic basement).
+// Network first so an update shows up at once; the cached copy when the network is down,
+// or too slow (a clinic basement) and there is a cached copy. With nothing cached, a slow
+// network is still the only answer, so it is awaited rather than failed.
 async function networkFirst(request, cacheKey) {
   const cache = await caches.open(VERSION);
-  try {
-    const response = await Promise.race([
-      fetch(request),
-      new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), NETWORK_TIMEOUT_MS)),
-    ]);
+  const network = fetch(request).then(async (response) => {
     if (response.ok && response.type === "basic") await cache.put(cacheKey, response.clone());
     return response;
+  });
+  network.catch(() => {}); // when the cached copy answers first, a later failure is moot
+  const slow = new Promise((resolve) => setTimeout(resolve, NETWORK_TIMEOUT_MS));
+  try {
+    const first = await Promise.race([network, slow]);
+    if (first) return first;
+    return (await cache.match(cacheKey)) || (await network);
   } catch (error) {
     const cached = await cache.match(cacheKey);
     if (cached) return cached;

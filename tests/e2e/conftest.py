@@ -226,7 +226,8 @@ def _phone(browser: Any, server: LiveServer, color_scheme: str = "light",
 
     def on_console(message: Any) -> None:
         if message.type == "error" or message.text.startswith("i18n:"):
-            phone.console_errors.append(message.text)
+            where = (message.location or {}).get("url", "")
+            phone.console_errors.append(f"{message.text} ({where})" if where else message.text)
 
     page.on("console", on_console)
     page.on("pageerror", lambda error: phone.console_errors.append(f"pageerror: {error}"))
