@@ -6,7 +6,11 @@ import { dialog } from "./controls.js";
 import { formatDateTime, formatDay } from "./dates.js";
 import { h } from "./dom.js";
 import { formatNumber, t } from "./i18n.js";
+import { find, rememberedDefinitions } from "./questionnaires.js";
 import { phaseLabel, routeLabel, sideEffectLabel } from "./vocabulary.js";
+
+// A questionnaire by its server name ("PHQ-9"); its id when this phone never had its definition.
+const instrumentTitle = (id) => (find(rememberedDefinitions(), id) || { title: id }).title;
 
 // The name of a field of an entry or a session: conflicts.field.<API field name> (dynamic keys).
 const label = (key) => t(`conflicts.field.${key}`);
@@ -15,7 +19,9 @@ function show(key, value) {
   if (value === null || value === undefined || value === "" || (Array.isArray(value) && !value.length)) return "—";
   if (key === "side_effects") return value.map(sideEffectLabel).join(", ");
   if (Array.isArray(value)) return value.join(", ");
-  if (key === "started_at") return formatDateTime(value);
+  if (key === "started_at" || key === "answered_at") return formatDateTime(value);
+  if (key === "instrument") return instrumentTitle(value);
+  if (key === "answers" && typeof value === "object") return Object.values(value).map((v) => show("", v)).join(", ");
   if (key === "route") return routeLabel(value);
   if (key === "phase") return phaseLabel(value);
   if (typeof value === "boolean") return value ? t("conflicts.yes") : t("conflicts.no");
@@ -40,6 +46,9 @@ function column(title, kind, row, other) {
 
 function what(item) {
   if (item.kind === "entry") return t("conflicts.entry_for", { date: formatDay(item.id) });
+  if (item.kind === "response") {
+    return t("conflicts.checkin_of", { title: instrumentTitle(item.body.instrument), date: formatDateTime(item.body.answered_at) });
+  }
   return item.body ? t("conflicts.session_of", { date: formatDateTime(item.body.started_at) }) : t("conflicts.a_session");
 }
 

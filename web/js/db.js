@@ -1,20 +1,22 @@
-// IndexedDB on this device: the outbox of unsynced writes and a cache of what the server last sent.
+// IndexedDB on this device: the outbox of unsynced writes and a cache of what the server last
+// sent (entries, treatments, questionnaire responses).
 
 const NAME = "relieflog";
-const VERSION = 1;
-export const STORES = ["outbox", "entries", "treatments", "meta"];
+const VERSION = 2;
+export const STORES = ["outbox", "entries", "treatments", "responses", "meta"];
+const KEYS = { outbox: "key", entries: "date", treatments: "id", responses: "id", meta: "key" };
 let opening = null;
 
 function open() {
   if (!opening) {
     opening = new Promise((resolve, reject) => {
       const req = indexedDB.open(NAME, VERSION);
+      // Version 2 added "responses" (questionnaires); an older database keeps its stores.
       req.onupgradeneeded = () => {
         const db = req.result;
-        db.createObjectStore("outbox", { keyPath: "key" });
-        db.createObjectStore("entries", { keyPath: "date" });
-        db.createObjectStore("treatments", { keyPath: "id" });
-        db.createObjectStore("meta", { keyPath: "key" });
+        for (const store of STORES) {
+          if (!db.objectStoreNames.contains(store)) db.createObjectStore(store, { keyPath: KEYS[store] });
+        }
       };
       req.onsuccess = () => resolve(req.result);
       req.onerror = () => reject(req.error);

@@ -1,8 +1,9 @@
 // The outbox: every write is queued in IndexedDB first, then sent when the network allows.
 //
-// One item per thing written: entries by date ("entry:2026-03-01"), treatments by their
-// client UUID ("treatment:…"). A newer write for the same key replaces the queued one.
-// Both kinds of write are idempotent on the server, so sending an item twice is harmless.
+// One item per thing written: entries by date ("entry:2026-03-01"), treatments and
+// questionnaire responses by their client UUID ("treatment:…", "response:…"). A newer write
+// for the same key replaces the queued one. Every kind of write is idempotent on the server,
+// so sending an item twice is harmless.
 
 import { OfflineError, request } from "./api.js";
 import * as db from "./db.js";
@@ -18,8 +19,17 @@ const TREATMENT_FIELDS = ["started_at", "route", "medication", "dose_mg", "dose_
   "duration_minutes", "with_psychotherapy", "phase", "clinic", "pain_before", "pain_after",
   "mood_before", "mood_after", "dissociation", "side_effects", "notes"];
 
+const RESPONSE_FIELDS = ["instrument", "answered_at", "answers", "difficulty"];
+
+// Each kind of write: its fields, where the server keeps it, and this device's cache of it.
+const KINDS = {
+  entry: { fields: ENTRY_FIELDS, path: "/entries/", store: "entries" },
+  treatment: { fields: TREATMENT_FIELDS, path: "/treatments/", store: "treatments" },
+  response: { fields: RESPONSE_FIELDS, path: "/responses/", store: "responses" },
+};
+
 export function fieldsOf(kind) {
-  return kind === "entry" ? ENTRY_FIELDS : TREATMENT_FIELDS;
+  return KINDS[kind].fields;
 }
 
 function changed() {
@@ -40,6 +50,18 @@ export function markNeedsLogin() {
 
 export function needsLogin() {
   return state.needsLogin;
+}
+
+// The id of something new written on this phone (a treatment session, a questionnaire
+// response): a version 4 UUID, made here so the write can be sent any number of times.
+// crypto.randomUUID exists only in secure contexts (not plain HTTP on a LAN).
+export function uuid() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const hex = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 function newSeq() {
@@ -86,8 +108,9 @@ function normal(kind, value) {
   for (const field of fieldsOf(kind)) {
     let v = value ? value[field] : undefined;
     if (v === undefined) v = null;
-    if (field === "started_at" && v) v = new Date(v).getTime();
+    if ((field === "started_at" || field === "answered_at") && v) v = new Date(v).getTime();
     if (Array.isArray(v)) v = [...v];
+    else if (v && typeof v === "object") v = Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)));
     if ((field === "notes" || field === "clinic") && v === null) v = "";
     out[field] = v;
   }
@@ -99,11 +122,11 @@ export function sameContent(kind, a, b) {
 }
 
 function cacheStore(kind) {
-  return kind === "entry" ? "entries" : "treatments";
+  return KINDS[kind].store;
 }
 
 function path(item) {
-  return item.kind === "entry" ? `/entries/${item.id}` : `/treatments/${item.id}`;
+  return `${KINDS[item.kind].path}${item.id}`;
 }
 
 // Done with `sent`: remove it unless a newer write replaced it meanwhile; that newer

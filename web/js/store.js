@@ -80,5 +80,5 @@ export async function treatment(id) {
 
 // Health data stays on a shared phone no longer than the login does.
 export async function forget() {
-  await db.clear("entries", "treatments", "meta");
+  await db.clear("entries", "treatments", "responses", "meta");
 }

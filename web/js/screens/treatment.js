@@ -9,16 +9,6 @@ import { h } from "../dom.js";
 import { t } from "../i18n.js";
 import { phaseOptions, routeOptions, sideEffectOptions } from "../vocabulary.js";
 
-// A version 4 UUID; crypto.randomUUID exists only in secure contexts (not plain HTTP on a LAN).
-function uuid() {
-  if (crypto.randomUUID) return crypto.randomUUID();
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6] & 0x0f) | 0x40;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  const hex = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
 function numberOrNull(text) {
   const trimmed = text.trim();
   return trimmed === "" ? null : Number(trimmed);
@@ -27,7 +17,7 @@ function numberOrNull(text) {
 export async function render(container, ctx) {
   const [which] = ctx.params;
   const isNew = which === "new";
-  const id = isNew ? uuid() : which;
+  const id = isNew ? outbox.uuid() : which;
   let s = isNew ? null : await store.treatment(id);
   if (!isNew && !s) {
     container.append(screenHead(t("treatments.not_found")), h("p", {}, h("a", { href: "/treatments" }, t("treatments.back_to_list"))));
