@@ -45,8 +45,8 @@ def _page(name: str) -> Response:
     return response
 
 
-# Pages one level deeper: one day of the history, one treatment session.
-APP_SUBPAGES = ("/history/<day>", "/treatments/<treatment>")
+# Pages one level deeper: one day of the history, one treatment session, one check-in.
+APP_SUBPAGES = ("/history/<day>", "/treatments/<treatment>", "/checkin/<instrument>")
 # What the static route serves from web/; anything else there (the icon script, READMEs,
 # licence files) is not part of the site.
 ASSET_SUFFIXES = frozenset({".js", ".css", ".png", ".ico", ".svg", ".webmanifest"})

@@ -2,7 +2,7 @@
 // language's catalog so the app opens offline. It never stores anything from /api/: health
 // data lives only in the page's IndexedDB, under the app's control, and is wiped on log-out.
 
-const VERSION = "relieflog-shell-v5";
+const VERSION = "relieflog-shell-v6";
 const SHELL = [
   "/",
   "/css/app.css",
@@ -23,6 +23,8 @@ const SHELL = [
   "/js/chart.js",
   "/js/report.js",
   "/js/tables.js",
+  "/js/questionnaires.js",
+  "/js/checkins.js",
   "/js/screens/today.js",
   "/js/screens/history.js",
   "/js/screens/day.js",
@@ -33,6 +35,7 @@ const SHELL = [
   "/js/screens/login.js",
   "/js/screens/sharing.js",
   "/js/screens/reset.js",
+  "/js/screens/checkin.js",
   "/vendor/uplot/uPlot.iife.min.js",
   "/vendor/uplot/uPlot.min.css",
   "/vendor/qrcode-generator/qrcode.esm.js",

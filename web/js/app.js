@@ -21,6 +21,7 @@ const screens = {
   register: () => import("./screens/login.js"),
   sharing: () => import("./screens/sharing.js"),
   reset: () => import("./screens/reset.js"),
+  checkin: () => import("./screens/checkin.js"),
 };
 
 const ROUTES = [
@@ -29,6 +30,7 @@ const ROUTES = [
   [/^\/history\/(\d{4}-\d{2}-\d{2})$/, "day", "history"],
   [/^\/treatments\/?$/, "treatments", "treatments"],
   [/^\/treatments\/(new|[0-9a-fA-F-]{36})$/, "treatment", "treatments"],
+  [/^\/checkin\/([a-z0-9_]+)$/, "checkin", "today"],
   [/^\/trends\/?$/, "trends", "trends"],
   [/^\/settings\/?$/, "settings", "settings"],
   [/^\/share-links\/?$/, "sharing", "share"],

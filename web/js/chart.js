@@ -39,7 +39,7 @@ const dayOf = (seconds) => new Date(seconds * 1000).toISOString().slice(0, 10);
 function palette() {
   const css = getComputedStyle(document.documentElement);
   const v = (name) => css.getPropertyValue(name).trim();
-  return { pain: v("--pain"), mood: v("--mood"), text: v("--muted"), line: v("--line"), surface: v("--surface") };
+  return { pain: v("--pain"), mood: v("--mood"), text: v("--muted"), line: v("--line"), surface: v("--surface"), score: v("--accent") };
 }
 
 function rgba(hex, alpha) {
@@ -71,8 +71,101 @@ export function legend() {
     item("relief-pain", t("chart.legend.relief_pain")), item("relief-mood", t("chart.legend.relief_mood")));
 }
 
+// The key of a questionnaire's chart.
+export function scoreLegend() {
+  const item = (cls, text) => h("li", {}, h("span", { class: `swatch ${cls}`, "aria-hidden": "true" }), text);
+  return h("ul", { class: "legend", "aria-label": t("chart.legend.label") },
+    item("score", t("chart.legend.score")), item("session", t("chart.legend.session")));
+}
+
 // The light theme's colours, for a chart that is only ever printed on white paper.
-export const PAPER = { pain: "#b23c17", mood: "#1f62a8", text: "#4b5865", line: "#d3d9df", surface: "#ffffff" };
+export const PAPER = { pain: "#b23c17", mood: "#1f62a8", text: "#4b5865", line: "#d3d9df", surface: "#ffffff", score: "#0b5c97" };
+
+// A dashed marker at each session inside the plot `u` (replacing `markers`, the last ones).
+function markSessions(u, treatments, markers) {
+  for (const m of markers) m.remove();
+  markers.length = 0;
+  for (const session of treatments) {
+    const left = u.valToPos(ts(session.local_date), "x");
+    if (left < 0 || left > u.bbox.width / uPlot.pxRatio) continue; // laid out or not (print copy)
+    const marker = document.createElement("div");
+    marker.className = "marker";
+    marker.dataset.date = session.local_date;
+    marker.dataset.route = session.route;
+    marker.title = `${routeLabel(session.route)} · ${formatDay(session.local_date, { day: "numeric", month: "short" })}`;
+    marker.style.left = `${left - 1}px`;
+    u.over.append(marker);
+    markers.push(marker);
+  }
+}
+
+const axisFont = "12px system-ui, sans-serif";
+const dayAxis = (colors) => ({ stroke: colors.text, grid: { stroke: colors.line, width: 1 }, ticks: { stroke: colors.line }, size: 30,
+  font: axisFont, space: 60, values: (u, splits) => splits.map((s) => formatDay(dayOf(s), { day: "numeric", month: "short" })) });
+
+// Draws with the theme's colours (or `fixedColors`), at the container's width (or
+// `fixedWidth`), again when the theme changes; destroy() undoes it all.
+function plotFollowing(target, build, data, { fixedWidth, fixedColors, height }) {
+  let colors = fixedColors || palette();
+  const widthNow = () => fixedWidth || target.clientWidth || 340;
+  let plot = new uPlot(build(widthNow(), colors), data, target);
+  const resize = () => plot.setSize({ width: widthNow(), height });
+  const scheme = window.matchMedia("(prefers-color-scheme: dark)");
+  const recolor = () => {
+    colors = fixedColors || palette();
+    plot.destroy();
+    plot = new uPlot(build(widthNow(), colors), data, target);
+  };
+  window.addEventListener("resize", resize);
+  requestAnimationFrame(resize); // the screen may not have been in the page when drawn
+  scheme.addEventListener("change", recolor);
+  return {
+    destroy() {
+      window.removeEventListener("resize", resize);
+      scheme.removeEventListener("change", recolor);
+      plot.destroy();
+    },
+  };
+}
+
+// One questionnaire's scores over time (Trends and the report): a point per response joined
+// by a line, from 0 to the instrument's maximum (the server's), and a dashed marker at every
+// session. `describe(i)` words the i-th point for the readout under the chart.
+export function drawScores(target, readout, { points, treatments, start, end, max, describe },
+  { width: fixedWidth = null, colors: fixedColors = null } = {}) {
+  loadCss();
+  const height = 200;
+  // Two answers on one day sit an hour apart, so the x values keep rising.
+  const perDay = new Map();
+  const x = points.map((p) => {
+    const n = perDay.get(p.local_date) || 0;
+    perDay.set(p.local_date, n + 1);
+    return ts(p.local_date) + DAY / 2 + n * 3600;
+  });
+  const data = [x, points.map((p) => p.total)];
+  const markers = [];
+  const hint = t("chart.hint");
+  readout.textContent = hint;
+  const build = (width, colors) => ({
+    width,
+    height,
+    tzDate: (seconds) => uPlot.tzDate(new Date(seconds * 1000), "Etc/UTC"),
+    scales: { x: { time: true, range: [ts(start) - DAY / 2, ts(end) + DAY] }, y: { range: [0, max || 1] } },
+    legend: { show: false },
+    cursor: { drag: { x: false, y: false }, points: { size: 10 } },
+    axes: [dayAxis(colors), { stroke: colors.text, grid: { stroke: colors.line, width: 1 }, ticks: { show: false }, size: 28, font: axisFont }],
+    series: [{}, { label: t("chart.score"), stroke: colors.score, width: 2.5,
+      points: { show: true, size: 8, width: 2, fill: colors.surface, stroke: colors.score } }],
+    hooks: {
+      draw: [(u) => markSessions(u, treatments, markers)],
+      setCursor: [(u) => {
+        const idx = u.cursor.idx;
+        readout.textContent = idx === null || idx === undefined ? hint : describe(idx);
+      }],
+    },
+  });
+  return plotFollowing(target, build, data, { fixedWidth, fixedColors, height });
+}
 
 // `width`: a fixed width (a chart drawn for print, in a hidden container) instead of the
 // container's, followed on resize. `colors`: a fixed palette instead of the theme's.
@@ -85,7 +178,7 @@ export function drawChart(target, readout, trends, { start, end, width: fixedWid
     sessionsByDay.get(session.local_date).push(session);
   }
   const byDate = new Map(trends.days.map((d) => [d.date, d]));
-  let colors = fixedColors || palette();
+  let colors;
   const markers = [];
 
   function describe(day) {
@@ -134,22 +227,7 @@ export function drawChart(target, readout, trends, { start, end, width: fixedWid
     ctx.restore();
   }
 
-  function placeMarkers(u) {
-    for (const m of markers) m.remove();
-    markers.length = 0;
-    for (const session of trends.treatments) {
-      const left = u.valToPos(ts(session.local_date), "x");
-      if (left < 0 || left > u.bbox.width / uPlot.pxRatio) continue; // laid out or not (print copy)
-      const marker = document.createElement("div");
-      marker.className = "marker";
-      marker.dataset.date = session.local_date;
-      marker.dataset.route = session.route;
-      marker.title = `${routeLabel(session.route)} · ${formatDay(session.local_date, { day: "numeric", month: "short" })}`;
-      marker.style.left = `${left - 1}px`;
-      u.over.append(marker);
-      markers.push(marker);
-    }
-  }
+  const placeMarkers = (u) => markSessions(u, trends.treatments, markers);
 
   const hint = t("chart.hint");
   readout.textContent = hint;
@@ -163,11 +241,9 @@ export function drawChart(target, readout, trends, { start, end, width: fixedWid
       legend: { show: false },
       cursor: { drag: { x: false, y: false }, points: { size: 8 } },
       axes: [
-        { stroke: colors.text, grid: { stroke: colors.line, width: 1 }, ticks: { stroke: colors.line }, size: 30,
-          font: "12px system-ui, sans-serif", space: 60,
-          values: (u, splits) => splits.map((s) => formatDay(dayOf(s), { day: "numeric", month: "short" })) },
+        dayAxis(colors),
         { stroke: colors.text, grid: { stroke: colors.line, width: 1 }, ticks: { show: false }, size: 28,
-          splits: () => [0, 2, 4, 6, 8, 10], font: "12px system-ui, sans-serif" },
+          splits: () => [0, 2, 4, 6, 8, 10], font: axisFont },
       ],
       series: [
         {},
@@ -187,23 +263,9 @@ export function drawChart(target, readout, trends, { start, end, width: fixedWid
     };
   }
 
-  const widthNow = () => fixedWidth || target.clientWidth || 340;
-  let plot = new uPlot(opts(widthNow()), data, target);
-  const resize = () => plot.setSize({ width: widthNow(), height: 260 });
-  const scheme = window.matchMedia("(prefers-color-scheme: dark)");
-  const recolor = () => {
-    colors = fixedColors || palette();
-    plot.destroy();
-    plot = new uPlot(opts(widthNow()), data, target);
+  const build = (width, theme) => {
+    colors = theme;
+    return opts(width);
   };
-  window.addEventListener("resize", resize);
-  requestAnimationFrame(resize); // the screen may not have been in the page when drawn
-  scheme.addEventListener("change", recolor);
-  return {
-    destroy() {
-      window.removeEventListener("resize", resize);
-      scheme.removeEventListener("change", recolor);
-      plot.destroy();
-    },
-  };
+  return plotFollowing(target, build, data, { fixedWidth, fixedColors, height: 260 });
 }

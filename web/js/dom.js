@@ -32,6 +32,7 @@ export const nextId = (prefix = "f") => `${prefix}-${++uid}`;
 export const icons = {
   check: () => svg("M5 12.5l4.5 4.5L19 7.5"),
   clock: () => svg("M12 7v5l3 2M12 3a9 9 0 1 0 0 18a9 9 0 1 0 0-18"),
+  clipboard: () => svg("M9 4h6v3H9zM9 5.5H6.5v15h11v-15H15M9 12l2 2 4-4"),
   chevron: () => svg("M9 5l7 7-7 7", "chev"),
   brand: () => svg("M2 14c3 0 4-6 7-6s4 8 7 8 3-4 6-4", "", "2.4"),
 };

@@ -1,13 +1,15 @@
 // The tables Trends and the provider's report share, so both print the server's analysis
 // the same way: the daily scores, each treatment series (cards on Trends, one wide table in
-// the report, from the same list of measures), and what each number means (about "you" for
-// the patient, "the patient" for the provider). Words from the catalog ("report.*").
+// the report, from the same list of measures), each questionnaire's scores and series, and
+// what each number means (about "you" for the patient, "the patient" for the provider).
+// Words from the catalog ("report.*"); questionnaire names and answers from the server.
 
 import { h } from "./dom.js";
 import { t } from "./i18n.js";
-import { EXPLANATIONS, baselineText, categoryText, explanation, num, reliefText, responseText, signed, term } from "./report.js";
+import { CHECKIN_EXPLANATIONS, EXPLANATIONS, baselineText, categoryText, explanation, num, reliefText, responseText, signed, term } from "./report.js";
 import { formatDay } from "./dates.js";
-import { routeLabel } from "./vocabulary.js";
+import { answerLabel } from "./questionnaires.js";
+import { routeLabel, severityLabel } from "./vocabulary.js";
 
 const shortDay = (value) => formatDay(value, { day: "numeric", month: "short", year: "numeric" });
 const METRICS = ["pain", "mood"];
@@ -103,8 +105,57 @@ export function daysTable(days) {
         cell(d.pain), cell(d.mood), cell(d.pain_avg7), cell(d.mood_avg7))))));
 }
 
-// What each number means; `provider`: about the patient instead of "you".
-export function explanationList({ provider = false } = {}) {
+// What each number means; `provider`: about the patient instead of "you"; `checkins`: the
+// numbers of the questionnaires' series instead of the daily scores'.
+export function explanationList({ provider = false, checkins = false } = {}) {
+  const list = checkins ? CHECKIN_EXPLANATIONS : EXPLANATIONS;
   return h("dl", { class: "explain" },
-    EXPLANATIONS.map(([id]) => [h("dt", {}, term(id)), h("dd", {}, explanation(id, provider))]));
+    list.map(([id, , shownAs]) => [h("dt", {}, term(shownAs || id)), h("dd", {}, explanation(id, provider))]));
+}
+
+// ---- Questionnaires (GET /trends "questionnaires"; `def` is the server's definition) ----
+
+const yesNo = (v) => (v === null || v === undefined ? "—" : t(v ? "report.response.yes" : "report.response.no"));
+
+// One row per treatment series, newest first: the server's baseline, after, change, response
+// and remission for this questionnaire. `data` is the whole of GET /trends (for the series'
+// dates and sessions); labelled by the heading with id `labelledBy`.
+export function checkinSeriesTable(def, scores, data, labelledBy) {
+  const treatments = byId(data);
+  const rows = [...(scores.series || [])].sort((a, b) => b.series_index - a.series_index).map((row) => {
+    const series = data.series.find((s) => s.index === row.series_index);
+    const about = series ? aboutSeries(series, treatments) : { name: t("report.series.name", { number: row.series_index + 1 }), dates: "" };
+    return h("tr", { "data-series": String(row.series_index) },
+      h("th", { scope: "row" }, h("span", { class: "series-name" }, about.name), h("span", { class: "series-dates" }, about.dates)),
+      h("td", { class: "num" }, row.baseline === null || row.baseline === undefined ? t("report.baseline.not_enough") : num(row.baseline)),
+      h("td", { class: "num" }, num(row.after)),
+      h("td", { class: "num" }, signed(row.change_pct, { percent: true })),
+      h("td", {}, yesNo(row.response)),
+      h("td", {}, yesNo(row.remission)));
+  });
+  const col = (text, cls) => h("th", { scope: "col", class: cls }, text);
+  return h("div", { class: "table-scroll", tabindex: "0", role: "region", "aria-labelledby": labelledBy },
+    h("table", { class: "report-table checkin-series", "data-instrument": def.id },
+      h("caption", { class: "visually-hidden" }, t("report.checkin.series_caption", { title: def.title })),
+      h("thead", {}, h("tr", {}, col(t("report.column.series")), col(term("baseline"), "num"), col(term("after"), "num"),
+        col(term("change"), "num"), col(term("response")), col(term("remission"))))),
+      h("tbody", {}, rows)));
+}
+
+// Every score of this questionnaire, newest first: date, score, severity band, and for the
+// PHQ-9 the exact answer to its safety item (item 9), as the server's answer label.
+export function checkinScoresTable(def, scores, labelledBy) {
+  const safety = def.safety_item;
+  const safetyNumber = safety ? def.items.findIndex((item) => item.key === safety) + 1 : 0;
+  const col = (text, cls) => h("th", { scope: "col", class: cls }, text);
+  return h("div", { class: "table-scroll", tabindex: "0", role: "region", "aria-labelledby": labelledBy },
+    h("table", { class: "checkin-scores", "data-instrument": def.id },
+      h("caption", { class: "visually-hidden" }, t("report.checkin.scores_caption", { title: def.title })),
+      h("thead", {}, h("tr", {}, col(t("report.days.date")), col(t("report.checkin.score"), "num"),
+        col(t("report.checkin.severity")), safety ? col(t("report.checkin.item", { number: safetyNumber })) : null)),
+      h("tbody", {}, [...(scores.points || [])].reverse().map((p) => h("tr", { "data-id": p.id || null, class: p.safety_flag ? "flagged" : null },
+        h("th", { scope: "row" }, h("time", { datetime: p.local_date }, shortDay(p.local_date))),
+        h("td", { class: "num" }, num(p.total)),
+        h("td", {}, p.severity ? severityLabel(p.severity) : "—"),
+        safety ? h("td", {}, p.safety_answer === null || p.safety_answer === undefined ? "—" : answerLabel(def, safety, p.safety_answer)) : null)))));
 }

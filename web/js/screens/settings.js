@@ -10,6 +10,7 @@ import { h } from "../dom.js";
 import { LANGUAGES, chosenLanguage, rememberLanguage, t } from "../i18n.js";
 import * as outbox from "../outbox.js";
 import { explain, showProblem } from "../problems.js";
+import { definitions } from "../questionnaires.js";
 import { loggedOut, updateUser } from "../session.js";
 import { PASSWORD_MIN_LENGTH } from "../vocabulary.js";
 
@@ -100,6 +101,7 @@ export async function render(container, ctx) {
     h("ul", { class: "link-list" },
       h("li", {}, h("a", { href: "/api/v1/export/entries.csv", download: "" }, t("settings.download_entries"))),
       h("li", {}, h("a", { href: "/api/v1/export/treatments.csv", download: "" }, t("settings.download_treatments"))),
+      h("li", {}, h("a", { href: "/api/v1/export/questionnaires.csv", download: "" }, t("settings.download_checkins"))),
       h("li", {}, h("a", { href: "/api/v1/export/fhir", download: "" }, t("settings.download_fhir"))),
       h("li", {}, h("a", { href: "/api/v1/me/export", download: "relieflog-export.json" }, t("settings.download_all")))));
 
@@ -157,11 +159,46 @@ export async function render(container, ctx) {
     toast(t("settings.deleted"));
   });
 
-  container.append(screenHead(t("settings.title")), profile, languageChoice(), password, downloads, tokens, securityLog(user),
+  container.append(screenHead(t("settings.title")), profile, checkinChoice(user), languageChoice(), password, downloads, tokens, securityLog(user),
     h("section", { class: "card", "aria-labelledby": "session-title" }, h("h2", { id: "session-title" }, t("settings.device")),
       h("p", { class: "muted" }, t("settings.device_help")), logout),
     remove,
     h("p", { class: "muted" }, h("a", { href: "/api/docs" }, t("settings.api_docs")), " ", t("settings.api_docs_for")));
+}
+
+// Check-ins: which questionnaires Today offers when they are due (PATCH /me). The list and
+// each one's name are the server's; a change is saved at once and needs a connection.
+function checkinChoice(user) {
+  const body = h("div", { "aria-live": "polite" }, h("p", { class: "loading" }, t("app.loading")));
+  const error = formError();
+  definitions().then((defs) => {
+    const enabled = new Set(user.questionnaires || []);
+    const grid = h("div", { class: "checks checkin-choices" }, defs.items.map((def) =>
+      h("label", { class: "check single" },
+        h("input", { type: "checkbox", value: def.id, checked: enabled.has(def.id) }),
+        h("span", {}, h("span", { class: "title" }, def.title), h("span", { class: "meta" }, def.name)))));
+    grid.addEventListener("change", async (event) => {
+      const box = event.target;
+      error.show("");
+      const wanted = [...grid.querySelectorAll("input:checked")].map((i) => i.value);
+      try {
+        const { data } = await request("PATCH", "/me", { body: { questionnaires: wanted } });
+        await updateUser(data);
+        toast(t("settings.saved"));
+      } catch (e) {
+        box.checked = !box.checked; // not saved: show what the server still has
+        failed(e, error);
+      }
+    });
+    body.replaceChildren(h("fieldset", { class: "field plain" },
+      h("legend", { class: "visually-hidden" }, t("settings.checkins")), grid), error);
+  }).catch((e) => {
+    body.replaceChildren(h("p", { class: "muted" }, e instanceof OfflineError ? needsConnection() : explain(e)));
+  });
+  return h("section", { class: "card", "aria-labelledby": "checkins-title" },
+    h("h2", { id: "checkins-title" }, t("settings.checkins")),
+    h("p", { class: "muted" }, t("settings.checkins_help")),
+    body);
 }
 
 // Language: the browser's, or one chosen here and kept on this device; the page reloads in it.

@@ -1,7 +1,9 @@
 // Today: pain and mood in three taps (a pain chip, a mood chip, Save), the rest optional.
 
 import { get } from "../api.js";
+import * as checkins from "../checkins.js";
 import { entryForm } from "../entry-form.js";
+import { definitions, find } from "../questionnaires.js";
 import * as store from "../store.js";
 import { screenHead, toast } from "../controls.js";
 import { addDays, formatDay, formatTime, todayIn } from "../dates.js";
@@ -38,9 +40,27 @@ async function boosterHint(day) {
   }
 }
 
+// The check-ins that are due, each one tap away: "PHQ-9 due — 2 minutes". Their names and
+// lengths are the server's; offline, the last list this phone heard, without what was just
+// answered here.
+async function dueCheckins() {
+  try {
+    const [due, defs] = await Promise.all([checkins.due(), definitions()]);
+    const items = due.map((d) => [d, find(defs, d.instrument)]).filter(([, def]) => def);
+    if (!items.length) return null;
+    return h("ul", { class: "due-list", "aria-label": t("today.due_label") }, items.map(([d, def]) =>
+      h("li", {}, h("a", { class: "due-card", href: `/checkin/${encodeURIComponent(def.id)}`, "data-instrument": def.id },
+        icons.clipboard(),
+        h("span", {}, def.minutes ? t("today.due", { title: def.title, count: def.minutes }) : t("today.due_untimed", { title: def.title })),
+        icons.chevron()))));
+  } catch {
+    return null; // no connection and nothing remembered: the diary comes first
+  }
+}
+
 export async function render(container, ctx) {
   const day = todayIn(ctx.user.timezone);
-  const entry = await store.entry(day);
+  const [entry, due] = await Promise.all([store.entry(day), dueCheckins()]);
   const status = h("div", {}, statusLine(entry));
   const hintSlot = h("div", {});
   const form = entryForm({
@@ -51,7 +71,7 @@ export async function render(container, ctx) {
       if (ctx.isCurrent()) ctx.navigate("/today", { replace: true });
     },
   });
-  container.append(screenHead(t("today.title"), formatDay(day)), status, form, hintSlot);
+  container.append(screenHead(t("today.title"), formatDay(day)), status, ...(due ? [due] : []), form, hintSlot);
   boosterHint(day).then((hint) => { if (hint) hintSlot.append(hint); });
   // Left open overnight: a new day gets a fresh form when the patient comes back.
   const newDay = () => {

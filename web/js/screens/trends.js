@@ -1,13 +1,16 @@
-// Trends: the chart, the server's analysis of each treatment series, and the same data as
-// a table for screen readers. Every number shown comes from GET /api/v1/trends.
+// Trends: the chart, the server's analysis of each treatment series, the same data as a table
+// for screen readers, and each questionnaire's scores across the sessions. Every number shown
+// comes from GET /api/v1/trends.
 
 import { OfflineError, get } from "../api.js";
 import { screenHead } from "../controls.js";
 import { addDays, formatDay, todayIn } from "../dates.js";
 import { h } from "../dom.js";
 import { t } from "../i18n.js";
+import { definitions } from "../questionnaires.js";
 import { list, number } from "../report.js";
-import { daysTable, explanationList, seriesCards } from "../tables.js";
+import { checkinScoresTable, checkinSeriesTable, daysTable, explanationList, seriesCards } from "../tables.js";
+import { severityLabel } from "../vocabulary.js";
 
 const RANGES = ["30", "90", "365", "all"];
 const ALL_DAYS = 3700; // the API's longest range
@@ -33,11 +36,64 @@ function summary(data, start, end) {
   return t("trends.summary.with_averages", { ...values, averages: list(parts) });
 }
 
+// "14 out of 27" (a PEG mean has one decimal: "6.3 out of 10").
+const outOf = (total, def) => (def.score && def.score.max ? t("trends.checkins.out_of", { score: number(total), max: number(def.score.max) }) : number(total));
+
+// Each questionnaire with scores in the range, in the server's order: its latest score, a
+// chart of its scores with the sessions marked, its series table and every score as a
+// table. Returns the section and a function that draws the charts once it is on screen.
+function checkinsSection(data, defs, { start, end, enabled }) {
+  const scored = (defs ? defs.items : []).filter((def) => data.questionnaires && data.questionnaires[def.id]
+    && (data.questionnaires[def.id].points || []).length);
+  if (!scored.length && !enabled) return { section: null, scored: 0, draw: () => [] };
+  const drawers = [];
+  const cards = scored.map((def) => {
+    const scores = data.questionnaires[def.id];
+    const latest = scores.points[scores.points.length - 1];
+    const headingId = `checkin-${def.id}`;
+    const latestText = t(latest.severity ? "trends.checkins.latest_band" : "trends.checkins.latest", {
+      score: outOf(latest.total, def), severity: severityLabel(latest.severity),
+      date: formatDay(latest.local_date, { day: "numeric", month: "short" }) });
+    const chartEl = h("div", { class: "score-chart", role: "img", "aria-label": t("chart.scores_label", { title: def.title, summary: latestText }) });
+    const readout = h("p", { class: "chart-readout", "aria-live": "off" });
+    drawers.push(({ drawScores, scoreLegend }) => {
+      chartEl.after(readout);
+      readout.after(scoreLegend());
+      return drawScores(chartEl, readout, {
+        points: scores.points, treatments: data.treatments, start, end, max: def.score && def.score.max,
+        describe: (i) => {
+          const p = scores.points[i];
+          return [formatDay(p.local_date, { weekday: "short", day: "numeric", month: "short", year: "numeric" }),
+            outOf(p.total, def), p.severity ? severityLabel(p.severity) : null].filter(Boolean).join(" · ");
+        },
+      });
+    });
+    const seriesId = `${headingId}-series`;
+    return h("section", { class: "card checkin-trend", "data-instrument": def.id, "aria-labelledby": headingId },
+      h("h3", { id: headingId }, def.title, h("span", { class: "checkin-name" }, def.name)),
+      h("p", { class: "checkin-latest" }, latestText),
+      chartEl,
+      h("h4", { id: seriesId }, t("trends.checkins.series")),
+      (scores.series || []).length ? checkinSeriesTable(def, scores, data, seriesId)
+        : h("p", { class: "muted" }, t("trends.checkins.no_series")),
+      h("details", { class: "more scores-details" }, h("summary", {}, t("trends.checkins.table")),
+        h("div", { class: "more-body" }, checkinScoresTable(def, scores, headingId))),
+      h("p", { class: "checkin-again" }, h("a", { href: `/checkin/${encodeURIComponent(def.id)}`, class: "btn btn-small" },
+        t("trends.checkins.answer", { title: def.title }))));
+  });
+  const section = h("section", { class: "checkins", "aria-labelledby": "checkins-title" },
+    h("h2", { id: "checkins-title" }, t("trends.checkins.title")),
+    cards.length ? cards : h("p", { class: "muted" }, t("trends.checkins.none")),
+    cards.length ? h("details", { class: "more" }, h("summary", {}, t("trends.checkins.explain")),
+      h("div", { class: "more-body" }, explanationList({ checkins: true }))) : null);
+  return { section, scored: cards.length, draw: (chartModule) => drawers.map((draw) => draw(chartModule)) };
+}
+
 export async function render(container, ctx) {
   const today = todayIn(ctx.user.timezone);
   const buttons = RANGES.map((key) => h("button", { type: "button", "data-range": key, "aria-pressed": String(key === chosen) }, t(`trends.range.${key}`)));
   const body = h("div", { "aria-live": "polite", "aria-busy": "true" }, h("p", { class: "loading" }, t("trends.loading")));
-  let chart = null;
+  let charts = [];
   let loading = 0;
 
   async function load() {
@@ -46,8 +102,10 @@ export async function render(container, ctx) {
     const days = chosen === "all" ? ALL_DAYS : Number(chosen);
     const from = addDays(today, -(days - 1));
     let data;
+    let defs = null;
     try {
-      data = (await get(`/trends?from=${from}&to=${today}`)).data;
+      [data, defs] = await Promise.all([get(`/trends?from=${from}&to=${today}`).then((r) => r.data),
+        definitions().catch(() => null)]);
     } catch (error) {
       if (mine !== loading) return;
       body.replaceChildren(h("p", { class: "empty" }, error instanceof OfflineError
@@ -56,17 +114,22 @@ export async function render(container, ctx) {
       body.setAttribute("aria-busy", "false");
       return;
     }
-    const { drawChart, legend } = await import("../chart.js");
+    const chartModule = await import("../chart.js");
+    const { drawChart, legend } = chartModule;
     if (mine !== loading || !ctx.isCurrent()) return;
-    if (chart) chart.destroy();
-    chart = null;
+    for (const c of charts) c.destroy();
+    charts = [];
     let start = from;
     if (chosen === "all") {
       const firsts = [data.days[0] && data.days[0].date, data.treatments[0] && data.treatments[0].local_date,
-        data.series[0] && addDays(data.series[0].start_date, -7)].filter(Boolean).sort();
+        data.series[0] && addDays(data.series[0].start_date, -7),
+        ...Object.values(data.questionnaires || {}).map((q) => q.points && q.points[0] && q.points[0].local_date)]
+        .filter(Boolean).sort();
       start = firsts[0] || addDays(today, -29);
     }
-    if (!data.days.length && !data.treatments.length) {
+    const enabled = Boolean(ctx.user.questionnaires && ctx.user.questionnaires.length);
+    const checkins = checkinsSection(data, defs, { start, end: today, enabled });
+    if (!data.days.length && !data.treatments.length && !checkins.scored) {
       // The link sits where the sentence has {today}, wherever the language puts it.
       const [before, after = ""] = t("trends.empty").split("{today}");
       body.replaceChildren(h("p", { class: "empty" }, before, h("a", { href: "/today" }, t("trends.empty.today")), after));
@@ -85,9 +148,10 @@ export async function render(container, ctx) {
       h("details", { class: "more" }, h("summary", {}, t("trends.explain")),
         h("div", { class: "more-body" }, explanationList())),
       h("details", { class: "more days-details" }, h("summary", {}, t("trends.table")),
-        h("div", { class: "more-body" }, data.days.length ? daysTable(data.days) : h("p", { class: "muted" }, t("trends.no_days")))));
+        h("div", { class: "more-body" }, data.days.length ? daysTable(data.days) : h("p", { class: "muted" }, t("trends.no_days")))),
+      checkins.section || "");
     body.setAttribute("aria-busy", "false");
-    chart = drawChart(chartEl, readout, data, { start, end: today });
+    charts = [drawChart(chartEl, readout, data, { start, end: today }), ...checkins.draw(chartModule)];
   }
 
   for (const button of buttons) {
@@ -102,6 +166,6 @@ export async function render(container, ctx) {
   load();
   return () => {
     loading += 1;
-    if (chart) chart.destroy();
+    for (const c of charts) c.destroy();
   };
 }
