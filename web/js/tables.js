@@ -117,29 +117,47 @@ export function explanationList({ provider = false, checkins = false } = {}) {
 
 const yesNo = (v) => (v === null || v === undefined ? "—" : t(v ? "report.response.yes" : "report.response.no"));
 
-// One row per treatment series, newest first: the server's baseline, after, change, response
-// and remission for this questionnaire. `data` is the whole of GET /trends (for the series'
-// dates and sessions); labelled by the heading with id `labelledBy`.
-export function checkinSeriesTable(def, scores, data, labelledBy) {
+// The numbers the server gives for a questionnaire in one series, for the cards and the table.
+const CHECKIN_MEASURES = [
+  { id: "baseline", text: (r) => (r.baseline === null || r.baseline === undefined ? t("report.baseline.not_enough") : num(r.baseline)), numeric: true },
+  { id: "after", text: (r) => num(r.after), numeric: true },
+  { id: "change", text: (r) => signed(r.change_pct, { percent: true }), numeric: true },
+  { id: "response", text: (r) => yesNo(r.response) },
+  { id: "remission", text: (r) => yesNo(r.remission) },
+];
+
+// Each series' row of a questionnaire, newest first, with what both views say about it.
+function checkinRows(scores, data) {
   const treatments = byId(data);
-  const rows = [...(scores.series || [])].sort((a, b) => b.series_index - a.series_index).map((row) => {
+  return [...(scores.series || [])].sort((a, b) => b.series_index - a.series_index).map((row) => {
     const series = data.series.find((s) => s.index === row.series_index);
-    const about = series ? aboutSeries(series, treatments) : { name: t("report.series.name", { number: row.series_index + 1 }), dates: "" };
-    return h("tr", { "data-series": String(row.series_index) },
-      h("th", { scope: "row" }, h("span", { class: "series-name" }, about.name), h("span", { class: "series-dates" }, about.dates)),
-      h("td", { class: "num" }, row.baseline === null || row.baseline === undefined ? t("report.baseline.not_enough") : num(row.baseline)),
-      h("td", { class: "num" }, num(row.after)),
-      h("td", { class: "num" }, signed(row.change_pct, { percent: true })),
-      h("td", {}, yesNo(row.response)),
-      h("td", {}, yesNo(row.remission)));
+    const about = series ? aboutSeries(series, treatments)
+      : { name: t("report.series.name", { number: row.series_index + 1 }), dates: "", compactDates: "" };
+    return { row, about };
   });
+}
+
+// Trends: a small table per series, newest first, a measure per row.
+export function checkinSeriesCards(def, scores, data) {
+  return checkinRows(scores, data).map(({ row, about }) => h("table", { class: "series-table checkin-series-card",
+    "data-series": String(row.series_index), "data-instrument": def.id },
+  h("caption", {}, about.compactDates ? t("report.series.heading", { name: about.name, dates: about.compactDates }) : about.name),
+  h("tbody", {}, CHECKIN_MEASURES.map(({ id, text }) => h("tr", {},
+    h("th", { scope: "row" }, term(id)), h("td", { class: "num" }, text(row)))))));
+}
+
+// The report: one table per questionnaire, a row per series (newest first), a column per
+// measure. Labelled by the heading with id `labelledBy`.
+export function checkinSeriesTable(def, scores, data, labelledBy) {
   const col = (text, cls) => h("th", { scope: "col", class: cls }, text);
   return h("div", { class: "table-scroll", tabindex: "0", role: "region", "aria-labelledby": labelledBy },
     h("table", { class: "report-table checkin-series", "data-instrument": def.id },
       h("caption", { class: "visually-hidden" }, t("report.checkin.series_caption", { title: def.title })),
-      h("thead", {}, h("tr", {}, col(t("report.column.series")), col(term("baseline"), "num"), col(term("after"), "num"),
-        col(term("change"), "num"), col(term("response")), col(term("remission"))))),
-      h("tbody", {}, rows)));
+      h("thead", {}, h("tr", {}, col(t("report.column.series")),
+        CHECKIN_MEASURES.map(({ id, numeric }) => col(term(id), numeric ? "num" : null)))),
+      h("tbody", {}, checkinRows(scores, data).map(({ row, about }) => h("tr", { "data-series": String(row.series_index) },
+        h("th", { scope: "row" }, h("span", { class: "series-name" }, about.name), h("span", { class: "series-dates" }, about.dates)),
+        CHECKIN_MEASURES.map(({ text, numeric }) => h("td", { class: numeric ? "num" : null }, text(row))))))));
 }
 
 // Every score of this questionnaire, newest first: date, score, severity band, and for the

@@ -72,6 +72,7 @@ export async function render(container, ctx) {
   let stopWaiting = null;
   const view = h("div", { class: "checkin" });
   container.append(view);
+  const show = (...children) => view.replaceChildren(...children.flat().filter(Boolean));
 
   // Each screen of the step-by-step layout: the items, then the optional difficulty item.
   const steps = def.items.map((item) => ({ key: item.key, item, options: def.options, optional: false }));
@@ -100,8 +101,8 @@ export async function render(container, ctx) {
       step.item.low ? h("span", {}, t("checkin.anchor", { value: first.label, text: step.item.low })) : h("span"),
       h("span", { class: "visually-hidden" }, ", "),
       step.item.high ? h("span", {}, t("checkin.anchor", { value: last.label, text: step.item.high })) : null) : null;
-    const fieldset = h("fieldset", { class: `question${card ? " card" : ""}`, "data-key": step.key,
-      "aria-describedby": error.id }, legend, ends, choices, error);
+    const fieldset = h("fieldset", { class: "question", "data-key": step.key, "aria-describedby": error.id },
+      legend, ends, choices, error);
     fieldset.legend = legend;
     fieldset.showError = (message) => {
       error.textContent = message || "";
@@ -111,6 +112,7 @@ export async function render(container, ctx) {
       const input = fieldset.querySelector("input:checked") || fieldset.querySelector("input");
       if (input) input.focus();
     };
+    fieldset.block = card ? h("div", { class: "card question-card" }, fieldset) : fieldset;
     return fieldset;
   }
 
@@ -121,7 +123,7 @@ export async function render(container, ctx) {
     const heading = h("h1", { tabindex: "-1", id: "crisis-title" }, t("checkin.crisis.title"));
     const go = h("button", { type: "button", class: "btn btn-primary btn-block" }, t("checkin.crisis.continue"));
     go.addEventListener("click", then);
-    view.replaceChildren(h("section", { class: "crisis", "aria-labelledby": "crisis-title" },
+    show(h("section", { class: "crisis", "aria-labelledby": "crisis-title" },
       heading,
       h("p", { class: "crisis-lead" }, t("checkin.crisis.lead")),
       resourceList(defs.crisis),
@@ -173,7 +175,7 @@ export async function render(container, ctx) {
       if (isLast) save(next, error);
       else showStep(index + 1);
     });
-    view.replaceChildren(
+    show(
       screenHead(def.title, t("checkin.progress", { number: index + 1, count: steps.length })),
       h("div", { class: "checkin-progress", "aria-hidden": "true" }, bar),
       step.optional ? null : h("p", { class: "recall" }, def.recall),
@@ -193,7 +195,7 @@ export async function render(container, ctx) {
     const error = formError();
     const fieldsets = steps.map((step) => question(step, { numbered: !step.optional, card: true }));
     const saveButton = h("button", { type: "submit", class: "btn btn-primary btn-block" }, t("checkin.save"));
-    const form = h("form", { novalidate: true, class: "checkin-form" }, fieldsets, error, saveButton);
+    const form = h("form", { novalidate: true, class: "checkin-form" }, fieldsets.map((f) => f.block), error, saveButton);
     form.addEventListener("change", (event) => {
       const fieldset = event.target.closest("fieldset");
       const step = steps.find((s) => s.key === fieldset.dataset.key);
@@ -215,7 +217,7 @@ export async function render(container, ctx) {
       }
       save(saveButton, error);
     });
-    view.replaceChildren(screenHead(def.title, def.name), h("p", { class: "recall" }, def.recall), form, layoutSwitch("steps"));
+    show(screenHead(def.title, def.name), h("p", { class: "recall" }, def.recall), form, layoutSwitch("steps"));
     view.fieldsets = fieldsets;
     setTitle(def.title);
     if (focusKey) {
@@ -300,7 +302,7 @@ export async function render(container, ctx) {
     if (stopWaiting) stopWaiting();
     const heading = h("h1", { tabindex: "-1" }, t("checkin.result.title", { title: def.title }));
     const max = def.score && def.score.max;
-    view.replaceChildren(
+    show(
       h("div", { class: "screen-head" }, heading),
       h("section", { class: "card result", "aria-labelledby": "result-score" },
         h("p", { class: "result-score", id: "result-score", "data-total": String(response.total) },
@@ -318,7 +320,7 @@ export async function render(container, ctx) {
 
   function showWaiting() {
     const heading = h("h1", { tabindex: "-1" }, t("checkin.waiting.title", { title: def.title }));
-    view.replaceChildren(
+    show(
       h("div", { class: "screen-head" }, heading),
       h("p", { class: "status-line waiting" }, icons.clock(), t("checkin.waiting.text")),
       safetyReminder(),

@@ -9,7 +9,7 @@ import { h } from "../dom.js";
 import { t } from "../i18n.js";
 import { definitions } from "../questionnaires.js";
 import { list, number } from "../report.js";
-import { checkinScoresTable, checkinSeriesTable, daysTable, explanationList, seriesCards } from "../tables.js";
+import { checkinScoresTable, checkinSeriesCards, daysTable, explanationList, seriesCards } from "../tables.js";
 import { severityLabel } from "../vocabulary.js";
 
 const RANGES = ["30", "90", "365", "all"];
@@ -68,13 +68,12 @@ function checkinsSection(data, defs, { start, end, enabled }) {
         },
       });
     });
-    const seriesId = `${headingId}-series`;
     return h("section", { class: "card checkin-trend", "data-instrument": def.id, "aria-labelledby": headingId },
       h("h3", { id: headingId }, def.title, h("span", { class: "checkin-name" }, def.name)),
       h("p", { class: "checkin-latest" }, latestText),
       chartEl,
-      h("h4", { id: seriesId }, t("trends.checkins.series")),
-      (scores.series || []).length ? checkinSeriesTable(def, scores, data, seriesId)
+      h("h4", {}, t("trends.checkins.series")),
+      (scores.series || []).length ? h("div", { class: "checkin-series-list" }, checkinSeriesCards(def, scores, data))
         : h("p", { class: "muted" }, t("trends.checkins.no_series")),
       h("details", { class: "more scores-details" }, h("summary", {}, t("trends.checkins.table")),
         h("div", { class: "more-body" }, checkinScoresTable(def, scores, headingId))),
