@@ -11,23 +11,15 @@ from flask.views import MethodView
 from api.auth.guard import current_user, login_required
 from api.calendar import MAX_RANGE_DAYS, resolve_range
 from api.db import reads, writes
-from api.domain import Invalid
 from api.errors import STALE_DOC
 from api.extensions import Blueprint
-from api.fields import RangeQuerySchema
+from api.fields import RangeQuerySchema, parse_uuid
 from api.treatments import service
 from api.treatments.schemas import TreatmentInSchema, TreatmentListSchema, TreatmentSchema
 from api.versioning import etag_for, parse_if_match
 
 blp = Blueprint("treatments", __name__, url_prefix="/api/v1/treatments",
                 description="Treatment sessions (infusions, injections, nasal, sublingual, KAP)")
-
-
-def parse_id(value: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        raise Invalid("id", "Not a valid UUID.") from None
 
 
 @blp.route("")
@@ -62,7 +54,7 @@ class TreatmentById(MethodView):
     @reads
     def get(self, treatment_id: str) -> Any:
         """One session"""
-        row = service.find_treatment(user=current_user(), treatment_id=parse_id(treatment_id))
+        row = service.find_treatment(user=current_user(), treatment_id=parse_uuid(treatment_id))
         return row, 200, {"ETag": etag_for(row["version"])}
 
     @blp.arguments(TreatmentInSchema)
@@ -73,7 +65,7 @@ class TreatmentById(MethodView):
     def put(self, data: dict[str, Any], treatment_id: str) -> Any:
         """Create or replace a session by its client-generated UUID"""
         row, created = service.save_treatment(
-            user=current_user(), treatment_id=parse_id(treatment_id), data=data,
+            user=current_user(), treatment_id=parse_uuid(treatment_id), data=data,
             if_match=parse_if_match(request.headers.get("If-Match")))
         return row, 201 if created else 200, {"ETag": etag_for(row["version"])}
 
@@ -82,5 +74,5 @@ class TreatmentById(MethodView):
     @writes
     def delete(self, treatment_id: str) -> None:
         """Delete a session"""
-        service.delete_treatment(user=current_user(), treatment_id=parse_id(treatment_id),
+        service.delete_treatment(user=current_user(), treatment_id=parse_uuid(treatment_id),
                                  if_match=parse_if_match(request.headers.get("If-Match")))
