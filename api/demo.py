@@ -73,7 +73,7 @@ def demo_responses(days: list[DemoDay], *, seed: int = 7) -> list[DemoResponse]:
     item 9 answered "Several days" once, before treatment), PEG every 7 (about pain)."""
     rng = random.Random(seed)
     zone = ZoneInfo(DEMO_TIMEZONE)
-    found = []
+    found: list[DemoResponse] = []
     next_phq9, next_peg = 5, 5  # day numbers; a missed day moves it to the next logged one
     for day in days:
         n = (day.day - days[0].day).days

@@ -26,7 +26,7 @@ from api.questionnaires.schemas import (
     ResponseQuerySchema,
     ResponseSchema,
 )
-from api.versioning import etag_for, parse_if_match
+from api.versioning import answer, parse_if_match
 
 blp = Blueprint("questionnaires", __name__, url_prefix="/api/v1",
                 description="PHQ-9, GAD-7 and PEG check-ins, scored by the server")
@@ -95,7 +95,7 @@ class ResponseById(MethodView):
     def get(self, response_id: str) -> Any:
         """One response"""
         row = service.find_response(user=current_user(), response_id=parse_uuid(response_id))
-        return row, 200, {"ETag": etag_for(row["version"])}
+        return answer(row)
 
     @blp.arguments(ResponseInSchema)
     @blp.response(200, ResponseSchema, description="Replaced (or unchanged when identical)")
@@ -107,7 +107,7 @@ class ResponseById(MethodView):
         row, created = service.save_response(
             user=current_user(), response_id=parse_uuid(response_id), data=data,
             if_match=parse_if_match(request.headers.get("If-Match")))
-        return row, 201 if created else 200, {"ETag": etag_for(row["version"])}
+        return answer(row, created=created)
 
     @blp.response(204)
     @blp.alt_response(412, **STALE_DOC)

@@ -16,7 +16,7 @@ from api.extensions import Blueprint
 from api.fields import RangeQuerySchema, parse_uuid
 from api.treatments import service
 from api.treatments.schemas import TreatmentInSchema, TreatmentListSchema, TreatmentSchema
-from api.versioning import etag_for, parse_if_match
+from api.versioning import answer, parse_if_match
 
 blp = Blueprint("treatments", __name__, url_prefix="/api/v1/treatments",
                 description="Treatment sessions (infusions, injections, nasal, sublingual, KAP)")
@@ -43,7 +43,7 @@ class Treatments(MethodView):
         """Record a session with a server-chosen id"""
         row, _ = service.save_treatment(user=current_user(), treatment_id=uuid.uuid4(),
                                        data=data)
-        return row, 201, {"ETag": etag_for(row["version"])}
+        return answer(row, created=True)
 
 
 @blp.route("/<treatment_id>")
@@ -55,7 +55,7 @@ class TreatmentById(MethodView):
     def get(self, treatment_id: str) -> Any:
         """One session"""
         row = service.find_treatment(user=current_user(), treatment_id=parse_uuid(treatment_id))
-        return row, 200, {"ETag": etag_for(row["version"])}
+        return answer(row)
 
     @blp.arguments(TreatmentInSchema)
     @blp.response(200, TreatmentSchema, description="Replaced (or unchanged when identical)")
@@ -67,7 +67,7 @@ class TreatmentById(MethodView):
         row, created = service.save_treatment(
             user=current_user(), treatment_id=parse_uuid(treatment_id), data=data,
             if_match=parse_if_match(request.headers.get("If-Match")))
-        return row, 201 if created else 200, {"ETag": etag_for(row["version"])}
+        return answer(row, created=created)
 
     @blp.response(204)
     @blp.alt_response(412, **STALE_DOC)
