@@ -107,8 +107,15 @@ def register(app: Flask) -> None:
         from api.auth import service as accounts
         from api.auth.models import User
         from api.calendar import local_today
-        from api.demo import DEMO_EMAIL, DEMO_PASSWORD, DEMO_TIMEZONE, demo_patient
+        from api.demo import (
+            DEMO_EMAIL,
+            DEMO_PASSWORD,
+            DEMO_TIMEZONE,
+            demo_patient,
+            demo_responses,
+        )
         from api.entries.service import save_entry
+        from api.questionnaires.service import save_response
         from api.treatments.service import save_treatment
 
         with db.read():
@@ -129,4 +136,10 @@ def register(app: Flask) -> None:
                     "phase": s.phase, "clinic": "Lakeside Infusion Center",
                     "pain_before": s.pain_before, "pain_after": s.pain_after,
                     "side_effects": ["dissociation"], "with_psychotherapy": False})
-        click.echo(f"seeded {len(days)} days and {len(sessions)} sessions for {DEMO_EMAIL}")
+            responses = demo_responses(days)
+            for r in responses:
+                save_response(user=user, response_id=r.id, data={
+                    "instrument": r.instrument, "answered_at": r.answered_at,
+                    "answers": r.answers})
+        click.echo(f"seeded {len(days)} days, {len(sessions)} sessions and {len(responses)} "
+                   f"check-ins for {DEMO_EMAIL}")

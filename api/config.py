@@ -102,6 +102,12 @@ class Config:
     # Per-address limit on a provider's reads (report, CSV and FHIR downloads), together.
     SHARE_READ_RATE_LIMIT = os.environ.get("SHARE_READ_RATE_LIMIT", "60 per minute")
 
+    # Where a patient who answers PHQ-9 item 9 above 0 is pointed (the crisis screen):
+    # JSON, a list of {"label", "href"} (href tel:, sms: or https:, or null for plain text),
+    # or such lists by language code {"en": [...], "es": [...]}. Unset: 988 and 911 (US)
+    # and "your local emergency number", in each language (api/questionnaires/crisis.py).
+    CRISIS_RESOURCES = os.environ.get("CRISIS_RESOURCES", "")
+
     # Number of reverse proxies in front of the app whose X-Forwarded-* headers to trust.
     TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
 

@@ -1,4 +1,5 @@
-"""A realistic demo patient for `make demo`: 120 days, an induction course and two boosters.
+"""A realistic demo patient for `make demo`: 120 days, an induction course and two boosters,
+a PHQ-9 every two weeks and a PEG every week.
 
 The scores come from a seeded random generator, so every demo tells the same story:
 pain around 7 before treatment, relief after the six-infusion induction that fades over
@@ -46,6 +47,49 @@ def _relief(days_since_last: int) -> float:
     if days_since_last <= 12:
         return 1.0
     return max(0.0, 1 - (days_since_last - 12) / 16)
+
+
+@dataclass(frozen=True)
+class DemoResponse:
+    id: uuid.UUID
+    instrument: str
+    answered_at: datetime
+    answers: dict[str, int]
+
+
+def _spread(total: int, items: int, highest: int, rng: random.Random) -> list[int]:
+    """`items` answers of 0..highest adding up to `total` (clamped to what is possible)."""
+    left, answers = max(0, min(total, items * highest)), [0] * items
+    while left:
+        n = rng.randrange(items)
+        if answers[n] < highest:
+            answers[n] += 1
+            left -= 1
+    return answers
+
+
+def demo_responses(days: list[DemoDay], *, seed: int = 7) -> list[DemoResponse]:
+    """Check-ins that follow the diary: PHQ-9 every 14 days (about twice mood severity;
+    item 9 answered "Several days" once, before treatment), PEG every 7 (about pain)."""
+    rng = random.Random(seed)
+    zone = ZoneInfo(DEMO_TIMEZONE)
+    found: list[DemoResponse] = []
+    next_phq9, next_peg = 5, 5  # day numbers; a missed day moves it to the next logged one
+    for day in days:
+        n = (day.day - days[0].day).days
+        moment = datetime.combine(day.day, time(20, 0), zone).astimezone(UTC)
+        if n >= next_phq9:
+            answers = _spread(round(2 * (10 - day.mood) + rng.gauss(0, 1.5)), 8, 3, rng)
+            answers.append(1 if not found else 0)
+            found.append(DemoResponse(uuid.UUID(int=rng.getrandbits(128), version=4), "phq9",
+                                      moment, {f"q{i}": a for i, a in enumerate(answers, 1)}))
+            next_phq9 = n + 14
+        if n >= next_peg:
+            next_peg = n + 7
+            answers = [max(0, min(10, day.pain + rng.choice((-1, 0, 1)))) for _ in range(3)]
+            found.append(DemoResponse(uuid.UUID(int=rng.getrandbits(128), version=4), "peg",
+                                      moment, {f"q{i}": a for i, a in enumerate(answers, 1)}))
+    return found
 
 
 def demo_patient(today: date, *, seed: int = 7) -> tuple[list[DemoDay], list[DemoSession]]:

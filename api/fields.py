@@ -6,6 +6,7 @@ import datetime as dt
 import math
 import numbers
 import re
+import uuid
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -174,6 +175,14 @@ def validate_timezone(name: str) -> None:
 def not_blank(value: str) -> None:
     if not value.strip():
         raise ValidationError("Must not be blank.")
+
+
+def parse_uuid(value: str, field: str = "id") -> uuid.UUID:
+    """A UUID from a URL path (a session's or a response's id), or a 422 naming it."""
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise Invalid(field, "Not a valid UUID.") from None
 
 
 def parse_date(value: str, field: str = "date") -> dt.date:

@@ -8,7 +8,9 @@ precondition": a client that meant to protect a newer version must not overwrite
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from api.domain import Malformed
 
@@ -19,6 +21,13 @@ _IF_MATCH = re.compile(rf"\s*(?:\*|{_ENTITY_TAG}(?:\s*,\s*{_ENTITY_TAG})*)\s*")
 
 def etag_for(version: int) -> str:
     return f'"{version}"'
+
+
+def answer(record: Mapping[str, Any], *, created: bool = False
+           ) -> tuple[Mapping[str, Any], int, dict[str, str]]:
+    """A view's answer with a versioned record: 201 when the request created it, else 200,
+    and its ETag for the next If-Match."""
+    return record, 201 if created else 200, {"ETag": etag_for(record["version"])}
 
 
 @dataclass(frozen=True)

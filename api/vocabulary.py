@@ -18,3 +18,8 @@ SIDE_EFFECTS = (
     "dysgeusia",
     "other",
 )
+
+# The check-ins (api/questionnaires/instruments.py holds their rules), and the ones a new
+# account has turned on.
+QUESTIONNAIRES = ("phq9", "gad7", "peg")
+DEFAULT_QUESTIONNAIRES = ("phq9", "peg")

@@ -7,9 +7,10 @@ import sys
 import time
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -20,6 +21,8 @@ from api.calendar import local_today  # noqa: E402
 from api.config import TestConfig  # noqa: E402
 from api.db import db  # noqa: E402
 from api.entries.models import Entry  # noqa: E402
+from api.questionnaires.instruments import INSTRUMENTS  # noqa: E402
+from api.questionnaires.models import QuestionnaireResponse  # noqa: E402
 from api.treatments.models import Treatment  # noqa: E402
 
 PASSWORD = "benchmark-password"
@@ -34,8 +37,10 @@ def migrated_app(database_url: str):
     return app
 
 
-def seed_patient(app, email: str, *, days: int, sessions: int, seed: int = 1) -> None:
-    """A patient with `days` of daily entries up to today and `sessions` spread evenly."""
+def seed_patient(app, email: str, *, days: int, sessions: int, seed: int = 1,
+                 phq9_every: int | None = None) -> None:
+    """A patient with `days` of daily entries up to today and `sessions` spread evenly,
+    and with `phq9_every`, a PHQ-9 answered every that many days."""
     import random
 
     rng = random.Random(seed)
@@ -60,6 +65,22 @@ def seed_patient(app, email: str, *, days: int, sessions: int, seed: int = 1) ->
                  "with_psychotherapy": False}
                 for n in range(0, step * sessions, step)
             ])
+            if phq9_every:
+                db.session.bulk_insert_mappings(QuestionnaireResponse, [  # type: ignore[arg-type]
+                    phq9_row(user.id, first + timedelta(days=n), rng)
+                    for n in range(0, days, phq9_every)
+                ])
+
+
+def phq9_row(user_id: int, day: date, rng: Any) -> dict[str, Any]:
+    phq9 = INSTRUMENTS["phq9"]
+    answers = {key: rng.randint(0, 3) for key in phq9.keys}
+    total = phq9.total(answers)
+    return {"id": uuid.uuid4(), "user_id": user_id, "instrument": "phq9",
+            "answered_at": datetime.combine(day, clock(20), UTC), "local_date": day,
+            "answers": answers, "difficulty": None, "total": total,
+            "severity": phq9.severity(total), "safety_flag": phq9.safety_flag(answers),
+            "version": 1}
 
 
 def timed(call: Callable[[], object], *, repeat: int, warmup: int = 5) -> float:

@@ -12,7 +12,9 @@ import pytest
 
 TREATMENT = {"started_at": "2026-03-01T10:00:00Z", "route": "iv_infusion", "dose_mg": 30}
 ENTRY = {"pain": 5, "mood": 5, "notes": "private"}
-BODIES = {"PUT": {"entries": ENTRY, "treatments": TREATMENT}}
+RESPONSE = {"instrument": "phq9", "answered_at": "2026-03-01T10:00:00Z",
+            "answers": {f"q{n}": 2 for n in range(1, 10)}}
+BODIES = {"PUT": {"entries": ENTRY, "treatments": TREATMENT, "responses": RESPONSE}}
 
 
 def object_routes(app):
@@ -30,6 +32,7 @@ def test_the_list_of_object_routes_is_known(app):
     assert object_routes(app) == [
         ("/api/v1/entries/<day>", ["DELETE", "GET", "PUT"]),
         ("/api/v1/entries/<day>/history", ["GET"]),
+        ("/api/v1/responses/<response_id>", ["DELETE", "GET", "PUT"]),
         ("/api/v1/shares/<share_id>", ["DELETE"]),
         ("/api/v1/shares/<share_id>/views", ["GET"]),
         ("/api/v1/tokens/<token_id>", ["DELETE"]),
@@ -45,8 +48,10 @@ def alices_things(alice):
     assert alice.put("/api/v1/entries/2026-03-01", json=ENTRY).status_code == 200
     token_id = alice.post("/api/v1/tokens", json={"label": "a"}).get_json()["id"]
     share_id = alice.post("/api/v1/shares", json={"label": "Dr. A"}).get_json()["id"]
+    response_id = str(uuid.uuid4())
+    assert alice.put(f"/api/v1/responses/{response_id}", json=RESPONSE).status_code == 201
     return {"day": "2026-03-01", "treatment_id": treatment_id, "token_id": token_id,
-            "share_id": share_id}
+            "share_id": share_id, "response_id": response_id}
 
 
 def snapshot(client):
@@ -75,8 +80,8 @@ def every_object_request(app, client, things):
 def test_other_patients_get_404_and_change_nothing(app, alice, bob, alices_things):
     before = snapshot(alice)
     for kind, method, path, response in every_object_request(app, bob, alices_things):
-        if kind in ("entries", "treatments"):
-            # Dates and session UUIDs are per patient: B reaches only B's own (empty) day
+        if kind in ("entries", "treatments", "responses"):
+            # Dates, session and response UUIDs are per patient: B reaches only B's own (empty) day
             # or session, and a PUT there creates B's own.
             expected = {"GET": (404, 200), "PUT": (201,), "DELETE": (204, 404)}[method]
             assert response.status_code in expected, (method, path)
@@ -91,6 +96,8 @@ def test_other_patients_get_404_and_change_nothing(app, alice, bob, alices_thing
     assert alice.get("/api/v1/entries/2026-03-01").get_json()["version"] == 2
     mine = bob.get("/api/v1/treatments").get_json()["items"]
     assert [t["id"] for t in mine] == [alices_things["treatment_id"]]
+    answered = bob.get("/api/v1/responses").get_json()["items"]
+    assert [r["id"] for r in answered] == [alices_things["response_id"]]
 
 
 def test_logged_out_gets_401_everywhere(app, client, alices_things, alice):
@@ -99,7 +106,9 @@ def test_logged_out_gets_401_everywhere(app, client, alices_things, alice):
         assert response.status_code == 401, (method, path)
     for path in ("/api/v1/entries", "/api/v1/treatments", "/api/v1/me", "/api/v1/tokens",
                  "/api/v1/export/entries.csv", "/api/v1/export/treatments.csv",
-                 "/api/v1/export/fhir", "/api/v1/me/export", "/api/v1/shares"):
+                 "/api/v1/export/fhir", "/api/v1/me/export", "/api/v1/shares",
+                 "/api/v1/responses", "/api/v1/questionnaires/due",
+                 "/api/v1/export/questionnaires.csv"):
         assert client.get(path).status_code == 401, path
     assert snapshot(alice) == before
 

@@ -19,6 +19,10 @@ def test_demo_patient_tells_the_story(app, client):
     data = client.get(f"/api/v1/trends?from={first}").get_json()
     assert [len(s["treatment_ids"]) for s in data["series"]] == [6, 1, 1]
     assert all(s["pain"]["response"] for s in data["series"])
+    phq9 = data["questionnaires"]["phq9"]
+    assert len(phq9["points"]) >= 8 and [p["safety_answer"] for p in phq9["points"]][0] == 1
+    assert phq9["series"][0]["response"] is True  # induction: PHQ-9 at least halved
+    assert len(data["questionnaires"]["peg"]["points"]) >= 15
     hint = data["booster_hint"]
     assert hint is not None and hint["metric"] == "pain" and hint["day"] < 30
 

@@ -76,7 +76,7 @@ def test_started_at_at_the_ends_of_time_is_422(patient, timezone_name, started_a
 
 RANGE_PATHS = ["/api/v1/entries", "/api/v1/treatments", "/api/v1/trends",
                "/api/v1/export/entries.csv", "/api/v1/export/treatments.csv",
-               "/api/v1/export/fhir"]
+               "/api/v1/export/fhir", "/api/v1/responses", "/api/v1/export/questionnaires.csv"]
 
 
 @pytest.mark.parametrize("path", RANGE_PATHS)

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.db import db
 from api.models import UTCDateTime, created_at_column
+from api.vocabulary import DEFAULT_QUESTIONNAIRES
 
 
 class User(db.Model):  # type: ignore[name-defined]
@@ -24,6 +25,9 @@ class User(db.Model):  # type: ignore[name-defined]
     display_name: Mapped[str] = mapped_column(String(80), default="")
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     disabled: Mapped[bool] = mapped_column(default=False)
+    # The check-ins the patient has turned on (ids from api/questionnaires/instruments.py).
+    questionnaires: Mapped[list[str]] = mapped_column(
+        JSON, default=lambda: list(DEFAULT_QUESTIONNAIRES))
     created_at: Mapped[datetime] = created_at_column()
 
 
@@ -40,6 +44,8 @@ class Account(Protocol):
     def timezone(self) -> str: ...
     @property
     def created_at(self) -> datetime: ...
+    @property
+    def questionnaires(self) -> list[str]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +59,7 @@ class SignedIn:
     display_name: str
     timezone: str
     created_at: datetime
+    questionnaires: list[str]
 
 
 class LoginSession(db.Model):  # type: ignore[name-defined]

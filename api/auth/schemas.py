@@ -10,6 +10,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from api.auth import passwords
 from api.fields import Text, validate_timezone
+from api.vocabulary import QUESTIONNAIRES
 
 EMAIL_DOC = "Email address; case does not matter."
 NEW_PASSWORD_DOC = (
@@ -80,11 +81,17 @@ class UserSchema(Schema):
     display_name = fields.String()
     timezone = fields.String(metadata={"description": "IANA time zone; days are counted in it."})
     created_at = fields.AwareDateTime()
+    questionnaires = fields.List(fields.String(), metadata={
+        "description": "The check-ins turned on (phq9, gad7, peg); default phq9 and peg."})
 
 
 class UserUpdateSchema(Schema):
     display_name = Text(validate=validate.Length(max=80))
     timezone = fields.String(validate=validate_timezone)
+    questionnaires = fields.List(
+        fields.String(validate=validate.OneOf(QUESTIONNAIRES)),
+        validate=validate.Length(max=len(QUESTIONNAIRES)),
+        metadata={"description": "Which check-ins are on: any of phq9, gad7, peg; [] for none."})
 
 
 class PasswordConfirmSchema(Schema):

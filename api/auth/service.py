@@ -24,6 +24,7 @@ from api.auth.passwords import account_words, weakness
 from api.db import db
 from api.domain import AlreadyExists, Invalid, LinkGone, LoginFailed, NotFound, WrongPassword
 from api.models import utcnow
+from api.vocabulary import QUESTIONNAIRES
 
 # argon2id at OWASP's recommended minimum (19 MiB, 2 passes, 1 lane): ~25 ms here,
 # slow enough to make offline guessing expensive, fast enough for a 2-core server.
@@ -118,7 +119,11 @@ def update_account(*, user_id: int, changes: dict[str, Any]) -> User:
     with db.write():
         user = _account(user_id)
         for field, value in changes.items():
-            setattr(user, field, value.strip() if field == "display_name" else value)
+            if field == "display_name":
+                value = value.strip()
+            elif field == "questionnaires":  # in one order, each once
+                value = [name for name in QUESTIONNAIRES if name in value]
+            setattr(user, field, value)
     return user
 
 
@@ -210,7 +215,7 @@ _USERS = User.__table__
 _SESSIONS = LoginSession.__table__
 _TOKENS = ApiToken.__table__
 _ACCOUNT = (_USERS.c.id, _USERS.c.email, _USERS.c.display_name, _USERS.c.timezone,
-            _USERS.c.created_at)
+            _USERS.c.created_at, _USERS.c.questionnaires)
 _SESSION_AND_ACCOUNT = (
     select(*_ACCOUNT, _SESSIONS.c.id.label("session_id"),
            _SESSIONS.c.created_at.label("session_created_at"), _SESSIONS.c.last_seen_at)
@@ -230,7 +235,8 @@ def _lookup(connection: Connection, query: Any, token: str) -> Any:
 
 def _signed_in(row: Any) -> SignedIn:
     return SignedIn(id=row["id"], email=row["email"], display_name=row["display_name"],
-                    timezone=row["timezone"], created_at=row["created_at"])
+                    timezone=row["timezone"], created_at=row["created_at"],
+                    questionnaires=row["questionnaires"])
 
 
 def resolve_session(connection: Connection, token: str, policy: SessionPolicy

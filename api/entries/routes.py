@@ -15,7 +15,7 @@ from api.entries.schemas import EntryHistorySchema, EntryInSchema, EntryListSche
 from api.errors import STALE_DOC
 from api.extensions import Blueprint
 from api.fields import RangeQuerySchema, parse_date
-from api.versioning import etag_for, parse_if_match
+from api.versioning import answer, parse_if_match
 
 blp = Blueprint("entries", __name__, url_prefix="/api/v1/entries",
                 description="One entry of scores per local calendar date")
@@ -44,7 +44,7 @@ class EntryByDate(MethodView):
     def get(self, day: str) -> Any:
         """The entry for a date"""
         entry = service.find_entry(user=current_user(), day=parse_date(day))
-        return entry, 200, {"ETag": etag_for(entry["version"])}
+        return answer(entry)
 
     @blp.arguments(EntryInSchema)
     @blp.response(200, EntrySchema, description="Replaced (or unchanged when identical)")
@@ -56,7 +56,7 @@ class EntryByDate(MethodView):
         entry, created = service.save_entry(
             user=current_user(), day=parse_date(day), data=data,
             if_match=parse_if_match(request.headers.get("If-Match")))
-        return entry, 201 if created else 200, {"ETag": etag_for(entry["version"])}
+        return answer(entry, created=created)
 
     @blp.response(204)
     @blp.alt_response(412, **STALE_DOC)

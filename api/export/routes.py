@@ -1,4 +1,4 @@
-"""The patient's downloads: entries and treatments as CSV, a FHIR R4 Bundle, and
+"""The patient's downloads: entries, treatments and questionnaires as CSV, a FHIR R4 Bundle, and
 everything as JSON. Each is read in one transaction and logged in the security log."""
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from api.entries.service import list_entries
 from api.extensions import Blueprint
 from api.fields import RangeQuerySchema
 from api.formats import fhir
-from api.formats.csv import ENTRY_COLUMNS, TREATMENT_COLUMNS
+from api.formats.csv import ENTRY_COLUMNS, QUESTIONNAIRE_COLUMNS, TREATMENT_COLUMNS
 from api.formats.downloads import (
     CSV_DOC,
     FHIR_DOC,
@@ -34,6 +34,9 @@ from api.formats.downloads import (
     json_text,
 )
 from api.models import utcnow
+from api.questionnaires.instruments import FHIR_DESCRIPTIONS
+from api.questionnaires.schemas import ResponseSchema
+from api.questionnaires.service import flat_rows, list_responses
 from api.sharing.models import ShareView
 from api.sharing.schemas import ShareSchema
 from api.sharing.service import list_shares
@@ -79,12 +82,23 @@ def treatments_csv(query: dict[str, Any]) -> Response:
     return own_csv("treatments", TREATMENT_COLUMNS, list_treatments, query)
 
 
+@blp.route("/export/questionnaires.csv")
+@login_required
+@blp.arguments(RangeQuerySchema, location="query")
+@blp.doc(responses=CSV_DOC)
+def questionnaires_csv(query: dict[str, Any]) -> Response:
+    """Questionnaire responses as CSV: every item, the total and its band (all of them
+    unless from/to are given)"""
+    return own_csv("questionnaires", QUESTIONNAIRE_COLUMNS, flat_rows, query)
+
+
 @blp.route("/export/fhir")
 @login_required
 @blp.arguments(RangeQuerySchema, location="query")
 @blp.doc(responses=FHIR_DOC)
 def fhir_export(query: dict[str, Any]) -> Response:
-    """Entries and treatment sessions as a FHIR R4 Bundle (all unless from/to are given)"""
+    """Entries, treatment sessions and questionnaire responses as a FHIR R4 Bundle (all
+    unless from/to are given)"""
     user = current_user()
     start, end = export_range(query, user.timezone)
     with db.read():
@@ -92,7 +106,8 @@ def fhir_export(query: dict[str, Any]) -> Response:
             patient_key=str(user.id), display_name=user.display_name,
             entries=list_entries(user=user, start=start, end=end),
             treatments=list_treatments(user=user, start=start, end=end),
-            include_notes=True, generated_at=utcnow(),
+            responses=list_responses(user=user, start=start, end=end),
+            instruments=FHIR_DESCRIPTIONS, include_notes=True, generated_at=utcnow(),
         )
     record_now(user_id=user.id, event="exported", detail="FHIR bundle")
     return fhir_download(document, local_today(user.timezone))
@@ -131,6 +146,9 @@ def _everything(user: Any) -> dict[str, Any]:
         ],
         "treatments": TreatmentSchema(many=True).dump(
             list_treatments(user=user, start=everything[0], end=everything[1])
+        ),
+        "questionnaire_responses": ResponseSchema(many=True).dump(
+            list_responses(user=user, start=everything[0], end=everything[1])
         ),
         "api_tokens": TokenSchema(many=True).dump(list_api_tokens(user=user)),
         "shares": ShareSchema(many=True).dump(list_shares(user=user)),

@@ -30,6 +30,11 @@ TREATMENT_COLUMNS = (
     "mood_before", "mood_after", "dissociation", "side_effects", "notes", "version",
 )
 
+QUESTIONNAIRE_COLUMNS = (
+    "id", "instrument", "answered_at", "local_date", *(f"q{n}" for n in range(1, 10)),
+    "difficulty", "total", "severity", "safety_flag", "version",
+)
+
 
 def defuse(text: str) -> str:
     """A leading apostrophe wherever a cell could start with a formula trigger, so that
@@ -74,7 +79,7 @@ def rows_to_csv(columns: Sequence[str], rows: Iterable[Any]) -> Iterator[str]:
     each ended by CRLF (RFC 4180)."""
     lines = ["\ufeff" + ",".join(columns) + "\r\n"]
     for row in rows:
-        values = (row[column] if isinstance(row, dict) else getattr(row, column)
+        values = (row.get(column) if isinstance(row, dict) else getattr(row, column)
                   for column in columns)
         lines.append(",".join(field(value) for value in values) + "\r\n")
         if len(lines) >= 500:

@@ -2,7 +2,9 @@
 
 One Observation per logged score (pain under LOINC, the other scales under Relieflog's
 own CodeSystem because no standard code means exactly "0-10, 10 = best mood"), one
-MedicationAdministration per treatment session, and a minimal Patient they refer to.
+MedicationAdministration per treatment session, one QuestionnaireResponse per answered
+check-in with an Observation of its total (PHQ-9 and GAD-7 under LOINC), and a minimal
+Patient they refer to.
 Every resource id is a UUID derived from the row it comes from, so exporting twice gives
 the same ids and a receiving system can de-duplicate.
 """
@@ -10,7 +12,7 @@ the same ids and a receiving system can de-duplicate.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -176,6 +178,48 @@ def medication_administration(treatment: Any, *, subject: str,
     return resource
 
 
+def questionnaire_resources(response: Any, instrument: Mapping[str, Any], *, patient_key: str,
+                            subject: str) -> list[dict[str, Any]]:
+    """A QuestionnaireResponse with every answer, an Observation of its total derived from
+    it, and for the item that has its own LOINC code (PHQ-9 item 9) an Observation too.
+
+    `instrument` describes it without this module knowing any instrument:
+    {"questionnaire": canonical URL, "title", "items": [{"key", "text", "code"}],
+    "difficulty": text or None, "total": {"code", "display", "system"}}."""
+    authored = _instant(response.answered_at)
+    response_id = stable_id("questionnaire-response", patient_key, response.id)
+    items = [{"linkId": item["key"], "text": item["text"],
+              "answer": [{"valueInteger": response.answers[item["key"]]}]}
+             for item in instrument["items"]]
+    if response.difficulty is not None and instrument["difficulty"]:
+        items.append({"linkId": "difficulty", "text": instrument["difficulty"],
+                      "answer": [{"valueInteger": response.difficulty}]})
+    found: list[dict[str, Any]] = [{
+        "resourceType": "QuestionnaireResponse",
+        "id": response_id,
+        "questionnaire": instrument["questionnaire"],
+        "status": "completed",
+        "subject": {"reference": subject},
+        "authored": authored,
+        "item": items,
+    }]
+    derived = {"derivedFrom": [{"reference": _urn(response_id)}]}
+    total = _number(response.total)
+    value = {"valueInteger": total} if isinstance(total, int) else {"valueDecimal": total}
+    found.append(_observation(
+        stable_id("questionnaire-total", patient_key, response.id), subject, authored,
+        {"coding": [instrument["total"]], "text": f"{instrument['title']} score"},
+        {**value, **derived}))
+    for item in instrument["items"]:
+        if item["code"]:
+            found.append(_observation(
+                stable_id("questionnaire-item", patient_key, response.id, item["key"]),
+                subject, authored,
+                {"coding": [{"system": LOINC, "code": item["code"]}], "text": item["text"]},
+                {"valueInteger": response.answers[item["key"]], **derived}))
+    return found
+
+
 def bundle(
     *,
     patient_key: str,
@@ -184,9 +228,13 @@ def bundle(
     treatments: Iterable[Any],
     include_notes: bool,
     generated_at: datetime,
+    responses: Iterable[Any] = (),
+    instruments: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """The whole Bundle. `entries` and `treatments` are rows (or anything with the same
-    attributes); `patient_key` is stable per patient and never shown."""
+    """The whole Bundle. `entries`, `treatments` and questionnaire `responses` are rows
+    (or anything with the same attributes), `instruments` describes each response's
+    instrument by id (see questionnaire_resources); `patient_key` is stable per patient
+    and never shown."""
     patient = patient_resource(patient_key=patient_key, display_name=display_name)
     subject = _urn(patient["id"])
     resources = [patient]
@@ -196,6 +244,10 @@ def bundle(
     for treatment in treatments:
         resources.append(medication_administration(treatment, subject=subject,
                                                    include_notes=include_notes))
+    for response in responses:
+        resources.extend(questionnaire_resources(
+            response, (instruments or {})[response.instrument], patient_key=patient_key,
+            subject=subject))
     return {
         "resourceType": "Bundle",
         "id": stable_id("bundle", patient_key, generated_at.isoformat()),

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from api.db import db
 from api.models import UTCDateTime, created_at_column, utcnow
 
-VIEW_KINDS = ("page", "trends", "entries.csv", "treatments.csv", "fhir")
+VIEW_KINDS = ("page", "trends", "entries.csv", "treatments.csv", "questionnaires.csv", "fhir")
 
 
 class Share(db.Model):  # type: ignore[name-defined]
@@ -75,8 +75,8 @@ class ShareView(db.Model):  # type: ignore[name-defined]
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     viewed_at: Mapped[datetime] = created_at_column()
     # The last thing the session opened, and everything it opened in order ("page,fhir").
-    kind: Mapped[str] = mapped_column(String(16))
-    opened: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(24))
+    opened: Mapped[str] = mapped_column(String(128))
     last_viewed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     browser: Mapped[str] = mapped_column(String(40))
 

@@ -21,7 +21,7 @@ from api.calendar import local_today
 from api.db import db, reads, writes
 from api.errors import PROBLEM_JSON, ProblemSchema
 from api.extensions import Blueprint, limiter
-from api.formats.csv import ENTRY_COLUMNS, TREATMENT_COLUMNS
+from api.formats.csv import ENTRY_COLUMNS, QUESTIONNAIRE_COLUMNS, TREATMENT_COLUMNS
 from api.formats.downloads import CSV_DOC, FHIR_DOC, csv_download, fhir_download
 from api.models import utcnow
 from api.sharing import service
@@ -230,6 +230,18 @@ def entries_csv() -> Response:
 def treatments_csv() -> Response:
     """The shared treatment sessions as CSV (notes empty unless included)"""
     return _shared_csv("treatments", TREATMENT_COLUMNS, service.shared_treatments)
+
+
+@provider.route("/questionnaires.csv")
+@provider.doc(responses=CSV_DOC)
+@provider.alt_response(401, **NO_SESSION_DOC)
+@provider.alt_response(410, **GONE_DOC)
+@provider.alt_response(429, **READ_LIMITED_DOC)
+@provider_read_limit
+def questionnaires_csv() -> Response:
+    """The shared questionnaire responses as CSV: every item, the total and its band"""
+    return _shared_csv("questionnaires", QUESTIONNAIRE_COLUMNS,
+                       service.shared_questionnaire_rows)
 
 
 @provider.route("/fhir")

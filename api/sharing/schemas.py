@@ -70,7 +70,7 @@ class ShareListSchema(Schema):
 
 
 KIND_DOC = ("page: the link was opened; trends: the report was loaded; entries.csv, "
-            "treatments.csv, fhir: downloads.")
+            "treatments.csv, questionnaires.csv, fhir: downloads.")
 
 
 class ShareViewSchema(Schema):

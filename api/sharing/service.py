@@ -27,10 +27,13 @@ from api.entries.models import Entry
 from api.entries.service import list_entries
 from api.formats import fhir
 from api.models import utcnow
+from api.questionnaires.instruments import FHIR_DESCRIPTIONS
+from api.questionnaires.models import QuestionnaireResponse
+from api.questionnaires.service import flat_rows, list_responses
 from api.sharing.models import Share, ShareSession, ShareView
 from api.treatments.models import Treatment
 from api.treatments.service import list_treatments
-from api.trends.service import analyse, window
+from api.trends.service import add_questionnaires, analyse, window
 from api.vocabulary import SCORE_FIELDS
 
 NOT_FOUND = "No such share."
@@ -217,6 +220,16 @@ def shared_treatments(viewer: Viewer) -> list[Treatment]:
     return list_treatments(user=viewer.patient, start=lo, end=hi)
 
 
+def shared_responses(viewer: Viewer) -> list[QuestionnaireResponse]:
+    lo, hi = data_bounds(viewer)
+    return list_responses(user=viewer.patient, start=lo, end=hi)
+
+
+def shared_questionnaire_rows(viewer: Viewer) -> list[dict[str, Any]]:
+    lo, hi = data_bounds(viewer)
+    return flat_rows(user=viewer.patient, start=lo, end=hi)
+
+
 # The patient's own free text. Tags are typed freely too, so they go with the notes.
 PRIVATE_TEXT = ("notes", "tags")
 
@@ -227,7 +240,8 @@ def csv_rows(rows: list[Any], columns: tuple[str, ...], include_notes: bool
     empty unless the share includes notes."""
     out = []
     for row in rows:
-        values = {column: getattr(row, column) for column in columns}
+        values = {column: row.get(column) if isinstance(row, dict) else getattr(row, column)
+                  for column in columns}
         if not include_notes:
             for column in PRIVATE_TEXT:
                 if column in values:
@@ -253,7 +267,8 @@ def shared_trends(viewer: Viewer) -> dict[str, Any]:
     today = local_today(patient.timezone)
     entries = shared_entries(viewer)
     treatments = shared_treatments(viewer)
-    result = analyse(entries, treatments, today=min(today, hi))
+    analysed_to = min(today, hi)
+    result = analyse(entries, treatments, today=analysed_to)
     if hi < today:
         # "Today is day M" is about today, which the range does not reach.
         result["booster_hint"] = None
@@ -261,6 +276,8 @@ def shared_trends(viewer: Viewer) -> dict[str, Any]:
     start = share.range_from or min(logged, default=today)
     end = share.range_to or max([today, *logged])
     body = window(result, treatments, start, max(start, end))
+    add_questionnaires(body, shared_responses(viewer), treatments, today=analysed_to,
+                       start=start, end=max(start, end))
     by_id = {str(t.id): t for t in treatments}
     for marker in body["treatments"]:
         row = by_id[marker["id"]]
@@ -292,6 +309,8 @@ def shared_fhir(viewer: Viewer) -> dict[str, Any]:
         display_name=viewer.patient.display_name,
         entries=shared_entries(viewer),
         treatments=shared_treatments(viewer),
+        responses=shared_responses(viewer),
+        instruments=FHIR_DESCRIPTIONS,
         include_notes=viewer.share.include_notes,
         generated_at=utcnow(),
     )

@@ -11,23 +11,15 @@ from flask.views import MethodView
 from api.auth.guard import current_user, login_required
 from api.calendar import MAX_RANGE_DAYS, resolve_range
 from api.db import reads, writes
-from api.domain import Invalid
 from api.errors import STALE_DOC
 from api.extensions import Blueprint
-from api.fields import RangeQuerySchema
+from api.fields import RangeQuerySchema, parse_uuid
 from api.treatments import service
 from api.treatments.schemas import TreatmentInSchema, TreatmentListSchema, TreatmentSchema
-from api.versioning import etag_for, parse_if_match
+from api.versioning import answer, parse_if_match
 
 blp = Blueprint("treatments", __name__, url_prefix="/api/v1/treatments",
                 description="Treatment sessions (infusions, injections, nasal, sublingual, KAP)")
-
-
-def parse_id(value: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        raise Invalid("id", "Not a valid UUID.") from None
 
 
 @blp.route("")
@@ -51,7 +43,7 @@ class Treatments(MethodView):
         """Record a session with a server-chosen id"""
         row, _ = service.save_treatment(user=current_user(), treatment_id=uuid.uuid4(),
                                        data=data)
-        return row, 201, {"ETag": etag_for(row["version"])}
+        return answer(row, created=True)
 
 
 @blp.route("/<treatment_id>")
@@ -62,8 +54,8 @@ class TreatmentById(MethodView):
     @reads
     def get(self, treatment_id: str) -> Any:
         """One session"""
-        row = service.find_treatment(user=current_user(), treatment_id=parse_id(treatment_id))
-        return row, 200, {"ETag": etag_for(row["version"])}
+        row = service.find_treatment(user=current_user(), treatment_id=parse_uuid(treatment_id))
+        return answer(row)
 
     @blp.arguments(TreatmentInSchema)
     @blp.response(200, TreatmentSchema, description="Replaced (or unchanged when identical)")
@@ -73,14 +65,14 @@ class TreatmentById(MethodView):
     def put(self, data: dict[str, Any], treatment_id: str) -> Any:
         """Create or replace a session by its client-generated UUID"""
         row, created = service.save_treatment(
-            user=current_user(), treatment_id=parse_id(treatment_id), data=data,
+            user=current_user(), treatment_id=parse_uuid(treatment_id), data=data,
             if_match=parse_if_match(request.headers.get("If-Match")))
-        return row, 201 if created else 200, {"ETag": etag_for(row["version"])}
+        return answer(row, created=created)
 
     @blp.response(204)
     @blp.alt_response(412, **STALE_DOC)
     @writes
     def delete(self, treatment_id: str) -> None:
         """Delete a session"""
-        service.delete_treatment(user=current_user(), treatment_id=parse_id(treatment_id),
+        service.delete_treatment(user=current_user(), treatment_id=parse_uuid(treatment_id),
                                  if_match=parse_if_match(request.headers.get("If-Match")))

@@ -81,6 +81,37 @@ class BoosterHintSchema(Schema):
                                       "the day after it)."))
 
 
+class QuestionnairePointSchema(Schema):
+    id = fields.UUID()
+    answered_at = fields.AwareDateTime()
+    local_date = fields.Date()
+    total = fields.Float(metadata=doc("PHQ-9 and GAD-7: the sum; PEG: the mean, 1 decimal."))
+    severity = fields.String(allow_none=True)
+    safety_flag = fields.Boolean(metadata=doc("PHQ-9 item 9 answered above 0."))
+    safety_answer = fields.Integer(allow_none=True, metadata=doc(
+        "PHQ-9: the exact answer to item 9 (0-3); null for the other instruments."))
+
+
+class QuestionnaireSeriesSchema(Schema):
+    series_index = fields.Integer(metadata=doc("The index of the series in `series`."))
+    baseline = fields.Float(allow_none=True, metadata=doc(
+        "The latest score in the 14 days before the series' first session started."))
+    after = fields.Float(allow_none=True, metadata=doc(
+        "The latest score from the day after its last session up to 21 days later, before "
+        "the next series starts."))
+    change_pct = fields.Float(allow_none=True, metadata=doc(
+        "Signed percent change of after against baseline, 1 decimal."))
+    response = fields.Boolean(allow_none=True, metadata=doc(
+        "At least 50 % lower (PHQ-9, GAD-7) or 30 % lower (PEG), on the shown percentage."))
+    remission = fields.Boolean(allow_none=True, metadata=doc(
+        "After below 5 (PHQ-9, GAD-7); null for the PEG."))
+
+
+class InstrumentTrendsSchema(Schema):
+    points = fields.List(fields.Nested(QuestionnairePointSchema))
+    series = fields.List(fields.Nested(QuestionnaireSeriesSchema))
+
+
 class TrendsSchema(Schema):
     start = fields.Date(data_key="from")
     end = fields.Date(data_key="to")
@@ -90,3 +121,6 @@ class TrendsSchema(Schema):
     sessions = fields.List(fields.Nested(SessionAnalysisSchema))
     booster_hint = fields.Nested(BoosterHintSchema, allow_none=True, metadata=doc(
         "Shown once two or more series have a relief duration that ended on record."))
+    questionnaires = fields.Dict(
+        keys=fields.String(), values=fields.Nested(InstrumentTrendsSchema), metadata=doc(
+            "By instrument (phq9, gad7, peg): only those answered in the range."))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -12,8 +12,11 @@ from api.auth.models import Account
 from api.calendar import local_today
 from api.db import db
 from api.entries.models import Entry
+from api.fields import EARLIEST
+from api.questionnaires.service import score_rows
 from api.treatments.models import Treatment
 from api.trends.analysis import DayScores, SessionMark, compute_trends
+from api.trends.questionnaires import questionnaire_trends
 
 
 def analyse(days: Iterable[Any], treatments: Iterable[Any], *, today: date) -> dict[str, Any]:
@@ -22,10 +25,24 @@ def analyse(days: Iterable[Any], treatments: Iterable[Any], *, today: date) -> d
     return compute_trends(
         [DayScores(d.date, d.pain, d.mood, d.anxiety, d.energy, d.sleep_hours,
                    d.sleep_quality) for d in days],
-        [SessionMark(id=str(t.id), local_date=t.local_date, started_at=t.started_at)
-         for t in treatments],
+        session_marks(treatments),
         today=today,
     )
+
+
+def session_marks(treatments: Iterable[Any]) -> list[SessionMark]:
+    return [SessionMark(id=str(t.id), local_date=t.local_date, started_at=t.started_at)
+            for t in treatments]
+
+
+def add_questionnaires(body: dict[str, Any], rows: Sequence[Any], treatments: Sequence[Any],
+                       *, today: date, start: date, end: date) -> dict[str, Any]:
+    """Questionnaire scores beside the daily ones: their points in start..end, and their
+    baseline and after for each treatment series the body shows."""
+    body["questionnaires"] = questionnaire_trends(
+        rows, session_marks(treatments), today=today, start=start, end=end,
+        series_shown={series["index"] for series in body["series"]})
+    return body
 
 
 def trends(*, user: Account, start: date, end: date) -> dict[str, Any]:
@@ -39,8 +56,11 @@ def trends(*, user: Account, start: date, end: date) -> dict[str, Any]:
         select(Treatment.id, Treatment.started_at, Treatment.local_date, Treatment.route,
                Treatment.medication, Treatment.dose_mg).where(Treatment.user_id == user.id)
     ).all()
-    result = analyse(days, treatments, today=local_today(user.timezone))
-    return window(result, treatments, start, end)
+    today = local_today(user.timezone)
+    result = analyse(days, treatments, today=today)
+    responses = score_rows(user=user, start=EARLIEST, end=today + timedelta(days=1))
+    return add_questionnaires(window(result, treatments, start, end), responses, treatments,
+                              today=today, start=start, end=end)
 
 
 def window(result: dict[str, Any], treatments: Sequence[Any], start: date, end: date

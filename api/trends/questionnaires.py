@@ -1,0 +1,99 @@
+"""Questionnaire scores across treatment series (DESIGN.md, "Questionnaires"): pure
+functions over plain data, beside the daily scores' analysis (api/trends/analysis.py),
+whose series they share.
+
+- A series' **baseline** is the latest response in the 14 days before its first session
+  started; its **after** is the latest response from the day after its last session up to
+  21 days later, and before the next series starts.
+- **Change** is the percent change of after against baseline, one decimal; **response**
+  is a drop of at least the instrument's threshold (50 % for PHQ-9 and GAD-7, 30 % for
+  the PEG), decided on that displayed percentage; **remission** is an after below 5
+  (PHQ-9, GAD-7). Null whenever what a rule needs is missing, never 0.
+- Nothing dated after today counts, as for the daily scores.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from api.questionnaires.instruments import INSTRUMENTS, Instrument, change_pct
+from api.questionnaires.schemas import as_number
+from api.trends.analysis import SessionMark, group_into_series
+
+BASELINE_WINDOW = datetime.timedelta(days=14)
+AFTER_WINDOW_DAYS = 21
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    answered_at: datetime.datetime  # aware
+    local_date: datetime.date
+    total: float
+
+
+def _latest(scores: Iterable[Score]) -> float | None:
+    found = max(scores, key=lambda score: score.answered_at, default=None)
+    return None if found is None else found.total
+
+
+def series_scores(instrument: Instrument, scores: Sequence[Score],
+                  sessions: Iterable[SessionMark], *, today: datetime.date
+                  ) -> list[dict[str, Any]]:
+    """Baseline, after, change, response and remission of every treatment series."""
+    known = [score for score in scores if score.local_date <= today]
+    series = group_into_series(s for s in sessions if s.local_date <= today)
+    results = []
+    for index, course in enumerate(series):
+        first, last = course[0], course[-1]
+        following = series[index + 1][0] if index + 1 < len(series) else None
+        baseline = _latest(s for s in known
+                           if first.started_at - BASELINE_WINDOW <= s.answered_at
+                           < first.started_at)
+        after = _latest(
+            s for s in known
+            if 0 < (s.local_date - last.local_date).days <= AFTER_WINDOW_DAYS
+            and (following is None or s.answered_at < following.started_at))
+        change = change_pct(baseline, after)
+        results.append({
+            "series_index": index,
+            "baseline": baseline,
+            "after": after,
+            "change_pct": change,
+            "response": None if change is None else change <= -instrument.response_drop_pct,
+            "remission": instrument.remission(after),
+        })
+    return results
+
+
+def _number(value: float | None) -> int | float | None:
+    return None if value is None else as_number(value)
+
+
+def questionnaire_trends(rows: Sequence[Any], sessions: Sequence[SessionMark], *,
+                         today: datetime.date, start: datetime.date, end: datetime.date,
+                         series_shown: set[int]) -> dict[str, Any]:
+    """The "questionnaires" part of a trends response: each instrument answered in
+    start..end, with its points there and its score across the series shown."""
+    result: dict[str, Any] = {}
+    for name, instrument in INSTRUMENTS.items():
+        own = [row for row in rows if row.instrument == name]
+        points = [row for row in own if start <= row.local_date <= end]
+        if not points:
+            continue
+        scores = [Score(row.answered_at, row.local_date, row.total) for row in own]
+        series = series_scores(instrument, scores, sessions, today=today)
+        result[name] = {
+            "points": [{
+                "id": str(row.id), "answered_at": row.answered_at.isoformat(),
+                "local_date": row.local_date.isoformat(), "total": as_number(row.total),
+                "severity": row.severity, "safety_flag": row.safety_flag,
+                "safety_answer": (row.answers[instrument.safety_item]
+                                  if instrument.safety_item else None),
+            } for row in points],
+            "series": [{**s, "baseline": _number(s["baseline"]), "after": _number(s["after"])}
+                       for s in series if s["series_index"] in series_shown],
+        }
+    return result
