@@ -201,3 +201,36 @@ def test_the_worker_keeps_each_catalog_it_fetches():
     for code in re.findall(r'"([^"]+)"', languages.group(1)):
         assert pattern.fullmatch(f"/i18n/{code}.json"), code
         assert (WEB / "i18n" / f"{code}.json").exists(), code
+
+
+def test_severity_words_are_the_bands_the_server_serves(client: FlaskClient) -> None:
+    """vocabulary.js names every severity band GET /questionnaires uses, and no other; the
+    bands' score ranges stay the server's (no number of theirs is in the PWA)."""
+    severities = vocabulary_keys("SEVERITIES")
+    served = set()
+    for lang in ("en", "es"):
+        definitions = client.get(f"/api/v1/questionnaires?lang={lang}").get_json()
+        served |= {band["severity"] for d in definitions["items"] for band in d["bands"]}
+    assert len(severities) == len(set(severities))
+    assert set(severities) == served
+
+
+def test_the_pwa_keeps_no_copy_of_the_questionnaires() -> None:
+    """Items, answers and recall lines come from GET /questionnaires only: none of the
+    published wording is typed into a script, a page or a catalog."""
+    from api.questionnaires.wording import WORDING
+
+    texts: set[str] = set()
+    for instruments in WORDING.values():
+        for words in instruments.values():
+            texts.update(words["items"])
+            texts.update(words.get("options") or [])
+            texts.add(words["recall"])
+            if words.get("difficulty"):
+                texts.add(words["difficulty"]["text"])
+                texts.update(words["difficulty"]["options"])
+    files = [p for p in WEB.rglob("*") if p.suffix in (".js", ".html", ".json")
+             and "vendor" not in p.relative_to(WEB).parts]
+    copies = sorted(f"{url_of(p)}: {text}" for p in files for text in texts
+                    if len(text) > 8 and text in p.read_text(encoding="utf-8"))
+    assert copies == []
