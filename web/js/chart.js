@@ -144,7 +144,7 @@ export function drawScores(target, readout, { points, treatments, start, end, ma
   });
   const data = [x, points.map((p) => p.total)];
   const markers = [];
-  const hint = t("chart.hint");
+  const hint = t("chart.scores_hint");
   readout.textContent = hint;
   const build = (width, colors) => ({
     width,

@@ -8,7 +8,7 @@ import * as checkins from "../checkins.js";
 import { formError, screenHead } from "../controls.js";
 import { toLocalInput, withLocalOffset } from "../dates.js";
 import { h, icons, nextId } from "../dom.js";
-import { t } from "../i18n.js";
+import { formatNumber, t } from "../i18n.js";
 import * as outbox from "../outbox.js";
 import { definitions, find, resourceHref, safetyAnswered } from "../questionnaires.js";
 import { severityLabel } from "../vocabulary.js";
@@ -298,6 +298,14 @@ export async function render(container, ctx) {
     h("a", { href: "/today", class: "btn btn-primary" }, t("checkin.done")),
     h("a", { href: "/trends", class: "btn" }, t("checkin.see_trends")));
 
+  // "Score: 14 out of 27" with the score itself large, wherever the language puts it.
+  function scoreLine(total, max) {
+    const message = max === undefined || max === null ? t("checkin.result.score_only") : t("checkin.result.score", { max });
+    const [before, after = ""] = message.split("{total}");
+    return h("p", { class: "result-score", id: "result-score", "data-total": String(total) },
+      before, h("span", { class: "result-total" }, formatNumber(total)), after);
+  }
+
   function showResult(response) {
     if (stopWaiting) stopWaiting();
     const heading = h("h1", { tabindex: "-1" }, t("checkin.result.title", { title: def.title }));
@@ -305,9 +313,7 @@ export async function render(container, ctx) {
     show(
       h("div", { class: "screen-head" }, heading),
       h("section", { class: "card result", "aria-labelledby": "result-score" },
-        h("p", { class: "result-score", id: "result-score", "data-total": String(response.total) },
-          max === undefined || max === null ? t("checkin.result.score_only", { total: response.total })
-            : t("checkin.result.score", { total: response.total, max })),
+        scoreLine(response.total, max),
         response.severity ? h("p", { class: "result-band", "data-severity": response.severity },
           t("checkin.result.severity", { severity: severityLabel(response.severity) })) : null,
         h("p", { class: "muted" }, t("checkin.result.note"))),

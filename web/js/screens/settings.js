@@ -11,7 +11,7 @@ import { LANGUAGES, chosenLanguage, rememberLanguage, t } from "../i18n.js";
 import * as outbox from "../outbox.js";
 import { explain, showProblem } from "../problems.js";
 import { definitions } from "../questionnaires.js";
-import { loggedOut, updateUser } from "../session.js";
+import { loggedOut, session, updateUser } from "../session.js";
 import { PASSWORD_MIN_LENGTH } from "../vocabulary.js";
 
 // The security events the log can name in the patient's words: t(`settings.event.${event}`).
@@ -172,23 +172,29 @@ function checkinChoice(user) {
   const body = h("div", { "aria-live": "polite" }, h("p", { class: "loading" }, t("app.loading")));
   const error = formError();
   definitions().then((defs) => {
-    const enabled = new Set(user.questionnaires || []);
     const grid = h("div", { class: "checks checkin-choices" }, defs.items.map((def) =>
       h("label", { class: "check single" },
-        h("input", { type: "checkbox", value: def.id, checked: enabled.has(def.id) }),
-        h("span", {}, h("span", { class: "title" }, def.title), h("span", { class: "meta" }, def.name)))));
-    grid.addEventListener("change", async (event) => {
-      const box = event.target;
+        h("input", { type: "checkbox", value: def.id, checked: (user.questionnaires || []).includes(def.id) }),
+        h("span", {}, h("span", { class: "title" }, def.title), " ", h("span", { class: "meta" }, def.name)))));
+    const boxes = () => [...grid.querySelectorAll("input")];
+    // One PATCH at a time, each sending the boxes as they are then: quick taps end in the
+    // last state, never in an older answer arriving late.
+    let saving = Promise.resolve();
+    grid.addEventListener("change", () => {
       error.show("");
-      const wanted = [...grid.querySelectorAll("input:checked")].map((i) => i.value);
-      try {
-        const { data } = await request("PATCH", "/me", { body: { questionnaires: wanted } });
-        await updateUser(data);
-        toast(t("settings.saved"));
-      } catch (e) {
-        box.checked = !box.checked; // not saved: show what the server still has
-        failed(e, error);
-      }
+      saving = saving.then(async () => {
+        const wanted = boxes().filter((box) => box.checked).map((box) => box.value);
+        try {
+          const { data } = await request("PATCH", "/me", { body: { questionnaires: wanted } });
+          await updateUser(data);
+          toast(t("settings.saved"));
+        } catch (e) {
+          // Not saved: show what the server still has.
+          const kept = new Set(session.user.questionnaires || []);
+          for (const box of boxes()) box.checked = kept.has(box.value);
+          failed(e, error);
+        }
+      });
     });
     body.replaceChildren(h("fieldset", { class: "field plain" },
       h("legend", { class: "visually-hidden" }, t("settings.checkins")), grid), error);
