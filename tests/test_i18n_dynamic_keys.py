@@ -27,8 +27,8 @@ def catalog(language: str) -> dict[str, Any]:
     return json.loads((WEB / "i18n" / f"{language}.json").read_text())
 
 
-def vocabulary_pairs(name: str) -> list[tuple[str, str]]:
-    source = (JS / "vocabulary.js").read_text()
+def vocabulary_pairs(name: str, module: str = "vocabulary.js") -> list[tuple[str, str]]:
+    source = (JS / module).read_text()
     found = re.search(rf"export const {name} = \[(.*?)\n\];", source, re.S)
     assert found, name
     return re.findall(r'\[\s*"([^"]+)"\s*,\s*"([^"]+)"\s*\]', found.group(1))
@@ -38,10 +38,13 @@ def used_keys() -> set[str]:
     keys: set[str] = set()
     for module in MODULES:
         keys.update(LITERAL.findall((JS / module).read_text()))
-    for name in ("SIDE_EFFECTS", "ROUTES", "PHASES", "SEVERITIES"):
+    for name in ("SIDE_EFFECTS", "ROUTES", "PHASES"):
         for key, message in vocabulary_pairs(name):
             assert message.endswith(f".{key}"), (name, key, message)
             keys.add(message)
+    for key, message in vocabulary_pairs("SEVERITIES", "questionnaires.js"):
+        assert message == f"vocab.severity.{key}", key
+        keys.add(message)
     for scale in ("pain", "mood", "anxiety", "energy", "sleep_quality", "dissociation"):
         keys.update(f"vocab.scale.{scale}.{part}" for part in ("label", "low", "high"))
     keys.add("vocab.scale.pain.meaning")

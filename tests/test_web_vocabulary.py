@@ -36,9 +36,9 @@ def js_list(source: str, name: str) -> str:
     return found.group(1)
 
 
-def vocabulary_keys(name: str) -> list[str]:
-    """The keys of a [key, label] list in vocabulary.js, in order."""
-    return re.findall(r'\[\s*"([^"]+)"\s*,', js_list((JS / "vocabulary.js").read_text(), name))
+def vocabulary_keys(name: str, module: str = "vocabulary.js") -> list[str]:
+    """The keys of a [key, label] list in vocabulary.js (or `module`), in order."""
+    return re.findall(r'\[\s*"([^"]+)"\s*,', js_list((JS / module).read_text(), name))
 
 
 def password_min_length() -> int:
@@ -204,9 +204,9 @@ def test_the_worker_keeps_each_catalog_it_fetches():
 
 
 def test_severity_words_are_the_bands_the_server_serves(client: FlaskClient) -> None:
-    """vocabulary.js names every severity band GET /questionnaires uses, and no other; the
-    bands' score ranges stay the server's (no number of theirs is in the PWA)."""
-    severities = vocabulary_keys("SEVERITIES")
+    """questionnaires.js names every severity band GET /questionnaires uses, and no other;
+    the bands' score ranges stay the server's (no number of theirs is in the PWA)."""
+    severities = vocabulary_keys("SEVERITIES", "questionnaires.js")
     served = set()
     for lang in ("en", "es"):
         definitions = client.get(f"/api/v1/questionnaires?lang={lang}").get_json()

@@ -6,6 +6,7 @@ const VERSION = "relieflog-shell-v6";
 const SHELL = [
   "/",
   "/css/app.css",
+  "/css/checkins.css",
   "/js/app.js",
   "/js/api.js",
   "/js/db.js",
@@ -23,6 +24,7 @@ const SHELL = [
   "/js/chart.js",
   "/js/report.js",
   "/js/tables.js",
+  "/js/checkin-tables.js",
   "/js/questionnaires.js",
   "/js/checkins.js",
   "/js/screens/today.js",

@@ -50,9 +50,10 @@ def test_settings_and_share_show_only_catalog_text(pseudo_phone: Phone) -> None:
     assert api.post(f"{phone.url}/api/v1/shares", data={
         "label": "Dr. Okafor", "expires_in_days": 14, "from": "2026-01-01", "to": "2026-02-01",
     }).ok
-    # Languages are named in their own language ("English", "Español"), never translated.
+    # Languages are named in their own language ("English", "Español"), never translated;
+    # the questionnaires Settings offers are named by the server (GET /questionnaires).
     user_data = [phone.email, "nightly backup", "Dr. Okafor", "UTC", re.compile(r".+ on .+"),
-                 "English", "Español"]
+                 "English", "Español", re.compile(r"PHQ-9|GAD-7|PEG|.+ \((PHQ-9|GAD-7|PEG)\)|Pain")]  # "Pain, Enjoyment … (PEG)"
 
     phone.goto("/settings")
     page.locator(".log-list li").first.wait_for()

@@ -219,10 +219,23 @@ def test_an_answer_online_shows_the_score_with_its_band(phone: Phone) -> None:
     expect(page.locator(".form-error")).to_have_text("Answer the 9 questions marked below to save.")
     expect(page.locator("fieldset[data-key=q1] .question-error")).to_have_text("Choose an answer to go on.")
     answers = phq9(14, 0)
-    for key, value in answers.items():
+
+    def answer(key: str, value: int) -> None:
         page.locator(f"fieldset[data-key={key}]").get_by_role(
             "radio", name=PHQ9_OPTIONS[value], exact=True).click()
-    expect(page.get_by_role("heading", name="Help is available now")).to_have_count(0)
+
+    for key, value in answers.items():
+        if key != "q9":
+            answer(key, value)
+    # On the one-page form too, item 9 above 0 brings the crisis screen at once; the
+    # form comes back as it was, at the next question.
+    answer("q9", 3)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Help is available now")
+    page.get_by_role("button", name="Continue the check-in").click()
+    expect(page.locator("fieldset[data-key=q1]").get_by_role("radio", name=PHQ9_OPTIONS[3])).to_be_checked()
+    expect(page.locator("fieldset[data-key=difficulty] legend")).to_be_focused()
+    answer("q9", 0)  # changed back: the crisis screen does not come again, nor is it needed
+    expect(page.get_by_role("heading", level=1)).to_have_text("PHQ-9")
     page.get_by_role("button", name="Save").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("PHQ-9 saved")

@@ -3,10 +3,12 @@
 // resources. The app keeps no copy of its own — no item text, band or threshold lives in
 // a script or a catalog. The patient's app keeps the last answer in localStorage (not health
 // data) so a check-in and its crisis screen work offline; the provider's report only fetches.
-// Shared by the check-in screens, Today, Settings, Trends and the provider's report.
+// Here too: the plain words for the severity bands the server names, and the stylesheet of
+// the check-in screens, charts and tables. Shared by the check-in screens, Today, Settings,
+// Trends and the provider's report (which loads it only when there are scores to show).
 
 import { OfflineError, get } from "./api.js";
-import { lang } from "./i18n.js";
+import { lang, t } from "./i18n.js";
 
 const STORAGE_KEY = "relieflog.questionnaires";
 const fetched = new Map(); // language → this page's one request for it
@@ -74,4 +76,37 @@ export function safetyAnswered(def, answers) {
 export function resourceHref(resource) {
   const href = resource && typeof resource.href === "string" ? resource.href.trim() : "";
   return /^(tel:|sms:|https:)/i.test(href) ? href : null;
+}
+
+// The bands a score falls in (PHQ-9, GAD-7), as the server names them in its definitions and
+// scored responses, with their words (vocab.severity.<band>, plain and lower-case: "moderately
+// severe"). tests/test_web_vocabulary.py holds this list to the bands the server serves; the
+// score ranges of each band are the server's alone.
+export const SEVERITIES = [
+  ["minimal", "vocab.severity.minimal"],
+  ["mild", "vocab.severity.mild"],
+  ["moderate", "vocab.severity.moderate"],
+  ["moderately_severe", "vocab.severity.moderately_severe"],
+  ["severe", "vocab.severity.severe"],
+];
+
+export function severityLabel(key) {
+  const found = SEVERITIES.find(([band]) => band === key);
+  return found ? t(found[1]) : String(key ?? "—").replaceAll("_", " ");
+}
+
+// The check-ins' stylesheet (the check-in screen, and the questionnaires' charts and tables),
+// added once by whichever of them comes first; resolves when it has loaded, or failed (then
+// the page works unstyled rather than not at all).
+let styles = null;
+export function checkinStyles() {
+  styles ||= new Promise((resolve) => {
+    const link = document.createElement("link");
+    link.rel = "stylesheet";
+    link.href = "/css/checkins.css";
+    link.onload = () => resolve();
+    link.onerror = () => resolve();
+    document.head.append(link);
+  });
+  return styles;
 }

@@ -31,21 +31,11 @@ export const EXPLANATIONS = [
   ["booster", true],
 ];
 
-// The same for the numbers the server gives about a questionnaire's series; each is shown
-// under its term (report.term.<term>), its sentence is report.explain.checkin_<term>.
-export const CHECKIN_EXPLANATIONS = [
-  ["checkin_baseline", true, "baseline"],
-  ["checkin_after", true, "after"],
-  ["checkin_change", false, "change"],
-  ["checkin_response", false, "response"],
-  ["checkin_remission", false, "remission"],
-];
-
 export const term = (id) => t(`report.term.${id}`);
 
 // The sentence for `id`, for the patient or (`provider`) about the patient.
 export function explanation(id, provider = false) {
-  const [, personal] = [...EXPLANATIONS, ...CHECKIN_EXPLANATIONS].find(([key]) => key === id);
+  const [, personal] = EXPLANATIONS.find(([key]) => key === id);
   return t(`report.explain.${id}${personal ? (provider ? ".provider" : ".patient") : ""}`);
 }
 

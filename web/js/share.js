@@ -10,8 +10,7 @@ import { toast } from "./controls.js";
 import { h, takeFragment } from "./dom.js";
 import { explanation, moment, num } from "./report.js";
 import { formatDay } from "./dates.js";
-import { answerLabel, definitions } from "./questionnaires.js";
-import { checkinScoresTable, checkinSeriesTable, daysTable, explanationList, seriesTable, severityNote } from "./tables.js";
+import { daysTable, explanationList, seriesTable, severityNote } from "./tables.js";
 import { routeLabel, sideEffectLabel } from "./vocabulary.js";
 
 // The token leaves the address bar (and so bookmarks and history) before anything else;
@@ -218,80 +217,6 @@ function summary(data) {
     days: t("share.summary.days", { count: logged }), sessions: t("share.summary.sessions", { count: sessions }) });
 }
 
-// ---- Questionnaires ----
-
-// The questionnaires with scores in the shared range, in the server's order, each with its
-// definition (in the provider's language; an unknown one is named by its id).
-function scoredCheckins(data, defs) {
-  const found = data.questionnaires || {};
-  const order = defs ? defs.items.map((d) => d.id) : [];
-  const ids = Object.keys(found).filter((id) => (found[id].points || []).length)
-    .sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99));
-  return ids.map((id) => ({
-    def: (defs && defs.items.find((d) => d.id === id)) || { id, title: id, name: "", items: [], options: [], safety_item: null },
-    scores: found[id],
-  }));
-}
-
-// Every answer above 0 to a safety item (PHQ-9 item 9), first on the page: its date and the
-// exact answer the patient chose, with the item's own words. A flag, not an alarm.
-function safetyFlags(checkins) {
-  const flagged = checkins.flatMap(({ def, scores }) => (scores.points || [])
-    .filter((p) => p.safety_flag).map((p) => ({ def, point: p })));
-  if (!flagged.length) return null;
-  const blocks = [...new Set(flagged.map((f) => f.def))].map((def) => {
-    const key = def.safety_item;
-    const item = (def.items || []).find((i) => i.key === key);
-    const number = item ? def.items.indexOf(item) + 1 : null;
-    return h("div", { class: "flag-item", "data-instrument": def.id },
-      h("h3", {}, number ? t("share.flag.item", { title: def.title, number }) : def.title),
-      item ? h("p", { class: "flag-text" }, t("share.flag.quote", { text: item.text })) : null,
-      h("ul", { class: "flag-list" }, flagged.filter((f) => f.def === def).reverse().map(({ point }) =>
-        h("li", { "data-date": point.local_date },
-          h("time", { datetime: point.local_date }, longDay(point.local_date)), " — ",
-          h("strong", { class: "flag-answer" }, point.safety_answer === null || point.safety_answer === undefined
-            ? t("share.flag.above_zero") : answerLabel(def, key, point.safety_answer))))));
-  });
-  return h("section", { class: "card safety-flag", "aria-labelledby": "flag-title" },
-    h("h2", { id: "flag-title" }, t("share.flag.title")),
-    blocks,
-    h("p", { class: "muted flag-note" }, t("share.flag.note")));
-}
-
-// Each questionnaire: its chart (drawn with the others), its series table and every score.
-function checkinsSection(data, checkins, drawers) {
-  if (!checkins.length) return null;
-  return h("section", { class: "report-checkins", "aria-labelledby": "checkins-title" },
-    h("h2", { id: "checkins-title" }, t("share.checkins.title")),
-    checkins.map(({ def, scores }) => {
-      const headingId = `checkin-${def.id}`;
-      const screen = h("div", { class: "score-chart chart-screen", role: "img",
-        "aria-label": t("share.checkins.chart", { title: def.title, count: scores.points.length }) });
-      const print = h("div", { class: "score-chart chart-print", "aria-hidden": "true" });
-      const readout = h("p", { class: "chart-readout no-print", "aria-live": "off" });
-      const card = h("div", { class: "card chart-card" }, screen, print, readout);
-      drawers.push(({ drawScores, scoreLegend, PAPER }) => {
-        const options = { points: scores.points, treatments: data.treatments, start: data.from, end: data.to,
-          max: def.score && def.score.max, describe: (i) => {
-            const p = scores.points[i];
-            return t("share.checkins.readout", { date: shortDay(p.local_date), score: num(p.total) });
-          } };
-        card.append(scoreLegend());
-        return [drawScores(screen, readout, options), drawScores(print, h("p"), options, { width: 680, colors: PAPER })];
-      });
-      const seriesId = `${headingId}-series`;
-      const scoresId = `${headingId}-scores`;
-      return h("section", { class: "report-checkin", "data-instrument": def.id, "aria-labelledby": headingId },
-        h("h3", { id: headingId }, def.title, def.name ? h("span", { class: "checkin-name" }, def.name) : null),
-        card,
-        h("h4", { id: seriesId }, t("share.checkins.series")),
-        (scores.series || []).length ? checkinSeriesTable(def, scores, data, seriesId)
-          : h("p", { class: "muted" }, t("share.checkins.no_series")),
-        h("h4", { id: scoresId }, t("share.checkins.scores")),
-        checkinScoresTable(def, scores, scoresId));
-    }));
-}
-
 function setPrintFooter(data) {
   const printed = moment(new Date().toISOString(), { day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit" });
   const text = t("share.print_footer", { printed, expires: dateOf(data.share.expires_at) });
@@ -302,10 +227,15 @@ function setPrintFooter(data) {
 }
 
 
-async function report(data, defs) {
+// The questionnaires' parts of the report, loaded only when the shared range has scores.
+const hasCheckins = (data) => Object.values(data.questionnaires || {}).some((q) => (q.points || []).length);
+
+async function report(data) {
+  const checkins = hasCheckins(data)
+    ? await import("./checkins-report.js").then((m) => m.checkinParts(data))
+    : { flag: null, section: null, explain: null, drawers: [] };
+  const { drawers } = checkins;
   shown = data;
-  const checkins = scoredCheckins(data, defs);
-  const drawers = [];
   const name = data.patient.display_name || t("share.patient");
   document.title = t("share.document_title", { title: t("share.report_title", { name }) });
   const withNotes = Boolean(data.share.include_notes);
@@ -341,7 +271,7 @@ async function report(data, defs) {
         [t("share.facts.expires"), dateOf(data.share.expires_at)],
         [t("share.facts.notes"), t(withNotes ? "share.facts.notes_included" : "share.facts.notes_not_shared")],
       ])),
-    safetyFlags(checkins),
+    checkins.flag,
     actions,
     latestCard(data.latest, data.booster_hint),
     h("section", { class: "report-chart", "aria-labelledby": "chart-title" },
@@ -353,7 +283,7 @@ async function report(data, defs) {
       data.series.length ? [scrollHint(), seriesTable(data, "series-title")]
         : h("p", { class: "muted" }, t("share.series.none")),
       h("p", { class: "muted table-note" }, t("share.series.note", { severity: severityNote() }))),
-    checkinsSection(data, checkins, drawers),
+    checkins.section,
     h("section", { class: "report-sessions", "aria-labelledby": "sessions-title" },
       h("h2", { id: "sessions-title" }, t("share.sessions.title")),
       data.treatments.length ? scrollHint() : null,
@@ -364,7 +294,7 @@ async function report(data, defs) {
     h("section", { class: "report-explain", "aria-labelledby": "explain-title" },
       h("h2", { id: "explain-title" }, t("share.explain.title")),
       explanationList({ provider: true }),
-      checkins.length ? [h("h3", {}, t("share.checkins.explain")), explanationList({ provider: true, checkins: true })] : null),
+      checkins.explain),
   ].filter(Boolean));
   focusHeading(heading);
   setPrintFooter(data);
@@ -390,10 +320,8 @@ async function report(data, defs) {
 // ---- Start ----
 
 async function load() {
-  // The questionnaires' names and answers in the provider's language (public, not stored).
-  const defs = definitions({ keep: false }).catch(() => null);
   const { data } = await viewing(() => request("GET", "/shared/trends"));
-  await report(data, await defs);
+  await report(data);
 }
 
 async function open() {

@@ -1,15 +1,14 @@
 // The tables Trends and the provider's report share, so both print the server's analysis
 // the same way: the daily scores, each treatment series (cards on Trends, one wide table in
-// the report, from the same list of measures), each questionnaire's scores and series, and
-// what each number means (about "you" for the patient, "the patient" for the provider).
-// Words from the catalog ("report.*"); questionnaire names and answers from the server.
+// the report, from the same list of measures), and what each number means (about "you" for
+// the patient, "the patient" for the provider). Words from the catalog ("report.*"). The
+// questionnaires' tables build on these in checkin-tables.js.
 
 import { h } from "./dom.js";
 import { t } from "./i18n.js";
-import { CHECKIN_EXPLANATIONS, EXPLANATIONS, baselineText, categoryText, explanation, num, reliefText, responseText, signed, term } from "./report.js";
+import { EXPLANATIONS, baselineText, categoryText, explanation, num, reliefText, responseText, signed, term } from "./report.js";
 import { formatDay } from "./dates.js";
-import { answerLabel } from "./questionnaires.js";
-import { routeLabel, severityLabel } from "./vocabulary.js";
+import { routeLabel } from "./vocabulary.js";
 
 const shortDay = (value) => formatDay(value, { day: "numeric", month: "short", year: "numeric" });
 const METRICS = ["pain", "mood"];
@@ -30,7 +29,7 @@ const MEASURES = [
 
 // What both show about a series besides its numbers. `dates`: "1 Mar 2026 – 9 Mar 2026";
 // `compactDates`: "1 Mar – 9 Mar 2026".
-function aboutSeries(series, treatmentsById) {
+export function aboutSeries(series, treatmentsById) {
   const sessions = series.treatment_ids.map((id) => treatmentsById.get(id)).filter(Boolean);
   const single = series.start_date === series.end_date;
   const range = (start, end) => t("report.date_range", { start, end });
@@ -45,7 +44,7 @@ function aboutSeries(series, treatmentsById) {
 }
 
 const newestFirst = (data) => [...data.series].reverse();
-const byId = (data) => new Map(data.treatments.map((s) => [s.id, s]));
+export const byId = (data) => new Map(data.treatments.map((s) => [s.id, s]));
 
 // Trends: a card per series, newest first, measures down and pain and mood across.
 export function seriesCards(data) {
@@ -105,75 +104,8 @@ export function daysTable(days) {
         cell(d.pain), cell(d.mood), cell(d.pain_avg7), cell(d.mood_avg7))))));
 }
 
-// What each number means; `provider`: about the patient instead of "you"; `checkins`: the
-// numbers of the questionnaires' series instead of the daily scores'.
-export function explanationList({ provider = false, checkins = false } = {}) {
-  const list = checkins ? CHECKIN_EXPLANATIONS : EXPLANATIONS;
+// What each number means; `provider`: about the patient instead of "you".
+export function explanationList({ provider = false } = {}) {
   return h("dl", { class: "explain" },
-    list.map(([id, , shownAs]) => [h("dt", {}, term(shownAs || id)), h("dd", {}, explanation(id, provider))]));
-}
-
-// ---- Questionnaires (GET /trends "questionnaires"; `def` is the server's definition) ----
-
-const yesNo = (v) => (v === null || v === undefined ? "—" : t(v ? "report.response.yes" : "report.response.no"));
-
-// The numbers the server gives for a questionnaire in one series, for the cards and the table.
-const CHECKIN_MEASURES = [
-  { id: "baseline", text: (r) => (r.baseline === null || r.baseline === undefined ? t("report.baseline.not_enough") : num(r.baseline)), numeric: true },
-  { id: "after", text: (r) => num(r.after), numeric: true },
-  { id: "change", text: (r) => signed(r.change_pct, { percent: true }), numeric: true },
-  { id: "response", text: (r) => yesNo(r.response) },
-  { id: "remission", text: (r) => yesNo(r.remission) },
-];
-
-// Each series' row of a questionnaire, newest first, with what both views say about it.
-function checkinRows(scores, data) {
-  const treatments = byId(data);
-  return [...(scores.series || [])].sort((a, b) => b.series_index - a.series_index).map((row) => {
-    const series = data.series.find((s) => s.index === row.series_index);
-    const about = series ? aboutSeries(series, treatments)
-      : { name: t("report.series.name", { number: row.series_index + 1 }), dates: "", compactDates: "" };
-    return { row, about };
-  });
-}
-
-// Trends: a small table per series, newest first, a measure per row.
-export function checkinSeriesCards(def, scores, data) {
-  return checkinRows(scores, data).map(({ row, about }) => h("table", { class: "series-table checkin-series-card",
-    "data-series": String(row.series_index), "data-instrument": def.id },
-  h("caption", {}, about.compactDates ? t("report.series.heading", { name: about.name, dates: about.compactDates }) : about.name),
-  h("tbody", {}, CHECKIN_MEASURES.map(({ id, text }) => h("tr", {},
-    h("th", { scope: "row" }, term(id)), h("td", { class: "num" }, text(row)))))));
-}
-
-// The report: one table per questionnaire, a row per series (newest first), a column per
-// measure. Labelled by the heading with id `labelledBy`.
-export function checkinSeriesTable(def, scores, data, labelledBy) {
-  const col = (text, cls) => h("th", { scope: "col", class: cls }, text);
-  return h("div", { class: "table-scroll", tabindex: "0", role: "region", "aria-labelledby": labelledBy },
-    h("table", { class: "report-table checkin-series", "data-instrument": def.id },
-      h("caption", { class: "visually-hidden" }, t("report.checkin.series_caption", { title: def.title })),
-      h("thead", {}, h("tr", {}, col(t("report.column.series")),
-        CHECKIN_MEASURES.map(({ id, numeric }) => col(term(id), numeric ? "num" : null)))),
-      h("tbody", {}, checkinRows(scores, data).map(({ row, about }) => h("tr", { "data-series": String(row.series_index) },
-        h("th", { scope: "row" }, h("span", { class: "series-name" }, about.name), h("span", { class: "series-dates" }, about.dates)),
-        CHECKIN_MEASURES.map(({ text, numeric }) => h("td", { class: numeric ? "num" : null }, text(row))))))));
-}
-
-// Every score of this questionnaire, newest first: date, score, severity band, and for the
-// PHQ-9 the exact answer to its safety item (item 9), as the server's answer label.
-export function checkinScoresTable(def, scores, labelledBy) {
-  const safety = def.safety_item;
-  const safetyNumber = safety ? def.items.findIndex((item) => item.key === safety) + 1 : 0;
-  const col = (text, cls) => h("th", { scope: "col", class: cls }, text);
-  return h("div", { class: "table-scroll", tabindex: "0", role: "region", "aria-labelledby": labelledBy },
-    h("table", { class: "checkin-scores", "data-instrument": def.id },
-      h("caption", { class: "visually-hidden" }, t("report.checkin.scores_caption", { title: def.title })),
-      h("thead", {}, h("tr", {}, col(t("report.days.date")), col(t("report.checkin.score"), "num"),
-        col(t("report.checkin.severity")), safety ? col(t("report.checkin.item", { number: safetyNumber })) : null)),
-      h("tbody", {}, [...(scores.points || [])].reverse().map((p) => h("tr", { "data-id": p.id || null, class: p.safety_flag ? "flagged" : null },
-        h("th", { scope: "row" }, h("time", { datetime: p.local_date }, shortDay(p.local_date))),
-        h("td", { class: "num" }, num(p.total)),
-        h("td", {}, p.severity ? severityLabel(p.severity) : "—"),
-        safety ? h("td", {}, p.safety_answer === null || p.safety_answer === undefined ? "—" : answerLabel(def, safety, p.safety_answer)) : null)))));
+    EXPLANATIONS.map(([id]) => [h("dt", {}, term(id)), h("dd", {}, explanation(id, provider))]));
 }

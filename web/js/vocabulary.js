@@ -1,11 +1,10 @@
-// The words for what the server knows by key: side effects, routes, phases, questionnaire
-// severity bands, the 0–10 scales, and the new-password rule. tests/test_web_vocabulary.py
-// holds the keys and the minimum length to the OpenAPI document (the bands to the served
-// questionnaire definitions), so a list changed on one side only fails the tests.
+// The words for what the server knows by key: side effects, routes, phases, the 0–10 scales,
+// and the new-password rule. tests/test_web_vocabulary.py holds the keys and the minimum length
+// to the OpenAPI document, so a list changed on one side only fails the tests.
 //
 // The labels come from the message catalog (web/i18n/*.json) with DYNAMIC keys built from the
 // server's keys, so a search for a whole key will not find its use here:
-//   vocab.side_effect.<key>, vocab.route.<key>, vocab.phase.<key>, vocab.severity.<key>,
+//   vocab.side_effect.<key>, vocab.route.<key>, vocab.phase.<key>,
 //   vocab.scale.<name>.label / .low / .high (and vocab.scale.pain.meaning).
 // Each list below is [server key, catalog key]; call the *Options() functions for
 // [key, label] pairs in the active language (after i18n.load()).
@@ -38,17 +37,6 @@ export const PHASES = [
   ["maintenance", "vocab.phase.maintenance"],
 ];
 
-// The bands a questionnaire score falls in (PHQ-9, GAD-7), named by the server in its
-// definitions and in each scored response; the words are plain and lower-case ("moderately
-// severe"). The score ranges of each band are the server's alone.
-export const SEVERITIES = [
-  ["minimal", "vocab.severity.minimal"],
-  ["mild", "vocab.severity.mild"],
-  ["moderate", "vocab.severity.moderate"],
-  ["moderately_severe", "vocab.severity.moderately_severe"],
-  ["severe", "vocab.severity.severe"],
-];
-
 // The label of a key in one of the lists; an unknown key (a newer server) is shown as it is.
 function labelIn(list, key, unknown = key) {
   const found = list.find(([k]) => k === key);
@@ -60,7 +48,6 @@ const options = (list) => list.map(([key, message]) => [key, t(message)]);
 export const sideEffectLabel = (key) => labelIn(SIDE_EFFECTS, key);
 export const routeLabel = (key) => labelIn(ROUTES, key, key || "—");
 export const phaseLabel = (key) => labelIn(PHASES, key);
-export const severityLabel = (key) => labelIn(SEVERITIES, key, key ? String(key).replaceAll("_", " ") : "—");
 export const sideEffectOptions = () => options(SIDE_EFFECTS);
 export const routeOptions = () => options(ROUTES);
 export const phaseOptions = () => options(PHASES);

@@ -10,8 +10,7 @@ import { toLocalInput, withLocalOffset } from "../dates.js";
 import { h, icons, nextId } from "../dom.js";
 import { formatNumber, t } from "../i18n.js";
 import * as outbox from "../outbox.js";
-import { definitions, find, resourceHref, safetyAnswered } from "../questionnaires.js";
-import { severityLabel } from "../vocabulary.js";
+import { checkinStyles, definitions, find, resourceHref, safetyAnswered, severityLabel } from "../questionnaires.js";
 
 const LAYOUT_KEY = "relieflog.checkin.layout"; // "steps" or "form", kept on this device
 const ADVANCE_MS = 250; // long enough to see the chosen answer light up
@@ -52,7 +51,7 @@ export async function render(container, ctx) {
   const [instrument] = ctx.params;
   let defs;
   try {
-    defs = await definitions();
+    [defs] = await Promise.all([definitions(), checkinStyles()]);
   } catch {
     container.append(screenHead(t("checkin.title")), h("p", {}, t("checkin.unavailable")),
       h("p", {}, h("a", { href: "/today" }, t("checkin.back_today"))));

@@ -10,7 +10,7 @@ import { h } from "../dom.js";
 import { LANGUAGES, chosenLanguage, rememberLanguage, t } from "../i18n.js";
 import * as outbox from "../outbox.js";
 import { explain, showProblem } from "../problems.js";
-import { definitions } from "../questionnaires.js";
+import { checkinStyles, definitions } from "../questionnaires.js";
 import { loggedOut, session, updateUser } from "../session.js";
 import { PASSWORD_MIN_LENGTH } from "../vocabulary.js";
 
@@ -171,7 +171,7 @@ export async function render(container, ctx) {
 function checkinChoice(user) {
   const body = h("div", { "aria-live": "polite" }, h("p", { class: "loading" }, t("app.loading")));
   const error = formError();
-  definitions().then((defs) => {
+  Promise.all([definitions(), checkinStyles()]).then(([defs]) => {
     const grid = h("div", { class: "checks checkin-choices" }, defs.items.map((def) =>
       h("label", { class: "check single" },
         h("input", { type: "checkbox", value: def.id, checked: (user.questionnaires || []).includes(def.id) }),

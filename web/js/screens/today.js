@@ -3,7 +3,7 @@
 import { get } from "../api.js";
 import * as checkins from "../checkins.js";
 import { entryForm } from "../entry-form.js";
-import { definitions, find } from "../questionnaires.js";
+import { checkinStyles, definitions, find } from "../questionnaires.js";
 import * as store from "../store.js";
 import { screenHead, toast } from "../controls.js";
 import { addDays, formatDay, formatTime, todayIn } from "../dates.js";
@@ -45,7 +45,7 @@ async function boosterHint(day) {
 // answered here.
 async function dueCheckins() {
   try {
-    const [due, defs] = await Promise.all([checkins.due(), definitions()]);
+    const [due, defs] = await Promise.all([checkins.due(), definitions(), checkinStyles()]);
     const items = due.map((d) => [d, find(defs, d.instrument)]).filter(([, def]) => def);
     if (!items.length) return null;
     return h("ul", { class: "due-list", "aria-label": t("today.due_label") }, items.map(([d, def]) =>

@@ -7,10 +7,10 @@ import { screenHead } from "../controls.js";
 import { addDays, formatDay, todayIn } from "../dates.js";
 import { h } from "../dom.js";
 import { t } from "../i18n.js";
-import { definitions } from "../questionnaires.js";
+import { checkinStyles, definitions, severityLabel } from "../questionnaires.js";
 import { list, number } from "../report.js";
-import { checkinScoresTable, checkinSeriesCards, daysTable, explanationList, seriesCards } from "../tables.js";
-import { severityLabel } from "../vocabulary.js";
+import { checkinExplanationList, checkinScoresTable, checkinSeriesCards } from "../checkin-tables.js";
+import { daysTable, explanationList, seriesCards } from "../tables.js";
 
 const RANGES = ["30", "90", "365", "all"];
 const ALL_DAYS = 3700; // the API's longest range
@@ -84,7 +84,7 @@ function checkinsSection(data, defs, { start, end, enabled }) {
     h("h2", { id: "checkins-title" }, t("trends.checkins.title")),
     cards.length ? cards : h("p", { class: "muted" }, t("trends.checkins.none")),
     cards.length ? h("details", { class: "more" }, h("summary", {}, t("trends.checkins.explain")),
-      h("div", { class: "more-body" }, explanationList({ checkins: true }))) : null);
+      h("div", { class: "more-body" }, checkinExplanationList())) : null);
   return { section, scored: cards.length, draw: (chartModule) => drawers.map((draw) => draw(chartModule)) };
 }
 
@@ -104,7 +104,7 @@ export async function render(container, ctx) {
     let defs = null;
     try {
       [data, defs] = await Promise.all([get(`/trends?from=${from}&to=${today}`).then((r) => r.data),
-        definitions().catch(() => null)]);
+        definitions().catch(() => null), checkinStyles()]);
     } catch (error) {
       if (mine !== loading) return;
       body.replaceChildren(h("p", { class: "empty" }, error instanceof OfflineError
