@@ -256,6 +256,19 @@ def test_an_answer_online_shows_the_score_with_its_band(phone: Phone) -> None:
     phone.assert_clean()
 
 
+def test_the_crisis_screen_in_the_dark_theme(dark_phone: Phone) -> None:
+    phone, page = dark_phone, dark_phone.page
+    phone.sign_up()
+    phone.goto("/checkin/phq9")
+    page.get_by_role("button", name="Show all questions on one page").click()
+    page.locator("fieldset[data-key=q9]").get_by_role("radio", name="Several days").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Help is available now")
+    phone.check("checkin-crisis-dark")
+    page.get_by_role("button", name="Continue the check-in").click()
+    phone.check("checkin-form-dark")
+    phone.assert_clean()
+
+
 def test_settings_choose_which_check_ins_today_offers(phone: Phone) -> None:
     page = phone.page
     phone.sign_up()
