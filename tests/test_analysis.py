@@ -462,13 +462,35 @@ def test_data_end_censors_relief() -> None:
 
 
 def test_data_never_ends_after_today() -> None:
-    # entries dated after today (possible after a time-zone change) are not analysed:
+    # entries dated after today (the API accepts tomorrow) are not analysed:
     # after = days 11..13 only, relief seen through today (d3), still going
     days = logged(pain={**same(8, 3, 9), **same(2, 11, 13), **same(9, 14, 16)})
     result = trends(days, [session(10)], today=13)
     pain = pain_of_series(result)
     assert (pain["after"], pain["relief_days"], pain["censored"]) == (2.0, 3, True)
-    assert len(result["days"]) == 7 + 6  # days 3..9 and 11..16: all still shown
+    assert len(result["days"]) == 7 + 6  # days 3..9 and 11..16: all still listed
+
+
+def test_an_entry_dated_tomorrow_has_no_average_yet() -> None:
+    # day 13 is today; day 14 (tomorrow) is listed, but no 7-day average uses it
+    rows = trends(logged(pain={**same(4, 10, 13), 14: 9}), [], today=13)["days"]
+    assert [(row["date"], row["pain"], row["pain_avg7"]) for row in rows[-2:]] == [
+        ("2026-03-14", 4, 4.0),
+        ("2026-03-15", 9, None),  # would be (4 * 4 + 9) / 5 = 5 once that day comes
+    ]
+    tomorrow_comes = trends(logged(pain={**same(4, 10, 13), 14: 9}), [], today=14)["days"]
+    assert tomorrow_comes[-1]["pain_avg7"] == 5.0
+
+
+def test_a_session_dated_tomorrow_changes_nothing_today() -> None:
+    # session 15 is tomorrow and would join series 10 (5 days apart): until day 15 comes,
+    # the series still ends on day 10, keeps its After and its relief through today
+    days = logged(pain={**same(8, 3, 9), **same(2, 11, 14)})
+    result = trends(days, [session(10), session(15)], today=14)
+    assert result == trends(days, [session(10)], today=14)
+    assert result["series"][0]["treatment_ids"] == ["s10"]
+    pain = pain_of_series(result)
+    assert (pain["after"], pain["relief_days"], pain["censored"]) == (2.0, 4, True)
 
 
 def test_relief_on_the_day_of_the_session_is_zero_so_far() -> None:
@@ -539,6 +561,15 @@ def test_no_booster_hint_until_the_day_after_the_last_session() -> None:
     assert trends(logged(pain=pain), sessions, today=50)["booster_hint"] is None
 
 
+def test_a_session_dated_tomorrow_does_not_hide_the_booster_hint() -> None:
+    # today is day 58 (d8 after the session on day 50); a session on day 59 would start a
+    # new series, but not before day 59 comes
+    pain, sessions = booster_scene((4, 6), today=58)
+    result = trends(logged(pain=pain), [*sessions, session(59)], today=58)
+    assert len(result["series"]) == 3
+    assert result["booster_hint"] == {"metric": "pain", "median_relief_days": 6, "day": 8}
+
+
 def test_booster_hint_counts_the_current_series_once_its_relief_has_ended() -> None:
     pain, sessions = booster_scene((4, 6), today=45)
     result = trends(logged(pain=pain), sessions[:2], today=45)
@@ -582,14 +613,12 @@ def test_two_entries_for_one_date_are_refused() -> None:
         compute_trends([DayScores(D0, pain=1), DayScores(D0, mood=2)], [], today=D0)
 
 
-def test_sessions_after_today_are_markers_only() -> None:
+def test_sessions_after_today_are_not_analysed() -> None:
     days = logged(pain={**same(8, 3, 9), **same(2, 11, 20)})
-    result = trends(days, [session(10), session(40)], today=20)
-    assert [s["treatment_ids"] for s in result["series"]] == [["s10"], ["s40"]]
-    assert pain_of_series(result, 0)["relief_days"] == 10  # through today, censored
-    assert pain_of_series(result, 1) == dict.fromkeys(M_KEYS)  # its baseline week is ahead
-    assert result["sessions"][1]["pain"] == NOTHING
-    assert result["booster_hint"] is None
+    result = trends(days, [session(10), session(21)], today=20)
+    assert [s["treatment_ids"] for s in result["series"]] == [["s10"]]
+    assert [s["treatment_id"] for s in result["sessions"]] == ["s10"]
+    assert pain_of_series(result)["relief_days"] == 10  # through today, censored
 
 
 # --- Properties -------------------------------------------------------------------

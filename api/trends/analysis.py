@@ -16,9 +16,11 @@ Conventions shared by every rule:
   start to the patient's local date; ``started_at`` only orders sessions on one date.
   The session day itself belongs to neither the baseline nor the after-period: its
   entry may have been written before or after the session.
-- **Nothing dated after ``today`` is analysed.** Such days can only come from a time-zone
-  change; they still appear in the daily series, but no baseline, after-period or
-  relief duration looks past ``today``.
+- **Nothing dated after ``today`` is analysed.** The API accepts entries and sessions
+  dated tomorrow (a patient who travelled west may already be living in it). Until that
+  day comes, such an entry is listed in the daily rows without a 7-day average, and such
+  a session is in no series and has no row of its own (GET /trends still shows it as a
+  marker); no average, baseline, after-period, relief duration or hint uses either.
 - **Arithmetic is exact** (integers and ``fractions.Fraction``) and rounded only for
   output, half away from zero as people round by hand, so a change of exactly -30 % is
   "moderate", never "minimal" because of floating-point noise.
@@ -341,16 +343,16 @@ def compute_trends(
 
     Baseline, after, change_abs and the 7-day averages are rounded to 2 decimals,
     change_pct to 1; every value that cannot be computed is None, never 0. A session's
-    change compares its After with its series' baseline. Sessions dated after ``today``
-    are grouped and listed like the others, but no window looks past ``today``: their
-    After is None, a series ending after today has relief 0 so far (censored), and the
-    booster hint waits until the day after the latest session.
+    change compares its After with its series' baseline. Entries and sessions dated after
+    ``today`` are not analysed (see the module docstring): such a day keeps its row in
+    ``days`` with null averages, and such a session is left out of ``series`` and
+    ``sessions``.
     """
     ordered_days = sorted(days, key=lambda day: day.date)
     for earlier, later in zip(ordered_days, ordered_days[1:], strict=False):
         if earlier.date == later.date:
             raise ValueError(f"two entries for {later.date.isoformat()}")
-    series = group_into_series(sessions)
+    series = group_into_series(session for session in sessions if session.local_date <= today)
 
     series_rows: list[dict[str, Any]] = [
         {
@@ -408,7 +410,7 @@ def compute_trends(
         else None
     )
     return {
-        "days": _daily_rows(ordered_days),
+        "days": _daily_rows(ordered_days, today=today),
         "series": series_rows,
         "sessions": session_rows,
         "booster_hint": hint,
@@ -418,10 +420,16 @@ def compute_trends(
 # --- Helpers ----------------------------------------------------------------------------
 
 
-def _daily_rows(ordered_days: Sequence[DayScores]) -> list[dict[str, Any]]:
-    """One chart row per logged day; the averages use raw pain and raw mood, as charted."""
-    pain_avg7 = seven_day_averages([(day.date, day.pain) for day in ordered_days])
-    mood_avg7 = seven_day_averages([(day.date, day.mood) for day in ordered_days])
+def _daily_rows(ordered_days: Sequence[DayScores], *, today: datetime.date) -> list[dict[str, Any]]:
+    """One chart row per logged day; the averages use raw pain and raw mood, as charted.
+
+    Days after ``today`` are listed as logged but have no average: they are not analysed,
+    and being last in date order they are in no earlier day's window either.
+    """
+    analysed = [day for day in ordered_days if day.date <= today]
+    no_average: list[float | None] = [None] * (len(ordered_days) - len(analysed))
+    pain_avg7 = seven_day_averages([(day.date, day.pain) for day in analysed]) + no_average
+    mood_avg7 = seven_day_averages([(day.date, day.mood) for day in analysed]) + no_average
     return [
         {
             "date": day.date.isoformat(),
