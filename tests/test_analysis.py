@@ -431,17 +431,32 @@ def test_exactly_seventy_percent_is_still_relief() -> None:
     assert (pain["relief_days"], pain["censored"]) == (3, False)
 
 
-def test_one_or_two_unlogged_days_count_as_relief() -> None:
-    # days 12, 13 unlogged (a gap of 2 does not censor)
-    # d1 [2]; d2 [2]; d3 [2] (window 11..13); d4 [3] (12..14); d5 [3, 8] = 5.5;
-    # d6 [3, 8, 8] = 6.33 > 5.6 -> 5 days, the two unlogged ones included
+def test_one_or_two_unlogged_days_between_relieved_days_count_as_relief() -> None:
+    # days 12, 13 unlogged (a gap of 2 does not censor, and decides nothing)
+    # d1 [2]; d4 [3] (window 12..14); d5 [3, 8] = 5.5; d6 [3, 8, 8] = 6.33 > 5.6
+    # -> relief last held on d5: 5 days, the two unlogged ones included
     assert relief({11: 2, 14: 3, 15: 8, 16: 8}) == (5, False)
 
 
-def test_relief_can_end_on_an_unlogged_day_when_good_days_leave_the_window() -> None:
-    # d1 [2] = 2; d2 [2, 7] = 4.5; d3 [2, 7, 7] = 5.33; d4 (unlogged) [7, 7] = 7 > 5.6:
-    # days 2 and 3 were already bad, so relief ends on d4, not on the next entry
+def test_an_unlogged_day_does_not_end_relief() -> None:
+    # d1 [2] = 2; d2 [2, 7] = 4.5; d3 [2, 7, 7] = 5.33; d4 is unlogged: its window would
+    # hold [7, 7] = 7 > 5.6, but only a logged day decides. d5 [7, 7] = 7 ends relief;
+    # it last held on d3
     assert relief({11: 2, 12: 7, 13: 7, 15: 7}) == (3, False)
+
+
+def test_a_later_entry_never_changes_an_earlier_verdict() -> None:
+    # d1 [0] = 0; d2 [0, 6] = 3; then days 13, 14 unlogged and today is day 15.
+    assert relief({11: 0, 12: 6}, today=15) == (2, True)  # at least 2 days, so far
+    # Pain 0 on d5 does not end relief retroactively on the unlogged d4 (whose window
+    # would hold [6] > 5.6): d5 [0] = 0 holds, so relief has lasted at least 5 days
+    assert relief({11: 0, 12: 6, 15: 0}, today=15) == (5, True)
+
+
+def test_relief_counts_up_to_the_last_logged_day_on_which_it_held() -> None:
+    # d1, d2 = 2 hold; d3, d4 unlogged; d5 [9] = 9 ends relief. It last held on d2: the
+    # unlogged d3 and d4 are not counted as relief
+    assert relief({11: 2, 12: 2, 15: 9, 16: 9}) == (2, False)
 
 
 def test_three_unlogged_days_censor_relief_at_the_last_logged_day() -> None:
@@ -757,6 +772,20 @@ def test_relief_never_outlasts_the_observed_data(history: tuple) -> None:
             last_session = date.fromisoformat(series["end_date"])
             observed_days = 0 if data_end is None else (data_end - last_session).days
             assert 0 <= relief_days <= max(0, observed_days)
+
+
+@PROPERTY
+@given(histories())
+def test_relief_is_counted_to_a_logged_day(history: tuple) -> None:
+    days, sessions, today = history
+    result = compute_trends(days, sessions, today=today)
+    for metric in ("pain", "mood"):
+        logged_dates = {d.date for d in days if getattr(d, metric) is not None}
+        for series in result["series"]:
+            relief_days = series[metric]["relief_days"]
+            if relief_days:
+                last_relieved = date.fromisoformat(series["end_date"]) + timedelta(relief_days)
+                assert last_relieved in logged_dates
 
 
 @PROPERTY

@@ -242,20 +242,21 @@ def relief_duration(
 ) -> Relief:
     """How many days relief lasted after a series' last session: ``(relief_days, censored)``.
 
-    Day 1 is the day after the last session. For each day d = 1, 2, ... take the mean
-    severity of the logged days among d, d-1 and d-2, counting only days after the last
-    session. Relief ends on the first day that mean rises above 70 % of baseline, and
-    ``relief_days`` is the number of days before it: ``relief_days = N`` means days
-    1..N were relieved, and 0 means day 1 was already above the limit. Days 1..N may
-    include one or two unlogged days between logged ones. A day with no logged value in
-    its window decides nothing.
+    Day 1 is the day after the last session. Relief is checked on logged days only: on
+    such a day d, take the mean severity of the logged days among d, d-1 and d-2,
+    counting only days after the last session. Relief ends on the first logged day that
+    mean rises above 70 % of baseline. An unlogged day neither ends nor extends relief,
+    so a later entry never changes the verdict for an earlier day. ``relief_days`` runs
+    up to the last logged day on which relief held: ``relief_days = N`` means relief held
+    on day N, and one or two unlogged days before it count as relieved; 0 means relief
+    never held on a logged day.
 
     Relief is *censored* (``censored = True``, ``relief_days`` is a lower bound) when,
     before it ends, we stop knowing: the data ends (``data_end``, the last logged day of
     this metric, never after ``today``), 3 or more days in a row are unlogged, or the
     next series' first session arrives (from then on the next series is credited). A
-    censored count runs to the last logged day after the session and before that point
-    (0 if there was none), so unlogged days at the end are never counted as relief.
+    censored count too runs to the last logged day on which relief held (0 if there was
+    none), so unlogged days at the end are never counted as relief.
 
     ``(None, None)`` when the baseline is missing, or 0 (nothing to relieve).
     """
@@ -264,7 +265,7 @@ def relief_duration(
     # "mean > 70 % of baseline", cross-multiplied so the daily check stays in integers.
     limit_numerator = RELIEF_LIMIT.numerator * baseline.numerator
     limit_denominator = RELIEF_LIMIT.denominator * baseline.denominator
-    last_logged = last_session  # the session day stands for "no logged day after it yet"
+    relieved = last_session  # the last logged day on which relief held; none yet
     day = last_session
     while True:
         day += ONE_DAY
@@ -273,16 +274,17 @@ def relief_duration(
             data_end is None
             or day > data_end
             or (next_series_start is not None and day >= next_series_start)
-            or (value is None and (day - last_logged).days >= CENSORING_GAP_DAYS)
+            or (value is None and (day - relieved).days >= CENSORING_GAP_DAYS)
         )
         if stop_knowing:
-            return (last_logged - last_session).days, True
-        if value is not None:
-            last_logged = day
+            return (relieved - last_session).days, True
+        if value is None:
+            continue
         window_start = max(day - (RELIEF_TRAILING_DAYS - 1) * ONE_DAY, last_session + ONE_DAY)
         total, logged = _total_and_count(severities, window_start, day)
-        if logged and total * limit_denominator > limit_numerator * logged:
-            return (day - last_session).days - 1, False
+        if total * limit_denominator > limit_numerator * logged:
+            return (relieved - last_session).days, False
+        relieved = day
 
 
 def booster_hint(

@@ -50,7 +50,8 @@ class SeriesMetricSchema(ChangeSchema):
     baseline = fields.Float(allow_none=True, metadata=doc(
         "Mean severity over the 7 days before the first session; null with < 3 logged."))
     relief_days = fields.Integer(allow_none=True, metadata=doc(
-        "Days after the last session until the 3-day mean rose above 70 % of baseline."))
+        "Days after the last session up to the last logged day whose 3-day mean was still "
+        "at most 70 % of baseline."))
     censored = fields.Boolean(allow_none=True, metadata=doc(
         "True when data ended, a 3-day gap or the next series came first: a lower bound."))
 
