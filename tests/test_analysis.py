@@ -529,17 +529,20 @@ def test_next_series_censors_relief_at_the_last_logged_day_before_it() -> None:
 # --- Booster hint ---------------------------------------------------------------------
 
 
-def booster_scene(low_days: tuple[int, int], today: int) -> tuple[dict[int, int], list]:
-    """Series on days 10, 30 and 50 with pain 8 everywhere but low_days[i] days of 2.
+def booster_scene(low_days: tuple[int, ...], today: int) -> tuple[dict[int, int], list]:
+    """A series every 20 days from day 10 (10, 30, 50, ...), one more than ``low_days``,
+    with pain 8 everywhere but low_days[i] days of 2 after series i's session and days of
+    2 from the last (current) series' session to today.
 
     A block of k days of 2 followed by 8s relieves for k + 1 days: the trailing means are
     [.., 2, 2] = 2, then [2, 2, 8] = 4 <= 5.6, then [2, 8, 8] = 6 > 5.6.
     """
+    starts = [10 + 20 * number for number in range(len(low_days) + 1)]
     pain = same(8, 0, today)
-    for start, k in zip((10, 30), low_days, strict=True):
+    for start, k in zip(starts, low_days, strict=False):
         pain.update(same(2, start + 1, start + k))
-    pain.update(same(2, 51, today))  # the current series: relief still going
-    return pain, [session(10), session(30), session(50)]
+    pain.update(same(2, starts[-1] + 1, today))  # the current series: relief still going
+    return pain, [session(start) for start in starts]
 
 
 @pytest.mark.parametrize(("low_days", "median"), [((4, 6), 6), ((4, 5), 5.5)])
@@ -585,11 +588,26 @@ def test_a_session_dated_tomorrow_does_not_hide_the_booster_hint() -> None:
     assert result["booster_hint"] == {"metric": "pain", "median_relief_days": 6, "day": 8}
 
 
-def test_booster_hint_counts_the_current_series_once_its_relief_has_ended() -> None:
+def test_booster_hint_never_counts_the_current_series() -> None:
     pain, sessions = booster_scene((4, 6), today=45)
     result = trends(logged(pain=pain), sessions[:2], today=45)
-    # series 0: 5 days; series 1 (current, ended on d8): 7 days -> median 6; today is d15
-    assert result["booster_hint"] == {"metric": "pain", "median_relief_days": 6, "day": 15}
+    # series 1 is the current one: its relief ended on d8 (7 days), but only series 0 is
+    # earlier, and one earlier relief is not enough
+    assert [(s["pain"]["relief_days"], s["pain"]["censored"]) for s in result["series"]] == [
+        (5, False),
+        (7, False),
+    ]
+    assert result["booster_hint"] is None
+
+
+def test_booster_hint_leaves_out_reliefs_of_no_days() -> None:
+    # series 10, 30 and 50 relieve for 5, 0 and 7 days (all ended); 70 is the current one.
+    # A relief of 0 days is no relief to wait for: the median is of 5 and 7, not 5, 0, 7
+    pain, sessions = booster_scene((4, 0, 6), today=73)
+    result = trends(logged(pain=pain), sessions, today=73)
+    reliefs = [(s["pain"]["relief_days"], s["pain"]["censored"]) for s in result["series"]]
+    assert reliefs == [(5, False), (0, False), (7, False), (3, True)]
+    assert result["booster_hint"] == {"metric": "pain", "median_relief_days": 6, "day": 3}
 
 
 # --- The response as a whole ---------------------------------------------------------

@@ -288,30 +288,34 @@ def relief_duration(
 
 
 def booster_hint(
-    reliefs: Mapping[Metric, Sequence[Relief]],
+    earlier_reliefs: Mapping[Metric, Sequence[Relief]],
     *,
     current_last_session: datetime.date,
     today: datetime.date,
 ) -> dict[str, Any] | None:
     """The hint "relief has usually lasted N days (median); today is day M", or None.
 
-    Uses pain when at least two series (any, the current one included) have an
-    uncensored relief duration; otherwise mood under the same condition; otherwise
-    None. Censored durations are left out because they are only lower bounds. ``day``
-    counts like ``relief_days``: the day after the last session is day 1, so on day
-    N + 1 the median relief of N days has run out. Shown only while the current (latest)
-    series is under way, i.e. today is after its last session.
+    ``earlier_reliefs`` holds the reliefs of the series before the current (latest) one,
+    which never counts itself. The median is taken over those whose relief ended on
+    record after at least one day: censored durations are only lower bounds, and a
+    relief of 0 days is no relief to wait for. Uses pain when at least two such series
+    exist; otherwise mood under the same condition; otherwise None. ``day`` counts like
+    ``relief_days``: the day after the last session is day 1, so on day N + 1 the median
+    relief of N days has run out. Shown only while the current series is under way,
+    i.e. today is after its last session.
     """
     if today <= current_last_session:
         return None
     for metric in METRICS:
-        uncensored = [
-            days for days, censored in reliefs[metric] if censored is False and days is not None
+        ended = [
+            days
+            for days, censored in earlier_reliefs[metric]
+            if censored is False and days is not None and days >= 1
         ]
-        if len(uncensored) >= 2:
+        if len(ended) >= 2:
             return {
                 "metric": metric,
-                "median_relief_days": _as_number(statistics.median(uncensored)),
+                "median_relief_days": _as_number(statistics.median(ended)),
                 "day": (today - current_last_session).days,
             }
     return None
@@ -407,7 +411,11 @@ def compute_trends(
             }
 
     hint = (
-        booster_hint(reliefs, current_last_session=series[-1][-1].local_date, today=today)
+        booster_hint(
+            {metric: reliefs[metric][:-1] for metric in METRICS},
+            current_last_session=series[-1][-1].local_date,
+            today=today,
+        )
         if series
         else None
     )

@@ -77,7 +77,8 @@ class SessionAnalysisSchema(Schema):
 class BoosterHintSchema(Schema):
     metric = fields.String()
     median_relief_days = fields.Float(metadata=doc(
-        "Median relief of the earlier series whose relief ended on record."))
+        "Median relief of the earlier series (not the current one) whose relief ended on "
+        "record after at least one day."))
     day = fields.Integer(metadata=doc("Today's day number after the last session (day 1 = "
                                       "the day after it)."))
 
