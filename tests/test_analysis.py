@@ -194,9 +194,9 @@ def test_late_evening_session_keeps_its_local_date() -> None:
     ).astimezone(UTC)
     assert started_at.date() == day(11)
     late = SessionMark("late", day(10), started_at)
-    days = logged(pain={**same(6, 3, 9), 10: 0, 11: 3, 12: 3})
-    pain = pain_of_series(trends(days, [late], today=12))
-    # baseline: days 3..9 = 6 (day 10's 0 not counted); after: days 11, 12 -> (3 + 3) / 2
+    days = logged(pain={**same(6, 3, 9), 10: 0, **same(3, 11, 13)})
+    pain = pain_of_series(trends(days, [late], today=13))
+    # baseline: days 3..9 = 6 (day 10's 0 not counted); after: days 11..13 = 3
     # change: 3 - 6 = -3, -3 / 6 = -50 %
     assert (pain["baseline"], pain["after"], pain["change_pct"]) == (6.0, 3.0, -50.0)
     assert pain["category"] == "substantial"
@@ -207,9 +207,9 @@ def test_late_evening_session_keeps_its_local_date() -> None:
 
 def test_baseline_is_the_mean_of_the_seven_days_before_the_first_session() -> None:
     # day 2 is 8 days before, day 10 is the session day: neither counts.
-    # baseline = (4 + 5 + 6) / 3 = 5; after = day 11 = 4; change 4 - 5 = -1 -> -20 %
-    days = logged(pain={2: 10, 3: 4, 5: 5, 9: 6, 10: 0, 11: 4})
-    pain = pain_of_series(trends(days, [session(10)], today=11))
+    # baseline = (4 + 5 + 6) / 3 = 5; after = days 11..13 = 4; change 4 - 5 = -1 -> -20 %
+    days = logged(pain={2: 10, 3: 4, 5: 5, 9: 6, 10: 0, **same(4, 11, 13)})
+    pain = pain_of_series(trends(days, [session(10)], today=13))
     assert pain == {
         "baseline": 5.0,
         "after": 4.0,
@@ -224,8 +224,8 @@ def test_baseline_is_the_mean_of_the_seven_days_before_the_first_session() -> No
 
 def test_baseline_needs_three_logged_days() -> None:
     # only days 5 and 9 before the session: "not enough data"
-    days = logged(pain={5: 7, 9: 7, 11: 2})
-    result = trends(days, [session(10)], today=11)
+    days = logged(pain={5: 7, 9: 7, **same(2, 11, 13)})
+    result = trends(days, [session(10)], today=13)
     assert pain_of_series(result) == {
         "baseline": None,
         "after": 2.0,  # After needs no baseline
@@ -259,8 +259,8 @@ def test_after_covers_at_most_seven_days() -> None:
 
 
 def test_after_stops_before_the_next_session() -> None:
-    days = logged(pain={**same(8, 3, 9), 11: 2, 12: 4, 13: 9, 14: 3, 15: 5})
-    result = trends(days, [session(10), session(13)], today=15)
+    days = logged(pain={**same(8, 3, 9), 11: 2, 12: 4, 13: 9, 14: 3, 15: 5, 16: 4})
+    result = trends(days, [session(10), session(13)], today=16)
     first, second = (s["pain"] for s in result["sessions"])
     # session 10: days 11, 12 (day 13 is the next session's day) -> (2 + 4) / 2 = 3
     # change 3 - 8 = -5, -5 / 8 = -62.5 %
@@ -271,7 +271,7 @@ def test_after_stops_before_the_next_session() -> None:
         "category": "substantial",
         "response": True,
     }
-    # session 13: days 14, 15 -> (3 + 5) / 2 = 4; -4 / 8 = -50 %
+    # session 13: days 14, 15, 16 -> (3 + 5 + 4) / 3 = 4; -4 / 8 = -50 %
     assert second == {
         "after": 4.0,
         "change_abs": -4.0,
@@ -281,6 +281,29 @@ def test_after_stops_before_the_next_session() -> None:
     }
     # the After of the series is the After of its last session
     assert pain_of_series(result)["after"] == 4.0
+
+
+def test_a_series_after_needs_three_logged_days() -> None:
+    # after-days 11 and 12 only: the session's After is (2 + 2) / 2 = 2, but the series'
+    # After, like its baseline, needs 3 logged days
+    days = logged(pain={**same(8, 3, 9), 11: 2, 12: 2})
+    result = trends(days, [session(10)], today=20)
+    assert result["sessions"][0]["pain"] == {
+        "after": 2.0,
+        "change_abs": -6.0,
+        "change_pct": -75.0,
+        "category": "substantial",
+        "response": True,
+    }
+    assert pain_of_series(result) == {
+        "baseline": 8.0,
+        **NOTHING,
+        "relief_days": 2,  # relief needs only the baseline: seen on d1, d2, then 3 days missing
+        "censored": True,
+    }
+    # a third after-day gives the series its After
+    with_third = trends(logged(pain={**same(8, 3, 9), **same(2, 11, 13)}), [session(10)], today=20)
+    assert pain_of_series(with_third)["after"] == 2.0
 
 
 def test_first_of_two_sessions_on_one_day_has_no_after() -> None:
@@ -329,8 +352,8 @@ def test_an_entry_on_the_session_day_counts_in_neither_window() -> None:
 def test_pain_categories_follow_immpact(
     baseline: int, after: int, change_pct: float, category: str, response: bool
 ) -> None:
-    days = logged(pain={**same(baseline, 3, 9), 11: after})
-    pain = pain_of_series(trends(days, [session(10)], today=11))
+    days = logged(pain={**same(baseline, 3, 9), **same(after, 11, 13)})
+    pain = pain_of_series(trends(days, [session(10)], today=13))
     assert pain["change_abs"] == after - baseline
     assert (pain["change_pct"], pain["category"], pain["response"]) == (
         change_pct,
@@ -375,8 +398,8 @@ def test_a_third_rounds_to_two_decimals_and_one_for_percent() -> None:
 def test_mood_uses_mood_severity_and_needs_half_for_a_response(
     mood_after: int, change_pct: float, category: str, response: bool
 ) -> None:
-    days = logged(mood={**same(4, 3, 9), 11: mood_after})  # mood 4 = severity 6
-    result = trends(days, [session(10)], today=11)
+    days = logged(mood={**same(4, 3, 9), **same(mood_after, 11, 13)})  # mood 4 = severity 6
+    result = trends(days, [session(10)], today=13)
     mood = result["series"][0]["mood"]
     assert (mood["baseline"], mood["after"]) == (6.0, 10.0 - mood_after)
     assert (mood["change_pct"], mood["category"], mood["response"]) == (
@@ -389,8 +412,8 @@ def test_mood_uses_mood_severity_and_needs_half_for_a_response(
 
 
 def test_zero_baseline_has_no_percentage_and_no_relief() -> None:
-    days = logged(pain={**same(0, 3, 9), 11: 2})
-    pain = pain_of_series(trends(days, [session(10)], today=11))
+    days = logged(pain={**same(0, 3, 9), **same(2, 11, 13)})
+    pain = pain_of_series(trends(days, [session(10)], today=13))
     assert pain == {
         "baseline": 0.0,
         "after": 2.0,
@@ -808,7 +831,7 @@ def test_relief_is_counted_to_a_logged_day(history: tuple) -> None:
 
 @PROPERTY
 @given(histories())
-def test_a_series_reports_its_last_sessions_change(history: tuple) -> None:
+def test_a_series_reports_its_last_sessions_change_or_nothing(history: tuple) -> None:
     days, sessions, today = history
     result = compute_trends(days, sessions, today=today)
     for series in result["series"]:
@@ -816,4 +839,6 @@ def test_a_series_reports_its_last_sessions_change(history: tuple) -> None:
             s for s in result["sessions"] if s["treatment_id"] == series["treatment_ids"][-1]
         )
         for metric in ("pain", "mood"):
-            assert {key: series[metric][key] for key in SESSION_M_KEYS} == last[metric]
+            change = {key: series[metric][key] for key in SESSION_M_KEYS}
+            # the same After, unless it rests on fewer than 3 logged days
+            assert change in (last[metric], NOTHING)

@@ -48,6 +48,9 @@ ONE_DAY = datetime.timedelta(days=1)
 WEEK_DAYS = 7
 AVERAGE_MIN_LOGGED = 4
 BASELINE_MIN_LOGGED = 3
+# A series' After is what its baseline is compared with, so it needs as many logged days.
+# A single session's After may rest on fewer (the first of two sessions a day apart).
+SERIES_AFTER_MIN_LOGGED = BASELINE_MIN_LOGGED
 RELIEF_TRAILING_DAYS = 3
 # Relief lasts while the trailing mean stays at or below 70 % of baseline, i.e. while at
 # least a 30 % reduction holds: Farrar 2001's "much improved".
@@ -178,20 +181,23 @@ def after(
     severities: Mapping[datetime.date, int],
     session: datetime.date,
     next_session: datetime.date | None,
+    *,
+    min_logged: int = 1,
 ) -> Fraction | None:
     """Mean severity over the days after a session, up to 7, ending before the next session.
 
     The window is the days strictly after the session's local date, at most 7 of them,
     and strictly before the next session's local date (of any series), so each day is
-    credited to the latest session before it. None when no day in that window is logged:
-    the first of two sessions on one day, or of sessions on consecutive days, has no
-    after-period. The After of a series is the After of its last session.
+    credited to the latest session before it. None when fewer than ``min_logged`` days
+    in that window are logged: the first of two sessions on one day, or of sessions on
+    consecutive days, has no after-period. The After of a series is the After of its
+    last session, with ``min_logged=SERIES_AFTER_MIN_LOGGED`` like its baseline.
     """
     last = session + WEEK_DAYS * ONE_DAY
     if next_session is not None:
         last = min(last, next_session - ONE_DAY)
     total, logged = _total_and_count(severities, session + ONE_DAY, last)
-    return Fraction(total, logged) if logged else None
+    return Fraction(total, logged) if logged >= min_logged else None
 
 
 def percent_change(baseline: Fraction | None, after: Fraction | None) -> Fraction | None:
@@ -391,9 +397,14 @@ def compute_trends(
             series_baseline = baseline(severities, group[0].local_date)
             for session in group:
                 session_after = after(severities, session.local_date, next_session_dates[position])
-                session_change = _change(series_baseline, session_after, metric)
-                session_rows[position][metric] = session_change
+                session_rows[position][metric] = _change(series_baseline, session_after, metric)
                 position += 1
+            series_after = after(
+                severities,
+                group[-1].local_date,
+                next_session_dates[position - 1],
+                min_logged=SERIES_AFTER_MIN_LOGGED,
+            )
             is_latest = index + 1 == len(series)
             relief = relief_duration(
                 severities,
@@ -405,7 +416,7 @@ def compute_trends(
             reliefs[metric].append(relief)
             series_rows[index][metric] = {
                 "baseline": _rounded(series_baseline, 2),
-                **session_change,  # a series' After is its last session's After
+                **_change(series_baseline, series_after, metric),
                 "relief_days": relief[0],
                 "censored": relief[1],
             }

@@ -47,6 +47,8 @@ class ChangeSchema(Schema):
 
 
 class SeriesMetricSchema(ChangeSchema):
+    after = fields.Float(allow_none=True, metadata=doc(
+        "The After of the series' last session; null with < 3 logged days."))
     baseline = fields.Float(allow_none=True, metadata=doc(
         "Mean severity over the 7 days before the first session; null with < 3 logged."))
     relief_days = fields.Integer(allow_none=True, metadata=doc(
