@@ -371,6 +371,34 @@ def test_exactly_thirty_percent_is_moderate_despite_floating_point() -> None:
     assert (pain["category"], pain["response"]) == ("moderate", True)
 
 
+@pytest.mark.parametrize(
+    ("baseline_days", "after_days", "change_pct", "category", "response"),
+    [
+        # baseline (8 + 8 + 8 + 7) / 4 = 7.75; after 38 / 7 = 5.428..;
+        # 100 * (38/7 - 31/4) / (31/4) = -6500 / 217 = -29.95.. -> shown as -30.0
+        ((8, 8, 8, 7), (5, 5, 5, 5, 6, 6, 6), -30.0, "moderate", True),
+        # baseline 33 / 4 = 8.25; after 52 / 7; -2300 / 231 = -9.956.. -> shown as -10.0
+        ((8, 8, 8, 9), (7, 7, 7, 7, 8, 8, 8), -10.0, "minimal", False),
+    ],
+)
+def test_category_and_response_are_read_from_the_shown_percentage(
+    baseline_days: tuple[int, ...],
+    after_days: tuple[int, ...],
+    change_pct: float,
+    category: str,
+    response: bool,
+) -> None:
+    before = dict(zip(range(6, 10), baseline_days, strict=True))  # days 6..9; 3..5 unlogged
+    afterwards = dict(zip(range(11, 18), after_days, strict=True))
+    result = trends(logged(pain={**before, **afterwards}), [session(10)], today=17)
+    for change in (pain_of_series(result), result["sessions"][0]["pain"]):
+        assert (change["change_pct"], change["category"], change["response"]) == (
+            change_pct,
+            category,
+            response,
+        )
+
+
 def test_change_pct_rounds_half_away_from_zero() -> None:
     # baseline 4; after days 11..14 = 4, 4, 4, 3 -> 15 / 4 = 3.75
     # 100 * (3.75 - 4) / 4 = -6.25 -> -6.3 (half away from zero, as people round)
@@ -813,6 +841,30 @@ def test_relief_never_outlasts_the_observed_data(history: tuple) -> None:
             last_session = date.fromisoformat(series["end_date"])
             observed_days = 0 if data_end is None else (data_end - last_session).days
             assert 0 <= relief_days <= max(0, observed_days)
+
+
+def category_of(change_pct: float) -> str:
+    """The IMMPACT category of a percentage as shown, read as a person would."""
+    for limit, name in ((50, "substantial"), (30, "moderate"), (10, "minimal")):
+        if -change_pct >= limit:
+            return name
+    return "none"
+
+
+@PROPERTY
+@given(histories())
+def test_category_and_response_agree_with_the_shown_percentage(history: tuple) -> None:
+    days, sessions, today = history
+    result = compute_trends(days, sessions, today=today)
+    for row in result["series"] + result["sessions"]:
+        for metric, response_limit in (("pain", 30), ("mood", 50)):
+            change = row[metric]
+            if change["change_pct"] is None:
+                assert change["category"] is None and change["response"] is None
+                continue
+            assert change["change_pct"] == round(change["change_pct"], 1)
+            assert change["category"] == category_of(change["change_pct"])
+            assert change["response"] == (-change["change_pct"] >= response_limit)
 
 
 @PROPERTY

@@ -24,6 +24,9 @@ Conventions shared by every rule:
 - **Arithmetic is exact** (integers and ``fractions.Fraction``) and rounded only for
   output, half away from zero as people round by hand, so a change of exactly -30 % is
   "moderate", never "minimal" because of floating-point noise.
+- **One reading of a number.** A percentage is rounded once, to the 1 decimal shown,
+  and its category and response are decided on that rounded value: "-30.0 %" always
+  reads "moderate", even when it was -29.95.. before rounding.
 
 Cost is O(n log n) for n days and sessions, the sorts dominating: every window is a
 week or less, and a relief count stops at the next series or after 3 unlogged days, so
@@ -51,6 +54,8 @@ BASELINE_MIN_LOGGED = 3
 # A series' After is what its baseline is compared with, so it needs as many logged days.
 # A single session's After may rest on fewer (the first of two sessions a day apart).
 SERIES_AFTER_MIN_LOGGED = BASELINE_MIN_LOGGED
+# Percentages are shown, and judged, to 1 decimal.
+PERCENT_PLACES = 1
 RELIEF_TRAILING_DAYS = 3
 # Relief lasts while the trailing mean stays at or below 70 % of baseline, i.e. while at
 # least a 30 % reduction holds: Farrar 2001's "much improved".
@@ -203,12 +208,16 @@ def after(
 def percent_change(baseline: Fraction | None, after: Fraction | None) -> Fraction | None:
     """Signed change of After against baseline in percent: -75 means 75 % lower (better).
 
-    None when either is missing, or when the baseline is 0: no pain (or best mood)
-    cannot get a percentage lower.
+    Rounded exactly to the 1 decimal that is shown (half away from zero), because the
+    category and the response are decided on this value: the number people read and the
+    verdict beside it never disagree. None when either is missing, or when the baseline
+    is 0: no pain (or best mood) has nothing to relieve.
     """
     if baseline is None or after is None or baseline == 0:
         return None
-    return 100 * (after - baseline) / baseline
+    change = 100 * (after - baseline) / baseline
+    shown = _scaled(change.numerator, change.denominator, PERCENT_PLACES)
+    return Fraction(shown, 10**PERCENT_PLACES)
 
 
 def improvement_category(change_pct: Fraction | None) -> str | None:
@@ -474,7 +483,7 @@ def _change(baseline: Fraction | None, after: Fraction | None, metric: Metric) -
     return {
         "after": _rounded(after, 2),
         "change_abs": _rounded(change_abs, 2),
-        "change_pct": _rounded(change_pct, 1),
+        "change_pct": _rounded(change_pct, PERCENT_PLACES),
         "category": improvement_category(change_pct),
         "response": is_response(change_pct, metric),
     }
@@ -511,11 +520,16 @@ def _rounded_ratio(numerator: int, denominator: int, places: int) -> float:
     Integer arithmetic, because float rounding is neither exact (round(2.675, 2) is
     2.67) nor half-up, and Fraction is too slow for every row of a five-year chart.
     """
+    return _scaled(numerator, denominator, places) / 10**places
+
+
+def _scaled(numerator: int, denominator: int, places: int) -> int:
+    """numerator / denominator in units of 10**-places, rounded half away from zero."""
     scale = 10**places
     if denominator < 0:
         numerator, denominator = -numerator, -denominator
     whole = (2 * abs(numerator) * scale + denominator) // (2 * denominator)
-    return -whole / scale if numerator < 0 and whole else whole / scale
+    return -whole if numerator < 0 else whole
 
 
 def _as_number(value: float) -> int | float:
