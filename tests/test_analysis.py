@@ -441,7 +441,9 @@ def test_mood_uses_mood_severity_and_needs_half_for_a_response(
 
 def test_zero_baseline_has_no_percentage_and_no_relief() -> None:
     days = logged(pain={**same(0, 3, 9), **same(2, 11, 13)})
-    pain = pain_of_series(trends(days, [session(10)], today=13))
+    result = trends(days, [session(10)], today=13)
+    assert result["sessions"][0]["pain"] == {**NOTHING, "after": 2.0, "change_abs": 2.0}
+    pain = pain_of_series(result)
     assert pain == {
         "baseline": 0.0,
         "after": 2.0,
