@@ -707,6 +707,108 @@ def test_sessions_after_today_are_not_analysed() -> None:
     assert pain_of_series(result)["relief_days"] == 10  # through today, censored
 
 
+# --- A worked story ------------------------------------------------------------------
+
+
+def test_a_worked_story_of_three_series() -> None:
+    """Eight weeks of one patient, worked out by hand, touching each of DESIGN.md's rules.
+
+    Today is day 53. Sessions on days 10 (series A), 30 (B), 50 (C) and 54, which is
+    tomorrow. Pain (- = not logged):
+
+        days  3..9   8 8 8 8 8 8 8      A's baseline 8, relief limit 5.6
+        days 11..18  2 7 7 - 1 7 7 8    A's after-days (11..17), then relief ends
+        days 19..22  8 8 8 8
+        days 23..29  - - - 8 8 8 7      B's baseline 31/4 = 7.75, limit 5.425
+        days 31..37  5 5 5 5 6 6 6      B's after-days
+        days 38..49  8 ... 8            C's baseline (43..49) 8, limit 5.6
+        days 51..52  2 10               C's after-days; day 53 (today) not logged yet
+        day  54      9                  tomorrow
+
+    Mood is 10 (severity 0) on days 3..9 and 8 (severity 2) on days 11..13, nowhere else.
+    """
+    pain = {
+        **same(8, 3, 9),
+        **{11: 2, 12: 7, 13: 7, 15: 1, 16: 7, 17: 7, 18: 8},
+        **same(8, 19, 22),
+        **{26: 8, 27: 8, 28: 8, 29: 7},
+        **same(5, 31, 34),
+        **same(6, 35, 37),
+        **same(8, 38, 49),
+        **{51: 2, 52: 10, 54: 9},
+    }
+    mood = {**same(10, 3, 9), **same(8, 11, 13)}
+    sessions = [session(10), session(30), session(50), session(54)]
+    result = trends(logged(pain=pain, mood=mood), sessions, today=53)
+
+    # Rule 1, nothing after today: session 54 would join series C (4 days after 50) and
+    # end it on day 54, and the entry on day 54 would have a 7-day average. Neither counts.
+    assert [s["treatment_ids"] for s in result["series"]] == [["s10"], ["s30"], ["s50"]]
+    assert [s["treatment_id"] for s in result["sessions"]] == ["s10", "s30", "s50"]
+    rows = {row["date"]: row for row in result["days"]}
+    assert rows[day(54).isoformat()]["pain_avg7"] is None
+    # day 52: days 46..52 hold 8, 8, 8, 8, 2, 10 -> 44 / 6 = 7.33
+    assert rows[day(52).isoformat()]["pain_avg7"] == 7.33
+
+    a, b, c = (s["pain"] for s in result["series"])
+    # Series A. After: days 11..17 = 2 + 7 + 7 + 1 + 7 + 7 = 31 over 6 logged = 5.17;
+    # change 31/6 - 8 = -17/6 = -2.83 points, -35.4 %: moderate, a response.
+    # Rule 2, relief ends only on a logged day: d1 [2] = 2, d2 [2, 7] = 4.5,
+    # d3 [2, 7, 7] = 5.33; d4 (day 14) is unlogged and decides nothing (its window [7, 7]
+    # would be 7 > 5.6); d5 [7, 1] = 4, d6 [1, 7] = 4, d7 [1, 7, 7] = 5 hold;
+    # d8 [7, 7, 8] = 7.33 > 5.6 ends it: relief held through d7.
+    assert a == {
+        "baseline": 8.0,
+        "after": 5.17,
+        "change_abs": -2.83,
+        "change_pct": -35.4,
+        "category": "moderate",
+        "response": True,
+        "relief_days": 7,
+        "censored": False,
+    }
+    # Series B. After: days 31..37 = 38 / 7 = 5.43; change 38/7 - 31/4 = -65/28 = -2.32.
+    # Rule 5, one reading: 100 * (-65/28) / (31/4) = -29.954.. % is shown as -30.0 %, and
+    # so reads "moderate" and a response, not "minimal".
+    # Relief: d1..d4 [5..] = 5, d5 [5, 5, 6] = 5.33 hold; d6 [5, 6, 6] = 5.67 > 5.425.
+    assert b == {
+        "baseline": 7.75,
+        "after": 5.43,
+        "change_abs": -2.32,
+        "change_pct": -30.0,
+        "category": "moderate",
+        "response": True,
+        "relief_days": 5,
+        "censored": False,
+    }
+    # Series C. Rule 4: its after-days 51 and 52 are only 2 logged days, so the series has
+    # no After (the session itself does: (2 + 10) / 2 = 6, -25 %). Relief needs only the
+    # baseline: d1 [2] holds, d2 [2, 10] = 6 > 5.6 ends it after 1 day.
+    assert c == {"baseline": 8.0, **NOTHING, "relief_days": 1, "censored": False}
+    assert result["sessions"][2]["pain"] == {
+        "after": 6.0,
+        "change_abs": -2.0,
+        "change_pct": -25.0,
+        "category": "minimal",
+        "response": False,
+    }
+
+    # Rule 6: A's mood baseline is 0 (mood 10 all week): nothing to relieve. Its After
+    # (severity 2 on days 11..13) and the change in points remain.
+    assert result["series"][0]["mood"] == {
+        "baseline": 0.0,
+        **NOTHING,
+        "after": 2.0,
+        "change_abs": 2.0,
+        "relief_days": None,
+        "censored": None,
+    }
+
+    # Rule 3: the median is of the earlier series A (7 days) and B (5), never of the
+    # current C (1 day, ended): 6. Today, day 53, is day 3 after C's session.
+    assert result["booster_hint"] == {"metric": "pain", "median_relief_days": 6, "day": 3}
+
+
 # --- Properties -------------------------------------------------------------------
 
 SCORES = st.none() | st.integers(min_value=0, max_value=10)
