@@ -17,10 +17,11 @@ Conventions shared by every rule:
   The session day itself belongs to neither the baseline nor the after-period: its
   entry may have been written before or after the session.
 - **Nothing dated after ``today`` is analysed.** The API accepts entries and sessions
-  dated tomorrow (a patient who travelled west may already be living in it). Until that
-  day comes, such an entry is listed in the daily rows without a 7-day average, and such
-  a session is in no series and has no row of its own (GET /trends still shows it as a
-  marker); no average, baseline, after-period, relief duration or hint uses either.
+  dated tomorrow (travel can put a patient a day ahead of the time zone in their
+  settings). Until that day comes, such an entry is listed in the daily rows without a
+  7-day average, and such a session is in no series and has no row of its own (GET
+  /trends still shows it as a marker); no average, baseline, after-period, relief
+  duration or hint uses either.
 - **Arithmetic is exact** (integers and ``fractions.Fraction``) and rounded only for
   output, half away from zero as people round by hand, so a change of exactly -30 % is
   "moderate", never "minimal" because of floating-point noise.
@@ -408,10 +409,11 @@ def compute_trends(
                 session_after = after(severities, session.local_date, next_session_dates[position])
                 session_rows[position][metric] = _change(series_baseline, session_after, metric)
                 position += 1
+            # A series' After is its last session's, resting on 3 logged days like its baseline.
             series_after = after(
                 severities,
                 group[-1].local_date,
-                next_session_dates[position - 1],
+                next_session_dates[position - 1],  # position - 1: the group's last session
                 min_logged=SERIES_AFTER_MIN_LOGGED,
             )
             is_latest = index + 1 == len(series)
