@@ -47,10 +47,13 @@ class ChangeSchema(Schema):
 
 
 class SeriesMetricSchema(ChangeSchema):
+    after = fields.Float(allow_none=True, metadata=doc(
+        "The After of the series' last session; null with < 3 logged days."))
     baseline = fields.Float(allow_none=True, metadata=doc(
         "Mean severity over the 7 days before the first session; null with < 3 logged."))
     relief_days = fields.Integer(allow_none=True, metadata=doc(
-        "Days after the last session until the 3-day mean rose above 70 % of baseline."))
+        "Days after the last session up to the last logged day whose 3-day mean was still "
+        "at most 70 % of baseline."))
     censored = fields.Boolean(allow_none=True, metadata=doc(
         "True when data ended, a 3-day gap or the next series came first: a lower bound."))
 
@@ -76,7 +79,8 @@ class SessionAnalysisSchema(Schema):
 class BoosterHintSchema(Schema):
     metric = fields.String()
     median_relief_days = fields.Float(metadata=doc(
-        "Median relief of the earlier series whose relief ended on record."))
+        "Median relief of the earlier series (not the current one) whose relief ended on "
+        "record after at least one day."))
     day = fields.Integer(metadata=doc("Today's day number after the last session (day 1 = "
                                       "the day after it)."))
 
