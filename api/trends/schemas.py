@@ -124,7 +124,8 @@ class TrendsSchema(Schema):
     series = fields.List(fields.Nested(SeriesSchema))
     sessions = fields.List(fields.Nested(SessionAnalysisSchema))
     booster_hint = fields.Nested(BoosterHintSchema, allow_none=True, metadata=doc(
-        "Shown once two or more series have a relief duration that ended on record."))
+        "Shown once two or more earlier series (never the current one) had relief that "
+        "ended on record after at least one day."))
     questionnaires = fields.Dict(
         keys=fields.String(), values=fields.Nested(InstrumentTrendsSchema), metadata=doc(
             "By instrument (phq9, gad7, peg): only those answered in the range."))
