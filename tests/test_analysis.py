@@ -194,9 +194,9 @@ def test_late_evening_session_keeps_its_local_date() -> None:
     ).astimezone(UTC)
     assert started_at.date() == day(11)
     late = SessionMark("late", day(10), started_at)
-    days = logged(pain={**same(6, 3, 9), 10: 0, 11: 3, 12: 3})
-    pain = pain_of_series(trends(days, [late], today=12))
-    # baseline: days 3..9 = 6 (day 10's 0 not counted); after: days 11, 12 -> (3 + 3) / 2
+    days = logged(pain={**same(6, 3, 9), 10: 0, **same(3, 11, 13)})
+    pain = pain_of_series(trends(days, [late], today=13))
+    # baseline: days 3..9 = 6 (day 10's 0 not counted); after: days 11..13 = 3
     # change: 3 - 6 = -3, -3 / 6 = -50 %
     assert (pain["baseline"], pain["after"], pain["change_pct"]) == (6.0, 3.0, -50.0)
     assert pain["category"] == "substantial"
@@ -207,9 +207,9 @@ def test_late_evening_session_keeps_its_local_date() -> None:
 
 def test_baseline_is_the_mean_of_the_seven_days_before_the_first_session() -> None:
     # day 2 is 8 days before, day 10 is the session day: neither counts.
-    # baseline = (4 + 5 + 6) / 3 = 5; after = day 11 = 4; change 4 - 5 = -1 -> -20 %
-    days = logged(pain={2: 10, 3: 4, 5: 5, 9: 6, 10: 0, 11: 4})
-    pain = pain_of_series(trends(days, [session(10)], today=11))
+    # baseline = (4 + 5 + 6) / 3 = 5; after = days 11..13 = 4; change 4 - 5 = -1 -> -20 %
+    days = logged(pain={2: 10, 3: 4, 5: 5, 9: 6, 10: 0, **same(4, 11, 13)})
+    pain = pain_of_series(trends(days, [session(10)], today=13))
     assert pain == {
         "baseline": 5.0,
         "after": 4.0,
@@ -224,8 +224,8 @@ def test_baseline_is_the_mean_of_the_seven_days_before_the_first_session() -> No
 
 def test_baseline_needs_three_logged_days() -> None:
     # only days 5 and 9 before the session: "not enough data"
-    days = logged(pain={5: 7, 9: 7, 11: 2})
-    result = trends(days, [session(10)], today=11)
+    days = logged(pain={5: 7, 9: 7, **same(2, 11, 13)})
+    result = trends(days, [session(10)], today=13)
     assert pain_of_series(result) == {
         "baseline": None,
         "after": 2.0,  # After needs no baseline
@@ -259,8 +259,8 @@ def test_after_covers_at_most_seven_days() -> None:
 
 
 def test_after_stops_before_the_next_session() -> None:
-    days = logged(pain={**same(8, 3, 9), 11: 2, 12: 4, 13: 9, 14: 3, 15: 5})
-    result = trends(days, [session(10), session(13)], today=15)
+    days = logged(pain={**same(8, 3, 9), 11: 2, 12: 4, 13: 9, 14: 3, 15: 5, 16: 4})
+    result = trends(days, [session(10), session(13)], today=16)
     first, second = (s["pain"] for s in result["sessions"])
     # session 10: days 11, 12 (day 13 is the next session's day) -> (2 + 4) / 2 = 3
     # change 3 - 8 = -5, -5 / 8 = -62.5 %
@@ -271,7 +271,7 @@ def test_after_stops_before_the_next_session() -> None:
         "category": "substantial",
         "response": True,
     }
-    # session 13: days 14, 15 -> (3 + 5) / 2 = 4; -4 / 8 = -50 %
+    # session 13: days 14, 15, 16 -> (3 + 5 + 4) / 3 = 4; -4 / 8 = -50 %
     assert second == {
         "after": 4.0,
         "change_abs": -4.0,
@@ -281,6 +281,29 @@ def test_after_stops_before_the_next_session() -> None:
     }
     # the After of the series is the After of its last session
     assert pain_of_series(result)["after"] == 4.0
+
+
+def test_a_series_after_needs_three_logged_days() -> None:
+    # after-days 11 and 12 only: the session's After is (2 + 2) / 2 = 2, but the series'
+    # After, like its baseline, needs 3 logged days
+    days = logged(pain={**same(8, 3, 9), 11: 2, 12: 2})
+    result = trends(days, [session(10)], today=20)
+    assert result["sessions"][0]["pain"] == {
+        "after": 2.0,
+        "change_abs": -6.0,
+        "change_pct": -75.0,
+        "category": "substantial",
+        "response": True,
+    }
+    assert pain_of_series(result) == {
+        "baseline": 8.0,
+        **NOTHING,
+        "relief_days": 2,  # relief needs only the baseline: seen on d1, d2, then 3 days missing
+        "censored": True,
+    }
+    # a third after-day gives the series its After
+    with_third = trends(logged(pain={**same(8, 3, 9), **same(2, 11, 13)}), [session(10)], today=20)
+    assert pain_of_series(with_third)["after"] == 2.0
 
 
 def test_first_of_two_sessions_on_one_day_has_no_after() -> None:
@@ -329,8 +352,8 @@ def test_an_entry_on_the_session_day_counts_in_neither_window() -> None:
 def test_pain_categories_follow_immpact(
     baseline: int, after: int, change_pct: float, category: str, response: bool
 ) -> None:
-    days = logged(pain={**same(baseline, 3, 9), 11: after})
-    pain = pain_of_series(trends(days, [session(10)], today=11))
+    days = logged(pain={**same(baseline, 3, 9), **same(after, 11, 13)})
+    pain = pain_of_series(trends(days, [session(10)], today=13))
     assert pain["change_abs"] == after - baseline
     assert (pain["change_pct"], pain["category"], pain["response"]) == (
         change_pct,
@@ -346,6 +369,34 @@ def test_exactly_thirty_percent_is_moderate_despite_floating_point() -> None:
     pain = pain_of_series(trends(days, [session(10)], today=15))
     assert (pain["after"], pain["change_abs"], pain["change_pct"]) == (4.2, -1.8, -30.0)
     assert (pain["category"], pain["response"]) == ("moderate", True)
+
+
+@pytest.mark.parametrize(
+    ("baseline_days", "after_days", "change_pct", "category", "response"),
+    [
+        # baseline (8 + 8 + 8 + 7) / 4 = 7.75; after 38 / 7 = 5.428..;
+        # 100 * (38/7 - 31/4) / (31/4) = -6500 / 217 = -29.95.. -> shown as -30.0
+        ((8, 8, 8, 7), (5, 5, 5, 5, 6, 6, 6), -30.0, "moderate", True),
+        # baseline 33 / 4 = 8.25; after 52 / 7; -2300 / 231 = -9.956.. -> shown as -10.0
+        ((8, 8, 8, 9), (7, 7, 7, 7, 8, 8, 8), -10.0, "minimal", False),
+    ],
+)
+def test_category_and_response_are_read_from_the_shown_percentage(
+    baseline_days: tuple[int, ...],
+    after_days: tuple[int, ...],
+    change_pct: float,
+    category: str,
+    response: bool,
+) -> None:
+    before = dict(zip(range(6, 10), baseline_days, strict=True))  # days 6..9; 3..5 unlogged
+    afterwards = dict(zip(range(11, 18), after_days, strict=True))
+    result = trends(logged(pain={**before, **afterwards}), [session(10)], today=17)
+    for change in (pain_of_series(result), result["sessions"][0]["pain"]):
+        assert (change["change_pct"], change["category"], change["response"]) == (
+            change_pct,
+            category,
+            response,
+        )
 
 
 def test_change_pct_rounds_half_away_from_zero() -> None:
@@ -375,8 +426,8 @@ def test_a_third_rounds_to_two_decimals_and_one_for_percent() -> None:
 def test_mood_uses_mood_severity_and_needs_half_for_a_response(
     mood_after: int, change_pct: float, category: str, response: bool
 ) -> None:
-    days = logged(mood={**same(4, 3, 9), 11: mood_after})  # mood 4 = severity 6
-    result = trends(days, [session(10)], today=11)
+    days = logged(mood={**same(4, 3, 9), **same(mood_after, 11, 13)})  # mood 4 = severity 6
+    result = trends(days, [session(10)], today=13)
     mood = result["series"][0]["mood"]
     assert (mood["baseline"], mood["after"]) == (6.0, 10.0 - mood_after)
     assert (mood["change_pct"], mood["category"], mood["response"]) == (
@@ -389,8 +440,10 @@ def test_mood_uses_mood_severity_and_needs_half_for_a_response(
 
 
 def test_zero_baseline_has_no_percentage_and_no_relief() -> None:
-    days = logged(pain={**same(0, 3, 9), 11: 2})
-    pain = pain_of_series(trends(days, [session(10)], today=11))
+    days = logged(pain={**same(0, 3, 9), **same(2, 11, 13)})
+    result = trends(days, [session(10)], today=13)
+    assert result["sessions"][0]["pain"] == {**NOTHING, "after": 2.0, "change_abs": 2.0}
+    pain = pain_of_series(result)
     assert pain == {
         "baseline": 0.0,
         "after": 2.0,
@@ -431,17 +484,32 @@ def test_exactly_seventy_percent_is_still_relief() -> None:
     assert (pain["relief_days"], pain["censored"]) == (3, False)
 
 
-def test_one_or_two_unlogged_days_count_as_relief() -> None:
-    # days 12, 13 unlogged (a gap of 2 does not censor)
-    # d1 [2]; d2 [2]; d3 [2] (window 11..13); d4 [3] (12..14); d5 [3, 8] = 5.5;
-    # d6 [3, 8, 8] = 6.33 > 5.6 -> 5 days, the two unlogged ones included
+def test_one_or_two_unlogged_days_between_relieved_days_count_as_relief() -> None:
+    # days 12, 13 unlogged (a gap of 2 does not censor, and decides nothing)
+    # d1 [2]; d4 [3] (window 12..14); d5 [3, 8] = 5.5; d6 [3, 8, 8] = 6.33 > 5.6
+    # -> relief last held on d5: 5 days, the two unlogged ones included
     assert relief({11: 2, 14: 3, 15: 8, 16: 8}) == (5, False)
 
 
-def test_relief_can_end_on_an_unlogged_day_when_good_days_leave_the_window() -> None:
-    # d1 [2] = 2; d2 [2, 7] = 4.5; d3 [2, 7, 7] = 5.33; d4 (unlogged) [7, 7] = 7 > 5.6:
-    # days 2 and 3 were already bad, so relief ends on d4, not on the next entry
+def test_an_unlogged_day_does_not_end_relief() -> None:
+    # d1 [2] = 2; d2 [2, 7] = 4.5; d3 [2, 7, 7] = 5.33; d4 is unlogged: its window would
+    # hold [7, 7] = 7 > 5.6, but only a logged day decides. d5 [7, 7] = 7 ends relief;
+    # it last held on d3
     assert relief({11: 2, 12: 7, 13: 7, 15: 7}) == (3, False)
+
+
+def test_a_later_entry_never_changes_an_earlier_verdict() -> None:
+    # d1 [0] = 0; d2 [0, 6] = 3; then days 13, 14 unlogged and today is day 15.
+    assert relief({11: 0, 12: 6}, today=15) == (2, True)  # at least 2 days, so far
+    # Pain 0 on d5 does not end relief retroactively on the unlogged d4 (whose window
+    # would hold [6] > 5.6): d5 [0] = 0 holds, so relief has lasted at least 5 days
+    assert relief({11: 0, 12: 6, 15: 0}, today=15) == (5, True)
+
+
+def test_relief_counts_up_to_the_last_logged_day_on_which_it_held() -> None:
+    # d1, d2 = 2 hold; d3, d4 unlogged; d5 [9] = 9 ends relief. It last held on d2: the
+    # unlogged d3 and d4 are not counted as relief
+    assert relief({11: 2, 12: 2, 15: 9, 16: 9}) == (2, False)
 
 
 def test_three_unlogged_days_censor_relief_at_the_last_logged_day() -> None:
@@ -462,13 +530,35 @@ def test_data_end_censors_relief() -> None:
 
 
 def test_data_never_ends_after_today() -> None:
-    # entries dated after today (possible after a time-zone change) are not analysed:
+    # entries dated after today (the API accepts tomorrow) are not analysed:
     # after = days 11..13 only, relief seen through today (d3), still going
     days = logged(pain={**same(8, 3, 9), **same(2, 11, 13), **same(9, 14, 16)})
     result = trends(days, [session(10)], today=13)
     pain = pain_of_series(result)
     assert (pain["after"], pain["relief_days"], pain["censored"]) == (2.0, 3, True)
-    assert len(result["days"]) == 7 + 6  # days 3..9 and 11..16: all still shown
+    assert len(result["days"]) == 7 + 6  # days 3..9 and 11..16: all still listed
+
+
+def test_an_entry_dated_tomorrow_has_no_average_yet() -> None:
+    # day 13 is today; day 14 (tomorrow) is listed, but no 7-day average uses it
+    rows = trends(logged(pain={**same(4, 10, 13), 14: 9}), [], today=13)["days"]
+    assert [(row["date"], row["pain"], row["pain_avg7"]) for row in rows[-2:]] == [
+        ("2026-03-14", 4, 4.0),
+        ("2026-03-15", 9, None),  # would be (4 * 4 + 9) / 5 = 5 once that day comes
+    ]
+    tomorrow_comes = trends(logged(pain={**same(4, 10, 13), 14: 9}), [], today=14)["days"]
+    assert tomorrow_comes[-1]["pain_avg7"] == 5.0
+
+
+def test_a_session_dated_tomorrow_changes_nothing_today() -> None:
+    # session 15 is tomorrow and would join series 10 (5 days apart): until day 15 comes,
+    # the series still ends on day 10, keeps its After and its relief through today
+    days = logged(pain={**same(8, 3, 9), **same(2, 11, 14)})
+    result = trends(days, [session(10), session(15)], today=14)
+    assert result == trends(days, [session(10)], today=14)
+    assert result["series"][0]["treatment_ids"] == ["s10"]
+    pain = pain_of_series(result)
+    assert (pain["after"], pain["relief_days"], pain["censored"]) == (2.0, 4, True)
 
 
 def test_relief_on_the_day_of_the_session_is_zero_so_far() -> None:
@@ -492,17 +582,20 @@ def test_next_series_censors_relief_at_the_last_logged_day_before_it() -> None:
 # --- Booster hint ---------------------------------------------------------------------
 
 
-def booster_scene(low_days: tuple[int, int], today: int) -> tuple[dict[int, int], list]:
-    """Series on days 10, 30 and 50 with pain 8 everywhere but low_days[i] days of 2.
+def booster_scene(low_days: tuple[int, ...], today: int) -> tuple[dict[int, int], list]:
+    """A series every 20 days from day 10 (10, 30, 50, ...), one more than ``low_days``,
+    with pain 8 everywhere but low_days[i] days of 2 after series i's session and days of
+    2 from the last (current) series' session to today.
 
     A block of k days of 2 followed by 8s relieves for k + 1 days: the trailing means are
     [.., 2, 2] = 2, then [2, 2, 8] = 4 <= 5.6, then [2, 8, 8] = 6 > 5.6.
     """
+    starts = [10 + 20 * number for number in range(len(low_days) + 1)]
     pain = same(8, 0, today)
-    for start, k in zip((10, 30), low_days, strict=True):
+    for start, k in zip(starts, low_days, strict=False):
         pain.update(same(2, start + 1, start + k))
-    pain.update(same(2, 51, today))  # the current series: relief still going
-    return pain, [session(10), session(30), session(50)]
+    pain.update(same(2, starts[-1] + 1, today))  # the current series: relief still going
+    return pain, [session(start) for start in starts]
 
 
 @pytest.mark.parametrize(("low_days", "median"), [((4, 6), 6), ((4, 5), 5.5)])
@@ -539,11 +632,35 @@ def test_no_booster_hint_until_the_day_after_the_last_session() -> None:
     assert trends(logged(pain=pain), sessions, today=50)["booster_hint"] is None
 
 
-def test_booster_hint_counts_the_current_series_once_its_relief_has_ended() -> None:
+def test_a_session_dated_tomorrow_does_not_hide_the_booster_hint() -> None:
+    # today is day 58 (d8 after the session on day 50); a session on day 59 would start a
+    # new series, but not before day 59 comes
+    pain, sessions = booster_scene((4, 6), today=58)
+    result = trends(logged(pain=pain), [*sessions, session(59)], today=58)
+    assert len(result["series"]) == 3
+    assert result["booster_hint"] == {"metric": "pain", "median_relief_days": 6, "day": 8}
+
+
+def test_booster_hint_never_counts_the_current_series() -> None:
     pain, sessions = booster_scene((4, 6), today=45)
     result = trends(logged(pain=pain), sessions[:2], today=45)
-    # series 0: 5 days; series 1 (current, ended on d8): 7 days -> median 6; today is d15
-    assert result["booster_hint"] == {"metric": "pain", "median_relief_days": 6, "day": 15}
+    # series 1 is the current one: its relief ended on d8 (7 days), but only series 0 is
+    # earlier, and one earlier relief is not enough
+    assert [(s["pain"]["relief_days"], s["pain"]["censored"]) for s in result["series"]] == [
+        (5, False),
+        (7, False),
+    ]
+    assert result["booster_hint"] is None
+
+
+def test_booster_hint_leaves_out_reliefs_of_no_days() -> None:
+    # series 10, 30 and 50 relieve for 5, 0 and 7 days (all ended); 70 is the current one.
+    # A relief of 0 days is no relief to wait for: the median is of 5 and 7, not 5, 0, 7
+    pain, sessions = booster_scene((4, 0, 6), today=73)
+    result = trends(logged(pain=pain), sessions, today=73)
+    reliefs = [(s["pain"]["relief_days"], s["pain"]["censored"]) for s in result["series"]]
+    assert reliefs == [(5, False), (0, False), (7, False), (3, True)]
+    assert result["booster_hint"] == {"metric": "pain", "median_relief_days": 6, "day": 3}
 
 
 # --- The response as a whole ---------------------------------------------------------
@@ -582,14 +699,114 @@ def test_two_entries_for_one_date_are_refused() -> None:
         compute_trends([DayScores(D0, pain=1), DayScores(D0, mood=2)], [], today=D0)
 
 
-def test_sessions_after_today_are_markers_only() -> None:
+def test_sessions_after_today_are_not_analysed() -> None:
     days = logged(pain={**same(8, 3, 9), **same(2, 11, 20)})
-    result = trends(days, [session(10), session(40)], today=20)
-    assert [s["treatment_ids"] for s in result["series"]] == [["s10"], ["s40"]]
-    assert pain_of_series(result, 0)["relief_days"] == 10  # through today, censored
-    assert pain_of_series(result, 1) == dict.fromkeys(M_KEYS)  # its baseline week is ahead
-    assert result["sessions"][1]["pain"] == NOTHING
-    assert result["booster_hint"] is None
+    result = trends(days, [session(10), session(21)], today=20)
+    assert [s["treatment_ids"] for s in result["series"]] == [["s10"]]
+    assert [s["treatment_id"] for s in result["sessions"]] == ["s10"]
+    assert pain_of_series(result)["relief_days"] == 10  # through today, censored
+
+
+# --- A worked story ------------------------------------------------------------------
+
+
+def test_a_worked_story_of_three_series() -> None:
+    """Eight weeks of one patient, worked out by hand, touching each of DESIGN.md's rules.
+
+    Today is day 53. Sessions on days 10 (series A), 30 (B), 50 (C) and 54, which is
+    tomorrow. Pain (- = not logged):
+
+        days  3..9   8 8 8 8 8 8 8      A's baseline 8, relief limit 5.6
+        days 11..18  2 7 7 - 1 7 7 8    A's after-days (11..17), then relief ends
+        days 19..22  8 8 8 8
+        days 23..29  - - - 8 8 8 7      B's baseline 31/4 = 7.75, limit 5.425
+        days 31..37  5 5 5 5 6 6 6      B's after-days
+        days 38..49  8 ... 8            C's baseline (43..49) 8, limit 5.6
+        days 51..52  2 10               C's after-days; day 53 (today) not logged yet
+        day  54      9                  tomorrow
+
+    Mood is 10 (severity 0) on days 3..9 and 8 (severity 2) on days 11..13, nowhere else.
+    """
+    pain = {
+        **same(8, 3, 9),
+        **{11: 2, 12: 7, 13: 7, 15: 1, 16: 7, 17: 7, 18: 8},
+        **same(8, 19, 22),
+        **{26: 8, 27: 8, 28: 8, 29: 7},
+        **same(5, 31, 34),
+        **same(6, 35, 37),
+        **same(8, 38, 49),
+        **{51: 2, 52: 10, 54: 9},
+    }
+    mood = {**same(10, 3, 9), **same(8, 11, 13)}
+    sessions = [session(10), session(30), session(50), session(54)]
+    result = trends(logged(pain=pain, mood=mood), sessions, today=53)
+
+    # Rule 1, nothing after today: session 54 would join series C (4 days after 50) and
+    # end it on day 54, and the entry on day 54 would have a 7-day average. Neither counts.
+    assert [s["treatment_ids"] for s in result["series"]] == [["s10"], ["s30"], ["s50"]]
+    assert [s["treatment_id"] for s in result["sessions"]] == ["s10", "s30", "s50"]
+    rows = {row["date"]: row for row in result["days"]}
+    assert rows[day(54).isoformat()]["pain_avg7"] is None
+    # day 52: days 46..52 hold 8, 8, 8, 8, 2, 10 -> 44 / 6 = 7.33
+    assert rows[day(52).isoformat()]["pain_avg7"] == 7.33
+
+    a, b, c = (s["pain"] for s in result["series"])
+    # Series A. After: days 11..17 = 2 + 7 + 7 + 1 + 7 + 7 = 31 over 6 logged = 5.17;
+    # change 31/6 - 8 = -17/6 = -2.83 points, -35.4 %: moderate, a response.
+    # Rule 2, relief ends only on a logged day: d1 [2] = 2, d2 [2, 7] = 4.5,
+    # d3 [2, 7, 7] = 5.33; d4 (day 14) is unlogged and decides nothing (its window [7, 7]
+    # would be 7 > 5.6); d5 [7, 1] = 4, d6 [1, 7] = 4, d7 [1, 7, 7] = 5 hold;
+    # d8 [7, 7, 8] = 7.33 > 5.6 ends it: relief held through d7.
+    assert a == {
+        "baseline": 8.0,
+        "after": 5.17,
+        "change_abs": -2.83,
+        "change_pct": -35.4,
+        "category": "moderate",
+        "response": True,
+        "relief_days": 7,
+        "censored": False,
+    }
+    # Series B. After: days 31..37 = 38 / 7 = 5.43; change 38/7 - 31/4 = -65/28 = -2.32.
+    # Rule 5, one reading: 100 * (-65/28) / (31/4) = -29.954.. % is shown as -30.0 %, and
+    # so reads "moderate" and a response, not "minimal".
+    # Relief: d1..d4 [5..] = 5, d5 [5, 5, 6] = 5.33 hold; d6 [5, 6, 6] = 5.67 > 5.425.
+    assert b == {
+        "baseline": 7.75,
+        "after": 5.43,
+        "change_abs": -2.32,
+        "change_pct": -30.0,
+        "category": "moderate",
+        "response": True,
+        "relief_days": 5,
+        "censored": False,
+    }
+    # Series C. Rule 4: its after-days 51 and 52 are only 2 logged days, so the series has
+    # no After (the session itself does: (2 + 10) / 2 = 6, -25 %). Relief needs only the
+    # baseline: d1 [2] holds, d2 [2, 10] = 6 > 5.6 ends it after 1 day.
+    assert c == {"baseline": 8.0, **NOTHING, "relief_days": 1, "censored": False}
+    assert result["sessions"][2]["pain"] == {
+        "after": 6.0,
+        "change_abs": -2.0,
+        "change_pct": -25.0,
+        "category": "minimal",
+        "response": False,
+    }
+
+    # Rule 6: A's mood baseline is 0 (mood 10 all week): nothing to relieve. Its After
+    # (severity 2 on days 11..13) and the change in points remain.
+    assert result["series"][0]["mood"] == {
+        "baseline": 0.0,
+        **NOTHING,
+        "after": 2.0,
+        "change_abs": 2.0,
+        "relief_days": None,
+        "censored": None,
+    }
+
+    # Rule 3: the median is of the earlier series A (7 days) and B (5), never of the
+    # current C (1 day, ended): 6. Today, day 53, is day 3 after C's session.
+    assert result["booster_hint"] == {"metric": "pain", "median_relief_days": 6, "day": 3}
 
 
 # --- Properties -------------------------------------------------------------------
@@ -730,9 +947,47 @@ def test_relief_never_outlasts_the_observed_data(history: tuple) -> None:
             assert 0 <= relief_days <= max(0, observed_days)
 
 
+def category_of(change_pct: float) -> str:
+    """The IMMPACT category of a percentage as shown, read as a person would."""
+    for limit, name in ((50, "substantial"), (30, "moderate"), (10, "minimal")):
+        if -change_pct >= limit:
+            return name
+    return "none"
+
+
 @PROPERTY
 @given(histories())
-def test_a_series_reports_its_last_sessions_change(history: tuple) -> None:
+def test_category_and_response_agree_with_the_shown_percentage(history: tuple) -> None:
+    days, sessions, today = history
+    result = compute_trends(days, sessions, today=today)
+    for row in result["series"] + result["sessions"]:
+        for metric, response_limit in (("pain", 30), ("mood", 50)):
+            change = row[metric]
+            if change["change_pct"] is None:
+                assert change["category"] is None and change["response"] is None
+                continue
+            assert change["change_pct"] == round(change["change_pct"], 1)
+            assert change["category"] == category_of(change["change_pct"])
+            assert change["response"] == (-change["change_pct"] >= response_limit)
+
+
+@PROPERTY
+@given(histories())
+def test_relief_is_counted_to_a_logged_day(history: tuple) -> None:
+    days, sessions, today = history
+    result = compute_trends(days, sessions, today=today)
+    for metric in ("pain", "mood"):
+        logged_dates = {d.date for d in days if getattr(d, metric) is not None}
+        for series in result["series"]:
+            relief_days = series[metric]["relief_days"]
+            if relief_days:
+                last_relieved = date.fromisoformat(series["end_date"]) + timedelta(relief_days)
+                assert last_relieved in logged_dates
+
+
+@PROPERTY
+@given(histories())
+def test_a_series_reports_its_last_sessions_change_or_nothing(history: tuple) -> None:
     days, sessions, today = history
     result = compute_trends(days, sessions, today=today)
     for series in result["series"]:
@@ -740,4 +995,6 @@ def test_a_series_reports_its_last_sessions_change(history: tuple) -> None:
             s for s in result["sessions"] if s["treatment_id"] == series["treatment_ids"][-1]
         )
         for metric in ("pain", "mood"):
-            assert {key: series[metric][key] for key in SESSION_M_KEYS} == last[metric]
+            change = {key: series[metric][key] for key in SESSION_M_KEYS}
+            # the same After, unless it rests on fewer than 3 logged days
+            assert change in (last[metric], NOTHING)

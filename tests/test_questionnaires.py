@@ -474,3 +474,20 @@ def test_a_provider_sees_the_scores_the_flag_and_the_csv(alice, client):
     views = alice.get(f"/api/v1/shares/{alice.get('/api/v1/shares').get_json()['items'][0]['id']}"
                       "/views").get_json()["items"]
     assert "questionnaires.csv" in views[0]["opened"]
+
+
+def test_questionnaire_series_are_the_daily_series_even_with_a_session_tomorrow(alice):
+    today = NOW.date()
+    for started in (at(today - timedelta(days=30), 10), at(today - timedelta(days=15), 10),
+                    at(today + timedelta(days=1), 10)):
+        assert alice.put(f"/api/v1/treatments/{uuid.uuid4()}", json={
+            "started_at": started.isoformat(), "route": "intranasal"}).status_code == 201
+    body = phq9(20)
+    body["answered_at"] = (NOW - timedelta(days=31)).isoformat()
+    alice.put(url(uuid.uuid4()), json=body)
+    trends = alice.get(f"/api/v1/trends?from={today - timedelta(days=40)}&to="
+                       f"{today + timedelta(days=1)}").get_json()
+    assert len(trends["treatments"]) == 3
+    assert [s["index"] for s in trends["series"]] == [0, 1]
+    assert [s["series_index"] for s in trends["questionnaires"]["phq9"]["series"]] == [0, 1]
+    assert trends["questionnaires"]["phq9"]["series"][0]["baseline"] == 20

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 INFUSION = {"route": "iv_infusion", "dose_mg": 35}
 
@@ -90,3 +90,23 @@ def test_openapi_documents_each_rule(client):
     assert "70 %" in metric["relief_days"]["description"]
     assert "7 days before" in metric["baseline"]["description"]
     assert "/api/v1/trends" in spec["paths"]
+
+
+def test_nothing_dated_after_today_is_analysed(alice, monkeypatch):
+    # Today is 2026-03-20 for the patient; the API accepts tomorrow, 03-21.
+    monkeypatch.setattr("api.calendar.utcnow", lambda: datetime(2026, 3, 20, 12, tzinfo=UTC))
+    log_days(alice, date(2026, 3, 1), [(8, 2)] * 7)
+    today_session = session(alice, "2026-03-08T10:00:00Z")
+    log_days(alice, date(2026, 3, 9), [(4, 6)] * 13)  # 03-09 .. 03-21 (tomorrow)
+    tomorrow_session = session(alice, "2026-03-21T09:00:00Z")
+    body = alice.get("/api/v1/trends?from=2026-03-01&to=2026-03-21").get_json()
+    # Tomorrow is shown as logged and as a session marker...
+    assert [t["id"] for t in body["treatments"]] == [today_session, tomorrow_session]
+    assert body["days"][-1]["date"] == "2026-03-21" and body["days"][-1]["pain"] == 4
+    # ...but analysed nowhere: no 7-day average, no series, no session row.
+    assert body["days"][-1]["pain_avg7"] is None and body["days"][-2]["pain_avg7"] == 4.0
+    assert [s["treatment_ids"] for s in body["series"]] == [[today_session]]
+    assert [s["treatment_id"] for s in body["sessions"]] == [today_session]
+    pain = body["series"][0]["pain"]
+    # Relief through today (day 12 after the session), still going: at least 12 days.
+    assert (pain["relief_days"], pain["censored"]) == (12, True)

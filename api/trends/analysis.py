@@ -16,12 +16,18 @@ Conventions shared by every rule:
   start to the patient's local date; ``started_at`` only orders sessions on one date.
   The session day itself belongs to neither the baseline nor the after-period: its
   entry may have been written before or after the session.
-- **Nothing dated after ``today`` is analysed.** Such days can only come from a time-zone
-  change; they still appear in the daily series, but no baseline, after-period or
-  relief duration looks past ``today``.
+- **Nothing dated after ``today`` is analysed.** The API accepts entries and sessions
+  dated tomorrow (travel can put a patient a day ahead of the time zone in their
+  settings). Until that day comes, such an entry is listed in the daily rows without a
+  7-day average, and such a session is in no series and has no row of its own (GET
+  /trends still shows it as a marker); no average, baseline, after-period, relief
+  duration or hint uses either.
 - **Arithmetic is exact** (integers and ``fractions.Fraction``) and rounded only for
   output, half away from zero as people round by hand, so a change of exactly -30 % is
   "moderate", never "minimal" because of floating-point noise.
+- **One reading of a number.** A percentage is rounded once, to the 1 decimal shown,
+  and its category and response are decided on that rounded value: "-30.0 %" always
+  reads "moderate", even when it was -29.95.. before rounding.
 
 Cost is O(n log n) for n days and sessions, the sorts dominating: every window is a
 week or less, and a relief count stops at the next series or after 3 unlogged days, so
@@ -46,6 +52,11 @@ ONE_DAY = datetime.timedelta(days=1)
 WEEK_DAYS = 7
 AVERAGE_MIN_LOGGED = 4
 BASELINE_MIN_LOGGED = 3
+# A series' After is what its baseline is compared with, so it needs as many logged days.
+# A single session's After may rest on fewer (the first of two sessions a day apart).
+SERIES_AFTER_MIN_LOGGED = BASELINE_MIN_LOGGED
+# Percentages are shown, and judged, to 1 decimal.
+PERCENT_PLACES = 1
 RELIEF_TRAILING_DAYS = 3
 # Relief lasts while the trailing mean stays at or below 70 % of baseline, i.e. while at
 # least a 30 % reduction holds: Farrar 2001's "much improved".
@@ -176,31 +187,38 @@ def after(
     severities: Mapping[datetime.date, int],
     session: datetime.date,
     next_session: datetime.date | None,
+    *,
+    min_logged: int = 1,
 ) -> Fraction | None:
     """Mean severity over the days after a session, up to 7, ending before the next session.
 
     The window is the days strictly after the session's local date, at most 7 of them,
     and strictly before the next session's local date (of any series), so each day is
-    credited to the latest session before it. None when no day in that window is logged:
-    the first of two sessions on one day, or of sessions on consecutive days, has no
-    after-period. The After of a series is the After of its last session.
+    credited to the latest session before it. None when fewer than ``min_logged`` days
+    in that window are logged: the first of two sessions on one day, or of sessions on
+    consecutive days, has no after-period. The After of a series is the After of its
+    last session, with ``min_logged=SERIES_AFTER_MIN_LOGGED`` like its baseline.
     """
     last = session + WEEK_DAYS * ONE_DAY
     if next_session is not None:
         last = min(last, next_session - ONE_DAY)
     total, logged = _total_and_count(severities, session + ONE_DAY, last)
-    return Fraction(total, logged) if logged else None
+    return Fraction(total, logged) if logged >= min_logged else None
 
 
 def percent_change(baseline: Fraction | None, after: Fraction | None) -> Fraction | None:
     """Signed change of After against baseline in percent: -75 means 75 % lower (better).
 
-    None when either is missing, or when the baseline is 0: no pain (or best mood)
-    cannot get a percentage lower.
+    Rounded exactly to the 1 decimal that is shown (half away from zero), because the
+    category and the response are decided on this value: the number people read and the
+    verdict beside it never disagree. None when either is missing, or when the baseline
+    is 0: no pain (or best mood) has nothing to relieve.
     """
     if baseline is None or after is None or baseline == 0:
         return None
-    return 100 * (after - baseline) / baseline
+    change = 100 * (after - baseline) / baseline
+    shown = _scaled(change.numerator, change.denominator, PERCENT_PLACES)
+    return Fraction(shown, 10**PERCENT_PLACES)
 
 
 def improvement_category(change_pct: Fraction | None) -> str | None:
@@ -240,20 +258,21 @@ def relief_duration(
 ) -> Relief:
     """How many days relief lasted after a series' last session: ``(relief_days, censored)``.
 
-    Day 1 is the day after the last session. For each day d = 1, 2, ... take the mean
-    severity of the logged days among d, d-1 and d-2, counting only days after the last
-    session. Relief ends on the first day that mean rises above 70 % of baseline, and
-    ``relief_days`` is the number of days before it: ``relief_days = N`` means days
-    1..N were relieved, and 0 means day 1 was already above the limit. Days 1..N may
-    include one or two unlogged days between logged ones. A day with no logged value in
-    its window decides nothing.
+    Day 1 is the day after the last session. Relief is checked on logged days only: on
+    such a day d, take the mean severity of the logged days among d, d-1 and d-2,
+    counting only days after the last session. Relief ends on the first logged day that
+    mean rises above 70 % of baseline. An unlogged day neither ends nor extends relief,
+    so a later entry never changes the verdict for an earlier day. ``relief_days`` runs
+    up to the last logged day on which relief held: ``relief_days = N`` means relief held
+    on day N, and one or two unlogged days before it count as relieved; 0 means relief
+    never held on a logged day.
 
     Relief is *censored* (``censored = True``, ``relief_days`` is a lower bound) when,
     before it ends, we stop knowing: the data ends (``data_end``, the last logged day of
     this metric, never after ``today``), 3 or more days in a row are unlogged, or the
     next series' first session arrives (from then on the next series is credited). A
-    censored count runs to the last logged day after the session and before that point
-    (0 if there was none), so unlogged days at the end are never counted as relief.
+    censored count too runs to the last logged day on which relief held (0 if there was
+    none), so unlogged days at the end are never counted as relief.
 
     ``(None, None)`` when the baseline is missing, or 0 (nothing to relieve).
     """
@@ -262,7 +281,7 @@ def relief_duration(
     # "mean > 70 % of baseline", cross-multiplied so the daily check stays in integers.
     limit_numerator = RELIEF_LIMIT.numerator * baseline.numerator
     limit_denominator = RELIEF_LIMIT.denominator * baseline.denominator
-    last_logged = last_session  # the session day stands for "no logged day after it yet"
+    relieved = last_session  # the last logged day on which relief held; none yet
     day = last_session
     while True:
         day += ONE_DAY
@@ -271,43 +290,48 @@ def relief_duration(
             data_end is None
             or day > data_end
             or (next_series_start is not None and day >= next_series_start)
-            or (value is None and (day - last_logged).days >= CENSORING_GAP_DAYS)
+            or (value is None and (day - relieved).days >= CENSORING_GAP_DAYS)
         )
         if stop_knowing:
-            return (last_logged - last_session).days, True
-        if value is not None:
-            last_logged = day
+            return (relieved - last_session).days, True
+        if value is None:
+            continue
         window_start = max(day - (RELIEF_TRAILING_DAYS - 1) * ONE_DAY, last_session + ONE_DAY)
         total, logged = _total_and_count(severities, window_start, day)
-        if logged and total * limit_denominator > limit_numerator * logged:
-            return (day - last_session).days - 1, False
+        if total * limit_denominator > limit_numerator * logged:
+            return (relieved - last_session).days, False
+        relieved = day
 
 
 def booster_hint(
-    reliefs: Mapping[Metric, Sequence[Relief]],
+    earlier_reliefs: Mapping[Metric, Sequence[Relief]],
     *,
     current_last_session: datetime.date,
     today: datetime.date,
 ) -> dict[str, Any] | None:
     """The hint "relief has usually lasted N days (median); today is day M", or None.
 
-    Uses pain when at least two series (any, the current one included) have an
-    uncensored relief duration; otherwise mood under the same condition; otherwise
-    None. Censored durations are left out because they are only lower bounds. ``day``
-    counts like ``relief_days``: the day after the last session is day 1, so on day
-    N + 1 the median relief of N days has run out. Shown only while the current (latest)
-    series is under way, i.e. today is after its last session.
+    ``earlier_reliefs`` holds the reliefs of the series before the current (latest) one,
+    which never counts itself. The median is taken over those whose relief ended on
+    record after at least one day: censored durations are only lower bounds, and a
+    relief of 0 days is no relief to wait for. Uses pain when at least two such series
+    exist; otherwise mood under the same condition; otherwise None. ``day`` counts like
+    ``relief_days``: the day after the last session is day 1, so on day N + 1 the median
+    relief of N days has run out. Shown only while the current series is under way,
+    i.e. today is after its last session.
     """
     if today <= current_last_session:
         return None
     for metric in METRICS:
-        uncensored = [
-            days for days, censored in reliefs[metric] if censored is False and days is not None
+        ended = [
+            days
+            for days, censored in earlier_reliefs[metric]
+            if censored is False and days is not None and days >= 1
         ]
-        if len(uncensored) >= 2:
+        if len(ended) >= 2:
             return {
                 "metric": metric,
-                "median_relief_days": _as_number(statistics.median(uncensored)),
+                "median_relief_days": _as_number(statistics.median(ended)),
                 "day": (today - current_last_session).days,
             }
     return None
@@ -341,16 +365,16 @@ def compute_trends(
 
     Baseline, after, change_abs and the 7-day averages are rounded to 2 decimals,
     change_pct to 1; every value that cannot be computed is None, never 0. A session's
-    change compares its After with its series' baseline. Sessions dated after ``today``
-    are grouped and listed like the others, but no window looks past ``today``: their
-    After is None, a series ending after today has relief 0 so far (censored), and the
-    booster hint waits until the day after the latest session.
+    change compares its After with its series' baseline. Entries and sessions dated after
+    ``today`` are not analysed (see the module docstring): such a day keeps its row in
+    ``days`` with null averages, and such a session is left out of ``series`` and
+    ``sessions``.
     """
     ordered_days = sorted(days, key=lambda day: day.date)
     for earlier, later in zip(ordered_days, ordered_days[1:], strict=False):
         if earlier.date == later.date:
             raise ValueError(f"two entries for {later.date.isoformat()}")
-    series = group_into_series(sessions)
+    series = group_into_series(session for session in sessions if session.local_date <= today)
 
     series_rows: list[dict[str, Any]] = [
         {
@@ -383,9 +407,15 @@ def compute_trends(
             series_baseline = baseline(severities, group[0].local_date)
             for session in group:
                 session_after = after(severities, session.local_date, next_session_dates[position])
-                session_change = _change(series_baseline, session_after, metric)
-                session_rows[position][metric] = session_change
+                session_rows[position][metric] = _change(series_baseline, session_after, metric)
                 position += 1
+            # A series' After is its last session's, resting on 3 logged days like its baseline.
+            series_after = after(
+                severities,
+                group[-1].local_date,
+                next_session_dates[position - 1],  # position - 1: the group's last session
+                min_logged=SERIES_AFTER_MIN_LOGGED,
+            )
             is_latest = index + 1 == len(series)
             relief = relief_duration(
                 severities,
@@ -397,18 +427,22 @@ def compute_trends(
             reliefs[metric].append(relief)
             series_rows[index][metric] = {
                 "baseline": _rounded(series_baseline, 2),
-                **session_change,  # a series' After is its last session's After
+                **_change(series_baseline, series_after, metric),
                 "relief_days": relief[0],
                 "censored": relief[1],
             }
 
     hint = (
-        booster_hint(reliefs, current_last_session=series[-1][-1].local_date, today=today)
+        booster_hint(
+            {metric: reliefs[metric][:-1] for metric in METRICS},
+            current_last_session=series[-1][-1].local_date,
+            today=today,
+        )
         if series
         else None
     )
     return {
-        "days": _daily_rows(ordered_days),
+        "days": _daily_rows(ordered_days, today=today),
         "series": series_rows,
         "sessions": session_rows,
         "booster_hint": hint,
@@ -418,10 +452,16 @@ def compute_trends(
 # --- Helpers ----------------------------------------------------------------------------
 
 
-def _daily_rows(ordered_days: Sequence[DayScores]) -> list[dict[str, Any]]:
-    """One chart row per logged day; the averages use raw pain and raw mood, as charted."""
-    pain_avg7 = seven_day_averages([(day.date, day.pain) for day in ordered_days])
-    mood_avg7 = seven_day_averages([(day.date, day.mood) for day in ordered_days])
+def _daily_rows(ordered_days: Sequence[DayScores], *, today: datetime.date) -> list[dict[str, Any]]:
+    """One chart row per logged day; the averages use raw pain and raw mood, as charted.
+
+    Days after ``today`` are listed as logged but have no average: they are not analysed,
+    and being last in date order they are in no earlier day's window either.
+    """
+    analysed = [day for day in ordered_days if day.date <= today]
+    no_average: list[float | None] = [None] * (len(ordered_days) - len(analysed))
+    pain_avg7 = seven_day_averages([(day.date, day.pain) for day in analysed]) + no_average
+    mood_avg7 = seven_day_averages([(day.date, day.mood) for day in analysed]) + no_average
     return [
         {
             "date": day.date.isoformat(),
@@ -445,7 +485,7 @@ def _change(baseline: Fraction | None, after: Fraction | None, metric: Metric) -
     return {
         "after": _rounded(after, 2),
         "change_abs": _rounded(change_abs, 2),
-        "change_pct": _rounded(change_pct, 1),
+        "change_pct": _rounded(change_pct, PERCENT_PLACES),
         "category": improvement_category(change_pct),
         "response": is_response(change_pct, metric),
     }
@@ -482,11 +522,16 @@ def _rounded_ratio(numerator: int, denominator: int, places: int) -> float:
     Integer arithmetic, because float rounding is neither exact (round(2.675, 2) is
     2.67) nor half-up, and Fraction is too slow for every row of a five-year chart.
     """
+    return _scaled(numerator, denominator, places) / 10**places
+
+
+def _scaled(numerator: int, denominator: int, places: int) -> int:
+    """numerator / denominator in units of 10**-places, rounded half away from zero."""
     scale = 10**places
     if denominator < 0:
         numerator, denominator = -numerator, -denominator
     whole = (2 * abs(numerator) * scale + denominator) // (2 * denominator)
-    return -whole / scale if numerator < 0 and whole else whole / scale
+    return -whole if numerator < 0 else whole
 
 
 def _as_number(value: float) -> int | float:

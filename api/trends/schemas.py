@@ -47,10 +47,13 @@ class ChangeSchema(Schema):
 
 
 class SeriesMetricSchema(ChangeSchema):
+    after = fields.Float(allow_none=True, metadata=doc(
+        "The After of the series' last session; null with < 3 logged days."))
     baseline = fields.Float(allow_none=True, metadata=doc(
         "Mean severity over the 7 days before the first session; null with < 3 logged."))
     relief_days = fields.Integer(allow_none=True, metadata=doc(
-        "Days after the last session until the 3-day mean rose above 70 % of baseline."))
+        "Days after the last session up to the last logged day whose 3-day mean was still "
+        "at most 70 % of baseline."))
     censored = fields.Boolean(allow_none=True, metadata=doc(
         "True when data ended, a 3-day gap or the next series came first: a lower bound."))
 
@@ -76,7 +79,8 @@ class SessionAnalysisSchema(Schema):
 class BoosterHintSchema(Schema):
     metric = fields.String()
     median_relief_days = fields.Float(metadata=doc(
-        "Median relief of the earlier series whose relief ended on record."))
+        "Median relief of the earlier series (not the current one) whose relief ended on "
+        "record after at least one day."))
     day = fields.Integer(metadata=doc("Today's day number after the last session (day 1 = "
                                       "the day after it)."))
 
@@ -120,7 +124,8 @@ class TrendsSchema(Schema):
     series = fields.List(fields.Nested(SeriesSchema))
     sessions = fields.List(fields.Nested(SessionAnalysisSchema))
     booster_hint = fields.Nested(BoosterHintSchema, allow_none=True, metadata=doc(
-        "Shown once two or more series have a relief duration that ended on record."))
+        "Shown once two or more earlier series (never the current one) had relief that "
+        "ended on record after at least one day."))
     questionnaires = fields.Dict(
         keys=fields.String(), values=fields.Nested(InstrumentTrendsSchema), metadata=doc(
             "By instrument (phq9, gad7, peg): only those answered in the range."))

@@ -53,3 +53,20 @@ def seed_patient(api: requests.Session, base_url: str, *, days: int = 100) -> di
         assert response.status_code == 201, response.text
         treatments.append(response.json())
     return {"entries": entries, "treatments": treatments}
+
+
+def seed_zero_baseline(api: requests.Session, base_url: str) -> None:
+    """A patient with no pain all week before a session (a pain baseline of 0: nothing to
+    relieve), mood 6 throughout, pain 3 on the five days since."""
+    today = dt.datetime.now(TZ).date()
+    for offset in range(-12, 1):
+        if offset == -5:
+            continue  # the session day
+        day = today + dt.timedelta(days=offset)
+        body = {"pain": 0 if offset < -5 else 3, "mood": 6}
+        response = api.put(f"{base_url}/api/v1/entries/{day.isoformat()}", json=body, timeout=10)
+        assert response.status_code == 201, response.text
+    started = dt.datetime.combine(today - dt.timedelta(days=5), dt.time(10, 30), TZ).isoformat()
+    body = {"started_at": started, "route": "iv_infusion", "dose_mg": 35.0}
+    response = api.put(f"{base_url}/api/v1/treatments/{uuid.uuid4()}", json=body, timeout=10)
+    assert response.status_code == 201, response.text

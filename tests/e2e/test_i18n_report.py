@@ -22,7 +22,7 @@ from tests.e2e.conftest import (
     point_at_first_session,
     shown,
 )
-from tests.e2e.seed import seed_patient
+from tests.e2e.seed import seed_patient, seed_zero_baseline
 from tests.e2e.test_sharing import REPORTS, create_link, pdf_text
 
 pytestmark = pytest.mark.e2e
@@ -238,6 +238,32 @@ def test_trends_in_mexican_spanish(mx_phone: Phone) -> None:
     shot(mx_phone, "trends-series", ".series-list")
     shot(mx_phone, "trends-explanations", ".explain")
     mx_phone.assert_clean()
+
+
+def test_a_baseline_of_zero_is_explained_in_spanish(mx_phone: Phone, es_phone: Phone) -> None:
+    """On Trends to the patient (tú), on the report about the patient."""
+    page = mx_phone.page
+    mx_phone.register(timezone="Europe/Berlin")
+    page.goto(f"{mx_phone.url}/login")  # remembered without the Log in screen, as above
+    page.evaluate("(email) => import('/js/db.js').then((db) => db.setMeta('user', {email}))",
+                  mx_phone.email)
+    api = mx_phone.api()
+    seed_zero_baseline(api, mx_phone.url)
+    mx_phone.goto("/trends")
+    expect(page.locator(".series .zero-baseline")).to_have_text(
+        "Dolor: tu línea base fue 0, así que no había nada que aliviar: no hay porcentaje, "
+        "categoría, respuesta ni alivio.")
+
+    created = api.post(f"{mx_phone.url}/api/v1/shares", json={"label": "Dra. García"},
+                       timeout=10)
+    assert created.status_code == 201, created.text
+    report = es_phone.page
+    report.goto(created.json()["url"])
+    expect(report.locator(".report-series .zero-baseline")).to_have_text(
+        "Serie 1 (Dolor): la línea base del paciente fue 0, así que no había nada que aliviar: "
+        "no hay porcentaje, categoría, respuesta ni alivio.")
+    mx_phone.assert_clean()
+    es_phone.assert_clean()
 
 
 # Words on the report that are data, not interface: the patient's, the server's (routes and

@@ -23,7 +23,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import ARTIFACTS, PHONE, Phone, shown
-from tests.e2e.seed import seed_patient
+from tests.e2e.seed import seed_patient, seed_zero_baseline
 
 pytestmark = pytest.mark.e2e
 
@@ -363,4 +363,25 @@ def test_share_screen_offline_makes_nothing(phone: Phone) -> None:
     phone.context.set_offline(False)
     expect(page.get_by_role("status").filter(has_text="You are offline")).to_be_hidden()
     assert phone.api().get(f"{phone.url}/api/v1/shares", timeout=10).json()["items"] == []
+    phone.assert_clean()
+
+
+def test_a_baseline_of_zero_is_explained_on_the_report(phone: Phone, desktop: Phone) -> None:
+    phone.sign_up()
+    api = phone.api()
+    seed_zero_baseline(api, phone.url)
+    created = api.post(f"{phone.url}/api/v1/shares", json={"label": "Dr. Okafor"}, timeout=10)
+    assert created.status_code == 201, created.text
+    report = desktop.page
+    report.goto(created.json()["url"])
+    report.locator(".series-report").wait_for()
+    trends = desktop.context.request.get(f"{desktop.url}/api/v1/shared/trends").json()
+    pain = trends["series"][0]["pain"]
+    assert pain["baseline"] == 0 and pain["after"] == 3
+    assert [pain[k] for k in ("change_pct", "category", "response", "relief_days")] == [None] * 4
+    assert report_rows(report) == series_rows(trends)
+    note = report.locator(".report-series .zero-baseline")
+    expect(note).to_have_text("Series 1 (Pain): the patient's baseline was 0, so there was "
+                              "nothing to relieve: no percentage, category, response or relief.")
+    desktop.assert_clean()
     phone.assert_clean()

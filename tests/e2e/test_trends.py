@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import Phone, point_at_first_session, shown
-from tests.e2e.seed import seed_patient
+from tests.e2e.seed import seed_patient, seed_zero_baseline
 
 pytestmark = pytest.mark.e2e
 
@@ -56,4 +56,17 @@ def test_trends_chart_table_and_markers_match_the_api(phone: Phone) -> None:
     # Tapping the chart on a session day names the session's route.
     point_at_first_session(page)
     expect(page.locator(".chart-readout")).to_contain_text("Session: IV infusion")
+    phone.assert_clean()
+
+
+def test_a_baseline_of_zero_is_explained_on_its_series_card(phone: Phone) -> None:
+    phone.sign_up()
+    seed_zero_baseline(phone.api(), phone.url)
+    phone.goto("/trends")
+    card = phone.page.locator(".series").first
+    note = card.locator(".zero-baseline")
+    expect(note).to_have_count(1)  # pain only: the mood baseline is 10 - 6 = 4
+    expect(note).to_have_text("Pain: your baseline was 0, so there was nothing to relieve: "
+                              "no percentage, category, response or relief.")
+    assert note.get_attribute("data-metric") == "pain"
     phone.assert_clean()

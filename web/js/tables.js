@@ -27,6 +27,8 @@ const MEASURES = [
   { id: "relief", text: reliefText, numeric: true },
 ];
 
+const seriesName = (series) => t("report.series.name", { number: series.index + 1 });
+
 // What both show about a series besides its numbers. `dates`: "1 Mar 2026 – 9 Mar 2026";
 // `compactDates`: "1 Mar – 9 Mar 2026".
 export function aboutSeries(series, treatmentsById) {
@@ -34,7 +36,7 @@ export function aboutSeries(series, treatmentsById) {
   const single = series.start_date === series.end_date;
   const range = (start, end) => t("report.date_range", { start, end });
   return {
-    name: t("report.series.name", { number: series.index + 1 }),
+    name: seriesName(series),
     dates: single ? shortDay(series.start_date) : range(shortDay(series.start_date), shortDay(series.end_date)),
     compactDates: single ? shortDay(series.start_date)
       : range(formatDay(series.start_date, { day: "numeric", month: "short" }), shortDay(series.end_date)),
@@ -45,6 +47,16 @@ export function aboutSeries(series, treatmentsById) {
 
 const newestFirst = (data) => [...data.series].reverse();
 export const byId = (data) => new Map(data.treatments.map((s) => [s.id, s]));
+
+// A baseline of 0 leaves nothing to relieve, so the server gives that metric no percentage,
+// category, response or relief; one line under the series says why its cells are empty.
+function zeroBaselineNotes(series, provider) {
+  return METRICS.filter((metric) => series[metric] && series[metric].baseline === 0).map((metric) =>
+    h("p", { class: "muted table-note zero-baseline", "data-series": String(series.index), "data-metric": metric },
+      provider
+        ? t("report.explain.zero_baseline.provider", { series: seriesName(series), metric: metricLabel(metric) })
+        : t("report.explain.zero_baseline.patient", { metric: metricLabel(metric) })));
+}
 
 // Trends: a card per series, newest first, measures down and pain and mood across.
 export function seriesCards(data) {
@@ -60,12 +72,14 @@ export function seriesCards(data) {
         h("caption", { class: "visually-hidden" }, t("report.series.card_caption", { name: about.name, dates: about.compactDates })),
         h("thead", {}, h("tr", {}, h("td", {}), METRICS.map((metric) => h("th", { scope: "col", class: "num" }, metricLabel(metric))))),
         h("tbody", {}, MEASURES.map(row))),
+      zeroBaselineNotes(series, false),
       h("p", { class: "muted table-note" }, severityNote()));
   });
 }
 
 // The provider's report: every series in one table, newest first, two rows (pain, mood) per
-// series and a column per measure. Labelled by the heading with id `labelledBy`.
+// series and a column per measure, then a line for each baseline of 0. The table is labelled
+// by the heading with id `labelledBy`.
 export function seriesTable(data, labelledBy) {
   const treatments = byId(data);
   const measures = MEASURES.filter((m) => !m.cardsOnly);
@@ -82,12 +96,13 @@ export function seriesTable(data, labelledBy) {
     });
   });
   const col = (text, cls) => h("th", { scope: "col", class: cls }, text);
-  return h("div", { class: "table-scroll", tabindex: "0", role: "region", "aria-labelledby": labelledBy },
+  return [h("div", { class: "table-scroll", tabindex: "0", role: "region", "aria-labelledby": labelledBy },
     h("table", { class: "report-table series-report" },
       h("caption", { class: "visually-hidden" }, t("report.series.table_caption")),
       h("thead", {}, h("tr", {}, col(t("report.column.series")), col(t("report.column.measure")),
         measures.map(({ id, numeric }) => col(term(id), numeric ? "num" : null)))),
-      h("tbody", {}, rows)));
+      h("tbody", {}, rows))),
+    newestFirst(data).map((series) => zeroBaselineNotes(series, true))];
 }
 
 // The daily scores and the server's 7-day averages, oldest first.
