@@ -87,6 +87,17 @@ def api_docs() -> Response:
 # load carries no text of the patient's screens. tests/test_i18n_catalogs.py checks that
 # every key the report's modules use is in scope.
 REPORT_KEYS = ("app.", "chart.", "controls.", "loading.", "report.", "share.", "vocab.")
+# Of those, the words of the report's questionnaire part (the item-9 flag, each
+# questionnaire's chart and tables, the severity bands) come with that part, which loads only
+# when the shared range has scores: ?scope=questionnaires. ?scope=report leaves them out, so a
+# report without questionnaires does not carry them.
+QUESTIONNAIRE_KEYS = ("chart.legend.score", "chart.scores_", "report.checkin.",
+                      "report.explain.checkin_", "report.term.remission", "share.checkins.",
+                      "share.flag.", "vocab.severity.")
+SCOPES = {
+    "report": lambda key: key.startswith(REPORT_KEYS) and not key.startswith(QUESTIONNAIRE_KEYS),
+    "questionnaires": lambda key: key.startswith(QUESTIONNAIRE_KEYS),
+}
 
 
 @bp.get("/i18n/<language>.json")
@@ -97,11 +108,11 @@ def catalog(language: str) -> Response:
     scope = request.args.get("scope")
     if scope is None:
         return _page(f"i18n/{language}.json")
-    if scope != "report":
+    wanted = SCOPES.get(scope)
+    if wanted is None:
         abort(404)
     messages = json.loads(path.read_text(encoding="utf-8"))
-    response = jsonify({key: value for key, value in messages.items()
-                        if key.startswith(REPORT_KEYS)})
+    response = jsonify({key: value for key, value in messages.items() if wanted(key)})
     response.headers["Cache-Control"] = "no-cache"
     return response
 

@@ -166,8 +166,10 @@ def test_each_language_has_its_manifest() -> None:
 def test_the_reports_catalog_scope_has_every_key_the_report_uses(client) -> None:
     """The provider's page fetches /i18n/<code>.json?scope=report (a smaller first load);
     every key its modules (share.js and what it imports, and chart.js) and share.html use
-    must be in that scope, or the report would show a key instead of words."""
-    from api.web import REPORT_KEYS
+    must be in that scope, or the report would show a key instead of words. The words of its
+    questionnaire part come in ?scope=questionnaires, which that part (checkins-report.js)
+    fetches before it shows anything."""
+    from api.web import QUESTIONNAIRE_KEYS, REPORT_KEYS
 
     modules = {"share.js"}
     pending = ["share.js", "chart.js"]
@@ -185,8 +187,17 @@ def test_the_reports_catalog_scope_has_every_key_the_report_uses(client) -> None
     dynamic = {prefix for text in texts for prefix in DYNAMIC_CALL.findall(text) if prefix}
     outside = sorted(key for key in used | dynamic if not key.startswith(REPORT_KEYS))
     assert outside == []
+    # Questionnaire words only where the second scope is loaded first: its own modules, and
+    # chart.js's questionnaire chart, which only checkins-report.js draws.
+    later = {name for name in modules if name != "chart.js" and any(
+        key.startswith(QUESTIONNAIRE_KEYS) for key in static_keys(without_comments(WEB / "js" / name)))}
+    assert later <= {"checkins-report.js", "checkin-tables.js"}, later
+    assert 'extend("questionnaires")' in (WEB / "js" / "checkins-report.js").read_text()
     scoped = client.get("/i18n/es.json?scope=report").get_json()
+    more = client.get("/i18n/es.json?scope=questionnaires").get_json()
     assert scoped and all(key.startswith(REPORT_KEYS) for key in scoped)
-    assert set(scoped) == {k for k in catalog("es") if k.startswith(REPORT_KEYS)}
+    assert more and all(key.startswith(QUESTIONNAIRE_KEYS) for key in more)
+    assert not set(scoped) & set(more)
+    assert set(scoped) | set(more) == {k for k in catalog("es") if k.startswith(REPORT_KEYS)}
     assert client.get("/i18n/es.json?scope=other").status_code == 404
     assert client.get("/i18n/xx.json").status_code == 404

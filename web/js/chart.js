@@ -154,7 +154,7 @@ export function drawScores(target, readout, { points, treatments, start, end, ma
     legend: { show: false },
     cursor: { drag: { x: false, y: false }, points: { size: 10 } },
     axes: [dayAxis(colors), { stroke: colors.text, grid: { stroke: colors.line, width: 1 }, ticks: { show: false }, size: 28, font: axisFont }],
-    series: [{}, { label: t("chart.score"), stroke: colors.score, width: 2.5,
+    series: [{}, { label: t("chart.legend.score"), stroke: colors.score, width: 2.5,
       points: { show: true, size: 8, width: 2, fill: colors.surface, stroke: colors.score } }],
     hooks: {
       draw: [(u) => markSessions(u, treatments, markers)],

@@ -23,10 +23,12 @@ const MEASURES = [
   { id: "remission", text: (r) => yesNo(r.remission) },
 ];
 
-// One sentence per measure (report.explain.checkin_<measure>), the patient's or the
-// provider's where it is about someone's scores. No threshold is written out: the server
-// decides each instrument's response and remission.
+// One sentence per measure (report.explain.checkin_<measure>, the patient's or the provider's
+// where it is about someone's scores; the change is read as the daily scores' is). No
+// threshold is written out: the server decides each instrument's response and remission.
 const EXPLAINED = [["baseline", true], ["after", true], ["change", false], ["response", false], ["remission", false]];
+const explainKey = (id, personal, provider) => (id === "change" ? "report.explain.change"
+  : `report.explain.checkin_${id}${personal ? (provider ? ".provider" : ".patient") : ""}`);
 
 // Each series' row, newest first, with what both views say about the series.
 function rows(scores, data) {
@@ -83,5 +85,5 @@ export function checkinScoresTable(def, scores, labelledBy) {
 // What each measure means; `provider`: about the patient instead of "you".
 export function checkinExplanationList({ provider = false } = {}) {
   return h("dl", { class: "explain" }, EXPLAINED.map(([id, personal]) => [h("dt", {}, term(id)),
-    h("dd", {}, t(`report.explain.checkin_${id}${personal ? (provider ? ".provider" : ".patient") : ""}`))]));
+    h("dd", {}, t(explainKey(id, personal, provider)))]));
 }

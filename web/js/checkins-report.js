@@ -7,7 +7,7 @@
 import { formatDay } from "./dates.js";
 import { checkinExplanationList, checkinScoresTable, checkinSeriesTable } from "./checkin-tables.js";
 import { h } from "./dom.js";
-import { t } from "./i18n.js";
+import { extend, t } from "./i18n.js";
 import { answerLabel, checkinStyles, definitions } from "./questionnaires.js";
 import { num } from "./report.js";
 
@@ -89,13 +89,15 @@ function checkinsSection(data, checkins, drawers) {
 // { flag, section, explain, drawers }: the parts share.js places, and the charts to draw
 // once chart.js is in (each drawer gets the chart module and returns what it drew).
 export async function checkinParts(data) {
-  const [defs] = await Promise.all([definitions({ keep: false }).catch(() => null), checkinStyles()]);
+  // Their words (i18n scope "questionnaires"), definitions and styles, all at once.
+  const [defs] = await Promise.all([definitions({ keep: false }).catch(() => null), checkinStyles(),
+    extend("questionnaires")]);
   const checkins = scoredCheckins(data, defs);
   const drawers = [];
   return {
     flag: safetyFlags(checkins),
     section: checkinsSection(data, checkins, drawers),
-    explain: [h("h3", {}, t("share.checkins.explain")), checkinExplanationList({ provider: true })],
+    explain: [h("h3", {}, t("share.checkins.title")), checkinExplanationList({ provider: true })],
     drawers,
   };
 }

@@ -65,6 +65,14 @@ export async function load(language = chooseLanguage(), { scope = null } = {}) {
   return active;
 }
 
+// More of the active language's catalog for a part of the page that loads later (the
+// report's questionnaires: scope "questionnaires", api/web.py); its keys join the others.
+export async function extend(scope) {
+  const response = await fetch(`${catalogPath()}?scope=${scope}`);
+  if (!response.ok) throw new Error(`no ${scope} messages for ${active}`);
+  Object.assign(messages, await response.json());
+}
+
 export const lang = () => active;
 // The BCP 47 tag to give Intl: the active language, in the reader's region if known.
 export const locale = () => regional;
