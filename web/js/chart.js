@@ -150,10 +150,13 @@ export function drawScores(target, readout, { points, treatments, start, end, ma
     width,
     height,
     tzDate: (seconds) => uPlot.tzDate(new Date(seconds * 1000), "Etc/UTC"),
-    scales: { x: { time: true, range: [ts(start) - DAY / 2, ts(end) + DAY] }, y: { range: [0, max || 1] } },
+    // At least a week wide, so a short range still reads as days (not hours of one day).
+    scales: { x: { time: true, range: [Math.min(ts(start), ts(end) - 6 * DAY) - DAY / 2, ts(end) + DAY] }, y: { range: [0, max || 1] } },
     legend: { show: false },
     cursor: { drag: { x: false, y: false }, points: { size: 10 } },
-    axes: [dayAxis(colors), { stroke: colors.text, grid: { stroke: colors.line, width: 1 }, ticks: { show: false }, size: 28, font: axisFont }],
+    // Ticks on whole days (then weeks, months, years), never hours: a point is a day's answer.
+    axes: [{ ...dayAxis(colors), incrs: [1, 2, 7, 14, 30, 60, 91, 182, 365, 730].map((n) => n * DAY) },
+      { stroke: colors.text, grid: { stroke: colors.line, width: 1 }, ticks: { show: false }, size: 28, font: axisFont }],
     series: [{}, { label: t("chart.legend.score"), stroke: colors.score, width: 2.5,
       points: { show: true, size: 8, width: 2, fill: colors.surface, stroke: colors.score } }],
     hooks: {
