@@ -190,7 +190,8 @@ def test_the_reports_catalog_scope_has_every_key_the_report_uses(client) -> None
     # Questionnaire words only where the second scope is loaded first: its own modules, and
     # chart.js's questionnaire chart, which only checkins-report.js draws.
     later = {name for name in modules if name != "chart.js" and any(
-        key.startswith(QUESTIONNAIRE_KEYS) for key in static_keys(without_comments(WEB / "js" / name)))}
+        key.startswith(QUESTIONNAIRE_KEYS)
+        for key in static_keys(without_comments(WEB / "js" / name)))}
     assert later <= {"checkins-report.js", "checkin-tables.js"}, later
     assert 'extend("questionnaires")' in (WEB / "js" / "checkins-report.js").read_text()
     scoped = client.get("/i18n/es.json?scope=report").get_json()

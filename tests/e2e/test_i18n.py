@@ -53,7 +53,9 @@ def test_settings_and_share_show_only_catalog_text(pseudo_phone: Phone) -> None:
     # Languages are named in their own language ("English", "Español"), never translated;
     # the questionnaires Settings offers are named by the server (GET /questionnaires).
     user_data = [phone.email, "nightly backup", "Dr. Okafor", "UTC", re.compile(r".+ on .+"),
-                 "English", "Español", re.compile(r"PHQ-9|GAD-7|PEG|.+ \((PHQ-9|GAD-7|PEG)\)|Pain")]  # "Pain, Enjoyment … (PEG)"
+                 "English", "Español",
+                 # "Pain, Enjoyment of life and … (PEG)" is split at its comma
+                 re.compile(r"PHQ-9|GAD-7|PEG|.+ \((PHQ-9|GAD-7|PEG)\)|Pain")]
 
     phone.goto("/settings")
     page.locator(".log-list li").first.wait_for()
