@@ -202,8 +202,10 @@ async function start() {
     // The worker keeps a catalog only when a page it controls fetches it, and a new worker
     // starts with an empty cache: whenever one takes this page over, fetch the active
     // catalog again through it, so the next start works offline ("qps" reads en.json).
+    // Offline there is nothing to fetch it from (and the worker has no copy yet to answer
+    // with): the next start online fetches it.
     navigator.serviceWorker.addEventListener("controllerchange", () => {
-      fetch(i18n.catalogPath()).catch(() => { /* offline: the next start fetches it */ });
+      if (navigator.onLine) fetch(i18n.catalogPath()).catch(() => {});
     });
     navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch((error) => console.warn("service worker", error));
   }
