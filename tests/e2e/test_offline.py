@@ -94,6 +94,9 @@ def test_offline_log_reopen_sync_once_and_replay(phone: Phone) -> None:
 def test_logged_out_during_sync_keeps_the_queue(phone: Phone) -> None:
     page = phone.page
     phone.sign_up()
+    # The app is installed before the phone goes offline: a worker still installing then
+    # would race the test (its requests and its take-over fail offline).
+    phone.wait_for_service_worker()
     phone.context.set_offline(True)
     phone.scale("Pain", 3).click()
     page.get_by_role("button", name="Save").click()
