@@ -76,6 +76,11 @@ class Instrument:
         return total < self.remission_below
 
 
+# A series' baseline is the latest score this many days before its first session; its
+# after, the latest from the day after its last session up to this many days later.
+SERIES_BASELINE_DAYS = 14
+SERIES_AFTER_DAYS = 21
+
 FOUR_ANSWERS = 3  # "Not at all" (0) .. "Nearly every day" (3)
 
 INSTRUMENTS: dict[str, Instrument] = {
@@ -163,6 +168,11 @@ def definition(instrument: Instrument, lang: str) -> dict[str, Any]:
                   for b in instrument.bands],
         "safety_item": instrument.safety_item,
         "interval_days": instrument.interval_days,
+        # The numbers the series rules use (api/trends/questionnaires.py), for the app's
+        # one-sentence explanations: it shows them, it never applies them.
+        "rules": {"baseline_days": SERIES_BASELINE_DAYS, "after_days": SERIES_AFTER_DAYS,
+                  "response_drop_pct": instrument.response_drop_pct,
+                  "remission_below": instrument.remission_below},
     }
 
 

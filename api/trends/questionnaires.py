@@ -19,12 +19,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from api.questionnaires.instruments import INSTRUMENTS, Instrument, change_pct
+from api.questionnaires.instruments import (
+    INSTRUMENTS,
+    SERIES_AFTER_DAYS,
+    SERIES_BASELINE_DAYS,
+    Instrument,
+    change_pct,
+)
 from api.questionnaires.schemas import as_number
 from api.trends.analysis import SessionMark, group_into_series
 
-BASELINE_WINDOW = datetime.timedelta(days=14)
-AFTER_WINDOW_DAYS = 21
+BASELINE_WINDOW = datetime.timedelta(days=SERIES_BASELINE_DAYS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +59,7 @@ def series_scores(instrument: Instrument, scores: Sequence[Score],
                            < first.started_at)
         after = _latest(
             s for s in known
-            if 0 < (s.local_date - last.local_date).days <= AFTER_WINDOW_DAYS
+            if 0 < (s.local_date - last.local_date).days <= SERIES_AFTER_DAYS
             and (following is None or s.answered_at < following.started_at))
         change = change_pct(baseline, after)
         results.append({

@@ -360,6 +360,14 @@ def test_trends_shows_each_questionnaire_with_its_series(phone: Phone) -> None:
     page.get_by_text("What the check-in numbers mean").click()
     expect(page.locator(".checkins .explain dt")).to_have_text(
         ["Baseline", "After", "Change", "Response", "Remission"])
+    # With the numbers of the rules the server applies, for the questionnaires shown.
+    expect(page.locator(".checkins .explain dd")).to_have_text([
+        "Your latest score in the 14 days before the series' first session.",
+        re.compile("up to 21 days later"), re.compile("compared with baseline"),
+        re.compile(r"lower than the baseline, read from the percentage shown: PHQ-9 50 %; "
+                   r"PEG 30 %\.$"),
+        re.compile(r"below 5 \(PHQ-9\);"),
+    ])
 
     # Tapping the chart on a point reads its score out.
     box = card.locator(".score-chart .u-over").bounding_box()

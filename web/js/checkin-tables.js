@@ -24,11 +24,24 @@ const MEASURES = [
 ];
 
 // One sentence per measure (report.explain.checkin_<measure>, the patient's or the provider's
-// where it is about someone's scores; the change is read as the daily scores' is). No
-// threshold is written out: the server decides each instrument's response and remission.
+// where it is about someone's scores; the change is read as the daily scores' is), with the
+// numbers the server's definitions state (`rules`): the app shows them, it never applies them.
 const EXPLAINED = [["baseline", true], ["after", true], ["change", false], ["response", false], ["remission", false]];
 const explainKey = (id, personal, provider) => (id === "change" ? "report.explain.change"
   : `report.explain.checkin_${id}${personal ? (provider ? ".provider" : ".patient") : ""}`);
+
+function explainValues(defs) {
+  const rules = (defs.find((def) => def.rules) || {}).rules || {};
+  const each = (text) => defs.filter((def) => def.rules).map(text).filter(Boolean).join("; ");
+  return {
+    baseline: { days: num(rules.baseline_days) },
+    after: { days: num(rules.after_days) },
+    response: { thresholds: each((def) => t("report.explain.checkin_threshold",
+      { title: def.title, percent: num(def.rules.response_drop_pct) })) },
+    remission: { thresholds: each((def) => (def.rules.remission_below === null ? null
+      : t("report.explain.checkin_below", { title: def.title, value: num(def.rules.remission_below) }))) },
+  };
+}
 
 // Each series' row, newest first, with what both views say about the series.
 function rows(scores, data) {
@@ -82,8 +95,14 @@ export function checkinScoresTable(def, scores, labelledBy) {
         safety ? h("td", {}, p.safety_answer === null || p.safety_answer === undefined ? "—" : answerLabel(def, safety, p.safety_answer)) : null)))));
 }
 
-// What each measure means; `provider`: about the patient instead of "you".
-export function checkinExplanationList({ provider = false } = {}) {
-  return h("dl", { class: "explain" }, EXPLAINED.map(([id, personal]) => [h("dt", {}, term(id)),
-    h("dd", {}, t(explainKey(id, personal, provider)))]));
+// What each measure means for the questionnaires shown (`defs`, the server's definitions);
+// `provider`: about the patient instead of "you". A questionnaire without a remission rule
+// (the PEG) gets the sentence that says so.
+export function checkinExplanationList(defs, { provider = false } = {}) {
+  const values = explainValues(defs);
+  return h("dl", { class: "explain" }, EXPLAINED.map(([id, personal]) => {
+    const key = id === "remission" && !values.remission.thresholds ? "report.explain.checkin_remission_none"
+      : explainKey(id, personal, provider);
+    return [h("dt", {}, term(id)), h("dd", {}, t(key, values[id] || {}))];
+  }));
 }

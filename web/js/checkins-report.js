@@ -97,7 +97,7 @@ export async function checkinParts(data) {
   return {
     flag: safetyFlags(checkins),
     section: checkinsSection(data, checkins, drawers),
-    explain: [h("h3", {}, t("share.checkins.title")), checkinExplanationList({ provider: true })],
+    explain: [h("h3", {}, t("share.checkins.title")), checkinExplanationList(checkins.map((c) => c.def), { provider: true })],
     drawers,
   };
 }

@@ -84,7 +84,7 @@ function checkinsSection(data, defs, { start, end, enabled }) {
     h("h2", { id: "checkins-title" }, t("trends.checkins.title")),
     cards.length ? cards : h("p", { class: "muted" }, t("trends.checkins.none")),
     cards.length ? h("details", { class: "more" }, h("summary", {}, t("trends.checkins.explain")),
-      h("div", { class: "more-body" }, checkinExplanationList())) : null);
+      h("div", { class: "more-body" }, checkinExplanationList(scored))) : null);
   return { section, scored: cards.length, draw: (chartModule) => drawers.map((draw) => draw(chartModule)) };
 }
 
