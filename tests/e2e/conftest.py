@@ -33,6 +33,18 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 PASSWORD = "a calm and long password"
 ARTIFACTS = ROOT / "test-artifacts" / "screens"
+# What the phone's outbox holds; and putting items back into it `times` times, flushing
+# after each (a replayed write must change nothing on the server).
+OUTBOX = "import('/js/db.js').then((db) => db.getAll('outbox'))"
+REPLAY = """async ([items, times]) => {
+  const db = await import('/js/db.js');
+  const outbox = await import('/js/outbox.js');
+  for (let i = 0; i < times; i += 1) {
+    await db.put('outbox', ...items);
+    await outbox.flush();
+  }
+  return (await db.getAll('outbox')).length;
+}"""
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 _emails = itertools.count(1)
 

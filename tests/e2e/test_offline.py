@@ -9,20 +9,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import Phone
+from tests.e2e.conftest import OUTBOX, REPLAY, Phone
 
 pytestmark = pytest.mark.e2e
 
-OUTBOX = "import('/js/db.js').then((db) => db.getAll('outbox'))"
-REPLAY = """async ([items, times]) => {
-  const db = await import('/js/db.js');
-  const outbox = await import('/js/outbox.js');
-  for (let i = 0; i < times; i += 1) {
-    await db.put('outbox', ...items);
-    await outbox.flush();
-  }
-  return (await db.getAll('outbox')).length;
-}"""
 
 
 def today() -> str:

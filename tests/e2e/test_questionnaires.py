@@ -20,23 +20,13 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import DESKTOP, PASSWORD, Phone, _phone, shown
+from tests.e2e.conftest import DESKTOP, OUTBOX, PASSWORD, REPLAY, Phone, _phone, shown
 from tests.e2e.seed import seed_patient
 from tests.support.live_server import LiveServer
 
 pytestmark = pytest.mark.e2e
 
 BERLIN = ZoneInfo("Europe/Berlin")
-OUTBOX = "import('/js/db.js').then((db) => db.getAll('outbox'))"
-REPLAY = """async ([items, times]) => {
-  const db = await import('/js/db.js');
-  const outbox = await import('/js/outbox.js');
-  for (let i = 0; i < times; i += 1) {
-    await db.put('outbox', ...items);
-    await outbox.flush();
-  }
-  return (await db.getAll('outbox')).length;
-}"""
 NOT_WATCHED = ("Relieflog is not watched in real time. Your clinic may not see this answer "
                "before your next visit.")
 ITEM_9 = "Thoughts that you would be better off dead or of hurting yourself in some way"
@@ -383,15 +373,22 @@ def test_trends_shows_each_questionnaire_with_its_series(phone: Phone) -> None:
 # ---- The provider ----
 
 
-def test_the_report_shows_item_9_with_its_date_and_answer_and_offers_the_csv(
-        phone: Phone, desktop: Phone) -> None:
-    api, saved = seeded_with_phq9(phone)
-    share = api.post(f"{phone.url}/api/v1/shares", json={"label": "Dr. Okafor"}, timeout=10)
+def open_report_flag(api: Any, url: str, label: str, page: Any) -> Any:
+    """Share the patient's log as `label`, open the link in `page`, and wait for the
+    report's item-9 flag: its locator."""
+    share = api.post(f"{url}/api/v1/shares", json={"label": label}, timeout=10)
     assert share.status_code == 201, share.text
-    page = desktop.page
     page.goto(share.json()["url"])
     flag = page.locator(".safety-flag")
     flag.wait_for()
+    return flag
+
+
+def test_the_report_shows_item_9_with_its_date_and_answer_and_offers_the_csv(
+        phone: Phone, desktop: Phone) -> None:
+    api, saved = seeded_with_phq9(phone)
+    page = desktop.page
+    flag = open_report_flag(api, phone.url, "Dr. Okafor", page)
     flagged_day = today() - dt.timedelta(days=50)
     expect(flag.get_by_role("heading", level=2)).to_have_text("Safety question answered above 0")
     expect(flag.get_by_role("heading", level=3)).to_have_text("PHQ-9, item 9")
@@ -475,13 +472,8 @@ def test_spanish_check_in_shows_the_spanish_wording(es_phone: Phone, es_desktop:
     phone.assert_clean()
 
     # The provider's report in Spanish (usted), with the answer in the form's own words.
-    api = phone.api()
-    share = api.post(f"{phone.url}/api/v1/shares", json={"label": "Dra. Ruiz"}, timeout=10)
-    assert share.status_code == 201, share.text
     report = es_desktop.page
-    report.goto(share.json()["url"])
-    flag = report.locator(".safety-flag")
-    flag.wait_for()
+    flag = open_report_flag(phone.api(), phone.url, "Dra. Ruiz", report)
     expect(flag.get_by_role("heading", level=2)).to_have_text(
         "Pregunta de seguridad respondida por encima de 0")
     expect(flag.locator(".flag-list li")).to_contain_text("Varios días")
