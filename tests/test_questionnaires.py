@@ -9,7 +9,7 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from api.db import db
@@ -491,3 +491,42 @@ def test_questionnaire_series_are_the_daily_series_even_with_a_session_tomorrow(
     assert [s["index"] for s in trends["series"]] == [0, 1]
     assert [s["series_index"] for s in trends["questionnaires"]["phq9"]["series"]] == [0, 1]
     assert trends["questionnaires"]["phq9"]["series"][0]["baseline"] == 20
+
+
+def reference_series(scores, sessions, today):
+    """The rules read straight from DESIGN.md, by brute force: what series_scores must
+    agree with."""
+    from api.trends.analysis import group_into_series
+    known = [s for s in scores if s.local_date <= today]
+    series = group_into_series(s for s in sessions if s.local_date <= today)
+    found = []
+    for index, course in enumerate(series):
+        first, last = course[0], course[-1]
+        nxt = series[index + 1][0].started_at if index + 1 < len(series) else None
+        before = [s for s in known
+                  if first.started_at - timedelta(days=14) <= s.answered_at < first.started_at]
+        after = [s for s in known if 0 < (s.local_date - last.local_date).days <= 21
+                 and (nxt is None or s.answered_at < nxt)]
+        # Two answers at the same moment: the one listed last (the service lists by time,
+        # then id) is the latest.
+        latest = [max(reversed(group), key=lambda s: s.answered_at).total if group else None
+                  for group in (before, after)]
+        found.append((index, *latest))
+    return found
+
+
+@settings(max_examples=500)
+@given(st.lists(st.integers(0, 120), max_size=12),
+       st.lists(st.tuples(st.integers(0, 120), st.sampled_from((8, 10, 12)),
+                          st.integers(0, 27)), max_size=25),
+       st.integers(0, 130))
+def test_series_scores_agree_with_the_rules_read_by_brute_force(session_days, answers, today):
+    sessions = [session(day(n), hour=10) for n in sorted(set(session_days))]
+    scores = [score(day(n), total, hour=hour) for n, hour, total in answers]
+    computed = series_scores(PHQ9, scores, sessions, today=day(today))
+    assert [(s["series_index"], s["baseline"], s["after"]) for s in computed] == \
+        reference_series(scores, sessions, day(today))
+    for s in computed:
+        if s["baseline"] and s["after"] is not None:
+            assert s["response"] == (s["change_pct"] <= -50)
+        assert s["remission"] == (None if s["after"] is None else s["after"] < 5)

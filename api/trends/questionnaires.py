@@ -14,6 +14,7 @@ whose series they share.
 
 from __future__ import annotations
 
+import bisect
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -39,28 +40,34 @@ class Score:
     total: float
 
 
-def _latest(scores: Iterable[Score]) -> float | None:
-    found = max(scores, key=lambda score: score.answered_at, default=None)
-    return None if found is None else found.total
-
-
 def series_scores(instrument: Instrument, scores: Sequence[Score],
                   sessions: Iterable[SessionMark], *, today: datetime.date
                   ) -> list[dict[str, Any]]:
-    """Baseline, after, change, response and remission of every treatment series."""
-    known = [score for score in scores if score.local_date <= today]
+    """Baseline, after, change, response and remission of every treatment series.
+
+    Scores are searched by time (bisect), so each series costs O(log n) plus the scores
+    answered between its last session and the next series: O(n log n) in all."""
+    known = sorted((score for score in scores if score.local_date <= today),
+                   key=lambda score: score.answered_at)
+    times = [score.answered_at for score in known]
     series = group_into_series(s for s in sessions if s.local_date <= today)
     results = []
     for index, course in enumerate(series):
         first, last = course[0], course[-1]
         following = series[index + 1][0] if index + 1 < len(series) else None
-        baseline = _latest(s for s in known
-                           if first.started_at - BASELINE_WINDOW <= s.answered_at
-                           < first.started_at)
-        after = _latest(
-            s for s in known
-            if 0 < (s.local_date - last.local_date).days <= SERIES_AFTER_DAYS
-            and (following is None or s.answered_at < following.started_at))
+        # The latest score before the first session, if it is within the 14 days.
+        before = bisect.bisect_left(times, first.started_at) - 1
+        baseline = (known[before].total if before >= 0
+                    and known[before].answered_at >= first.started_at - BASELINE_WINDOW
+                    else None)
+        # The latest score answered after the last session and before the next series
+        # whose date is from the day after the last session up to 21 days later.
+        end = len(known) if following is None else bisect.bisect_left(times, following.started_at)
+        after = None
+        for score in reversed(known[bisect.bisect_right(times, last.started_at):end]):
+            if 0 < (score.local_date - last.local_date).days <= SERIES_AFTER_DAYS:
+                after = score.total
+                break
         change = change_pct(baseline, after)
         results.append({
             "series_index": index,
