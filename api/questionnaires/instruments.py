@@ -44,7 +44,7 @@ class Instrument:
     # The optional "how difficult" item, answered 0..3.
     has_difficulty: bool
     loinc_panel: str
-    # The total's code: LOINC where one exists, else Relieflog's own CodeSystem.
+    # The LOINC code of the total (and of the items that have their own, loinc_items).
     total_coding: Mapping[str, str]
     loinc_items: Mapping[str, str]
 
