@@ -46,7 +46,9 @@ def load_vapid(*, setting: str, key_file: Path) -> Vapid:
     """VAPID_PRIVATE_KEY when set, else the key in instance/, made on first use (O_EXCL:
     two workers starting together agree on one key)."""
     if setting.strip():
-        return Vapid.from_string(private_key=setting.strip())
+        if setting.strip().startswith("-----BEGIN"):
+            return Vapid.from_pem(setting.strip().encode())
+        return Vapid.from_string(private_key=setting.strip())  # base64url raw or DER
     if not key_file.exists():
         key_file.parent.mkdir(parents=True, exist_ok=True)
         pem = ec.generate_private_key(ec.SECP256R1()).private_bytes(
