@@ -178,10 +178,9 @@ def find_due(now: datetime, *, late: timedelta) -> list[Due]:
         ids) if days else set()
     sent: set[tuple[int, str, date]] = set()
     for chunk in _chunks(ids):
-        sent.update(db.session.execute(
+        sent.update((row[0], row[1], row[2]) for row in db.session.execute(
             select(ReminderSend.user_id, ReminderSend.kind, ReminderSend.local_date)
-            .where(ReminderSend.user_id.in_(chunk), ReminderSend.local_date.in_(days))
-        ).tuples())
+            .where(ReminderSend.user_id.in_(chunk), ReminderSend.local_date.in_(days))))
 
     found: list[Due] = []
     for settings, today in timely:
