@@ -90,10 +90,11 @@ def _insert_ignoring_duplicates(table: Table, rows: list[dict[str, Any]]) -> int
     if not rows:
         return 0
     insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    key = list(table.primary_key.columns)[0]
     inserted = 0
-    for row in rows:  # one statement per row: rowcount says which ones were ours
-        result: Any = db.session.execute(insert(table).values(**row).on_conflict_do_nothing())
-        inserted += result.rowcount
+    for row in rows:  # one statement per row: RETURNING says which ones went in
+        statement = insert(table).values(**row).on_conflict_do_nothing().returning(key)
+        inserted += len(db.session.execute(statement).all())
     return inserted
 
 
