@@ -279,7 +279,7 @@ def deliver(device: push.Device, message: bytes, *, signer: push.Signer,
             problem = type(error).__name__
             continue
         except Exception as error:  # noqa: BLE001 - a bad stored key must not stop the pass
-            log.warning("push to %s could not be encrypted: %s", host, type(error).__name__)
+            log.warning("push to %s could not be prepared: %s", host, type(error).__name__)
             return Outcome()
         if 200 <= status < 300:
             return Outcome(delivered=True)
@@ -328,7 +328,8 @@ def _push_all(ours: list[Due], report: PassReport, *, holder: str, lease_seconds
             for row in db.session.scalars(select(PushSubscription)
                                           .where(PushSubscription.user_id.in_(chunk))):
                 devices.setdefault(row.user_id, []).append(row)
-    signer = push.Signer(vapid_key(), config["VAPID_SUBJECT"] or config["PUBLIC_URL"])
+    signer = push.Signer(vapid_key(), push.vapid_subject(config["VAPID_SUBJECT"],
+                                                         config["PUBLIC_URL"]))
     gone: list[int] = []
     counts: dict[tuple[int, str, date], int] = {}
     renewed = clock.monotonic()
