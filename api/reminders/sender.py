@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import requests
 from flask import current_app
-from sqlalchemy import Table, delete, select, update
+from sqlalchemy import Table, bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -356,11 +356,16 @@ def _push_all(ours: list[Due], report: PassReport, *, holder: str, lease_seconds
     with db.write():
         if gone:
             db.session.execute(delete(PushSubscription).where(PushSubscription.id.in_(gone)))
-        for (uid, kind, day), devices_reached in counts.items():
-            db.session.execute(update(ReminderSend)
-                               .where(ReminderSend.user_id == uid, ReminderSend.kind == kind,
-                                      ReminderSend.local_date == day)
-                               .values(devices=devices_reached))
+        if counts:
+            # One executemany on the table (Core): no ORM bookkeeping per row.
+            sends = ReminderSend.__table__
+            db.session.execute(
+                update(sends).where(sends.c.user_id == bindparam("uid"),
+                                    sends.c.kind == bindparam("sent_kind"),
+                                    sends.c.local_date == bindparam("day"))
+                .values(devices=bindparam("reached")),
+                [{"uid": uid, "sent_kind": kind, "day": day, "reached": reached}
+                 for (uid, kind, day), reached in counts.items()])
     report.removed = len(gone)
 
 
