@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric import ec
 from flask import current_app
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
@@ -69,7 +70,6 @@ class KeysSchema(Schema):
             raise ValidationError("Not base64url.") from error
         if len(raw) != 65 or raw[0] != 4:
             raise ValidationError("Must be a 65-byte uncompressed P-256 point.")
-        from cryptography.hazmat.primitives.asymmetric import ec
         try:
             ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), raw)
         except ValueError as error:
