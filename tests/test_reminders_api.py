@@ -270,3 +270,17 @@ def test_the_export_has_the_reminders_but_not_the_devices_keys(alice):
     assert body["keys"]["auth"] not in str(document)
     assert body["keys"]["p256dh"] not in str(document)
     assert document["reminder_sends"] == []
+
+
+@pytest.mark.parametrize(("path", "method", "body", "field"), [
+    ("/api/v1/push/subscriptions", "delete", {"endpoint": "a\u0000b"}, "endpoint"),
+    ("/api/v1/push/subscriptions", "delete", {"endpoint": "\ud800"}, "endpoint"),
+    ("/api/v1/push/snooze", "post", {"endpoint": "a\u0000b", "kind": "daily"}, "endpoint"),
+    ("/api/v1/push/subscriptions", "post",
+     {"endpoint": FCM, "keys": keys(), "language": "e\u0000s"}, "language"),
+    ("/api/v1/auth/logout", "post", {"endpoint": "a\u0000b"}, "endpoint"),
+])
+def test_text_that_cannot_be_stored_is_refused(alice, path, method, body, field):
+    response = getattr(alice, method)(path, json=body)
+    assert response.status_code == 422
+    assert field in response.get_json()["errors"]

@@ -95,7 +95,7 @@ class UserUpdateSchema(Schema):
 
 
 class LogoutSchema(Schema):
-    endpoint = fields.String(validate=validate.Length(max=1024), metadata={
+    endpoint = Text(validate=validate.Length(max=1024), metadata={
         "description": "This device's push subscription endpoint: deleted with the session "
                        "(optional; the body may be left out)."})
 

@@ -9,7 +9,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from flask import current_app
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
-from api.fields import StrictBoolean
+from api.fields import StrictBoolean, Text
 from api.reminders import push
 
 KINDS = ("daily", "after_session", "questionnaire")
@@ -52,15 +52,15 @@ def _endpoint(value: str) -> None:
         raise ValidationError(problem)
 
 
-Endpoint = fields.String(required=True, validate=_endpoint, metadata={
+Endpoint = Text(required=True, validate=_endpoint, metadata={
     "description": "The PushSubscription's endpoint: https on a known push service "
                    "(PUSH_ALLOWED_HOSTS), at most 1024 characters."})
 
 
 class KeysSchema(Schema):
-    p256dh = fields.String(required=True, metadata={
+    p256dh = Text(required=True, metadata={
         "description": "base64url of the 65-byte uncompressed P-256 point."})
-    auth = fields.String(required=True, metadata={"description": "base64url of 16 bytes."})
+    auth = Text(required=True, metadata={"description": "base64url of 16 bytes."})
 
     @validates("p256dh")
     def _p256dh(self, value: str, **_: Any) -> None:
@@ -88,7 +88,7 @@ class KeysSchema(Schema):
 class SubscriptionInSchema(Schema):
     endpoint = Endpoint
     keys = fields.Nested(KeysSchema, required=True)
-    language = fields.String(load_default="en", validate=validate.Length(max=35), metadata={
+    language = Text(load_default="en", validate=validate.Length(max=35), metadata={
         "description": "The notifications' language: en or es (es-MX is es; others en)."})
 
 
@@ -99,7 +99,7 @@ class SubscriptionSchema(Schema):
 
 
 class UnsubscribeSchema(Schema):
-    endpoint = fields.String(validate=validate.Length(max=push.MAX_ENDPOINT), metadata={
+    endpoint = Text(validate=validate.Length(max=push.MAX_ENDPOINT), metadata={
         "description": "This device's subscription."})
     all = StrictBoolean(metadata={
         "description": "true: every subscription of the patient (turn off on all devices)."})
@@ -111,7 +111,7 @@ class UnsubscribeSchema(Schema):
 
 
 class SnoozeInSchema(Schema):
-    endpoint = fields.String(required=True, validate=validate.Length(max=push.MAX_ENDPOINT))
+    endpoint = Text(required=True, validate=validate.Length(max=push.MAX_ENDPOINT))
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
 
 
