@@ -167,6 +167,9 @@ def register(app: Flask) -> None:
 
         logging.basicConfig(level=logging.INFO, format="%(asctime)s [reminders] %(message)s")
         click.echo("reminders: sending due reminders every minute (Ctrl-C stops)")
-        run_forever()
+        try:
+            run_forever()
+        except KeyboardInterrupt:
+            click.echo("reminders: stopped")
 
     app.cli.add_command(reminders)
