@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from api.auth.models import User
 from api.db import db
 from api.reminders.models import PushSubscription
-from tests.conftest import other_app
+from tests.conftest import other_app, register
 
 FCM = "https://fcm.googleapis.com/fcm/send/device-1:APA91b"
 
@@ -284,3 +284,17 @@ def test_text_that_cannot_be_stored_is_refused(alice, path, method, body, field)
     response = getattr(alice, method)(path, json=body)
     assert response.status_code == 422
     assert field in response.get_json()["errors"]
+
+
+def test_push_allowed_hosts_is_the_list(database_url, app):
+    with other_app(database_url, PUSH_ALLOWED_HOSTS="push.example.org, .push.example.net"
+                   ) as configured:
+        client = configured.test_client()
+        register(client)
+        for endpoint, status in [("https://push.example.org/x", 201),
+                                 ("https://eu.push.example.net/x", 201),
+                                 ("https://push.example.net/x", 422),
+                                 (FCM, 422)]:
+            response = client.post("/api/v1/push/subscriptions",
+                                   json={"endpoint": endpoint, "keys": keys()})
+            assert response.status_code == status, endpoint
