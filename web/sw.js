@@ -111,8 +111,8 @@ self.addEventListener("fetch", (event) => {
 });
 
 // ---- Reminders (Web Push) ----
-// A reminder's payload is {kind, title, body, url}, worded by the server in the language the
-// subscription was made in, with no health data in it ("Time for today's check-in"). Nothing
+// A reminder's payload is {kind, title, body, url} (docs/reminders-api.md on reminders-api),
+// worded by the server in the language the subscription was made in, with no health data in it ("Time for today's check-in"). Nothing
 // from a payload is ever put in a cache; the notification keeps only its kind and the path it
 // opens.
 
@@ -188,11 +188,15 @@ async function openFromNotification(notification, action) {
   const data = notification.data || {};
   notification.close();
   if (action === "snooze") {
+    // POST /push/snooze {endpoint, kind} (docs/reminders-api.md): this device's endpoint
+    // says whose reminder it is; the cookie, sent same-origin, who is asking.
+    const subscription = await self.registration.pushManager.getSubscription().catch(() => null);
+    if (!subscription || !REMINDER_KINDS.has(data.kind)) return;
     await fetch(SNOOZE_PATH, {
       method: "POST",
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", Accept: "application/json" },
-      body: JSON.stringify({ kind: data.kind || "reminder" }),
+      body: JSON.stringify({ endpoint: subscription.endpoint, kind: data.kind }),
     }).catch(() => {}); // offline: the next reminder comes as usual
     return;
   }

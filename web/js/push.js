@@ -73,6 +73,14 @@ export async function unsubscribe() {
   await subscription.unsubscribe();
 }
 
+// "Turn off on all devices": the server forgets every subscription of the patient (the
+// other devices' browsers keep theirs, unused); this browser forgets its own.
+export async function unsubscribeEverywhere() {
+  await request("DELETE", "/push/subscriptions", { body: { all: true } });
+  const subscription = await current().catch(() => null);
+  if (subscription) await subscription.unsubscribe().catch(() => {});
+}
+
 // Before logging out: best effort, never in the way (offline, the server drops the endpoint
 // when the push service says it is gone).
 export async function forget() {

@@ -61,26 +61,32 @@ async function load(user, body) {
       h("div", { class: "checks" }, daily.row, afterSession.row, questionnaires.row)),
     timeField, error, device);
 
+  // The time is greyed out while the daily reminder is off.
+  const dailyOff = () => { time.disabled = !daily.input.checked; };
+  daily.input.addEventListener("change", dailyOff);
+  dailyOff();
+
   let here = subscription;
   function showDevice() {
-    const state = push.availability();
     const submit = (text, primary) => h("button", { type: "submit", class: `btn btn-block${primary ? " btn-primary" : ""}` }, text);
+    // Other phones may have reminders on (an iPhone's Home Screen app, say): this button
+    // reaches them all, from any device.
+    const everywhere = h("button", { type: "button", class: "btn btn-block" }, t("reminders.stop_everywhere"));
+    everywhere.addEventListener("click", () => stopEverywhere(everywhere));
     if (here) {
       const stop = h("button", { type: "button", class: "btn btn-block" }, t("reminders.stop_here"));
       stop.addEventListener("click", () => stopHere(stop));
-      const everywhere = h("button", { type: "button", class: "btn btn-block btn-danger" }, t("reminders.stop_everywhere"));
-      everywhere.addEventListener("click", () => stopEverywhere(everywhere));
-      device.replaceChildren(submit(t("reminders.save"), true),
-        h("p", { class: "status-line done reminder-status" }, t("reminders.on_here")), stop, everywhere);
+      device.replaceChildren(h("p", { class: "status-line done reminder-status" }, t("reminders.on_here")),
+        submit(t("reminders.save"), true), stop, everywhere);
       return;
     }
-    const why = { ios: "reminders.ios", unsupported: "reminders.unsupported", denied: "reminders.denied" }[state];
+    const why = { ios: "reminders.ios", unsupported: "reminders.unsupported", denied: "reminders.denied" }[push.availability()];
     if (why) {
       // No button that cannot work: the sentence says why, and what Today does meanwhile.
-      device.replaceChildren(h("p", { class: "status-line reminder-status" }, t(why)), submit(t("reminders.save"), false));
+      device.replaceChildren(h("p", { class: "status-line reminder-status" }, t(why)), submit(t("reminders.save"), false), everywhere);
       return;
     }
-    device.replaceChildren(submit(t("reminders.turn_on"), true));
+    device.replaceChildren(submit(t("reminders.turn_on"), true), everywhere);
   }
 
   async function stopHere(button) {
@@ -101,11 +107,8 @@ async function load(user, body) {
     error.show("");
     button.disabled = true;
     try {
-      const stored = await save({ ...wanted(), daily: { ...wanted().daily, enabled: false }, after_session: false, questionnaires: false });
-      daily.input.checked = stored.daily.enabled;
-      afterSession.input.checked = stored.after_session;
-      questionnaires.input.checked = stored.questionnaires;
-      await push.unsubscribe().catch(() => {});
+      // Every device's subscription goes; the choices above stay for the next "Turn on".
+      await push.unsubscribeEverywhere();
       here = null;
       toast(t("reminders.stopped_everywhere"));
       showDevice();
