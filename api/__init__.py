@@ -62,13 +62,14 @@ def register_blueprints(api: ProblemApi) -> None:
     from api.entries.routes import blp as entries
     from api.export.routes import blp as export
     from api.questionnaires.routes import blp as questionnaires
+    from api.reminders.routes import blp as reminders
     from api.sharing.routes import blp as shares
     from api.sharing.routes import provider as shared
     from api.treatments.routes import blp as treatments
     from api.trends.routes import blp as trends
 
-    for blueprint in (auth, entries, treatments, questionnaires, trends, export, shares,
-                      shared):
+    for blueprint in (auth, entries, treatments, questionnaires, reminders, trends, export,
+                      shares, shared):
         api.register_blueprint(blueprint)
 
 

@@ -143,3 +143,26 @@ def register(app: Flask) -> None:
                     "answers": r.answers})
         click.echo(f"seeded {len(days)} days, {len(sessions)} sessions and {len(responses)} "
                    f"check-ins for {DEMO_EMAIL}")
+
+    reminders = AppGroup("reminders", help="Send due reminders by Web Push.")
+
+    @reminders.command("send")
+    def send_reminders() -> None:
+        """One pass: send what is due now (for cron, every minute)."""
+        from api.reminders.sender import send_due
+
+        report = send_due()
+        if not report.leased:
+            click.echo("another sender holds the lease; nothing sent")
+            return
+        click.echo(f"{report.sent} sent, {report.failed} failed, {report.removed} "
+                   f"subscriptions removed")
+
+    @reminders.command("run")
+    def run_reminders() -> None:
+        """Send due reminders every minute until stopped (beside gunicorn)."""
+        from api.reminders.sender import run_forever
+
+        run_forever()
+
+    app.cli.add_command(reminders)

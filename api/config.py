@@ -108,6 +108,30 @@ class Config:
     # and "your local emergency number", in each language (api/questionnaires/crisis.py).
     CRISIS_RESOURCES = os.environ.get("CRISIS_RESOURCES", "")
 
+    # Web Push reminders (api/reminders). The VAPID key signs every push; unset, one is
+    # generated into instance/vapid_private_key.pem on first use (PEM or base64url here).
+    VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "")
+    VAPID_KEY_FILE = INSTANCE / "vapid_private_key.pem"
+    # Who runs this server, for the push services ("mailto:admin@clinic.example" or an
+    # https URL); unset: PUBLIC_URL.
+    VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "")
+    # The push services a subscription may point at (comma-separated; a name starting with
+    # a dot also admits its subdomains). The server posts to no other address.
+    PUSH_ALLOWED_HOSTS = os.environ.get(
+        "PUSH_ALLOWED_HOSTS",
+        "fcm.googleapis.com,updates.push.services.mozilla.com,web.push.apple.com,"
+        ".notify.windows.com")
+    # Tests and benchmarks only (never read from the environment): also admit plain
+    # http://127.0.0.1:<port> endpoints, for a push-service stand-in on this machine.
+    PUSH_ALLOW_LOOPBACK_HTTP = False
+    # The sender: how long one sender's lease lasts unless renewed, how many tries a
+    # failing push gets and the first wait between them (doubling), and how late after
+    # its time a reminder is still sent (a sender that was down does not send stale ones).
+    REMINDER_LEASE_SECONDS = _int("REMINDER_LEASE_SECONDS", 120)
+    REMINDER_TRIES = _int("REMINDER_TRIES", 3)
+    REMINDER_RETRY_SECONDS = float(os.environ.get("REMINDER_RETRY_SECONDS", "2"))
+    REMINDER_LATE_MINUTES = _int("REMINDER_LATE_MINUTES", 180)
+
     # Number of reverse proxies in front of the app whose X-Forwarded-* headers to trust.
     TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
 

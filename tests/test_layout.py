@@ -10,7 +10,7 @@ from api.config import ROOT
 
 API = ROOT / "api"
 DOMAINS = ("audit", "auth", "entries", "treatments", "trends", "sharing", "export",
-           "formats")
+           "formats", "questionnaires", "reminders")
 
 
 def _domain_of(module: str) -> str | None:

@@ -30,6 +30,7 @@ from api.auth.guard import (
 )
 from api.auth.schemas import (
     LoginSchema,
+    LogoutSchema,
     PasswordChangeSchema,
     PasswordConfirmSchema,
     PasswordResetSchema,
@@ -137,12 +138,14 @@ def login(data: dict[str, Any]) -> Any:
 
 
 @blp.route("/auth/logout", methods=["POST"])
+@blp.arguments(LogoutSchema, required=False)
 @blp.response(204)
-def logout() -> None:
-    """End this login session"""
+def logout(data: dict[str, Any] | None) -> None:
+    """End this login session (and, given its endpoint, this device's push subscription)"""
     if raw := request.cookies.get(cookie_name()):
         user = g.get("user")
-        service.log_out(token=raw, user_id=user.id if user is not None else None)
+        service.log_out(token=raw, user_id=user.id if user is not None else None,
+                        endpoint=(data or {}).get("endpoint"))
     _clear_cookie()
 
 

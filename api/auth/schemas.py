@@ -94,6 +94,12 @@ class UserUpdateSchema(Schema):
         metadata={"description": "Which check-ins are on: any of phq9, gad7, peg; [] for none."})
 
 
+class LogoutSchema(Schema):
+    endpoint = fields.String(validate=validate.Length(max=1024), metadata={
+        "description": "This device's push subscription endpoint: deleted with the session "
+                       "(optional; the body may be left out)."})
+
+
 class PasswordConfirmSchema(Schema):
     password = fields.String(required=True, load_only=True, validate=validate.Length(max=1024))
 

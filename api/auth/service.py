@@ -15,6 +15,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from blinker import Namespace
 from sqlalchemy import Executable, bindparam, delete, select, update
 from sqlalchemy.engine import Connection
 
@@ -175,10 +176,16 @@ def end_session(token: str) -> None:
     db.session.execute(delete(LoginSession).where(LoginSession.token_hash == sha256(token)))
 
 
-def log_out(*, token: str, user_id: int | None) -> None:
+# Sent inside log_out's write transaction with (user_id, endpoint=...): other domains
+# end what belongs to the device (api/reminders forgets its push subscription).
+logging_out = Namespace().signal("logging-out")
+
+
+def log_out(*, token: str, user_id: int | None, endpoint: str | None = None) -> None:
     with db.write():
         end_session(token)
         if user_id is not None:
+            logging_out.send(user_id, endpoint=endpoint)
             record(user_id=user_id, event="logged_out")
 
 

@@ -96,9 +96,10 @@ def flat_rows(*, user: Account, start: date, end: date) -> list[dict[str, Any]]:
     ]
 
 
-def due(*, user: Account) -> list[dict[str, Any]]:
-    """The enabled check-ins that are due today: none answered within the interval."""
-    today = local_today(user.timezone)
+def due(*, user: Account, today: date | None = None) -> list[dict[str, Any]]:
+    """The enabled check-ins that are due today (the patient's date, or `today` for the
+    reminders' sender): none answered within the interval."""
+    today = today or local_today(user.timezone)
     latest = dict(db.session.execute(
         select(QuestionnaireResponse.instrument, func.max(QuestionnaireResponse.local_date))
         .where(QuestionnaireResponse.user_id == user.id,

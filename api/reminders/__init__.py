@@ -1,0 +1,1 @@
+"""Reminders: settings, Web Push subscriptions and the sender that pushes due reminders."""

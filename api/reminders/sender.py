@@ -1,0 +1,386 @@
+"""The sender: one pass finds the reminders due now, claims each in reminder_sends (unique
+per patient, kind and local date, so it goes out once whichever sender runs) and pushes
+them. Only the holder of the lease sends; `now` is a parameter so tests set the clock."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+import time as clock
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import requests
+from flask import current_app
+from sqlalchemy import Table, delete, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from api.auth.models import User
+from api.db import db
+from api.entries.models import Entry
+from api.models import utcnow
+from api.questionnaires import service as questionnaires
+from api.reminders import push
+from api.reminders.models import (
+    PushSubscription,
+    ReminderSend,
+    ReminderSettings,
+    ReminderSnooze,
+    SenderLease,
+)
+from api.treatments.models import Treatment
+
+log = logging.getLogger("relieflog.reminders")
+
+LEASE = "reminders"
+CHUNK = 500
+
+# What a notification says: never a score, a note or a date.
+WORDS = {
+    "en": {"daily": "Time for today's check-in",
+           "after_session": "How are you feeling the day after your session?",
+           "questionnaire": "A check-in is due"},
+    "es": {"daily": "Es hora del registro de hoy",
+           "after_session": "¿Cómo te sientes el día después de tu sesión?",
+           "questionnaire": "Tienes un cuestionario pendiente"},
+}
+
+
+def payload(kind: str, language: str, url: str) -> bytes:
+    words = WORDS.get(language, WORDS["en"])
+    return json.dumps({"kind": kind, "title": "Relieflog", "body": words[kind], "url": url},
+                      ensure_ascii=False).encode()
+
+
+# --- The patient's clock -----------------------------------------------------------------
+
+def scheduled_instant(day: date, hhmm: str, zone: ZoneInfo) -> datetime:
+    """When `hhmm` on `day` happens in `zone`, in UTC. A time the clocks skip (02:30 on
+    spring-forward) is the first instant after it; a time that happens twice (fall-back)
+    is the first of the two."""
+    hour, minute = (int(part) for part in hhmm.split(":"))
+    wall = datetime.combine(day, time(hour, minute))
+    first = wall.replace(tzinfo=zone, fold=0).astimezone(UTC)
+    if first.astimezone(zone).replace(tzinfo=None) == wall:
+        return first
+    # In a gap: the first instant whose wall clock reads `wall` or later (the transition).
+    bounds = sorted((int(first.timestamp()),
+                     int(wall.replace(tzinfo=zone, fold=1).astimezone(UTC).timestamp())))
+    low, high = bounds
+    while high - low > 1:
+        middle = (low + high) // 2
+        if datetime.fromtimestamp(middle, zone).replace(tzinfo=None) >= wall:
+            high = middle
+        else:
+            low = middle
+    return datetime.fromtimestamp(high, UTC)
+
+
+# --- The lease ---------------------------------------------------------------------------
+
+def _insert_ignoring_duplicates(table: Table, rows: list[dict[str, Any]]) -> int:
+    """INSERT ... ON CONFLICT DO NOTHING; how many rows went in."""
+    if not rows:
+        return 0
+    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    inserted = 0
+    for row in rows:  # one statement per row: rowcount says which ones were ours
+        result: Any = db.session.execute(insert(table).values(**row).on_conflict_do_nothing())
+        inserted += result.rowcount
+    return inserted
+
+
+def take_lease(holder: str, seconds: int) -> bool:
+    """Take or renew the sender's lease in a short write: a conditional UPDATE (ours, or
+    expired), else an INSERT that loses quietly to another sender's."""
+    now = utcnow()
+    with db.write():
+        result: Any = db.session.execute(
+            update(SenderLease)
+            .where(SenderLease.name == LEASE,
+                   (SenderLease.holder == holder) | (SenderLease.expires_at < now))
+            .values(holder=holder, expires_at=now + timedelta(seconds=seconds)))
+        if result.rowcount:
+            return True
+        return bool(_insert_ignoring_duplicates(SenderLease.__table__, [
+            {"name": LEASE, "holder": holder,
+             "expires_at": now + timedelta(seconds=seconds)}]))
+
+
+def release_lease(holder: str) -> None:
+    with db.write():
+        db.session.execute(update(SenderLease)
+                           .where(SenderLease.name == LEASE, SenderLease.holder == holder)
+                           .values(expires_at=utcnow() - timedelta(seconds=1)))
+
+
+def new_holder() -> str:
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+# --- What is due -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Due:
+    user_id: int
+    kind: str  # daily, after_session, questionnaire
+    key: str  # the reminder_sends kind: daily, after_session, questionnaire:phq9, snooze:7
+    local_date: date
+    url: str
+    snooze_id: int | None = None
+
+
+def _chunks(items: list[int]) -> Iterator[list[int]]:
+    for start in range(0, len(items), CHUNK):
+        yield items[start:start + CHUNK]
+
+
+def _pairs(query_of: Any, ids: list[int]) -> set[tuple[int, date]]:
+    found: set[tuple[int, date]] = set()
+    for chunk in _chunks(ids):
+        found.update((row[0], row[1]) for row in db.session.execute(query_of(chunk)))
+    return found
+
+
+def find_due(now: datetime, *, late: timedelta) -> list[Due]:
+    """Every reminder due at `now` that has not gone out (call inside a read)."""
+    with_devices = select(PushSubscription.user_id).distinct()
+    rows = db.session.execute(
+        select(ReminderSettings, User.timezone)
+        .join(User, User.id == ReminderSettings.user_id)
+        .where(ReminderSettings.daily_enabled | ReminderSettings.after_session
+               | ReminderSettings.questionnaires,
+               ReminderSettings.user_id.in_(with_devices), User.disabled.is_(False))
+    ).all()
+    zones: dict[str, ZoneInfo] = {}
+    timely: list[tuple[ReminderSettings, date]] = []
+    for settings, timezone in rows:
+        zone = zones.setdefault(timezone, ZoneInfo(timezone))
+        today = now.astimezone(zone).date()
+        at = scheduled_instant(today, settings.daily_time, zone)
+        if at <= now < at + late:
+            timely.append((settings, today))
+    ids = [settings.user_id for settings, _ in timely]
+    days = {today for _, today in timely}
+    yesterdays = {today - timedelta(days=1) for today in days}
+
+    logged = _pairs(lambda chunk: select(Entry.user_id, Entry.date).where(
+        Entry.user_id.in_(chunk), Entry.date.in_(days)), ids) if days else set()
+    sessions = _pairs(lambda chunk: select(Treatment.user_id, Treatment.local_date).where(
+        Treatment.user_id.in_(chunk), Treatment.local_date.in_(yesterdays)),
+        ids) if days else set()
+    sent: set[tuple[int, str, date]] = set()
+    for chunk in _chunks(ids):
+        sent.update((row[0], row[1], row[2]) for row in db.session.execute(
+            select(ReminderSend.user_id, ReminderSend.kind, ReminderSend.local_date)
+            .where(ReminderSend.user_id.in_(chunk), ReminderSend.local_date.in_(days))))
+
+    found: list[Due] = []
+    for settings, today in timely:
+        uid = settings.user_id
+        if settings.daily_enabled and (uid, today) not in logged \
+                and (uid, "daily", today) not in sent:
+            found.append(Due(uid, "daily", "daily", today, "/today"))
+        if settings.after_session and (uid, today - timedelta(days=1)) in sessions \
+                and (uid, "after_session", today) not in sent:
+            found.append(Due(uid, "after_session", "after_session", today, "/today"))
+    found.extend(_questionnaires_due(
+        [(s.user_id, today) for s, today in timely if s.questionnaires]))
+    found.extend(_snoozes_due(now, late=late))
+    return found
+
+
+def _questionnaires_due(candidates: list[tuple[int, date]]) -> Iterable[Due]:
+    """Once per due period: keyed by the day the check-in fell due."""
+    for uid, today in candidates:
+        user = db.session.get(User, uid)
+        if user is None:
+            continue
+        for item in questionnaires.due(user=user, today=today):
+            key = f"questionnaire:{item['instrument']}"
+            already = db.session.get(ReminderSend, (uid, key, item["due_since"]))
+            if already is None:
+                yield Due(uid, "questionnaire", key, item["due_since"],
+                          f"/checkin/{item['instrument']}")
+
+
+def _snoozes_due(now: datetime, *, late: timedelta) -> Iterable[Due]:
+    rows = db.session.execute(
+        select(ReminderSnooze, User.timezone).join(User, User.id == ReminderSnooze.user_id)
+        .where(ReminderSnooze.remind_at <= now)).all()
+    for snooze, timezone in rows:
+        today = now.astimezone(ZoneInfo(timezone)).date()
+        if snooze.remind_at + late < now:
+            continue  # stale: dropped when claimed below
+        if snooze.kind == "daily" and db.session.scalar(
+                select(Entry.id).where(Entry.user_id == snooze.user_id, Entry.date == today)):
+            continue  # logged since: nothing to remind of
+        url = "/today"
+        yield Due(snooze.user_id, snooze.kind, f"snooze:{snooze.id}", today, url, snooze.id)
+
+
+def claim(due: list[Due], now: datetime) -> list[Due]:
+    """Record what is about to be sent (call inside a write): what another sender already
+    claimed is not ours. Claimed snoozes are used up."""
+    ours = []
+    for item in due:
+        if _insert_ignoring_duplicates(ReminderSend.__table__, [{
+                "user_id": item.user_id, "kind": item.key, "local_date": item.local_date,
+                "sent_at": now, "devices": 0}]):
+            ours.append(item)
+    snoozes = [item.snooze_id for item in due if item.snooze_id is not None]
+    if snoozes:
+        db.session.execute(delete(ReminderSnooze).where(ReminderSnooze.id.in_(snoozes)))
+    # Snoozes too old to send are dropped.
+    db.session.execute(delete(ReminderSnooze).where(
+        ReminderSnooze.remind_at < now - timedelta(days=1)))
+    return ours
+
+
+# --- Sending -----------------------------------------------------------------------------
+
+@dataclass
+class PassReport:
+    leased: bool = True
+    due: int = 0
+    sent: int = 0
+    failed: int = 0
+    removed: int = 0
+    seconds: float = 0.0
+    by_kind: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Outcome:
+    delivered: bool = False
+    gone: bool = False
+
+
+def deliver(device: push.Device, message: bytes, *, signer: push.Signer,
+            session: requests.Session, tries: int, wait: float) -> Outcome:
+    """One push with retries: 404/410 means the subscription is gone; 429, 5xx and network
+    errors are tried again with a doubling wait; the rest is logged by host only."""
+    host = push.host_of(device.endpoint)
+    problem = ""
+    for attempt in range(tries):
+        if attempt:
+            clock.sleep(wait * 2 ** (attempt - 1))
+        try:
+            status = push.push(device, message, signer=signer, session=session)
+        except requests.RequestException as error:
+            problem = type(error).__name__
+            continue
+        except Exception as error:  # noqa: BLE001 - a bad stored key must not stop the pass
+            log.warning("push to %s could not be encrypted: %s", host, type(error).__name__)
+            return Outcome()
+        if 200 <= status < 300:
+            return Outcome(delivered=True)
+        if status in (404, 410):
+            return Outcome(gone=True)
+        problem = f"HTTP {status}"
+        if status != 429 and status < 500:
+            break
+    log.warning("push to %s failed after %d tries: %s", host, attempt + 1, problem)
+    return Outcome()
+
+
+def send_due(*, now: datetime | None = None, holder: str | None = None) -> PassReport:
+    """One pass of the sender (`flask reminders send`; `run` repeats it every minute)."""
+    config = current_app.config
+    now = now or utcnow()
+    holder = holder or new_holder()
+    started = clock.monotonic()
+    report = PassReport()
+    lease_seconds = config["REMINDER_LEASE_SECONDS"]
+    if not take_lease(holder, lease_seconds):
+        report.leased = False
+        return report
+    try:
+        late = timedelta(minutes=config["REMINDER_LATE_MINUTES"])
+        with db.read():
+            due = find_due(now, late=late)
+        report.due = len(due)
+        with db.write():
+            ours = claim(due, now)
+        if ours:
+            _push_all(ours, report, holder=holder, lease_seconds=lease_seconds)
+    finally:
+        release_lease(holder)
+    report.seconds = clock.monotonic() - started
+    return report
+
+
+def _push_all(ours: list[Due], report: PassReport, *, holder: str, lease_seconds: int
+              ) -> None:
+    config = current_app.config
+    ids = sorted({item.user_id for item in ours})
+    devices: dict[int, list[PushSubscription]] = {}
+    with db.read():
+        for chunk in _chunks(ids):
+            for row in db.session.scalars(select(PushSubscription)
+                                          .where(PushSubscription.user_id.in_(chunk))):
+                devices.setdefault(row.user_id, []).append(row)
+    signer = push.Signer(vapid_key(), config["VAPID_SUBJECT"] or config["PUBLIC_URL"])
+    gone: list[int] = []
+    counts: dict[tuple[int, str, date], int] = {}
+    renewed = clock.monotonic()
+    with requests.Session() as session:
+        for item in ours:
+            for device in devices.get(item.user_id, []):
+                outcome = deliver(
+                    push.Device(device.endpoint, device.p256dh, device.auth),
+                    payload(item.kind, device.language, item.url), signer=signer,
+                    session=session, tries=max(1, config["REMINDER_TRIES"]),
+                    wait=config["REMINDER_RETRY_SECONDS"])
+                if outcome.delivered:
+                    report.sent += 1
+                    report.by_kind[item.kind] = report.by_kind.get(item.kind, 0) + 1
+                    sent_key = (item.user_id, item.key, item.local_date)
+                    counts[sent_key] = counts.get(sent_key, 0) + 1
+                elif outcome.gone:
+                    gone.append(device.id)
+                else:
+                    report.failed += 1
+            if clock.monotonic() - renewed > lease_seconds / 3:
+                take_lease(holder, lease_seconds)  # a long pass keeps others out
+                renewed = clock.monotonic()
+    with db.write():
+        if gone:
+            db.session.execute(delete(PushSubscription).where(PushSubscription.id.in_(gone)))
+        for (uid, kind, day), devices_reached in counts.items():
+            db.session.execute(update(ReminderSend)
+                               .where(ReminderSend.user_id == uid, ReminderSend.kind == kind,
+                                      ReminderSend.local_date == day)
+                               .values(devices=devices_reached))
+    report.removed = len(gone)
+
+
+def vapid_key() -> Any:
+    config = current_app.config
+    cached = current_app.extensions.get("relieflog.vapid")
+    if cached is None:
+        cached = push.load_vapid(setting=config["VAPID_PRIVATE_KEY"],
+                                 key_file=config["VAPID_KEY_FILE"])
+        current_app.extensions["relieflog.vapid"] = cached
+    return cached
+
+
+def run_forever(*, every: float = 60.0) -> None:
+    """`flask reminders run`: a pass at the start of every minute, until stopped."""
+    holder = new_holder()
+    while True:
+        try:
+            report = send_due(holder=holder)
+            if report.sent or report.failed or report.removed:
+                log.info("reminders: %d sent, %d failed, %d subscriptions removed",
+                         report.sent, report.failed, report.removed)
+        except Exception:  # noqa: BLE001 - a database hiccup must not end the loop
+            log.exception("reminders: the pass failed")
+        clock.sleep(every - clock.time() % every)

@@ -1,0 +1,129 @@
+"""A push service stand-in on 127.0.0.1: records every POST and answers with scripted
+status codes, so tests can decrypt what the sender pushed and check its VAPID token."""
+
+from __future__ import annotations
+
+import base64
+import json
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import http_ece
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def unb64url(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+@dataclass
+class Received:
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass
+class PushService:
+    url: str = ""
+    received: list[Received] = field(default_factory=list)
+    # Status codes to answer, per path, used up in order; then 201.
+    script: dict[str, list[int]] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def to(self, path: str) -> list[Received]:
+        with self.lock:
+            return [r for r in self.received if r.path == path]
+
+
+class Device:
+    """A browser's push subscription: its own P-256 key pair and auth secret."""
+
+    def __init__(self, service: PushService, name: str) -> None:
+        self.key = ec.generate_private_key(ec.SECP256R1())
+        self.auth = __import__("os").urandom(16)
+        self.path = f"/push/{name}"
+        self.endpoint = f"{service.url}{self.path}"
+
+    def subscription(self, **extra: object) -> dict:
+        point = self.key.public_key().public_bytes(
+            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+        return {"endpoint": self.endpoint,
+                "keys": {"p256dh": b64url(point), "auth": b64url(self.auth)}, **extra}
+
+    def decrypt(self, received: Received) -> dict:
+        assert received.headers.get("content-encoding") == "aes128gcm"
+        text = http_ece.decrypt(received.body, private_key=self.key, auth_secret=self.auth,
+                                version="aes128gcm")
+        return json.loads(text)
+
+
+def verify_vapid(received: Received, *, public_key: str, audience: str) -> dict:
+    """Check `Authorization: vapid t=<JWT>, k=<key>`: ES256 by the server's key, for this
+    push service's origin, not expired. Returns the claims."""
+    scheme, _, params = received.headers["authorization"].partition(" ")
+    assert scheme == "vapid"
+    parts = dict(item.strip().split("=", 1) for item in params.split(","))
+    assert parts["k"] == public_key
+    header_b64, claims_b64, signature_b64 = parts["t"].split(".")
+    header = json.loads(unb64url(header_b64))
+    assert header["alg"] == "ES256"
+    signature = unb64url(signature_b64)
+    assert len(signature) == 64
+    der = encode_dss_signature(int.from_bytes(signature[:32], "big"),
+                               int.from_bytes(signature[32:], "big"))
+    key = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), unb64url(public_key))
+    try:
+        key.verify(der, f"{header_b64}.{claims_b64}".encode(), ec.ECDSA(hashes.SHA256()))
+    except InvalidSignature as error:
+        raise AssertionError("bad VAPID signature") from error
+    claims = json.loads(unb64url(claims_b64))
+    assert claims["aud"] == audience
+    assert claims["exp"] > time.time()
+    assert claims["exp"] <= time.time() + 24 * 3600  # RFC 8292: at most 24 hours
+    assert claims["sub"].startswith(("mailto:", "https:", "http:"))
+    return claims
+
+
+@contextmanager
+def push_service() -> Iterator[PushService]:
+    service = PushService()
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_POST(self) -> None:  # noqa: N802 - http.server's name
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            with service.lock:
+                service.received.append(Received(
+                    self.path, {k.lower(): v for k, v in self.headers.items()}, body))
+                codes = service.script.get(self.path)
+                status = codes.pop(0) if codes else 201
+            self.send_response(status)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    service.url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield service
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -1,0 +1,260 @@
+"""Reminders' API: settings, push subscriptions and their strict input, the push key."""
+
+from __future__ import annotations
+
+import base64
+import os
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from sqlalchemy import func, select
+
+from api.auth.models import User
+from api.db import db
+from api.reminders.models import PushSubscription
+from tests.conftest import other_app
+
+FCM = "https://fcm.googleapis.com/fcm/send/device-1:APA91b"
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def keys() -> dict:
+    point = ec.generate_private_key(ec.SECP256R1()).public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    return {"p256dh": b64url(point), "auth": b64url(os.urandom(16))}
+
+
+def user_id(app, who) -> int:
+    with app.app_context(), db.read():
+        return db.session.scalar(select(User.id).where(User.email == who.user["email"]))
+
+
+def subscriptions(app, **where) -> list[PushSubscription]:
+    with app.app_context(), db.read():
+        query = select(PushSubscription)
+        for name, value in where.items():
+            query = query.where(getattr(PushSubscription, name) == value)
+        return list(db.session.scalars(query))
+
+
+OFF = {"daily": {"enabled": False, "time": "20:00"}, "after_session": False,
+       "questionnaires": False}
+
+
+def test_reminders_are_off_until_turned_on(alice):
+    assert alice.get("/api/v1/me/reminders").get_json() == OFF
+    on = {"daily": {"enabled": True, "time": "07:30"}, "after_session": True,
+          "questionnaires": False}
+    response = alice.put("/api/v1/me/reminders", json=on)
+    assert response.status_code == 200 and response.get_json() == on
+    assert alice.get("/api/v1/me/reminders").get_json() == on
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({**OFF, "daily": {"enabled": True, "time": "24:00"}}, "daily.time"),
+    ({**OFF, "daily": {"enabled": True, "time": "7:30"}}, "daily.time"),
+    ({**OFF, "daily": {"enabled": True, "time": "07:30:00"}}, "daily.time"),
+    ({**OFF, "daily": {"enabled": 1, "time": "07:30"}}, "daily.enabled"),
+    ({**OFF, "daily": {"enabled": True}}, "daily.time"),
+    ({**OFF, "after_session": "true"}, "after_session"),
+    ({**OFF, "questionnaires": 0}, "questionnaires"),
+    ({"daily": OFF["daily"], "after_session": False}, "questionnaires"),
+    ({**OFF, "weekly": True}, "weekly"),
+    ({**OFF, "daily": None}, "daily"),
+])
+def test_settings_are_strict(alice, body, field):
+    response = alice.put("/api/v1/me/reminders", json=body)
+    assert response.status_code == 422
+    assert response.content_type == "application/problem+json"
+    assert field in response.get_json()["errors"]
+    assert alice.get("/api/v1/me/reminders").get_json() == OFF
+
+
+def test_reminders_need_a_login(client):
+    assert client.get("/api/v1/me/reminders").status_code == 401
+    assert client.post("/api/v1/push/subscriptions",
+                       json={"endpoint": FCM, "keys": keys()}).status_code == 401
+
+
+def test_the_push_key_is_made_once_into_the_instance_folder(database_url, tmp_path, app):
+    key_file = tmp_path / "vapid_private_key.pem"
+    with other_app(database_url, VAPID_KEY_FILE=key_file) as first:
+        key = first.test_client().get("/api/v1/push/key").get_json()["public_key"]
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    raw = base64.urlsafe_b64decode(key + "=" * (-len(key) % 4))
+    assert len(raw) == 65 and raw[0] == 4
+    with other_app(database_url, VAPID_KEY_FILE=key_file) as second:
+        assert second.test_client().get("/api/v1/push/key").get_json() == {"public_key": key}
+
+
+def test_vapid_private_key_setting_wins(database_url, tmp_path, app):
+    private = ec.generate_private_key(ec.SECP256R1())
+    pem = private.private_bytes(serialization.Encoding.PEM,
+                                serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption()).decode()
+    expected = b64url(private.public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint))
+    with other_app(database_url, VAPID_PRIVATE_KEY=pem,
+                   VAPID_KEY_FILE=tmp_path / "unused.pem") as configured:
+        got = configured.test_client().get("/api/v1/push/key").get_json()
+    assert got == {"public_key": expected}
+    assert not (tmp_path / "unused.pem").exists()
+
+
+def test_subscribing_twice_keeps_one_subscription(app, alice):
+    body = {"endpoint": FCM, "keys": keys(), "language": "es-MX"}
+    first = alice.post("/api/v1/push/subscriptions", json=body)
+    assert first.status_code == 201
+    assert first.get_json()["language"] == "es"
+    again = alice.post("/api/v1/push/subscriptions", json=body)
+    assert again.status_code == 200
+    assert len(subscriptions(app)) == 1
+
+
+def test_a_device_belongs_to_whoever_subscribed_it_last(app, alice, bob):
+    body = {"endpoint": FCM, "keys": keys()}
+    assert alice.post("/api/v1/push/subscriptions", json=body).status_code == 201
+    assert bob.post("/api/v1/push/subscriptions", json=body).status_code == 201
+    [row] = subscriptions(app)
+    assert row.user_id == user_id(app, bob)
+
+
+@pytest.mark.parametrize("endpoint", [
+    "http://fcm.googleapis.com/fcm/send/x",
+    "https://push.example.org/fcm/send/x",
+    "https://fcm.googleapis.com.evil.example/x",
+    "https://evilfcm.googleapis.com/x",
+    "https://notify.windows.com.evil.example/x",
+    "https://142.250.1.1/fcm/send/x",
+    "https://[2001:db8::1]/x",
+    "https://user:secret@fcm.googleapis.com/fcm/send/x",
+    "https://user@fcm.googleapis.com/fcm/send/x",
+    "https://fcm.googleapis.com:8443/fcm/send/x",
+    "https://fcm.googleapis.com/" + "x" * 1100,
+    "http://127.0.0.1:8000/push/x",  # the tests' stand-in is refused by default
+    "https://fcm.googleapis.com/fcm/send/x\nHost: evil",
+    "ftp://fcm.googleapis.com/x",
+    "fcm.googleapis.com/x",
+    "",
+])
+def test_endpoints_only_on_known_push_services(app, alice, endpoint):
+    response = alice.post("/api/v1/push/subscriptions",
+                          json={"endpoint": endpoint, "keys": keys()})
+    assert response.status_code == 422, endpoint
+    assert "endpoint" in response.get_json()["errors"]
+    assert subscriptions(app) == []
+
+
+@pytest.mark.parametrize("endpoint", [
+    FCM,
+    "https://updates.push.services.mozilla.com/wpush/v2/gAAAAAB",
+    "https://web.push.apple.com/QGuQyavXutnMx",
+    "https://wns2-par02p.notify.windows.com/w/?token=BQYAAA",
+])
+def test_the_big_push_services_are_allowed(alice, endpoint):
+    response = alice.post("/api/v1/push/subscriptions",
+                          json={"endpoint": endpoint, "keys": keys()})
+    assert response.status_code == 201, response.get_json()
+
+
+def _off_curve() -> str:
+    return b64url(b"\x04" + b"\x01" * 64)
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"p256dh": "not base64!"}, "keys.p256dh"),
+    ({"p256dh": b64url(os.urandom(33))}, "keys.p256dh"),
+    ({"p256dh": b64url(b"\x02" + os.urandom(64))}, "keys.p256dh"),
+    ({"p256dh": _off_curve()}, "keys.p256dh"),
+    ({"p256dh": 7}, "keys.p256dh"),
+    ({"auth": b64url(os.urandom(15))}, "keys.auth"),
+    ({"auth": b64url(os.urandom(17))}, "keys.auth"),
+    ({"auth": "é" * 22}, "keys.auth"),
+    ({"extra": "x"}, "keys.extra"),
+])
+def test_bad_keys_are_refused(app, alice, change, field):
+    body = {"endpoint": FCM, "keys": {**keys(), **change}}
+    response = alice.post("/api/v1/push/subscriptions", json=body)
+    assert response.status_code == 422
+    assert field in response.get_json()["errors"], response.get_json()
+    assert subscriptions(app) == []
+
+
+def test_missing_keys_and_unknown_fields(alice):
+    response = alice.post("/api/v1/push/subscriptions", json={"endpoint": FCM})
+    assert response.status_code == 422 and "keys" in response.get_json()["errors"]
+    response = alice.post("/api/v1/push/subscriptions",
+                          json={"endpoint": FCM, "keys": keys(), "expirationTime": None})
+    assert response.status_code == 422 and "expirationTime" in response.get_json()["errors"]
+
+
+def test_another_patients_device_cannot_be_unsubscribed(app, alice, bob):
+    assert alice.post("/api/v1/push/subscriptions",
+                      json={"endpoint": FCM, "keys": keys()}).status_code == 201
+    assert bob.delete("/api/v1/push/subscriptions", json={"endpoint": FCM}).status_code == 204
+    assert bob.delete("/api/v1/push/subscriptions", json={"all": True}).status_code == 204
+    assert len(subscriptions(app, user_id=user_id(app, alice))) == 1
+    assert alice.delete("/api/v1/push/subscriptions", json={"endpoint": FCM}).status_code == 204
+    assert subscriptions(app) == []
+
+
+def test_turn_off_on_all_devices(app, alice, bob):
+    for n in range(3):
+        alice.post("/api/v1/push/subscriptions",
+                   json={"endpoint": f"{FCM}{n}", "keys": keys()})
+    bob.post("/api/v1/push/subscriptions", json={"endpoint": f"{FCM}bob", "keys": keys()})
+    assert alice.delete("/api/v1/push/subscriptions", json={"all": True}).status_code == 204
+    assert [s.endpoint for s in subscriptions(app)] == [f"{FCM}bob"]
+
+
+@pytest.mark.parametrize("body", [{}, {"all": False}, {"all": True, "endpoint": FCM},
+                                  {"all": "yes"}, {"endpoint": 5}])
+def test_unsubscribe_needs_one_of_endpoint_or_all(alice, body):
+    response = alice.delete("/api/v1/push/subscriptions", json=body)
+    assert response.status_code == 422
+
+
+def test_logging_out_with_the_endpoint_forgets_the_device(app, alice):
+    alice.post("/api/v1/push/subscriptions", json={"endpoint": FCM, "keys": keys()})
+    alice.post("/api/v1/push/subscriptions", json={"endpoint": FCM + "other", "keys": keys()})
+    assert alice.post("/api/v1/auth/logout", json={"endpoint": FCM}).status_code == 204
+    assert [s.endpoint for s in subscriptions(app)] == [FCM + "other"]
+    assert alice.get("/api/v1/me").status_code == 401
+
+
+def test_logging_out_without_a_body_still_works(alice):
+    assert alice.post("/api/v1/auth/logout").status_code == 204
+    assert alice.get("/api/v1/me").status_code == 401
+
+
+def test_snooze_needs_one_of_the_callers_devices(app, alice, bob):
+    alice.post("/api/v1/push/subscriptions", json={"endpoint": FCM, "keys": keys()})
+    response = alice.post("/api/v1/push/snooze", json={"endpoint": FCM, "kind": "daily"})
+    assert response.status_code == 200
+    assert set(response.get_json()) == {"kind", "remind_at"}
+    assert bob.post("/api/v1/push/snooze",
+                    json={"endpoint": FCM, "kind": "daily"}).status_code == 404
+    assert alice.post("/api/v1/push/snooze",
+                      json={"endpoint": FCM, "kind": "weekly"}).status_code == 422
+
+
+def test_deleting_the_account_deletes_its_subscriptions(app, alice):
+    alice.post("/api/v1/push/subscriptions", json={"endpoint": FCM, "keys": keys()})
+    alice.put("/api/v1/me/reminders", json=OFF)
+    response = alice.delete("/api/v1/me", json={"password": "correct horse battery staple"})
+    assert response.status_code == 204
+    with app.app_context(), db.read():
+        assert db.session.scalar(select(func.count()).select_from(PushSubscription)) == 0
+
+
+def test_openapi_documents_the_reminder_routes(client):
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    for path in ("/api/v1/me/reminders", "/api/v1/push/key", "/api/v1/push/subscriptions",
+                 "/api/v1/push/snooze"):
+        assert path in paths
+    delete = paths["/api/v1/push/subscriptions"]["delete"]
+    assert "all" in str(delete)

@@ -1,0 +1,317 @@
+"""The reminders' sender against a push-service stand-in on 127.0.0.1, with the clock set
+by the test (send_due(now=...)): what is due, once, encrypted and signed, DST, two senders."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from sqlalchemy import func, select
+
+from api.auth.models import User
+from api.db import db
+from api.reminders.models import PushSubscription, ReminderSend
+from api.reminders.sender import scheduled_instant, send_due, take_lease
+from tests.conftest import other_app, register
+from tests.support.push_service import Device, push_service, verify_vapid
+
+NY = ZoneInfo("America/New_York")
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+@pytest.fixture(scope="module")
+def vapid_pem() -> str:
+    return ec.generate_private_key(ec.SECP256R1()).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption()).decode()
+
+
+@pytest.fixture
+def service():
+    with push_service() as running:
+        yield running
+
+
+@pytest.fixture
+def sender_app(app, database_url, vapid_pem):
+    """The app with the stand-in allowed (tests only) and quick retries."""
+    with other_app(database_url, PUSH_ALLOW_LOOPBACK_HTTP=True, VAPID_PRIVATE_KEY=vapid_pem,
+                   REMINDER_RETRY_SECONDS=0.01, VAPID_SUBJECT="mailto:admin@example.org"
+                   ) as application:
+        yield application
+
+
+class Patient:
+    def __init__(self, app, service, *, timezone="UTC", name=None, language="en"):
+        self.app = app
+        self.client = app.test_client()
+        self.client.user = register(self.client, timezone=timezone)
+        self.device = Device(service, name or uuid.uuid4().hex)
+        response = self.client.post("/api/v1/push/subscriptions",
+                                    json=self.device.subscription(language=language))
+        assert response.status_code == 201, response.get_json()
+
+    def remind(self, *, daily=True, time="20:00", after_session=False, questionnaires=False):
+        response = self.client.put("/api/v1/me/reminders", json={
+            "daily": {"enabled": daily, "time": time}, "after_session": after_session,
+            "questionnaires": questionnaires})
+        assert response.status_code == 200
+
+    def log(self, day: date) -> None:
+        response = self.client.put(f"/api/v1/entries/{day.isoformat()}",
+                                   json={"pain": 7, "mood": 2, "notes": "SECRET-NOTE"})
+        assert response.status_code in (200, 201), response.get_json()
+
+    def pushes(self, service) -> list[dict]:
+        return [self.device.decrypt(r) for r in service.to(self.device.path)]
+
+
+def at(zone: ZoneInfo, *args: int) -> datetime:
+    return datetime(*args, tzinfo=zone).astimezone(UTC)
+
+
+def send(app, now: datetime, **kwargs):
+    with app.app_context():
+        return send_due(now=now, **kwargs)
+
+
+def test_a_daily_reminder_is_encrypted_signed_and_says_nothing_private(sender_app, service):
+    alice = Patient(sender_app, service, timezone="Europe/Berlin", name="alice")
+    alice.remind(time="20:00")
+    alice.log(date(2026, 11, 1))  # another day: its scores must never appear
+    public_key = alice.client.get("/api/v1/push/key").get_json()["public_key"]
+
+    before = send(sender_app, at(BERLIN, 2026, 11, 2, 19, 59))
+    assert before.sent == 0 and service.received == []
+    report = send(sender_app, at(BERLIN, 2026, 11, 2, 20, 0))
+    assert report.sent == 1
+    [received] = service.to(alice.device.path)
+    assert alice.device.decrypt(received) == {
+        "kind": "daily", "title": "Relieflog", "body": "Time for today's check-in",
+        "url": "/today"}
+    text = received.body.decode("latin-1") + str(received.headers)
+    for secret in ("SECRET-NOTE", "2026-11", "pain", "mood", "7"):
+        assert secret not in str(alice.device.decrypt(received))
+    assert "SECRET" not in text
+    claims = verify_vapid(received, public_key=public_key, audience=service.url)
+    assert claims["sub"] == "mailto:admin@example.org"
+    assert 0 < int(received.headers["ttl"]) <= 24 * 3600
+
+
+def test_spanish_when_the_device_asked_for_it(sender_app, service):
+    sofia = Patient(sender_app, service, language="es")
+    sofia.remind(time="09:00")
+    send(sender_app, at(UTC, 2026, 11, 2, 9, 0))
+    [message] = sofia.pushes(service)
+    assert message["body"] == "Es hora del registro de hoy"
+
+
+def test_only_when_today_is_not_logged_and_once_a_day(sender_app, service):
+    logged = Patient(sender_app, service, timezone="America/New_York")
+    missing = Patient(sender_app, service, timezone="America/New_York")
+    for patient in (logged, missing):
+        patient.remind(time="21:15")
+    logged.log(date(2026, 6, 10))
+    for minute in (15, 16, 30):
+        send(sender_app, at(NY, 2026, 6, 10, 21, minute))
+    assert logged.pushes(service) == []
+    assert len(missing.pushes(service)) == 1
+    send(sender_app, at(NY, 2026, 6, 11, 21, 15))  # the next day: again
+    assert len(missing.pushes(service)) == 2
+    assert len(logged.pushes(service)) == 1
+
+
+def test_too_late_is_not_sent(sender_app, service):
+    patient = Patient(sender_app, service)
+    patient.remind(time="08:00")
+    send(sender_app, at(UTC, 2026, 6, 10, 11, 1))  # 3 hours after: stale
+    assert patient.pushes(service) == []
+
+
+def test_no_reminders_when_turned_off(sender_app, service):
+    patient = Patient(sender_app, service)
+    patient.remind(daily=False)
+    send(sender_app, at(UTC, 2026, 6, 10, 20, 0))
+    assert patient.pushes(service) == []
+
+
+def test_remind_me_in_an_hour(sender_app, service):
+    patient = Patient(sender_app, service)
+    patient.remind(time="20:00")
+    send(sender_app, at(UTC, 2026, 6, 10, 20, 0))
+    assert len(patient.pushes(service)) == 1
+    with sender_app.app_context():
+        from api.reminders import service as reminders
+        with db.write():
+            uid = db.session.scalar(select(User.id).where(
+                User.email == patient.client.user["email"]))
+            reminders.snooze(user_id=uid, endpoint=patient.device.endpoint, kind="daily",
+                             now=at(UTC, 2026, 6, 10, 20, 1))
+    send(sender_app, at(UTC, 2026, 6, 10, 20, 30))
+    assert len(patient.pushes(service)) == 1
+    send(sender_app, at(UTC, 2026, 6, 10, 21, 1))
+    send(sender_app, at(UTC, 2026, 6, 10, 21, 2))
+    assert [m["kind"] for m in patient.pushes(service)] == ["daily", "daily"]
+
+
+def test_snoozing_through_the_api(sender_app, service):
+    patient = Patient(sender_app, service)
+    response = patient.client.post("/api/v1/push/snooze",
+                                   json={"endpoint": patient.device.endpoint,
+                                         "kind": "questionnaire"})
+    assert response.status_code == 200
+    remind_at = datetime.fromisoformat(response.get_json()["remind_at"])
+    send(sender_app, remind_at - timedelta(minutes=1))
+    assert patient.pushes(service) == []
+    send(sender_app, remind_at)
+    assert [m["kind"] for m in patient.pushes(service)] == ["questionnaire"]
+
+
+def test_the_day_after_a_session(sender_app, service):
+    patient = Patient(sender_app, service, timezone="Europe/Berlin")
+    patient.remind(daily=False, time="10:00", after_session=True)
+    response = patient.client.put(f"/api/v1/treatments/{uuid.uuid4()}", json={
+        "started_at": "2026-06-10T15:00:00+02:00", "route": "iv_infusion"})
+    assert response.status_code == 201, response.get_json()
+    send(sender_app, at(BERLIN, 2026, 6, 10, 10, 0))  # the session's own day
+    assert patient.pushes(service) == []
+    send(sender_app, at(BERLIN, 2026, 6, 11, 10, 0))
+    send(sender_app, at(BERLIN, 2026, 6, 11, 10, 5))
+    assert [m["kind"] for m in patient.pushes(service)] == ["after_session"]
+    send(sender_app, at(BERLIN, 2026, 6, 12, 10, 0))
+    assert len(patient.pushes(service)) == 1
+
+
+def test_a_questionnaire_on_the_day_it_falls_due(sender_app, service):
+    patient = Patient(sender_app, service)
+    patient.client.patch("/api/v1/me", json={"questionnaires": ["peg"]})
+    patient.remind(daily=False, time="18:00", questionnaires=True)
+    answered = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+    response = patient.client.put(f"/api/v1/responses/{uuid.uuid4()}", json={
+        "instrument": "peg", "answered_at": answered.isoformat(),
+        "answers": {"q1": 5, "q2": 5, "q3": 5}})
+    assert response.status_code == 201, response.get_json()
+    send(sender_app, at(UTC, 2026, 6, 7, 18, 0))  # PEG: due 7 days after, on the 8th
+    assert patient.pushes(service) == []
+    send(sender_app, at(UTC, 2026, 6, 8, 18, 0))
+    send(sender_app, at(UTC, 2026, 6, 9, 18, 0))  # still due: same period, not again
+    assert patient.pushes(service) == [{
+        "kind": "questionnaire", "title": "Relieflog", "body": "A check-in is due",
+        "url": "/checkin/peg"}]
+
+
+@pytest.mark.parametrize(("zone", "day"), [
+    (NY, date(2026, 3, 8)), (NY, date(2026, 11, 1)),
+    (BERLIN, date(2026, 3, 29)), (BERLIN, date(2026, 10, 25)),
+])
+def test_20_00_on_the_day_the_clocks_change_goes_out_once(sender_app, service, zone, day):
+    patient = Patient(sender_app, service, timezone=zone.key)
+    patient.remind(time="20:00")
+    local_20 = datetime(day.year, day.month, day.day, 20, 0, tzinfo=zone)
+    assert local_20.astimezone(UTC).astimezone(zone).hour == 20
+    minute = timedelta(minutes=1)
+    start = datetime(day.year, day.month, day.day, 0, 0, tzinfo=zone).astimezone(UTC)
+    moments = [start + timedelta(hours=h) for h in range(0, 25)]
+    moments += [local_20.astimezone(UTC) - minute, local_20.astimezone(UTC),
+                local_20.astimezone(UTC) + minute]
+    sent_at = []
+    for moment in sorted(moments):
+        if send(sender_app, moment).sent:
+            sent_at.append(moment)
+    assert sent_at == [local_20.astimezone(UTC)]
+
+
+@pytest.mark.parametrize(("zone", "day", "expected_utc"), [
+    (NY, date(2026, 3, 8), datetime(2026, 3, 8, 7, 0, tzinfo=UTC)),  # 03:00 EDT
+    (BERLIN, date(2026, 3, 29), datetime(2026, 3, 29, 1, 0, tzinfo=UTC)),  # 03:00 CEST
+])
+def test_a_time_that_does_not_exist_goes_out_at_the_first_instant_after(
+        sender_app, service, zone, day, expected_utc):
+    assert scheduled_instant(day, "02:30", zone) == expected_utc
+    patient = Patient(sender_app, service, timezone=zone.key)
+    patient.remind(time="02:30")
+    assert send(sender_app, expected_utc - timedelta(minutes=1)).sent == 0
+    assert send(sender_app, expected_utc).sent == 1
+    assert send(sender_app, expected_utc + timedelta(minutes=1)).sent == 0
+
+
+def test_scheduled_instant_on_ordinary_and_repeated_times():
+    assert scheduled_instant(date(2026, 7, 1), "20:00", NY) == datetime(
+        2026, 7, 2, 0, 0, tzinfo=UTC)
+    # 01:30 happens twice on fall-back day: the first one (EDT).
+    assert scheduled_instant(date(2026, 11, 1), "01:30", NY) == datetime(
+        2026, 11, 1, 5, 30, tzinfo=UTC)
+    assert scheduled_instant(date(2026, 10, 25), "02:30", BERLIN) == datetime(
+        2026, 10, 25, 0, 30, tzinfo=UTC)
+
+
+def test_gone_subscriptions_are_deleted(sender_app, service):
+    patient = Patient(sender_app, service)
+    patient.remind(time="20:00")
+    service.script[patient.device.path] = [410]
+    report = send(sender_app, at(UTC, 2026, 6, 10, 20, 0))
+    assert report.removed == 1 and report.sent == 0
+    with sender_app.app_context(), db.read():
+        assert db.session.scalar(select(func.count()).select_from(PushSubscription)) == 0
+
+
+def test_failures_are_retried_then_logged_by_host_only(sender_app, service, caplog):
+    flaky = Patient(sender_app, service, name="flaky")
+    broken = Patient(sender_app, service, name="broken")
+    for patient in (flaky, broken):
+        patient.remind(time="20:00")
+    service.script[flaky.device.path] = [500, 503]
+    service.script[broken.device.path] = [500, 500, 500, 500]
+    with caplog.at_level(logging.WARNING, logger="relieflog.reminders"):
+        report = send(sender_app, at(UTC, 2026, 6, 10, 20, 0))
+    assert len(service.to(flaky.device.path)) == 3 and len(flaky.pushes(service)) == 3
+    assert len(service.to(broken.device.path)) == 3
+    assert report.sent == 1 and report.failed == 1
+    logged = caplog.text
+    assert "127.0.0.1" in logged and "HTTP 500" in logged
+    assert "/push/" not in logged and "broken" not in logged
+    with sender_app.app_context(), db.read():
+        assert db.session.scalar(select(func.count()).select_from(PushSubscription)) == 2
+
+
+def test_one_lease_at_a_time(sender_app):
+    with sender_app.app_context():
+        assert take_lease("first", 60)
+        assert not take_lease("second", 60)
+        assert take_lease("first", 60)  # renewing is fine
+        assert send_due(now=at(UTC, 2026, 6, 10, 20, 0), holder="second").leased is False
+
+
+def test_two_senders_send_each_reminder_once(sender_app, service, database_url,
+                                             vapid_pem):
+    patients = [Patient(sender_app, service) for _ in range(12)]
+    for patient in patients:
+        patient.remind(time="20:00")
+    moments = [at(UTC, 2026, 6, 10, 20, 0) + timedelta(seconds=s) for s in range(0, 60, 5)]
+    with other_app(database_url, PUSH_ALLOW_LOOPBACK_HTTP=True,
+                   VAPID_PRIVATE_KEY=vapid_pem) as second:
+        errors: list[BaseException] = []
+
+        def run(app):
+            try:
+                for moment in moments:
+                    send(app, moment)
+            except BaseException as error:  # noqa: BLE001 - reported below
+                errors.append(error)
+
+        threads = [threading.Thread(target=run, args=(a,)) for a in (sender_app, second)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert errors == []
+    for patient in patients:
+        assert len(patient.pushes(service)) == 1
+    with sender_app.app_context(), db.read():
+        assert db.session.scalar(select(func.count()).select_from(ReminderSend)) == 12
