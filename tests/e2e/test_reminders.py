@@ -372,3 +372,35 @@ def test_spanish_settings_reminders(es_phone: Phone) -> None:
     card.scroll_into_view_if_needed()
     phone.check("reminders-settings-es")
     phone.assert_clean()
+
+
+def test_remind_me_in_an_hour_snoozes_on_the_server_and_opens_nothing(phone: Phone, database_url: str) -> None:
+    page = phone.page
+    phone.context.add_init_script(FAKE_PUSH)
+    phone.context.grant_permissions(["notifications"], origin=phone.url)
+    phone.sign_up()
+    reminders_api_or_skip(phone)
+    phone.wait_for_service_worker()
+    phone.goto("/settings")
+    card = reminders_card(phone)
+    card.get_by_label("Every day, when the day isn't logged yet").check()
+    card.get_by_role("button", name="Turn on reminders").click()
+    expect(card.get_by_text("Reminders come to this phone.")).to_be_visible()
+    endpoint = page.evaluate("JSON.parse(localStorage.getItem('test.push-subscription')).endpoint")
+
+    push = Pusher(phone)
+    push.deliver({"kind": "daily", "title": "Relieflog", "body": "Time for today's check-in", "url": "/today"})
+    notifications(phone)
+    [worker] = phone.context.service_workers
+    # The worker's own PushManager has the stand-in's subscription too, as a real one would.
+    worker.evaluate("(endpoint) => { self.registration.pushManager.getSubscription = async () => ({ endpoint }); }",
+                    endpoint)
+    worker.evaluate("self.registration.getNotifications().then(([n]) => openFromNotification(n, 'snooze'))")
+    path = database_url.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as db:
+        rows = db.execute("SELECT s.kind, s.remind_at FROM reminder_snoozes s JOIN users u ON u.id = s.user_id "
+                          "WHERE u.email = ?", (phone.email,)).fetchall()
+    assert [kind for kind, _ in rows] == ["daily"], rows
+    assert page.url.endswith("/settings")  # nothing opened
+    assert page.evaluate(NOTIFICATIONS) == []
+    phone.assert_clean()

@@ -58,8 +58,8 @@ async function load(user, body) {
   const device = h("div", { class: "reminder-device" });
   const form = h("form", { novalidate: true },
     h("fieldset", { class: "field plain" }, h("legend", { class: "visually-hidden" }, t("reminders.title")),
-      h("div", { class: "checks" }, daily.row, afterSession.row, questionnaires.row)),
-    timeField, error, device);
+      h("div", { class: "checks" }, daily.row, timeField, afterSession.row, questionnaires.row)),
+    error, device);
 
   // The time is greyed out while the daily reminder is off.
   const dailyOff = () => { time.disabled = !daily.input.checked; };
