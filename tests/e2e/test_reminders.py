@@ -15,14 +15,22 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import Phone
+from tests.e2e.conftest import PASSWORD, Phone
 
 pytestmark = pytest.mark.e2e
 
 # UTC+14: its "yesterday" is often not Berlin's (the browser's), so the test shows the
 # prompt follows the account's time zone.
 KIRITIMATI = "Pacific/Kiritimati"
-NOTIFICATIONS = "() => navigator.serviceWorker.ready.then((r) => r.getNotifications()).then((ns) => ns.map((n) => ({title: n.title, body: n.body, data: n.data, tag: n.tag, actions: n.actions.map((a) => ({action: a.action, title: a.title}))})))"
+# The notifications the app's worker shows now, as the page can read them.
+NOTIFICATIONS = """() => navigator.serviceWorker.ready
+  .then((r) => r.getNotifications())
+  .then((ns) => ns.map((n) => ({title: n.title, body: n.body, data: n.data, tag: n.tag,
+    actions: n.actions.map((a) => ({action: a.action, title: a.title}))})))"""
+# Every URL in the worker's caches.
+CACHED = """() => caches.keys()
+  .then((names) => Promise.all(names.map((n) => caches.open(n).then((c) => c.keys()))))
+  .then((all) => all.flat().map((r) => r.url))"""
 
 
 def local_day(zone: str, offset: int = 0) -> str:
@@ -44,7 +52,8 @@ def missing_link(phone: Phone):  # noqa: ANN201 - a Playwright locator
 # ---- Today without push ----
 
 
-def test_today_links_an_unlogged_yesterday_until_it_is_logged(phone: Phone, database_url: str) -> None:
+def test_today_links_an_unlogged_yesterday_until_it_is_logged(phone: Phone,
+                                                               database_url: str) -> None:
     page = phone.page
     phone.sign_up(timezone=KIRITIMATI)
     # A new account has no yesterday to log.
@@ -81,7 +90,7 @@ def test_spanish_today_says_yesterday_is_missing(es_phone: Phone, database_url: 
     account_made_days_ago(database_url, phone.email, 2)
     phone.page.goto(f"{phone.url}/login")
     phone.page.get_by_label("Correo electrónico").fill(phone.email)
-    phone.page.get_by_label("Contraseña").fill("a calm and long password")
+    phone.page.get_by_label("Contraseña").fill(PASSWORD)
     phone.page.get_by_role("button", name="Iniciar sesión").click()
     link = phone.page.get_by_role("link", name="Ayer está sin registrar — añádelo")
     expect(link).to_be_visible()
@@ -96,7 +105,8 @@ def test_spanish_today_says_yesterday_is_missing(es_phone: Phone, database_url: 
 def registration_id(phone: Phone, cdp: Any) -> str:
     """The service worker registration of the app, as DevTools names it."""
     found: list[dict[str, Any]] = []
-    cdp.on("ServiceWorker.workerRegistrationUpdated", lambda event: found.extend(event["registrations"]))
+    cdp.on("ServiceWorker.workerRegistrationUpdated",
+           lambda event: found.extend(event["registrations"]))
     cdp.send("ServiceWorker.enable")
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
@@ -145,7 +155,7 @@ def push_phone(phone: Phone) -> Phone:
 def test_a_pushed_reminder_shows_the_servers_words_and_nothing_is_cached(push_phone: Phone) -> None:
     phone = push_phone
     push = Pusher(phone)
-    before = phone.page.evaluate("caches.keys().then((names) => Promise.all(names.map((n) => caches.open(n).then((c) => c.keys())))).then((all) => all.flat().map((r) => r.url))")
+    before = phone.page.evaluate(CACHED)
     push.deliver({"kind": "daily", "title": "Relieflog", "body": "Time for today's check-in",
                          "url": "/today"})
     [shown] = notifications(phone)
@@ -154,7 +164,7 @@ def test_a_pushed_reminder_shows_the_servers_words_and_nothing_is_cached(push_ph
         "data": {"kind": "daily", "url": "/today"},
         "actions": [{"action": "snooze", "title": "Remind me in an hour"}],
     }
-    after = phone.page.evaluate("caches.keys().then((names) => Promise.all(names.map((n) => caches.open(n).then((c) => c.keys())))).then((all) => all.flat().map((r) => r.url))")
+    after = phone.page.evaluate(CACHED)
     assert sorted(after) == sorted(before)
     assert not any("/api/" in url for url in after)
 
@@ -164,8 +174,8 @@ def test_a_pushed_reminder_shows_the_servers_words_and_nothing_is_cached(push_ph
                          "url": "https://elsewhere.example/phish"})
     push.deliver({"kind": "daily", "title": "Relieflog", "body": "Time for today's check-in",
                          "url": "//elsewhere.example/today"})
-    shown = notifications(phone, 2)
-    assert sorted((n["tag"], n["data"]["url"]) for n in shown) == [
+    both = notifications(phone, 2)
+    assert sorted((n["tag"], n["data"]["url"]) for n in both) == [
         ("relieflog-daily", "/today"), ("relieflog-questionnaire", "/today")]
     phone.assert_clean()
 
@@ -175,7 +185,8 @@ def test_a_push_that_is_not_json_still_shows_the_apps_name(push_phone: Phone) ->
     push = Pusher(phone)
     push.deliver("not json")
     [shown] = notifications(phone)
-    assert (shown["title"], shown["body"], shown["data"]) == ("Relieflog", "", {"kind": "reminder", "url": "/today"})
+    assert (shown["title"], shown["body"], shown["data"]) == (
+        "Relieflog", "", {"kind": "reminder", "url": "/today"})
 
 
 def test_tapping_a_reminder_opens_the_screen_it_names(push_phone: Phone) -> None:
@@ -188,7 +199,8 @@ def test_tapping_a_reminder_opens_the_screen_it_names(push_phone: Phone) -> None
     # A tap runs the worker's notificationclick handler; DevTools cannot tap a notification,
     # so the handler's own function runs in the worker with the notification shown.
     [worker] = phone.context.service_workers
-    worker.evaluate("self.registration.getNotifications().then(([n]) => openFromNotification(n, ''))")
+    worker.evaluate(
+        "self.registration.getNotifications().then(([n]) => openFromNotification(n, ''))")
     phone.page.wait_for_url("**/checkin/phq9")
     expect(phone.page.locator(".screen-checkin h1")).to_be_visible()
     assert phone.page.evaluate(NOTIFICATIONS) == []  # closed
@@ -200,7 +212,7 @@ def test_spanish_reminders_have_a_spanish_snooze(es_phone: Phone) -> None:
     phone.register(timezone="Europe/Madrid")
     phone.page.goto(f"{phone.url}/login")
     phone.page.get_by_label("Correo electrónico").fill(phone.email)
-    phone.page.get_by_label("Contraseña").fill("a calm and long password")
+    phone.page.get_by_label("Contraseña").fill(PASSWORD)
     phone.page.get_by_role("button", name="Iniciar sesión").click()
     phone.page.get_by_role("heading", name="Hoy").wait_for()
     phone.wait_for_service_worker()
@@ -238,7 +250,8 @@ FAKE_PUSH = """
     if (!options || !options.applicationServerKey || options.applicationServerKey.length !== 65) {
       throw new DOMException("bad key", "InvalidAccessError");
     }
-    const pair = await crypto.subtle.generateKey({ name: "ECDH", namedCurve: "P-256" }, true, ["deriveBits"]);
+    const pair = await crypto.subtle.generateKey({ name: "ECDH", namedCurve: "P-256" }, true,
+      ["deriveBits"]);
     const raw = await crypto.subtle.exportKey("raw", pair.publicKey);
     const saved = {
       endpoint: `https://fcm.googleapis.com/fcm/send/test-${crypto.randomUUID()}`,
@@ -251,7 +264,8 @@ FAKE_PUSH = """
 """
 IPHONE_SAFARI = """
 Object.defineProperty(Navigator.prototype, "userAgent", { get: () =>
-  "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1" });
+  "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+  + "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1" });
 """
 
 
@@ -328,24 +342,26 @@ def test_logging_out_deletes_this_phones_subscription_first(phone: Phone) -> Non
     endpoint = page.evaluate("JSON.parse(localStorage.getItem('test.push-subscription')).endpoint")
 
     sent: list[tuple[str, str, str | None]] = []
-    page.on("request", lambda r: sent.append((r.method, r.url.removeprefix(phone.url), r.post_data)))
+    page.on("request",
+            lambda r: sent.append((r.method, r.url.removeprefix(phone.url), r.post_data)))
     page.get_by_role("button", name="Log out").click()
     page.get_by_role("heading", name="Log in").wait_for()
     calls = [(method, path) for method, path, _ in sent if path.startswith("/api/")]
-    assert calls.index(("DELETE", "/api/v1/push/subscriptions")) < calls.index(("POST", "/api/v1/auth/logout"))
-    [body] = [data for method, path, data in sent if (method, path) == ("DELETE", "/api/v1/push/subscriptions")]
+    forget = ("DELETE", "/api/v1/push/subscriptions")
+    assert calls.index(forget) < calls.index(("POST", "/api/v1/auth/logout"))
+    [body] = [data for method, path, data in sent if (method, path) == forget]
     assert json.loads(body or "{}") == {"endpoint": endpoint}
     phone.assert_clean()
 
 
-def test_on_an_iphone_outside_the_home_screen_settings_says_how_instead_of_a_button(phone: Phone) -> None:
+def test_on_an_iphone_outside_the_home_screen_settings_says_how_not_a_button(phone: Phone) -> None:
     phone.context.add_init_script(IPHONE_SAFARI)
     phone.sign_up()
     reminders_api_or_skip(phone)
     phone.goto("/settings")
     card = reminders_card(phone)
-    expect(card.get_by_text("On iPhone and iPad, reminders work only in the app on your Home Screen",
-                            exact=False)).to_be_visible()
+    expect(card.get_by_text("On iPhone and iPad, reminders work only in the app on your "
+                            "Home Screen", exact=False)).to_be_visible()
     expect(card.get_by_role("button", name="Turn on reminders")).to_have_count(0)
     card.get_by_label("The day after each session").check()
     card.get_by_role("button", name="Save reminders").click()
@@ -361,7 +377,7 @@ def test_spanish_settings_reminders(es_phone: Phone) -> None:
     reminders_api_or_skip(phone)
     phone.page.goto(f"{phone.url}/login")
     phone.page.get_by_label("Correo electrónico").fill(phone.email)
-    phone.page.get_by_label("Contraseña").fill("a calm and long password")
+    phone.page.get_by_label("Contraseña").fill(PASSWORD)
     phone.page.get_by_role("button", name="Iniciar sesión").click()
     phone.page.get_by_role("heading", name="Hoy").wait_for()
     phone.goto("/settings")
@@ -374,7 +390,8 @@ def test_spanish_settings_reminders(es_phone: Phone) -> None:
     phone.assert_clean()
 
 
-def test_remind_me_in_an_hour_snoozes_on_the_server_and_opens_nothing(phone: Phone, database_url: str) -> None:
+def test_remind_me_in_an_hour_snoozes_on_the_server_and_opens_nothing(phone: Phone,
+                                                                      database_url: str) -> None:
     page = phone.page
     phone.context.add_init_script(FAKE_PUSH)
     phone.context.grant_permissions(["notifications"], origin=phone.url)
@@ -389,17 +406,20 @@ def test_remind_me_in_an_hour_snoozes_on_the_server_and_opens_nothing(phone: Pho
     endpoint = page.evaluate("JSON.parse(localStorage.getItem('test.push-subscription')).endpoint")
 
     push = Pusher(phone)
-    push.deliver({"kind": "daily", "title": "Relieflog", "body": "Time for today's check-in", "url": "/today"})
+    push.deliver({"kind": "daily", "title": "Relieflog", "body": "Time for today's check-in",
+                  "url": "/today"})
     notifications(phone)
     [worker] = phone.context.service_workers
     # The worker's own PushManager has the stand-in's subscription too, as a real one would.
-    worker.evaluate("(endpoint) => { self.registration.pushManager.getSubscription = async () => ({ endpoint }); }",
-                    endpoint)
-    worker.evaluate("self.registration.getNotifications().then(([n]) => openFromNotification(n, 'snooze'))")
+    worker.evaluate("(endpoint) => { self.registration.pushManager.getSubscription = "
+                    "async () => ({ endpoint }); }", endpoint)
+    worker.evaluate(
+        "self.registration.getNotifications().then(([n]) => openFromNotification(n, 'snooze'))")
     path = database_url.removeprefix("sqlite:///")
     with sqlite3.connect(path) as db:
-        rows = db.execute("SELECT s.kind, s.remind_at FROM reminder_snoozes s JOIN users u ON u.id = s.user_id "
-                          "WHERE u.email = ?", (phone.email,)).fetchall()
+        rows = db.execute("SELECT s.kind, s.remind_at FROM reminder_snoozes s "
+                          "JOIN users u ON u.id = s.user_id WHERE u.email = ?",
+                          (phone.email,)).fetchall()
     assert [kind for kind, _ in rows] == ["daily"], rows
     assert page.url.endswith("/settings")  # nothing opened
     assert page.evaluate(NOTIFICATIONS) == []
