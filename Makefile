@@ -18,8 +18,13 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+# The reminders' sender runs beside gunicorn and ends with it (Ctrl-C stops both; if gunicorn
+# exits, the sender is stopped). Several machines may each run one: a lease in the database
+# lets one send at a time.
 run: install
 	$(PY) -m flask --app api db upgrade
+	$(PY) -m flask --app api reminders run & sender=$$!; \
+	trap 'kill $$sender 2>/dev/null' EXIT; \
 	$(VENV)/bin/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --threads $(THREADS) \
 		--access-logfile - 'api:create_app()'
 

@@ -161,8 +161,12 @@ def register(app: Flask) -> None:
     @reminders.command("run")
     def run_reminders() -> None:
         """Send due reminders every minute until stopped (beside gunicorn)."""
+        import logging
+
         from api.reminders.sender import run_forever
 
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s [reminders] %(message)s")
+        click.echo("reminders: sending due reminders every minute (Ctrl-C stops)")
         run_forever()
 
     app.cli.add_command(reminders)

@@ -113,7 +113,7 @@ class Config:
     VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "")
     VAPID_KEY_FILE = INSTANCE / "vapid_private_key.pem"
     # Who runs this server, for the push services ("mailto:admin@clinic.example" or an
-    # https URL); unset: PUBLIC_URL.
+    # https URL); unset: PUBLIC_URL when it is https, else mailto:admin@<its host>.
     VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "")
     # The push services a subscription may point at (comma-separated; a name starting with
     # a dot also admits its subdomains). The server posts to no other address.

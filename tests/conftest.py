@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,6 +25,8 @@ from api.extensions import limiter
 
 PASSWORD = "correct horse battery staple"
 _emails = itertools.count(1)
+# The tests' VAPID key is made here on first use, never in the checkout's instance/.
+VAPID_KEY_FILE = Path(tempfile.mkdtemp(prefix="relieflog-test-vapid-")) / "vapid.pem"
 
 
 @pytest.fixture(scope="session")
@@ -39,6 +42,7 @@ def make_app(database_url: str, **settings: object) -> Flask:
     config = TestConfig(database_url)
     config.REGISTER_RATE_LIMIT = "10000 per minute"  # type: ignore[attr-defined]
     config.LOGIN_RATE_LIMIT = "10000 per minute"  # type: ignore[attr-defined]
+    config.VAPID_KEY_FILE = VAPID_KEY_FILE  # type: ignore[misc]
     for name, value in settings.items():
         setattr(config, name, value)
     return create_app(config)

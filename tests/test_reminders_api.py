@@ -258,3 +258,15 @@ def test_openapi_documents_the_reminder_routes(client):
         assert path in paths
     delete = paths["/api/v1/push/subscriptions"]["delete"]
     assert "all" in str(delete)
+
+
+def test_the_export_has_the_reminders_but_not_the_devices_keys(alice):
+    body = {"endpoint": FCM, "keys": keys()}
+    alice.post("/api/v1/push/subscriptions", json=body)
+    alice.put("/api/v1/me/reminders", json={**OFF, "after_session": True})
+    document = alice.get("/api/v1/me/export").get_json()
+    assert document["reminders"]["after_session"] is True
+    assert [d["endpoint"] for d in document["push_subscriptions"]] == [FCM]
+    assert body["keys"]["auth"] not in str(document)
+    assert body["keys"]["p256dh"] not in str(document)
+    assert document["reminder_sends"] == []

@@ -315,3 +315,13 @@ def test_two_senders_send_each_reminder_once(sender_app, service, database_url,
         assert len(patient.pushes(service)) == 1
     with sender_app.app_context(), db.read():
         assert db.session.scalar(select(func.count()).select_from(ReminderSend)) == 12
+
+
+def test_flask_reminders_send_runs_one_pass(sender_app, service):
+    patient = Patient(sender_app, service)
+    patient.remind(time="00:00")  # sent or not depends on the hour: the pass must run
+    result = sender_app.test_cli_runner().invoke(args=["reminders", "send"])
+    assert result.exit_code == 0, result.output
+    assert "sent" in result.output
+    with sender_app.app_context():
+        assert take_lease("someone-else", 60)  # the pass released its lease

@@ -37,6 +37,7 @@ from api.models import utcnow
 from api.questionnaires.instruments import FHIR_DESCRIPTIONS
 from api.questionnaires.schemas import ResponseSchema
 from api.questionnaires.service import flat_rows, list_responses
+from api.reminders import service as reminders
 from api.sharing.models import ShareView
 from api.sharing.schemas import ShareSchema
 from api.sharing.service import list_shares
@@ -161,4 +162,5 @@ def _everything(user: Any) -> dict[str, Any]:
         ],
         "audit_events": AuditEventSchema(many=True).dump(
             audit_recent(user_id=user.id, limit=1_000_000)),
+        **reminders.everything(user_id=user.id),
     }

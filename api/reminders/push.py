@@ -127,6 +127,16 @@ def host_of(endpoint: str) -> str:
     return urlsplit(endpoint).hostname or "?"
 
 
+def vapid_subject(setting: str, public_url: str) -> str:
+    """The VAPID `sub` claim: VAPID_SUBJECT, else PUBLIC_URL when it is https, else a
+    mailto: at its host (push services accept only mailto: and https: subjects)."""
+    if setting.strip():
+        return setting.strip()
+    if public_url.startswith("https://"):
+        return public_url
+    return f"mailto:admin@{urlsplit(public_url).hostname or 'localhost'}"
+
+
 # --- Sending -----------------------------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import requests
 from flask import current_app
-from sqlalchemy import Table, delete, select, update
+from sqlalchemy import Table, bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -90,10 +90,11 @@ def _insert_ignoring_duplicates(table: Table, rows: list[dict[str, Any]]) -> int
     if not rows:
         return 0
     insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    key = list(table.primary_key.columns)[0]
     inserted = 0
-    for row in rows:  # one statement per row: rowcount says which ones were ours
-        result: Any = db.session.execute(insert(table).values(**row).on_conflict_do_nothing())
-        inserted += result.rowcount
+    for row in rows:  # one statement per row: RETURNING says which ones went in
+        statement = insert(table).values(**row).on_conflict_do_nothing().returning(key)
+        inserted += len(db.session.execute(statement).all())
     return inserted
 
 
@@ -278,7 +279,7 @@ def deliver(device: push.Device, message: bytes, *, signer: push.Signer,
             problem = type(error).__name__
             continue
         except Exception as error:  # noqa: BLE001 - a bad stored key must not stop the pass
-            log.warning("push to %s could not be encrypted: %s", host, type(error).__name__)
+            log.warning("push to %s could not be prepared: %s", host, type(error).__name__)
             return Outcome()
         if 200 <= status < 300:
             return Outcome(delivered=True)
@@ -327,7 +328,8 @@ def _push_all(ours: list[Due], report: PassReport, *, holder: str, lease_seconds
             for row in db.session.scalars(select(PushSubscription)
                                           .where(PushSubscription.user_id.in_(chunk))):
                 devices.setdefault(row.user_id, []).append(row)
-    signer = push.Signer(vapid_key(), config["VAPID_SUBJECT"] or config["PUBLIC_URL"])
+    signer = push.Signer(vapid_key(), push.vapid_subject(config["VAPID_SUBJECT"],
+                                                         config["PUBLIC_URL"]))
     gone: list[int] = []
     counts: dict[tuple[int, str, date], int] = {}
     renewed = clock.monotonic()
@@ -354,11 +356,16 @@ def _push_all(ours: list[Due], report: PassReport, *, holder: str, lease_seconds
     with db.write():
         if gone:
             db.session.execute(delete(PushSubscription).where(PushSubscription.id.in_(gone)))
-        for (uid, kind, day), devices_reached in counts.items():
-            db.session.execute(update(ReminderSend)
-                               .where(ReminderSend.user_id == uid, ReminderSend.kind == kind,
-                                      ReminderSend.local_date == day)
-                               .values(devices=devices_reached))
+        if counts:
+            # One executemany on the table (Core): no ORM bookkeeping per row.
+            sends = ReminderSend.__table__
+            db.session.execute(
+                update(sends).where(sends.c.user_id == bindparam("uid"),
+                                    sends.c.kind == bindparam("sent_kind"),
+                                    sends.c.local_date == bindparam("day"))
+                .values(devices=bindparam("reached")),
+                [{"uid": uid, "sent_kind": kind, "day": day, "reached": reached}
+                 for (uid, kind, day), reached in counts.items()])
     report.removed = len(gone)
 
 

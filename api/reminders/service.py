@@ -14,6 +14,7 @@ from api.models import utcnow
 from api.reminders.models import (
     DEFAULT_TIME,
     PushSubscription,
+    ReminderSend,
     ReminderSettings,
     ReminderSnooze,
 )
@@ -77,6 +78,24 @@ def unsubscribe(*, user_id: int, endpoint: str) -> None:
 
 def unsubscribe_all(*, user_id: int) -> None:
     db.session.execute(delete(PushSubscription).where(PushSubscription.user_id == user_id))
+
+
+def everything(*, user_id: int) -> dict[str, Any]:
+    """What reminders keep about a patient, for /me/export (without the devices' keys)."""
+    devices = db.session.scalars(select(PushSubscription)
+                                 .where(PushSubscription.user_id == user_id)
+                                 .order_by(PushSubscription.created_at))
+    sends = db.session.scalars(select(ReminderSend).where(ReminderSend.user_id == user_id)
+                               .order_by(ReminderSend.sent_at))
+    return {
+        "reminders": get_settings(user_id=user_id),
+        "push_subscriptions": [
+            {"endpoint": d.endpoint, "language": d.language,
+             "created_at": d.created_at.isoformat()} for d in devices],
+        "reminder_sends": [
+            {"kind": r.kind, "local_date": r.local_date.isoformat(),
+             "sent_at": r.sent_at.isoformat(), "devices": r.devices} for r in sends],
+    }
 
 
 def snooze(*, user_id: int, endpoint: str, kind: str, now: datetime | None = None
