@@ -1,8 +1,9 @@
 // Relieflog service worker: keeps the app shell (HTML, CSS, JS, icons) and the active
 // language's catalog so the app opens offline. It never stores anything from /api/: health
 // data lives only in the page's IndexedDB, under the app's control, and is wiped on log-out.
+// It also shows reminders (Web Push) and opens the app when one is tapped.
 
-const VERSION = "relieflog-shell-v6";
+const VERSION = "relieflog-shell-v7";
 const SHELL = [
   "/",
   "/css/app.css",
@@ -27,6 +28,8 @@ const SHELL = [
   "/js/checkin-tables.js",
   "/js/questionnaires.js",
   "/js/checkins.js",
+  "/js/push.js",
+  "/js/reminders.js",
   "/js/screens/today.js",
   "/js/screens/history.js",
   "/js/screens/day.js",
@@ -105,4 +108,113 @@ self.addEventListener("fetch", (event) => {
   if ((SHELL_PATHS.has(url.pathname) || CATALOG.test(url.pathname)) && !url.search) {
     event.respondWith(networkFirst(request, url.pathname));
   }
+});
+
+// ---- Reminders (Web Push) ----
+// A reminder's payload is {kind, title, body, url} (docs/reminders-api.md on reminders-api),
+// worded by the server in the language the subscription was made in, with no health data in it ("Time for today's check-in"). Nothing
+// from a payload is ever put in a cache; the notification keeps only its kind and the path it
+// opens.
+
+const SNOOZE_PATH = "/api/v1/push/snooze";
+const REMINDER_KINDS = new Set(["daily", "after_session", "questionnaire"]);
+
+// A path of this app ("/history/2026-03-01"), never another site nor "//elsewhere": anything
+// else opens Today.
+function appPath(url) {
+  if (typeof url !== "string" || !url.startsWith("/") || url.startsWith("//") || url.startsWith("/\\")) return "/today";
+  try {
+    const parsed = new URL(url, self.location.origin);
+    if (parsed.origin !== self.location.origin || parsed.pathname.startsWith("/api/")) return "/today";
+    return parsed.pathname + parsed.search;
+  } catch {
+    return "/today";
+  }
+}
+
+// The "Remind me in an hour" button, in the payload's language when it names one, else the
+// language whose catalog this worker keeps (the app's), else the browser's; no button when no
+// catalog can be had.
+async function snoozeLabel(language) {
+  const cache = await caches.open(VERSION);
+  const kept = (await cache.keys()).map((request) => new URL(request.url).pathname).filter((path) => CATALOG.test(path));
+  const browser = `/i18n/${(self.navigator.language || "en").slice(0, 2)}.json`;
+  const wanted = [language && `/i18n/${language}.json`, kept.includes(browser) ? browser : kept[0], browser, "/i18n/en.json"]
+    .filter((path) => path && CATALOG.test(path));
+  for (const path of wanted) {
+    try {
+      const response = (await cache.match(path)) || (await fetch(path));
+      if (!response.ok) continue;
+      const label = (await response.json())["push.snooze"];
+      if (typeof label === "string" && label) return label;
+    } catch {
+      // the next language, or no button
+    }
+  }
+  return null;
+}
+
+async function showReminder(payload) {
+  const text = (value) => (typeof value === "string" ? value.slice(0, 200) : "");
+  const kind = REMINDER_KINDS.has(payload.kind) ? payload.kind : "reminder";
+  const language = typeof payload.lang === "string" && /^[a-z]{2,3}$/.test(payload.lang) ? payload.lang : null;
+  const label = await snoozeLabel(language);
+  await self.registration.showNotification(text(payload.title) || "Relieflog", {
+    body: text(payload.body),
+    icon: "/icons/icon-192.png",
+    badge: "/icons/icon-192.png",
+    tag: `relieflog-${kind}`, // a newer reminder of the same kind replaces the older one
+    renotify: true,
+    lang: language || undefined,
+    data: { kind, url: appPath(payload.url) },
+    actions: label ? [{ action: "snooze", title: label }] : [],
+  });
+}
+
+self.addEventListener("push", (event) => {
+  let payload = {};
+  try {
+    payload = (event.data && event.data.json()) || {};
+  } catch {
+    payload = {}; // not JSON: still a reminder, titled with the app's name
+  }
+  if (typeof payload !== "object" || Array.isArray(payload)) payload = {};
+  event.waitUntil(showReminder(payload));
+});
+
+// A tap on the reminder opens the app (an open window of it is focused and routed there);
+// "Remind me in an hour" asks the server to send it again later and opens nothing.
+async function openFromNotification(notification, action) {
+  const data = notification.data || {};
+  notification.close();
+  if (action === "snooze") {
+    // POST /push/snooze {endpoint, kind} (docs/reminders-api.md): this device's endpoint
+    // says whose reminder it is; the cookie, sent same-origin, who is asking.
+    const subscription = await self.registration.pushManager.getSubscription().catch(() => null);
+    if (!subscription || !REMINDER_KINDS.has(data.kind)) return;
+    await fetch(SNOOZE_PATH, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify({ endpoint: subscription.endpoint, kind: data.kind }),
+    }).catch(() => {}); // offline: the next reminder comes as usual
+    return;
+  }
+  const path = appPath(data.url);
+  const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  const open = windows.find((client) => new URL(client.url).origin === self.location.origin);
+  if (open) {
+    open.postMessage({ type: "relieflog:open", path });
+    try {
+      await open.focus();
+    } catch {
+      // focusing needs the tap's permission; the window is routed anyway
+    }
+    return;
+  }
+  await self.clients.openWindow(path);
+}
+
+self.addEventListener("notificationclick", (event) => {
+  event.waitUntil(openFromNotification(event.notification, event.action));
 });

@@ -60,6 +60,7 @@ def test_settings_and_share_show_only_catalog_text(pseudo_phone: Phone) -> None:
     phone.goto("/settings")
     page.locator(".log-list li").first.wait_for()
     page.locator(".token-list li").first.wait_for()
+    page.locator(".reminders form").wait_for()  # the reminders card, loaded
     expect(page.get_by_role("combobox", name=wrapped("Language"))).to_have_value("")
     assert_all_text_translated(page, allow=user_data)
     # The sync badge and the logged-out banner are the shell's.

@@ -207,6 +207,13 @@ async function start() {
     navigator.serviceWorker.addEventListener("controllerchange", () => {
       if (navigator.onLine) fetch(i18n.catalogPath()).catch(() => {});
     });
+    // A tapped reminder (sw.js) routes an open window to the screen it names.
+    navigator.serviceWorker.addEventListener("message", (event) => {
+      const { type, path } = event.data || {};
+      if (type !== "relieflog:open" || typeof path !== "string" || !path.startsWith("/") || path.startsWith("//")) return;
+      const url = new URL(path, location.origin);
+      if (url.origin === location.origin && match(url.pathname)) navigate(url.pathname + url.search);
+    });
     navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch((error) => console.warn("service worker", error));
   }
 }

@@ -5,12 +5,13 @@
 
 import { locale } from "./i18n.js";
 
-export function todayIn(timeZone) {
+// The day it is (or was at `moment`) in that time zone.
+export function todayIn(timeZone, moment = new Date()) {
   try {
     return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" })
-      .format(new Date());
+      .format(moment);
   } catch {
-    return new Intl.DateTimeFormat("en-CA").format(new Date());
+    return new Intl.DateTimeFormat("en-CA").format(moment);
   }
 }
 

@@ -1,5 +1,5 @@
-// Settings: name and time zone, password, downloads, API tokens, the security log, log
-// out, delete the account.
+// Settings: name and time zone, reminders, password, downloads, API tokens, the security
+// log, log out, delete the account.
 
 import { OfflineError, request } from "../api.js";
 import {
@@ -10,7 +10,9 @@ import { h } from "../dom.js";
 import { LANGUAGES, chosenLanguage, rememberLanguage, t } from "../i18n.js";
 import * as outbox from "../outbox.js";
 import { explain, showProblem } from "../problems.js";
+import * as push from "../push.js";
 import { checkinStyles, definitions } from "../questionnaires.js";
+import { remindersCard } from "../reminders.js";
 import { loggedOut, session, updateUser } from "../session.js";
 import { PASSWORD_MIN_LENGTH } from "../vocabulary.js";
 
@@ -115,6 +117,9 @@ export async function render(container, ctx) {
         { confirmText: t("settings.logout_anyway"), cancelText: t("settings.cancel") });
       if (!ok) return;
     }
+    // This phone stops getting reminders: the endpoint is deleted while the login still
+    // counts (best effort; offline it is not in the way).
+    await push.forget();
     try {
       await request("POST", "/auth/logout");
     } catch {
@@ -154,12 +159,13 @@ export async function render(container, ctx) {
       else failed(error, removeError);
       return;
     }
+    await push.dropHere();
     await loggedOut();
     await ctx.navigate("/login", { replace: true });
     toast(t("settings.deleted"));
   });
 
-  container.append(screenHead(t("settings.title")), profile, checkinChoice(user), languageChoice(), password, downloads, tokens, securityLog(user),
+  container.append(screenHead(t("settings.title")), profile, remindersCard(user), checkinChoice(user), languageChoice(), password, downloads, tokens, securityLog(user),
     h("section", { class: "card", "aria-labelledby": "session-title" }, h("h2", { id: "session-title" }, t("settings.device")),
       h("p", { class: "muted" }, t("settings.device_help")), logout),
     remove,

@@ -58,9 +58,25 @@ async function dueCheckins() {
   }
 }
 
+// Yesterday (the patient's) with nothing logged, one tap from its day: what a reminder would
+// have said, for a phone that gets none (iOS outside the Home Screen, push refused). Not on
+// an account's first day: there was no yesterday to log.
+async function missingYesterday(user, day) {
+  const yesterday = addDays(day, -1);
+  if (user.created_at && todayIn(user.timezone, new Date(user.created_at)) > yesterday) return null;
+  try {
+    const [entry] = await Promise.all([store.entry(yesterday), checkinStyles()]);
+    if (entry) return null;
+  } catch {
+    return null; // the server failed: say nothing rather than something wrong
+  }
+  return h("a", { class: "due-card missing-day", href: `/history/${yesterday}` },
+    icons.clock(), h("span", {}, t("today.yesterday_missing")), icons.chevron());
+}
+
 export async function render(container, ctx) {
   const day = todayIn(ctx.user.timezone);
-  const [entry, due] = await Promise.all([store.entry(day), dueCheckins()]);
+  const [entry, due, missing] = await Promise.all([store.entry(day), dueCheckins(), missingYesterday(ctx.user, day)]);
   const status = h("div", {}, statusLine(entry));
   const hintSlot = h("div", {});
   const form = entryForm({
@@ -71,7 +87,7 @@ export async function render(container, ctx) {
       if (ctx.isCurrent()) ctx.navigate("/today", { replace: true });
     },
   });
-  container.append(screenHead(t("today.title"), formatDay(day)), status, ...(due ? [due] : []), form, hintSlot);
+  container.append(screenHead(t("today.title"), formatDay(day)), status, ...(missing ? [missing] : []), ...(due ? [due] : []), form, hintSlot);
   boosterHint(day).then((hint) => { if (hint) hintSlot.append(hint); });
   // Left open overnight: a new day gets a fresh form when the patient comes back.
   const newDay = () => {
