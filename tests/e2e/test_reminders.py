@@ -269,13 +269,6 @@ Object.defineProperty(Navigator.prototype, "userAgent", { get: () =>
 """
 
 
-def reminders_api_or_skip(phone: Phone) -> Any:
-    api = phone.api()
-    if api.get(f"{phone.url}/api/v1/me/reminders", timeout=10).status_code == 404:
-        pytest.skip("the reminders API (branch reminders-api) is not merged here")
-    return api
-
-
 def reminders_card(phone: Phone):  # noqa: ANN201 - a Playwright locator
     return phone.page.get_by_role("region", name="Reminders")
 
@@ -285,7 +278,7 @@ def test_settings_turns_reminders_on_saves_them_and_stops_them(phone: Phone) -> 
     phone.context.add_init_script(FAKE_PUSH)
     phone.context.grant_permissions(["notifications"], origin=phone.url)
     phone.sign_up()
-    api = reminders_api_or_skip(phone)
+    api = phone.api()
     phone.wait_for_service_worker()
     phone.goto("/settings")
     card = reminders_card(phone)
@@ -332,7 +325,6 @@ def test_logging_out_deletes_this_phones_subscription_first(phone: Phone) -> Non
     phone.context.add_init_script(FAKE_PUSH)
     phone.context.grant_permissions(["notifications"], origin=phone.url)
     phone.sign_up()
-    reminders_api_or_skip(phone)
     phone.wait_for_service_worker()
     phone.goto("/settings")
     card = reminders_card(phone)
@@ -357,7 +349,6 @@ def test_logging_out_deletes_this_phones_subscription_first(phone: Phone) -> Non
 def test_on_an_iphone_outside_the_home_screen_settings_says_how_not_a_button(phone: Phone) -> None:
     phone.context.add_init_script(IPHONE_SAFARI)
     phone.sign_up()
-    reminders_api_or_skip(phone)
     phone.goto("/settings")
     card = reminders_card(phone)
     expect(card.get_by_text("On iPhone and iPad, reminders work only in the app on your "
@@ -374,7 +365,6 @@ def test_on_an_iphone_outside_the_home_screen_settings_says_how_not_a_button(pho
 def test_spanish_settings_reminders(es_phone: Phone) -> None:
     phone = es_phone
     phone.register(timezone="Europe/Madrid")
-    reminders_api_or_skip(phone)
     phone.page.goto(f"{phone.url}/login")
     phone.page.get_by_label("Correo electrónico").fill(phone.email)
     phone.page.get_by_label("Contraseña").fill(PASSWORD)
@@ -396,7 +386,6 @@ def test_remind_me_in_an_hour_snoozes_on_the_server_and_opens_nothing(phone: Pho
     phone.context.add_init_script(FAKE_PUSH)
     phone.context.grant_permissions(["notifications"], origin=phone.url)
     phone.sign_up()
-    reminders_api_or_skip(phone)
     phone.wait_for_service_worker()
     phone.goto("/settings")
     card = reminders_card(phone)
