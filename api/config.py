@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -11,22 +12,27 @@ ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = Path(os.environ.get("INSTANCE_PATH", ROOT / "instance"))
 
 
-def _secret_key() -> str:
-    """SECRET_KEY from the environment, else one generated once and kept in instance/."""
-    if key := os.environ.get("SECRET_KEY"):
-        return key
-    INSTANCE.mkdir(parents=True, exist_ok=True)
-    path = INSTANCE / "secret_key"
+def secret_file(path: Path, make: Callable[[], bytes]) -> bytes:
+    """The content of a secret kept in a file (mode 0600), written by `make` the first
+    time. O_EXCL: two gunicorn workers starting together agree on one secret."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
-        # O_EXCL: two gunicorn workers starting together must agree on one key.
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:
             pass
         else:
-            with os.fdopen(fd, "w") as f:
-                f.write(secrets.token_urlsafe(48))
-    return path.read_text().strip()
+            with os.fdopen(fd, "wb") as f:
+                f.write(make())
+    return path.read_bytes()
+
+
+def _secret_key() -> str:
+    """SECRET_KEY from the environment, else one generated once and kept in instance/."""
+    if key := os.environ.get("SECRET_KEY"):
+        return key
+    return secret_file(INSTANCE / "secret_key",
+                       lambda: secrets.token_urlsafe(48).encode()).decode().strip()
 
 
 def _int(name: str, default: int) -> int:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import binascii
 import ipaddress
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from py_vapid import Vapid
 from pywebpush import WebPusher
+
+from api.config import secret_file
 
 MAX_ENDPOINT = 1024
 TTL_SECONDS = 12 * 60 * 60
@@ -43,25 +44,15 @@ def b64url(data: bytes) -> str:
 # --- The server's key --------------------------------------------------------------------
 
 def load_vapid(*, setting: str, key_file: Path) -> Vapid:
-    """VAPID_PRIVATE_KEY when set, else the key in instance/, made on first use (O_EXCL:
-    two workers starting together agree on one key)."""
+    """VAPID_PRIVATE_KEY when set, else the key in instance/, made on first use."""
     if setting.strip():
         if setting.strip().startswith("-----BEGIN"):
             return Vapid.from_pem(setting.strip().encode())
         return Vapid.from_string(private_key=setting.strip())  # base64url raw or DER
-    if not key_file.exists():
-        key_file.parent.mkdir(parents=True, exist_ok=True)
-        pem = ec.generate_private_key(ec.SECP256R1()).private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption())
-        try:
-            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass
-        else:
-            with os.fdopen(fd, "wb") as f:
-                f.write(pem)
-    return Vapid.from_pem(key_file.read_bytes())
+    return Vapid.from_pem(secret_file(key_file, lambda: ec.generate_private_key(
+        ec.SECP256R1()).private_bytes(serialization.Encoding.PEM,
+                                      serialization.PrivateFormat.PKCS8,
+                                      serialization.NoEncryption())))
 
 
 def application_server_key(vapid: Vapid) -> str:
