@@ -85,17 +85,13 @@ def scheduled_instant(day: date, hhmm: str, zone: ZoneInfo) -> datetime:
 
 # --- The lease ---------------------------------------------------------------------------
 
-def _insert_ignoring_duplicates(table: Table, rows: list[dict[str, Any]]) -> int:
-    """INSERT ... ON CONFLICT DO NOTHING; how many rows went in."""
-    if not rows:
-        return 0
+def _insert_if_absent(table: Table, row: dict[str, Any]) -> bool:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING the key: whether the row went in
+    (psycopg's rowcount cannot tell on PostgreSQL)."""
     insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
     key = list(table.primary_key.columns)[0]
-    inserted = 0
-    for row in rows:  # one statement per row: RETURNING says which ones went in
-        statement = insert(table).values(**row).on_conflict_do_nothing().returning(key)
-        inserted += len(db.session.execute(statement).all())
-    return inserted
+    statement = insert(table).values(**row).on_conflict_do_nothing().returning(key)
+    return bool(db.session.execute(statement).all())
 
 
 def take_lease(holder: str, seconds: int) -> bool:
@@ -110,9 +106,8 @@ def take_lease(holder: str, seconds: int) -> bool:
             .values(holder=holder, expires_at=now + timedelta(seconds=seconds)))
         if result.rowcount:
             return True
-        return bool(_insert_ignoring_duplicates(SenderLease.__table__, [
-            {"name": LEASE, "holder": holder,
-             "expires_at": now + timedelta(seconds=seconds)}]))
+        return _insert_if_absent(SenderLease.__table__, {
+            "name": LEASE, "holder": holder, "expires_at": now + timedelta(seconds=seconds)})
 
 
 def release_lease(holder: str) -> None:
@@ -232,9 +227,9 @@ def claim(due: list[Due], now: datetime) -> list[Due]:
     claimed is not ours. Claimed snoozes are used up."""
     ours = []
     for item in due:
-        if _insert_ignoring_duplicates(ReminderSend.__table__, [{
+        if _insert_if_absent(ReminderSend.__table__, {
                 "user_id": item.user_id, "kind": item.key, "local_date": item.local_date,
-                "sent_at": now, "devices": 0}]):
+                "sent_at": now, "devices": 0}):
             ours.append(item)
     snoozes = [item.snooze_id for item in due if item.snooze_id is not None]
     if snoozes:

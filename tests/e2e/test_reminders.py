@@ -325,18 +325,25 @@ def test_settings_turns_reminders_on_saves_them_and_stops_them(phone: Phone) -> 
     phone.assert_clean()
 
 
-def test_logging_out_deletes_this_phones_subscription_first(phone: Phone) -> None:
-    page = phone.page
+def subscribed(phone: Phone, reminder: str) -> str:
+    """A new patient who turned on `reminder` in Settings with the push stand-in: this
+    phone's endpoint."""
     phone.context.add_init_script(FAKE_PUSH)
     phone.context.grant_permissions(["notifications"], origin=phone.url)
     phone.sign_up()
     phone.wait_for_service_worker()
     phone.goto("/settings")
     card = reminders_card(phone)
-    card.get_by_label("The day after each session").check()
+    card.get_by_label(reminder).check()
     card.get_by_role("button", name="Turn on reminders").click()
     expect(card.get_by_text("Reminders come to this phone.")).to_be_visible()
-    endpoint = page.evaluate("JSON.parse(localStorage.getItem('test.push-subscription')).endpoint")
+    return phone.page.evaluate(
+        "JSON.parse(localStorage.getItem('test.push-subscription')).endpoint")
+
+
+def test_logging_out_deletes_this_phones_subscription_first(phone: Phone) -> None:
+    page = phone.page
+    endpoint = subscribed(phone, "The day after each session")
 
     sent: list[tuple[str, str, str | None]] = []
     page.on("request",
@@ -383,16 +390,7 @@ def test_spanish_settings_reminders(es_phone: Phone) -> None:
 def test_remind_me_in_an_hour_snoozes_on_the_server_and_opens_nothing(phone: Phone,
                                                                       database_url: str) -> None:
     page = phone.page
-    phone.context.add_init_script(FAKE_PUSH)
-    phone.context.grant_permissions(["notifications"], origin=phone.url)
-    phone.sign_up()
-    phone.wait_for_service_worker()
-    phone.goto("/settings")
-    card = reminders_card(phone)
-    card.get_by_label("Every day, when the day isn't logged yet").check()
-    card.get_by_role("button", name="Turn on reminders").click()
-    expect(card.get_by_text("Reminders come to this phone.")).to_be_visible()
-    endpoint = page.evaluate("JSON.parse(localStorage.getItem('test.push-subscription')).endpoint")
+    endpoint = subscribed(phone, "Every day, when the day isn't logged yet")
 
     push = Pusher(phone)
     push.deliver({"kind": "daily", "title": "Relieflog", "body": "Time for today's check-in",
