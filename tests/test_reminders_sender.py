@@ -12,12 +12,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from api.auth.models import User
 from api.db import db
 from api.reminders.models import PushSubscription, ReminderSend
-from api.reminders.sender import scheduled_instant, send_due, take_lease
+from api.reminders.sender import find_due, scheduled_instant, send_due, take_lease
 from tests.conftest import other_app, register
 from tests.support.push_service import Device, push_service, verify_vapid
 
@@ -204,6 +204,43 @@ def test_a_questionnaire_on_the_day_it_falls_due(sender_app, service):
     assert patient.pushes(service) == [{
         "kind": "questionnaire", "title": "Relieflog", "body": "A check-in is due",
         "url": "/checkin/peg"}]
+
+
+def test_questionnaires_due_for_many_patients_take_no_more_queries_than_for_few(
+        sender_app, service):
+    """The sender looks up due check-ins a chunk of patients at a time, each on their own
+    local date: twice the patients in two time zones, the same number of queries."""
+    kiritimati = ZoneInfo("Pacific/Kiritimati")  # UTC+14: already tomorrow
+    now = at(UTC, 2026, 12, 5, 18, 0)
+
+    def add_patients(count: int) -> None:
+        for n in range(count):
+            zone = kiritimati if n % 2 else ZoneInfo("UTC")
+            patient = Patient(sender_app, service, timezone=zone.key)
+            patient.remind(daily=False, time=now.astimezone(zone).strftime("%H:%M"),
+                           questionnaires=True)
+
+    def queries_and_due() -> tuple[int, list]:
+        statements = []
+        with sender_app.app_context():
+            listen = lambda *args: statements.append(args[2])  # noqa: E731
+            event.listen(db.engine, "before_cursor_execute", listen)
+            try:
+                with db.read():
+                    due = find_due(now, late=timedelta(hours=3))
+            finally:
+                event.remove(db.engine, "before_cursor_execute", listen)
+        return len(statements), due
+
+    add_patients(2)
+    few, due_few = queries_and_due()
+    add_patients(6)
+    many, due_many = queries_and_due()
+    # PHQ-9 and PEG (the defaults) never answered: both due for every patient.
+    assert len(due_few) == 2 * 2 and len(due_many) == 8 * 2
+    assert {(d.key, d.url) for d in due_many} == {
+        ("questionnaire:phq9", "/checkin/phq9"), ("questionnaire:peg", "/checkin/peg")}
+    assert many == few
 
 
 @pytest.mark.parametrize(("zone", "day"), [

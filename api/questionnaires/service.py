@@ -4,6 +4,7 @@ versioned-record upsert like treatment sessions; scored here, on the server, whe
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, date, timedelta
 from typing import Any
@@ -97,19 +98,35 @@ def flat_rows(*, user: Account, start: date, end: date) -> list[dict[str, Any]]:
 
 
 def due(*, user: Account, today: date | None = None) -> list[dict[str, Any]]:
-    """The enabled check-ins that are due today (the patient's date, or `today` for the
-    reminders' sender): none answered within the interval."""
+    """The enabled check-ins that are due today (the patient's date): none answered
+    within the interval."""
     today = today or local_today(user.timezone)
-    latest = dict(db.session.execute(
-        select(QuestionnaireResponse.instrument, func.max(QuestionnaireResponse.local_date))
-        .where(QuestionnaireResponse.user_id == user.id,
-               QuestionnaireResponse.local_date <= today)
-        .group_by(QuestionnaireResponse.instrument)
-    ).all())
+    return due_for([(user, today)])[user.id]
+
+
+def due_for(patients: Sequence[tuple[Account, date]]) -> dict[int, list[dict[str, Any]]]:
+    """due() for many patients at once, each on their own local date (the reminders'
+    sender): one query per distinct date, however many patients."""
+    by_today: dict[date, list[int]] = defaultdict(list)
+    for user, today in patients:
+        by_today[today].append(user.id)
+    latest: dict[tuple[int, str], date] = {}
+    for today, ids in by_today.items():
+        latest.update(((uid, name), last) for uid, name, last in db.session.execute(
+            select(QuestionnaireResponse.user_id, QuestionnaireResponse.instrument,
+                   func.max(QuestionnaireResponse.local_date))
+            .where(QuestionnaireResponse.user_id.in_(ids),
+                   QuestionnaireResponse.local_date <= today)
+            .group_by(QuestionnaireResponse.user_id, QuestionnaireResponse.instrument)))
+    return {user.id: _due_items(user, today, latest) for user, today in patients}
+
+
+def _due_items(user: Account, today: date, latest: dict[tuple[int, str], date]
+               ) -> list[dict[str, Any]]:
     items = []
     for name in user.questionnaires:
         instrument = INSTRUMENTS[name]
-        last = latest.get(name)
+        last = latest.get((user.id, name))
         if last is None:
             items.append({"instrument": name, "reason": "never_answered",
                           "due_since": min(today, local_date_of(user.created_at, user.timezone))})

@@ -194,17 +194,24 @@ def find_due(now: datetime, *, late: timedelta) -> list[Due]:
 
 
 def _questionnaires_due(candidates: list[tuple[int, date]]) -> Iterable[Due]:
-    """Once per due period: keyed by the day the check-in fell due."""
-    for uid, today in candidates:
-        user = db.session.get(User, uid)
-        if user is None:
+    """Once per due period: keyed by the day the check-in fell due. A few queries per
+    chunk of patients, never one per patient."""
+    for start in range(0, len(candidates), CHUNK):
+        chunk = dict(candidates[start:start + CHUNK])
+        users = db.session.scalars(select(User).where(User.id.in_(chunk))).all()
+        due = questionnaires.due_for([(user, chunk[user.id]) for user in users])
+        items = [(uid, f"questionnaire:{item['instrument']}", item["due_since"])
+                 for uid, listed in due.items() for item in listed]
+        if not items:
             continue
-        for item in questionnaires.due(user=user, today=today):
-            key = f"questionnaire:{item['instrument']}"
-            already = db.session.get(ReminderSend, (uid, key, item["due_since"]))
-            if already is None:
-                yield Due(uid, "questionnaire", key, item["due_since"],
-                          f"/checkin/{item['instrument']}")
+        sent = {tuple(row) for row in db.session.execute(
+            select(ReminderSend.user_id, ReminderSend.kind, ReminderSend.local_date)
+            .where(ReminderSend.user_id.in_(chunk),
+                   ReminderSend.kind.in_({key for _, key, _ in items}),
+                   ReminderSend.local_date.in_({since for _, _, since in items})))}
+        for uid, key, since in items:
+            if (uid, key, since) not in sent:
+                yield Due(uid, "questionnaire", key, since, f"/checkin/{key.split(':')[1]}")
 
 
 def _snoozes_due(now: datetime, *, late: timedelta) -> Iterable[Due]:
