@@ -38,7 +38,7 @@ def used_keys() -> set[str]:
     keys: set[str] = set()
     for module in MODULES:
         keys.update(LITERAL.findall((JS / module).read_text()))
-    for name in ("SIDE_EFFECTS", "ROUTES", "PHASES"):
+    for name in ("SIDE_EFFECTS", "ROUTES", "PHASES", "MED_CLASSES", "CONCOMITANT", "BP_PHASES"):
         for key, message in vocabulary_pairs(name):
             assert message.endswith(f".{key}"), (name, key, message)
             keys.add(message)

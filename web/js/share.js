@@ -229,12 +229,16 @@ function setPrintFooter(data) {
 
 // The questionnaires' parts of the report, loaded only when the shared range has scores.
 const hasCheckins = (data) => Object.values(data.questionnaires || {}).some((q) => (q.points || []).length);
+// The session-safety parts (readings, medications, bladder checks), loaded only when there are some.
+const hasSafety = (d) => [d.medication_list, d.medications, d.bladder_checks].some((l) => l && l.length)
+  || d.treatments.some((s) => (s.vitals || []).length);
 
 async function report(data) {
   const checkins = hasCheckins(data)
     ? await import("./checkins-report.js").then((m) => m.checkinParts(data))
     : { flag: null, section: null, explain: null, drawers: [] };
   const { drawers } = checkins;
+  const safety = hasSafety(data) ? await import("./safety-report.js") : null;
   shown = data;
   const name = data.patient.display_name || t("share.patient");
   document.title = t("share.document_title", { title: t("share.report_title", { name }) });
@@ -296,6 +300,7 @@ async function report(data) {
       explanationList({ provider: true }),
       checkins.explain),
   ].filter(Boolean));
+  if (safety) await safety.place(main, data);
   focusHeading(heading);
   setPrintFooter(data);
 
@@ -312,7 +317,7 @@ async function report(data) {
       drawChart(screenChart, readout, data, span),
       // A second copy at a width that fits A4 and Letter, in paper colours, shown only in print.
       drawChart(printChart, h("p"), data, { ...span, width: 680, colors: PAPER }));
-    chartCard.append(legend());
+    chartCard.append(legend({ medications: Boolean(safety && (data.medications || []).length) }));
   }
   for (const draw of drawers) charts.push(...draw(chartModule));
 }
