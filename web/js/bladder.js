@@ -10,7 +10,8 @@ import * as outbox from "./outbox.js";
 import { toast } from "./controls.js";
 import { h, nextId } from "./dom.js";
 import { t } from "./i18n.js";
-import { BLADDER_SYMPTOMS, sideEffectLabel } from "./vocabulary.js";
+import { BLADDER_SYMPTOMS } from "./safety-words.js";
+import { sideEffectLabel } from "./vocabulary.js";
 
 const MEMORY = "bladder_due";
 

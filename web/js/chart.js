@@ -61,16 +61,16 @@ export function dailyColumns(days, start, end) {
   return [x, cols.pain, cols.mood, cols.pain_avg7, cols.mood_avg7];
 }
 
-// The chart's key, shared by Trends and the provider's report; `medications`: the chart
-// has medication markers (their words come with the report's safety part).
-export function legend({ medications = false } = {}) {
+// The chart's key, shared by Trends and the provider's report, given the trends it draws
+// (with medication markers, their key too; its words come with the report's safety part).
+export function legend({ medications = [] } = {}) {
   const item = (cls, text) => h("li", {}, h("span", { class: `swatch ${cls}`, "aria-hidden": "true" }), text);
   return h("ul", { class: "legend", "aria-label": t("chart.legend.label") },
     item("pain", t("chart.legend.pain_avg7")), item("pain dot", t("chart.legend.pain_day")),
     item("mood", t("chart.legend.mood_avg7")), item("mood dot", t("chart.legend.mood_day")),
     item("session", t("chart.legend.session")), item("baseline", t("chart.legend.baseline")),
     item("relief-pain", t("chart.legend.relief_pain")), item("relief-mood", t("chart.legend.relief_mood")),
-    medications ? item("medication", t("chart.legend.medication")) : null);
+    medications.length ? item("medication", t("chart.legend.medication")) : null);
 }
 
 // "Started Sertraline 50 mg" for a medication marker: t(`chart.medication.${kind}`).

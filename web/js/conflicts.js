@@ -7,7 +7,8 @@ import { formatDateTime, formatDay } from "./dates.js";
 import { h } from "./dom.js";
 import { formatNumber, t } from "./i18n.js";
 import { find, rememberedDefinitions } from "./questionnaires.js";
-import { bpPhaseLabel, medClassLabel, phaseLabel, routeLabel, sideEffectLabel } from "./vocabulary.js";
+import { phaseLabel, routeLabel, sideEffectLabel } from "./vocabulary.js";
+import { bpPhaseLabel, medClassLabel } from "./safety-words.js";
 
 // A questionnaire by its server name ("PHQ-9"); its id when this phone never had its definition.
 const instrumentTitle = (id) => (find(rememberedDefinitions(), id) || { title: id }).title;

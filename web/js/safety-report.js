@@ -10,7 +10,8 @@ import { h } from "./dom.js";
 import { extend, t } from "./i18n.js";
 import { list } from "./report.js";
 import { medicationChangesTable, readingsBlock, safetyStyles } from "./safety.js";
-import { medClassLabel, sideEffectLabel } from "./vocabulary.js";
+import { medClassLabel } from "./safety-words.js";
+import { sideEffectLabel } from "./vocabulary.js";
 
 const shortDay = (value) => formatDay(value, { day: "numeric", month: "short", year: "numeric" });
 const time = (day) => h("time", { datetime: day }, shortDay(day));

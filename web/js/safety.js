@@ -8,7 +8,7 @@ import { h } from "./dom.js";
 import { locale, t } from "./i18n.js";
 import { formatDay } from "./dates.js";
 import { num } from "./report.js";
-import { bpPhaseLabel, medClassLabel } from "./vocabulary.js";
+import { bpPhaseLabel, medClassLabel } from "./safety-words.js";
 
 // css/safety.css, added once.
 export function safetyStyles() {
@@ -38,7 +38,7 @@ const FLAG_CODES = new Set(["bp_before_high", "bp_very_high"]);
 // One flag as a sentence: "Blood pressure before dosing was 148/92 — at or above 140/90".
 export function flagText(flag, timeZone) {
   const limit = flag.threshold ? `${num(flag.threshold.systolic)}/${num(flag.threshold.diastolic)}` : "—";
-  const values = { value: pressure(flag), limit, phase: bpPhaseLabel(flag.phase),
+  const values = { value: pressure(flag), limit, phase: bpPhaseLabel(flag.phase).toLocaleLowerCase(locale()),
     time: flag.taken_at ? clock(flag.taken_at, timeZone) : "—", code: flag.code };
   return FLAG_CODES.has(flag.code) ? t(`report.safety.flag.${flag.code}`, values) : t("report.safety.flag_other", values);
 }

@@ -229,16 +229,15 @@ function setPrintFooter(data) {
 
 // The questionnaires' parts of the report, loaded only when the shared range has scores.
 const hasCheckins = (data) => Object.values(data.questionnaires || {}).some((q) => (q.points || []).length);
-// The session-safety parts (readings, medications, bladder checks), loaded only when there are some.
-const hasSafety = (d) => [d.medication_list, d.medications, d.bladder_checks].some((l) => l && l.length)
-  || d.treatments.some((s) => (s.vitals || []).length);
 
 async function report(data) {
   const checkins = hasCheckins(data)
     ? await import("./checkins-report.js").then((m) => m.checkinParts(data))
     : { flag: null, section: null, explain: null, drawers: [] };
   const { drawers } = checkins;
-  const safety = hasSafety(data) ? await import("./safety-report.js") : null;
+  // Readings, medications, bladder checks: only when there are some.
+  const safety = data.medication_list?.length || data.medications?.length || data.bladder_checks?.length
+    || data.treatments.some((s) => s.vitals?.length) ? await import("./safety-report.js") : null;
   shown = data;
   const name = data.patient.display_name || t("share.patient");
   document.title = t("share.document_title", { title: t("share.report_title", { name }) });
@@ -317,7 +316,7 @@ async function report(data) {
       drawChart(screenChart, readout, data, span),
       // A second copy at a width that fits A4 and Letter, in paper colours, shown only in print.
       drawChart(printChart, h("p"), data, { ...span, width: 680, colors: PAPER }));
-    chartCard.append(legend({ medications: Boolean(safety && (data.medications || []).length) }));
+    chartCard.append(legend(data));
   }
   for (const draw of drawers) charts.push(...draw(chartModule));
 }

@@ -8,7 +8,7 @@ import { checkList, field } from "./controls.js";
 import { toLocalInput, withLocalOffset } from "./dates.js";
 import { h } from "./dom.js";
 import { t } from "./i18n.js";
-import { CONCOMITANT, bpPhaseOptions, concomitantOptions } from "./vocabulary.js";
+import { CONCOMITANT, bpPhaseOptions, concomitantOptions } from "./safety-words.js";
 
 const MAX_READINGS = 12; // the API's limit
 
@@ -74,8 +74,8 @@ export function vitalsForm(session, { started, isNew }) {
     };
     const legend = h("legend", { class: "label" });
     const remove = h("button", { type: "button", class: "btn btn-small btn-danger" });
-    const row = h("fieldset", { class: "bp-row field plain" }, legend,
-      h("div", { class: "row-2" }, fields.phase, fields.taken_at),
+    const row = h("fieldset", { class: "bp-row" }, legend,
+      fields.phase, fields.taken_at,
       h("div", { class: "row-2" }, fields.systolic, fields.diastolic),
       h("div", { class: "row-2" }, fields.heart_rate, fields.spo2),
       remove);

@@ -4,8 +4,7 @@
 //
 // The labels come from the message catalog (web/i18n/*.json) with DYNAMIC keys built from the
 // server's keys, so a search for a whole key will not find its use here:
-//   vocab.side_effect.<key>, vocab.route.<key>, vocab.phase.<key>, vocab.med_class.<key>,
-//   vocab.bp_phase.<key>,
+//   vocab.side_effect.<key>, vocab.route.<key>, vocab.phase.<key>,
 //   vocab.scale.<name>.label / .low / .high (and vocab.scale.pain.meaning).
 // Each list below is [server key, catalog key]; call the *Options() functions for
 // [key, label] pairs in the active language (after i18n.load()).
@@ -41,55 +40,18 @@ export const PHASES = [
   ["maintenance", "vocab.phase.maintenance"],
 ];
 
-// Bladder symptoms (ketamine cystitis): side effects Today asks about once a week.
-export const BLADDER_SYMPTOMS = ["urinary_frequency", "painful_urination", "blood_in_urine"];
-
-// A medication's class; the sedating ones are also the classes a session's `concomitant`
-// takes (CONCOMITANT, the same words).
-export const MED_CLASSES = [
-  ["antidepressant", "vocab.med_class.antidepressant"],
-  ["benzodiazepine", "vocab.med_class.benzodiazepine"],
-  ["sedative_hypnotic", "vocab.med_class.sedative_hypnotic"],
-  ["psychostimulant", "vocab.med_class.psychostimulant"],
-  ["maoi", "vocab.med_class.maoi"],
-  ["opioid", "vocab.med_class.opioid"],
-  ["anticonvulsant", "vocab.med_class.anticonvulsant"],
-  ["other", "vocab.med_class.other"],
-];
-
-export const CONCOMITANT = [
-  ["benzodiazepine", "vocab.med_class.benzodiazepine"],
-  ["sedative_hypnotic", "vocab.med_class.sedative_hypnotic"],
-  ["psychostimulant", "vocab.med_class.psychostimulant"],
-  ["maoi", "vocab.med_class.maoi"],
-  ["opioid", "vocab.med_class.opioid"],
-  ["other", "vocab.med_class.other"],
-];
-
-// When a blood-pressure reading was taken, relative to dosing.
-export const BP_PHASES = [
-  ["before", "vocab.bp_phase.before"],
-  ["during", "vocab.bp_phase.during"],
-  ["after", "vocab.bp_phase.after"],
-];
-
 // The label of a key in one of the lists; an unknown key (a newer server) is shown as it is.
-function labelIn(list, key, unknown = key) {
+export function labelIn(list, key, unknown = key) {
   const found = list.find(([k]) => k === key);
   return found ? t(found[1]) : unknown;
 }
 
-const options = (list) => list.map(([key, message]) => [key, t(message)]);
+export const options = (list) => list.map(([key, message]) => [key, t(message)]);
 
 export const sideEffectLabel = (key) => labelIn(SIDE_EFFECTS, key);
 export const routeLabel = (key) => labelIn(ROUTES, key, key || "—");
 export const phaseLabel = (key) => labelIn(PHASES, key);
-export const medClassLabel = (key) => labelIn(MED_CLASSES, key);
-export const bpPhaseLabel = (key) => labelIn(BP_PHASES, key);
 export const sideEffectOptions = () => options(SIDE_EFFECTS);
-export const medClassOptions = () => options(MED_CLASSES);
-export const concomitantOptions = () => options(CONCOMITANT);
-export const bpPhaseOptions = () => options(BP_PHASES);
 export const routeOptions = () => options(ROUTES);
 export const phaseOptions = () => options(PHASES);
 

@@ -9,7 +9,7 @@ import { confirm, field, formError, screenHead, showFieldErrors, toast } from ".
 import { formatDay, todayIn } from "../dates.js";
 import { append, h, icons } from "../dom.js";
 import { t } from "../i18n.js";
-import { medClassLabel, medClassOptions } from "../vocabulary.js";
+import { medClassLabel, medClassOptions } from "../safety-words.js";
 
 const day = (value) => formatDay(value, { day: "numeric", month: "short", year: "numeric" });
 

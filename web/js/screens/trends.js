@@ -142,7 +142,7 @@ export async function render(container, ctx) {
     const readout = h("p", { class: "chart-readout", "aria-live": "off" });
     body.replaceChildren(
       h("p", { class: "summary", id: "trends-summary" }, sentence),
-      h("div", { class: "card chart-card" }, chartEl, readout, legend({ medications: medications.length > 0 })),
+      h("div", { class: "card chart-card" }, chartEl, readout, legend(data)),
       medications.length ? h("section", { class: "med-changes-section", "aria-labelledby": "med-changes-title" },
         h("h2", { id: "med-changes-title" }, t("trends.medications.title")),
         medicationChangesTable(medications, "med-changes-title"),
