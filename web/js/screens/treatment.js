@@ -182,6 +182,6 @@ export async function render(container, ctx) {
   container.append(
     h("p", { class: "back" }, h("a", { href: "/treatments" }, t("treatments.back"))),
     screenHead(isNew ? t("treatments.record") : t("treatments.change")),
-    flagsCard(s, ctx.user.timezone),
+    flagsCard(s, ctx.user.timezone) || "",
     form);
 }
