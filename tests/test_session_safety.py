@@ -7,6 +7,8 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from api.db import db
@@ -222,3 +224,29 @@ def test_bladder_side_effects_on_entries_and_sessions(alice, side_effect):
     session = alice.put(f"/api/v1/treatments/{uuid.uuid4()}",
                         json={**SESSION, "side_effects": [side_effect]})
     assert session.status_code == 201 and session.get_json()["side_effects"] == [side_effect]
+
+
+READINGS = st.lists(
+    st.tuples(st.sampled_from(["before", "during", "after"]), st.integers(60, 260),
+              st.integers(30, 160), st.integers(0, 23)).filter(lambda r: r[2] < r[1]),
+    max_size=12)
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(readings=READINGS)
+def test_any_valid_readings_are_saved_and_flagged_by_the_numbers(alice, readings):
+    """Flags never block a save, and each names the first reading (by time) at or above
+    140/90 before dosing, or 180/110 in any phase."""
+    sent = [reading(s, d, phase, f"2026-03-02T{hour:02d}:00:00Z")
+            for phase, s, d, hour in readings]
+    response = alice.put(f"/api/v1/treatments/{uuid.uuid4()}",
+                         json={**SESSION, "started_at": "2026-03-02T12:00:00Z", "vitals": sent})
+    assert response.status_code == 201, response.get_json()
+    by_time = sorted(readings, key=lambda r: r[3])
+    before = [r for r in by_time if r[0] == "before" and (r[1] >= 140 or r[2] >= 90)]
+    very = [r for r in by_time if r[1] >= 180 or r[2] >= 110]
+    expected = [("bp_before_high", r[1], r[2]) for r in before[:1]] + \
+        [("bp_very_high", r[1], r[2]) for r in very[:1]]
+    assert [(f["code"], f["systolic"], f["diastolic"])
+            for f in response.get_json()["flags"]] == expected

@@ -13,7 +13,7 @@ bp_flagged_on), without reading the readings.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, timedelta
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -142,7 +142,3 @@ def flagged_on(readings: Sequence[Mapping[str, Any]], session_date: date) -> dat
 def first_of_phase(readings: Sequence[Mapping[str, Any]], phase: str
                    ) -> Mapping[str, Any] | None:
     return next((r for r in readings or [] if r["phase"] == phase), None)
-
-
-def parse_taken_at(text: str) -> datetime:
-    return datetime.fromisoformat(text)
