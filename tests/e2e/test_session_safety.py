@@ -194,6 +194,8 @@ def test_provider_report_shows_readings_flags_medications_and_bladder(
             page.set_viewport_size({"width": 1280, "height": 900})
         page.goto(viewer.url + path)
         page.locator(".chart-screen canvas").first.wait_for()
+        # Flags first on the page, then in the session's row.
+        expect(page.locator(".bp-summary")).to_contain_text("Blood pressure before dosing was 148/92")
         sessions = page.locator(".sessions-report")
         expect(sessions.locator(".bp-flag")).to_have_count(2)
         expect(sessions).to_contain_text("Blood pressure before dosing was 148/92 — at or above 140/90")

@@ -9,7 +9,7 @@ import { formatDay } from "./dates.js";
 import { h } from "./dom.js";
 import { extend, t } from "./i18n.js";
 import { list } from "./report.js";
-import { medicationChangesTable, readingsBlock, safetyStyles } from "./safety.js";
+import { flagText, medicationChangesTable, readingsBlock, safetyStyles } from "./safety.js";
 import { medClassLabel } from "./safety-words.js";
 import { sideEffectLabel } from "./vocabulary.js";
 
@@ -89,10 +89,24 @@ function bladderSection(data) {
             : t("share.safety.bladder.none"))))))));
 }
 
+// Every session the server flagged, first on the page (after any questionnaire flag): its
+// date and each flag in words. Information for the provider; it blocked nothing.
+function flagSummary(data) {
+  const flagged = [...data.treatments].reverse().filter((s) => (s.flags || []).length);
+  if (!flagged.length) return null;
+  return h("section", { class: "card bp-summary", "aria-labelledby": "bp-summary-title" },
+    h("h2", { id: "bp-summary-title" }, t("share.safety.flags_title")),
+    h("ul", { class: "bp-summary-list" }, flagged.map((s) => h("li", { "data-treatment": s.id },
+      time(s.local_date), " — ", s.flags.map((f) => flagText(f)).join("; ")))),
+    h("p", { class: "muted" }, t("share.safety.flags_note")));
+}
+
 // Puts the safety parts into the report `main` already shows (its words and styles first).
 export async function place(main, data) {
   await Promise.all([extend("safety"), safetyStyles()]);
   addSessionColumn(main, data);
+  const summary = flagSummary(data);
+  if (summary) main.querySelector(".report-actions")?.before(summary);
   const after = main.querySelector(".report-sessions");
   const sections = [medicationsSection(data), bladderSection(data)].filter(Boolean);
   if (after && sections.length) after.after(...sections);
