@@ -20,9 +20,11 @@ export function safetyStyles() {
   });
 }
 
-// "10:05" (in `timeZone` when given, else this browser's).
-export function clock(iso, timeZone) {
-  const options = { hour: "2-digit", minute: "2-digit" };
+// "10:05" in the patient's `timeZone`; without one (the provider's report, which does not
+// know the patient's zone) in this browser's, with its name: "10:05 CET".
+// `named`: false for the chart's small ticks.
+export function clock(iso, timeZone, named = !timeZone) {
+  const options = { hour: "2-digit", minute: "2-digit", ...(named ? { timeZoneName: "short" } : {}) };
   try {
     return new Intl.DateTimeFormat(locale(), { ...options, timeZone }).format(new Date(iso));
   } catch {
@@ -100,7 +102,7 @@ export function bpChart(vitals, timeZone) {
   }
   for (const [i, anchor] of readings.length > 1 ? [[0, "start"], [readings.length - 1, "end"]] : [[0, "middle"]]) {
     const label = el("text", { x: x(i), y: H - 2, class: "bp-tick", "text-anchor": anchor });
-    label.textContent = clock(readings[i].taken_at, timeZone);
+    label.textContent = clock(readings[i].taken_at, timeZone, false);
     svg.append(label);
   }
   return svg;
