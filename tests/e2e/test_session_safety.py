@@ -14,7 +14,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import Phone
+from tests.e2e.conftest import OUTBOX, REPLAY, Phone
 
 pytestmark = pytest.mark.e2e
 
@@ -66,6 +66,8 @@ def test_readings_recorded_offline_sync_once_and_show_the_servers_flag(phone: Ph
     page.get_by_text("Waiting to sync", exact=True).wait_for()
     page.locator(".list-item").first.click()
     page.get_by_text("Any blood-pressure flags will show here once it syncs.").wait_for()
+    queued = page.evaluate(OUTBOX)
+    assert [item["kind"] for item in queued] == ["treatment"]
 
     phone.context.set_offline(False)
     page.locator("#sync-badge").wait_for(state="hidden")
@@ -76,6 +78,11 @@ def test_readings_recorded_offline_sync_once_and_show_the_servers_flag(phone: Ph
             for r in session["vitals"]] == [("before", 148, 92, 78, None), ("after", 132, 84, None, 97)]
     assert session["observation_minutes"] == 60
     assert [f["code"] for f in session["flags"]] == ["bp_before_high"]
+    # Sent again and again (a flaky network): still this one session, unchanged.
+    assert page.evaluate(REPLAY, [queued, 5]) == 0
+    again = phone.api().get(f"{phone.url}/api/v1/treatments", timeout=10).json()["items"]
+    assert [(t["id"], t["version"], t["vitals"]) for t in again] == [
+        (session["id"], session["version"], session["vitals"])]
 
     page.reload()
     flag = page.locator(".bp-alert")
