@@ -45,13 +45,16 @@ def test_the_list_of_object_routes_is_known(app):
         ("/api/v1/shares/<share_id>/views", ["GET"]),
         ("/api/v1/tokens/<token_id>", ["DELETE"]),
         ("/api/v1/treatments/<treatment_id>", ["DELETE", "GET", "PUT"]),
+        ("/api/v1/treatments/<treatment_id>/history", ["GET"]),
     ]
 
 
 @pytest.fixture
 def alices_things(alice):
     treatment_id = str(uuid.uuid4())
-    assert alice.put(f"/api/v1/treatments/{treatment_id}", json=TREATMENT).status_code == 201
+    assert alice.put(f"/api/v1/treatments/{treatment_id}",
+                     json={**TREATMENT, "dose_mg": 20}).status_code == 201
+    assert alice.put(f"/api/v1/treatments/{treatment_id}", json=TREATMENT).status_code == 200
     alice.put("/api/v1/entries/2026-03-01", json={"pain": 9})
     assert alice.put("/api/v1/entries/2026-03-01", json=ENTRY).status_code == 200
     token_id = alice.post("/api/v1/tokens", json={"label": "a"}).get_json()["id"]
@@ -139,5 +142,6 @@ def test_lists_and_exports_show_only_ones_own_rows(alice, bob, alices_things):
     export = bob.get("/api/v1/me/export").get_json()
     assert export["entries"] == [] and export["treatments"] == [] and export["api_tokens"] == []
     assert export["medications"] == [] and export["bladder_checks"] == []
+    assert export["entry_versions"] == [] and export["treatment_versions"] == []
     assert bob.get("/api/v1/medications").get_json()["items"] == []
     assert "private" not in bob.get("/api/v1/export/medications.csv").get_data(as_text=True)

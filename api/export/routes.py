@@ -18,10 +18,9 @@ from api.auth.schemas import TokenSchema, UserSchema
 from api.auth.service import list_api_tokens
 from api.bladder import service as bladder
 from api.calendar import EARLIEST, local_today, resolve_range
-from api.db import db
-from api.entries.models import EntryVersion
+from api.db import db, records
 from api.entries.schemas import EntrySchema
-from api.entries.service import list_entries
+from api.entries.service import ENTRIES, list_entries
 from api.extensions import Blueprint
 from api.fields import RangeQuerySchema
 from api.formats import fhir
@@ -50,8 +49,8 @@ from api.sharing.models import ShareView
 from api.sharing.schemas import ShareSchema
 from api.sharing.service import list_shares
 from api.treatments.schemas import TreatmentSchema
+from api.treatments.service import TREATMENTS, list_treatments
 from api.treatments.service import csv_rows as treatment_csv_rows
-from api.treatments.service import list_treatments
 
 blp = Blueprint("export", __name__, url_prefix="/api/v1", description="Downloads")
 
@@ -148,25 +147,17 @@ def export_everything() -> Response:
 
 def _everything(user: Any) -> dict[str, Any]:
     everything = (EARLIEST, local_today(user.timezone) + timedelta(days=1))
-    versions = db.session.scalars(
-        select(EntryVersion).where(EntryVersion.user_id == user.id)
-        .order_by(EntryVersion.date, EntryVersion.version)
-    )
     return {
         "format": "relieflog-export/1",
         "account": UserSchema().dump(user),
         "entries": EntrySchema(many=True).dump(
             list_entries(user=user, start=everything[0], end=everything[1])
         ),
-        "entry_versions": [
-            {"date": v.date.isoformat(), "version": v.version, "change": v.change,
-             "saved_at": v.saved_at.isoformat(), "replaced_at": v.replaced_at.isoformat(),
-             "content": v.content}
-            for v in versions
-        ],
+        "entry_versions": records.every_kept(ENTRIES, user.id),
         "treatments": TreatmentSchema(many=True).dump(
             list_treatments(user=user, start=everything[0], end=everything[1])
         ),
+        "treatment_versions": records.every_kept(TREATMENTS, user.id),
         "questionnaire_responses": ResponseSchema(many=True).dump(
             list_responses(user=user, start=everything[0], end=everything[1])
         ),

@@ -1,4 +1,5 @@
-"""Treatment sessions: one infusion, injection, nasal dose or KAP session each."""
+"""Treatment sessions: one infusion, injection, nasal dose or KAP session each, and their
+earlier versions."""
 
 from __future__ import annotations
 
@@ -77,3 +78,21 @@ class Treatment(db.Model):  # type: ignore[name-defined]
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = updated_at_column()
+
+
+class TreatmentVersion(db.Model):  # type: ignore[name-defined]
+    """What a session held before it was replaced or deleted (api/db/records.py History).
+    Not tied to the session row: a deleted session's content stays until the account goes."""
+
+    __tablename__ = "treatment_versions"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    treatment_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # CONTENT_FIELDS as JSON (started_at and the readings' taken_at in ISO 8601).
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # "replaced" or "deleted": what happened to this content.
+    change: Mapped[str] = mapped_column(String(16))
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime)  # when it was written
+    replaced_at: Mapped[datetime] = created_at_column()

@@ -96,3 +96,12 @@ class TreatmentSchema(Schema):
 
 class TreatmentListSchema(Schema):
     items = fields.List(fields.Nested(TreatmentSchema))
+
+
+class TreatmentVersionSchema(TreatmentSchema):
+    change = fields.String(metadata={"description": "replaced or deleted"})
+    replaced_at = fields.AwareDateTime()
+
+
+class TreatmentHistorySchema(Schema):
+    items = fields.List(fields.Nested(TreatmentVersionSchema))

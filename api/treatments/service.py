@@ -1,5 +1,6 @@
 """Treatment sessions, keyed by (patient, client-chosen UUID) so offline replays are
-harmless; saved through the versioned-record upsert (api/records.py) like entries."""
+harmless; saved through the versioned-record upsert (api/db/records.py) like entries, with
+every earlier content kept in `treatment_versions`."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from api.calendar import check_loggable, local_date_of
 from api.db import db, records
 from api.db.records import Record
 from api.domain import NotFound
-from api.treatments.models import CONTENT_FIELDS, Treatment
+from api.treatments.models import CONTENT_FIELDS, Treatment, TreatmentVersion
 from api.treatments.schemas import TreatmentSchema
 from api.treatments.vitals import (
     READING_PHASES,
@@ -31,6 +32,7 @@ NOT_FOUND = "No such treatment session."
 TREATMENTS = records.Kind(
     table=Treatment.__table__, key=("user_id", "id"), content=CONTENT_FIELDS,
     present=TreatmentSchema().dump,
+    history=records.History(table=TreatmentVersion.__table__, key=("user_id", "treatment_id")),
 )
 
 
@@ -75,6 +77,16 @@ def delete_treatment(*, user: Account, treatment_id: uuid.UUID,
     if not records.remove(TREATMENTS, {"user_id": user.id, "id": treatment_id},
                           if_match=if_match):
         raise NotFound(NOT_FOUND)
+
+
+def treatment_history(*, user: Account, treatment_id: uuid.UUID) -> list[Record]:
+    """Earlier contents of a session, newest first (a deleted session's too); NotFound
+    when this patient never had a session with this id."""
+    key = {"user_id": user.id, "id": treatment_id}
+    earlier = records.history(TREATMENTS, key)
+    if not earlier and records.find(TREATMENTS, key) is None:
+        raise NotFound(NOT_FOUND)
+    return earlier
 
 
 def list_treatments(*, user: Account, start: date, end: date) -> list[Treatment]:

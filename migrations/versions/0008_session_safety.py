@@ -8,7 +8,9 @@ DESIGN.md "Session safety and medications": treatments gain vitals (JSON reading
 observation_minutes, concomitant (JSON) and bp_flagged_on (the session's local date when
 its readings raise a flag, indexed with user_id for the clinic panel); a patient's
 medication list keyed (patient, client UUID) like treatments, with its dose changes in
-JSON; and the weekly bladder question's answers keyed (patient, date).
+JSON; the weekly bladder question's answers keyed (patient, date); and
+treatment_versions, a session's earlier contents keyed (patient, session UUID, version)
+like entry_versions.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -58,9 +60,21 @@ def upgrade():
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_bladder_checks_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', 'date', name=op.f('pk_bladder_checks'))
     )
+    op.create_table('treatment_versions',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('treatment_id', sa.Uuid(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('content', sa.JSON(), nullable=False),
+    sa.Column('change', sa.String(length=16), nullable=False),
+    sa.Column('saved_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('replaced_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_treatment_versions_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('user_id', 'treatment_id', 'version', name=op.f('pk_treatment_versions'))
+    )
 
 
 def downgrade():
+    op.drop_table('treatment_versions')
     op.drop_table('bladder_checks')
     op.drop_table('medications')
     with op.batch_alter_table('treatments', schema=None) as batch_op:
