@@ -102,8 +102,6 @@ export async function render(container, ctx) {
     error.show("");
     for (const f of Object.values(fields)) f.showError("");
     const value = started.control.value;
-    const safe = safety.read();
-    if (!safe) return;
     if (!value || Number.isNaN(new Date(value).getTime())) {
       started.showError(t("treatments.started_at_invalid"));
       started.control.focus();
@@ -123,6 +121,8 @@ export async function render(container, ctx) {
       duration.control.focus();
       return;
     }
+    const safe = safety.read();
+    if (!safe) return;
     const body = {
       started_at: withLocalOffset(value),
       route: route.control.value,
