@@ -59,8 +59,10 @@ SECURITY_SCHEMES = {
 
 def register_blueprints(api: ProblemApi) -> None:
     from api.auth.routes import blp as auth
+    from api.bladder.routes import blp as bladder
     from api.entries.routes import blp as entries
     from api.export.routes import blp as export
+    from api.medications.routes import blp as medications
     from api.questionnaires.routes import blp as questionnaires
     from api.reminders.routes import blp as reminders
     from api.sharing.routes import blp as shares
@@ -68,8 +70,8 @@ def register_blueprints(api: ProblemApi) -> None:
     from api.treatments.routes import blp as treatments
     from api.trends.routes import blp as trends
 
-    for blueprint in (auth, entries, treatments, questionnaires, reminders, trends, export,
-                      shares, shared):
+    for blueprint in (auth, entries, treatments, medications, bladder, questionnaires, reminders,
+                      trends, export, shares, shared):
         api.register_blueprint(blueprint)
 
 

@@ -106,15 +106,19 @@ def register(app: Flask) -> None:
         """Fill an EMPTY database with the demo patient (for `make demo` only)."""
         from api.auth import service as accounts
         from api.auth.models import User
+        from api.bladder.service import save_check
         from api.calendar import local_today
         from api.demo import (
             DEMO_EMAIL,
             DEMO_PASSWORD,
             DEMO_TIMEZONE,
+            demo_bladder_answers,
+            demo_medications,
             demo_patient,
             demo_responses,
         )
         from api.entries.service import save_entry
+        from api.medications.service import save_medication
         from api.questionnaires.service import save_response
         from api.treatments.service import save_treatment
 
@@ -135,14 +139,30 @@ def register(app: Flask) -> None:
                     "dose_mg": s.dose_mg, "dose_mg_per_kg": 0.5, "duration_minutes": 40,
                     "phase": s.phase, "clinic": "Lakeside Infusion Center",
                     "pain_before": s.pain_before, "pain_after": s.pain_after,
-                    "side_effects": ["dissociation"], "with_psychotherapy": False})
+                    "side_effects": ["dissociation"], "with_psychotherapy": False,
+                    "vitals": list(s.vitals), "observation_minutes": s.observation_minutes,
+                    "concomitant": list(s.concomitant)})
             responses = demo_responses(days)
             for r in responses:
                 save_response(user=user, response_id=r.id, data={
                     "instrument": r.instrument, "answered_at": r.answered_at,
                     "answers": r.answers})
-        click.echo(f"seeded {len(days)} days, {len(sessions)} sessions and {len(responses)} "
-                   f"check-ins for {DEMO_EMAIL}")
+            first = days[0].day
+            medications = demo_medications(first)
+            for m in medications:
+                medication = {"name": m.name, "dose": m.dose, "drug_class": m.drug_class,
+                              "started_on": m.started_on, "stopped_on": m.stopped_on,
+                              "notes": m.notes}
+                save_medication(user=user, medication_id=m.id, data=medication)
+                if m.new_dose is not None:
+                    save_medication(user=user, medication_id=m.id, data={
+                        **medication, "dose": m.new_dose, "dose_changed_on": m.changed_on})
+            answers = demo_bladder_answers(first)
+            for a in answers:
+                save_check(user=user, day=a.day, data={"symptoms": list(a.symptoms)})
+        click.echo(f"seeded {len(days)} days, {len(sessions)} sessions, {len(responses)} "
+                   f"check-ins, {len(medications)} medications and {len(answers)} bladder "
+                   f"answers for {DEMO_EMAIL}")
 
     reminders = AppGroup("reminders", help="Send due reminders by Web Push.")
 

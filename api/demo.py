@@ -1,9 +1,15 @@
 """A realistic demo patient for `make demo`: 120 days, an induction course and two boosters,
-a PHQ-9 every two weeks and a PEG every week.
+a PHQ-9 every two weeks and a PEG every week, blood pressure around every session, a
+medication list and the weekly bladder question.
 
 The scores come from a seeded random generator, so every demo tells the same story:
 pain around 7 before treatment, relief after the six-infusion induction that fades over
-about three weeks, and boosters a month apart whose relief lasts a similar time.
+about three weeks, and boosters a month apart whose relief lasts a similar time. Blood
+pressure is normal before and after each session but before the last booster (148/92,
+flagged). Sertraline 50 mg, taken since long before, goes up to 100 mg once; clonazepam
+0.5 mg as needed is taken on session days (so sessions list a benzodiazepine) until it
+is stopped a month ago. Two weekly bladder answers during induction, one with urinary
+frequency.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import random
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 DEMO_EMAIL = "demo@relieflog.test"
@@ -21,6 +28,14 @@ DEMO_TIMEZONE = "America/Chicago"
 # Days (counted from the first logged day) with an infusion.
 INDUCTION = (20, 22, 24, 27, 29, 31)
 BOOSTERS = (62, 103)
+# The session whose reading before dosing is high (148/92): the last booster.
+HIGH_BEFORE = BOOSTERS[-1]
+# Clonazepam is stopped on this day (a month before the last day, 119).
+CLONAZEPAM_STOPPED = 89
+# Sertraline goes from 50 to 100 mg on this day.
+SERTRALINE_CHANGED = 45
+# Weekly bladder answers during induction: day number and symptoms.
+BLADDER_ANSWERS = ((26, ("urinary_frequency",)), (33, ()))
 
 
 @dataclass(frozen=True)
@@ -40,6 +55,28 @@ class DemoSession:
     dose_mg: float
     pain_before: int
     pain_after: int
+    vitals: tuple[dict[str, Any], ...] = ()  # as a PUT body takes them
+    observation_minutes: int = 60
+    concomitant: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DemoMedication:
+    id: uuid.UUID
+    name: str
+    dose: str
+    drug_class: str
+    started_on: date
+    stopped_on: date | None = None
+    notes: str = ""
+    new_dose: str | None = None  # the one dose change, on changed_on
+    changed_on: date | None = None
+
+
+@dataclass(frozen=True)
+class DemoBladderAnswer:
+    day: date
+    symptoms: tuple[str, ...]
 
 
 def _relief(days_since_last: int) -> float:
@@ -92,6 +129,45 @@ def demo_responses(days: list[DemoDay], *, seed: int = 7) -> list[DemoResponse]:
     return found
 
 
+def _readings(started: datetime, high_before: bool, rng: random.Random
+              ) -> tuple[dict[str, Any], ...]:
+    """A reading 15 minutes before dosing and one 75 minutes after: normal, a little higher
+    after; or, when `high_before`, 148/92 before (the bp_before_high flag) and 136/86 after."""
+    if high_before:
+        (systolic, diastolic), (later_systolic, later_diastolic) = (148, 92), (136, 86)
+    else:
+        systolic, diastolic = rng.randint(114, 128), rng.randint(72, 82)
+        later_systolic = systolic + rng.randint(4, 10)
+        later_diastolic = diastolic + rng.randint(2, 6)
+    before = {"taken_at": started - timedelta(minutes=15), "phase": "before",
+              "systolic": systolic, "diastolic": diastolic,
+              "heart_rate": rng.randint(64, 78), "spo2": rng.randint(97, 99)}
+    after = {"taken_at": started + timedelta(minutes=75), "phase": "after",
+             "systolic": later_systolic, "diastolic": later_diastolic,
+             "heart_rate": rng.randint(68, 84), "spo2": rng.randint(96, 99)}
+    return before, after
+
+
+def demo_medications(first: date, *, seed: int = 7) -> list[DemoMedication]:
+    """Sertraline since long before the first day, raised once; clonazepam as needed,
+    stopped a month before the last day."""
+    rng = random.Random(seed + 2)
+    return [
+        DemoMedication(uuid.UUID(int=rng.getrandbits(128), version=4), "Sertraline", "50 mg",
+                       "antidepressant", first - timedelta(days=400), new_dose="100 mg",
+                       changed_on=first + timedelta(days=SERTRALINE_CHANGED)),
+        DemoMedication(uuid.UUID(int=rng.getrandbits(128), version=4), "Clonazepam", "0.5 mg",
+                       "benzodiazepine", first - timedelta(days=200),
+                       stopped_on=first + timedelta(days=CLONAZEPAM_STOPPED),
+                       notes="As needed, usually the evening before a session."),
+    ]
+
+
+def demo_bladder_answers(first: date) -> list[DemoBladderAnswer]:
+    return [DemoBladderAnswer(first + timedelta(days=n), symptoms)
+            for n, symptoms in BLADDER_ANSWERS]
+
+
 def demo_patient(today: date, *, seed: int = 7) -> tuple[list[DemoDay], list[DemoSession]]:
     rng = random.Random(seed)
     first = today - timedelta(days=119)
@@ -113,16 +189,18 @@ def demo_patient(today: date, *, seed: int = 7) -> tuple[list[DemoDay], list[Dem
         days.append(DemoDay(first + timedelta(days=n), max(0, min(10, pain)),
                             max(0, min(10, mood)), round(rng.uniform(5, 8.5) * 2) / 2, side))
     zone = ZoneInfo(DEMO_TIMEZONE)
-    sessions = [
-        DemoSession(
+    vitals_rng = random.Random(seed + 1)  # apart, so the readings leave the story unchanged
+    sessions = []
+    for n in session_days:
+        started = datetime.combine(first + timedelta(days=n), time(10, 30), zone)
+        sessions.append(DemoSession(
             id=uuid.UUID(int=rng.getrandbits(128), version=4),
-            started_at=datetime.combine(first + timedelta(days=n), time(10, 30), zone
-                                        ).astimezone(UTC),
+            started_at=started.astimezone(UTC),
             phase="induction" if n in INDUCTION else "booster",
             dose_mg=round(0.5 * 78, 1),
             pain_before=7 if n in INDUCTION[:1] + BOOSTERS else 5,
             pain_after=3,
-        )
-        for n in session_days
-    ]
+            vitals=_readings(started, n == HIGH_BEFORE, vitals_rng),
+            concomitant=("benzodiazepine",) if n < CLONAZEPAM_STOPPED else (),
+        ))
     return days, sessions

@@ -36,7 +36,7 @@ bp = Blueprint("web", __name__)
 
 # Pages of the single-page app: each serves the same shell, which routes on the client.
 APP_PAGES = ("/", "/today", "/history", "/treatments", "/trends", "/share-links", "/settings",
-             "/login", "/register", "/reset")
+             "/login", "/register", "/reset", "/medications")
 
 
 def _page(name: str) -> Response:
@@ -46,7 +46,8 @@ def _page(name: str) -> Response:
 
 
 # Pages one level deeper: one day of the history, one treatment session, one check-in.
-APP_SUBPAGES = ("/history/<day>", "/treatments/<treatment>", "/checkin/<instrument>")
+APP_SUBPAGES = ("/history/<day>", "/treatments/<treatment>", "/checkin/<instrument>",
+                "/medications/<medication>")
 # What the static route serves from web/; anything else there (the icon script, READMEs,
 # licence files) is not part of the site.
 ASSET_SUFFIXES = frozenset({".js", ".css", ".png", ".ico", ".svg", ".webmanifest"})
@@ -94,9 +95,16 @@ REPORT_KEYS = ("app.", "chart.", "controls.", "loading.", "report.", "share.", "
 QUESTIONNAIRE_KEYS = ("chart.legend.score", "chart.scores_", "report.checkin.",
                       "report.explain.checkin_", "report.term.remission", "share.checkins.",
                       "share.flag.", "vocab.severity.")
+# The words of the report's session-safety part (blood-pressure readings and flags, the
+# medication list and its markers on the chart, the weekly bladder checks), which loads only
+# when the shared range has any of them: ?scope=safety.
+SAFETY_KEYS = ("chart.legend.medication", "chart.medication.", "report.safety.", "share.safety.",
+               "vocab.bp_phase.", "vocab.med_class.")
 SCOPES = {
-    "report": lambda key: key.startswith(REPORT_KEYS) and not key.startswith(QUESTIONNAIRE_KEYS),
+    "report": lambda key: key.startswith(REPORT_KEYS) and not key.startswith(
+        QUESTIONNAIRE_KEYS + SAFETY_KEYS),
     "questionnaires": lambda key: key.startswith(QUESTIONNAIRE_KEYS),
+    "safety": lambda key: key.startswith(SAFETY_KEYS),
 }
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from api.demo import DEMO_EMAIL, DEMO_PASSWORD
+from datetime import timedelta
+
+from api.calendar import local_today
+from api.demo import DEMO_EMAIL, DEMO_PASSWORD, DEMO_TIMEZONE
 
 
 def test_demo_patient_tells_the_story(app, client):
@@ -25,6 +28,33 @@ def test_demo_patient_tells_the_story(app, client):
     assert len(data["questionnaires"]["peg"]["points"]) >= 15
     hint = data["booster_hint"]
     assert hint is not None and hint["metric"] == "pain" and hint["day"] < 30
+
+    # Session safety: a reading before and after every session, normal but before the last
+    # booster, which is flagged; clonazepam on the sessions until it was stopped.
+    sessions = client.get("/api/v1/treatments").get_json()["items"]
+    assert len(sessions) == 8
+    assert all([r["phase"] for r in s["vitals"]] == ["before", "after"] for s in sessions)
+    assert all(s["observation_minutes"] == 60 for s in sessions)
+    assert [s["flags"] for s in sessions[:-1]] == [[]] * 7
+    assert all(r["systolic"] < 140 and r["diastolic"] < 90
+               for s in sessions[:-1] for r in s["vitals"])
+    [flag] = sessions[-1]["flags"]
+    assert (flag["code"], flag["systolic"], flag["diastolic"], flag["threshold"]) == (
+        "bp_before_high", 148, 92, {"systolic": 140, "diastolic": 90})
+    assert [s["concomitant"] for s in sessions] == [["benzodiazepine"]] * 7 + [[]]
+
+    today = local_today(DEMO_TIMEZONE)
+    medications = client.get("/api/v1/medications").get_json()["items"]
+    assert [(m["name"], m["dose"], m["class"], m["stopped_on"]) for m in medications] == [
+        ("Sertraline", "100 mg", "antidepressant", None),
+        ("Clonazepam", "0.5 mg", "benzodiazepine", str(today - timedelta(days=30)))]
+    assert [c["dose"] for c in medications[0]["changes"]] == ["100 mg"]
+    # Both started before the diary: their change and stop are the markers on Trends.
+    assert [(m["kind"], m["name"], m["dose"]) for m in data["medications"]] == [
+        ("changed", "Sertraline", "100 mg"), ("stopped", "Clonazepam", "0.5 mg")]
+    assert [c["symptoms"] for c in data["bladder_checks"]] == [["urinary_frequency"], []]
+    due = client.get("/api/v1/bladder-checks/due").get_json()
+    assert due["due"] is False  # one session in the last 30 days
 
 
 def test_demo_refuses_a_database_with_accounts(app, alice):

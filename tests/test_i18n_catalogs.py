@@ -168,8 +168,9 @@ def test_the_reports_catalog_scope_has_every_key_the_report_uses(client) -> None
     every key its modules (share.js and what it imports, and chart.js) and share.html use
     must be in that scope, or the report would show a key instead of words. The words of its
     questionnaire part come in ?scope=questionnaires, which that part (checkins-report.js)
-    fetches before it shows anything."""
-    from api.web import QUESTIONNAIRE_KEYS, REPORT_KEYS
+    fetches before it shows anything; those of its session-safety part in ?scope=safety
+    (safety-report.js)."""
+    from api.web import QUESTIONNAIRE_KEYS, REPORT_KEYS, SAFETY_KEYS
 
     modules = {"share.js"}
     pending = ["share.js", "chart.js"]
@@ -194,11 +195,21 @@ def test_the_reports_catalog_scope_has_every_key_the_report_uses(client) -> None
         for key in static_keys(without_comments(WEB / "js" / name)))}
     assert later <= {"checkins-report.js", "checkin-tables.js"}, later
     assert 'extend("questionnaires")' in (WEB / "js" / "checkins-report.js").read_text()
+    # The same for the safety part: its words only in its own modules (and chart.js's
+    # medication markers, which only a report with that part has).
+    safety = {name for name in modules if name != "chart.js" and any(
+        key.startswith(SAFETY_KEYS) for key in static_keys(without_comments(WEB / "js" / name))
+        | set(DYNAMIC_CALL.findall(without_comments(WEB / "js" / name))))}
+    assert safety <= {"safety-report.js", "safety.js"}, safety
+    assert 'extend("safety")' in (WEB / "js" / "safety-report.js").read_text()
     scoped = client.get("/i18n/es.json?scope=report").get_json()
     more = client.get("/i18n/es.json?scope=questionnaires").get_json()
+    safe = client.get("/i18n/es.json?scope=safety").get_json()
     assert scoped and all(key.startswith(REPORT_KEYS) for key in scoped)
     assert more and all(key.startswith(QUESTIONNAIRE_KEYS) for key in more)
-    assert not set(scoped) & set(more)
-    assert set(scoped) | set(more) == {k for k in catalog("es") if k.startswith(REPORT_KEYS)}
+    assert safe and all(key.startswith(SAFETY_KEYS) for key in safe)
+    assert not set(scoped) & set(more) and not set(scoped) & set(safe) and not set(more) & set(safe)
+    assert set(scoped) | set(more) | set(safe) == {k for k in catalog("es")
+                                                    if k.startswith(REPORT_KEYS)}
     assert client.get("/i18n/es.json?scope=other").status_code == 404
     assert client.get("/i18n/xx.json").status_code == 404

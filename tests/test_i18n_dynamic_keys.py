@@ -38,8 +38,10 @@ def used_keys() -> set[str]:
     keys: set[str] = set()
     for module in MODULES:
         keys.update(LITERAL.findall((JS / module).read_text()))
-    for name in ("SIDE_EFFECTS", "ROUTES", "PHASES"):
-        for key, message in vocabulary_pairs(name):
+    for name, module in (("SIDE_EFFECTS", "vocabulary.js"), ("ROUTES", "vocabulary.js"),
+                         ("PHASES", "vocabulary.js"), ("MED_CLASSES", "safety-words.js"),
+                         ("CONCOMITANT", "safety-words.js"), ("BP_PHASES", "safety-words.js")):
+        for key, message in vocabulary_pairs(name, module):
             assert message.endswith(f".{key}"), (name, key, message)
             keys.add(message)
     for key, message in vocabulary_pairs("SEVERITIES", "questionnaires.js"):

@@ -136,4 +136,12 @@ def test_upgrading_keeps_every_patients_data(empty_database_url):
             for name in rows:
                 count = db.session.execute(sa.text(f"SELECT count(*) FROM {name}")).scalar()
                 assert count == 1, name
+            # 0008: a session from before has no readings, no flag, no sedating medicines.
+            from api.treatments.models import Treatment
+            from api.treatments.schemas import TreatmentSchema
+
+            old = TreatmentSchema().dump(db.session.scalars(sa.select(Treatment)).one())
+            assert (old["vitals"], old["flags"], old["concomitant"],
+                    old["observation_minutes"]) == ([], [], [], None)
+            assert db.session.scalar(sa.select(Treatment.bp_flagged_on)) is None
             db.session.commit()

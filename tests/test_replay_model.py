@@ -25,11 +25,13 @@ class DiaryModel(RuleBasedStateMachine):
         wipe(self.app)
         self.client = self.app.test_client()
         register(self.client)
-        # date -> (content, version); versions per date continue after deletes
+        # date -> (content, version); versions per date (and per session) continue after
+        # deletes
         self.entries: dict[str, tuple[dict, int]] = {}
         self.last_version: dict[str, int] = {}
         self.history: dict[str, int] = {}
         self.treatments: dict[str, tuple[int, int]] = {}  # id -> (dose, version)
+        # last_version and history also count sessions, by id.
         self.sent: list[tuple[str, str, dict | None, str | None]] = []
 
     def content(self, body):
@@ -79,14 +81,19 @@ class DiaryModel(RuleBasedStateMachine):
                                                   "route": "oral", "dose_mg": dose})
             current = self.treatments.get(tid)
             assert response.status_code == (201 if current is None else 200)
-            if current is None:
-                self.treatments[tid] = (dose, 1)
+            if current is None:  # numbering goes on after a delete, as for entries
+                version = self.last_version.get(tid, 0) + 1
+                self.treatments[tid] = (dose, version)
+                self.last_version[tid] = version
             elif current[0] != dose:
+                self.history[tid] = self.history.get(tid, 0) + 1
                 self.treatments[tid] = (dose, current[1] + 1)
+                self.last_version[tid] = current[1] + 1
         else:
             response = self.client.delete(url)
             assert response.status_code == (204 if tid in self.treatments else 404)
-            self.treatments.pop(tid, None)
+            if self.treatments.pop(tid, None) is not None:
+                self.history[tid] = self.history.get(tid, 0) + 1
 
     @rule(day=st.sampled_from(DATES), body=bodies, use_etag=st.sampled_from([None, "now", "old"]))
     def put_entry(self, day, body, use_etag):
@@ -128,6 +135,12 @@ class DiaryModel(RuleBasedStateMachine):
             assert len(history) == self.history.get(day, 0)
         rows = self.client.get("/api/v1/treatments").get_json()["items"]
         assert {r["id"]: (int(r["dose_mg"]), r["version"]) for r in rows} == self.treatments
+        for tid in TREATMENT_IDS:
+            history = self.client.get(f"/api/v1/treatments/{tid}/history")
+            if tid in self.last_version:  # the session exists or existed
+                assert len(history.get_json()["items"]) == self.history.get(tid, 0)
+            else:
+                assert history.status_code == 404
 
 
 def test_api_behaves_like_the_model(app):

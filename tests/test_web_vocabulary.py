@@ -234,3 +234,21 @@ def test_the_pwa_keeps_no_copy_of_the_questionnaires() -> None:
     copies = sorted(f"{url_of(p)}: {text}" for p in files for text in texts
                     if len(text) > 8 and text in p.read_text(encoding="utf-8"))
     assert copies == []
+
+
+def test_medication_classes_and_reading_phases_are_the_servers(openapi: dict[str, Any]) -> None:
+    """The medication classes, the sedating ones a session takes (`concomitant`) and the
+    phases of a blood-pressure reading are the API's, and every concomitant key is a class
+    (the session form pre-fills them from the medication list by class)."""
+    classes = vocabulary_keys("MED_CLASSES", "safety-words.js")
+    concomitant = vocabulary_keys("CONCOMITANT", "safety-words.js")
+    phases = vocabulary_keys("BP_PHASES", "safety-words.js")
+    medication = request_schema(openapi, "put", "/medications/{medication_id}")["properties"]
+    assert set(classes) == set(medication["class"]["enum"])
+    treatment = request_schema(openapi, "put", "/treatments/{treatment_id}")["properties"]
+    assert set(concomitant) == set(treatment["concomitant"]["items"]["enum"])
+    assert set(concomitant) <= set(classes)
+    reading = treatment["vitals"]["items"]
+    if "$ref" in reading:
+        reading = openapi["components"]["schemas"][reading["$ref"].rsplit("/", 1)[1]]
+    assert set(phases) == set(reading["properties"]["phase"]["enum"])

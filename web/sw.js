@@ -3,11 +3,12 @@
 // data lives only in the page's IndexedDB, under the app's control, and is wiped on log-out.
 // It also shows reminders (Web Push) and opens the app when one is tapped.
 
-const VERSION = "relieflog-shell-v7";
+const VERSION = "relieflog-shell-v9";
 const SHELL = [
   "/",
   "/css/app.css",
   "/css/checkins.css",
+  "/css/safety.css",
   "/js/app.js",
   "/js/api.js",
   "/js/db.js",
@@ -30,6 +31,10 @@ const SHELL = [
   "/js/checkins.js",
   "/js/push.js",
   "/js/reminders.js",
+  "/js/safety.js",
+  "/js/safety-words.js",
+  "/js/vitals-form.js",
+  "/js/bladder.js",
   "/js/screens/today.js",
   "/js/screens/history.js",
   "/js/screens/day.js",
@@ -41,6 +46,7 @@ const SHELL = [
   "/js/screens/sharing.js",
   "/js/screens/reset.js",
   "/js/screens/checkin.js",
+  "/js/screens/medications.js",
   "/vendor/uplot/uPlot.iife.min.js",
   "/vendor/uplot/uPlot.min.css",
   "/vendor/qrcode-generator/qrcode.esm.js",

@@ -6,7 +6,8 @@ its date, a session by the UUID the phone made for it. So any patient may use an
 and nothing reveals what keys another patient has. Saving the same content again
 changes nothing (an offline phone may replay a write many times); other content
 replaces the stored one and bumps `version`; an If-Match that names another version is
-refused with the stored version, never applied.
+refused with the stored version, never applied. A Kind with a `History` keeps every
+content a replace or a delete takes away (nothing the patient typed is silently lost).
 
 The statements are SQLAlchemy Core on the declared transaction's connection: the row is
 read with FOR UPDATE (SQLite's write lock covers it there), so what was written is known
@@ -15,8 +16,10 @@ without reading it back, and the ORM's unit of work would cost more than the SQL
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import date, datetime
 from functools import cached_property
 from typing import Any
 
@@ -29,6 +32,7 @@ from sqlalchemy import (
     and_,
     bindparam,
     delete,
+    func,
     insert,
     select,
     update,
@@ -47,6 +51,18 @@ Record = dict[str, Any]
 
 
 @dataclass(frozen=True)
+class History:
+    """Where a Kind keeps the earlier contents of its records: a table with the Kind's key
+    (under its own column names), `version`, `content` (JSON), `change` ("replaced" or
+    "deleted": what happened to that content), `saved_at` (when it was written) and
+    `replaced_at`. Its rows belong to the patient (deleting the account removes them),
+    not to the record: a deleted record's content stays."""
+
+    table: Table
+    key: tuple[str, ...]  # its columns holding the Kind's key, in the Kind's order
+
+
+@dataclass(frozen=True)
 class Kind:
     """What is versioned and how: entries and treatment sessions are two Kinds.
 
@@ -58,13 +74,9 @@ class Kind:
     content: tuple[str, ...]  # what a save replaces and what "the same content" compares
     # The record as a client sees it, for a refused write's answer.
     present: Callable[[Record], dict[str, Any]]
-    # Called with the stored record before it is replaced ("replaced") or deleted
-    # ("deleted"): entries keep the earlier content in their history.
-    before_change: Callable[[Connection, Record, str], None] | None = None
-    # The version a new record starts at (entries keep counting after a delete, so an
-    # old ETag never matches a new entry).
-    first_version: Callable[[Connection, Mapping[str, Any]], int] = \
-        field(default=lambda _connection, _key: 1)
+    # Keep each replaced or deleted content there. Versions then keep counting after a
+    # delete, so an old ETag never matches a new record at the same key.
+    history: History | None = None
 
     @cached_property
     def _at_key(self) -> ColumnElement[bool]:
@@ -92,6 +104,30 @@ class Kind:
 
     def key_of(self, record: Mapping[str, Any]) -> dict[str, Any]:
         return {f"key_{name}": record[name] for name in self.key}
+
+    @cached_property
+    def _in_history(self) -> ColumnElement[bool]:
+        assert self.history is not None
+        columns = self.history.table.c
+        return and_(*(columns[theirs] == bindparam(f"key_{ours}")
+                      for ours, theirs in zip(self.key, self.history.key, strict=True)))
+
+    @cached_property
+    def keep(self) -> Insert:
+        assert self.history is not None
+        return insert(self.history.table)
+
+    @cached_property
+    def latest_kept(self) -> Select[Any]:
+        assert self.history is not None
+        return select(func.max(self.history.table.c.version)).where(self._in_history)
+
+    @cached_property
+    def kept(self) -> Select[Any]:
+        assert self.history is not None
+        columns = self.history.table.c
+        return select(self.history.table).where(self._in_history).order_by(
+            columns.version.desc(), columns.replaced_at.desc())
 
 
 def find(kind: Kind, key: Mapping[str, Any], *, connection: Connection | None = None,
@@ -132,7 +168,7 @@ def _create(kind: Kind, connection: Connection, key: Mapping[str, Any],
             values: Mapping[str, Any]) -> Record | None:
     """The new record; None when a concurrent request created the same key first."""
     now = utcnow()
-    record = {**values, **key, "version": kind.first_version(connection, key),
+    record = {**values, **key, "version": _first_version(kind, connection, key),
               "created_at": now, "updated_at": now}
     try:
         with connection.begin_nested():  # a SAVEPOINT: the failure ends only the INSERT
@@ -146,8 +182,7 @@ def _create(kind: Kind, connection: Connection, key: Mapping[str, Any],
 
 def _replace(kind: Kind, connection: Connection, stored: Record,
              values: Mapping[str, Any]) -> Record:
-    if kind.before_change:
-        kind.before_change(connection, stored, "replaced")
+    _keep(kind, connection, stored, "replaced")
     changes = {**values, "version": stored["version"] + 1, "updated_at": utcnow()}
     connection.execute(kind.update, {**changes, **kind.key_of(stored)})
     return {**stored, **changes}
@@ -161,7 +196,76 @@ def remove(kind: Kind, key: Mapping[str, Any], *, if_match: IfMatch | None) -> b
         return False
     if not precondition_holds(if_match, stored["version"]):
         raise StaleVersion(kind.present(stored), stored["version"])
-    if kind.before_change:
-        kind.before_change(connection, stored, "deleted")
+    _keep(kind, connection, stored, "deleted")
     connection.execute(kind.delete, kind.key_of(stored))
     return True
+
+
+def _first_version(kind: Kind, connection: Connection, key: Mapping[str, Any]) -> int:
+    if kind.history is None:
+        return 1
+    return (connection.execute(kind.latest_kept, kind.key_of(key)).scalar() or 0) + 1
+
+
+def _keep(kind: Kind, connection: Connection, stored: Record, change: str) -> None:
+    """Keep the content a replace or delete takes away (when the Kind has a history)."""
+    if kind.history is None:
+        return
+    connection.execute(kind.keep, {
+        **{theirs: stored[ours] for ours, theirs in zip(kind.key, kind.history.key,
+                                                        strict=True)},
+        "version": stored["version"], "change": change, "saved_at": stored["updated_at"],
+        "replaced_at": utcnow(),
+        "content": {name: _to_json(stored[name]) for name in kind.content},
+    })
+
+
+def history(kind: Kind, key: Mapping[str, Any]) -> list[Record]:
+    """The earlier contents at `key`, newest first, each as the record it was then (so the
+    Kind's own schema shows it) with `change` and `replaced_at`."""
+    assert kind.history is not None
+    rows = db.session.connection().execute(kind.kept, kind.key_of(key)).mappings()
+    return [{**{name: _from_json(kind.table.c[name].type, row["content"].get(name))
+                for name in kind.content},
+             **{name: key[name] for name in kind.key},
+             "version": row["version"], "change": row["change"],
+             "updated_at": row["saved_at"], "replaced_at": row["replaced_at"]}
+            for row in rows]
+
+
+def every_kept(kind: Kind, user_id: int) -> list[dict[str, Any]]:
+    """All of a patient's earlier contents of this Kind, as the account export shows them:
+    by key, then version; the content as stored."""
+    assert kind.history is not None
+    table = kind.history.table
+    named = [name for name in kind.history.key if name != "user_id"]
+    rows = db.session.connection().execute(
+        select(table).where(table.c.user_id == user_id)
+        .order_by(*(table.c[name] for name in named), table.c.version)).mappings()
+    return [{**{name: _to_json(row[name]) for name in named},
+             "version": row["version"], "change": row["change"],
+             "saved_at": row["saved_at"].isoformat(),
+             "replaced_at": row["replaced_at"].isoformat(), "content": row["content"]}
+            for row in rows]
+
+
+def _to_json(value: Any) -> Any:
+    """A column's value as JSON keeps it: times and dates as ISO 8601, UUIDs as text."""
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
+
+
+def _from_json(column_type: Any, value: Any) -> Any:
+    """What `_to_json` kept, as the column's own type again."""
+    if value is None:
+        return None
+    # A TypeDecorator (UTCDateTime) answers for the type it stores as.
+    python_type = getattr(column_type, "impl_instance", column_type).python_type
+    if python_type is datetime:
+        return datetime.fromisoformat(value)
+    if python_type is date:
+        return date.fromisoformat(value)
+    return value

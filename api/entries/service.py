@@ -1,14 +1,12 @@
 """Daily entries: one per (patient, local date), saved through the versioned-record upsert
-(api/records.py) with every earlier content kept in `entry_versions`."""
+(api/db/records.py) with every earlier content kept in `entry_versions`."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select
-from sqlalchemy.engine import Connection
+from sqlalchemy import select
 
 from api.auth.models import Account
 from api.calendar import check_loggable
@@ -17,37 +15,14 @@ from api.db.records import Record
 from api.domain import NotFound
 from api.entries.models import CONTENT_FIELDS, Entry, EntryVersion
 from api.entries.schemas import EntrySchema
-from api.models import utcnow
 from api.versioning import IfMatch
 
 NOT_FOUND = "Nothing logged for this date."
 
-
-_VERSIONS = EntryVersion.__table__
-_KEEP = insert(_VERSIONS)
-_LATEST_VERSION = select(func.max(_VERSIONS.c.version)).where(
-    _VERSIONS.c.user_id == bindparam("user_id"), _VERSIONS.c.date == bindparam("date"))
-
-
-def _keep(connection: Connection, entry: Record, change: str) -> None:
-    """No write silently destroys what the patient typed: keep the content it replaces."""
-    connection.execute(_KEEP, {
-        "user_id": entry["user_id"], "date": entry["date"], "version": entry["version"],
-        "content": {field: entry[field] for field in CONTENT_FIELDS}, "change": change,
-        "saved_at": entry["updated_at"], "replaced_at": utcnow(),
-    })
-
-
-def _first_version(connection: Connection, key: Mapping[str, Any]) -> int:
-    """Versions keep counting after a delete, so an old ETag never matches a new entry."""
-    latest = connection.execute(_LATEST_VERSION, {"user_id": key["user_id"],
-                                                  "date": key["date"]}).scalar()
-    return (latest or 0) + 1
-
-
 ENTRIES = records.Kind(
     table=Entry.__table__, key=("user_id", "date"), content=CONTENT_FIELDS,
-    present=EntrySchema().dump, before_change=_keep, first_version=_first_version,
+    present=EntrySchema().dump,
+    history=records.History(table=EntryVersion.__table__, key=("user_id", "date")),
 )
 
 
@@ -91,20 +66,6 @@ def list_entries(*, user: Account, start: date, end: date) -> list[Entry]:
     )
 
 
-def entry_history(*, user: Account, day: date) -> list[dict[str, Any]]:
-    rows = db.session.scalars(
-        select(EntryVersion)
-        .where(EntryVersion.user_id == user.id, EntryVersion.date == day)
-        .order_by(EntryVersion.version.desc(), EntryVersion.id.desc())
-    )
-    return [
-        {
-            **row.content,
-            "date": row.date,
-            "version": row.version,
-            "change": row.change,
-            "updated_at": row.saved_at,
-            "replaced_at": row.replaced_at,
-        }
-        for row in rows
-    ]
+def entry_history(*, user: Account, day: date) -> list[Record]:
+    """Earlier contents of the day's entry, newest first (none is an empty list)."""
+    return records.history(ENTRIES, {"user_id": user.id, "date": day})

@@ -1,4 +1,5 @@
-"""Treatment sessions: PUT by client UUID (idempotent), POST, list by range, delete."""
+"""Treatment sessions: PUT by client UUID (idempotent), POST, list by range, history,
+delete."""
 
 from __future__ import annotations
 
@@ -15,7 +16,12 @@ from api.errors import STALE_DOC
 from api.extensions import Blueprint
 from api.fields import RangeQuerySchema, parse_uuid
 from api.treatments import service
-from api.treatments.schemas import TreatmentInSchema, TreatmentListSchema, TreatmentSchema
+from api.treatments.schemas import (
+    TreatmentHistorySchema,
+    TreatmentInSchema,
+    TreatmentListSchema,
+    TreatmentSchema,
+)
 from api.versioning import answer, parse_if_match
 
 blp = Blueprint("treatments", __name__, url_prefix="/api/v1/treatments",
@@ -73,6 +79,16 @@ class TreatmentById(MethodView):
     @blp.alt_response(412, **STALE_DOC)
     @writes
     def delete(self, treatment_id: str) -> None:
-        """Delete a session"""
+        """Delete a session (its content stays in history)"""
         service.delete_treatment(user=current_user(), treatment_id=parse_uuid(treatment_id),
                                  if_match=parse_if_match(request.headers.get("If-Match")))
+
+
+@blp.route("/<treatment_id>/history")
+@login_required
+@blp.response(200, TreatmentHistorySchema)
+@reads
+def history(treatment_id: str) -> Any:
+    """Earlier versions of a session, newest first (a deleted one's too)"""
+    return {"items": service.treatment_history(user=current_user(),
+                                               treatment_id=parse_uuid(treatment_id))}

@@ -13,6 +13,7 @@ from api.calendar import local_today
 from api.db import db
 from api.entries.models import Entry
 from api.fields import EARLIEST
+from api.medications.service import add_medications
 from api.questionnaires.service import score_rows
 from api.treatments.models import Treatment
 from api.trends.analysis import DayScores, SessionMark, compute_trends
@@ -59,8 +60,9 @@ def trends(*, user: Account, start: date, end: date) -> dict[str, Any]:
     today = local_today(user.timezone)
     result = analyse(days, treatments, today=today)
     responses = score_rows(user=user, start=EARLIEST, end=today + timedelta(days=1))
-    return add_questionnaires(window(result, treatments, start, end), responses, treatments,
+    body = add_questionnaires(window(result, treatments, start, end), responses, treatments,
                               today=today, start=start, end=end)
+    return add_medications(body, user=user, start=start, end=end)
 
 
 def window(result: dict[str, Any], treatments: Sequence[Any], start: date, end: date

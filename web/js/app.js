@@ -22,6 +22,7 @@ const screens = {
   sharing: () => import("./screens/sharing.js"),
   reset: () => import("./screens/reset.js"),
   checkin: () => import("./screens/checkin.js"),
+  medications: () => import("./screens/medications.js"),
 };
 
 const ROUTES = [
@@ -33,6 +34,7 @@ const ROUTES = [
   [/^\/checkin\/([a-z0-9_]+)$/, "checkin", "today"],
   [/^\/trends\/?$/, "trends", "trends"],
   [/^\/settings\/?$/, "settings", "settings"],
+  [/^\/medications(?:\/(new|[0-9a-fA-F-]{36}))?\/?$/, "medications", "settings"],
   [/^\/share-links\/?$/, "sharing", "share"],
   [/^\/login\/?$/, "login", null],
   [/^\/register\/?$/, "register", null],

@@ -61,15 +61,22 @@ export function dailyColumns(days, start, end) {
   return [x, cols.pain, cols.mood, cols.pain_avg7, cols.mood_avg7];
 }
 
-// The chart's key, shared by Trends and the provider's report.
-export function legend() {
+// The chart's key, shared by Trends and the provider's report, given the trends it draws
+// (with medication markers, their key too; its words come with the report's safety part).
+export function legend({ medications = [] } = {}) {
   const item = (cls, text) => h("li", {}, h("span", { class: `swatch ${cls}`, "aria-hidden": "true" }), text);
   return h("ul", { class: "legend", "aria-label": t("chart.legend.label") },
     item("pain", t("chart.legend.pain_avg7")), item("pain dot", t("chart.legend.pain_day")),
     item("mood", t("chart.legend.mood_avg7")), item("mood dot", t("chart.legend.mood_day")),
     item("session", t("chart.legend.session")), item("baseline", t("chart.legend.baseline")),
-    item("relief-pain", t("chart.legend.relief_pain")), item("relief-mood", t("chart.legend.relief_mood")));
+    item("relief-pain", t("chart.legend.relief_pain")), item("relief-mood", t("chart.legend.relief_mood")),
+    medications.length ? item("medication", t("chart.legend.medication")) : null);
 }
+
+// "Started Sertraline 50 mg" for a medication marker: t(`chart.medication.${kind}`).
+const MED_KINDS = new Set(["started", "changed", "stopped"]);
+const medicationText = (m) => (MED_KINDS.has(m.kind)
+  ? t(`chart.medication.${m.kind}`, { name: m.name, dose: m.dose || "" }).trim() : `${m.name} ${m.kind}`);
 
 // The key of a questionnaire's chart.
 export function scoreLegend() {
@@ -94,6 +101,22 @@ function markSessions(u, treatments, markers) {
     marker.dataset.route = session.route;
     marker.title = `${routeLabel(session.route)} · ${formatDay(session.local_date, { day: "numeric", month: "short" })}`;
     marker.style.left = `${left - 1}px`;
+    u.over.append(marker);
+    markers.push(marker);
+  }
+}
+
+// A solid marker at each medication start, dose change and stop (GET /trends → medications).
+function markMedications(u, medications, markers) {
+  for (const m of medications) {
+    const left = u.valToPos(ts(m.date), "x");
+    if (left < 0 || left > u.bbox.width / uPlot.pxRatio) continue;
+    const marker = document.createElement("div");
+    marker.className = "marker med-marker";
+    marker.dataset.date = m.date;
+    marker.dataset.kind = m.kind;
+    marker.title = `${medicationText(m)} · ${formatDay(m.date, { day: "numeric", month: "short" })}`;
+    marker.style.left = `${left + 1}px`;
     u.over.append(marker);
     markers.push(marker);
   }
@@ -183,6 +206,7 @@ export function drawChart(target, readout, trends, { start, end, width: fixedWid
   const byDate = new Map(trends.days.map((d) => [d.date, d]));
   let colors;
   const markers = [];
+  const medications = trends.medications || [];
 
   function describe(day) {
     const row = byDate.get(day);
@@ -195,6 +219,7 @@ export function drawChart(target, readout, trends, { start, end, width: fixedWid
       parts.push(t("chart.readout.not_logged"));
     }
     const sessions = sessionsByDay.get(day) || [];
+    for (const m of medications.filter((x) => x.date === day)) parts.push(medicationText(m));
     const text = parts.join(" · ");
     return sessions.length
       ? t("chart.readout.sessions", { text, sessions: sessions.map((s) => `${routeLabel(s.route)}${s.dose_mg ? ` ${number(s.dose_mg)} mg` : ""}`).join(", ") })
@@ -230,7 +255,10 @@ export function drawChart(target, readout, trends, { start, end, width: fixedWid
     ctx.restore();
   }
 
-  const placeMarkers = (u) => markSessions(u, trends.treatments, markers);
+  const placeMarkers = (u) => {
+    markSessions(u, trends.treatments, markers);
+    markMedications(u, medications, markers);
+  };
 
   const hint = t("chart.hint");
   readout.textContent = hint;

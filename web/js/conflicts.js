@@ -8,6 +8,7 @@ import { h } from "./dom.js";
 import { formatNumber, t } from "./i18n.js";
 import { find, rememberedDefinitions } from "./questionnaires.js";
 import { phaseLabel, routeLabel, sideEffectLabel } from "./vocabulary.js";
+import { bpPhaseLabel, medClassLabel } from "./safety-words.js";
 
 // A questionnaire by its server name ("PHQ-9"); its id when this phone never had its definition.
 const instrumentTitle = (id) => (find(rememberedDefinitions(), id) || { title: id }).title;
@@ -17,7 +18,10 @@ const label = (key) => t(`conflicts.field.${key}`);
 
 function show(key, value) {
   if (value === null || value === undefined || value === "" || (Array.isArray(value) && !value.length)) return "—";
-  if (key === "side_effects") return value.map(sideEffectLabel).join(", ");
+  if (key === "side_effects" || key === "symptoms") return value.map(sideEffectLabel).join(", ");
+  if (key === "concomitant") return value.map(medClassLabel).join(", ");
+  if (key === "class") return medClassLabel(value);
+  if (key === "vitals") return value.map((r) => `${bpPhaseLabel(r.phase)} ${r.systolic}/${r.diastolic}`).join(", ");
   if (Array.isArray(value)) return value.join(", ");
   if (key === "started_at" || key === "answered_at") return formatDateTime(value);
   if (key === "instrument") return instrumentTitle(value);
@@ -46,6 +50,8 @@ function column(title, kind, row, other) {
 
 function what(item) {
   if (item.kind === "entry") return t("conflicts.entry_for", { date: formatDay(item.id) });
+  if (item.kind === "bladder") return t("conflicts.bladder_for", { date: formatDay(item.id) });
+  if (item.kind === "medication") return item.body ? t("conflicts.medication", { name: item.body.name }) : t("conflicts.a_medication");
   if (item.kind === "response") {
     return t("conflicts.checkin_of", { title: instrumentTitle(item.body.instrument), date: formatDateTime(item.body.answered_at) });
   }

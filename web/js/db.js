@@ -1,17 +1,18 @@
 // IndexedDB on this device: the outbox of unsynced writes and a cache of what the server last
-// sent (entries, treatments, questionnaire responses).
+// sent (entries, treatments, questionnaire responses, medications, bladder checks).
 
 const NAME = "relieflog";
-const VERSION = 2;
-export const STORES = ["outbox", "entries", "treatments", "responses", "meta"];
-const KEYS = { outbox: "key", entries: "date", treatments: "id", responses: "id", meta: "key" };
+const VERSION = 3;
+export const STORES = ["outbox", "entries", "treatments", "responses", "medications", "bladder", "meta"];
+const KEYS = { outbox: "key", entries: "date", treatments: "id", responses: "id", medications: "id", bladder: "date", meta: "key" };
 let opening = null;
 
 function open() {
   if (!opening) {
     opening = new Promise((resolve, reject) => {
       const req = indexedDB.open(NAME, VERSION);
-      // Version 2 added "responses" (questionnaires); an older database keeps its stores.
+      // Version 2 added "responses" (questionnaires), 3 "medications" and "bladder" (weekly
+      // bladder checks); an older database keeps its stores.
       req.onupgradeneeded = () => {
         const db = req.result;
         for (const store of STORES) {

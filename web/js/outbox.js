@@ -1,7 +1,8 @@
 // The outbox: every write is queued in IndexedDB first, then sent when the network allows.
 //
-// One item per thing written: entries by date ("entry:2026-03-01"), treatments and
-// questionnaire responses by their client UUID ("treatment:…", "response:…"). A newer write
+// One item per thing written: entries and weekly bladder checks by date ("entry:2026-03-01",
+// "bladder:2026-03-01"), treatments, questionnaire responses and medications by their client
+// UUID ("treatment:…", "response:…", "medication:…"). A newer write
 // for the same key replaces the queued one. Every kind of write is idempotent on the server,
 // so sending an item twice is harmless.
 
@@ -17,15 +18,20 @@ const ENTRY_FIELDS = ["pain", "mood", "anxiety", "energy", "sleep_hours", "sleep
   "side_effects", "tags", "notes"];
 const TREATMENT_FIELDS = ["started_at", "route", "medication", "dose_mg", "dose_mg_per_kg",
   "duration_minutes", "with_psychotherapy", "phase", "clinic", "pain_before", "pain_after",
-  "mood_before", "mood_after", "dissociation", "side_effects", "notes"];
+  "mood_before", "mood_after", "dissociation", "side_effects", "notes", "vitals",
+  "observation_minutes", "concomitant"];
 
 const RESPONSE_FIELDS = ["instrument", "answered_at", "answers", "difficulty"];
+const MEDICATION_FIELDS = ["name", "dose", "class", "started_on", "stopped_on", "notes"];
+const BLADDER_FIELDS = ["symptoms"];
 
 // Each kind of write: its fields, where the server keeps it, and this device's cache of it.
 const KINDS = {
   entry: { fields: ENTRY_FIELDS, path: "/entries/", store: "entries" },
   treatment: { fields: TREATMENT_FIELDS, path: "/treatments/", store: "treatments" },
   response: { fields: RESPONSE_FIELDS, path: "/responses/", store: "responses" },
+  medication: { fields: MEDICATION_FIELDS, path: "/medications/", store: "medications" },
+  bladder: { fields: BLADDER_FIELDS, path: "/bladder-checks/", store: "bladder" },
 };
 
 export function fieldsOf(kind) {
@@ -103,15 +109,23 @@ export async function summary() {
   };
 }
 
+// One item of a list field (a blood-pressure reading): its filled-in fields in key order,
+// moments as instants, so the server's form of the same reading compares equal.
+function normalItem(x) {
+  if (!x || typeof x !== "object") return x;
+  return JSON.stringify(Object.keys(x).filter((k) => x[k] !== null && x[k] !== undefined).sort()
+    .map((k) => [k, k === "taken_at" ? new Date(x[k]).getTime() : x[k]]));
+}
+
 function normal(kind, value) {
   const out = {};
   for (const field of fieldsOf(kind)) {
     let v = value ? value[field] : undefined;
     if (v === undefined) v = null;
     if ((field === "started_at" || field === "answered_at") && v) v = new Date(v).getTime();
-    if (Array.isArray(v)) v = [...v];
+    if (Array.isArray(v)) v = v.map(normalItem);
     else if (v && typeof v === "object") v = Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)));
-    if ((field === "notes" || field === "clinic") && v === null) v = "";
+    if ((field === "notes" || field === "clinic" || field === "dose") && v === null) v = "";
     out[field] = v;
   }
   return out;
@@ -121,9 +135,12 @@ export function sameContent(kind, a, b) {
   return JSON.stringify(normal(kind, a)) === JSON.stringify(normal(kind, b));
 }
 
-function cacheStore(kind) {
+export function cacheStore(kind) {
   return KINDS[kind].store;
 }
+
+// The field that names a record of this kind: "date" for entries and bladder checks.
+export const keyField = (kind) => (kind === "entry" || kind === "bladder" ? "date" : "id");
 
 function path(item) {
   return `${KINDS[item.kind].path}${item.id}`;

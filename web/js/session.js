@@ -12,7 +12,7 @@ export const remembered = () => db.getMeta("user");
 
 export async function loggedIn(user) {
   const previous = await remembered();
-  if (previous && previous.email !== user.email) await db.clear("entries", "treatments", "responses");
+  if (previous && previous.email !== user.email) await db.clear("entries", "treatments", "responses", "medications", "bladder");
   session.user = user;
   await db.setMeta("user", user);
   outbox.setOwner(user.email);
@@ -22,7 +22,7 @@ export async function loggedIn(user) {
 export async function loggedOut() {
   const mine = await outbox.items();
   if (mine.length) await db.remove("outbox", ...mine.map((i) => i.key));
-  await db.clear("entries", "treatments", "responses", "meta");
+  await db.clear("entries", "treatments", "responses", "medications", "bladder", "meta");
   session.user = null;
   outbox.setOwner(null);
 }

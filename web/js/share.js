@@ -235,6 +235,9 @@ async function report(data) {
     ? await import("./checkins-report.js").then((m) => m.checkinParts(data))
     : { flag: null, section: null, explain: null, drawers: [] };
   const { drawers } = checkins;
+  // Readings, medications, bladder checks: only when there are some.
+  const safety = data.medication_list?.length || data.medications?.length || data.bladder_checks?.length
+    || data.treatments.some((s) => s.vitals?.length) ? await import("./safety-report.js") : null;
   shown = data;
   const name = data.patient.display_name || t("share.patient");
   document.title = t("share.document_title", { title: t("share.report_title", { name }) });
@@ -296,6 +299,7 @@ async function report(data) {
       explanationList({ provider: true }),
       checkins.explain),
   ].filter(Boolean));
+  if (safety) await safety.place(main, data);
   focusHeading(heading);
   setPrintFooter(data);
 
@@ -312,7 +316,7 @@ async function report(data) {
       drawChart(screenChart, readout, data, span),
       // A second copy at a width that fits A4 and Letter, in paper colours, shown only in print.
       drawChart(printChart, h("p"), data, { ...span, width: 680, colors: PAPER }));
-    chartCard.append(legend());
+    chartCard.append(legend(data));
   }
   for (const draw of drawers) charts.push(...draw(chartModule));
 }

@@ -8,7 +8,7 @@ import * as outbox from "./outbox.js";
 function overlay(item, base) {
   if (!item) return base;
   if (item.op === "delete") return null;
-  return { ...(base || {}), ...item.body, [item.kind === "entry" ? "date" : "id"]: item.id,
+  return { ...(base || {}), ...item.body, [outbox.keyField(item.kind)]: item.id,
     pending: item.status, version: base ? base.version : item.baseVersion };
 }
 
@@ -27,8 +27,8 @@ export async function entry(date) {
 }
 
 async function listFresh(kind, path, inRange) {
-  const store = kind === "entry" ? "entries" : "treatments";
-  const keyOf = (row) => (kind === "entry" ? row.date : row.id);
+  const store = outbox.cacheStore(kind);
+  const keyOf = (row) => row[outbox.keyField(kind)];
   let rows;
   let offline = false;
   try {
@@ -65,6 +65,9 @@ export async function treatments() {
   return result;
 }
 
+// A session as this device last had it from the server (after a save: with its flags).
+export const cached = async (id) => (await db.get("treatments", id)) || null;
+
 export async function treatment(id) {
   let cached = (await db.get("treatments", id)) || null;
   try {
@@ -78,7 +81,28 @@ export async function treatment(id) {
   return overlay(await outbox.item("treatment", id), cached);
 }
 
+// The medication list, ordered as the server orders it (started_on, then name).
+export async function medications() {
+  const result = await listFresh("medication", "/medications", () => true);
+  result.rows.sort((a, b) => (a.started_on < b.started_on ? -1 : a.started_on > b.started_on ? 1
+    : (a.name || "").localeCompare(b.name || "")));
+  return result;
+}
+
+export async function medication(id) {
+  let cached = (await db.get("medications", id)) || null;
+  try {
+    const { data } = await get(`/medications/${id}`);
+    cached = data;
+    await db.put("medications", data);
+  } catch (error) {
+    if (error.status === 404) cached = null;
+    else if (!(error instanceof OfflineError)) throw error;
+  }
+  return overlay(await outbox.item("medication", id), cached);
+}
+
 // Health data stays on a shared phone no longer than the login does.
 export async function forget() {
-  await db.clear("entries", "treatments", "responses", "meta");
+  await db.clear("entries", "treatments", "responses", "medications", "bladder", "meta");
 }

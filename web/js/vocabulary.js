@@ -19,6 +19,9 @@ export const SIDE_EFFECTS = [
   ["sedation", "vocab.side_effect.sedation"],
   ["elevated_blood_pressure", "vocab.side_effect.elevated_blood_pressure"],
   ["dysgeusia", "vocab.side_effect.dysgeusia"],
+  ["urinary_frequency", "vocab.side_effect.urinary_frequency"],
+  ["painful_urination", "vocab.side_effect.painful_urination"],
+  ["blood_in_urine", "vocab.side_effect.blood_in_urine"],
   ["other", "vocab.side_effect.other"],
 ];
 
@@ -38,12 +41,12 @@ export const PHASES = [
 ];
 
 // The label of a key in one of the lists; an unknown key (a newer server) is shown as it is.
-function labelIn(list, key, unknown = key) {
+export function labelIn(list, key, unknown = key) {
   const found = list.find(([k]) => k === key);
   return found ? t(found[1]) : unknown;
 }
 
-const options = (list) => list.map(([key, message]) => [key, t(message)]);
+export const options = (list) => list.map(([key, message]) => [key, t(message)]);
 
 export const sideEffectLabel = (key) => labelIn(SIDE_EFFECTS, key);
 export const routeLabel = (key) => labelIn(ROUTES, key, key || "—");

@@ -1,4 +1,4 @@
-// Settings: name and time zone, reminders, password, downloads, API tokens, the security
+// Settings: name and time zone, the medication list (a link), reminders, password, downloads, API tokens, the security
 // log, log out, delete the account.
 
 import { OfflineError, request } from "../api.js";
@@ -104,6 +104,7 @@ export async function render(container, ctx) {
       h("li", {}, h("a", { href: "/api/v1/export/entries.csv", download: "" }, t("settings.download_entries"))),
       h("li", {}, h("a", { href: "/api/v1/export/treatments.csv", download: "" }, t("settings.download_treatments"))),
       h("li", {}, h("a", { href: "/api/v1/export/questionnaires.csv", download: "" }, t("settings.download_checkins"))),
+      h("li", {}, h("a", { href: "/api/v1/export/medications.csv", download: "" }, t("settings.download_medications"))),
       h("li", {}, h("a", { href: "/api/v1/export/fhir", download: "" }, t("settings.download_fhir"))),
       h("li", {}, h("a", { href: "/api/v1/me/export", download: "relieflog-export.json" }, t("settings.download_all")))));
 
@@ -165,7 +166,13 @@ export async function render(container, ctx) {
     toast(t("settings.deleted"));
   });
 
-  container.append(screenHead(t("settings.title")), profile, remindersCard(user), checkinChoice(user), languageChoice(), password, downloads, tokens, securityLog(user),
+  // The medication list (its own screen): sessions pre-fill sedating medicines from it.
+  const medications = h("section", { class: "card", "aria-labelledby": "medications-title" },
+    h("h2", { id: "medications-title" }, t("settings.medications")),
+    h("p", { class: "muted" }, t("settings.medications_help")),
+    h("ul", { class: "link-list" }, h("li", {}, h("a", { href: "/medications" }, t("settings.medications_open")))));
+
+  container.append(screenHead(t("settings.title")), profile, medications, remindersCard(user), checkinChoice(user), languageChoice(), password, downloads, tokens, securityLog(user),
     h("section", { class: "card", "aria-labelledby": "session-title" }, h("h2", { id: "session-title" }, t("settings.device")),
       h("p", { class: "muted" }, t("settings.device_help")), logout),
     remove,

@@ -1,6 +1,7 @@
 // Today: pain and mood in three taps (a pain chip, a mood chip, Save), the rest optional.
 
 import { get } from "../api.js";
+import { bladderCard } from "../bladder.js";
 import * as checkins from "../checkins.js";
 import { entryForm } from "../entry-form.js";
 import { checkinStyles, definitions, find } from "../questionnaires.js";
@@ -76,7 +77,8 @@ async function missingYesterday(user, day) {
 
 export async function render(container, ctx) {
   const day = todayIn(ctx.user.timezone);
-  const [entry, due, missing] = await Promise.all([store.entry(day), dueCheckins(), missingYesterday(ctx.user, day)]);
+  const [entry, due, missing, bladder] = await Promise.all([store.entry(day), dueCheckins(),
+    missingYesterday(ctx.user, day), bladderCard(day)]);
   const status = h("div", {}, statusLine(entry));
   const hintSlot = h("div", {});
   const form = entryForm({
@@ -87,7 +89,8 @@ export async function render(container, ctx) {
       if (ctx.isCurrent()) ctx.navigate("/today", { replace: true });
     },
   });
-  container.append(screenHead(t("today.title"), formatDay(day)), status, ...(missing ? [missing] : []), ...(due ? [due] : []), form, hintSlot);
+  container.append(screenHead(t("today.title"), formatDay(day)), status, ...(missing ? [missing] : []), ...(due ? [due] : []),
+    ...(bladder ? [bladder] : []), form, hintSlot);
   boosterHint(day).then((hint) => { if (hint) hintSlot.append(hint); });
   // Left open overnight: a new day gets a fresh form when the patient comes back.
   const newDay = () => {

@@ -3,15 +3,31 @@
 
 import * as outbox from "../outbox.js";
 import * as store from "../store.js";
-import { checkList, confirm, field, formError, scaleFor, screenHead, toast } from "../controls.js";
+import { checkList, confirm, field, formError, scaleFor, screenHead, showFieldErrors, toast } from "../controls.js";
 import { toLocalInput, withLocalOffset } from "../dates.js";
 import { h } from "../dom.js";
 import { t } from "../i18n.js";
 import { phaseOptions, routeOptions, sideEffectOptions } from "../vocabulary.js";
+import { flagList, safetyStyles } from "../safety.js";
+import { vitalsForm } from "../vitals-form.js";
 
 function numberOrNull(text) {
   const trimmed = text.trim();
   return trimmed === "" ? null : Number(trimmed);
+}
+
+// What the server flagged about this session's blood pressure (it never stops anything), or,
+// while the session waits to sync, that the flags come then.
+function flagsCard(s, timeZone) {
+  if (s.pending && (s.vitals || []).length) {
+    return h("p", { class: "status-line waiting bp-pending" }, t("treatments.flags_after_sync"));
+  }
+  const list = flagList(s.flags, timeZone);
+  if (!list) return null;
+  return h("section", { class: "card bp-alert", "aria-labelledby": "flags-title" },
+    h("h2", { id: "flags-title" }, t("treatments.flags_title")),
+    list,
+    h("p", { class: "muted" }, t("treatments.flags_note")));
 }
 
 export async function render(container, ctx) {
@@ -64,6 +80,8 @@ export async function render(container, ctx) {
   const notes = field(t("treatments.notes"), notesInput);
   const error = formError();
   const fields = { started_at: started, route, medication, dose_mg: doseMg, dose_mg_per_kg: doseKg, duration_minutes: duration, clinic, notes };
+  const safety = vitalsForm(s, { started, isNew });
+  await safetyStyles();
 
   const save = h("button", { type: "submit", class: "btn btn-primary btn-block" }, t("treatments.save"));
   const remove = isNew ? null : h("button", { type: "button", class: "btn btn-danger" }, t("treatments.delete"));
@@ -73,6 +91,7 @@ export async function render(container, ctx) {
     h("section", { class: "card" }, h("h2", {}, t("treatments.before_after")),
       h("p", { class: "muted" }, t("treatments.before_after_note")),
       scales.pain_before, scales.pain_after, scales.mood_before, scales.mood_after, scales.dissociation),
+    ...safety.part,
     h("section", { class: "card" }, sideEffects, notes),
     error,
     h("div", { class: "save-bar" }, save),
@@ -102,6 +121,8 @@ export async function render(container, ctx) {
       duration.control.focus();
       return;
     }
+    const safe = safety.read();
+    if (!safe) return;
     const body = {
       started_at: withLocalOffset(value),
       route: route.control.value,
@@ -115,6 +136,7 @@ export async function render(container, ctx) {
       dissociation: scales.dissociation.read(),
       side_effects: sideEffects.read(),
       notes: notesInput.value,
+      ...safe,
     };
     save.disabled = true;
     try {
@@ -122,7 +144,8 @@ export async function render(container, ctx) {
       await outbox.flush();
       const still = await outbox.item("treatment", id);
       if (still && still.status === "rejected") {
-        error.show(still.message);
+        // The server's words under the fields it names (vitals.0.diastolic), else above Save.
+        showFieldErrors({ ...fields, ...safety.fieldMap() }, { fieldErrors: still.errors || {}, message: still.message }, error);
         return;
       }
       if (still && still.status === "conflict") {
@@ -130,8 +153,16 @@ export async function render(container, ctx) {
         await showConflicts();
       }
       const after = await outbox.item("treatment", id);
-      toast(after ? t("controls.toast.saved_offline") : t("controls.toast.saved"));
-      ctx.navigate("/treatments");
+      if (after) {
+        toast(body.vitals.length ? t("treatments.saved_offline_flags") : t("controls.toast.saved_offline"));
+        ctx.navigate("/treatments");
+        return;
+      }
+      toast(t("controls.toast.saved"));
+      // The server's flags, if any, are shown on the session itself.
+      const saved = await store.cached(id);
+      if (saved && saved.flags && saved.flags.length) ctx.navigate(`/treatments/${id}`, { replace: true });
+      else ctx.navigate("/treatments");
     } finally {
       save.disabled = false;
     }
@@ -151,5 +182,6 @@ export async function render(container, ctx) {
   container.append(
     h("p", { class: "back" }, h("a", { href: "/treatments" }, t("treatments.back"))),
     screenHead(isNew ? t("treatments.record") : t("treatments.change")),
+    flagsCard(s, ctx.user.timezone) || "",
     form);
 }

@@ -6,6 +6,7 @@ import { formatDateTime } from "../dates.js";
 import { append, h, icons } from "../dom.js";
 import { t } from "../i18n.js";
 import { phaseLabel, routeLabel } from "../vocabulary.js";
+import { safetyStyles } from "../safety.js";
 
 export function doseText(s) {
   const parts = [];
@@ -25,6 +26,7 @@ function row(s, timeZone) {
   if (s.mood_before !== null && s.mood_before !== undefined && s.mood_after !== null && s.mood_after !== undefined) {
     tags.push(h("span", { class: "score-tag mood" }, t("treatments.mood_change", { before: s.mood_before, after: s.mood_after })));
   }
+  if (s.flags && s.flags.length && !s.pending) tags.push(h("span", { class: "score-tag bp-tag" }, t("treatments.flag_tag")));
   if (s.pending) tags.push(h("span", { class: "score-tag plain" }, t("treatments.waiting")));
   const medication = s.medication && s.medication !== "ketamine" ? `${s.medication} · ` : "";
   return h("li", {}, h("a", { class: "list-item", href: `/treatments/${s.id}` },
@@ -36,7 +38,7 @@ function row(s, timeZone) {
 }
 
 export async function render(container, ctx) {
-  const { rows, offline } = await store.treatments();
+  const [{ rows, offline }] = await Promise.all([store.treatments(), safetyStyles()]);
   const list = h("ul", { class: "list" }, rows.map((s) => row(s, ctx.user.timezone)));
   append(container, [
     screenHead(t("treatments.title"), t("treatments.subtitle")),

@@ -11,6 +11,7 @@ import { checkinStyles, definitions, severityLabel } from "../questionnaires.js"
 import { list, number } from "../report.js";
 import { checkinExplanationList, checkinScoresTable, checkinSeriesCards } from "../checkin-tables.js";
 import { daysTable, explanationList, seriesCards } from "../tables.js";
+import { medicationChangesTable, safetyStyles } from "../safety.js";
 
 const RANGES = ["30", "90", "365", "all"];
 const ALL_DAYS = 3700; // the API's longest range
@@ -104,7 +105,7 @@ export async function render(container, ctx) {
     let defs = null;
     try {
       [data, defs] = await Promise.all([get(`/trends?from=${from}&to=${today}`).then((r) => r.data),
-        definitions().catch(() => null), checkinStyles()]);
+        definitions().catch(() => null), checkinStyles(), safetyStyles()]);
     } catch (error) {
       if (mine !== loading) return;
       body.replaceChildren(h("p", { class: "empty" }, error instanceof OfflineError
@@ -128,19 +129,24 @@ export async function render(container, ctx) {
     }
     const enabled = Boolean(ctx.user.questionnaires && ctx.user.questionnaires.length);
     const checkins = checkinsSection(data, defs, { start, end: today, enabled });
-    if (!data.days.length && !data.treatments.length && !checkins.scored) {
+    if (!data.days.length && !data.treatments.length && !checkins.scored && !(data.medications || []).length) {
       // The link sits where the sentence has {today}, wherever the language puts it.
       const [before, after = ""] = t("trends.empty").split("{today}");
       body.replaceChildren(h("p", { class: "empty" }, before, h("a", { href: "/today" }, t("trends.empty.today")), after));
       body.setAttribute("aria-busy", "false");
       return;
     }
+    const medications = data.medications || [];
     const sentence = summary(data, start, today);
     const chartEl = h("div", { class: "chart", role: "img", "aria-label": t("chart.label", { summary: sentence }) });
     const readout = h("p", { class: "chart-readout", "aria-live": "off" });
     body.replaceChildren(
       h("p", { class: "summary", id: "trends-summary" }, sentence),
-      h("div", { class: "card chart-card" }, chartEl, readout, legend()),
+      h("div", { class: "card chart-card" }, chartEl, readout, legend(data)),
+      medications.length ? h("section", { class: "med-changes-section", "aria-labelledby": "med-changes-title" },
+        h("h2", { id: "med-changes-title" }, t("trends.medications.title")),
+        medicationChangesTable(medications, "med-changes-title"),
+        h("p", {}, h("a", { href: "/medications" }, t("trends.medications.edit")))) : "",
       h("h2", {}, t("trends.series.title")),
       h("div", { class: "series-list" }, data.series.length ? seriesCards(data)
         : h("p", { class: "muted" }, t("trends.series.none"))),

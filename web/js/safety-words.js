@@ -1,0 +1,45 @@
+// The words for session safety's keys, beside vocabulary.js (which the report's first load
+// carries; these come only with the safety parts): medication classes, the sedating ones a
+// session takes (`concomitant`), the phases of a blood-pressure reading, and the bladder
+// symptoms Today asks about. tests/test_web_vocabulary.py holds them to the OpenAPI document.
+// Labels: vocab.med_class.<key>, vocab.bp_phase.<key> (dynamic keys, as in vocabulary.js).
+
+import { labelIn, options } from "./vocabulary.js";
+
+// Bladder symptoms (ketamine cystitis): side effects Today asks about once a week.
+export const BLADDER_SYMPTOMS = ["urinary_frequency", "painful_urination", "blood_in_urine"];
+
+// A medication's class; the sedating ones are also the classes a session's `concomitant`
+// takes (CONCOMITANT, the same words).
+export const MED_CLASSES = [
+  ["antidepressant", "vocab.med_class.antidepressant"],
+  ["benzodiazepine", "vocab.med_class.benzodiazepine"],
+  ["sedative_hypnotic", "vocab.med_class.sedative_hypnotic"],
+  ["psychostimulant", "vocab.med_class.psychostimulant"],
+  ["maoi", "vocab.med_class.maoi"],
+  ["opioid", "vocab.med_class.opioid"],
+  ["anticonvulsant", "vocab.med_class.anticonvulsant"],
+  ["other", "vocab.med_class.other"],
+];
+
+export const CONCOMITANT = [
+  ["benzodiazepine", "vocab.med_class.benzodiazepine"],
+  ["sedative_hypnotic", "vocab.med_class.sedative_hypnotic"],
+  ["psychostimulant", "vocab.med_class.psychostimulant"],
+  ["maoi", "vocab.med_class.maoi"],
+  ["opioid", "vocab.med_class.opioid"],
+  ["other", "vocab.med_class.other"],
+];
+
+// When a blood-pressure reading was taken, relative to dosing.
+export const BP_PHASES = [
+  ["before", "vocab.bp_phase.before"],
+  ["during", "vocab.bp_phase.during"],
+  ["after", "vocab.bp_phase.after"],
+];
+
+export const medClassLabel = (key) => labelIn(MED_CLASSES, key);
+export const bpPhaseLabel = (key) => labelIn(BP_PHASES, key);
+export const medClassOptions = () => options(MED_CLASSES);
+export const concomitantOptions = () => options(CONCOMITANT);
+export const bpPhaseOptions = () => options(BP_PHASES);
