@@ -36,7 +36,7 @@ bp = Blueprint("web", __name__)
 
 # Pages of the single-page app: each serves the same shell, which routes on the client.
 APP_PAGES = ("/", "/today", "/history", "/treatments", "/trends", "/share-links", "/settings",
-             "/login", "/register", "/reset")
+             "/login", "/register", "/reset", "/clinic")
 
 
 def _page(name: str) -> Response:
@@ -68,6 +68,14 @@ def provider_page() -> Response:
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+@bp.get("/clinic/patients/<patient_id>")
+def clinic_patient_page(patient_id: str) -> Response:
+    """The same report a share link opens, for one of a clinic's connected patients: the
+    page reads /api/v1/clinic/patients/<id>/… with the provider's login cookie instead of a
+    share's viewing cookie (web/js/share.js chooses which)."""
+    return provider_page()
 
 
 @bp.get("/sw.js")
