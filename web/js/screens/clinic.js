@@ -171,7 +171,7 @@ function codeCard(clinic, reload) {
     h("div", { class: "actions compact" }, copy, rotate));
 }
 
-function inviteCard() {
+function inviteCard(onInvited) {
   const email = field(t("clinic.invite.email"), h("input", { type: "email", autocomplete: "off", autocapitalize: "none", spellcheck: "false" }));
   const name = field(t("clinic.invite.name"), h("input", { type: "text", autocomplete: "off", maxlength: "80" }));
   const error = formError();
@@ -203,6 +203,7 @@ function inviteCard() {
       });
       once.replaceChildren(panel);
       panel.focusHeading();
+      await onInvited();
     } catch (e) {
       showProblem({ email, display_name: name }, e, error);
     } finally {
@@ -283,15 +284,18 @@ export async function render(container, ctx) {
     }
   }
 
+  // The code and the providers are drawn again after each change; the invitation form
+  // (and the link it shows once) stays.
+  const codeSlot = h("div");
+  const providersSlot = h("div");
   async function loadClinic() {
     const { data } = await request("GET", "/clinic");
-    if (!ctx.isCurrent()) return data;
+    if (!ctx.isCurrent()) return;
     heading.textContent = data.name;
     document.title = t("app.title", { screen: data.name });
-    admin.replaceChildren(codeCard(data, loadClinic),
-      data.is_admin ? inviteCard() : null,
-      providersCard(data, me, loadClinic));
-    return data;
+    codeSlot.replaceChildren(codeCard(data, loadClinic));
+    providersSlot.replaceChildren(providersCard(data, me, loadClinic));
+    if (!admin.childElementCount) admin.append(codeSlot, data.is_admin ? inviteCard(loadClinic) : "", providersSlot);
   }
 
   let timer = null;
