@@ -16,13 +16,14 @@ from api.db.records import Record
 from api.domain import NotFound
 from api.treatments.models import CONTENT_FIELDS, Treatment
 from api.treatments.schemas import TreatmentSchema
+from api.summaries.service import mark_changed
 from api.versioning import IfMatch
 
 NOT_FOUND = "No such treatment session."
 
 TREATMENTS = records.Kind(
     table=Treatment.__table__, key=("user_id", "id"), content=CONTENT_FIELDS,
-    present=TreatmentSchema().dump,
+    present=TreatmentSchema().dump, on_change=mark_changed,
 )
 
 
