@@ -14,9 +14,9 @@ from api.calendar import check_loggable, local_date_of
 from api.db import db, records
 from api.db.records import Record
 from api.domain import NotFound
+from api.summaries.service import mark_changed
 from api.treatments.models import CONTENT_FIELDS, Treatment
 from api.treatments.schemas import TreatmentSchema
-from api.summaries.service import mark_changed
 from api.versioning import IfMatch
 
 NOT_FOUND = "No such treatment session."

@@ -13,8 +13,8 @@ from api.calendar import local_today
 from api.db import db
 from api.entries.models import Entry
 from api.questionnaires.service import score_rows
-from api.treatments.models import Treatment
 from api.summaries import kept_analysis
+from api.treatments.models import Treatment
 from api.trends.analysis import (
     WEEK_DAYS,
     DayScores,
@@ -25,7 +25,6 @@ from api.trends.analysis import (
     ordered_days,
 )
 from api.trends.questionnaires import questionnaire_series, questionnaire_trends
-
 
 # A day's 7-day average reaches back over the 6 days before it.
 AVERAGE_SPAN = timedelta(days=WEEK_DAYS - 1)
