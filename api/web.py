@@ -102,9 +102,14 @@ REPORT_KEYS = ("app.", "chart.", "controls.", "loading.", "report.", "share.", "
 QUESTIONNAIRE_KEYS = ("chart.legend.score", "chart.scores_", "report.checkin.",
                       "report.explain.checkin_", "report.term.remission", "share.checkins.",
                       "share.flag.", "vocab.severity.")
+# And the words of a clinic patient's report (/clinic/patients/<id>), which only that page
+# fetches (web/js/clinic-report.js): ?scope=clinic; a share link's report never carries them.
+CLINIC_REPORT_KEYS = ("share.clinic.",)
 SCOPES = {
-    "report": lambda key: key.startswith(REPORT_KEYS) and not key.startswith(QUESTIONNAIRE_KEYS),
+    "report": lambda key: key.startswith(REPORT_KEYS)
+    and not key.startswith(QUESTIONNAIRE_KEYS + CLINIC_REPORT_KEYS),
     "questionnaires": lambda key: key.startswith(QUESTIONNAIRE_KEYS),
+    "clinic": lambda key: key.startswith(CLINIC_REPORT_KEYS),
 }
 
 

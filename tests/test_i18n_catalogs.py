@@ -169,7 +169,7 @@ def test_the_reports_catalog_scope_has_every_key_the_report_uses(client) -> None
     must be in that scope, or the report would show a key instead of words. The words of its
     questionnaire part come in ?scope=questionnaires, which that part (checkins-report.js)
     fetches before it shows anything."""
-    from api.web import QUESTIONNAIRE_KEYS, REPORT_KEYS
+    from api.web import CLINIC_REPORT_KEYS, QUESTIONNAIRE_KEYS, REPORT_KEYS
 
     modules = {"share.js"}
     pending = ["share.js", "chart.js"]
@@ -194,11 +194,19 @@ def test_the_reports_catalog_scope_has_every_key_the_report_uses(client) -> None
         for key in static_keys(without_comments(WEB / "js" / name)))}
     assert later <= {"checkins-report.js", "checkin-tables.js"}, later
     assert 'extend("questionnaires")' in (WEB / "js" / "checkins-report.js").read_text()
+    # A clinic patient's report's own words likewise, only in clinic-report.js.
+    clinical = {name for name in modules if any(
+        key.startswith(CLINIC_REPORT_KEYS) for key in static_keys(without_comments(WEB / "js" / name)))}
+    assert clinical <= {"clinic-report.js"}, clinical
+    assert 'extend("clinic")' in (WEB / "js" / "clinic-report.js").read_text()
     scoped = client.get("/i18n/es.json?scope=report").get_json()
     more = client.get("/i18n/es.json?scope=questionnaires").get_json()
+    clinic = client.get("/i18n/es.json?scope=clinic").get_json()
     assert scoped and all(key.startswith(REPORT_KEYS) for key in scoped)
     assert more and all(key.startswith(QUESTIONNAIRE_KEYS) for key in more)
-    assert not set(scoped) & set(more)
-    assert set(scoped) | set(more) == {k for k in catalog("es") if k.startswith(REPORT_KEYS)}
+    assert clinic and all(key.startswith(CLINIC_REPORT_KEYS) for key in clinic)
+    assert not set(scoped) & set(more) and not set(scoped) & set(clinic)
+    assert set(scoped) | set(more) | set(clinic) == {
+        k for k in catalog("es") if k.startswith(REPORT_KEYS)}
     assert client.get("/i18n/es.json?scope=other").status_code == 404
     assert client.get("/i18n/xx.json").status_code == 404

@@ -69,7 +69,7 @@ function connectionItem(connection, timeZone, viewText, reload) {
 // the notes switch and Connect. `onConnected` reloads the list.
 function connectCard(onConnected) {
   const code = field(t("sharing.clinic.code"), h("input", { type: "text", autocomplete: "off", autocapitalize: "characters",
-    spellcheck: "false", maxlength: "40", class: "code-input" }), t("sharing.clinic.code_help"));
+    spellcheck: "false", maxlength: "40" }), t("sharing.clinic.code_help"));
   const error = formError();
   const next = h("button", { type: "submit", class: "btn btn-primary btn-block" }, t("sharing.clinic.continue"));
   const step = h("div", { class: "clinic-preview", "aria-live": "polite" });
@@ -85,7 +85,7 @@ function connectCard(onConnected) {
     const cancel = h("button", { type: "button", class: "btn" }, t("sharing.cancel"));
     const headingId = nextId("clinic-name");
     const heading = h("h4", { id: headingId, tabindex: "-1", class: "user-text" }, clinicName);
-    const panel = h("section", { class: "agree", "aria-labelledby": headingId },
+    const panel = h("section", { class: "agree log-box", "aria-labelledby": headingId },
       heading,
       h("p", {}, t("sharing.clinic.explain", { clinic: clinicName })),
       h("label", { class: "check single" }, notes, t("sharing.clinic.notes")),

@@ -3,11 +3,6 @@
 // the address bar at once, and exchanged for a short-lived viewing cookie. When that
 // cookie ends (401) the token is exchanged again, once; a revoked or expired link (410)
 // replaces the report with a page that says so. Every number comes from the server.
-//
-// The same report, for a clinic's provider, at /clinic/patients/<id>: the data comes from
-// /api/v1/clinic/patients/<id>/… with the provider's login cookie (no token); when that
-// access ends (the patient disconnected: 404; logged out: 401; no longer a member: 403)
-// the report is replaced by a page that says so, with the way back to the panel.
 
 import { ApiError, OfflineError, request } from "./api.js";
 import * as i18n from "./i18n.js";
@@ -18,14 +13,13 @@ import { formatDay } from "./dates.js";
 import { daysTable, explanationList, seriesTable, severityNote } from "./tables.js";
 import { routeLabel, sideEffectLabel } from "./vocabulary.js";
 
-// Where the report's data comes from (the one place that chooses): a clinic patient's
-// connection, or the share link's viewing session.
-const clinicPatient = (location.pathname.match(/^\/clinic\/patients\/([\w-]{1,64})\/?$/) || [])[1] || null;
-const BASE = clinicPatient ? `/clinic/patients/${clinicPatient}` : "/shared";
+// Whose data: a share link's, or (clinic-report.js) a clinic's patient with the provider's login.
+const BASE = /^\/clinic\/patients\/[\w-]+$/.test(location.pathname) ? location.pathname : "/shared";
+let clinic = null;
 
 // The token leaves the address bar (and so bookmarks and history) before anything else;
 // it stays in this page's memory only. null: the fragment could not be decoded.
-const fragment = clinicPatient ? "" : takeFragment();
+const fragment = BASE === "/shared" ? takeFragment() : "";
 const main = document.getElementById("main");
 let token = fragment || "";
 let renewing = null; // the one POST /shared/session in flight, shared by every caller
@@ -138,21 +132,9 @@ function ended() {
   page(t("share.ended.title"), h("p", {}, t("share.ended.text")));
 }
 
-// A clinic's provider whose access to this patient ended: a page that says why, and the
-// way back to the panel (or to logging in again). False for anything else.
-function clinicRefused(error) {
-  if (!clinicPatient || !(error instanceof ApiError) || ![401, 403, 404].includes(error.status)) return false;
-  const why = { 401: "logged_out", 403: "no_access", 404: "disconnected" }[error.status];
-  const back = error.status === 401
-    ? h("a", { class: "btn btn-primary", href: "/login" }, t("share.clinic.log_in"))
-    : h("a", { class: "btn btn-primary", href: "/clinic" }, t("share.clinic.back"));
-  page(t(`share.clinic.${why}.title`), h("p", {}, t(`share.clinic.${why}.text`)), h("p", {}, back));
-  return true;
-}
-
 // Any request of the report may learn that the link is gone: that replaces the page.
 function failed(error) {
-  if (clinicRefused(error)) return;
+  if (clinic && clinic.refused(error, page)) return;
   if (error instanceof ApiError && error.status === 410) gone(error.problem);
   else if (error instanceof ApiError && error.status === 401) ended();
   else if (error instanceof ApiError && error.status === 404) invalid();
@@ -242,8 +224,7 @@ function summary(data) {
 
 function setPrintFooter(data) {
   const printed = moment(new Date().toISOString(), { day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit" });
-  const text = clinicPatient ? t("share.clinic.print_footer", { printed })
-    : t("share.print_footer", { printed, expires: dateOf(data.share.expires_at) });
+  const text = clinic ? clinic.printFooter(printed) : t("share.print_footer", { printed, expires: dateOf(data.share.expires_at) });
   // Read by the @page footer of the print stylesheet (a custom property, no inline style).
   document.documentElement.style.setProperty("--print-footer", JSON.stringify(text));
   const footer = document.getElementById("print-footer");
@@ -262,9 +243,8 @@ async function report(data) {
   shown = data;
   const name = data.patient.display_name || t("share.patient");
   document.title = t("share.document_title", { title: t("share.report_title", { name }) });
-  const access = data.share || {};
-  const withNotes = Boolean(access.include_notes ?? Array.isArray(data.notes));
-  const range = t(access.from || access.to ? "share.facts.range_chosen" : "share.facts.range_all");
+  const withNotes = Boolean(data.share.include_notes);
+  const range = t(data.share.from || data.share.to ? "share.facts.range_chosen" : "share.facts.range_all");
   const actions = h("div", { class: "report-actions no-print", role: "group", "aria-label": t("share.actions.label") },
     h("button", { type: "button", class: "btn btn-primary", "data-action": "print" }, t("share.actions.print")),
     h("button", { type: "button", class: "btn", "data-download": "entries.csv" }, t("share.actions.entries_csv")),
@@ -287,14 +267,14 @@ async function report(data) {
   const heading = h("h1", { tabindex: "-1" }, name);
   main.replaceChildren(...[
     h("div", { class: "report-head" },
-      clinicPatient ? h("p", { class: "back no-print" }, h("a", { href: "/clinic" }, t("share.clinic.back"))) : null,
+      clinic && clinic.back(),
       h("p", { class: "eyebrow" }, t("share.eyebrow")),
       heading,
-      h("p", { class: "sub" }, clinicPatient ? t("share.clinic.sub") : t("share.shared_as", { label: access.label })),
+      h("p", { class: "sub" }, clinic ? clinic.sub() : t("share.shared_as", { label: data.share.label })),
       facts([
         [t("share.facts.dates"), t("report.date_range", { start: shortDay(data.from), end: shortDay(data.to) })],
         [t("share.facts.range"), range],
-        clinicPatient ? null : [t("share.facts.expires"), dateOf(access.expires_at)],
+        data.share.expires_at && [t("share.facts.expires"), dateOf(data.share.expires_at)],
         [t("share.facts.notes"), t(withNotes ? "share.facts.notes_included" : "share.facts.notes_not_shared")],
       ].filter(Boolean))),
     checkins.flag,
@@ -355,7 +335,7 @@ async function open() {
     if (token) await renew();
     await load();
   } catch (error) {
-    if (clinicRefused(error)) return;
+    if (clinic && clinic.refused(error, page)) return;
     if (error instanceof ApiError && error.status === 410) gone(error.problem);
     else if (error instanceof ApiError && (error.status === 404 || error.status === 401)) invalid();
     else if (error instanceof ApiError && error.status === 429) retry(t("share.too_many.title"), t("share.too_many.text"));
@@ -372,10 +352,9 @@ window.addEventListener("beforeprint", () => {
 await i18n.load(undefined, { scope: "report" })
   .catch(() => i18n.load("en", { scope: "report" }));
 i18n.translatePage(); // share.html's own words (data-i18n)
-if (clinicPatient) {
-  // Not a link the patient shared: the page's own words say so.
-  document.querySelector(".report-tag").textContent = t("share.clinic.tag");
-  document.querySelector(".report-footer p").textContent = t("share.clinic.footer");
+if (BASE !== "/shared") {
+  clinic = await import("./clinic-report.js");
+  await clinic.start();
 }
 if (fragment === null) invalid(); // a link cut off or mangled ("#abc%"): never sent anywhere
 else open();

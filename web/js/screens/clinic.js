@@ -177,7 +177,7 @@ function inviteCard(onInvited) {
   const error = formError();
   const once = h("div", { class: "once-slot" });
   const submit = h("button", { type: "submit", class: "btn btn-primary" }, t("clinic.invite.submit"));
-  const form = h("form", { class: "card", novalidate: true, "aria-labelledby": "invite-title" },
+  const form = h("form", { class: "card invite", novalidate: true, "aria-labelledby": "invite-title" },
     h("h2", { id: "invite-title" }, t("clinic.invite.title")),
     h("p", { class: "muted" }, t("clinic.invite.help")),
     h("div", { class: "row-2" }, email, name), error, submit, once);
@@ -295,7 +295,7 @@ export async function render(container, ctx) {
     document.title = t("app.title", { screen: data.name });
     codeSlot.replaceChildren(codeCard(data, loadClinic));
     providersSlot.replaceChildren(providersCard(data, me, loadClinic));
-    if (!admin.childElementCount) admin.append(codeSlot, data.is_admin ? inviteCard(loadClinic) : "", providersSlot);
+    if (!admin.childElementCount) admin.append(codeSlot, providersSlot, data.is_admin ? inviteCard(loadClinic) : "");
   }
 
   let timer = null;
