@@ -19,7 +19,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PASSWORD, Phone, flask_cli
+from tests.e2e.conftest import PASSWORD, Phone, assert_all_text_translated, flask_cli
 
 pytestmark = pytest.mark.e2e
 
@@ -156,7 +156,7 @@ def test_provider_panel_report_and_a_patient_who_disconnects(desktop: Phone,
         download.value.path().read_text(encoding="utf-8-sig"))))
     assert [r["date"] for r in rows] == [str(today() - dt.timedelta(days=b)) for b in range(7, 0, -1)]
     assert [r["pain"] for r in rows] == [str(3 + b % 3) for b in range(7, 0, -1)]
-    desktop.screenshot("clinic-report", full_page=True)
+    desktop.check("clinic-report")
 
     # The patient sees who opened what, then disconnects: the provider's next click is refused.
     log = maya.get(f"{desktop.url}/api/v1/clinic-connections/{maya_link['id']}/views", timeout=10)
@@ -254,3 +254,23 @@ def test_clinic_page_in_spanish_for_an_admin(es_phone: Phone, database_url: str)
     expect(page.locator(".providers")).to_contain_text("Dr Bo Ruiz")
     es_phone.check("clinic-es", full_page=True)
     es_phone.assert_clean()
+
+
+def test_clinic_page_and_report_words_all_come_from_the_catalog(pseudo_phone: Phone,
+                                                                database_url: str) -> None:
+    page = pseudo_phone.page
+    page.set_viewport_size(DESK)
+    clinic = make_clinic(pseudo_phone.url, database_url)
+    patient(pseudo_phone.url, "Maya Chen", 1, clinic=clinic, item9=1)
+    provider_logs_in(pseudo_phone, clinic.email)
+    user_data = [CLINIC, PROVIDER, clinic.email, clinic.code, "Maya Chen", "PHQ-9",
+                 re.compile(r"[\d.,]+")]
+    assert_all_text_translated(page, allow=user_data)
+    page.locator(".patient-link").click()
+    page.locator(".report-head h1").wait_for()
+    page.wait_for_load_state("networkidle")
+    # The questionnaire's own wording comes from the server (GET /questionnaires), as on
+    # every report.
+    assert_all_text_translated(page, allow=[*user_data, "Several days",
+                                            "Patient Health Questionnaire (PHQ-9)"])
+    pseudo_phone.assert_clean()
