@@ -25,6 +25,7 @@ from api.auth.passwords import account_words, weakness
 from api.db import db
 from api.domain import AlreadyExists, Invalid, LinkGone, LoginFailed, NotFound, WrongPassword
 from api.models import utcnow
+from api.summaries.service import mark_changed
 from api.vocabulary import QUESTIONNAIRES
 
 # argon2id at OWASP's recommended minimum (19 MiB, 2 passes, 1 lane): ~25 ms here,
@@ -138,6 +139,8 @@ def update_account(*, user_id: int, changes: dict[str, Any]) -> User:
                 value = value.strip()
             elif field == "questionnaires":  # in one order, each once
                 value = [name for name in QUESTIONNAIRES if name in value]
+            elif field == "timezone" and value != user.timezone:
+                mark_changed(user.id)  # local dates, and so the analysis, move with it
             setattr(user, field, value)
     return user
 

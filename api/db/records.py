@@ -65,6 +65,9 @@ class Kind:
     # old ETag never matches a new entry).
     first_version: Callable[[Connection, Mapping[str, Any]], int] = \
         field(default=lambda _connection, _key: 1)
+    # Called with the patient's user_id in the same transaction whenever a record is
+    # created, replaced or deleted (never on a replay): the kept analysis goes stale.
+    on_change: Callable[[int, Connection], None] | None = None
 
     @cached_property
     def _at_key(self) -> ColumnElement[bool]:
@@ -141,6 +144,7 @@ def _create(kind: Kind, connection: Connection, key: Mapping[str, Any],
         if find(kind, key, connection=connection) is None:
             raise  # not a concurrent create of the same key: a real fault
         return None
+    _changed(kind, connection, record)
     return record  # as stored, but for a surrogate id that no one reads
 
 
@@ -150,6 +154,7 @@ def _replace(kind: Kind, connection: Connection, stored: Record,
         kind.before_change(connection, stored, "replaced")
     changes = {**values, "version": stored["version"] + 1, "updated_at": utcnow()}
     connection.execute(kind.update, {**changes, **kind.key_of(stored)})
+    _changed(kind, connection, stored)
     return {**stored, **changes}
 
 
@@ -164,4 +169,10 @@ def remove(kind: Kind, key: Mapping[str, Any], *, if_match: IfMatch | None) -> b
     if kind.before_change:
         kind.before_change(connection, stored, "deleted")
     connection.execute(kind.delete, kind.key_of(stored))
+    _changed(kind, connection, stored)
     return True
+
+
+def _changed(kind: Kind, connection: Connection, record: Mapping[str, Any]) -> None:
+    if kind.on_change is not None:
+        kind.on_change(record["user_id"], connection)

@@ -18,6 +18,7 @@ from api.domain import NotFound
 from api.entries.models import CONTENT_FIELDS, Entry, EntryVersion
 from api.entries.schemas import EntrySchema
 from api.models import utcnow
+from api.summaries.service import mark_changed
 from api.versioning import IfMatch
 
 NOT_FOUND = "Nothing logged for this date."
@@ -48,6 +49,7 @@ def _first_version(connection: Connection, key: Mapping[str, Any]) -> int:
 ENTRIES = records.Kind(
     table=Entry.__table__, key=("user_id", "date"), content=CONTENT_FIELDS,
     present=EntrySchema().dump, before_change=_keep, first_version=_first_version,
+    on_change=mark_changed,
 )
 
 

@@ -14,6 +14,7 @@ from api.calendar import check_loggable, local_date_of
 from api.db import db, records
 from api.db.records import Record
 from api.domain import NotFound
+from api.summaries.service import mark_changed
 from api.treatments.models import CONTENT_FIELDS, Treatment
 from api.treatments.schemas import TreatmentSchema
 from api.versioning import IfMatch
@@ -22,7 +23,7 @@ NOT_FOUND = "No such treatment session."
 
 TREATMENTS = records.Kind(
     table=Treatment.__table__, key=("user_id", "id"), content=CONTENT_FIELDS,
-    present=TreatmentSchema().dump,
+    present=TreatmentSchema().dump, on_change=mark_changed,
 )
 
 
