@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select, update
@@ -401,3 +401,91 @@ def test_a_patient_who_deletes_their_account_leaves_the_clinic(app, lakeside, al
     patient_id = connect(alice, lakeside)
     assert alice.delete("/api/v1/me", json={"password": PASSWORD}).status_code == 204
     assert lakeside.admin.get(f"/api/v1/clinic/patients/{patient_id}/trends").status_code == 404
+
+
+# --- The panel ------------------------------------------------------------------------------
+
+PANEL_FIELDS = {"patient_id", "display_name", "connected_at", "include_notes", "flagged",
+                "last_logged_on", "days_since_log", "last_session", "pain_avg7",
+                "pain_baseline", "mood_avg7", "mood_baseline", "phq9", "safety_flag_on",
+                "peg", "bp_flag_on", "booster"}
+
+
+def phq9(client, day: date, answers: list[int]) -> None:
+    response = client.put(f"/api/v1/responses/{uuid.uuid4()}", json={
+        "instrument": "phq9", "answered_at": f"{day.isoformat()}T12:00:00Z",
+        "answers": {f"q{n}": value for n, value in enumerate(answers, start=1)}})
+    assert response.status_code == 201, response.get_json()
+
+
+def log_days(client, days: dict[date, tuple[int, int]]) -> None:
+    for day, (pain, mood) in days.items():
+        assert client.put(f"/api/v1/entries/{day.isoformat()}",
+                          json={"pain": pain, "mood": mood}).status_code == 201
+
+
+def seed_carol(patient) -> tuple:
+    """Seven days of pain 8 / mood 3, an infusion five days ago, then better days; a PHQ-9
+    of 18 (item 9 answered 2) before the infusion and one of 8 yesterday."""
+    carol = patient(display_name="Carol Reyes")
+    today = datetime.now(UTC).date()  # the patients' today: their time zone is UTC
+    day = lambda n: today - timedelta(days=n)  # noqa: E731
+    log_days(carol, {day(n): (8, 3) for n in range(12, 5, -1)})
+    log_days(carol, dict(zip([day(n) for n in range(4, -1, -1)],
+                             [(4, 6), (4, 6), (3, 7), (3, 7), (2, 8)], strict=True)))
+    assert carol.put(f"/api/v1/treatments/{uuid.uuid4()}", json={
+        "started_at": f"{day(5).isoformat()}T10:00:00Z", "route": "iv_infusion",
+        "dose_mg": 35}).status_code == 201
+    phq9(carol, day(8), [2] * 9)
+    phq9(carol, day(1), [1] * 8 + [0])
+    return carol, day
+
+
+def test_panel_fields_for_a_patient_with_a_diary(app, lakeside, patient):
+    carol, day = seed_carol(patient)
+    patient_id = connect(carol, lakeside, include_notes=True)
+    response = lakeside.admin.get("/api/v1/clinic/patients")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["generated_at"]
+    [item] = body["items"]
+    assert set(item) == PANEL_FIELDS
+    assert item["patient_id"] == patient_id and item["display_name"] == "Carol Reyes"
+    assert item["include_notes"] is True
+    assert item["last_logged_on"] == day(0).isoformat() and item["days_since_log"] == 0
+    assert item["last_session"] == {"date": day(5).isoformat(), "route": "iv_infusion",
+                                    "days_since": 5}
+    # Today's 7 days: day 6 (pain 8, mood 3) and days 4..0: (8+4+4+3+3+2)/6, (3+6+6+7+7+8)/6.
+    assert item["pain_avg7"] == 4 and item["mood_avg7"] == 6.17
+    # The week before the infusion: pain 8 and mood 3 every day.
+    assert item["pain_baseline"] == 8 and item["mood_baseline"] == 3
+    # 8 against the series' baseline of 18: -55.6 %; item 9 above 0 eight days ago.
+    assert item["phq9"] == {"total": 8, "date": day(1).isoformat(), "change_pct": -55.6}
+    assert item["safety_flag_on"] == day(8).isoformat() and item["flagged"] is True
+    assert item["peg"] is None and item["booster"] is None and item["bp_flag_on"] is None
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_panel_order_and_search(app, lakeside, patient):
+    carol, day = seed_carol(patient)  # flagged, logged today
+    eve = patient(display_name="Eve Nakamura")  # never logged
+    finn = patient(display_name="Finn O'Brien")
+    log_days(finn, {day(10): (5, 5)})
+    gus = patient(display_name="gus Varga")
+    log_days(gus, {day(2): (5, 5)})
+    for who in (gus, finn, eve, carol):
+        connect(who, lakeside)
+    items = lakeside.admin.get("/api/v1/clinic/patients").get_json()["items"]
+    assert [(i["display_name"], i["flagged"], i["days_since_log"]) for i in items] == [
+        ("Carol Reyes", True, 0), ("Eve Nakamura", False, None), ("Finn O'Brien", False, 10),
+        ("gus Varga", False, 2)]
+    search = lambda q: [i["display_name"] for i in lakeside.admin.get(  # noqa: E731
+        "/api/v1/clinic/patients", query_string={"q": q}).get_json()["items"]]
+    assert search("GUS") == ["gus Varga"]
+    assert search("a") == ["Carol Reyes", "Eve Nakamura", "gus Varga"]
+    assert search("zz") == []
+    # Someone who disconnects leaves the panel at once.
+    connection = eve.get("/api/v1/clinic-connections").get_json()["items"][0]["id"]
+    eve.delete(f"/api/v1/clinic-connections/{connection}")
+    assert "Eve Nakamura" not in search("")
+    assert lakeside.admin.get("/api/v1/clinic/patients?unknown=1").status_code == 422
