@@ -287,6 +287,9 @@ def diary(alice):
     alice.put(f"/api/v1/treatments/{session_id}", json={
         "started_at": "2026-03-01T15:00:00Z", "route": "iv_infusion", "dose_mg": 35,
         "notes": "felt floaty"})
+    assert alice.put(f"/api/v1/medications/{uuid.uuid4()}", json={
+        "name": "Lorazepam", "dose": "1 mg", "class": "benzodiazepine",
+        "started_on": "2026-02-01", "notes": "only at night"}).status_code == 201
     return session_id
 
 
@@ -304,8 +307,10 @@ def test_provider_reads_hide_notes_unless_included(app, lakeside, alice, diary):
                              "from": None, "to": None, "include_notes": False}
     assert body["latest"]["pain"] == 3
     text = "".join(lakeside.admin.get(f"{base}/{kind}").get_data(as_text=True)
-                   for kind in ("entries.csv", "treatments.csv", "fhir"))
-    assert "rough day" not in text and "flare" not in text and "floaty" not in text
+                   for kind in ("entries.csv", "treatments.csv", "medications.csv", "fhir"))
+    assert "Lorazepam" in text
+    for private in ("rough day", "flare", "floaty", "only at night"):
+        assert private not in text
     entries = csv_rows(lakeside.admin.get(f"{base}/entries.csv"))
     assert [(r["date"], r["pain"], r["notes"]) for r in entries] == [
         ("2026-03-01", "6", ""), ("2026-03-02", "3", "")]
@@ -318,6 +323,9 @@ def test_provider_reads_hide_notes_unless_included(app, lakeside, alice, diary):
     assert body["notes"] == [{"date": "2026-03-01", "text": "rough day", "tags": ["flare"]}]
     assert body["treatments"][0]["notes"] == "felt floaty"
     assert csv_rows(lakeside.admin.get(f"{base}/entries.csv"))[0]["notes"] == "rough day"
+    medications = csv_rows(lakeside.admin.get(f"{base}/medications.csv"))
+    assert [(m["name"], m["dose"], m["notes"]) for m in medications] == [
+        ("Lorazepam", "1 mg", "only at night")]
     questionnaires = lakeside.admin.get(f"{base}/questionnaires.csv")
     assert questionnaires.status_code == 200
     assert questionnaires.headers["Content-Type"].startswith("text/csv")
