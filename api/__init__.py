@@ -59,10 +59,12 @@ SECURITY_SCHEMES = {
 
 def register_blueprints(api: ProblemApi) -> None:
     from api.auth.routes import blp as auth
+    from api.bladder.routes import blp as bladder
     from api.clinics.routes import clinic
     from api.clinics.routes import connections as clinic_connections
     from api.entries.routes import blp as entries
     from api.export.routes import blp as export
+    from api.medications.routes import blp as medications
     from api.questionnaires.routes import blp as questionnaires
     from api.reminders.routes import blp as reminders
     from api.sharing.routes import blp as shares
@@ -70,8 +72,8 @@ def register_blueprints(api: ProblemApi) -> None:
     from api.treatments.routes import blp as treatments
     from api.trends.routes import blp as trends
 
-    for blueprint in (auth, entries, treatments, questionnaires, reminders, trends, export,
-                      shares, shared, clinic_connections, clinic):
+    for blueprint in (auth, entries, treatments, medications, bladder, questionnaires, reminders,
+                      trends, export, shares, shared, clinic_connections, clinic):
         api.register_blueprint(blueprint)
 
 

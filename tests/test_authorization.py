@@ -17,7 +17,13 @@ TREATMENT = {"started_at": "2026-03-01T10:00:00Z", "route": "iv_infusion", "dose
 ENTRY = {"pain": 5, "mood": 5, "notes": "private"}
 RESPONSE = {"instrument": "phq9", "answered_at": "2026-03-01T10:00:00Z",
             "answers": {f"q{n}": 2 for n in range(1, 10)}}
-BODIES = {"PUT": {"entries": ENTRY, "treatments": TREATMENT, "responses": RESPONSE}}
+MEDICATION = {"name": "Lorazepam", "dose": "1 mg", "class": "benzodiazepine",
+              "started_on": "2026-02-01", "notes": "private"}
+BLADDER = {"symptoms": ["urinary_frequency"]}
+BODIES = {"PUT": {"entries": ENTRY, "treatments": TREATMENT, "responses": RESPONSE,
+                  "medications": MEDICATION, "bladder-checks": BLADDER}}
+# Keyed per patient (a date, a UUID the phone chose): another patient reaches their own.
+PER_PATIENT_KEYS = ("entries", "treatments", "responses", "medications", "bladder-checks")
 
 
 def object_routes(app):
@@ -33,16 +39,19 @@ def object_routes(app):
 def test_the_list_of_object_routes_is_known(app):
     """A new route with an id must be added to the checks below."""
     assert object_routes(app) == [
+        ("/api/v1/bladder-checks/<day>", ["PUT"]),
         ("/api/v1/clinic-connections/<connection_id>", ["DELETE"]),
         ("/api/v1/clinic-connections/<connection_id>/views", ["GET"]),
         ("/api/v1/clinic/patients/<patient_id>/entries.csv", ["GET"]),
         ("/api/v1/clinic/patients/<patient_id>/fhir", ["GET"]),
+        ("/api/v1/clinic/patients/<patient_id>/medications.csv", ["GET"]),
         ("/api/v1/clinic/patients/<patient_id>/questionnaires.csv", ["GET"]),
         ("/api/v1/clinic/patients/<patient_id>/treatments.csv", ["GET"]),
         ("/api/v1/clinic/patients/<patient_id>/trends", ["GET"]),
         ("/api/v1/clinic/providers/<provider_id>", ["DELETE"]),
         ("/api/v1/entries/<day>", ["DELETE", "GET", "PUT"]),
         ("/api/v1/entries/<day>/history", ["GET"]),
+        ("/api/v1/medications/<medication_id>", ["DELETE", "GET", "PUT"]),
         ("/api/v1/responses/<response_id>", ["DELETE", "GET", "PUT"]),
         ("/api/v1/shares/<share_id>", ["DELETE"]),
         ("/api/v1/shares/<share_id>/views", ["GET"]),
@@ -66,11 +75,15 @@ def alices_things(app, alice, lakeside):
     share_id = alice.post("/api/v1/shares", json={"label": "Dr. A"}).get_json()["id"]
     response_id = str(uuid.uuid4())
     assert alice.put(f"/api/v1/responses/{response_id}", json=RESPONSE).status_code == 201
+    medication_id = str(uuid.uuid4())
+    assert alice.put(f"/api/v1/medications/{medication_id}", json=MEDICATION).status_code == 201
+    assert alice.put("/api/v1/bladder-checks/2026-03-01", json=BLADDER).status_code == 201
     connection_id = connect(alice, lakeside, include_notes=True)
     provider_id = str(lakeside.admin.get("/api/v1/clinic").get_json()["providers"][0]["id"])
     return {"day": "2026-03-01", "treatment_id": treatment_id, "token_id": token_id,
-            "share_id": share_id, "response_id": response_id, "connection_id": connection_id,
-            "patient_id": connection_id, "provider_id": provider_id}
+            "share_id": share_id, "response_id": response_id, "medication_id": medication_id,
+            "connection_id": connection_id, "patient_id": connection_id,
+            "provider_id": provider_id}
 
 
 def snapshot(client):
@@ -102,7 +115,7 @@ def test_other_patients_get_404_and_change_nothing(app, alice, bob, alices_thing
     for kind, method, path, response in every_object_request(app, bob, alices_things):
         if kind == "clinic":  # a patient account is not a provider's
             assert response.status_code == 403, (method, path)
-        elif kind in ("entries", "treatments", "responses"):
+        elif kind in PER_PATIENT_KEYS:
             # Dates, session and response UUIDs are per patient: B reaches only B's own (empty) day
             # or session, and a PUT there creates B's own.
             expected = {"GET": (404, 200), "PUT": (201,), "DELETE": (204, 404)}[method]
@@ -120,6 +133,10 @@ def test_other_patients_get_404_and_change_nothing(app, alice, bob, alices_thing
     assert [t["id"] for t in mine] == [alices_things["treatment_id"]]
     answered = bob.get("/api/v1/responses").get_json()["items"]
     assert [r["id"] for r in answered] == [alices_things["response_id"]]
+    listed = bob.get("/api/v1/medications").get_json()["items"]
+    assert [m["id"] for m in listed] == [alices_things["medication_id"]]
+    checks = bob.get("/api/v1/bladder-checks?from=2026-03-01&to=2026-03-01").get_json()["items"]
+    assert [c["symptoms"] for c in checks] == [BLADDER["symptoms"]]
 
 
 def test_logged_out_gets_401_everywhere(app, client, alices_things, alice):
@@ -130,7 +147,9 @@ def test_logged_out_gets_401_everywhere(app, client, alices_things, alice):
                  "/api/v1/export/entries.csv", "/api/v1/export/treatments.csv",
                  "/api/v1/export/fhir", "/api/v1/me/export", "/api/v1/shares",
                  "/api/v1/responses", "/api/v1/questionnaires/due",
-                 "/api/v1/export/questionnaires.csv"):
+                 "/api/v1/export/questionnaires.csv", "/api/v1/medications",
+                 "/api/v1/bladder-checks", "/api/v1/bladder-checks/due",
+                 "/api/v1/export/medications.csv"):
         assert client.get(path).status_code == 401, path
     assert snapshot(alice) == before
 
@@ -143,6 +162,9 @@ def test_lists_and_exports_show_only_ones_own_rows(alice, bob, alices_things):
     assert "private" not in bob.get("/api/v1/export/entries.csv").get_data(as_text=True)
     export = bob.get("/api/v1/me/export").get_json()
     assert export["entries"] == [] and export["treatments"] == [] and export["api_tokens"] == []
+    assert export["medications"] == [] and export["bladder_checks"] == []
+    assert bob.get("/api/v1/medications").get_json()["items"] == []
+    assert "private" not in bob.get("/api/v1/export/medications.csv").get_data(as_text=True)
 
 
 def views_of(alice, connection_id):
@@ -155,7 +177,7 @@ def test_providers_of_another_clinic_get_404_and_change_nothing(app, alice, alic
     before = snapshot(alice)
     clinic_routes = [(rule, methods) for rule, methods in object_routes(app)
                      if rule.startswith("/api/v1/clinic/")]
-    assert len(clinic_routes) == 6
+    assert len(clinic_routes) == 7
     for rule, methods in clinic_routes:
         for method in methods:
             response = other.admin.open(fill(rule, alices_things), method=method)

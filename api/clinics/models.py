@@ -19,7 +19,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from api.db import db
 from api.models import UTCDateTime, created_at_column
 
-VIEW_KINDS = ("trends", "entries.csv", "treatments.csv", "questionnaires.csv", "fhir")
+VIEW_KINDS = ("trends", "entries.csv", "treatments.csv", "questionnaires.csv",
+              "medications.csv", "fhir")
 
 
 class Clinic(db.Model):  # type: ignore[name-defined]

@@ -33,7 +33,12 @@ from api.clinics.schemas import (
 from api.db import db, reads, writes
 from api.errors import PROBLEM_JSON, ProblemSchema
 from api.extensions import Blueprint, limiter
-from api.formats.csv import ENTRY_COLUMNS, QUESTIONNAIRE_COLUMNS, TREATMENT_COLUMNS
+from api.formats.csv import (
+    ENTRY_COLUMNS,
+    MEDICATION_COLUMNS,
+    QUESTIONNAIRE_COLUMNS,
+    TREATMENT_COLUMNS,
+)
 from api.formats.downloads import CSV_DOC, FHIR_DOC, csv_download, fhir_download
 from api.models import utcnow
 from api.sharing import service as sharing
@@ -254,7 +259,7 @@ def entries_csv(patient_id: str) -> Response:
 @clinic.alt_response(404, **NO_PATIENT_DOC)
 def treatments_csv(patient_id: str) -> Response:
     """The patient's treatment sessions as CSV (notes empty unless included)"""
-    return _csv(patient_id, "treatments", TREATMENT_COLUMNS, sharing.shared_treatments)
+    return _csv(patient_id, "treatments", TREATMENT_COLUMNS, sharing.shared_treatment_rows)
 
 
 @clinic.route("/patients/<patient_id>/questionnaires.csv")
@@ -265,6 +270,15 @@ def questionnaires_csv(patient_id: str) -> Response:
     """The patient's questionnaire responses as CSV: every item, the total and its band"""
     return _csv(patient_id, "questionnaires", QUESTIONNAIRE_COLUMNS,
                 sharing.shared_questionnaire_rows)
+
+
+@clinic.route("/patients/<patient_id>/medications.csv")
+@login_required
+@clinic.doc(responses=CSV_DOC)
+@clinic.alt_response(404, **NO_PATIENT_DOC)
+def medications_csv(patient_id: str) -> Response:
+    """The patient's medications as CSV (notes empty unless included)"""
+    return _csv(patient_id, "medications", MEDICATION_COLUMNS, sharing.shared_medication_rows)
 
 
 @clinic.route("/patients/<patient_id>/fhir")

@@ -7,6 +7,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from api.fields import StrictBoolean, StrictDate, Text, not_blank
+from api.medications.schemas import SharedMedicationSchema
 from api.sharing.models import VIEW_KINDS
 from api.treatments.schemas import TreatmentSchema
 from api.trends.schemas import DaySchema, TrendsSchema, doc
@@ -70,7 +71,7 @@ class ShareListSchema(Schema):
 
 
 KIND_DOC = ("page: the link was opened; trends: the report was loaded; entries.csv, "
-            "treatments.csv, questionnaires.csv, fhir: downloads.")
+            "treatments.csv, questionnaires.csv, medications.csv, fhir: downloads.")
 
 
 class ShareViewSchema(Schema):
@@ -152,6 +153,9 @@ class SharedTrendsSchema(TrendsSchema):
         "Entry notes and tags in the range, by date; only when the share includes notes."))
     patient = fields.Nested(SharedPatientSchema)
     share = fields.Nested(SharedShareSchema)
+    medication_list = fields.List(fields.Nested(SharedMedicationSchema), metadata=doc(
+        "Medications taken at some time in the share's dates, with their dose changes in "
+        "them; notes only when the share includes notes."))
 
 
 class SharedGoneSchema(Schema):

@@ -26,13 +26,19 @@ from api.domain import LinkGone, NotFound, SessionEnded
 from api.entries.models import Entry
 from api.entries.service import list_entries
 from api.formats import fhir
+from api.medications.models import Medication
+from api.medications.service import add_medications, list_medications
+from api.medications.service import csv_row as medication_csv_row
+from api.medications.service import shared_list as shared_medication_list
 from api.models import utcnow
 from api.questionnaires.instruments import FHIR_DESCRIPTIONS
 from api.questionnaires.models import QuestionnaireResponse
 from api.questionnaires.service import flat_rows, list_responses
 from api.sharing.models import Share, ShareSession, ShareView
 from api.treatments.models import Treatment
+from api.treatments.service import csv_row as treatment_csv_row
 from api.treatments.service import list_treatments
+from api.treatments.vitals import flags
 from api.trends.service import add_questionnaires, analyse, window
 from api.vocabulary import SCORE_FIELDS
 
@@ -257,6 +263,21 @@ def shared_treatments(viewer: Access) -> list[Treatment]:
     return list_treatments(user=viewer.patient, start=lo, end=hi)
 
 
+def shared_treatment_rows(viewer: Access) -> list[dict[str, Any]]:
+    """treatments.csv rows: each session with its first reading per phase and flags."""
+    return [treatment_csv_row(t) for t in shared_treatments(viewer)]
+
+
+def shared_medications(viewer: Access) -> list[Medication]:
+    """Medications taken at some time in the share's dates."""
+    lo, hi = data_bounds(viewer)
+    return list_medications(user=viewer.patient, start=lo, end=hi)
+
+
+def shared_medication_rows(viewer: Access) -> list[dict[str, Any]]:
+    return [medication_csv_row(m) for m in shared_medications(viewer)]
+
+
 def shared_responses(viewer: Access) -> list[QuestionnaireResponse]:
     lo, hi = data_bounds(viewer)
     return list_responses(user=viewer.patient, start=lo, end=hi)
@@ -289,7 +310,8 @@ def csv_rows(rows: list[Any], columns: tuple[str, ...], include_notes: bool
 
 SESSION_DETAILS = ("dose_mg_per_kg", "duration_minutes", "with_psychotherapy", "phase",
                    "clinic", "pain_before", "pain_after", "mood_before", "mood_after",
-                   "dissociation", "side_effects")
+                   "dissociation", "side_effects", "vitals", "observation_minutes",
+                   "concomitant")
 
 
 def shared_trends(viewer: Access) -> dict[str, Any]:
@@ -320,8 +342,13 @@ def shared_trends(viewer: Access) -> dict[str, Any]:
     for marker in body["treatments"]:
         row = by_id[marker["id"]]
         marker.update({field: getattr(row, field) for field in SESSION_DETAILS})
+        marker["flags"] = flags(row.vitals)
         if viewer.include_notes:
             marker["notes"] = row.notes
+    add_medications(body, user=patient, start=start, end=max(start, end))
+    first, last = data_bounds(viewer)
+    body["medication_list"] = shared_medication_list(
+        user=patient, start=first, end=last, include_notes=viewer.include_notes)
     latest = entries[-1] if entries else None
     body["latest"] = (
         {"date": latest.date.isoformat(), **{f: getattr(latest, f) for f in SCORE_FIELDS}}
@@ -342,6 +369,7 @@ def shared_fhir(viewer: Access) -> dict[str, Any]:
         entries=shared_entries(viewer),
         treatments=shared_treatments(viewer),
         responses=shared_responses(viewer),
+        medications=shared_medications(viewer),
         instruments=FHIR_DESCRIPTIONS,
         include_notes=viewer.include_notes,
         generated_at=utcnow(),

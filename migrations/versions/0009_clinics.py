@@ -1,7 +1,7 @@
 """clinics: clinics, their providers, patients' connections and the providers' access log
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-11-29 19:30:00
 
 DESIGN.md "Clinics": users gain a role ("patient" or "provider"); a provider belongs to one
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0009'
-down_revision = '0007'  # CHAIN: should be 0008
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
