@@ -94,7 +94,8 @@ def api_docs() -> Response:
 # and gets only these keys (still the one catalog file per language), so the report's first
 # load carries no text of the patient's screens. tests/test_i18n_catalogs.py checks that
 # every key the report's modules use is in scope.
-REPORT_KEYS = ("app.", "chart.", "controls.", "loading.", "report.", "share.", "vocab.")
+REPORT_KEYS = ("app.name", "app.once.", "chart.", "controls.", "loading.", "report.", "share.",
+               "vocab.")
 # Of those, the words of the report's questionnaire part (the item-9 flag, each
 # questionnaire's chart and tables, the severity bands) come with that part, which loads only
 # when the shared range has scores: ?scope=questionnaires. ?scope=report leaves them out, so a
