@@ -253,6 +253,11 @@ def test_clinic_page_in_spanish_for_an_admin(es_phone: Phone, database_url: str)
                         once.get_by_label("Enlace de invitación").input_value())
     expect(page.locator(".providers")).to_contain_text("Dr Bo Ruiz")
     es_phone.check("clinic-es", full_page=True)
+    page.get_by_role("button", name="Cerrar sesión").click()
+    page.wait_for_url(f"{es_phone.url}/login")
+    assert clinic.api.get(f"{es_phone.url}/api/v1/clinic", timeout=10).status_code == 200
+    es_phone.goto("/clinic")  # logged out on this browser: the log-in screen
+    page.wait_for_url(f"{es_phone.url}/login")
     es_phone.assert_clean()
 
 
