@@ -358,22 +358,23 @@ def panel(*, membership: Membership, q: str | None) -> list[dict[str, Any]]:
     connections and the kept summaries, whatever the number of patients."""
     from api.summaries import panel_rows
 
+    # Plain rows, not User objects: panel_rows reads only `id` and `timezone`.
     rows = db.session.execute(
-        select(ClinicConnection.id, ClinicConnection.connected_at,
-               ClinicConnection.include_notes, User)
+        select(ClinicConnection.id.label("connection_id"), ClinicConnection.connected_at,
+               ClinicConnection.include_notes, User.id, User.timezone, User.display_name)
         .join(User, User.id == ClinicConnection.user_id)
         .where(ClinicConnection.clinic_id == membership.clinic.id,
                ClinicConnection.ended_at.is_(None), User.disabled.is_(False))).all()
     if q:
         wanted = q.casefold()
-        rows = [row for row in rows if wanted in row.User.display_name.casefold()]
-    kept = panel_rows([row.User for row in rows])
+        rows = [row for row in rows if wanted in row.display_name.casefold()]
+    kept = panel_rows(rows)
     items = []
     for row in rows:
-        summary = kept.get(row.User.id, {})
+        summary = kept.get(row.id, {})
         items.append({
-            "patient_id": str(row.id),
-            "display_name": row.User.display_name,
+            "patient_id": str(row.connection_id),
+            "display_name": row.display_name,
             "connected_at": row.connected_at.isoformat(),
             "include_notes": row.include_notes,
             **{key: _json_ready(value) for key, value in summary.items()},
