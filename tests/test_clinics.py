@@ -221,6 +221,18 @@ def test_connect_body_is_strict(alice, lakeside, body):
     assert response.content_type == "application/problem+json"
 
 
+def test_code_lookups_are_rate_limited_like_login(database_url, app, lakeside):
+    from tests.conftest import other_app, register
+
+    with other_app(database_url, LOGIN_RATE_LIMIT="3 per minute") as limited:
+        client = limited.test_client()
+        register(client)
+        codes = [client.post("/api/v1/clinic-connections/preview",
+                             json={"code": f"2345-6789-ABC{n}"}).status_code
+                 for n in range(2, 6)]
+    assert codes == [404, 404, 404, 429]
+
+
 def test_unknown_and_rotated_codes_are_404(app, lakeside, alice, bob):
     unknown = alice.post("/api/v1/clinic-connections/preview", json={"code": "2345-6789-ABCD"})
     assert unknown.status_code == 404 and "code" in unknown.get_json()["errors"]
@@ -356,6 +368,12 @@ def test_access_log_names_each_provider_once_per_login_session(app, lakeside, al
     alice.delete(f"/api/v1/clinic-connections/{patient_id}")
     views = alice.get(f"/api/v1/clinic-connections/{patient_id}/views").get_json()["items"]
     assert [v["provider_name"] for v in views] == ["Dr Ada Lee", "Dr Ben Ortiz", "Dr Ada Lee"]
+    # The patient's export holds the connection, ended, and its access log.
+    export = alice.get("/api/v1/me/export").get_json()
+    [connection] = export["clinic_connections"]
+    assert connection["clinic"] == "Lakeside Infusion Center" and connection["ended_at"]
+    assert [v["provider_name"] for v in export["clinic_views"]] == [
+        "Dr Ada Lee", "Dr Ben Ortiz", "Dr Ada Lee"]
 
 
 def test_providers_see_only_their_own_clinics_patients(app, lakeside, alice, bob):

@@ -270,6 +270,27 @@ def disconnect(*, user: Account, connection_id: str) -> None:
         record(user_id=user.id, event="clinic_disconnected", detail=clinic.name)
 
 
+def everything(*, user_id: int) -> dict[str, Any]:
+    """What clinics keep about a patient, for /me/export: every connection, open or
+    ended, and its access log."""
+    connections = db.session.execute(
+        select(ClinicConnection, Clinic.name).join(Clinic, Clinic.id == ClinicConnection.clinic_id)
+        .where(ClinicConnection.user_id == user_id).order_by(ClinicConnection.connected_at))
+    views = db.session.scalars(select(ClinicView).where(ClinicView.user_id == user_id)
+                               .order_by(ClinicView.viewed_at, ClinicView.id))
+    return {
+        "clinic_connections": [
+            {"id": str(c.id), "clinic": name, "include_notes": c.include_notes,
+             "connected_at": c.connected_at.isoformat(),
+             "ended_at": c.ended_at.isoformat() if c.ended_at else None}
+            for c, name in connections],
+        "clinic_views": [
+            {"connection_id": str(v.connection_id), "provider_name": v.provider_name,
+             "viewed_at": v.viewed_at.isoformat(), "last_viewed_at": v.last_viewed_at.isoformat(),
+             "opened": v.opened_kinds} for v in views],
+    }
+
+
 def connection_views(*, user: Account, connection_id: str) -> list[ClinicView]:
     connection, _ = _own_connection(user, connection_id)
     return list(db.session.scalars(
