@@ -16,8 +16,20 @@ SIDE_EFFECTS = (
     "sedation",
     "elevated_blood_pressure",
     "dysgeusia",
+    "urinary_frequency",
+    "painful_urination",
+    "blood_in_urine",
     "other",
 )
+# Ketamine cystitis: the side effects the weekly bladder question asks about.
+BLADDER_SYMPTOMS = ("urinary_frequency", "painful_urination", "blood_in_urine")
+
+# Sedating medicines taken on a session's day (a session's `concomitant`), and the classes
+# of the patient's medication list: every concomitant class is a medication class.
+CONCOMITANT = ("benzodiazepine", "sedative_hypnotic", "psychostimulant", "maoi", "opioid",
+               "other")
+MEDICATION_CLASSES = ("antidepressant", "benzodiazepine", "sedative_hypnotic",
+                      "psychostimulant", "maoi", "opioid", "anticonvulsant", "other")
 
 # The check-ins (api/questionnaires/instruments.py holds their rules), and the ones a new
 # account has turned on.

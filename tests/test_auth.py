@@ -170,6 +170,10 @@ def test_delete_account_removes_every_row_and_leaves_others(app, alice, bob):
         client.put(f"/api/v1/treatments/{uuid.uuid4()}",
                    json={"started_at": "2026-03-01T10:00:00Z", "route": "oral"})
         client.post("/api/v1/tokens", json={"label": "t"})
+        client.put(f"/api/v1/medications/{uuid.uuid4()}",
+                   json={"name": "Lorazepam", "class": "benzodiazepine",
+                         "started_on": "2026-02-01"})
+        client.put("/api/v1/bladder-checks/2026-03-01", json={"symptoms": []})
     wrong = alice.delete("/api/v1/me", json={"password": "not my password"})
     assert wrong.status_code == 403
     assert alice.delete("/api/v1/me", json={"password": PASSWORD}).status_code == 204
@@ -180,7 +184,8 @@ def test_delete_account_removes_every_row_and_leaves_others(app, alice, bob):
             if "user_id" in table.c:
                 owners = set(db.session.execute(select(table.c.user_id)).scalars())
                 assert owners <= {bob_id}, f"{table.name} still holds the deleted user's rows"
-        for name in ("entries", "entry_versions", "treatments", "api_tokens"):
+        for name in ("entries", "entry_versions", "treatments", "api_tokens", "medications",
+                     "bladder_checks"):
             table = db.metadata.tables[name]
             assert db.session.execute(select(func.count()).select_from(table)).scalar(), name
     assert bob.get("/api/v1/entries/2026-03-01").get_json()["pain"] == 4

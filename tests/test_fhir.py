@@ -23,6 +23,8 @@ REQUIRED = {
     "Bundle": ("type",),
     "Observation": ("status", "code", "subject", "effectiveDateTime", "category"),
     "MedicationAdministration": ("status", "medicationCodeableConcept", "subject", "dosage"),
+    "MedicationStatement": ("status", "medicationCodeableConcept", "subject",
+                            "effectivePeriod"),
 }
 
 
@@ -194,6 +196,64 @@ def test_notes_only_when_included(validate):
         {"text": "good session"}]
 
 
+UCUM = "http://unitsofmeasure.org"
+
+
+def test_readings_are_vital_signs_part_of_their_session(validate):
+    session = treatment(id=uuid.uuid4(), vitals=[
+        {"taken_at": "2026-03-02T08:50:00+00:00", "phase": "before", "systolic": 148,
+         "diastolic": 92, "heart_rate": 71, "spo2": 98},
+        {"taken_at": "2026-03-02T09:40:00+00:00", "phase": "after", "systolic": 132,
+         "diastolic": 84, "heart_rate": None, "spo2": None},
+    ])
+    bundle = make(treatments=[session])
+    validate(bundle)
+    [given] = resources(bundle, "MedicationAdministration")
+    vitals = resources(bundle, "Observation")
+    assert [v["code"]["coding"][0]["code"] for v in vitals] == [
+        "85354-9", "8867-4", "59408-5", "85354-9"]
+    for vital in vitals:
+        assert vital["partOf"] == [{"reference": f"urn:uuid:{given['id']}"}]
+        assert vital["category"][0]["coding"][0]["code"] == "vital-signs"
+        assert vital["code"]["coding"][0]["system"] == "http://loinc.org"
+    panel = vitals[0]
+    assert panel["effectiveDateTime"] == "2026-03-02T08:50:00Z"
+    assert panel["note"] == [{"text": "Measured before dosing"}]
+    assert [(c["code"]["coding"][0]["code"], c["valueQuantity"]) for c in panel["component"]] == [
+        ("8480-6", {"value": 148, "unit": "mmHg", "system": UCUM, "code": "mm[Hg]"}),
+        ("8462-4", {"value": 92, "unit": "mmHg", "system": UCUM, "code": "mm[Hg]"})]
+    assert vitals[1]["valueQuantity"] == {"value": 71, "unit": "beats/minute", "system": UCUM,
+                                          "code": "/min"}
+    assert vitals[2]["valueQuantity"] == {"value": 98, "unit": "%", "system": UCUM, "code": "%"}
+    assert len({v["id"] for v in vitals}) == 4
+    assert make(treatments=[session])["entry"][2]["resource"]["id"] == vitals[0]["id"]
+
+
+def test_medications_are_medication_statements(validate):
+    taken = SimpleNamespace(id=uuid.uuid4(), name="Lorazepam", dose="1 mg at night",
+                            drug_class="benzodiazepine", started_on=date(2026, 1, 5),
+                            stopped_on=None, notes="for sleep")
+    stopped = SimpleNamespace(id=uuid.uuid4(), name="Sertraline", dose="",
+                              drug_class="antidepressant", started_on=date(2025, 6, 1),
+                              stopped_on=date(2026, 2, 1), notes="")
+    bundle = fhir.bundle(patient_key="7", display_name="", entries=[], treatments=[],
+                         medications=[taken, stopped], include_notes=False,
+                         generated_at=GENERATED)
+    validate(bundle)
+    first, second = resources(bundle, "MedicationStatement")
+    assert first["status"] == "active" and second["status"] == "completed"
+    assert first["medicationCodeableConcept"] == {"text": "Lorazepam"}
+    assert first["effectivePeriod"] == {"start": "2026-01-05"}
+    assert second["effectivePeriod"] == {"start": "2025-06-01", "end": "2026-02-01"}
+    assert first["dosage"] == [{"text": "1 mg at night"}] and "dosage" not in second
+    assert first["extension"][0]["valueCode"] == "benzodiazepine"
+    assert "for sleep" not in json.dumps(bundle)
+    with_notes = fhir.bundle(patient_key="7", display_name="", entries=[], treatments=[],
+                             medications=[taken], include_notes=True, generated_at=GENERATED)
+    validate(with_notes)
+    assert resources(with_notes, "MedicationStatement")[0]["note"] == [{"text": "for sleep"}]
+
+
 def test_the_schema_catches_what_it_should():
     """The validator is not a rubber stamp: broken resources fail."""
     schema = json.loads(SCHEMA_PATH.read_text())
@@ -263,7 +323,12 @@ def test_provider_fhir_validates(app, alice, validate):
     alice.put("/api/v1/entries/2026-03-01", json={"pain": 6, "mood": 3, "notes": "n"})
     alice.put(f"/api/v1/treatments/{uuid.uuid4()}", json={
         "started_at": "2026-03-02T10:00:00Z", "route": "iv_infusion", "dose_mg": 35,
-        "duration_minutes": 40})
+        "duration_minutes": 40, "vitals": [
+            {"taken_at": "2026-03-02T09:55:00Z", "phase": "before", "systolic": 150,
+             "diastolic": 95, "heart_rate": 80, "spo2": 97}]})
+    alice.put(f"/api/v1/medications/{uuid.uuid4()}", json={
+        "name": "Lorazepam", "dose": "1 mg", "class": "benzodiazepine",
+        "started_on": "2026-01-01", "notes": "at night"})
     created = alice.post("/api/v1/shares", json={"label": "Dr", "include_notes": True}).get_json()
     provider = app.test_client()
     provider.post("/api/v1/shared/session", json={"token": created["url"].split("#")[1]})
@@ -272,6 +337,10 @@ def test_provider_fhir_validates(app, alice, validate):
     assert response.headers["Content-Disposition"].startswith("attachment;")
     bundle = response.get_json(force=True)
     validate(bundle)
+    kinds = [e["resource"]["resourceType"] for e in bundle["entry"]]
+    assert kinds.count("MedicationStatement") == 1
+    assert {o["code"]["coding"][0]["code"] for o in resources(bundle, "Observation")} >= {
+        "85354-9", "8867-4", "59408-5"}
     own = alice.get("/api/v1/export/fhir").get_json(force=True)
     # The same rows give the same resources, whoever downloads them.
     assert [e["resource"] for e in bundle["entry"]] == [e["resource"] for e in own["entry"]]

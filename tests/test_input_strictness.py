@@ -113,6 +113,7 @@ BODY_ENDPOINTS = [
     ("PUT", "/api/v1/entries/2026-03-01"), ("PUT", f"/api/v1/treatments/{uuid.uuid4()}"),
     ("POST", "/api/v1/treatments"), ("POST", "/api/v1/shares"), ("PATCH", "/api/v1/me"),
     ("POST", "/api/v1/tokens"), ("POST", "/api/v1/me/password"),
+    ("PUT", f"/api/v1/medications/{uuid.uuid4()}"), ("PUT", "/api/v1/bladder-checks/2026-03-01"),
 ]
 ANONYMOUS_ENDPOINTS = [("POST", "/api/v1/auth/login"), ("POST", "/api/v1/auth/register"),
                        ("POST", "/api/v1/auth/reset"), ("POST", "/api/v1/shared/session")]

@@ -16,7 +16,9 @@ from api.audit.service import record_now
 from api.auth.guard import current_user, login_required
 from api.auth.schemas import TokenSchema, UserSchema
 from api.auth.service import list_api_tokens
+from api.bladder import service as bladder
 from api.calendar import EARLIEST, local_today, resolve_range
+from api.clinics import service as clinics
 from api.db import db
 from api.entries.models import EntryVersion
 from api.entries.schemas import EntrySchema
@@ -24,7 +26,12 @@ from api.entries.service import list_entries
 from api.extensions import Blueprint
 from api.fields import RangeQuerySchema
 from api.formats import fhir
-from api.formats.csv import ENTRY_COLUMNS, QUESTIONNAIRE_COLUMNS, TREATMENT_COLUMNS
+from api.formats.csv import (
+    ENTRY_COLUMNS,
+    MEDICATION_COLUMNS,
+    QUESTIONNAIRE_COLUMNS,
+    TREATMENT_COLUMNS,
+)
 from api.formats.downloads import (
     CSV_DOC,
     FHIR_DOC,
@@ -33,6 +40,8 @@ from api.formats.downloads import (
     fhir_download,
     json_text,
 )
+from api.medications import service as medications
+from api.medications.service import csv_rows as medication_csv_rows
 from api.models import utcnow
 from api.questionnaires.instruments import FHIR_DESCRIPTIONS
 from api.questionnaires.schemas import ResponseSchema
@@ -42,6 +51,7 @@ from api.sharing.models import ShareView
 from api.sharing.schemas import ShareSchema
 from api.sharing.service import list_shares
 from api.treatments.schemas import TreatmentSchema
+from api.treatments.service import csv_rows as treatment_csv_rows
 from api.treatments.service import list_treatments
 
 blp = Blueprint("export", __name__, url_prefix="/api/v1", description="Downloads")
@@ -80,7 +90,7 @@ def entries_csv(query: dict[str, Any]) -> Response:
 @blp.doc(responses=CSV_DOC)
 def treatments_csv(query: dict[str, Any]) -> Response:
     """Treatment sessions as CSV (all of them unless from/to are given)"""
-    return own_csv("treatments", TREATMENT_COLUMNS, list_treatments, query)
+    return own_csv("treatments", TREATMENT_COLUMNS, treatment_csv_rows, query)
 
 
 @blp.route("/export/questionnaires.csv")
@@ -91,6 +101,15 @@ def questionnaires_csv(query: dict[str, Any]) -> Response:
     """Questionnaire responses as CSV: every item, the total and its band (all of them
     unless from/to are given)"""
     return own_csv("questionnaires", QUESTIONNAIRE_COLUMNS, flat_rows, query)
+
+
+@blp.route("/export/medications.csv")
+@login_required
+@blp.arguments(RangeQuerySchema, location="query")
+@blp.doc(responses=CSV_DOC)
+def medications_csv(query: dict[str, Any]) -> Response:
+    """The medication list as CSV (those taken at some time in from..to, if given)"""
+    return own_csv("medications", MEDICATION_COLUMNS, medication_csv_rows, query)
 
 
 @blp.route("/export/fhir")
@@ -108,6 +127,7 @@ def fhir_export(query: dict[str, Any]) -> Response:
             entries=list_entries(user=user, start=start, end=end),
             treatments=list_treatments(user=user, start=start, end=end),
             responses=list_responses(user=user, start=start, end=end),
+            medications=medications.list_medications(user=user, start=start, end=end),
             instruments=FHIR_DESCRIPTIONS, include_notes=True, generated_at=utcnow(),
         )
     record_now(user_id=user.id, event="exported", detail="FHIR bundle")
@@ -151,6 +171,8 @@ def _everything(user: Any) -> dict[str, Any]:
         "questionnaire_responses": ResponseSchema(many=True).dump(
             list_responses(user=user, start=everything[0], end=everything[1])
         ),
+        "medications": medications.everything(user=user),
+        "bladder_checks": bladder.everything(user=user),
         "api_tokens": TokenSchema(many=True).dump(list_api_tokens(user=user)),
         "shares": ShareSchema(many=True).dump(list_shares(user=user)),
         "share_views": [
@@ -163,4 +185,5 @@ def _everything(user: Any) -> dict[str, Any]:
         "audit_events": AuditEventSchema(many=True).dump(
             audit_recent(user_id=user.id, limit=1_000_000)),
         **reminders.everything(user_id=user.id),
+        **clinics.everything(user_id=user.id),
     }

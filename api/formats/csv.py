@@ -28,6 +28,14 @@ TREATMENT_COLUMNS = (
     "id", "started_at", "local_date", "route", "medication", "dose_mg", "dose_mg_per_kg",
     "duration_minutes", "with_psychotherapy", "phase", "clinic", "pain_before", "pain_after",
     "mood_before", "mood_after", "dissociation", "side_effects", "notes", "version",
+    # Issue 15: the first reading of each phase (all readings are in the JSON and FHIR).
+    *(f"{phase}_{value}" for phase in ("before", "during", "after")
+      for value in ("systolic", "diastolic", "heart_rate", "spo2", "taken_at")),
+    "observation_minutes", "concomitant", "flags",
+)
+MEDICATION_COLUMNS = (
+    "id", "name", "dose", "class", "started_on", "stopped_on", "dose_changes", "notes",
+    "version",
 )
 
 QUESTIONNAIRE_COLUMNS = (

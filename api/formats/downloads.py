@@ -13,8 +13,11 @@ from api.formats.csv import rows_to_csv
 CSV_DOC = {"200": {"description": "CSV file", "content": {"text/csv": {}}}}
 FHIR_JSON = "application/fhir+json"
 FHIR_DOC = {"200": {"description": "FHIR R4 Bundle of type collection: a Patient, one "
-                    "Observation per score (pain: LOINC 72514-3) and one "
-                    "MedicationAdministration per treatment session",
+                    "Observation per score (pain: LOINC 72514-3), one "
+                    "MedicationAdministration per treatment session with its readings as "
+                    "vital-signs Observations (blood pressure panel LOINC 85354-9, heart "
+                    "rate 8867-4, SpO2 59408-5) part of it, and one MedicationStatement per "
+                    "medication",
                     "content": {FHIR_JSON: {"schema": {"type": "object"}}}}}
 
 

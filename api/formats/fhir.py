@@ -2,7 +2,9 @@
 
 One Observation per logged score (pain under LOINC, the other scales under Relieflog's
 own CodeSystem because no standard code means exactly "0-10, 10 = best mood"), one
-MedicationAdministration per treatment session, one QuestionnaireResponse per answered
+MedicationAdministration per treatment session with its blood pressure, heart rate and
+SpO2 readings as vital-signs Observations part of it, one MedicationStatement per
+medication on the patient's list, one QuestionnaireResponse per answered
 check-in with an Observation of its total (PHQ-9 and GAD-7 under LOINC), and a minimal
 Patient they refer to.
 Every resource id is a UUID derived from the row it comes from, so exporting twice gives
@@ -178,6 +180,93 @@ def medication_administration(treatment: Any, *, subject: str,
     return resource
 
 
+VITAL_SIGNS = {"coding": [{"system": OBSERVATION_CATEGORY, "code": "vital-signs",
+                            "display": "Vital Signs"}]}
+BP_PANEL = {"system": LOINC, "code": "85354-9",
+            "display": "Blood pressure panel with all children optional"}
+SYSTOLIC = {"system": LOINC, "code": "8480-6", "display": "Systolic blood pressure"}
+DIASTOLIC = {"system": LOINC, "code": "8462-4", "display": "Diastolic blood pressure"}
+HEART_RATE = {"system": LOINC, "code": "8867-4", "display": "Heart rate"}
+SPO2 = {"system": LOINC, "code": "59408-5",
+        "display": "Oxygen saturation in Arterial blood by Pulse oximetry"}
+PHASE_TEXT = {"before": "before dosing", "during": "during the session",
+              "after": "after the session"}
+
+
+def _quantity(value: int, unit: str, code: str) -> dict[str, Any]:
+    return {"value": value, "unit": unit, "system": UCUM, "code": code}
+
+
+def _vital(resource_id: str, *, part_of: str, subject: str, reading: Mapping[str, Any],
+           coding: dict[str, Any], value: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "resourceType": "Observation",
+        "id": resource_id,
+        "partOf": [{"reference": part_of}],
+        "status": "final",
+        "category": [VITAL_SIGNS],
+        "code": {"coding": [coding], "text": coding["display"]},
+        "subject": {"reference": subject},
+        "effectiveDateTime": _instant(datetime.fromisoformat(reading["taken_at"])),
+        **value,
+        "note": [{"text": f"Measured {PHASE_TEXT[reading['phase']]}"}],
+    }
+
+
+def vital_observations(treatment: Any, *, subject: str) -> list[dict[str, Any]]:
+    """Each reading of a session (treatment.vitals: dicts with taken_at, phase, systolic,
+    diastolic, heart_rate, spo2) as a blood pressure panel, and a heart rate and an SpO2
+    Observation when measured; all part of the session's MedicationAdministration."""
+    part_of = _urn(stable_id("treatment", treatment.id))
+    found = []
+    for index, reading in enumerate(getattr(treatment, "vitals", None) or []):
+        def vital(kind: str, coding: dict[str, Any], value: dict[str, Any],
+                  index: int = index, reading: Mapping[str, Any] = reading
+                  ) -> dict[str, Any]:
+            return _vital(stable_id("vital", treatment.id, index, kind), part_of=part_of,
+                          subject=subject, reading=reading, coding=coding, value=value)
+
+        found.append(vital("bp", BP_PANEL, {"component": [
+            {"code": {"coding": [SYSTOLIC]},
+             "valueQuantity": _quantity(reading["systolic"], "mmHg", "mm[Hg]")},
+            {"code": {"coding": [DIASTOLIC]},
+             "valueQuantity": _quantity(reading["diastolic"], "mmHg", "mm[Hg]")},
+        ]}))
+        if reading.get("heart_rate") is not None:
+            found.append(vital("heart_rate", HEART_RATE, {
+                "valueQuantity": _quantity(reading["heart_rate"], "beats/minute", "/min")}))
+        if reading.get("spo2") is not None:
+            found.append(vital("spo2", SPO2, {
+                "valueQuantity": _quantity(reading["spo2"], "%", "%")}))
+    return found
+
+
+MEDICATION_CLASS_URL = "https://relieflog.org/fhir/StructureDefinition/medication-class"
+
+
+def medication_statement(medication: Any, *, subject: str, include_notes: bool
+                         ) -> dict[str, Any]:
+    """A medication from the patient's list: what, since and until when, the dose as they
+    wrote it, and its class (antidepressant, benzodiazepine, ...) as an extension."""
+    period: dict[str, Any] = {"start": medication.started_on.isoformat()}
+    if medication.stopped_on is not None:
+        period["end"] = medication.stopped_on.isoformat()
+    resource: dict[str, Any] = {
+        "resourceType": "MedicationStatement",
+        "id": stable_id("medication", medication.id),
+        "extension": [{"url": MEDICATION_CLASS_URL, "valueCode": medication.drug_class}],
+        "status": "completed" if medication.stopped_on is not None else "active",
+        "medicationCodeableConcept": {"text": medication.name},
+        "subject": {"reference": subject},
+        "effectivePeriod": period,
+    }
+    if medication.dose:
+        resource["dosage"] = [{"text": medication.dose}]
+    if include_notes and medication.notes:
+        resource["note"] = [{"text": medication.notes}]
+    return resource
+
+
 def questionnaire_resources(response: Any, instrument: Mapping[str, Any], *, patient_key: str,
                             subject: str) -> list[dict[str, Any]]:
     """A QuestionnaireResponse with every answer, an Observation of its total derived from
@@ -230,6 +319,7 @@ def bundle(
     generated_at: datetime,
     responses: Iterable[Any] = (),
     instruments: Mapping[str, Mapping[str, Any]] | None = None,
+    medications: Iterable[Any] = (),
 ) -> dict[str, Any]:
     """The whole Bundle. `entries`, `treatments` and questionnaire `responses` are rows
     (or anything with the same attributes), `instruments` describes each response's
@@ -244,10 +334,14 @@ def bundle(
     for treatment in treatments:
         resources.append(medication_administration(treatment, subject=subject,
                                                    include_notes=include_notes))
+        resources.extend(vital_observations(treatment, subject=subject))
     for response in responses:
         resources.extend(questionnaire_resources(
             response, (instruments or {})[response.instrument], patient_key=patient_key,
             subject=subject))
+    for medication in medications:
+        resources.append(medication_statement(medication, subject=subject,
+                                              include_notes=include_notes))
     return {
         "resourceType": "Bundle",
         "id": stable_id("bundle", patient_key, generated_at.isoformat()),

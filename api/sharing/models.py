@@ -11,7 +11,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from api.db import db
 from api.models import UTCDateTime, created_at_column, utcnow
 
-VIEW_KINDS = ("page", "trends", "entries.csv", "treatments.csv", "questionnaires.csv", "fhir")
+VIEW_KINDS = ("page", "trends", "entries.csv", "treatments.csv", "questionnaires.csv", "fhir",
+              "medications.csv")
 
 
 class Share(db.Model):  # type: ignore[name-defined]

@@ -21,7 +21,12 @@ from api.calendar import local_today
 from api.db import db, reads, writes
 from api.errors import PROBLEM_JSON, ProblemSchema
 from api.extensions import Blueprint, limiter
-from api.formats.csv import ENTRY_COLUMNS, QUESTIONNAIRE_COLUMNS, TREATMENT_COLUMNS
+from api.formats.csv import (
+    ENTRY_COLUMNS,
+    MEDICATION_COLUMNS,
+    QUESTIONNAIRE_COLUMNS,
+    TREATMENT_COLUMNS,
+)
 from api.formats.downloads import CSV_DOC, FHIR_DOC, csv_download, fhir_download
 from api.models import utcnow
 from api.sharing import service
@@ -202,11 +207,11 @@ def trends() -> Any:
 
 
 def _shared_csv(kind: str, columns: tuple[str, ...],
-                rows_of: Callable[[service.Viewer], list[Any]]) -> Response:
+                rows_of: Callable[[service.Access], list[Any]]) -> Response:
     """One of the shared CSV downloads, logged in the patient's access log."""
     viewer = _view(f"{kind}.csv")
     with db.read():
-        rows = service.csv_rows(rows_of(viewer), columns, viewer.share.include_notes)
+        rows = service.csv_rows(rows_of(viewer), columns, viewer.include_notes)
     return csv_download(kind, columns, rows, local_today(viewer.patient.timezone))
 
 
@@ -229,7 +234,7 @@ def entries_csv() -> Response:
 @provider_read_limit
 def treatments_csv() -> Response:
     """The shared treatment sessions as CSV (notes empty unless included)"""
-    return _shared_csv("treatments", TREATMENT_COLUMNS, service.shared_treatments)
+    return _shared_csv("treatments", TREATMENT_COLUMNS, service.shared_treatment_rows)
 
 
 @provider.route("/questionnaires.csv")
@@ -242,6 +247,17 @@ def questionnaires_csv() -> Response:
     """The shared questionnaire responses as CSV: every item, the total and its band"""
     return _shared_csv("questionnaires", QUESTIONNAIRE_COLUMNS,
                        service.shared_questionnaire_rows)
+
+
+@provider.route("/medications.csv")
+@provider.doc(responses=CSV_DOC)
+@provider.alt_response(401, **NO_SESSION_DOC)
+@provider.alt_response(410, **GONE_DOC)
+@provider.alt_response(429, **READ_LIMITED_DOC)
+@provider_read_limit
+def medications_csv() -> Response:
+    """The medications taken in the shared dates as CSV (notes empty unless included)"""
+    return _shared_csv("medications", MEDICATION_COLUMNS, service.shared_medication_rows)
 
 
 @provider.route("/fhir")

@@ -7,6 +7,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from api.fields import StrictBoolean, StrictDate, Text, not_blank
+from api.medications.schemas import SharedMedicationSchema
 from api.sharing.models import VIEW_KINDS
 from api.treatments.schemas import TreatmentSchema
 from api.trends.schemas import DaySchema, TrendsSchema, doc
@@ -70,7 +71,7 @@ class ShareListSchema(Schema):
 
 
 KIND_DOC = ("page: the link was opened; trends: the report was loaded; entries.csv, "
-            "treatments.csv, questionnaires.csv, fhir: downloads.")
+            "treatments.csv, questionnaires.csv, medications.csv, fhir: downloads.")
 
 
 class ShareViewSchema(Schema):
@@ -105,8 +106,12 @@ class SharedPatientSchema(Schema):
 
 
 class SharedShareSchema(Schema):
+    """The terms the provider reads under: a share link's, or a clinic connection's (label:
+    the clinic's name; no expiry and no date limits, until the patient disconnects)."""
+
     label = fields.String()
-    expires_at = fields.AwareDateTime()
+    expires_at = fields.AwareDateTime(allow_none=True, metadata=doc(
+        "Null for a clinic connection, which lasts until the patient disconnects."))
     range_from = fields.Date(data_key="from", allow_none=True)
     range_to = fields.Date(data_key="to", allow_none=True)
     include_notes = fields.Boolean()
@@ -148,6 +153,9 @@ class SharedTrendsSchema(TrendsSchema):
         "Entry notes and tags in the range, by date; only when the share includes notes."))
     patient = fields.Nested(SharedPatientSchema)
     share = fields.Nested(SharedShareSchema)
+    medication_list = fields.List(fields.Nested(SharedMedicationSchema), metadata=doc(
+        "Medications taken at some time in the share's dates, with their dose changes in "
+        "them; notes only when the share includes notes."))
 
 
 class SharedGoneSchema(Schema):

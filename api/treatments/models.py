@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -28,12 +29,19 @@ CONTENT_FIELDS = (
     "dissociation",
     "side_effects",
     "notes",
+    "vitals",
+    "observation_minutes",
+    "concomitant",
 )
 
 
 class Treatment(db.Model):  # type: ignore[name-defined]
     __tablename__ = "treatments"
-    __table_args__ = (db.Index("ix_treatments_user_started", "user_id", "started_at"),)
+    __table_args__ = (
+        db.Index("ix_treatments_user_started", "user_id", "started_at"),
+        # The clinic panel: each patient's latest flagged session (api/treatments/vitals.py).
+        db.Index("ix_treatments_user_bp_flagged", "user_id", "bp_flagged_on"),
+    )
 
     # The key is (patient, UUID): the UUID is chosen by the phone, so a session created
     # offline and sent twice is stored once, and any patient may use any UUID.
@@ -58,6 +66,14 @@ class Treatment(db.Model):  # type: ignore[name-defined]
     dissociation: Mapped[int | None] = mapped_column(Integer)
     side_effects: Mapped[list[str]] = mapped_column(JSON, default=list)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # Blood pressure readings (api/treatments/vitals.py), sorted by taken_at.
+    vitals: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    observation_minutes: Mapped[int | None] = mapped_column(Integer)
+    # Sedating medicines taken that day (api/vocabulary.py CONCOMITANT).
+    concomitant: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The session's local_date when its readings raise a flag, else null (derived from
+    # vitals on every save; api/treatments/vitals.py).
+    bp_flagged_on: Mapped[date | None] = mapped_column(Date)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = updated_at_column()

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import Schema, fields, validate
 
 from api.fields import AwareDateTime, Score, StrictBoolean, StrictFloat, Text
-from api.vocabulary import PHASES, ROUTES, SIDE_EFFECTS
+from api.treatments.vitals import (
+    MAX_READINGS,
+    FlagSchema,
+    ReadingInSchema,
+    ReadingSchema,
+    flags,
+)
+from api.vocabulary import CONCOMITANT, PHASES, ROUTES, SIDE_EFFECTS
 
 
 class TreatmentInSchema(Schema):
@@ -31,6 +40,28 @@ class TreatmentInSchema(Schema):
     side_effects = fields.List(fields.String(validate=validate.OneOf(SIDE_EFFECTS)),
                                load_default=list, validate=validate.Length(max=len(SIDE_EFFECTS)))
     notes = Text(load_default="", validate=validate.Length(max=2000))
+    vitals = fields.List(fields.Nested(ReadingInSchema), load_default=list,
+                         validate=validate.Length(max=MAX_READINGS), metadata={
+                             "description": f"Up to {MAX_READINGS} blood pressure readings "
+                                            "before, during and after the session."})
+    observation_minutes = fields.Integer(strict=True, allow_none=True, load_default=None,
+                                         validate=validate.Range(0, 720), metadata={
+                                             "description": "Minutes observed after dosing, "
+                                                            "0-720."})
+    concomitant = fields.List(fields.String(validate=validate.OneOf(CONCOMITANT)),
+                              load_default=list, validate=validate.Length(max=len(CONCOMITANT)),
+                              metadata={"description": "Sedating medicines taken that day."})
+
+
+class Flags(fields.List):
+    """The flags of a session's readings, computed when the session is shown."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(fields.Nested(FlagSchema), dump_only=True, **kwargs)
+
+    def get_value(self, obj: Any, attr: str, accessor: Any = None, default: Any = None
+                  ) -> Any:
+        return flags(obj["vitals"] if isinstance(obj, dict) else obj.vitals)
 
 
 class TreatmentSchema(Schema):
@@ -52,6 +83,12 @@ class TreatmentSchema(Schema):
     dissociation = fields.Integer(allow_none=True)
     side_effects = fields.List(fields.String())
     notes = fields.String()
+    vitals = fields.List(fields.Nested(ReadingSchema), metadata={
+        "description": "Sorted by taken_at."})
+    observation_minutes = fields.Integer(allow_none=True)
+    concomitant = fields.List(fields.String())
+    flags = Flags(metadata={"description": "Computed by the server from vitals (at most one "
+                                          "of each code); they never block saving."})
     version = fields.Integer()
     created_at = fields.AwareDateTime()
     updated_at = fields.AwareDateTime()

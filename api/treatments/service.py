@@ -17,6 +17,14 @@ from api.domain import NotFound
 from api.summaries.service import mark_changed
 from api.treatments.models import CONTENT_FIELDS, Treatment
 from api.treatments.schemas import TreatmentSchema
+from api.treatments.vitals import (
+    READING_PHASES,
+    check_taken_at,
+    first_of_phase,
+    flagged_on,
+    flags,
+    normalized_readings,
+)
 from api.versioning import IfMatch
 
 NOT_FOUND = "No such treatment session."
@@ -37,6 +45,8 @@ def normalized(data: dict[str, Any]) -> dict[str, Any]:
     content["clinic"] = data.get("clinic") or ""
     content["side_effects"] = list(dict.fromkeys(data.get("side_effects") or []))
     content["notes"] = data.get("notes") or ""
+    content["vitals"] = normalized_readings(data.get("vitals") or [])
+    content["concomitant"] = list(dict.fromkeys(data.get("concomitant") or []))
     return content
 
 
@@ -54,8 +64,11 @@ def save_treatment(*, user: Account, treatment_id: uuid.UUID, data: dict[str, An
     content = normalized(data)
     local_date = local_date_of(content["started_at"], user.timezone)
     check_loggable(local_date, user.timezone, field="started_at")
+    check_taken_at(data.get("vitals") or [], session_date=local_date, timezone=user.timezone)
+    derived = {"local_date": local_date,
+               "bp_flagged_on": flagged_on(content["vitals"], local_date)}
     return records.save(TREATMENTS, {"user_id": user.id, "id": treatment_id}, content,
-                        if_match=if_match, derived={"local_date": local_date})
+                        if_match=if_match, derived=derived)
 
 
 def delete_treatment(*, user: Account, treatment_id: uuid.UUID,
@@ -74,3 +87,20 @@ def list_treatments(*, user: Account, start: date, end: date) -> list[Treatment]
             .order_by(Treatment.started_at, Treatment.id)
         )
     )
+
+
+def csv_row(treatment: Treatment) -> dict[str, Any]:
+    """A session as a treatments.csv row (api/formats/csv.py TREATMENT_COLUMNS): its
+    columns, the first reading of each phase, and the flags' codes."""
+    row: dict[str, Any] = {column.name: getattr(treatment, column.key)
+                           for column in Treatment.__table__.columns}
+    for phase in READING_PHASES:
+        first = first_of_phase(treatment.vitals, phase) or {}
+        for value in ("systolic", "diastolic", "heart_rate", "spo2", "taken_at"):
+            row[f"{phase}_{value}"] = first.get(value)
+    row["flags"] = [flag["code"] for flag in flags(treatment.vitals)]
+    return row
+
+
+def csv_rows(*, user: Account, start: date, end: date) -> list[dict[str, Any]]:
+    return [csv_row(t) for t in list_treatments(user=user, start=start, end=end)]

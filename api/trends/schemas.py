@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
+from api.bladder.schemas import BladderCheckSchema
+from api.medications.schemas import MedicationMarkerSchema
+
 
 def doc(text: str) -> dict[str, str]:
     return {"description": text}
@@ -129,3 +132,8 @@ class TrendsSchema(Schema):
     questionnaires = fields.Dict(
         keys=fields.String(), values=fields.Nested(InstrumentTrendsSchema), metadata=doc(
             "By instrument (phq9, gad7, peg): only those answered in the range."))
+    medications = fields.List(fields.Nested(MedicationMarkerSchema), metadata=doc(
+        "Medication starts, dose changes and stops dated in the range, by date."))
+    bladder_checks = fields.List(fields.Nested(BladderCheckSchema),
+                                 metadata=doc("Answers to the weekly bladder question in the "
+                                              "range, by date."))

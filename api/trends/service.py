@@ -12,6 +12,7 @@ from api.auth.models import Account
 from api.calendar import local_today
 from api.db import db
 from api.entries.models import Entry
+from api.medications.service import add_medications
 from api.questionnaires.service import score_rows
 from api.summaries import kept_analysis
 from api.treatments.models import Treatment
@@ -85,7 +86,7 @@ def trends(*, user: Account, start: date, end: date) -> dict[str, Any]:
     body["questionnaires"] = questionnaire_trends(
         score_rows(user=user, start=start, end=end), kept["questionnaires"],
         start=start, end=end, series_shown={series["index"] for series in body["series"]})
-    return body
+    return add_medications(body, user=user, start=start, end=end)
 
 
 def window(result: dict[str, Any], treatments: Sequence[Any], start: date, end: date

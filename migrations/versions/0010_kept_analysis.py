@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0010'
-down_revision = '0007'  # CHAIN: should be 0009
+down_revision = '0009'  # CHAIN: chained after 0009 in the clinics-api merge
 branch_labels = None
 depends_on = None
 

@@ -19,6 +19,9 @@ export const SIDE_EFFECTS = [
   ["sedation", "vocab.side_effect.sedation"],
   ["elevated_blood_pressure", "vocab.side_effect.elevated_blood_pressure"],
   ["dysgeusia", "vocab.side_effect.dysgeusia"],
+  ["urinary_frequency", "vocab.side_effect.urinary_frequency"],
+  ["painful_urination", "vocab.side_effect.painful_urination"],
+  ["blood_in_urine", "vocab.side_effect.blood_in_urine"],
   ["other", "vocab.side_effect.other"],
 ];
 

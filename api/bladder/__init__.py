@@ -1,0 +1,1 @@
+"""The weekly bladder question (ketamine cystitis) while sessions are frequent."""

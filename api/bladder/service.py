@@ -1,0 +1,63 @@
+"""Bladder answers, one per (patient, local date), saved through the versioned-record
+upsert (api/db/records.py); and whether Today should ask this week."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from api.auth.models import Account
+from api.bladder.models import CONTENT_FIELDS, BladderCheck
+from api.bladder.schemas import BladderCheckSchema
+from api.calendar import check_loggable, local_today
+from api.db import db, records
+from api.db.records import Record
+from api.treatments.models import Treatment
+from api.vocabulary import BLADDER_SYMPTOMS
+
+# Asked while sessions are this frequent, at most once in this many days.
+SESSIONS_FOR_QUESTION = 4
+SESSION_WINDOW_DAYS = 30
+ASK_EVERY_DAYS = 7
+
+CHECKS = records.Kind(
+    table=BladderCheck.__table__, key=("user_id", "date"), content=CONTENT_FIELDS,
+    present=BladderCheckSchema().dump,
+)
+
+
+def save_check(*, user: Account, day: date, data: dict[str, Any]) -> tuple[Record, bool]:
+    """The answer for a day; returns (answer, created). A replay changes nothing."""
+    check_loggable(day, user.timezone)
+    chosen = set(data["symptoms"])
+    content = {"symptoms": [s for s in BLADDER_SYMPTOMS if s in chosen]}
+    return records.save(CHECKS, {"user_id": user.id, "date": day}, content, if_match=None)
+
+
+def list_checks(*, user: Account, start: date, end: date) -> list[BladderCheck]:
+    return list(db.session.scalars(
+        select(BladderCheck)
+        .where(BladderCheck.user_id == user.id, BladderCheck.date >= start,
+               BladderCheck.date <= end)
+        .order_by(BladderCheck.date)))
+
+
+def due(*, user: Account, today: date | None = None) -> dict[str, Any]:
+    today = today or local_today(user.timezone)
+    sessions = db.session.scalar(
+        select(func.count()).select_from(Treatment).where(
+            Treatment.user_id == user.id,
+            Treatment.local_date > today - timedelta(days=SESSION_WINDOW_DAYS),
+            Treatment.local_date <= today)) or 0
+    last = db.session.scalar(select(func.max(BladderCheck.date))
+                             .where(BladderCheck.user_id == user.id))
+    answered_lately = last is not None and last > today - timedelta(days=ASK_EVERY_DAYS)
+    return {"due": sessions >= SESSIONS_FOR_QUESTION and not answered_lately,
+            "sessions_in_30_days": sessions, "last_answered_on": last}
+
+
+def everything(*, user: Account) -> list[dict[str, Any]]:
+    return BladderCheckSchema(many=True).dump(list_checks(
+        user=user, start=date(1900, 1, 1), end=local_today(user.timezone) + timedelta(days=1)))
