@@ -19,6 +19,7 @@ from api.calendar import local_today
 from api.db import db
 from api.entries.models import Entry
 from api.fields import EARLIEST
+from api.medications.service import add_medications
 from api.questionnaires.service import score_rows
 from api.summaries import kept_analysis, mark_changed, panel_rows
 from api.summaries.models import KeptAnalysis
@@ -48,8 +49,9 @@ def full_trends(app, user_id: int, start: date, end: date) -> dict[str, Any]:
         today = local_today(user.timezone)
         result = analyse(days, treatments, today=today)
         responses = score_rows(user=user, start=EARLIEST, end=today + timedelta(days=1))
-        return add_questionnaires(window(result, treatments, start, end), responses, treatments,
+        body = add_questionnaires(window(result, treatments, start, end), responses, treatments,
                                   today=today, start=start, end=end)
+        return add_medications(body, user=user, start=start, end=end)
 
 
 def uid(app, client) -> int:
@@ -81,11 +83,12 @@ def put_entry(client, day: date, pain: int | None, mood: int | None) -> None:
 
 
 def put_session(client, day: date, *, hour: int = 10, route: str = "iv_infusion",
-                session_id: str | None = None) -> str:
+                session_id: str | None = None, vitals: list | None = None) -> str:
     session_id = session_id or str(uuid.uuid4())
     started = datetime.combine(day, time(hour), UTC).isoformat()
     response = client.put(f"/api/v1/treatments/{session_id}",
-                          json={"route": route, "dose_mg": 35, "started_at": started})
+                          json={"route": route, "dose_mg": 35, "started_at": started,
+                                "vitals": vitals or []})
     assert response.status_code in (200, 201), response.get_json()
     return session_id
 
@@ -102,6 +105,12 @@ def put_response(client, instrument: str, day: date, total: int, *, item9: int =
         "instrument": instrument, "answered_at": answered.isoformat(), "answers": answers})
     assert response.status_code in (200, 201), response.get_json()
     return response_id
+
+
+def reading(day: date, systolic: int) -> dict[str, Any]:
+    """A blood-pressure reading before a session: 95 diastolic."""
+    return {"taken_at": datetime.combine(day, time(9), UTC).isoformat(), "phase": "before",
+            "systolic": systolic, "diastolic": 95}
 
 
 @pytest.fixture
@@ -366,9 +375,10 @@ def test_panel_rows_for_hand_made_patients(app, patient, clock):
             pain[offset] = 3
     for offset, value in pain.items():
         put_entry(p, TODAY + timedelta(days=offset), value, 3 if value == 8 else 7)
-    put_session(p, TODAY - timedelta(days=60))
+    put_session(p, TODAY - timedelta(days=60), vitals=[reading(TODAY - timedelta(days=60), 190)])
     put_session(p, TODAY - timedelta(days=30))
-    put_session(p, TODAY - timedelta(days=10), route="intramuscular")
+    put_session(p, TODAY - timedelta(days=10), route="intramuscular",
+                vitals=[reading(TODAY - timedelta(days=10), 150)])  # 150/95 before: flagged
     put_response(p, "phq9", TODAY - timedelta(days=40), 24, item9=2)  # before the course
     put_response(p, "phq9", TODAY - timedelta(days=12), 20)  # the current baseline
     put_response(p, "phq9", TODAY - timedelta(days=2), 10, item9=1)  # latest, flagged
@@ -396,7 +406,7 @@ def test_panel_rows_for_hand_made_patients(app, patient, clock):
         "phq9": {"total": 10, "date": (TODAY - timedelta(days=2)).isoformat(),
                  "change_pct": -50.0},
         "safety_flag_on": (TODAY - timedelta(days=2)).isoformat(),
-        "peg": None, "bp_flag_on": None,
+        "peg": None, "bp_flag_on": (TODAY - timedelta(days=10)).isoformat(),
         # relief lasted 4 and 7 days after the earlier courses: median 5.5; today is day 10
         "booster": {"median_relief_days": 5.5, "day": 10},
     }
@@ -427,6 +437,7 @@ def test_panel_rows_for_hand_made_patients(app, patient, clock):
         later = panel_rows(users)[uid(app, p)]
     assert (later["days_since_log"], later["pain_avg7"], later["safety_flag_on"]) == (7, None,
         (TODAY - timedelta(days=2)).isoformat())
+    assert later["bp_flag_on"] is None  # 17 days ago
     assert later["booster"] == {"median_relief_days": 5.5, "day": 17}
 
 
