@@ -221,6 +221,18 @@ def test_connect_body_is_strict(alice, lakeside, body):
     assert response.content_type == "application/problem+json"
 
 
+def test_code_lookups_are_rate_limited_like_login(database_url, app, lakeside):
+    from tests.conftest import other_app, register
+
+    with other_app(database_url, LOGIN_RATE_LIMIT="3 per minute") as limited:
+        client = limited.test_client()
+        register(client)
+        codes = [client.post("/api/v1/clinic-connections/preview",
+                             json={"code": f"2345-6789-ABC{n}"}).status_code
+                 for n in range(2, 6)]
+    assert codes == [404, 404, 404, 429]
+
+
 def test_unknown_and_rotated_codes_are_404(app, lakeside, alice, bob):
     unknown = alice.post("/api/v1/clinic-connections/preview", json={"code": "2345-6789-ABCD"})
     assert unknown.status_code == 404 and "code" in unknown.get_json()["errors"]
@@ -356,6 +368,12 @@ def test_access_log_names_each_provider_once_per_login_session(app, lakeside, al
     alice.delete(f"/api/v1/clinic-connections/{patient_id}")
     views = alice.get(f"/api/v1/clinic-connections/{patient_id}/views").get_json()["items"]
     assert [v["provider_name"] for v in views] == ["Dr Ada Lee", "Dr Ben Ortiz", "Dr Ada Lee"]
+    # The patient's export holds the connection, ended, and its access log.
+    export = alice.get("/api/v1/me/export").get_json()
+    [connection] = export["clinic_connections"]
+    assert connection["clinic"] == "Lakeside Infusion Center" and connection["ended_at"]
+    assert [v["provider_name"] for v in export["clinic_views"]] == [
+        "Dr Ada Lee", "Dr Ben Ortiz", "Dr Ada Lee"]
 
 
 def test_providers_see_only_their_own_clinics_patients(app, lakeside, alice, bob):
@@ -481,16 +499,25 @@ def test_panel_order_and_search(app, lakeside, patient):
     log_days(finn, {day(10): (5, 5)})
     gus = patient(display_name="gus Varga")
     log_days(gus, {day(2): (5, 5)})
-    for who in (gus, finn, eve, carol):
+    hana = patient(display_name="Hana Sato")  # blood pressure 150/95 before a session
+    log_days(hana, {day(1): (4, 6)})
+    assert hana.put(f"/api/v1/treatments/{uuid.uuid4()}", json={
+        "started_at": f"{day(3).isoformat()}T10:00:00Z", "route": "intranasal",
+        "vitals": [{"taken_at": f"{day(3).isoformat()}T09:50:00Z", "phase": "before",
+                    "systolic": 150, "diastolic": 95}]}).status_code == 201
+    for who in (gus, finn, eve, carol, hana):
         connect(who, lakeside)
     items = lakeside.admin.get("/api/v1/clinic/patients").get_json()["items"]
+    # Flagged first (the longest since logging first among them), then never logged, then
+    # the longest since logging.
     assert [(i["display_name"], i["flagged"], i["days_since_log"]) for i in items] == [
-        ("Carol Reyes", True, 0), ("Eve Nakamura", False, None), ("Finn O'Brien", False, 10),
-        ("gus Varga", False, 2)]
+        ("Hana Sato", True, 1), ("Carol Reyes", True, 0), ("Eve Nakamura", False, None),
+        ("Finn O'Brien", False, 10), ("gus Varga", False, 2)]
+    assert items[0]["bp_flag_on"] == day(3).isoformat() and items[0]["safety_flag_on"] is None
     search = lambda q: [i["display_name"] for i in lakeside.admin.get(  # noqa: E731
         "/api/v1/clinic/patients", query_string={"q": q}).get_json()["items"]]
     assert search("GUS") == ["gus Varga"]
-    assert search("a") == ["Carol Reyes", "Eve Nakamura", "gus Varga"]
+    assert search("a") == ["Hana Sato", "Carol Reyes", "Eve Nakamura", "gus Varga"]
     assert search("zz") == []
     # Someone who disconnects leaves the panel at once.
     connection = eve.get("/api/v1/clinic-connections").get_json()["items"][0]["id"]

@@ -270,6 +270,27 @@ def disconnect(*, user: Account, connection_id: str) -> None:
         record(user_id=user.id, event="clinic_disconnected", detail=clinic.name)
 
 
+def everything(*, user_id: int) -> dict[str, Any]:
+    """What clinics keep about a patient, for /me/export: every connection, open or
+    ended, and its access log."""
+    connections = db.session.execute(
+        select(ClinicConnection, Clinic.name).join(Clinic, Clinic.id == ClinicConnection.clinic_id)
+        .where(ClinicConnection.user_id == user_id).order_by(ClinicConnection.connected_at))
+    views = db.session.scalars(select(ClinicView).where(ClinicView.user_id == user_id)
+                               .order_by(ClinicView.viewed_at, ClinicView.id))
+    return {
+        "clinic_connections": [
+            {"id": str(c.id), "clinic": name, "include_notes": c.include_notes,
+             "connected_at": c.connected_at.isoformat(),
+             "ended_at": c.ended_at.isoformat() if c.ended_at else None}
+            for c, name in connections],
+        "clinic_views": [
+            {"connection_id": str(v.connection_id), "provider_name": v.provider_name,
+             "viewed_at": v.viewed_at.isoformat(), "last_viewed_at": v.last_viewed_at.isoformat(),
+             "opened": v.opened_kinds} for v in views],
+    }
+
+
 def connection_views(*, user: Account, connection_id: str) -> list[ClinicView]:
     connection, _ = _own_connection(user, connection_id)
     return list(db.session.scalars(
@@ -358,22 +379,23 @@ def panel(*, membership: Membership, q: str | None) -> list[dict[str, Any]]:
     connections and the kept summaries, whatever the number of patients."""
     from api.summaries import panel_rows
 
+    # Plain rows, not User objects: panel_rows reads only `id` and `timezone`.
     rows = db.session.execute(
-        select(ClinicConnection.id, ClinicConnection.connected_at,
-               ClinicConnection.include_notes, User)
+        select(ClinicConnection.id.label("connection_id"), ClinicConnection.connected_at,
+               ClinicConnection.include_notes, User.id, User.timezone, User.display_name)
         .join(User, User.id == ClinicConnection.user_id)
         .where(ClinicConnection.clinic_id == membership.clinic.id,
                ClinicConnection.ended_at.is_(None), User.disabled.is_(False))).all()
     if q:
         wanted = q.casefold()
-        rows = [row for row in rows if wanted in row.User.display_name.casefold()]
-    kept = panel_rows([row.User for row in rows])
+        rows = [row for row in rows if wanted in row.display_name.casefold()]
+    kept = panel_rows(rows)
     items = []
     for row in rows:
-        summary = kept.get(row.User.id, {})
+        summary = kept.get(row.id, {})
         items.append({
-            "patient_id": str(row.id),
-            "display_name": row.User.display_name,
+            "patient_id": str(row.connection_id),
+            "display_name": row.display_name,
             "connected_at": row.connected_at.isoformat(),
             "include_notes": row.include_notes,
             **{key: _json_ready(value) for key, value in summary.items()},

@@ -18,6 +18,7 @@ from api.auth.schemas import TokenSchema, UserSchema
 from api.auth.service import list_api_tokens
 from api.bladder import service as bladder
 from api.calendar import EARLIEST, local_today, resolve_range
+from api.clinics import service as clinics
 from api.db import db
 from api.entries.models import EntryVersion
 from api.entries.schemas import EntrySchema
@@ -184,4 +185,5 @@ def _everything(user: Any) -> dict[str, Any]:
         "audit_events": AuditEventSchema(many=True).dump(
             audit_recent(user_id=user.id, limit=1_000_000)),
         **reminders.everything(user_id=user.id),
+        **clinics.everything(user_id=user.id),
     }

@@ -14,7 +14,8 @@ their own local date. Every rule is the one the patient's own trends use:
 - `phq9`, `peg`: the latest response, its `change_pct` against the current series'
   baseline of that instrument (api/trends/questionnaires.py; null without one).
 - `safety_flag_on`: the latest date, in the last 14 days (today and the 13 before), of a
-  response with a safety flag (PHQ-9 item 9 above 0).
+  response with a safety flag (PHQ-9 item 9 above 0); `bp_flag_on` the same of a session
+  with a blood-pressure flag (`treatments.bp_flagged_on`, api/treatments/vitals.py).
 - `booster`: the booster hint (`booster_hint`) without its metric.
 - `last_session`: the latest session analysed (nothing dated after today is).
 
@@ -40,7 +41,7 @@ from api.treatments.models import Treatment
 from api.trends.analysis import WEEK_DAYS, booster_hint, seven_day_averages
 from api.trends.analysis import as_number as whole_or_decimal
 
-SAFETY_FLAG_DAYS = 14
+FLAG_DAYS = 14
 # What the panel reads of the kept rows: never the whole `result`.
 _KEPT = select(*(column for column in TABLE.c if column.name != "result")).where(
     TABLE.c.user_id.in_(bindparam("ids", expanding=True)))
@@ -66,6 +67,10 @@ _LATEST_SCORES = select(_RANKED.c.user_id, _RANKED.c.instrument, _RANKED.c.total
 _SAFETY = (select(_Q.user_id, func.max(_Q.local_date))
            .where(and_(_Q.user_id.in_(bindparam("ids", expanding=True)), _Q.safety_flag))
            .group_by(_Q.user_id))
+_BP = (select(Treatment.user_id, func.max(Treatment.bp_flagged_on))
+       .where(Treatment.user_id.in_(bindparam("ids", expanding=True)),
+              Treatment.bp_flagged_on.is_not(None))
+       .group_by(Treatment.user_id))
 
 
 def panel_rows(patients: Sequence[Any]) -> dict[int, dict[str, Any]]:
@@ -92,6 +97,7 @@ def panel_rows(patients: Sequence[Any]) -> dict[int, dict[str, Any]]:
     scores = {(row.user_id, row.instrument): row
               for row in connection.execute(_LATEST_SCORES, {"ids": ids})}
     flagged = dict(connection.execute(_SAFETY, {"ids": ids}).all())
+    bp_flagged = dict(connection.execute(_BP, {"ids": ids}).all())
 
     rows = {}
     for user_id in ids:
@@ -100,7 +106,6 @@ def panel_rows(patients: Sequence[Any]) -> dict[int, dict[str, Any]]:
                   if (day - entry.date).days < WEEK_DAYS and entry.date <= day]
         logged_on = last_logged.get(user_id)
         session_on = row.last_session_on
-        flag_on = flagged.get(user_id)
         hint = (booster_hint((row.relief_metric, whole_or_decimal(row.relief_median)),
                              current_last_session=session_on, today=day)
                 if session_on is not None and row.relief_metric is not None else None)
@@ -118,10 +123,9 @@ def panel_rows(patients: Sequence[Any]) -> dict[int, dict[str, Any]]:
             "mood_baseline": None if row.mood_baseline is None
             else round(10 - row.mood_baseline, 2),
             "phq9": _score(scores.get((user_id, "phq9")), row.phq9_baseline, "total"),
-            "safety_flag_on": _iso(flag_on) if flag_on is not None
-            and (day - flag_on).days < SAFETY_FLAG_DAYS else None,
+            "safety_flag_on": _recent(flagged.get(user_id), day),
             "peg": _score(scores.get((user_id, "peg")), row.peg_baseline, "score"),
-            "bp_flag_on": None,  # TODO(merge): helper A's treatments column (safety-api)
+            "bp_flag_on": _recent(bp_flagged.get(user_id), day),
             "booster": None if hint is None else {
                 "median_relief_days": hint["median_relief_days"], "day": hint["day"]},
         }
@@ -139,6 +143,13 @@ def _score(latest: Any, baseline: float | None, name: str) -> dict[str, Any] | N
         return None
     return {name: as_number(latest.total), "date": latest.local_date.isoformat(),
             "change_pct": change_pct(baseline, latest.total)}
+
+
+def _recent(flagged_on: date | None, today: date) -> str | None:
+    """A flag's date when it is within the last 14 days (today and the 13 before)."""
+    if flagged_on is None or (today - flagged_on).days >= FLAG_DAYS:
+        return None
+    return flagged_on.isoformat()
 
 
 def _iso(value: date | None) -> str | None:

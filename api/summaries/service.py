@@ -58,7 +58,9 @@ _SESSIONS = (select(Treatment.id, Treatment.local_date, Treatment.started_at)
              .where(Treatment.user_id == bindparam("user_id")))
 _SCORES = (select(QuestionnaireResponse.instrument, QuestionnaireResponse.answered_at,
                   QuestionnaireResponse.local_date, QuestionnaireResponse.total)
-           .where(QuestionnaireResponse.user_id == bindparam("user_id")))
+           .where(QuestionnaireResponse.user_id == bindparam("user_id"))
+           # In score_rows' order: of two answered at the same moment, the same one counts.
+           .order_by(QuestionnaireResponse.answered_at, QuestionnaireResponse.id))
 
 
 @functools.cache
@@ -68,7 +70,8 @@ def _upserts(dialect: str) -> tuple[Any, Any]:
     bump = make(TABLE).values(user_id=bindparam("user_id"), data_version=1)
     bump = bump.on_conflict_do_update(index_elements=[TABLE.c.user_id],
                                       set_={"data_version": TABLE.c.data_version + 1})
-    first = make(TABLE).on_conflict_do_nothing(index_elements=[TABLE.c.user_id])
+    first = (make(TABLE).on_conflict_do_nothing(index_elements=[TABLE.c.user_id])
+             .returning(TABLE.c.user_id))  # a row back when it was stored
     return bump, first
 
 
@@ -148,12 +151,13 @@ def _store(connection: Connection, user_id: int, values: dict[str, Any],
     if read_version is None:
         try:
             with connection.begin_nested():
-                stored = connection.execute(
+                inserted = connection.execute(
                     _upserts(connection.dialect.name)[1],
-                    {**values, "user_id": user_id, "data_version": 0, "analysed_version": 0})
+                    {**values, "user_id": user_id, "data_version": 0, "analysed_version": 0}
+                ).first()
         except IntegrityError:  # the patient was deleted meanwhile
             return False
-        return bool(stored.rowcount)
+        return inserted is not None
     stored = connection.execute(_STORE, {**values, "analysed_version": read_version,
                                          "key_user_id": user_id, "read_version": read_version})
     return bool(stored.rowcount)
