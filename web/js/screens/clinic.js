@@ -315,7 +315,9 @@ export async function render(container, ctx) {
       status, tableBox,
       h("p", { class: "muted table-note" }, t("clinic.table_note"))),
     admin);
-  await Promise.all([loadClinic(), loadPatients()]);
+  await Promise.all([loadPatients(), loadClinic().catch((e) => {
+    admin.replaceChildren(h("p", { class: "form-error", role: "alert" }, e instanceof OfflineError ? t("clinic.offline") : explain(e)));
+  })]);
   return () => {
     clearTimeout(timer);
     document.body.classList.remove("wide");
