@@ -60,6 +60,8 @@ SECURITY_SCHEMES = {
 def register_blueprints(api: ProblemApi) -> None:
     from api.auth.routes import blp as auth
     from api.bladder.routes import blp as bladder
+    from api.clinics.routes import clinic
+    from api.clinics.routes import connections as clinic_connections
     from api.entries.routes import blp as entries
     from api.export.routes import blp as export
     from api.medications.routes import blp as medications
@@ -71,7 +73,7 @@ def register_blueprints(api: ProblemApi) -> None:
     from api.trends.routes import blp as trends
 
     for blueprint in (auth, entries, treatments, medications, bladder, questionnaires, reminders,
-                      trends, export, shares, shared):
+                      trends, export, shares, shared, clinic_connections, clinic):
         api.register_blueprint(blueprint)
 
 
@@ -79,10 +81,11 @@ def check_api_request() -> None:
     """Before every /api request: who is asking, and is the body JSON."""
     if not request.path.startswith("/api/") or request.routing_exception is not None:
         return  # not the API, or Flask is about to answer 404/405 anyway
-    from api.auth.guard import load_current_user
+    from api.auth.guard import check_role, load_current_user
     from api.json_body import body_too_large, read_unsized_body
 
     load_current_user()
+    check_role()
     chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
     has_body = bool(request.content_length) or chunked
     if request.method in BODY_METHODS and has_body and not request.is_json:

@@ -101,6 +101,63 @@ def register(app: Flask) -> None:
                    f"for {hours} hours:")
         click.echo(f"{app.config['PUBLIC_URL']}/reset#{token}")
 
+    clinics = AppGroup("clinics", help="Clinics whose providers follow connected patients.")
+    app.cli.add_command(clinics)
+
+    @clinics.command("create")
+    @click.argument("name")
+    @click.option("--admin", "admin_email", required=True,
+                  help="Email of the clinic's first provider, its admin.")
+    @click.option("--name", "admin_name", default="",
+                  help='How patients see the admin in their access log, e.g. "Dr Ada Lee".')
+    def create_clinic(name: str, admin_email: str, admin_name: str) -> None:
+        """Create clinic NAME and print its admin's one-time setup link."""
+        from api.clinics import service as clinics_service
+        from api.clinics.codes import shown
+        from api.domain import AlreadyExists
+
+        if not name.strip() or len(name.strip()) > 120:
+            raise click.ClickException("the clinic's name must be 1-120 characters")
+        try:
+            with db.write():
+                clinic, token = clinics_service.create_clinic(
+                    name=name, admin_email=admin_email, admin_name=admin_name)
+        except AlreadyExists as error:
+            raise click.ClickException(error.detail) from None
+        click.echo(f"Created clinic {clinic.id} \"{clinic.name}\"; patients connect with "
+                   f"the code {shown(clinic.code)}.")
+        click.echo(f"Send this link to {admin_email} by a channel you trust; it works once, "
+                   f"for {clinics_service.INVITE_DAYS} days, to choose a password:")
+        click.echo(f"{app.config['PUBLIC_URL']}/reset#{token}")
+
+    @clinics.command("list")
+    def list_clinics() -> None:
+        """Every clinic: id, name, providers, connected patients."""
+        from api.clinics import service as clinics_service
+
+        with db.read():
+            rows = clinics_service.list_clinics()
+        for clinic, providers, patients in rows:
+            click.echo(f"{clinic.id}\t{clinic.name}\t{providers} providers\t"
+                       f"{patients} patients")
+
+    @clinics.command("delete")
+    @click.argument("clinic_id", type=int)
+    @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+    def delete_clinic(clinic_id: int, yes: bool) -> None:
+        """Delete a clinic: every patient's connection ends now, its providers cannot log in."""
+        from api.clinics import service as clinics_service
+        from api.domain import NotFound
+
+        if not yes:
+            click.confirm("Every connected patient's access ends now. Continue?", abort=True)
+        try:
+            with db.write():
+                clinic = clinics_service.delete_clinic(clinic_id=clinic_id)
+        except NotFound as error:
+            raise click.ClickException(error.detail) from None
+        click.echo(f"deleted clinic {clinic_id} \"{clinic.name}\"")
+
     @app.cli.command("seed-demo")
     def seed_demo() -> None:
         """Fill an EMPTY database with the demo patient (for `make demo` only)."""

@@ -36,6 +36,10 @@ class WrongPassword(DomainError):
     """A password given to confirm an action does not match."""
 
 
+class Forbidden(DomainError):
+    """The caller may not do this at all (a clinic provider who is not its admin)."""
+
+
 class SessionEnded(DomainError):
     """The credential or viewing session is unknown or over: log in or open the link again."""
 

@@ -50,6 +50,7 @@ DOMAIN_STATUS: dict[type[domain.DomainError], int] = {
     domain.NotFound: 404,
     domain.AlreadyExists: 409,
     domain.WrongPassword: 403,
+    domain.Forbidden: 403,
     domain.SessionEnded: 401,
     domain.LinkGone: 410,
     domain.StaleVersion: 412,

@@ -36,7 +36,7 @@ bp = Blueprint("web", __name__)
 
 # Pages of the single-page app: each serves the same shell, which routes on the client.
 APP_PAGES = ("/", "/today", "/history", "/treatments", "/trends", "/share-links", "/settings",
-             "/login", "/register", "/reset", "/medications")
+             "/login", "/register", "/reset", "/medications", "/clinic")
 
 
 def _page(name: str) -> Response:
@@ -71,6 +71,14 @@ def provider_page() -> Response:
     return response
 
 
+@bp.get("/clinic/patients/<patient_id>")
+def clinic_patient_page(patient_id: str) -> Response:
+    """The same report a share link opens, for one of a clinic's connected patients: the
+    page reads /api/v1/clinic/patients/<id>/… with the provider's login cookie instead of a
+    share's viewing cookie (web/js/share.js chooses which)."""
+    return provider_page()
+
+
 @bp.get("/sw.js")
 def service_worker() -> Response:
     response = _page("sw.js")
@@ -87,7 +95,8 @@ def api_docs() -> Response:
 # and gets only these keys (still the one catalog file per language), so the report's first
 # load carries no text of the patient's screens. tests/test_i18n_catalogs.py checks that
 # every key the report's modules use is in scope.
-REPORT_KEYS = ("app.", "chart.", "controls.", "loading.", "report.", "share.", "vocab.")
+REPORT_KEYS = ("app.name", "app.once.", "chart.", "controls.", "loading.", "report.", "share.",
+               "vocab.")
 # Of those, the words of the report's questionnaire part (the item-9 flag, each
 # questionnaire's chart and tables, the severity bands) come with that part, which loads only
 # when the shared range has scores: ?scope=questionnaires. ?scope=report leaves them out, so a
@@ -100,11 +109,15 @@ QUESTIONNAIRE_KEYS = ("chart.legend.score", "chart.scores_", "report.checkin.",
 # when the shared range has any of them: ?scope=safety.
 SAFETY_KEYS = ("chart.legend.medication", "chart.medication.", "report.safety.", "share.safety.",
                "vocab.bp_phase.", "vocab.med_class.")
+# And the words of a clinic patient's report (/clinic/patients/<id>), which only that page
+# fetches (web/js/clinic-report.js): ?scope=clinic; a share link's report never carries them.
+CLINIC_REPORT_KEYS = ("share.clinic.",)
 SCOPES = {
-    "report": lambda key: key.startswith(REPORT_KEYS) and not key.startswith(
-        QUESTIONNAIRE_KEYS + SAFETY_KEYS),
+    "report": lambda key: key.startswith(REPORT_KEYS)
+    and not key.startswith(QUESTIONNAIRE_KEYS + SAFETY_KEYS + CLINIC_REPORT_KEYS),
     "questionnaires": lambda key: key.startswith(QUESTIONNAIRE_KEYS),
     "safety": lambda key: key.startswith(SAFETY_KEYS),
+    "clinic": lambda key: key.startswith(CLINIC_REPORT_KEYS),
 }
 
 

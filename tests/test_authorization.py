@@ -10,6 +10,9 @@ import uuid
 
 import pytest
 
+from api.auth.guard import role_of
+from tests.support.clinics import connect, create_clinic
+
 TREATMENT = {"started_at": "2026-03-01T10:00:00Z", "route": "iv_infusion", "dose_mg": 30}
 ENTRY = {"pain": 5, "mood": 5, "notes": "private"}
 RESPONSE = {"instrument": "phq9", "answered_at": "2026-03-01T10:00:00Z",
@@ -37,6 +40,15 @@ def test_the_list_of_object_routes_is_known(app):
     """A new route with an id must be added to the checks below."""
     assert object_routes(app) == [
         ("/api/v1/bladder-checks/<day>", ["PUT"]),
+        ("/api/v1/clinic-connections/<connection_id>", ["DELETE"]),
+        ("/api/v1/clinic-connections/<connection_id>/views", ["GET"]),
+        ("/api/v1/clinic/patients/<patient_id>/entries.csv", ["GET"]),
+        ("/api/v1/clinic/patients/<patient_id>/fhir", ["GET"]),
+        ("/api/v1/clinic/patients/<patient_id>/medications.csv", ["GET"]),
+        ("/api/v1/clinic/patients/<patient_id>/questionnaires.csv", ["GET"]),
+        ("/api/v1/clinic/patients/<patient_id>/treatments.csv", ["GET"]),
+        ("/api/v1/clinic/patients/<patient_id>/trends", ["GET"]),
+        ("/api/v1/clinic/providers/<provider_id>", ["DELETE"]),
         ("/api/v1/entries/<day>", ["DELETE", "GET", "PUT"]),
         ("/api/v1/entries/<day>/history", ["GET"]),
         ("/api/v1/medications/<medication_id>", ["DELETE", "GET", "PUT"]),
@@ -50,7 +62,12 @@ def test_the_list_of_object_routes_is_known(app):
 
 
 @pytest.fixture
-def alices_things(alice):
+def lakeside(app):
+    return create_clinic(app)
+
+
+@pytest.fixture
+def alices_things(app, alice, lakeside):
     treatment_id = str(uuid.uuid4())
     assert alice.put(f"/api/v1/treatments/{treatment_id}",
                      json={**TREATMENT, "dose_mg": 20}).status_code == 201
@@ -64,15 +81,20 @@ def alices_things(alice):
     medication_id = str(uuid.uuid4())
     assert alice.put(f"/api/v1/medications/{medication_id}", json=MEDICATION).status_code == 201
     assert alice.put("/api/v1/bladder-checks/2026-03-01", json=BLADDER).status_code == 201
+    connection_id = connect(alice, lakeside, include_notes=True)
+    provider_id = str(lakeside.admin.get("/api/v1/clinic").get_json()["providers"][0]["id"])
     return {"day": "2026-03-01", "treatment_id": treatment_id, "token_id": token_id,
-            "share_id": share_id, "response_id": response_id, "medication_id": medication_id}
+            "share_id": share_id, "response_id": response_id, "medication_id": medication_id,
+            "connection_id": connection_id, "patient_id": connection_id,
+            "provider_id": provider_id}
 
 
 def snapshot(client):
     """Everything the patient has, less the security log (each export adds a line to it)."""
     everything = client.get("/api/v1/me/export").get_json()
     everything.pop("audit_events")
-    return everything, client.get("/api/v1/shares").get_json()
+    return (everything, client.get("/api/v1/shares").get_json(),
+            client.get("/api/v1/clinic-connections").get_json())
 
 
 def fill(rule: str, values: dict[str, str]) -> str:
@@ -94,7 +116,9 @@ def every_object_request(app, client, things):
 def test_other_patients_get_404_and_change_nothing(app, alice, bob, alices_things):
     before = snapshot(alice)
     for kind, method, path, response in every_object_request(app, bob, alices_things):
-        if kind in PER_PATIENT_KEYS:
+        if kind == "clinic":  # a patient account is not a provider's
+            assert response.status_code == 403, (method, path)
+        elif kind in PER_PATIENT_KEYS:
             # Dates, session and response UUIDs are per patient: B reaches only B's own (empty) day
             # or session, and a PUT there creates B's own.
             expected = {"GET": (404, 200), "PUT": (201,), "DELETE": (204, 404)}[method]
@@ -145,3 +169,66 @@ def test_lists_and_exports_show_only_ones_own_rows(alice, bob, alices_things):
     assert export["entry_versions"] == [] and export["treatment_versions"] == []
     assert bob.get("/api/v1/medications").get_json()["items"] == []
     assert "private" not in bob.get("/api/v1/export/medications.csv").get_data(as_text=True)
+
+
+def views_of(alice, connection_id):
+    return alice.get(f"/api/v1/clinic-connections/{connection_id}/views").get_json()["items"]
+
+
+def test_providers_of_another_clinic_get_404_and_change_nothing(app, alice, alices_things,
+                                                                lakeside):
+    other = create_clinic(app, name="Hillside Pain Clinic", admin_name="Dr Zoe Park")
+    before = snapshot(alice)
+    clinic_routes = [(rule, methods) for rule, methods in object_routes(app)
+                     if rule.startswith("/api/v1/clinic/")]
+    assert len(clinic_routes) == 7
+    for rule, methods in clinic_routes:
+        for method in methods:
+            response = other.admin.open(fill(rule, alices_things), method=method)
+            assert response.status_code == 404, (method, rule, response.get_json())
+            assert response.content_type == "application/problem+json"
+    assert snapshot(alice) == before
+    assert views_of(alice, alices_things["connection_id"]) == []
+    # Lakeside's admin, whom Hillside tried to remove, is still there and still sees Alice.
+    assert lakeside.admin.get(
+        f"/api/v1/clinic/patients/{alices_things['patient_id']}/trends").status_code == 200
+    assert other.admin.get("/api/v1/clinic/patients").get_json()["items"] == []
+
+
+def filled_routes(app, things, role):
+    """Every method of every /api/v1 route for `role`, from the url_map (new routes are
+    swept without editing this test)."""
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/v1/") and role_of(rule.endpoint) == role:
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                yield method, fill(rule.rule, things)
+
+
+def test_patients_get_403_on_every_clinic_route(app, alice, alices_things):
+    before = snapshot(alice)
+    swept = list(filled_routes(app, alices_things, "provider"))
+    assert ("GET", "/api/v1/clinic/patients") in swept
+    assert ("POST", "/api/v1/clinic/code") in swept
+    for method, path in swept:
+        response = alice.open(path, method=method, json={})
+        assert response.status_code == 403, (method, path)
+        assert response.content_type == "application/problem+json"
+    assert snapshot(alice) == before
+
+
+def test_providers_get_403_on_every_patient_route(app, alice, alices_things, lakeside):
+    before = snapshot(alice)
+    code_before = lakeside.admin.get("/api/v1/clinic").get_json()["code"]
+    swept = list(filled_routes(app, alices_things, "patient"))
+    for expected in (("GET", "/api/v1/entries"), ("PUT", "/api/v1/entries/2026-03-01"),
+                     ("GET", "/api/v1/trends"), ("POST", "/api/v1/clinic-connections"),
+                     ("GET", "/api/v1/me/export"), ("POST", "/api/v1/tokens")):
+        assert expected in swept
+    for method, path in swept:
+        response = lakeside.admin.open(path, method=method, json={})
+        assert response.status_code == 403, (method, path)
+        assert response.content_type == "application/problem+json"
+    assert snapshot(alice) == before
+    # Nothing of the provider's own came into being either.
+    assert lakeside.admin.get("/api/v1/clinic").get_json()["code"] == code_before
+    assert lakeside.admin.get("/api/v1/me").get_json()["role"] == "provider"

@@ -169,8 +169,8 @@ def test_the_reports_catalog_scope_has_every_key_the_report_uses(client) -> None
     must be in that scope, or the report would show a key instead of words. The words of its
     questionnaire part come in ?scope=questionnaires, which that part (checkins-report.js)
     fetches before it shows anything; those of its session-safety part in ?scope=safety
-    (safety-report.js)."""
-    from api.web import QUESTIONNAIRE_KEYS, REPORT_KEYS, SAFETY_KEYS
+    (safety-report.js); a clinic patient's report's own words in ?scope=clinic."""
+    from api.web import CLINIC_REPORT_KEYS, QUESTIONNAIRE_KEYS, REPORT_KEYS, SAFETY_KEYS
 
     modules = {"share.js"}
     pending = ["share.js", "chart.js"]
@@ -202,14 +202,19 @@ def test_the_reports_catalog_scope_has_every_key_the_report_uses(client) -> None
         | set(DYNAMIC_CALL.findall(without_comments(WEB / "js" / name))))}
     assert safety <= {"safety-report.js", "safety.js"}, safety
     assert 'extend("safety")' in (WEB / "js" / "safety-report.js").read_text()
-    scoped = client.get("/i18n/es.json?scope=report").get_json()
-    more = client.get("/i18n/es.json?scope=questionnaires").get_json()
-    safe = client.get("/i18n/es.json?scope=safety").get_json()
-    assert scoped and all(key.startswith(REPORT_KEYS) for key in scoped)
-    assert more and all(key.startswith(QUESTIONNAIRE_KEYS) for key in more)
-    assert safe and all(key.startswith(SAFETY_KEYS) for key in safe)
-    assert not set(scoped) & set(more) and not set(scoped) & set(safe) and not set(more) & set(safe)
-    assert set(scoped) | set(more) | set(safe) == {k for k in catalog("es")
-                                                    if k.startswith(REPORT_KEYS)}
+    # A clinic patient's report's own words likewise, only in clinic-report.js.
+    clinical = {name for name in modules if any(
+        key.startswith(CLINIC_REPORT_KEYS) for key in static_keys(without_comments(WEB / "js" / name)))}
+    assert clinical <= {"clinic-report.js"}, clinical
+    assert 'extend("clinic")' in (WEB / "js" / "clinic-report.js").read_text()
+    scopes = {name: client.get(f"/i18n/es.json?scope={name}").get_json()
+              for name in ("report", "questionnaires", "safety", "clinic")}
+    prefixes = {"report": REPORT_KEYS, "questionnaires": QUESTIONNAIRE_KEYS,
+                "safety": SAFETY_KEYS, "clinic": CLINIC_REPORT_KEYS}
+    for name, words in scopes.items():
+        assert words and all(key.startswith(prefixes[name]) for key in words), name
+    every = [key for words in scopes.values() for key in words]
+    assert len(every) == len(set(every)), "a key in two scopes"
+    assert set(every) == {k for k in catalog("es") if k.startswith(REPORT_KEYS)}
     assert client.get("/i18n/es.json?scope=other").status_code == 404
     assert client.get("/i18n/xx.json").status_code == 404

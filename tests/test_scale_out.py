@@ -89,3 +89,38 @@ def test_share_revoked_on_one_is_refused_on_the_other(two_instances):
     refused = provider.get(f"{two.url}/api/v1/shared/trends")
     assert refused.status_code == 410
     assert "revoked" in refused.json()["detail"]
+
+
+def test_clinic_disconnect_on_one_is_refused_on_the_other(app, two_instances):
+    """The connection is checked in the database on every provider request: no instance
+    keeps a copy that could outlive the patient's decision."""
+    from tests.support.clinics import PROVIDER_PASSWORD, setup_link_token
+
+    one, two = two_instances
+    email = f"{uuid.uuid4().hex}@clinic.example"
+    result = app.test_cli_runner().invoke(
+        args=["clinics", "create", "Lakeside Infusion Center", "--admin", email])
+    assert result.exit_code == 0, result.output
+    provider = requests.Session()
+    assert provider.post(f"{two.url}/api/v1/auth/reset", json={
+        "token": setup_link_token(result.output), "new_password": PROVIDER_PASSWORD},
+        headers={"Origin": two.url}).status_code == 204
+    assert provider.post(f"{two.url}/api/v1/auth/login", json={
+        "email": email, "password": PROVIDER_PASSWORD}).status_code == 200
+    code = provider.get(f"{two.url}/api/v1/clinic").json()["code"]
+
+    patient = requests.Session()
+    patient.post(f"{one.url}/api/v1/auth/register", json={
+        "email": f"{uuid.uuid4().hex}@example.org", "password": PASSWORD})
+    patient.put(f"{one.url}/api/v1/entries/2026-03-01", json={"pain": 4})
+    connection = patient.post(f"{one.url}/api/v1/clinic-connections", json={"code": code},
+                              headers={"Origin": one.url}).json()
+    trends = f"{two.url}/api/v1/clinic/patients/{connection['id']}/trends"
+    assert provider.get(trends).status_code == 200
+    assert [item["patient_id"] for item in provider.get(
+        f"{two.url}/api/v1/clinic/patients").json()["items"]] == [connection["id"]]
+
+    assert patient.delete(f"{one.url}/api/v1/clinic-connections/{connection['id']}",
+                          headers={"Origin": one.url}).status_code == 204
+    assert provider.get(trends).status_code == 404
+    assert provider.get(f"{two.url}/api/v1/clinic/patients").json()["items"] == []

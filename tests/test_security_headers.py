@@ -7,7 +7,8 @@ import pytest
 from tests.conftest import PASSWORD
 
 PATHS = ["/", "/today", "/api/v1/me", "/api/v1/openapi.json", "/healthz", "/api/v1/nope",
-         "/manifest.webmanifest", "/share"]
+         "/manifest.webmanifest", "/share", "/clinic",
+         "/clinic/patients/0b7f2c1e-59a4-4c55-9d7e-3b0b2f0f6a11"]
 
 
 @pytest.mark.parametrize("path", PATHS)
@@ -23,6 +24,22 @@ def test_every_response_carries_the_headers(client, path):
     assert headers["Referrer-Policy"] == "no-referrer"
     assert "camera=()" in headers["Permissions-Policy"]
     assert "Strict-Transport-Security" not in headers  # plain HTTP: no HSTS
+
+
+def test_a_clinic_patients_report_is_the_share_page_with_its_privacy_headers(client):
+    """/clinic/patients/<id> serves the provider's report (share.html), which reads the
+    clinic's API with the provider's login; kept from caches, referrers and robots alike."""
+    def fetch(path):
+        with client.get(path) as response:
+            return response.status_code, response.get_data(), response.headers
+
+    _, share, share_headers = fetch("/share")
+    status, page, headers = fetch("/clinic/patients/0b7f2c1e-59a4-4c55-9d7e-3b0b2f0f6a11")
+    assert status == 200 and page == share
+    for name in ("Content-Security-Policy", "Referrer-Policy", "Cache-Control", "X-Robots-Tag"):
+        assert headers[name] == share_headers[name], name
+    assert headers["Cache-Control"] == "no-store"
+    assert fetch("/clinic")[1] == fetch("/today")[1]  # the app's shell
 
 
 def test_api_responses_are_never_cached(alice):

@@ -3,7 +3,7 @@
 // data lives only in the page's IndexedDB, under the app's control, and is wiped on log-out.
 // It also shows reminders (Web Push) and opens the app when one is tapped.
 
-const VERSION = "relieflog-shell-v9";
+const VERSION = "relieflog-shell-v10";
 const SHELL = [
   "/",
   "/css/app.css",
@@ -47,6 +47,9 @@ const SHELL = [
   "/js/screens/reset.js",
   "/js/screens/checkin.js",
   "/js/screens/medications.js",
+  "/js/screens/clinic.js",
+  "/js/clinic-connect.js",
+  "/css/clinic.css",
   "/vendor/uplot/uPlot.iife.min.js",
   "/vendor/uplot/uPlot.min.css",
   "/vendor/qrcode-generator/qrcode.esm.js",
@@ -105,7 +108,9 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET") return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
-  if (url.pathname.startsWith("/api/") || url.pathname === "/share" || url.pathname === "/healthz") return;
+  // The provider's report pages are not the app: never the shell, never cached.
+  if (url.pathname.startsWith("/api/") || url.pathname === "/share" || url.pathname.startsWith("/clinic/patients/")
+    || url.pathname === "/healthz") return;
   if (request.mode === "navigate") {
     // Every page of the app is the same shell; it routes on the client.
     event.respondWith(networkFirst(request, "/"));

@@ -22,6 +22,10 @@ EVENTS = (
     "share_revoked",
     "share_viewed",
     "exported",
+    "clinic_connected",
+    "clinic_disconnected",
+    "clinic_viewed",
+    "clinic_deleted",
 )
 
 

@@ -61,6 +61,7 @@ def load_current_user() -> None:
     in a short write of its own.
     """
     g.user = None
+    g.login_session_id = None
     header = request.headers.get("Authorization", "")
     if header[:7].lower() == "bearer ":
         with db.peek() as connection:
@@ -81,10 +82,45 @@ def load_current_user() -> None:
         if credential is None:
             return
         g.auth_method = "cookie"
+        g.login_session_id = credential.session_id
     g.user = credential.account
     if credential.touch is not None:
         with db.write():
             db.session.execute(credential.touch)
+
+
+# Who may call what, by endpoint: the clinic blueprint is the providers'; the read-only
+# share report and these account endpoints are anybody's; every other endpoint (including
+# any added later) is the patients'. Checked on every API request, after who is asking.
+PROVIDER_BLUEPRINTS = frozenset({"clinic"})
+EITHER_ROLE_BLUEPRINTS = frozenset({"shared", "api-docs"})
+EITHER_ROLE_ENDPOINTS = frozenset({
+    "auth.register", "auth.login", "auth.logout", "auth.Me", "auth.change_password",
+    "auth.reset_password", "auth.audit_log",
+    "questionnaires.definitions",  # the instruments' wording, which reports show too
+})
+
+
+def role_of(endpoint: str) -> str | None:
+    """The role an endpoint is for: "patient", "provider", or None for either."""
+    blueprint = endpoint.partition(".")[0]
+    if blueprint in PROVIDER_BLUEPRINTS:
+        return "provider"
+    if blueprint in EITHER_ROLE_BLUEPRINTS or endpoint in EITHER_ROLE_ENDPOINTS:
+        return None
+    return "patient"
+
+
+def check_role() -> None:
+    """403 when the signed-in account's role may not call this endpoint."""
+    user = g.get("user")
+    if user is None or request.endpoint is None:
+        return  # nobody signed in: the view's login_required answers 401 where needed
+    role = role_of(request.endpoint)
+    if role is not None and user.role != role:
+        raise Problem(403, "A clinic's provider account cannot do this; log in as a patient."
+                      if user.role == "provider" else
+                      "Only a clinic's provider accounts can do this.")
 
 
 def login_required(view: F) -> F:

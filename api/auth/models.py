@@ -25,6 +25,9 @@ class User(db.Model):  # type: ignore[name-defined]
     display_name: Mapped[str] = mapped_column(String(80), default="")
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     disabled: Mapped[bool] = mapped_column(default=False)
+    # "patient", or "provider" for a clinic's account (api/clinics): each role answers the
+    # other's endpoints 403 (ROLE_OF in api/auth/guard.py).
+    role: Mapped[str] = mapped_column(String(16), default="patient", server_default="patient")
     # The check-ins the patient has turned on (ids from api/questionnaires/instruments.py).
     questionnaires: Mapped[list[str]] = mapped_column(
         JSON, default=lambda: list(DEFAULT_QUESTIONNAIRES))
@@ -46,6 +49,8 @@ class Account(Protocol):
     def created_at(self) -> datetime: ...
     @property
     def questionnaires(self) -> list[str]: ...
+    @property
+    def role(self) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +65,7 @@ class SignedIn:
     timezone: str
     created_at: datetime
     questionnaires: list[str]
+    role: str
 
 
 class LoginSession(db.Model):  # type: ignore[name-defined]

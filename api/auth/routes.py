@@ -134,7 +134,7 @@ def login(data: dict[str, Any]) -> Any:
     user, token = service.log_in(email=data["email"], password=data["password"],
                                  previous_session=request.cookies.get(cookie_name()))
     _set_cookie(token)
-    return user
+    return service.describe(user)
 
 
 @blp.route("/auth/logout", methods=["POST"])
@@ -155,14 +155,15 @@ class Me(MethodView):
 
     @blp.response(200, UserSchema)
     def get(self) -> Any:
-        """The account"""
-        return current_user()
+        """The account: its role, and a provider's clinic"""
+        return service.describe(current_user())
 
     @blp.arguments(UserUpdateSchema)
     @blp.response(200, UserSchema)
     def patch(self, data: dict[str, Any]) -> Any:
         """Change display name or time zone"""
-        return service.update_account(user_id=current_user().id, changes=data)
+        return service.describe(service.update_account(user_id=current_user().id,
+                                                       changes=data))
 
     @password_check(_callers_email)
     @blp.arguments(PasswordConfirmSchema)

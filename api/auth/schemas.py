@@ -76,6 +76,13 @@ class LoginSchema(Schema):
     password = fields.String(required=True, load_only=True, validate=validate.Length(max=1024))
 
 
+class AccountClinicSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    is_admin = fields.Boolean(metadata={"description": "May invite and remove providers and "
+                                        "rotate the clinic's code."})
+
+
 class UserSchema(Schema):
     email = fields.String()
     display_name = fields.String()
@@ -83,6 +90,12 @@ class UserSchema(Schema):
     created_at = fields.AwareDateTime()
     questionnaires = fields.List(fields.String(), metadata={
         "description": "The check-ins turned on (phq9, gad7, peg); default phq9 and peg."})
+    role = fields.String(metadata={"enum": ["patient", "provider"], "description":
+                                   "A provider account belongs to a clinic and may call only "
+                                   "the /clinic endpoints (and its own account's); a patient "
+                                   "account may not call those."})
+    clinic = fields.Nested(AccountClinicSchema, allow_none=True, metadata={
+        "description": "A provider's clinic; absent for a patient."})
 
 
 class UserUpdateSchema(Schema):

@@ -25,6 +25,7 @@ from api.auth.passwords import account_words, weakness
 from api.db import db
 from api.domain import AlreadyExists, Invalid, LinkGone, LoginFailed, NotFound, WrongPassword
 from api.models import utcnow
+from api.summaries.service import mark_changed
 from api.vocabulary import QUESTIONNAIRES
 
 # argon2id at OWASP's recommended minimum (19 MiB, 2 passes, 1 lane): ~25 ms here,
@@ -116,6 +117,20 @@ def log_in(*, email: str, password: str, previous_session: str | None) -> tuple[
     return user, token
 
 
+# Sent with the account when a login or GET /me describes it; receivers answer with what
+# they add to the body (api/clinics names a provider's clinic).
+describing_account = Namespace().signal("describing-account")
+ACCOUNT_FIELDS = ("email", "display_name", "timezone", "created_at", "questionnaires", "role")
+
+
+def describe(user: Account) -> dict[str, Any]:
+    """The account as GET /me shows it."""
+    body = {name: getattr(user, name) for name in ACCOUNT_FIELDS}
+    for _receiver, extra in describing_account.send(user):
+        body.update(extra)
+    return body
+
+
 def update_account(*, user_id: int, changes: dict[str, Any]) -> User:
     with db.write():
         user = _account(user_id)
@@ -124,6 +139,8 @@ def update_account(*, user_id: int, changes: dict[str, Any]) -> User:
                 value = value.strip()
             elif field == "questionnaires":  # in one order, each once
                 value = [name for name in QUESTIONNAIRES if name in value]
+            elif field == "timezone" and value != user.timezone:
+                mark_changed(user.id)  # local dates, and so the analysis, move with it
             setattr(user, field, value)
     return user
 
@@ -214,6 +231,9 @@ class Credential:
 
     account: SignedIn
     touch: Executable | None
+    # The login session behind a cookie (None for a token): a provider's access log line is
+    # one per login session.
+    session_id: int | None = None
 
 
 # Every API request runs one of these two lookups: Core statements built once (SQLAlchemy
@@ -222,7 +242,7 @@ _USERS = User.__table__
 _SESSIONS = LoginSession.__table__
 _TOKENS = ApiToken.__table__
 _ACCOUNT = (_USERS.c.id, _USERS.c.email, _USERS.c.display_name, _USERS.c.timezone,
-            _USERS.c.created_at, _USERS.c.questionnaires)
+            _USERS.c.created_at, _USERS.c.questionnaires, _USERS.c.role)
 _SESSION_AND_ACCOUNT = (
     select(*_ACCOUNT, _SESSIONS.c.id.label("session_id"),
            _SESSIONS.c.created_at.label("session_created_at"), _SESSIONS.c.last_seen_at)
@@ -243,7 +263,7 @@ def _lookup(connection: Connection, query: Any, token: str) -> Any:
 def _signed_in(row: Any) -> SignedIn:
     return SignedIn(id=row["id"], email=row["email"], display_name=row["display_name"],
                     timezone=row["timezone"], created_at=row["created_at"],
-                    questionnaires=row["questionnaires"])
+                    questionnaires=row["questionnaires"], role=row["role"])
 
 
 def resolve_session(connection: Connection, token: str, policy: SessionPolicy
@@ -258,7 +278,7 @@ def resolve_session(connection: Connection, token: str, policy: SessionPolicy
         return None
     touch = (update(_SESSIONS).where(_SESSIONS.c.id == row["session_id"])
              .values(last_seen_at=now)) if idle > policy.touch_every else None
-    return Credential(_signed_in(row), touch)
+    return Credential(_signed_in(row), touch, row["session_id"])
 
 
 def resolve_api_token(connection: Connection, token: str) -> Credential | None:

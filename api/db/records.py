@@ -77,6 +77,9 @@ class Kind:
     # Keep each replaced or deleted content there. Versions then keep counting after a
     # delete, so an old ETag never matches a new record at the same key.
     history: History | None = None
+    # Called with the patient's user_id in the same transaction whenever a record is
+    # created, replaced or deleted (never on a replay): the kept analysis goes stale.
+    on_change: Callable[[int, Connection], None] | None = None
 
     @cached_property
     def _at_key(self) -> ColumnElement[bool]:
@@ -177,6 +180,7 @@ def _create(kind: Kind, connection: Connection, key: Mapping[str, Any],
         if find(kind, key, connection=connection) is None:
             raise  # not a concurrent create of the same key: a real fault
         return None
+    _changed(kind, connection, record)
     return record  # as stored, but for a surrogate id that no one reads
 
 
@@ -185,6 +189,7 @@ def _replace(kind: Kind, connection: Connection, stored: Record,
     _keep(kind, connection, stored, "replaced")
     changes = {**values, "version": stored["version"] + 1, "updated_at": utcnow()}
     connection.execute(kind.update, {**changes, **kind.key_of(stored)})
+    _changed(kind, connection, stored)
     return {**stored, **changes}
 
 
@@ -198,6 +203,7 @@ def remove(kind: Kind, key: Mapping[str, Any], *, if_match: IfMatch | None) -> b
         raise StaleVersion(kind.present(stored), stored["version"])
     _keep(kind, connection, stored, "deleted")
     connection.execute(kind.delete, kind.key_of(stored))
+    _changed(kind, connection, stored)
     return True
 
 
@@ -269,3 +275,8 @@ def _from_json(column_type: Any, value: Any) -> Any:
     if python_type is date:
         return date.fromisoformat(value)
     return value
+
+
+def _changed(kind: Kind, connection: Connection, record: Mapping[str, Any]) -> None:
+    if kind.on_change is not None:
+        kind.on_change(record["user_id"], connection)

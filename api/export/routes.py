@@ -18,6 +18,7 @@ from api.auth.schemas import TokenSchema, UserSchema
 from api.auth.service import list_api_tokens
 from api.bladder import service as bladder
 from api.calendar import EARLIEST, local_today, resolve_range
+from api.clinics import service as clinics
 from api.db import db, records
 from api.entries.schemas import EntrySchema
 from api.entries.service import ENTRIES, list_entries
@@ -175,4 +176,5 @@ def _everything(user: Any) -> dict[str, Any]:
         "audit_events": AuditEventSchema(many=True).dump(
             audit_recent(user_id=user.id, limit=1_000_000)),
         **reminders.everything(user_id=user.id),
+        **clinics.everything(user_id=user.id),
     }

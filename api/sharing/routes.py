@@ -207,11 +207,11 @@ def trends() -> Any:
 
 
 def _shared_csv(kind: str, columns: tuple[str, ...],
-                rows_of: Callable[[service.Viewer], list[Any]]) -> Response:
+                rows_of: Callable[[service.Access], list[Any]]) -> Response:
     """One of the shared CSV downloads, logged in the patient's access log."""
     viewer = _view(f"{kind}.csv")
     with db.read():
-        rows = service.csv_rows(rows_of(viewer), columns, viewer.share.include_notes)
+        rows = service.csv_rows(rows_of(viewer), columns, viewer.include_notes)
     return csv_download(kind, columns, rows, local_today(viewer.patient.timezone))
 
 

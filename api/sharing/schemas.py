@@ -106,8 +106,12 @@ class SharedPatientSchema(Schema):
 
 
 class SharedShareSchema(Schema):
+    """The terms the provider reads under: a share link's, or a clinic connection's (label:
+    the clinic's name; no expiry and no date limits, until the patient disconnects)."""
+
     label = fields.String()
-    expires_at = fields.AwareDateTime()
+    expires_at = fields.AwareDateTime(allow_none=True, metadata=doc(
+        "Null for a clinic connection, which lasts until the patient disconnects."))
     range_from = fields.Date(data_key="from", allow_none=True)
     range_to = fields.Date(data_key="to", allow_none=True)
     include_notes = fields.Boolean()

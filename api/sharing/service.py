@@ -12,7 +12,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import case, delete, literal, select, update
 
@@ -103,6 +103,22 @@ def share_views(*, share: Share) -> list[ShareView]:
 
 # --- The provider's side ------------------------------------------------------------------
 
+class Access(Protocol):
+    """What one provider request may read of one patient, however the provider came to
+    see it (a share link's viewing session, or a clinic's connection): which patient,
+    which local dates (None: no limit), whether notes, and the terms the report shows."""
+
+    @property
+    def patient(self) -> User: ...
+    @property
+    def range_from(self) -> date | None: ...
+    @property
+    def range_to(self) -> date | None: ...
+    @property
+    def include_notes(self) -> bool: ...
+    def terms(self) -> dict[str, Any]: ...
+
+
 @dataclass(frozen=True)
 class Viewer:
     """What one provider request may see: the share and its patient; and the viewing
@@ -111,6 +127,28 @@ class Viewer:
     share: Share
     patient: User
     session: ShareSession
+
+    @property
+    def range_from(self) -> date | None:
+        return self.share.range_from
+
+    @property
+    def range_to(self) -> date | None:
+        return self.share.range_to
+
+    @property
+    def include_notes(self) -> bool:
+        return self.share.include_notes
+
+    def terms(self) -> dict[str, Any]:
+        share = self.share
+        return {
+            "label": share.label,
+            "expires_at": share.expires_at.isoformat(),
+            "from": share.range_from.isoformat() if share.range_from else None,
+            "to": share.range_to.isoformat() if share.range_to else None,
+            "include_notes": share.include_notes,
+        }
 
 
 def _check_open(share: Share, patient: User, now: datetime) -> None:
@@ -208,45 +246,44 @@ def log_view(*, viewer: Viewer, kind: str, user_agent: str) -> None:
 
 # --- What a provider sees -----------------------------------------------------------------
 
-def data_bounds(viewer: Viewer) -> tuple[date, date]:
-    """First and last local date a share may read: its range, else everything up to
-    tomorrow (the latest day a patient can log)."""
-    share, patient = viewer.share, viewer.patient
-    return (share.range_from or EARLIEST,
-            share.range_to or local_today(patient.timezone) + timedelta(days=1))
+def data_bounds(viewer: Access) -> tuple[date, date]:
+    """First and last local date a provider may read: the share's range, else everything
+    up to tomorrow (the latest day a patient can log)."""
+    return (viewer.range_from or EARLIEST,
+            viewer.range_to or local_today(viewer.patient.timezone) + timedelta(days=1))
 
 
-def shared_entries(viewer: Viewer) -> list[Entry]:
+def shared_entries(viewer: Access) -> list[Entry]:
     lo, hi = data_bounds(viewer)
     return list_entries(user=viewer.patient, start=lo, end=hi)
 
 
-def shared_treatments(viewer: Viewer) -> list[Treatment]:
+def shared_treatments(viewer: Access) -> list[Treatment]:
     lo, hi = data_bounds(viewer)
     return list_treatments(user=viewer.patient, start=lo, end=hi)
 
 
-def shared_treatment_rows(viewer: Viewer) -> list[dict[str, Any]]:
+def shared_treatment_rows(viewer: Access) -> list[dict[str, Any]]:
     """treatments.csv rows: each session with its first reading per phase and flags."""
     return [treatment_csv_row(t) for t in shared_treatments(viewer)]
 
 
-def shared_medications(viewer: Viewer) -> list[Medication]:
+def shared_medications(viewer: Access) -> list[Medication]:
     """Medications taken at some time in the share's dates."""
     lo, hi = data_bounds(viewer)
     return list_medications(user=viewer.patient, start=lo, end=hi)
 
 
-def shared_medication_rows(viewer: Viewer) -> list[dict[str, Any]]:
+def shared_medication_rows(viewer: Access) -> list[dict[str, Any]]:
     return [medication_csv_row(m) for m in shared_medications(viewer)]
 
 
-def shared_responses(viewer: Viewer) -> list[QuestionnaireResponse]:
+def shared_responses(viewer: Access) -> list[QuestionnaireResponse]:
     lo, hi = data_bounds(viewer)
     return list_responses(user=viewer.patient, start=lo, end=hi)
 
 
-def shared_questionnaire_rows(viewer: Viewer) -> list[dict[str, Any]]:
+def shared_questionnaire_rows(viewer: Access) -> list[dict[str, Any]]:
     lo, hi = data_bounds(viewer)
     return flat_rows(user=viewer.patient, start=lo, end=hi)
 
@@ -277,14 +314,15 @@ SESSION_DETAILS = ("dose_mg_per_kg", "duration_minutes", "with_psychotherapy", "
                    "concomitant")
 
 
-def shared_trends(viewer: Viewer) -> dict[str, Any]:
-    """The trends response computed from the share's dates alone.
+def shared_trends(viewer: Access) -> dict[str, Any]:
+    """The trends response computed from the share's dates alone (a clinic connection has
+    no date limits).
 
     Unlike the patient's own trends, the analysis sees nothing outside the range: a
     baseline needs the week before a series inside the range too, or it is null. That
     is the price of "never returns data outside its date range", and the share says so.
     """
-    share, patient = viewer.share, viewer.patient
+    patient = viewer.patient
     hi = data_bounds(viewer)[1]
     today = local_today(patient.timezone)
     entries = shared_entries(viewer)
@@ -295,8 +333,8 @@ def shared_trends(viewer: Viewer) -> dict[str, Any]:
         # "Today is day M" is about today, which the range does not reach.
         result["booster_hint"] = None
     logged = [e.date for e in entries] + [t.local_date for t in treatments]
-    start = share.range_from or min(logged, default=today)
-    end = share.range_to or max([today, *logged])
+    start = viewer.range_from or min(logged, default=today)
+    end = viewer.range_to or max([today, *logged])
     body = window(result, treatments, start, max(start, end))
     add_questionnaires(body, shared_responses(viewer), treatments, today=analysed_to,
                        start=start, end=max(start, end))
@@ -305,32 +343,26 @@ def shared_trends(viewer: Viewer) -> dict[str, Any]:
         row = by_id[marker["id"]]
         marker.update({field: getattr(row, field) for field in SESSION_DETAILS})
         marker["flags"] = flags(row.vitals)
-        if share.include_notes:
+        if viewer.include_notes:
             marker["notes"] = row.notes
     add_medications(body, user=patient, start=start, end=max(start, end))
     first, last = data_bounds(viewer)
     body["medication_list"] = shared_medication_list(
-        user=patient, start=first, end=last, include_notes=share.include_notes)
+        user=patient, start=first, end=last, include_notes=viewer.include_notes)
     latest = entries[-1] if entries else None
     body["latest"] = (
         {"date": latest.date.isoformat(), **{f: getattr(latest, f) for f in SCORE_FIELDS}}
         if latest else None
     )
-    if share.include_notes:
+    if viewer.include_notes:
         body["notes"] = [{"date": e.date.isoformat(), "text": e.notes, "tags": e.tags}
                          for e in entries if e.notes or e.tags]
     body["patient"] = {"display_name": patient.display_name}
-    body["share"] = {
-        "label": share.label,
-        "expires_at": share.expires_at.isoformat(),
-        "from": share.range_from.isoformat() if share.range_from else None,
-        "to": share.range_to.isoformat() if share.range_to else None,
-        "include_notes": share.include_notes,
-    }
+    body["share"] = viewer.terms()
     return body
 
 
-def shared_fhir(viewer: Viewer) -> dict[str, Any]:
+def shared_fhir(viewer: Access) -> dict[str, Any]:
     return fhir.bundle(
         patient_key=str(viewer.patient.id),
         display_name=viewer.patient.display_name,
@@ -339,6 +371,6 @@ def shared_fhir(viewer: Viewer) -> dict[str, Any]:
         responses=shared_responses(viewer),
         medications=shared_medications(viewer),
         instruments=FHIR_DESCRIPTIONS,
-        include_notes=viewer.share.include_notes,
+        include_notes=viewer.include_notes,
         generated_at=utcnow(),
     )

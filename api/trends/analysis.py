@@ -99,6 +99,9 @@ class SessionMark:
 Relief = tuple[int | None, bool | None]
 """``(relief_days, censored)``; both None when relief cannot be measured."""
 
+Usual = tuple[Metric, int | float]
+"""``(metric, median relief days)``: what the booster hint says relief usually lasts."""
+
 
 # --- The rules, one function each ----------------------------------------------------
 
@@ -303,25 +306,16 @@ def relief_duration(
         relieved = day
 
 
-def booster_hint(
-    earlier_reliefs: Mapping[Metric, Sequence[Relief]],
-    *,
-    current_last_session: datetime.date,
-    today: datetime.date,
-) -> dict[str, Any] | None:
-    """The hint "relief has usually lasted N days (median); today is day M", or None.
+def usual_relief(earlier_reliefs: Mapping[Metric, Sequence[Relief]]) -> Usual | None:
+    """How long relief has usually lasted: ``(metric, median relief days)``, or None.
 
     ``earlier_reliefs`` holds the reliefs of the series before the current (latest) one,
     which never counts itself. The median is taken over those whose relief ended on
     record after at least one day: censored durations are only lower bounds, and a
     relief of 0 days is no relief to wait for. Uses pain when at least two such series
-    exist; otherwise mood under the same condition; otherwise None. ``day`` counts like
-    ``relief_days``: the day after the last session is day 1, so on day N + 1 the median
-    relief of N days has run out. Shown only while the current series is under way,
-    i.e. today is after its last session.
+    exist; otherwise mood under the same condition; otherwise None. It does not depend
+    on today, so it can be kept (api/summaries) and joined to today by ``booster_hint``.
     """
-    if today <= current_last_session:
-        return None
     for metric in METRICS:
         ended = [
             days
@@ -329,12 +323,31 @@ def booster_hint(
             if censored is False and days is not None and days >= 1
         ]
         if len(ended) >= 2:
-            return {
-                "metric": metric,
-                "median_relief_days": _as_number(statistics.median(ended)),
-                "day": (today - current_last_session).days,
-            }
+            return metric, as_number(statistics.median(ended))
     return None
+
+
+def booster_hint(
+    usual: Usual | None,
+    *,
+    current_last_session: datetime.date,
+    today: datetime.date,
+) -> dict[str, Any] | None:
+    """The hint "relief has usually lasted N days (median); today is day M", or None.
+
+    ``usual`` is ``usual_relief`` of the series before the current one. ``day`` counts
+    like ``relief_days``: the day after the last session is day 1, so on day N + 1 the
+    median relief of N days has run out. Shown only while the current series is under
+    way, i.e. today is after its last session.
+    """
+    if usual is None or today <= current_last_session:
+        return None
+    metric, median = usual
+    return {
+        "metric": metric,
+        "median_relief_days": median,
+        "day": (today - current_last_session).days,
+    }
 
 
 # --- The response the Trends route sends ----------------------------------------------
@@ -370,12 +383,49 @@ def compute_trends(
     ``days`` with null averages, and such a session is left out of ``series`` and
     ``sessions``.
     """
-    ordered_days = sorted(days, key=lambda day: day.date)
-    for earlier, later in zip(ordered_days, ordered_days[1:], strict=False):
+    ordered = ordered_days(days)
+    analysis = session_analysis(ordered, sessions, today=today)
+    return {
+        "days": daily_rows(ordered, today=today),
+        "series": analysis["series"],
+        "sessions": analysis["sessions"],
+        "booster_hint": current_booster_hint(analysis, today=today),
+    }
+
+
+def ordered_days(days: Iterable[DayScores]) -> list[DayScores]:
+    """The days in date order; ValueError when two share a date."""
+    ordered = sorted(days, key=lambda day: day.date)
+    for earlier, later in zip(ordered, ordered[1:], strict=False):
         if earlier.date == later.date:
             raise ValueError(f"two entries for {later.date.isoformat()}")
-    series = group_into_series(session for session in sessions if session.local_date <= today)
+    return ordered
 
+
+def current_booster_hint(analysis: Mapping[str, Any], *, today: datetime.date
+                         ) -> dict[str, Any] | None:
+    """``booster_hint`` for a ``session_analysis`` result (kept or fresh) on ``today``."""
+    last = analysis["current_last_session"]
+    if last is None:
+        return None
+    usual = analysis["usual_relief"]
+    return booster_hint(None if usual is None else (usual[0], usual[1]),
+                        current_last_session=last, today=today)
+
+
+def session_analysis(
+    days: Iterable[DayScores], sessions: Iterable[SessionMark], *, today: datetime.date
+) -> dict[str, Any]:
+    """The part of ``compute_trends`` that needs all of the patient's data: series and
+    session rows (JSON-ready, as in ``compute_trends``), ``usual_relief`` (the booster
+    hint's median from the series before the current one) and ``current_last_session``
+    (the latest session's local date, None without sessions). None of it depends on
+    ``today`` except through what is dated after it (not analysed), which is why it can be
+    kept between requests (api/summaries); the 7-day averages and the hint's ``day`` need
+    only recent days and today, and are computed when asked for.
+    """
+    days = list(days)
+    series = group_into_series(session for session in sessions if session.local_date <= today)
     series_rows: list[dict[str, Any]] = [
         {
             "index": index,
@@ -399,7 +449,7 @@ def compute_trends(
 
     reliefs: dict[Metric, list[Relief]] = {}
     for metric in METRICS:
-        severities = severities_by_date(ordered_days, metric, today=today)
+        severities = severities_by_date(days, metric, today=today)
         data_end = max(severities, default=None)
         reliefs[metric] = []
         position = 0  # index into the flat, ordered list of sessions
@@ -432,27 +482,18 @@ def compute_trends(
                 "censored": relief[1],
             }
 
-    hint = (
-        booster_hint(
-            {metric: reliefs[metric][:-1] for metric in METRICS},
-            current_last_session=series[-1][-1].local_date,
-            today=today,
-        )
-        if series
-        else None
-    )
     return {
-        "days": _daily_rows(ordered_days, today=today),
         "series": series_rows,
         "sessions": session_rows,
-        "booster_hint": hint,
+        "usual_relief": usual_relief({metric: reliefs[metric][:-1] for metric in METRICS}),
+        "current_last_session": series[-1][-1].local_date if series else None,
     }
 
 
 # --- Helpers ----------------------------------------------------------------------------
 
 
-def _daily_rows(ordered_days: Sequence[DayScores], *, today: datetime.date) -> list[dict[str, Any]]:
+def daily_rows(ordered_days: Sequence[DayScores], *, today: datetime.date) -> list[dict[str, Any]]:
     """One chart row per logged day; the averages use raw pain and raw mood, as charted.
 
     Days after ``today`` are listed as logged but have no average: they are not analysed,
@@ -534,6 +575,6 @@ def _scaled(numerator: int, denominator: int, places: int) -> int:
     return -whole if numerator < 0 else whole
 
 
-def _as_number(value: float) -> int | float:
+def as_number(value: float) -> int | float:
     """A median of whole days stays whole (5, not 5.0); a half day stays 5.5."""
     return int(value) if float(value).is_integer() else round(value, 2)

@@ -84,19 +84,30 @@ def _number(value: float | None) -> int | float | None:
     return None if value is None else as_number(value)
 
 
-def questionnaire_trends(rows: Sequence[Any], sessions: Sequence[SessionMark], *,
-                         today: datetime.date, start: datetime.date, end: datetime.date,
+def questionnaire_series(rows: Sequence[Any], sessions: Sequence[SessionMark], *,
+                         today: datetime.date) -> dict[str, list[dict[str, Any]]]:
+    """``series_scores`` of every instrument the patient answered, from all their rows:
+    what the trends keep (api/summaries), as it does not depend on the window."""
+    result = {}
+    for name, instrument in INSTRUMENTS.items():
+        scores = [Score(row.answered_at, row.local_date, row.total)
+                  for row in rows if row.instrument == name]
+        if scores:
+            result[name] = series_scores(instrument, scores, sessions, today=today)
+    return result
+
+
+def questionnaire_trends(rows: Sequence[Any], series: dict[str, list[dict[str, Any]]], *,
+                         start: datetime.date, end: datetime.date,
                          series_shown: set[int]) -> dict[str, Any]:
     """The "questionnaires" part of a trends response: each instrument answered in
-    start..end, with its points there and its score across the series shown."""
+    start..end, with its points there (from ``rows``, which must hold at least those) and
+    its score across the series shown (``series``, from ``questionnaire_series``)."""
     result: dict[str, Any] = {}
     for name, instrument in INSTRUMENTS.items():
-        own = [row for row in rows if row.instrument == name]
-        points = [row for row in own if start <= row.local_date <= end]
+        points = [row for row in rows if row.instrument == name and start <= row.local_date <= end]
         if not points:
             continue
-        scores = [Score(row.answered_at, row.local_date, row.total) for row in own]
-        series = series_scores(instrument, scores, sessions, today=today)
         result[name] = {
             "points": [{
                 "id": str(row.id), "answered_at": row.answered_at.isoformat(),
@@ -106,6 +117,6 @@ def questionnaire_trends(rows: Sequence[Any], sessions: Sequence[SessionMark], *
                                   if instrument.safety_item else None),
             } for row in points],
             "series": [{**s, "baseline": _number(s["baseline"]), "after": _number(s["after"])}
-                       for s in series if s["series_index"] in series_shown],
+                       for s in series.get(name, []) if s["series_index"] in series_shown],
         }
     return result

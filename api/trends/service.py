@@ -12,23 +12,34 @@ from api.auth.models import Account
 from api.calendar import local_today
 from api.db import db
 from api.entries.models import Entry
-from api.fields import EARLIEST
 from api.medications.service import add_medications
 from api.questionnaires.service import score_rows
+from api.summaries import kept_analysis
 from api.treatments.models import Treatment
-from api.trends.analysis import DayScores, SessionMark, compute_trends
-from api.trends.questionnaires import questionnaire_trends
+from api.trends.analysis import (
+    WEEK_DAYS,
+    DayScores,
+    SessionMark,
+    compute_trends,
+    current_booster_hint,
+    daily_rows,
+    ordered_days,
+)
+from api.trends.questionnaires import questionnaire_series, questionnaire_trends
+
+# A day's 7-day average reaches back over the 6 days before it.
+AVERAGE_SPAN = timedelta(days=WEEK_DAYS - 1)
 
 
 def analyse(days: Iterable[Any], treatments: Iterable[Any], *, today: date) -> dict[str, Any]:
     """Run the pure analysis over entry rows (date and scores) and session rows (id,
     local_date, started_at): the patient's own trends and a shared report both use it."""
-    return compute_trends(
-        [DayScores(d.date, d.pain, d.mood, d.anxiety, d.energy, d.sleep_hours,
-                   d.sleep_quality) for d in days],
-        session_marks(treatments),
-        today=today,
-    )
+    return compute_trends(day_scores(days), session_marks(treatments), today=today)
+
+
+def day_scores(days: Iterable[Any]) -> list[DayScores]:
+    return [DayScores(d.date, d.pain, d.mood, d.anxiety, d.energy, d.sleep_hours,
+                      d.sleep_quality) for d in days]
 
 
 def session_marks(treatments: Iterable[Any]) -> list[SessionMark]:
@@ -41,27 +52,40 @@ def add_questionnaires(body: dict[str, Any], rows: Sequence[Any], treatments: Se
     """Questionnaire scores beside the daily ones: their points in start..end, and their
     baseline and after for each treatment series the body shows."""
     body["questionnaires"] = questionnaire_trends(
-        rows, session_marks(treatments), today=today, start=start, end=end,
-        series_shown={series["index"] for series in body["series"]})
+        rows, questionnaire_series(rows, session_marks(treatments), today=today),
+        start=start, end=end, series_shown={series["index"] for series in body["series"]})
     return body
 
 
 def trends(*, user: Account, start: date, end: date) -> dict[str, Any]:
-    """Analysis over all of the patient's data, so a series' numbers never depend on the
-    window asked for; then only days, sessions and series that touch start..end."""
+    """The patient's trends for start..end. The session analysis is the kept one, over all
+    of the patient's data (api/summaries), so a series' numbers never depend on the window
+    asked for; the daily rows need only the window and the 6 days before it (their 7-day
+    averages); then only the sessions and series that touch start..end."""
+    today = local_today(user.timezone)
+    kept = kept_analysis(user, today=today)
     days = db.session.execute(
         select(Entry.date, Entry.pain, Entry.mood, Entry.anxiety, Entry.energy,
-               Entry.sleep_hours, Entry.sleep_quality).where(Entry.user_id == user.id)
+               Entry.sleep_hours, Entry.sleep_quality)
+        .where(Entry.user_id == user.id, Entry.date >= start - AVERAGE_SPAN,
+               Entry.date <= end)
     ).all()
     treatments = db.session.execute(
         select(Treatment.id, Treatment.started_at, Treatment.local_date, Treatment.route,
-               Treatment.medication, Treatment.dose_mg).where(Treatment.user_id == user.id)
+               Treatment.medication, Treatment.dose_mg)
+        .where(Treatment.user_id == user.id, Treatment.local_date >= start,
+               Treatment.local_date <= end)
     ).all()
-    today = local_today(user.timezone)
-    result = analyse(days, treatments, today=today)
-    responses = score_rows(user=user, start=EARLIEST, end=today + timedelta(days=1))
-    body = add_questionnaires(window(result, treatments, start, end), responses, treatments,
-                              today=today, start=start, end=end)
+    result = {
+        "days": daily_rows(ordered_days(day_scores(days)), today=today),
+        "series": kept["series"],
+        "sessions": kept["sessions"],
+        "booster_hint": current_booster_hint(kept, today=today),
+    }
+    body = window(result, treatments, start, end)
+    body["questionnaires"] = questionnaire_trends(
+        score_rows(user=user, start=start, end=end), kept["questionnaires"],
+        start=start, end=end, series_shown={series["index"] for series in body["series"]})
     return add_medications(body, user=user, start=start, end=end)
 
 

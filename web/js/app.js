@@ -23,6 +23,7 @@ const screens = {
   reset: () => import("./screens/reset.js"),
   checkin: () => import("./screens/checkin.js"),
   medications: () => import("./screens/medications.js"),
+  clinic: () => import("./screens/clinic.js"),
 };
 
 const ROUTES = [
@@ -39,10 +40,16 @@ const ROUTES = [
   [/^\/login\/?$/, "login", null],
   [/^\/register\/?$/, "register", null],
   [/^\/reset\/?$/, "reset", null],
+  [/^\/clinic\/?$/, "clinic", null],
 ];
 // Screens for someone who is not logged in; the first two send a logged-in patient to Today.
 const PUBLIC = new Set(["login", "register", "reset"]);
 const LOGGED_OUT_ONLY = new Set(["login", "register"]);
+// A clinic's provider sees only these (GET /me says "role": "provider"); a patient never.
+const PROVIDER_SCREENS = new Set(["clinic"]);
+const isProvider = (user) => Boolean(user && user.role === "provider");
+// Where someone logged in starts: a provider at the clinic's panel, a patient on Today.
+const home = (user) => (isProvider(user) ? "/clinic" : "/today");
 
 const main = document.getElementById("main");
 let cleanup = null;
@@ -67,9 +74,13 @@ function navigate(path, { replace = false, notice = null } = {}) {
 
 async function render() {
   const route = match(location.pathname);
-  if (!route) return navigate("/today", { replace: true });
-  if (!session.user && !PUBLIC.has(route.name)) return navigate("/login", { replace: true });
-  if (session.user && LOGGED_OUT_ONLY.has(route.name)) return navigate("/today", { replace: true });
+  const user = session.user;
+  if (!route) return navigate(home(user), { replace: true });
+  if (!user && !PUBLIC.has(route.name)) return navigate("/login", { replace: true });
+  if (user && LOGGED_OUT_ONLY.has(route.name)) return navigate(home(user), { replace: true });
+  if (user && !PUBLIC.has(route.name) && PROVIDER_SCREENS.has(route.name) !== isProvider(user)) {
+    return navigate(home(user), { replace: true });
+  }
 
   const mine = ++renderCount;
   if (cleanup) {

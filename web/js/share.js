@@ -13,9 +13,13 @@ import { formatDay } from "./dates.js";
 import { daysTable, explanationList, seriesTable, severityNote } from "./tables.js";
 import { routeLabel, sideEffectLabel } from "./vocabulary.js";
 
+// Whose data: a share link's, or (clinic-report.js) a clinic's patient with the provider's login.
+const BASE = /^\/clinic\/patients\/[\w-]+$/.test(location.pathname) ? location.pathname : "/shared";
+let clinic = null;
+
 // The token leaves the address bar (and so bookmarks and history) before anything else;
 // it stays in this page's memory only. null: the fragment could not be decoded.
-const fragment = takeFragment();
+const fragment = BASE === "/shared" ? takeFragment() : "";
 const main = document.getElementById("main");
 let token = fragment || "";
 let renewing = null; // the one POST /shared/session in flight, shared by every caller
@@ -49,7 +53,7 @@ async function viewing(call) {
 async function fetchFile(path) {
   let response;
   try {
-    response = await fetch(`/api/v1/shared/${path}`, { credentials: "same-origin", cache: "no-store" });
+    response = await fetch(`/api/v1${BASE}/${path}`, { credentials: "same-origin", cache: "no-store" });
   } catch {
     throw new OfflineError();
   }
@@ -130,6 +134,7 @@ function ended() {
 
 // Any request of the report may learn that the link is gone: that replaces the page.
 function failed(error) {
+  if (clinic && clinic.refused(error, page)) return;
   if (error instanceof ApiError && error.status === 410) gone(error.problem);
   else if (error instanceof ApiError && error.status === 401) ended();
   else if (error instanceof ApiError && error.status === 404) invalid();
@@ -219,7 +224,7 @@ function summary(data) {
 
 function setPrintFooter(data) {
   const printed = moment(new Date().toISOString(), { day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit" });
-  const text = t("share.print_footer", { printed, expires: dateOf(data.share.expires_at) });
+  const text = clinic ? clinic.printFooter(printed) : t("share.print_footer", { printed, expires: dateOf(data.share.expires_at) });
   // Read by the @page footer of the print stylesheet (a custom property, no inline style).
   document.documentElement.style.setProperty("--print-footer", JSON.stringify(text));
   const footer = document.getElementById("print-footer");
@@ -265,15 +270,16 @@ async function report(data) {
   const heading = h("h1", { tabindex: "-1" }, name);
   main.replaceChildren(...[
     h("div", { class: "report-head" },
+      clinic && clinic.back(),
       h("p", { class: "eyebrow" }, t("share.eyebrow")),
       heading,
-      h("p", { class: "sub" }, t("share.shared_as", { label: data.share.label })),
+      h("p", { class: "sub" }, clinic ? clinic.sub() : t("share.shared_as", { label: data.share.label })),
       facts([
         [t("share.facts.dates"), t("report.date_range", { start: shortDay(data.from), end: shortDay(data.to) })],
         [t("share.facts.range"), range],
-        [t("share.facts.expires"), dateOf(data.share.expires_at)],
+        data.share.expires_at && [t("share.facts.expires"), dateOf(data.share.expires_at)],
         [t("share.facts.notes"), t(withNotes ? "share.facts.notes_included" : "share.facts.notes_not_shared")],
-      ])),
+      ].filter(Boolean))),
     checkins.flag,
     actions,
     latestCard(data.latest, data.booster_hint),
@@ -324,7 +330,7 @@ async function report(data) {
 // ---- Start ----
 
 async function load() {
-  const { data } = await viewing(() => request("GET", "/shared/trends"));
+  const { data } = await viewing(() => request("GET", `${BASE}/trends`));
   await report(data);
 }
 
@@ -333,6 +339,7 @@ async function open() {
     if (token) await renew();
     await load();
   } catch (error) {
+    if (clinic && clinic.refused(error, page)) return;
     if (error instanceof ApiError && error.status === 410) gone(error.problem);
     else if (error instanceof ApiError && (error.status === 404 || error.status === 401)) invalid();
     else if (error instanceof ApiError && error.status === 429) retry(t("share.too_many.title"), t("share.too_many.text"));
@@ -349,5 +356,9 @@ window.addEventListener("beforeprint", () => {
 await i18n.load(undefined, { scope: "report" })
   .catch(() => i18n.load("en", { scope: "report" }));
 i18n.translatePage(); // share.html's own words (data-i18n)
+if (BASE !== "/shared") {
+  clinic = await import("./clinic-report.js");
+  await clinic.start();
+}
 if (fragment === null) invalid(); // a link cut off or mangled ("#abc%"): never sent anywhere
 else open();

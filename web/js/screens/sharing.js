@@ -8,6 +8,7 @@ import { formatDate, formatDay, formatStamp } from "../dates.js";
 import { h, nextId } from "../dom.js";
 import { formatNumber, t } from "../i18n.js";
 import { explain, showProblem } from "../problems.js";
+import { clinicSection } from "../clinic-connect.js";
 
 // A link's status: its words are t(`sharing.status.${status}`).
 const STATUS = { active: "pill-ok", expired: "pill-muted", revoked: "pill-warn" };
@@ -165,6 +166,7 @@ export async function render(container, ctx) {
   const offline = h("p", { class: "status-line waiting", role: "status", hidden: navigator.onLine }, offlineText());
   const once = h("div", { class: "once-slot" });
   const list = h("div", { class: "share-list", "aria-live": "polite" }, h("p", { class: "loading" }, t("app.loading")));
+  const clinics = clinicSection(timeZone, viewText);
 
   async function load() {
     try {
@@ -198,7 +200,10 @@ export async function render(container, ctx) {
 
   const showOnline = () => {
     offline.hidden = navigator.onLine;
-    if (navigator.onLine) load();
+    if (navigator.onLine) {
+      load();
+      clinics.load();
+    }
   };
   window.addEventListener("online", showOnline);
   window.addEventListener("offline", showOnline);
@@ -207,8 +212,9 @@ export async function render(container, ctx) {
     screenHead(t("sharing.title"), t("sharing.intro")),
     offline, once, createForm(created),
     h("h2", {}, t("sharing.list")), list,
-    h("p", { class: "muted" }, t("sharing.fingerprint")));
-  await load();
+    h("p", { class: "muted" }, t("sharing.fingerprint")),
+    clinics);
+  await Promise.all([load(), clinics.load()]);
   return () => {
     window.removeEventListener("online", showOnline);
     window.removeEventListener("offline", showOnline);

@@ -1,0 +1,46 @@
+"""One row per patient: the kept part of their analysis and the versions that say whether
+it is still current (api/summaries/service.py)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from sqlalchemy import JSON, Date, Float, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from api.db import db
+
+
+class KeptAnalysis(db.Model):  # type: ignore[name-defined]
+    """What is expensive and does not depend on the window asked for.
+
+    `data_version` counts the patient's changes (mark_changed, in each writer's
+    transaction); the rest was computed from the data at `analysed_version`, on the
+    patient's local date `analysed_for`; `data_through` is the latest date of anything it
+    read (entries, sessions, questionnaire responses), None when there was nothing.
+    `result` is what GET /trends windows (series, sessions and questionnaire series); the
+    scalar columns are what the clinic panel reads of it for every patient at once,
+    without decoding `result`.
+    """
+
+    __tablename__ = "kept_analyses"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    data_version: Mapped[int] = mapped_column(Integer, default=0)
+    analysed_version: Mapped[int | None] = mapped_column(Integer)
+    analysed_for: Mapped[date | None] = mapped_column(Date)
+    data_through: Mapped[date | None] = mapped_column(Date)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The current (latest) series, for the panel.
+    last_session_id: Mapped[uuid.UUID | None] = mapped_column()
+    last_session_on: Mapped[date | None] = mapped_column(Date)
+    pain_baseline: Mapped[float | None] = mapped_column(Float)
+    mood_baseline: Mapped[float | None] = mapped_column(Float)  # on mood severity, 10 - mood
+    phq9_baseline: Mapped[float | None] = mapped_column(Float)
+    peg_baseline: Mapped[float | None] = mapped_column(Float)
+    # usual_relief of the series before the current one: the booster hint's median.
+    relief_metric: Mapped[str | None] = mapped_column(String(8))
+    relief_median: Mapped[float | None] = mapped_column(Float)

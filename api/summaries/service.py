@@ -1,0 +1,197 @@
+"""The kept analysis: each patient's session analysis, computed once per change of their
+data instead of on every request (DESIGN.md "Clinics", "Scale").
+
+What is kept is the part of the analysis that needs all of a patient's data and does not
+depend on the window asked for (api/trends/analysis.py `session_analysis`: the series and
+session rows, and the booster hint's usual relief; and each questionnaire's series
+scores). The 7-day averages need only the week before each day shown, and the hint's
+"today is day M" only today, so they are computed when asked for.
+
+**When it is current.** `mark_changed(user_id)` bumps `data_version` in the writer's own
+transaction, for every write that changes what the analysis reads (api/db/records.py calls
+it for entries, sessions and questionnaire responses; a time-zone change calls it too). A
+reader first reads the kept row, then the data; a result is stored only with a
+conditional UPDATE `WHERE data_version = <the version read>`. A write that commits before
+the version is read is in the data read after it; one that commits later has bumped the
+version, so the stale result is not stored (and the next read recomputes). The row does
+not exist until the first write or the first read: the writer's bump is an upsert, and a
+reader that found no row stores only if the row is still absent.
+
+**Why it may be reused on another day.** The analysis depends on today only by leaving
+out what is dated after today (the API accepts tomorrow). A result computed on day A
+holds on day B when nothing it read is dated after the earlier of the two:
+`data_through <= min(A, B)`; otherwise it is recomputed.
+"""
+
+from __future__ import annotations
+
+import functools
+import uuid
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+
+from api.db import db
+from api.db.core import WRITES
+from api.entries.models import Entry
+from api.questionnaires.models import QuestionnaireResponse
+from api.summaries.models import KeptAnalysis
+from api.treatments.models import Treatment
+from api.trends.analysis import DayScores, SessionMark, session_analysis
+from api.trends.questionnaires import questionnaire_series
+
+TABLE = KeptAnalysis.__table__
+COLUMNS = tuple(TABLE.c)
+
+_READ = select(*COLUMNS).where(TABLE.c.user_id == bindparam("user_id"))
+_STORE = (update(TABLE)
+          .where(TABLE.c.user_id == bindparam("key_user_id"),
+                 TABLE.c.data_version == bindparam("read_version")))
+_DAYS = (select(Entry.date, Entry.pain, Entry.mood)
+         .where(Entry.user_id == bindparam("user_id")))
+_SESSIONS = (select(Treatment.id, Treatment.local_date, Treatment.started_at)
+             .where(Treatment.user_id == bindparam("user_id")))
+_SCORES = (select(QuestionnaireResponse.instrument, QuestionnaireResponse.answered_at,
+                  QuestionnaireResponse.local_date, QuestionnaireResponse.total)
+           .where(QuestionnaireResponse.user_id == bindparam("user_id"))
+           # In score_rows' order: of two answered at the same moment, the same one counts.
+           .order_by(QuestionnaireResponse.answered_at, QuestionnaireResponse.id))
+
+
+@functools.cache
+def _upserts(dialect: str) -> tuple[Any, Any]:
+    """(bump, first store) for the dialect: INSERT … ON CONFLICT on SQLite and PostgreSQL."""
+    make = sqlite.insert if dialect == "sqlite" else postgresql.insert
+    bump = make(TABLE).values(user_id=bindparam("user_id"), data_version=1)
+    bump = bump.on_conflict_do_update(index_elements=[TABLE.c.user_id],
+                                      set_={"data_version": TABLE.c.data_version + 1})
+    first = (make(TABLE).on_conflict_do_nothing(index_elements=[TABLE.c.user_id])
+             .returning(TABLE.c.user_id))  # a row back when it was stored
+    return bump, first
+
+
+def mark_changed(user_id: int, connection: Connection | None = None) -> None:
+    """The patient's data changed: their kept analysis is stale from this transaction's
+    commit on. Call it inside the write transaction that makes the change."""
+    connection = connection or db.session.connection()
+    connection.execute(_upserts(connection.dialect.name)[0], {"user_id": user_id})
+
+
+def is_current(row: Any, today: date) -> bool:
+    """Whether a kept row (None: no row yet) holds the analysis of the data now, on today."""
+    if row is None or row.analysed_version is None or row.analysed_version != row.data_version:
+        return False
+    return (row.analysed_for == today or row.data_through is None
+            or row.data_through <= min(today, row.analysed_for))
+
+
+def kept_analysis(user: Any, *, today: date) -> dict[str, Any]:
+    """The patient's analysis on `today` (their local date), recomputed only when stale:
+    {"series", "sessions", "usual_relief", "current_last_session", "questionnaires"}, the
+    window-independent part of GET /trends (see api/trends/service.py)."""
+    connection = db.session.connection()
+    row = connection.execute(_READ, {"user_id": user.id}).first()
+    if row is not None and is_current(row, today):
+        return _decoded(row.result)
+    values = recompute(connection, user.id, today=today)
+    store(user.id, values, read_version=None if row is None else row.data_version)
+    return _decoded(values["result"])
+
+
+def recompute(connection: Connection, user_id: int, *, today: date) -> dict[str, Any]:
+    """The kept row's columns for the patient's data as `connection` sees it now (read the
+    version before calling this: see the module docstring)."""
+    days = [DayScores(row.date, row.pain, row.mood)
+            for row in connection.execute(_DAYS, {"user_id": user_id})]
+    sessions = [SessionMark(id=str(row.id), local_date=row.local_date, started_at=row.started_at)
+                for row in connection.execute(_SESSIONS, {"user_id": user_id})]
+    scores = connection.execute(_SCORES, {"user_id": user_id}).all()
+    analysis = session_analysis(days, sessions, today=today)
+    questionnaires = questionnaire_series(scores, sessions, today=today)
+    dates = [*(day.date for day in days), *(s.local_date for s in sessions),
+             *(score.local_date for score in scores)]
+    current = analysis["series"][-1] if analysis["series"] else None
+    usual = analysis["usual_relief"]
+    last_on = analysis["current_last_session"]
+    return {
+        "analysed_for": today,
+        "data_through": max(dates, default=None),
+        "result": {**analysis, "questionnaires": questionnaires,
+                   "current_last_session": None if last_on is None else last_on.isoformat()},
+        "last_session_id": None if current is None else uuid.UUID(current["treatment_ids"][-1]),
+        "last_session_on": last_on,
+        "pain_baseline": None if current is None else current["pain"]["baseline"],
+        "mood_baseline": None if current is None else current["mood"]["baseline"],
+        "phq9_baseline": _current_baseline(questionnaires.get("phq9")),
+        "peg_baseline": _current_baseline(questionnaires.get("peg")),
+        "relief_metric": None if usual is None else usual[0],
+        "relief_median": None if usual is None else usual[1],
+    }
+
+
+def store(user_id: int, values: dict[str, Any], *, read_version: int | None) -> bool:
+    """Keep `values` (from `recompute`) if the patient's data has not changed since
+    `read_version` was read (None: there was no row); returns whether it was kept.
+
+    Runs in the caller's transaction when that one may write, else in a short write
+    transaction of its own (a GET's transaction only reads)."""
+    if db.session.info.get(WRITES):
+        return _store(db.session.connection(), user_id, values, read_version)
+    with db.separately() as connection:
+        return _store(connection, user_id, values, read_version)
+
+
+def _store(connection: Connection, user_id: int, values: dict[str, Any],
+           read_version: int | None) -> bool:
+    if read_version is None:
+        try:
+            with connection.begin_nested():
+                inserted = connection.execute(
+                    _upserts(connection.dialect.name)[1],
+                    {**values, "user_id": user_id, "data_version": 0, "analysed_version": 0}
+                ).first()
+        except IntegrityError:  # the patient was deleted meanwhile
+            return False
+        return inserted is not None
+    stored = connection.execute(_STORE, {**values, "analysed_version": read_version,
+                                         "key_user_id": user_id, "read_version": read_version})
+    return bool(stored.rowcount)
+
+
+def stale_rows(connection: Connection, rows: Iterable[tuple[int, Any, date]]
+               ) -> dict[int, Any]:
+    """For the panel: recompute and store each (user_id, kept row or None, today) that is
+    not current; returns user_id -> the fresh row's values (as attributes)."""
+    fresh: dict[int, Any] = {}
+    for user_id, row, today in rows:
+        if is_current(row, today):
+            continue
+        values = recompute(connection, user_id, today=today)
+        store(user_id, values, read_version=None if row is None else row.data_version)
+        fresh[user_id] = _Values(values)
+    return fresh
+
+
+class _Values:
+    """Recomputed columns read like a kept row's."""
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.__dict__.update(values)
+
+
+def _current_baseline(series: list[dict[str, Any]] | None) -> float | None:
+    return series[-1]["baseline"] if series else None
+
+
+def _decoded(result: dict[str, Any]) -> dict[str, Any]:
+    last = result["current_last_session"]
+    usual = result["usual_relief"]
+    return {**result, "current_last_session": None if last is None else date.fromisoformat(last),
+            "usual_relief": None if usual is None else tuple(usual)}
+
+
