@@ -204,7 +204,8 @@ def test_the_reports_catalog_scope_has_every_key_the_report_uses(client) -> None
     assert 'extend("safety")' in (WEB / "js" / "safety-report.js").read_text()
     # A clinic patient's report's own words likewise, only in clinic-report.js.
     clinical = {name for name in modules if any(
-        key.startswith(CLINIC_REPORT_KEYS) for key in static_keys(without_comments(WEB / "js" / name)))}
+        key.startswith(CLINIC_REPORT_KEYS)
+        for key in static_keys(without_comments(WEB / "js" / name)))}
     assert clinical <= {"clinic-report.js"}, clinical
     assert 'extend("clinic")' in (WEB / "js" / "clinic-report.js").read_text()
     scopes = {name: client.get(f"/i18n/es.json?scope={name}").get_json()

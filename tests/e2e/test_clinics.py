@@ -117,7 +117,9 @@ def test_provider_panel_report_and_a_patient_who_disconnects(desktop: Phone,
 
     provider_logs_in(desktop, clinic.email)
     expect(page.get_by_role("heading", level=1)).to_have_text(CLINIC)
-    expect(page.get_by_text("Patients are told that the clinic does not watch their diary in real time.")).to_be_visible()
+    expect(page.get_by_text(
+        "Patients are told that the clinic does not watch their diary in real time.")
+    ).to_be_visible()
     expect(page.locator("#tabbar")).to_be_hidden()
     # The server's order: the flagged patient first, marked in words, then who logged least lately.
     assert names(desktop) == ["Maya Chen", "Lena Park", "Omar Haddad"]
@@ -154,7 +156,8 @@ def test_provider_panel_report_and_a_patient_who_disconnects(desktop: Phone,
         page.get_by_role("button", name="Download daily entries (CSV)").click()
     rows = list(csv.DictReader(io.StringIO(
         download.value.path().read_text(encoding="utf-8-sig"))))
-    assert [r["date"] for r in rows] == [str(today() - dt.timedelta(days=b)) for b in range(7, 0, -1)]
+    assert [r["date"] for r in rows] == [
+        str(today() - dt.timedelta(days=b)) for b in range(7, 0, -1)]
     assert [r["pain"] for r in rows] == [str(3 + b % 3) for b in range(7, 0, -1)]
     desktop.check("clinic-report")
 

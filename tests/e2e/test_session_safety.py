@@ -75,7 +75,8 @@ def test_readings_recorded_offline_sync_once_and_show_the_servers_flag(phone: Ph
     assert len(treatments) == 1
     session = treatments[0]
     assert [(r["phase"], r["systolic"], r["diastolic"], r["heart_rate"], r["spo2"])
-            for r in session["vitals"]] == [("before", 148, 92, 78, None), ("after", 132, 84, None, 97)]
+            for r in session["vitals"]] == [
+                ("before", 148, 92, 78, None), ("after", 132, 84, None, 97)]
     assert session["observation_minutes"] == 60
     assert [f["code"] for f in session["flags"]] == ["bp_before_high"]
     # Sent again and again (a flaky network): still this one session, unchanged.
@@ -109,7 +110,8 @@ def test_weekly_bladder_question_is_asked_once_a_week(phone: Phone) -> None:
     card.get_by_role("button", name="Save").click()
     expect(card).to_have_count(0)
     checks = api.get(f"{phone.url}/api/v1/bladder-checks", timeout=10).json()["items"]
-    assert [(c["date"], c["symptoms"]) for c in checks] == [(today().isoformat(), ["painful_urination"])]
+    assert [(c["date"], c["symptoms"]) for c in checks] == [
+        (today().isoformat(), ["painful_urination"])]
 
     page.reload()
     page.get_by_role("heading", name="Today").wait_for()
@@ -202,10 +204,12 @@ def test_provider_report_shows_readings_flags_medications_and_bladder(
         page.goto(viewer.url + path)
         page.locator(".chart-screen canvas").first.wait_for()
         # Flags first on the page, then in the session's row.
-        expect(page.locator(".bp-summary")).to_contain_text("Blood pressure before dosing was 148/92")
+        expect(page.locator(".bp-summary")).to_contain_text(
+            "Blood pressure before dosing was 148/92")
         sessions = page.locator(".sessions-report")
         expect(sessions.locator(".bp-flag")).to_have_count(2)
-        expect(sessions).to_contain_text("Blood pressure before dosing was 148/92 — at or above 140/90")
+        expect(sessions).to_contain_text(
+            "Blood pressure before dosing was 148/92 — at or above 140/90")
         expect(sessions).to_contain_text("Blood pressure of 182/104")
         expect(sessions).to_contain_text("at or above 180/110")
         expect(sessions.locator("svg.bp-chart circle")).to_have_count(6)
@@ -216,7 +220,8 @@ def test_provider_report_shows_readings_flags_medications_and_bladder(
         expect(meds.get_by_role("row").nth(1)).to_contain_text("100 mg")
         expect(meds.get_by_role("row").nth(1)).to_contain_text("Ongoing")
         expect(page.locator(".chart-screen .med-marker")).to_have_count(2)  # started, changed
-        expect(page.locator(".bladder-table tr.has-symptoms .symptoms")).to_have_text("Blood in urine")
+        expect(page.locator(".bladder-table tr.has-symptoms .symptoms")).to_have_text(
+            "Blood in urine")
         viewer.check(f"safety-report-{name}", also=".report-sessions", full_page=viewer is desktop)
 
     page = desktop.page
@@ -241,7 +246,8 @@ def test_spanish_report_and_bladder_words(es_phone: Phone, phone: Phone) -> None
     page.locator(".chart-screen canvas").first.wait_for()
     sessions = page.locator(".sessions-report")
     expect(page.get_by_role("columnheader", name="Presión arterial y seguridad")).to_be_visible()
-    expect(sessions).to_contain_text("La presión arterial antes de la dosis fue 148/92: igual o superior a 140/90")
+    expect(sessions).to_contain_text(
+        "La presión arterial antes de la dosis fue 148/92: igual o superior a 140/90")
     expect(page.get_by_role("heading", name="Lista de medicamentos")).to_be_visible()
     expect(page.get_by_role("button", name="Descargar medicamentos (CSV)")).to_be_visible()
     expect(page.locator(".bladder-table .symptoms")).to_have_text("Sangre en la orina")
