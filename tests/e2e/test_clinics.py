@@ -62,9 +62,10 @@ def make_clinic(base: str, database_url: str) -> Clinic:
 
 
 def patient(base: str, name: str, last_logged: int, *, clinic: Clinic | None = None,
-            item9: int | None = None) -> tuple[requests.Session, dict]:
+            item9: int | None = None, peg: int | None = None) -> tuple[requests.Session, dict]:
     """A patient with a week of entries up to `last_logged` days ago, connected to `clinic`;
-    `item9`: a PHQ-9 answered two days ago with that answer to item 9."""
+    `item9`: a PHQ-9 answered two days ago with that answer to item 9; `peg`: a PEG answered
+    yesterday with that answer to each item."""
     api = requests.Session()
     email = f"{name.split()[0].lower()}{uuid.uuid4().hex[:8]}@example.org"
     made = api.post(f"{base}/api/v1/auth/register", json={
@@ -82,6 +83,12 @@ def patient(base: str, name: str, last_logged: int, *, clinic: Clinic | None = N
         put = api.put(f"{base}/api/v1/responses/{uuid.uuid4()}", json={
             "instrument": "phq9", "answered_at": answered.isoformat(), "answers": answers,
             "difficulty": None}, timeout=10)
+        assert put.status_code == 201, put.text
+    if peg is not None:
+        answered = dt.datetime.combine(today() - dt.timedelta(days=1), dt.time(9), BERLIN)
+        put = api.put(f"{base}/api/v1/responses/{uuid.uuid4()}", json={
+            "instrument": "peg", "answered_at": answered.isoformat(),
+            "answers": {"q1": peg, "q2": peg, "q3": peg}}, timeout=10)
         assert put.status_code == 201, put.text
     connection: dict = {}
     if clinic:
@@ -111,7 +118,7 @@ def test_provider_panel_report_and_a_patient_who_disconnects(desktop: Phone,
     page = desktop.page
     page.set_viewport_size(DESK)
     clinic = make_clinic(desktop.url, database_url)
-    omar, _ = patient(desktop.url, "Omar Haddad", 0, clinic=clinic)
+    omar, _ = patient(desktop.url, "Omar Haddad", 0, clinic=clinic, peg=6)
     maya, maya_link = patient(desktop.url, "Maya Chen", 1, clinic=clinic, item9=1)
     patient(desktop.url, "Lena Park", 5, clinic=clinic)
 
@@ -125,9 +132,12 @@ def test_provider_panel_report_and_a_patient_who_disconnects(desktop: Phone,
     assert names(desktop) == ["Maya Chen", "Lena Park", "Omar Haddad"]
     first = page.locator(".panel-table tbody tr").first
     expect(first).to_contain_text("Flagged")
-    expect(first.locator("td").nth(5)).to_contain_text("Flagged")  # the PHQ-9 item 9 column
+    expect(first.locator("td").nth(6)).to_contain_text("Flagged")  # the PHQ-9 item 9 column
     expect(page.locator(".panel-table tbody tr.flagged")).to_have_count(1)
     expect(page.locator(".panel-table tbody tr").nth(1)).to_contain_text("5 days ago")
+    # Omar's PEG (the mean of his three answers), in its own column after the PHQ-9.
+    expect(page.locator(".panel-table tbody tr").nth(2).locator("td").nth(5)).to_contain_text("6")
+    expect(page.get_by_role("button", name="PEG", exact=True)).to_be_visible()
     desktop.check("clinic-panel")
 
     # Sorting is this page's: by name, then the other way; the server's rows unchanged.

@@ -40,6 +40,14 @@ function versus(avg, baseline) {
     : t("clinic.baseline", { value: num(baseline) }));
 }
 
+// A check-in's latest score, its change against the current series' baseline, its date.
+function scored(latest, score) {
+  if (!latest) return none();
+  const change = latest.change_pct === null || latest.change_pct === undefined ? null
+    : t("clinic.change", { value: signed(latest.change_pct, { percent: true }) });
+  return lines(formatNumber(score), change, shortDay(latest.date));
+}
+
 // Each column: its catalog key, how its cell reads, and the value it sorts by (null: last
 // whichever the direction).
 const COLUMNS = [
@@ -53,9 +61,8 @@ const COLUMNS = [
     ? lines(shortDay(p.last_session.date), routeLabel(p.last_session.route), ago(p.last_session.days_since)) : none()) },
   { key: "pain", sort: (p) => p.pain_avg7, cell: (p) => versus(p.pain_avg7, p.pain_baseline) },
   { key: "mood", sort: (p) => p.mood_avg7, cell: (p) => versus(p.mood_avg7, p.mood_baseline) },
-  { key: "phq9", sort: (p) => (p.phq9 ? p.phq9.total : null), cell: (p) => (p.phq9
-    ? lines(formatNumber(p.phq9.total), p.phq9.change_pct === null || p.phq9.change_pct === undefined ? null
-      : t("clinic.change", { value: signed(p.phq9.change_pct, { percent: true }) }), shortDay(p.phq9.date)) : none()) },
+  { key: "phq9", sort: (p) => (p.phq9 ? p.phq9.total : null), cell: (p) => scored(p.phq9, p.phq9?.total) },
+  { key: "peg", sort: (p) => (p.peg ? p.peg.score : null), cell: (p) => scored(p.peg, p.peg?.score) },
   { key: "safety", sort: (p) => p.safety_flag_on, cell: (p) => (p.safety_flag_on
     ? h("span", { class: "flag-cell" }, h("span", { "aria-hidden": "true" }, "⚑ "), t("clinic.flag_on", { date: shortDay(p.safety_flag_on) })) : none()) },
   { key: "bp", sort: (p) => p.bp_flag_on, cell: (p) => (p.bp_flag_on
