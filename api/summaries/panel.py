@@ -45,23 +45,33 @@ from api.trends.analysis import as_number as whole_or_decimal
 
 FLAG_DAYS = 14
 _IDS: BindParameter[Any] = bindparam("ids", expanding=True)
-# What the panel reads of the kept rows: never the whole `result`.
-_KEPT = select(*(column for column in TABLE.c if column.name != "result")).where(
-    TABLE.c.user_id.in_(_IDS))
-# Each a scalar subquery per patient, so each is one index seek (a GROUP BY would read
-# every row of every patient).
-_LAST_LOGGED = select(User.id, select(func.max(Entry.date)).where(Entry.user_id == User.id)
-                      .scalar_subquery()).where(User.id.in_(_IDS))
 _Q = QuestionnaireResponse
 
 
 def _latest(instrument: str) -> Any:
     return (select(_Q.id).where(_Q.user_id == User.id, _Q.instrument == instrument)
-            .order_by(_Q.answered_at.desc(), _Q.id.desc()).limit(1).scalar_subquery())
+            .order_by(_Q.answered_at.desc(), _Q.id.desc()).limit(1).scalar_subquery()
+            .label(f"latest_{instrument}"))
 
 
-_LATEST_IDS = select(User.id, _latest("phq9"), _latest("peg")).where(User.id.in_(_IDS))
-# By (user_id, id), the primary key: one seek each.
+# One row per patient: their kept row's columns (never the whole `result`), and what else
+# the panel needs of them as scalar subqueries, each one index seek (a GROUP BY over the
+# patients would read every one of their rows). The kept columns come first: the data the
+# analysis reads is read after them (api/summaries/service.py).
+_PATIENTS = select(
+    User.id,
+    *(column for column in TABLE.c if column.name not in ("user_id", "result")),
+    select(func.max(Entry.date)).where(Entry.user_id == User.id)
+    .scalar_subquery().label("last_logged_on"),
+    _latest("phq9"), _latest("peg"),
+    # Flags since `since` (by time, on the index; the 14 local days are checked after).
+    select(func.max(_Q.local_date))
+    .where(_Q.user_id == User.id, _Q.answered_at >= bindparam("since"), _Q.safety_flag)
+    .scalar_subquery().label("safety_flag_on"),
+    select(func.max(Treatment.bp_flagged_on)).where(Treatment.user_id == User.id)
+    .scalar_subquery().label("bp_flag_on"),
+).select_from(User).outerjoin(TABLE, TABLE.c.user_id == User.id).where(User.id.in_(_IDS))
+# The latest responses by (user_id, id), the primary key: one seek each.
 _SCORES = select(_Q.user_id, _Q.instrument, _Q.total, _Q.local_date).where(
     tuple_(_Q.user_id, _Q.id).in_(bindparam("responses", expanding=True)))
 # The week's sums and counts for the patients whose today is `last`.
@@ -70,13 +80,6 @@ _WEEK = (select(Entry.user_id, func.sum(Entry.pain), func.count(Entry.pain),
          .where(Entry.user_id.in_(_IDS), Entry.date >= bindparam("first"),
                 Entry.date <= bindparam("last"))
          .group_by(Entry.user_id))
-# Flags answered since `since` (by time, on the index; the 14 local days are checked after).
-_SAFETY = (select(_Q.user_id, func.max(_Q.local_date))
-           .where(_Q.user_id.in_(_IDS), _Q.answered_at >= bindparam("since"), _Q.safety_flag)
-           .group_by(_Q.user_id))
-_BP = (select(Treatment.user_id, func.max(Treatment.bp_flagged_on))
-       .where(Treatment.user_id.in_(_IDS), Treatment.bp_flagged_on.is_not(None))
-       .group_by(Treatment.user_id))
 
 
 def panel_rows(patients: Sequence[Any]) -> dict[int, dict[str, Any]]:
@@ -88,28 +91,25 @@ def panel_rows(patients: Sequence[Any]) -> dict[int, dict[str, Any]]:
     zones = {zone: local_today(zone) for zone in {p.timezone for p in patients}}
     today = {p.id: zones[p.timezone] for p in patients}
     ids = list(today)
-    kept: dict[int, Any] = {row.user_id: row for row in connection.execute(_KEPT, {"ids": ids})}
-    kept.update(stale_rows(connection, ((i, kept.get(i), today[i]) for i in ids)))
-
-    last_logged = dict(connection.execute(_LAST_LOGGED, {"ids": ids}).all())
+    since = datetime.combine(min(today.values()) - timedelta(days=FLAG_DAYS), time(), UTC)
+    found = {row.id: row for row in connection.execute(_PATIENTS, {"ids": ids, "since": since})}
+    kept: dict[int, Any] = dict(found)
+    kept.update(stale_rows(connection, ((i, _kept_or_none(found[i]), today[i]) for i in ids)))
     week: dict[int, Any] = {}
     for day in set(today.values()):
         same_day = [user_id for user_id in ids if today[user_id] == day]
         week.update((row[0], row) for row in connection.execute(_WEEK, {
             "ids": same_day, "first": day - timedelta(days=WEEK_DAYS - 1), "last": day}))
-    latest = [(row[0], response) for row in connection.execute(_LATEST_IDS, {"ids": ids})
-              for response in row[1:] if response is not None]
+    latest = [(row.id, response) for row in found.values()
+              for response in (row.latest_phq9, row.latest_peg) if response is not None]
     scores = {(row.user_id, row.instrument): row for row in connection.execute(
         _SCORES, {"responses": latest})} if latest else {}
-    since = datetime.combine(min(today.values()) - timedelta(days=FLAG_DAYS), time(), UTC)
-    flagged = dict(connection.execute(_SAFETY, {"ids": ids, "since": since}).all())
-    bp_flagged = dict(connection.execute(_BP, {"ids": ids}).all())
 
     rows = {}
     for user_id in ids:
         day, row = today[user_id], kept[user_id]
         _, pain_total, pain_logged, mood_total, mood_logged = week.get(user_id, (0,) * 5)
-        logged_on = last_logged.get(user_id)
+        logged_on = found[user_id].last_logged_on
         session_on = row.last_session_on
         hint = (booster_hint((row.relief_metric, whole_or_decimal(row.relief_median)),
                              current_last_session=session_on, today=day)
@@ -128,13 +128,19 @@ def panel_rows(patients: Sequence[Any]) -> dict[int, dict[str, Any]]:
             "mood_baseline": None if row.mood_baseline is None
             else round(10 - row.mood_baseline, 2),
             "phq9": _score(scores.get((user_id, "phq9")), row.phq9_baseline, "total"),
-            "safety_flag_on": _recent(flagged.get(user_id), day),
+            "safety_flag_on": _recent(found[user_id].safety_flag_on, day),
             "peg": _score(scores.get((user_id, "peg")), row.peg_baseline, "score"),
-            "bp_flag_on": _recent(bp_flagged.get(user_id), day),
+            "bp_flag_on": _recent(found[user_id].bp_flag_on, day),
             "booster": None if hint is None else {
                 "median_relief_days": hint["median_relief_days"], "day": hint["day"]},
         }
     return rows
+
+
+def _kept_or_none(row: Any) -> Any:
+    """The patient's kept row as read with the panel's other columns; None when there is
+    none yet (the outer join found no kept row)."""
+    return None if row.data_version is None else row
 
 
 def _score(latest: Any, baseline: float | None, name: str) -> dict[str, Any] | None:
