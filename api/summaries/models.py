@@ -3,7 +3,6 @@ it is still current (api/summaries/service.py)."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 from typing import Any
 
@@ -33,10 +32,9 @@ class KeptAnalysis(db.Model):  # type: ignore[name-defined]
     analysed_version: Mapped[int | None] = mapped_column(Integer)
     analysed_for: Mapped[date | None] = mapped_column(Date)
     data_through: Mapped[date | None] = mapped_column(Date)
-    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # The current (latest) series, for the panel.
-    last_session_id: Mapped[uuid.UUID | None] = mapped_column()
     last_session_on: Mapped[date | None] = mapped_column(Date)
+    last_session_route: Mapped[str | None] = mapped_column(String(20))
     pain_baseline: Mapped[float | None] = mapped_column(Float)
     mood_baseline: Mapped[float | None] = mapped_column(Float)  # on mood severity, 10 - mood
     phq9_baseline: Mapped[float | None] = mapped_column(Float)
@@ -44,3 +42,5 @@ class KeptAnalysis(db.Model):  # type: ignore[name-defined]
     # usual_relief of the series before the current one: the booster hint's median.
     relief_metric: Mapped[str | None] = mapped_column(String(8))
     relief_median: Mapped[float | None] = mapped_column(Float)
+    # Last, as in the migration: SQLite reads the columns of a row in order.
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)

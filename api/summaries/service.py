@@ -26,7 +26,6 @@ holds on day B when nothing it read is dated after the earlier of the two:
 from __future__ import annotations
 
 import functools
-import uuid
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -54,7 +53,7 @@ _STORE = (update(TABLE)
                  TABLE.c.data_version == bindparam("read_version")))
 _DAYS = (select(Entry.date, Entry.pain, Entry.mood)
          .where(Entry.user_id == bindparam("user_id")))
-_SESSIONS = (select(Treatment.id, Treatment.local_date, Treatment.started_at)
+_SESSIONS = (select(Treatment.id, Treatment.local_date, Treatment.started_at, Treatment.route)
              .where(Treatment.user_id == bindparam("user_id")))
 _SCORES = (select(QuestionnaireResponse.instrument, QuestionnaireResponse.answered_at,
                   QuestionnaireResponse.local_date, QuestionnaireResponse.total)
@@ -108,8 +107,10 @@ def recompute(connection: Connection, user_id: int, *, today: date) -> dict[str,
     version before calling this: see the module docstring)."""
     days = [DayScores(row.date, row.pain, row.mood)
             for row in connection.execute(_DAYS, {"user_id": user_id})]
+    rows = connection.execute(_SESSIONS, {"user_id": user_id}).all()
     sessions = [SessionMark(id=str(row.id), local_date=row.local_date, started_at=row.started_at)
-                for row in connection.execute(_SESSIONS, {"user_id": user_id})]
+                for row in rows]
+    routes = {str(row.id): row.route for row in rows}
     scores = connection.execute(_SCORES, {"user_id": user_id}).all()
     analysis = session_analysis(days, sessions, today=today)
     questionnaires = questionnaire_series(scores, sessions, today=today)
@@ -123,7 +124,7 @@ def recompute(connection: Connection, user_id: int, *, today: date) -> dict[str,
         "data_through": max(dates, default=None),
         "result": {**analysis, "questionnaires": questionnaires,
                    "current_last_session": None if last_on is None else last_on.isoformat()},
-        "last_session_id": None if current is None else uuid.UUID(current["treatment_ids"][-1]),
+        "last_session_route": None if current is None else routes[current["treatment_ids"][-1]],
         "last_session_on": last_on,
         "pain_baseline": None if current is None else current["pain"]["baseline"],
         "mood_baseline": None if current is None else current["mood"]["baseline"],

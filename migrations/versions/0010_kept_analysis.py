@@ -27,15 +27,17 @@ def upgrade():
     sa.Column('analysed_version', sa.Integer(), nullable=True),
     sa.Column('analysed_for', sa.Date(), nullable=True),
     sa.Column('data_through', sa.Date(), nullable=True),
-    sa.Column('result', sa.JSON(), nullable=True),
-    sa.Column('last_session_id', sa.Uuid(), nullable=True),
     sa.Column('last_session_on', sa.Date(), nullable=True),
+    sa.Column('last_session_route', sa.String(length=20), nullable=True),
     sa.Column('pain_baseline', sa.Float(), nullable=True),
     sa.Column('mood_baseline', sa.Float(), nullable=True),
     sa.Column('phq9_baseline', sa.Float(), nullable=True),
     sa.Column('peg_baseline', sa.Float(), nullable=True),
     sa.Column('relief_metric', sa.String(length=8), nullable=True),
     sa.Column('relief_median', sa.Float(), nullable=True),
+    # Last: SQLite reads a row's columns in order, so the panel, which never reads
+    # `result`, does not walk over its overflow pages to reach the columns after it.
+    sa.Column('result', sa.JSON(), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_kept_analyses_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', name=op.f('pk_kept_analyses'))
     )
