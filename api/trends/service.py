@@ -63,7 +63,7 @@ def trends(*, user: Account, start: date, end: date) -> dict[str, Any]:
     asked for; the daily rows need only the window and the 6 days before it (their 7-day
     averages); then only the sessions and series that touch start..end."""
     today = local_today(user.timezone)
-    kept = kept_analysis(user, today=today)
+    kept = kept_analysis(user, today=today, start=start, end=end)
     days = db.session.execute(
         select(Entry.date, Entry.pain, Entry.mood, Entry.anxiety, Entry.energy,
                Entry.sleep_hours, Entry.sleep_quality)
