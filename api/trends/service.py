@@ -33,7 +33,8 @@ AVERAGE_SPAN = timedelta(days=WEEK_DAYS - 1)
 
 def analyse(days: Iterable[Any], treatments: Iterable[Any], *, today: date) -> dict[str, Any]:
     """Run the pure analysis over entry rows (date and scores) and session rows (id,
-    local_date, started_at): the patient's own trends and a shared report both use it."""
+    local_date, started_at): a shared report's analysis (the patient's own trends keep
+    theirs, api/summaries)."""
     return compute_trends(day_scores(days), session_marks(treatments), today=today)
 
 
