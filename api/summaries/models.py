@@ -19,9 +19,9 @@ class KeptAnalysis(db.Model):  # type: ignore[name-defined]
     transaction); the rest was computed from the data at `analysed_version`, on the
     patient's local date `analysed_for`; `data_through` is the latest date of anything it
     read (entries, sessions, questionnaire responses), None when there was nothing.
-    `result` is what GET /trends windows (series, sessions and questionnaire series); the
-    scalar columns are what the clinic panel reads of it for every patient at once,
-    without decoding `result`.
+    The columns are what the clinic panel reads for every patient at once; the series
+    themselves are in `kept_series`, one row each, so that GET /trends reads only those
+    its window shows.
     """
 
     __tablename__ = "kept_analyses"
@@ -42,5 +42,19 @@ class KeptAnalysis(db.Model):  # type: ignore[name-defined]
     # usual_relief of the series before the current one: the booster hint's median.
     relief_metric: Mapped[str | None] = mapped_column(String(8))
     relief_median: Mapped[float | None] = mapped_column(Float)
-    # Last, as in the migration: SQLite reads the columns of a row in order.
-    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class KeptSeries(db.Model):  # type: ignore[name-defined]
+    """One treatment series of a kept analysis: its row in GET /trends' "series", its
+    sessions' rows and its questionnaire scores ({instrument: series_scores row}), in
+    `body`; `next_start` is the next series' start date (None for the latest), so that a
+    window finds the series it shows with one indexed range."""
+
+    __tablename__ = "kept_series"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    start_date: Mapped[date] = mapped_column(Date)
+    next_start: Mapped[date | None] = mapped_column(Date)
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)

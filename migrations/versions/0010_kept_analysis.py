@@ -6,7 +6,7 @@ Create Date: 2026-11-29 19:45:00
 
 One row per patient (api/summaries): data_version (bumped by every write that changes
 what the analysis reads), the analysis kept at analysed_version on analysed_for, and the
-columns the clinic panel reads. No rows are made here: a missing row is simply stale,
+columns the clinic panel reads; and one row per treatment series in kept_series. No rows are made here: a missing row is simply stale,
 and the first write or read makes it.
 """
 from alembic import op
@@ -35,13 +35,20 @@ def upgrade():
     sa.Column('peg_baseline', sa.Float(), nullable=True),
     sa.Column('relief_metric', sa.String(length=8), nullable=True),
     sa.Column('relief_median', sa.Float(), nullable=True),
-    # Last: SQLite reads a row's columns in order, so the panel, which never reads
-    # `result`, does not walk over its overflow pages to reach the columns after it.
-    sa.Column('result', sa.JSON(), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_kept_analyses_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', name=op.f('pk_kept_analyses'))
+    )
+    op.create_table('kept_series',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('start_date', sa.Date(), nullable=False),
+    sa.Column('next_start', sa.Date(), nullable=True),
+    sa.Column('body', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_kept_series_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('user_id', 'position', name=op.f('pk_kept_series'))
     )
 
 
 def downgrade():
+    op.drop_table('kept_series')
     op.drop_table('kept_analyses')
