@@ -63,8 +63,7 @@ def test_stateful_sequences(app, bearer):
             case.validate_response(response, excluded_checks=[positive_data_acceptance])
 
         def teardown(self):
-            # Every sequence starts from the same data (the fuzzing patient and token only),
-            # so Hypothesis can replay and shrink what it finds.
+            # So Hypothesis can replay and shrink what it finds.
             with app.app_context():
                 for table in reversed(db.metadata.sorted_tables):
                     db.session.execute(table.delete())

@@ -3,7 +3,6 @@ it is still current (api/summaries/service.py)."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 from typing import Any
 
@@ -20,9 +19,9 @@ class KeptAnalysis(db.Model):  # type: ignore[name-defined]
     transaction); the rest was computed from the data at `analysed_version`, on the
     patient's local date `analysed_for`; `data_through` is the latest date of anything it
     read (entries, sessions, questionnaire responses), None when there was nothing.
-    `result` is what GET /trends windows (series, sessions and questionnaire series); the
-    scalar columns are what the clinic panel reads of it for every patient at once,
-    without decoding `result`.
+    The columns are what the clinic panel reads for every patient at once; the series
+    themselves are in `kept_series`, one row each, so that GET /trends reads only those
+    its window shows.
     """
 
     __tablename__ = "kept_analyses"
@@ -33,10 +32,9 @@ class KeptAnalysis(db.Model):  # type: ignore[name-defined]
     analysed_version: Mapped[int | None] = mapped_column(Integer)
     analysed_for: Mapped[date | None] = mapped_column(Date)
     data_through: Mapped[date | None] = mapped_column(Date)
-    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # The current (latest) series, for the panel.
-    last_session_id: Mapped[uuid.UUID | None] = mapped_column()
     last_session_on: Mapped[date | None] = mapped_column(Date)
+    last_session_route: Mapped[str | None] = mapped_column(String(20))
     pain_baseline: Mapped[float | None] = mapped_column(Float)
     mood_baseline: Mapped[float | None] = mapped_column(Float)  # on mood severity, 10 - mood
     phq9_baseline: Mapped[float | None] = mapped_column(Float)
@@ -44,3 +42,19 @@ class KeptAnalysis(db.Model):  # type: ignore[name-defined]
     # usual_relief of the series before the current one: the booster hint's median.
     relief_metric: Mapped[str | None] = mapped_column(String(8))
     relief_median: Mapped[float | None] = mapped_column(Float)
+
+
+class KeptSeries(db.Model):  # type: ignore[name-defined]
+    """One treatment series of a kept analysis: its row in GET /trends' "series", its
+    sessions' rows and its questionnaire scores ({instrument: series_scores row}), in
+    `body`; `next_start` is the next series' start date (None for the latest), so that a
+    window finds the series it shows with one indexed range."""
+
+    __tablename__ = "kept_series"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    start_date: Mapped[date] = mapped_column(Date)
+    next_start: Mapped[date | None] = mapped_column(Date)
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)

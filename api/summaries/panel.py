@@ -1,13 +1,14 @@
 """The clinic panel's numbers for many patients at once (DESIGN.md "Clinics", "The panel").
 
 A handful of set-based queries for all the patients given, whatever their number: their
-kept analyses, their latest entry, their last week of entries, the route of their last
-session, their latest PHQ-9 and PEG, their latest safety flag; plus the analysis of the
-patients whose kept one is stale (api/summaries/service.py). Each patient's "today" is
+kept analyses, their latest entry, their last week's sums, their latest PHQ-9 and PEG,
+their latest safety and blood-pressure flags; plus the analysis of the patients whose
+kept one is stale (api/summaries/service.py). Each patient's "today" is
 their own local date. Every rule is the one the patient's own trends use:
 
-- `pain_avg7`, `mood_avg7`: the 7-day average of today (`seven_day_averages`: today and
-  the 6 days before, null with fewer than 4 logged), on the scales as logged.
+- `pain_avg7`, `mood_avg7`: the 7-day average of today (`week_average`, the rule of the
+  chart's averages: today and the 6 days before, null with fewer than 4 logged), on the
+  scales as logged.
 - `pain_baseline`, `mood_baseline`: the current (latest) series' baseline. The mood
   baseline is given on the mood scale as logged (10 minus the series' mood-severity
   baseline), so that it reads beside `mood_avg7`; the report shows mood severity.
@@ -25,11 +26,12 @@ Dates are ISO strings, as in GET /trends.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, select
+from sqlalchemy import BindParameter, bindparam, func, select, tuple_
 
+from api.auth.models import User
 from api.calendar import local_today
 from api.db import db
 from api.entries.models import Entry
@@ -38,39 +40,46 @@ from api.questionnaires.models import QuestionnaireResponse
 from api.questionnaires.schemas import as_number
 from api.summaries.service import TABLE, stale_rows
 from api.treatments.models import Treatment
-from api.trends.analysis import WEEK_DAYS, booster_hint, seven_day_averages
+from api.trends.analysis import WEEK_DAYS, booster_hint, week_average
 from api.trends.analysis import as_number as whole_or_decimal
 
 FLAG_DAYS = 14
-# What the panel reads of the kept rows: never the whole `result`.
-_KEPT = select(*(column for column in TABLE.c if column.name != "result")).where(
-    TABLE.c.user_id.in_(bindparam("ids", expanding=True)))
-_LAST_LOGGED = (select(Entry.user_id, func.max(Entry.date))
-                .where(Entry.user_id.in_(bindparam("ids", expanding=True)))
-                .group_by(Entry.user_id))
-_LAST_WEEK = select(Entry.user_id, Entry.date, Entry.pain, Entry.mood).where(
-    Entry.user_id.in_(bindparam("ids", expanding=True)),
-    Entry.date >= bindparam("first"), Entry.date <= bindparam("last")
-).order_by(Entry.user_id, Entry.date)
-_ROUTES = select(Treatment.user_id, Treatment.id, Treatment.route).where(
-    Treatment.user_id.in_(bindparam("ids", expanding=True)),
-    Treatment.id.in_(bindparam("sessions", expanding=True)))
+_IDS: BindParameter[Any] = bindparam("ids", expanding=True)
 _Q = QuestionnaireResponse
-_RANKED = select(
-    _Q.user_id, _Q.instrument, _Q.total, _Q.local_date,
-    func.row_number().over(partition_by=(_Q.user_id, _Q.instrument),
-                           order_by=(_Q.answered_at.desc(), _Q.id.desc())).label("rank"),
-).where(_Q.user_id.in_(bindparam("ids", expanding=True)),
-        _Q.instrument.in_(("phq9", "peg"))).subquery()
-_LATEST_SCORES = select(_RANKED.c.user_id, _RANKED.c.instrument, _RANKED.c.total,
-                        _RANKED.c.local_date).where(_RANKED.c.rank == 1)
-_SAFETY = (select(_Q.user_id, func.max(_Q.local_date))
-           .where(and_(_Q.user_id.in_(bindparam("ids", expanding=True)), _Q.safety_flag))
-           .group_by(_Q.user_id))
-_BP = (select(Treatment.user_id, func.max(Treatment.bp_flagged_on))
-       .where(Treatment.user_id.in_(bindparam("ids", expanding=True)),
-              Treatment.bp_flagged_on.is_not(None))
-       .group_by(Treatment.user_id))
+
+
+def _latest(instrument: str) -> Any:
+    return (select(_Q.id).where(_Q.user_id == User.id, _Q.instrument == instrument)
+            .order_by(_Q.answered_at.desc(), _Q.id.desc()).limit(1).scalar_subquery()
+            .label(f"latest_{instrument}"))
+
+
+# One row per patient: their kept row's columns, and what else
+# the panel needs of them as scalar subqueries, each one index seek (a GROUP BY over the
+# patients would read every one of their rows). The kept columns come first: the data the
+# analysis reads is read after them (api/summaries/service.py).
+_PATIENTS = select(
+    User.id,
+    *(column for column in TABLE.c if column.name != "user_id"),
+    select(func.max(Entry.date)).where(Entry.user_id == User.id)
+    .scalar_subquery().label("last_logged_on"),
+    _latest("phq9"), _latest("peg"),
+    # Flags since `since` (by time, on the index; the 14 local days are checked after).
+    select(func.max(_Q.local_date))
+    .where(_Q.user_id == User.id, _Q.answered_at >= bindparam("since"), _Q.safety_flag)
+    .scalar_subquery().label("safety_flag_on"),
+    select(func.max(Treatment.bp_flagged_on)).where(Treatment.user_id == User.id)
+    .scalar_subquery().label("bp_flag_on"),
+).select_from(User).outerjoin(TABLE, TABLE.c.user_id == User.id).where(User.id.in_(_IDS))
+# The latest responses by (user_id, id), the primary key: one seek each.
+_SCORES = select(_Q.user_id, _Q.instrument, _Q.total, _Q.local_date).where(
+    tuple_(_Q.user_id, _Q.id).in_(bindparam("responses", expanding=True)))
+# The week's sums and counts for the patients whose today is `last`.
+_WEEK = (select(Entry.user_id, func.sum(Entry.pain), func.count(Entry.pain),
+                func.sum(Entry.mood), func.count(Entry.mood))
+         .where(Entry.user_id.in_(_IDS), Entry.date >= bindparam("first"),
+                Entry.date <= bindparam("last"))
+         .group_by(Entry.user_id))
 
 
 def panel_rows(patients: Sequence[Any]) -> dict[int, dict[str, Any]]:
@@ -79,32 +88,32 @@ def panel_rows(patients: Sequence[Any]) -> dict[int, dict[str, Any]]:
     if not patients:
         return {}
     connection = db.session.connection()
-    zones: dict[str, date] = {}
-    today = {p.id: zones.setdefault(p.timezone, local_today(p.timezone)) for p in patients}
+    zones = {zone: local_today(zone) for zone in {p.timezone for p in patients}}
+    today = {p.id: zones[p.timezone] for p in patients}
     ids = list(today)
-    kept: dict[int, Any] = {row.user_id: row for row in connection.execute(_KEPT, {"ids": ids})}
-    kept.update(stale_rows(connection, ((i, kept.get(i), today[i]) for i in ids)))
-
-    last_logged = dict(connection.execute(_LAST_LOGGED, {"ids": ids}).all())
-    week: dict[int, list[Any]] = {}
-    first = min(today.values()) - timedelta(days=WEEK_DAYS - 1)
-    for row in connection.execute(_LAST_WEEK, {"ids": ids, "first": first,
-                                               "last": max(today.values())}):
-        week.setdefault(row.user_id, []).append(row)
-    sessions = [row.last_session_id for row in kept.values() if row.last_session_id]
-    routes = {(row.user_id, row.id): row.route for row in connection.execute(
-        _ROUTES, {"ids": ids, "sessions": sessions})} if sessions else {}
-    scores = {(row.user_id, row.instrument): row
-              for row in connection.execute(_LATEST_SCORES, {"ids": ids})}
-    flagged = dict(connection.execute(_SAFETY, {"ids": ids}).all())
-    bp_flagged = dict(connection.execute(_BP, {"ids": ids}).all())
+    if connection.dialect.name == "postgresql":
+        # PostgreSQL would JIT-compile the patients' query for its estimated cost: 380 ms
+        # of compiling for 40 ms of index seeks (measured by bench/panel.py, 1,000 patients).
+        connection.exec_driver_sql("SET LOCAL jit = off")
+    since = datetime.combine(min(today.values()) - timedelta(days=FLAG_DAYS), time(), UTC)
+    found = {row.id: row for row in connection.execute(_PATIENTS, {"ids": ids, "since": since})}
+    kept: dict[int, Any] = dict(found)
+    kept.update(stale_rows(connection, ((i, _kept_or_none(found[i]), today[i]) for i in ids)))
+    week: dict[int, Any] = {}
+    for day in set(today.values()):
+        same_day = [user_id for user_id in ids if today[user_id] == day]
+        week.update((row[0], row) for row in connection.execute(_WEEK, {
+            "ids": same_day, "first": day - timedelta(days=WEEK_DAYS - 1), "last": day}))
+    latest = [(row.id, response) for row in found.values()
+              for response in (row.latest_phq9, row.latest_peg) if response is not None]
+    scores = {(row.user_id, row.instrument): row for row in connection.execute(
+        _SCORES, {"responses": latest})} if latest else {}
 
     rows = {}
     for user_id in ids:
         day, row = today[user_id], kept[user_id]
-        recent = [entry for entry in week.get(user_id, ())
-                  if (day - entry.date).days < WEEK_DAYS and entry.date <= day]
-        logged_on = last_logged.get(user_id)
+        _, pain_total, pain_logged, mood_total, mood_logged = week.get(user_id, (0,) * 5)
+        logged_on = found[user_id].last_logged_on
         session_on = row.last_session_on
         hint = (booster_hint((row.relief_metric, whole_or_decimal(row.relief_median)),
                              current_last_session=session_on, today=day)
@@ -114,28 +123,28 @@ def panel_rows(patients: Sequence[Any]) -> dict[int, dict[str, Any]]:
             "days_since_log": None if logged_on is None else max(0, (day - logged_on).days),
             "last_session": None if session_on is None else {
                 "date": session_on.isoformat(),
-                "route": routes.get((user_id, row.last_session_id)),
+                "route": row.last_session_route,
                 "days_since": (day - session_on).days,
             },
-            "pain_avg7": _average_today(recent, "pain", day),
+            "pain_avg7": week_average(pain_total or 0, pain_logged),
             "pain_baseline": row.pain_baseline,
-            "mood_avg7": _average_today(recent, "mood", day),
+            "mood_avg7": week_average(mood_total or 0, mood_logged),
             "mood_baseline": None if row.mood_baseline is None
             else round(10 - row.mood_baseline, 2),
             "phq9": _score(scores.get((user_id, "phq9")), row.phq9_baseline, "total"),
-            "safety_flag_on": _recent(flagged.get(user_id), day),
+            "safety_flag_on": _recent(found[user_id].safety_flag_on, day),
             "peg": _score(scores.get((user_id, "peg")), row.peg_baseline, "score"),
-            "bp_flag_on": _recent(bp_flagged.get(user_id), day),
+            "bp_flag_on": _recent(found[user_id].bp_flag_on, day),
             "booster": None if hint is None else {
                 "median_relief_days": hint["median_relief_days"], "day": hint["day"]},
         }
     return rows
 
 
-def _average_today(recent: list[Any], metric: str, today: date) -> float | None:
-    """The 7-day average of today, by the rule and the code the chart's averages use."""
-    return seven_day_averages([*((e.date, getattr(e, metric)) for e in recent),
-                               (today, None)])[-1]
+def _kept_or_none(row: Any) -> Any:
+    """The patient's kept row as read with the panel's other columns; None when there is
+    none yet (the outer join found no kept row)."""
+    return None if row.data_version is None else row
 
 
 def _score(latest: Any, baseline: float | None, name: str) -> dict[str, Any] | None:

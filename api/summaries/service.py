@@ -26,12 +26,11 @@ holds on day B when nothing it read is dated after the earlier of the two:
 from __future__ import annotations
 
 import functools
-import uuid
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, delete, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
@@ -40,21 +39,33 @@ from api.db import db
 from api.db.core import WRITES
 from api.entries.models import Entry
 from api.questionnaires.models import QuestionnaireResponse
-from api.summaries.models import KeptAnalysis
+from api.summaries.models import KeptAnalysis, KeptSeries
 from api.treatments.models import Treatment
-from api.trends.analysis import DayScores, SessionMark, session_analysis
+from api.trends.analysis import DayScores, SessionMark, as_number, session_analysis
 from api.trends.questionnaires import questionnaire_series
 
 TABLE = KeptAnalysis.__table__
 COLUMNS = tuple(TABLE.c)
 
+SERIES = KeptSeries.__table__
+
 _READ = select(*COLUMNS).where(TABLE.c.user_id == bindparam("user_id"))
+# The series a window start..end shows: those that start by its end and whose next series
+# starts after its start (a series stays in view until the next one starts, as `window`
+# in api/trends/service.py has it).
+_SHOWN = (select(SERIES.c.body)
+          .where(SERIES.c.user_id == bindparam("user_id"),
+                 SERIES.c.start_date <= bindparam("end"),
+                 or_(SERIES.c.next_start.is_(None), SERIES.c.next_start > bindparam("start")))
+          .order_by(SERIES.c.position))
+_SERIES_DELETE = delete(SERIES).where(SERIES.c.user_id == bindparam("user_id"))
+_SERIES_INSERT = insert(SERIES)
 _STORE = (update(TABLE)
           .where(TABLE.c.user_id == bindparam("key_user_id"),
                  TABLE.c.data_version == bindparam("read_version")))
 _DAYS = (select(Entry.date, Entry.pain, Entry.mood)
          .where(Entry.user_id == bindparam("user_id")))
-_SESSIONS = (select(Treatment.id, Treatment.local_date, Treatment.started_at)
+_SESSIONS = (select(Treatment.id, Treatment.local_date, Treatment.started_at, Treatment.route)
              .where(Treatment.user_id == bindparam("user_id")))
 _SCORES = (select(QuestionnaireResponse.instrument, QuestionnaireResponse.answered_at,
                   QuestionnaireResponse.local_date, QuestionnaireResponse.total)
@@ -90,47 +101,67 @@ def is_current(row: Any, today: date) -> bool:
             or row.data_through <= min(today, row.analysed_for))
 
 
-def kept_analysis(user: Any, *, today: date) -> dict[str, Any]:
+def kept_analysis(user: Any, *, today: date, start: date | None = None,
+                  end: date | None = None) -> dict[str, Any]:
     """The patient's analysis on `today` (their local date), recomputed only when stale:
-    {"series", "sessions", "usual_relief", "current_last_session", "questionnaires"}, the
-    window-independent part of GET /trends (see api/trends/service.py)."""
+    {"series", "sessions", "questionnaires", "usual_relief", "current_last_session"}, the
+    window-independent part of GET /trends (api/trends/service.py windows it). Given
+    start..end, the series may be limited to those a window of those dates shows (the
+    rule of api/trends/service.py `window`, which is applied to them again there)."""
     connection = db.session.connection()
     row = connection.execute(_READ, {"user_id": user.id}).first()
     if row is not None and is_current(row, today):
-        return _decoded(row.result)
+        bodies = [body for (body,) in connection.execute(_SHOWN, {
+            "user_id": user.id, "start": start or date.min, "end": end or date.max})]
+        return _analysis(row, bodies)
     values = recompute(connection, user.id, today=today)
     store(user.id, values, read_version=None if row is None else row.data_version)
-    return _decoded(values["result"])
+    return _analysis(_Values(values["kept"]), [series["body"] for series in values["series"]])
 
 
 def recompute(connection: Connection, user_id: int, *, today: date) -> dict[str, Any]:
-    """The kept row's columns for the patient's data as `connection` sees it now (read the
-    version before calling this: see the module docstring)."""
+    """{"kept": the kept row's columns, "series": the kept_series rows} for the patient's
+    data as `connection` sees it now (read the version before calling this: see the
+    module docstring)."""
     days = [DayScores(row.date, row.pain, row.mood)
             for row in connection.execute(_DAYS, {"user_id": user_id})]
+    rows = connection.execute(_SESSIONS, {"user_id": user_id}).all()
     sessions = [SessionMark(id=str(row.id), local_date=row.local_date, started_at=row.started_at)
-                for row in connection.execute(_SESSIONS, {"user_id": user_id})]
+                for row in rows]
+    routes = {str(row.id): row.route for row in rows}
     scores = connection.execute(_SCORES, {"user_id": user_id}).all()
     analysis = session_analysis(days, sessions, today=today)
     questionnaires = questionnaire_series(scores, sessions, today=today)
     dates = [*(day.date for day in days), *(s.local_date for s in sessions),
              *(score.local_date for score in scores)]
-    current = analysis["series"][-1] if analysis["series"] else None
+    series = analysis["series"]
+    current = series[-1] if series else None
     usual = analysis["usual_relief"]
-    last_on = analysis["current_last_session"]
     return {
-        "analysed_for": today,
-        "data_through": max(dates, default=None),
-        "result": {**analysis, "questionnaires": questionnaires,
-                   "current_last_session": None if last_on is None else last_on.isoformat()},
-        "last_session_id": None if current is None else uuid.UUID(current["treatment_ids"][-1]),
-        "last_session_on": last_on,
-        "pain_baseline": None if current is None else current["pain"]["baseline"],
-        "mood_baseline": None if current is None else current["mood"]["baseline"],
-        "phq9_baseline": _current_baseline(questionnaires.get("phq9")),
-        "peg_baseline": _current_baseline(questionnaires.get("peg")),
-        "relief_metric": None if usual is None else usual[0],
-        "relief_median": None if usual is None else usual[1],
+        "kept": {
+            "analysed_for": today,
+            "data_through": max(dates, default=None),
+            "last_session_on": analysis["current_last_session"],
+            "last_session_route": (None if current is None
+                                   else routes[current["treatment_ids"][-1]]),
+            "pain_baseline": None if current is None else current["pain"]["baseline"],
+            "mood_baseline": None if current is None else current["mood"]["baseline"],
+            "phq9_baseline": _current_baseline(questionnaires.get("phq9")),
+            "peg_baseline": _current_baseline(questionnaires.get("peg")),
+            "relief_metric": None if usual is None else usual[0],
+            "relief_median": None if usual is None else usual[1],
+        },
+        "series": [{
+            "position": index,
+            "start_date": date.fromisoformat(row["start_date"]),
+            "next_start": (date.fromisoformat(series[index + 1]["start_date"])
+                           if index + 1 < len(series) else None),
+            "body": {
+                "series": row,
+                "sessions": [s for s in analysis["sessions"] if s["series_index"] == index],
+                "questionnaires": {name: rows[index] for name, rows in questionnaires.items()},
+            },
+        } for index, row in enumerate(series)],
     }
 
 
@@ -148,19 +179,26 @@ def store(user_id: int, values: dict[str, Any], *, read_version: int | None) -> 
 
 def _store(connection: Connection, user_id: int, values: dict[str, Any],
            read_version: int | None) -> bool:
+    kept = values["kept"]
     if read_version is None:
         try:
             with connection.begin_nested():
-                inserted = connection.execute(
+                stored = connection.execute(
                     _upserts(connection.dialect.name)[1],
-                    {**values, "user_id": user_id, "data_version": 0, "analysed_version": 0}
-                ).first()
+                    {**kept, "user_id": user_id, "data_version": 0, "analysed_version": 0}
+                ).first() is not None
         except IntegrityError:  # the patient was deleted meanwhile
             return False
-        return inserted is not None
-    stored = connection.execute(_STORE, {**values, "analysed_version": read_version,
-                                         "key_user_id": user_id, "read_version": read_version})
-    return bool(stored.rowcount)
+    else:
+        stored = connection.execute(_STORE, {
+            **kept, "analysed_version": read_version, "key_user_id": user_id,
+            "read_version": read_version}).rowcount == 1
+    if stored:  # the series with their row, in the same transaction
+        connection.execute(_SERIES_DELETE, {"user_id": user_id})
+        if values["series"]:
+            connection.execute(_SERIES_INSERT, [{**series, "user_id": user_id}
+                                                for series in values["series"]])
+    return stored
 
 
 def stale_rows(connection: Connection, rows: Iterable[tuple[int, Any, date]]
@@ -173,7 +211,7 @@ def stale_rows(connection: Connection, rows: Iterable[tuple[int, Any, date]]
             continue
         values = recompute(connection, user_id, today=today)
         store(user_id, values, read_version=None if row is None else row.data_version)
-        fresh[user_id] = _Values(values)
+        fresh[user_id] = _Values(values["kept"])
     return fresh
 
 
@@ -188,10 +226,17 @@ def _current_baseline(series: list[dict[str, Any]] | None) -> float | None:
     return series[-1]["baseline"] if series else None
 
 
-def _decoded(result: dict[str, Any]) -> dict[str, Any]:
-    last = result["current_last_session"]
-    usual = result["usual_relief"]
-    return {**result, "current_last_session": None if last is None else date.fromisoformat(last),
-            "usual_relief": None if usual is None else tuple(usual)}
-
-
+def _analysis(row: Any, bodies: list[dict[str, Any]]) -> dict[str, Any]:
+    """What kept_analysis gives, from a kept row and its series' bodies in order."""
+    questionnaires: dict[str, list[dict[str, Any]]] = {}
+    for body in bodies:
+        for name, scores in body["questionnaires"].items():
+            questionnaires.setdefault(name, []).append(scores)
+    return {
+        "series": [body["series"] for body in bodies],
+        "sessions": [session for body in bodies for session in body["sessions"]],
+        "questionnaires": questionnaires,
+        "usual_relief": (None if row.relief_metric is None
+                         else (row.relief_metric, as_number(row.relief_median))),
+        "current_last_session": row.last_session_on,
+    }

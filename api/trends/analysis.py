@@ -149,9 +149,14 @@ def seven_day_averages(
         if value is not None:
             window.append((day, value))
             total += value
-        enough = len(window) >= AVERAGE_MIN_LOGGED
-        averages.append(_rounded_ratio(total, len(window), 2) if enough else None)
+        averages.append(week_average(total, len(window)))
     return averages
+
+
+def week_average(total: int, logged: int) -> float | None:
+    """A 7-day average from the sum and number of the week's logged values: None when
+    fewer than 4 are logged, else rounded to 2 decimals (``seven_day_averages``)."""
+    return _rounded_ratio(total, logged, 2) if logged >= AVERAGE_MIN_LOGGED else None
 
 
 def group_into_series(sessions: Iterable[SessionMark]) -> list[list[SessionMark]]:

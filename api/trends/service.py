@@ -33,7 +33,8 @@ AVERAGE_SPAN = timedelta(days=WEEK_DAYS - 1)
 
 def analyse(days: Iterable[Any], treatments: Iterable[Any], *, today: date) -> dict[str, Any]:
     """Run the pure analysis over entry rows (date and scores) and session rows (id,
-    local_date, started_at): the patient's own trends and a shared report both use it."""
+    local_date, started_at): a shared report's analysis (the patient's own trends keep
+    theirs, api/summaries)."""
     return compute_trends(day_scores(days), session_marks(treatments), today=today)
 
 
@@ -63,7 +64,7 @@ def trends(*, user: Account, start: date, end: date) -> dict[str, Any]:
     asked for; the daily rows need only the window and the 6 days before it (their 7-day
     averages); then only the sessions and series that touch start..end."""
     today = local_today(user.timezone)
-    kept = kept_analysis(user, today=today)
+    kept = kept_analysis(user, today=today, start=start, end=end)
     days = db.session.execute(
         select(Entry.date, Entry.pain, Entry.mood, Entry.anxiety, Entry.energy,
                Entry.sleep_hours, Entry.sleep_quality)

@@ -6,7 +6,7 @@ Create Date: 2026-11-29 19:45:00
 
 One row per patient (api/summaries): data_version (bumped by every write that changes
 what the analysis reads), the analysis kept at analysed_version on analysed_for, and the
-columns the clinic panel reads. No rows are made here: a missing row is simply stale,
+columns the clinic panel reads; and one row per treatment series in kept_series. No rows are made here: a missing row is simply stale,
 and the first write or read makes it.
 """
 from alembic import op
@@ -27,9 +27,8 @@ def upgrade():
     sa.Column('analysed_version', sa.Integer(), nullable=True),
     sa.Column('analysed_for', sa.Date(), nullable=True),
     sa.Column('data_through', sa.Date(), nullable=True),
-    sa.Column('result', sa.JSON(), nullable=True),
-    sa.Column('last_session_id', sa.Uuid(), nullable=True),
     sa.Column('last_session_on', sa.Date(), nullable=True),
+    sa.Column('last_session_route', sa.String(length=20), nullable=True),
     sa.Column('pain_baseline', sa.Float(), nullable=True),
     sa.Column('mood_baseline', sa.Float(), nullable=True),
     sa.Column('phq9_baseline', sa.Float(), nullable=True),
@@ -39,7 +38,17 @@ def upgrade():
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_kept_analyses_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', name=op.f('pk_kept_analyses'))
     )
+    op.create_table('kept_series',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('start_date', sa.Date(), nullable=False),
+    sa.Column('next_start', sa.Date(), nullable=True),
+    sa.Column('body', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_kept_series_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('user_id', 'position', name=op.f('pk_kept_series'))
+    )
 
 
 def downgrade():
+    op.drop_table('kept_series')
     op.drop_table('kept_analyses')
