@@ -72,3 +72,19 @@ def test_every_template_key_is_listed_here() -> None:
 def test_every_dynamic_key_is_in_the_catalog(language: str) -> None:
     missing = sorted(used_keys() - set(catalog(language)))
     assert missing == []
+
+
+def test_every_security_event_the_server_records_has_words_in_settings():
+    """The Settings security log names each event in the patient's words: every event the
+    API writes (record(..., event="...")) is in settings.js's list and in every catalog."""
+    api = Path(__file__).resolve().parent.parent / "api"
+    recorded = {event for path in api.rglob("*.py")
+                for event in re.findall(r'event="(\w+)"', path.read_text())}
+    listed = set(re.findall(r'"(\w+)"', re.search(
+        r"const EVENTS = new Set\(\[(.*?)\]\);", (JS / "screens/settings.js").read_text(),
+        re.S).group(1)))
+    assert {"share_viewed", "clinic_viewed"} <= recorded
+    assert recorded <= listed, recorded - listed
+    for language in ("en", "es"):
+        words = catalog(language)
+        assert {f"settings.event.{event}" for event in listed} <= set(words), language
