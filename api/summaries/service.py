@@ -173,22 +173,21 @@ def store(user_id: int, values: dict[str, Any], *, read_version: int | None) -> 
     transaction of its own (a GET's transaction only reads)."""
     if db.session.info.get(WRITES):
         return _store(db.session.connection(), user_id, values, read_version)
-    with db.separately() as connection:
-        return _store(connection, user_id, values, read_version)
+    try:
+        with db.separately() as connection:
+            return _store(connection, user_id, values, read_version)
+    except IntegrityError:  # the patient was deleted meanwhile: nothing to keep
+        return False
 
 
 def _store(connection: Connection, user_id: int, values: dict[str, Any],
            read_version: int | None) -> bool:
     kept = values["kept"]
     if read_version is None:
-        try:
-            with connection.begin_nested():
-                stored = connection.execute(
-                    _upserts(connection.dialect.name)[1],
-                    {**kept, "user_id": user_id, "data_version": 0, "analysed_version": 0}
-                ).first() is not None
-        except IntegrityError:  # the patient was deleted meanwhile
-            return False
+        stored = connection.execute(
+            _upserts(connection.dialect.name)[1],
+            {**kept, "user_id": user_id, "data_version": 0, "analysed_version": 0}
+        ).first() is not None
     else:
         stored = connection.execute(_STORE, {
             **kept, "analysed_version": read_version, "key_user_id": user_id,
