@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select, update
 
+from api.audit.models import AuditEvent
 from api.auth.models import PasswordReset
 from api.clinics.models import Clinic
 from api.db import db
@@ -174,6 +175,16 @@ def test_removing_a_provider_ends_their_session_at_once(app, lakeside, alice):
     # Alice's access log still names Ben.
     views = alice.get(f"/api/v1/clinic-connections/{patient_id}/views").get_json()["items"]
     assert [v["provider_name"] for v in views] == ["Dr Ben Ortiz"]
+    # The clinic's audit: the admin's security log, and Ben's own, say who removed whom.
+    events = lakeside.admin.get("/api/v1/me/audit").get_json()["items"]
+    said = [(e["event"], e["detail"]) for e in events if e["event"].startswith("clinic_")]
+    assert ("clinic_provider_removed", "Dr Ben Ortiz, by Dr Ada Lee") in said
+    assert any(event == "clinic_provider_invited"
+               and detail.endswith("@clinic.example, by Dr Ada Lee") for event, detail in said)
+    with app.app_context():
+        bens = db.session.scalars(select(AuditEvent.event).where(
+            AuditEvent.user_id == int(ben.user_id))).all()
+    assert "clinic_provider_removed" in bens
 
 
 def test_a_removed_provider_cannot_log_in_and_can_be_invited_again(app, lakeside):
@@ -245,6 +256,9 @@ def test_unknown_and_rotated_codes_are_404(app, lakeside, alice, bob):
     assert bob.post("/api/v1/clinic-connections", json={"code": new}).status_code == 201
     # Who was connected stays connected.
     assert lakeside.admin.get(f"/api/v1/clinic/patients/{connected}/trends").status_code == 200
+    # The clinic's providers are told in their security log who changed the code.
+    events = lakeside.admin.get("/api/v1/me/audit").get_json()["items"]
+    assert ("clinic_code_changed", "by Dr Ada Lee") in [(e["event"], e["detail"]) for e in events]
 
 
 # --- Connecting -----------------------------------------------------------------------------

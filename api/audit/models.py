@@ -26,6 +26,9 @@ EVENTS = (
     "clinic_disconnected",
     "clinic_viewed",
     "clinic_deleted",
+    "clinic_code_changed",
+    "clinic_provider_invited",
+    "clinic_provider_removed",
 )
 
 

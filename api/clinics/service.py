@@ -178,17 +178,32 @@ def clinic_body(membership: Membership) -> dict[str, Any]:
     }
 
 
+def _tell_clinic(membership: Membership, event: str, what: str = "",
+                 *, also: int | None = None) -> None:
+    """An admin's change to the clinic, in the security log of every provider of the
+    clinic (and of `also`, a provider leaving it), naming who made it."""
+    admin = db.session.get(User, membership.member.user_id)
+    by = admin.display_name or admin.email if admin else "?"
+    members = set(db.session.scalars(select(ClinicMember.user_id).where(
+        ClinicMember.clinic_id == membership.clinic.id)))
+    for user_id in sorted(members | ({also} if also else set())):
+        record(user_id=user_id, event=event, detail=f"{what}, by {by}" if what else f"by {by}")
+
+
 def rotate_code(*, membership: Membership) -> str:
     """A new code; the old one stops working at once (connections made with it stay)."""
     membership.require_admin()
     membership.clinic.code = codes.new_code()
+    _tell_clinic(membership, "clinic_code_changed")
     return codes.shown(membership.clinic.code)
 
 
 def invite(*, membership: Membership, email: str, display_name: str) -> tuple[str, datetime]:
     """A one-time link for a new provider of the clinic: (token, expires_at)."""
     membership.require_admin()
-    return _join(membership.clinic, email=email, display_name=display_name, is_admin=False)
+    invited = _join(membership.clinic, email=email, display_name=display_name, is_admin=False)
+    _tell_clinic(membership, "clinic_provider_invited", email)
+    return invited
 
 
 def remove_provider(*, membership: Membership, provider_id: str) -> None:
@@ -203,6 +218,8 @@ def remove_provider(*, membership: Membership, provider_id: str) -> None:
         .where(User.id == int(provider_id), ClinicMember.clinic_id == membership.clinic.id))
     if user is None:
         raise NotFound(NO_PROVIDER)
+    _tell_clinic(membership, "clinic_provider_removed", user.display_name or user.email,
+                 also=user.id)
     _end_provider(user)
 
 
