@@ -499,16 +499,25 @@ def test_panel_order_and_search(app, lakeside, patient):
     log_days(finn, {day(10): (5, 5)})
     gus = patient(display_name="gus Varga")
     log_days(gus, {day(2): (5, 5)})
-    for who in (gus, finn, eve, carol):
+    hana = patient(display_name="Hana Sato")  # blood pressure 150/95 before a session
+    log_days(hana, {day(1): (4, 6)})
+    assert hana.put(f"/api/v1/treatments/{uuid.uuid4()}", json={
+        "started_at": f"{day(3).isoformat()}T10:00:00Z", "route": "intranasal",
+        "vitals": [{"taken_at": f"{day(3).isoformat()}T09:50:00Z", "phase": "before",
+                    "systolic": 150, "diastolic": 95}]}).status_code == 201
+    for who in (gus, finn, eve, carol, hana):
         connect(who, lakeside)
     items = lakeside.admin.get("/api/v1/clinic/patients").get_json()["items"]
+    # Flagged first (the longest since logging first among them), then never logged, then
+    # the longest since logging.
     assert [(i["display_name"], i["flagged"], i["days_since_log"]) for i in items] == [
-        ("Carol Reyes", True, 0), ("Eve Nakamura", False, None), ("Finn O'Brien", False, 10),
-        ("gus Varga", False, 2)]
+        ("Hana Sato", True, 1), ("Carol Reyes", True, 0), ("Eve Nakamura", False, None),
+        ("Finn O'Brien", False, 10), ("gus Varga", False, 2)]
+    assert items[0]["bp_flag_on"] == day(3).isoformat() and items[0]["safety_flag_on"] is None
     search = lambda q: [i["display_name"] for i in lakeside.admin.get(  # noqa: E731
         "/api/v1/clinic/patients", query_string={"q": q}).get_json()["items"]]
     assert search("GUS") == ["gus Varga"]
-    assert search("a") == ["Carol Reyes", "Eve Nakamura", "gus Varga"]
+    assert search("a") == ["Hana Sato", "Carol Reyes", "Eve Nakamura", "gus Varga"]
     assert search("zz") == []
     # Someone who disconnects leaves the panel at once.
     connection = eve.get("/api/v1/clinic-connections").get_json()["items"][0]["id"]

@@ -23,7 +23,9 @@ class AuditEventSchema(Schema):
     id = fields.Integer(metadata={"description": "For paging (`before`)."})
     event = fields.String(metadata={"enum": list(EVENTS), "description":
                                     "share_viewed is one line per viewing session (each "
-                                    "time a provider opened the link)."})
+                                    "time a provider opened the link); clinic_viewed one per "
+                                    "clinic provider and login session (their first read), "
+                                    "naming the clinic, the provider and what was opened."})
     detail = fields.String(metadata={"description": "A browser, a label or a file name."})
     created_at = fields.AwareDateTime()
 

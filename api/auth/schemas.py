@@ -94,7 +94,7 @@ class UserSchema(Schema):
                                    "A provider account belongs to a clinic and may call only "
                                    "the /clinic endpoints (and its own account's); a patient "
                                    "account may not call those."})
-    clinic = fields.Nested(AccountClinicSchema, metadata={
+    clinic = fields.Nested(AccountClinicSchema, allow_none=True, metadata={
         "description": "A provider's clinic; absent for a patient."})
 
 

@@ -398,7 +398,7 @@ def panel(*, membership: Membership, q: str | None) -> list[dict[str, Any]]:
             "display_name": row.display_name,
             "connected_at": row.connected_at.isoformat(),
             "include_notes": row.include_notes,
-            **{key: _json_ready(value) for key, value in summary.items()},
+            **summary,  # JSON-ready already (dates as ISO strings)
             "flagged": bool(summary.get("safety_flag_on") or summary.get("bp_flag_on")),
         })
     items.sort(key=_panel_order)
@@ -409,14 +409,6 @@ def _panel_order(item: dict[str, Any]) -> tuple[bool, bool, int, str]:
     days = item.get("days_since_log")
     return (not item["flagged"], days is not None, -(days or 0),
             item["display_name"].casefold())
-
-
-def _json_ready(value: Any) -> Any:
-    if isinstance(value, date):  # datetime too
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {key: _json_ready(inner) for key, inner in value.items()}
-    return value
 
 
 def patient_today(viewer: ClinicViewer) -> date:
