@@ -30,7 +30,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
@@ -49,15 +49,20 @@ COLUMNS = tuple(TABLE.c)
 
 SERIES = KeptSeries.__table__
 
-_READ = select(*COLUMNS).where(TABLE.c.user_id == bindparam("user_id"))
 # The series a window start..end shows: those that start by its end and whose next series
 # starts after its start (a series stays in view until the next one starts, as `window`
 # in api/trends/service.py has it).
-_SHOWN = (select(SERIES.c.body)
-          .where(SERIES.c.user_id == bindparam("user_id"),
-                 SERIES.c.start_date <= bindparam("end"),
-                 or_(SERIES.c.next_start.is_(None), SERIES.c.next_start > bindparam("start")))
-          .order_by(SERIES.c.position))
+# The kept row and those series in one statement, so that they come from one snapshot on
+# PostgreSQL too (its statements each see the latest commit): a recompute committing in
+# between can never pair this row with another version's series.
+_READ_SHOWN = (
+    select(*COLUMNS, SERIES.c.body)
+    .select_from(TABLE.outerjoin(SERIES, and_(
+        SERIES.c.user_id == TABLE.c.user_id,
+        SERIES.c.start_date <= bindparam("end"),
+        or_(SERIES.c.next_start.is_(None), SERIES.c.next_start > bindparam("start")))))
+    .where(TABLE.c.user_id == bindparam("user_id"))
+    .order_by(SERIES.c.position))
 _SERIES_DELETE = delete(SERIES).where(SERIES.c.user_id == bindparam("user_id"))
 _SERIES_INSERT = insert(SERIES)
 _STORE = (update(TABLE)
@@ -109,11 +114,11 @@ def kept_analysis(user: Any, *, today: date, start: date | None = None,
     start..end, the series may be limited to those a window of those dates shows (the
     rule of api/trends/service.py `window`, which is applied to them again there)."""
     connection = db.session.connection()
-    row = connection.execute(_READ, {"user_id": user.id}).first()
+    rows = connection.execute(_READ_SHOWN, {
+        "user_id": user.id, "start": start or date.min, "end": end or date.max}).all()
+    row = rows[0] if rows else None
     if row is not None and is_current(row, today):
-        bodies = [body for (body,) in connection.execute(_SHOWN, {
-            "user_id": user.id, "start": start or date.min, "end": end or date.max})]
-        return _analysis(row, bodies)
+        return _analysis(row, [r.body for r in rows if r.body is not None])
     values = recompute(connection, user.id, today=today)
     store(user.id, values, read_version=None if row is None else row.data_version)
     return _analysis(_Values(values["kept"]), [series["body"] for series in values["series"]])
