@@ -42,7 +42,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql import ColumnElement
 
 from api.db import db
-from api.domain import StaleVersion
+from api.domain import NotFound, StaleVersion
 from api.models import utcnow
 from api.versioning import IfMatch, precondition_holds
 
@@ -139,6 +139,15 @@ def find(kind: Kind, key: Mapping[str, Any], *, connection: Connection | None = 
     row = connection.execute(kind.select_locked if lock else kind.select,
                              kind.key_of(key)).mappings().first()
     return dict(row) if row is not None else None
+
+
+def get(kind: Kind, key: Mapping[str, Any], *, missing: str) -> Record:
+    """The record at `key`, or NotFound(`missing`): another patient's key is not found
+    either, since the key holds the patient."""
+    found = find(kind, key)
+    if found is None:
+        raise NotFound(missing)
+    return found
 
 
 def save(kind: Kind, key: Mapping[str, Any], content: Mapping[str, Any], *,

@@ -12,7 +12,6 @@ from api.auth.models import Account
 from api.calendar import check_loggable
 from api.db import db, records
 from api.db.records import Record
-from api.domain import NotFound
 from api.entries.models import CONTENT_FIELDS, Entry, EntryVersion
 from api.entries.schemas import EntrySchema
 from api.summaries.service import mark_changed
@@ -38,10 +37,7 @@ def normalized(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def find_entry(*, user: Account, day: date) -> Record:
-    found = records.find(ENTRIES, {"user_id": user.id, "date": day})
-    if found is None:
-        raise NotFound(NOT_FOUND)
-    return found
+    return records.get(ENTRIES, {"user_id": user.id, "date": day}, missing=NOT_FOUND)
 
 
 def save_entry(*, user: Account, day: date, data: dict[str, Any],

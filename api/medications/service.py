@@ -38,10 +38,8 @@ def normalized(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def find_medication(*, user: Account, medication_id: uuid.UUID) -> Record:
-    found = records.find(MEDICATIONS, {"user_id": user.id, "id": medication_id})
-    if found is None:
-        raise NotFound(NOT_FOUND)
-    return found
+    return records.get(MEDICATIONS, {"user_id": user.id, "id": medication_id},
+                       missing=NOT_FOUND)
 
 
 def _changes(stored: Record, content: dict[str, Any], changed_on: date

@@ -61,10 +61,7 @@ def save_response(*, user: Account, response_id: uuid.UUID, data: dict[str, Any]
 
 
 def find_response(*, user: Account, response_id: uuid.UUID) -> Record:
-    found = records.find(RESPONSES, {"user_id": user.id, "id": response_id})
-    if found is None:
-        raise NotFound(NOT_FOUND)
-    return found
+    return records.get(RESPONSES, {"user_id": user.id, "id": response_id}, missing=NOT_FOUND)
 
 
 def delete_response(*, user: Account, response_id: uuid.UUID,

@@ -54,10 +54,7 @@ def normalized(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def find_treatment(*, user: Account, treatment_id: uuid.UUID) -> Record:
-    found = records.find(TREATMENTS, {"user_id": user.id, "id": treatment_id})
-    if found is None:
-        raise NotFound(NOT_FOUND)
-    return found
+    return records.get(TREATMENTS, {"user_id": user.id, "id": treatment_id}, missing=NOT_FOUND)
 
 
 def save_treatment(*, user: Account, treatment_id: uuid.UUID, data: dict[str, Any],
