@@ -3,7 +3,7 @@
 // data lives only in the page's IndexedDB, under the app's control, and is wiped on log-out.
 // It also shows reminders (Web Push) and opens the app when one is tapped.
 
-const VERSION = "relieflog-shell-v10";
+const VERSION = "relieflog-shell-v11";
 const SHELL = [
   "/",
   "/css/app.css",

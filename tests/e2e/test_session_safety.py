@@ -213,6 +213,11 @@ def test_provider_report_shows_readings_flags_medications_and_bladder(
         expect(sessions).to_contain_text("Blood pressure of 182/104")
         expect(sessions).to_contain_text("at or above 180/110")
         expect(sessions.locator("svg.bp-chart circle")).to_have_count(6)
+        # The session's safety details are in full view, not cut off at the table's edge.
+        shown = page.locator(".table-scroll:has(.sessions-report)").bounding_box()
+        for flag in sessions.locator(".bp-flag").all():
+            box = flag.bounding_box()
+            assert box["x"] + box["width"] <= shown["x"] + shown["width"] + 1, (name, box)
         expect(sessions).to_contain_text("Observed 90 min after dosing")
         expect(sessions).to_contain_text("Sedating medicines that day: Benzodiazepine")
         meds = page.get_by_role("region", name="Medication list")
@@ -245,7 +250,8 @@ def test_spanish_report_and_bladder_words(es_phone: Phone, phone: Phone) -> None
     page.goto(es_phone.url + path)
     page.locator(".chart-screen canvas").first.wait_for()
     sessions = page.locator(".sessions-report")
-    expect(page.get_by_role("columnheader", name="Presión arterial y seguridad")).to_be_visible()
+    expect(sessions.locator(".safety-row .safety-label")).to_have_text(
+        "Presión arterial y seguridad")
     expect(sessions).to_contain_text(
         "La presión arterial antes de la dosis fue 148/92: igual o superior a 140/90")
     expect(page.get_by_role("heading", name="Lista de medicamentos")).to_be_visible()

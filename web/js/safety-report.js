@@ -16,9 +16,10 @@ import { sideEffectLabel } from "./vocabulary.js";
 const shortDay = (value) => formatDay(value, { day: "numeric", month: "short", year: "numeric" });
 const time = (day) => h("time", { datetime: day }, shortDay(day));
 
-// The safety column of the sessions table: readings, chart and flags; observation; sedating
-// medicines taken that day.
-function sessionCell(s) {
+// Under each session of the sessions table, a row as wide as the table: readings, chart and
+// flags; observation; sedating medicines taken that day. (As a last column it was cut off
+// at the table's edge even on a desktop.)
+function sessionDetails(s, columns) {
   const parts = [readingsBlock(s)];
   if (s.observation_minutes !== null && s.observation_minutes !== undefined) {
     parts.push(h("span", { class: "cell-note" }, t("share.safety.observed", { minutes: s.observation_minutes })));
@@ -27,16 +28,23 @@ function sessionCell(s) {
     parts.push(h("span", { class: "cell-note" }, t("share.safety.concomitant", { list: list(s.concomitant.map(medClassLabel)) })));
   }
   const shown = parts.filter(Boolean);
-  return h("td", { class: "safety-cell" }, shown.length ? shown : "—");
+  if (!shown.length) return null;
+  return h("tr", { class: "safety-row", "data-treatment-safety": s.id },
+    h("td", { class: "safety-cell", colspan: String(columns) }, h("div", { class: "safety-details" },
+      h("span", { class: "safety-label" }, t("share.safety.column")), shown)));
 }
 
-function addSessionColumn(main, data) {
+function addSessionDetails(main, data) {
   const table = main.querySelector(".sessions-report");
   if (!table) return;
-  table.querySelector("thead tr").append(h("th", { scope: "col" }, t("share.safety.column")));
+  const columns = table.querySelectorAll("thead th").length;
   const byId = new Map(data.treatments.map((s) => [s.id, s]));
   for (const row of table.querySelectorAll("tbody tr[data-treatment]")) {
-    row.append(sessionCell(byId.get(row.dataset.treatment) || {}));
+    const details = sessionDetails(byId.get(row.dataset.treatment) || {}, columns);
+    if (details) {
+      row.classList.add("has-safety");
+      row.after(details);
+    }
   }
 }
 
@@ -104,7 +112,7 @@ function flagSummary(data) {
 // Puts the safety parts into the report `main` already shows (its words and styles first).
 export async function place(main, data) {
   await Promise.all([extend("safety"), safetyStyles()]);
-  addSessionColumn(main, data);
+  addSessionDetails(main, data);
   const summary = flagSummary(data);
   if (summary) main.querySelector(".report-actions")?.before(summary);
   const after = main.querySelector(".report-sessions");
