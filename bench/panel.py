@@ -5,8 +5,8 @@ server over HTTP. SQLite by default; PostgreSQL when TEST_DATABASE_URL names one
 
 The first panel request after seeding analyses every patient (nothing is kept yet: the
 seed writes rows directly); it is printed apart. The figures that count are the later
-ones, when the kept summaries are current, as they are on a live install where every
-write keeps its patient's summary current.
+ones, when the kept summaries are current; on a live install a write makes only its own
+patient's summary stale, and the next read recomputes that patient alone.
 """
 
 from __future__ import annotations

@@ -42,6 +42,17 @@ class KeptAnalysis(db.Model):  # type: ignore[name-defined]
     # usual_relief of the series before the current one: the booster hint's median.
     relief_metric: Mapped[str | None] = mapped_column(String(8))
     relief_median: Mapped[float | None] = mapped_column(Float)
+    # The latest of everything the panel shows besides the analysis, kept with it (the same
+    # writes make both stale), so the panel reads one row per patient: the latest entry's
+    # date; the latest PHQ-9 and PEG (by answer time) with their dates; the latest date of
+    # a response with a safety flag and of a session with a blood-pressure flag.
+    last_logged_on: Mapped[date | None] = mapped_column(Date)
+    phq9_total: Mapped[float | None] = mapped_column(Float)
+    phq9_on: Mapped[date | None] = mapped_column(Date)
+    peg_score: Mapped[float | None] = mapped_column(Float)
+    peg_on: Mapped[date | None] = mapped_column(Date)
+    safety_flag_on: Mapped[date | None] = mapped_column(Date)
+    bp_flag_on: Mapped[date | None] = mapped_column(Date)
 
 
 class KeptSeries(db.Model):  # type: ignore[name-defined]

@@ -1,9 +1,10 @@
 """The clinic panel's numbers for many patients at once (DESIGN.md "Clinics", "The panel").
 
-A handful of set-based queries for all the patients given, whatever their number: their
-kept analyses, their latest entry, their last week's sums, their latest PHQ-9 and PEG,
-their latest safety and blood-pressure flags; plus the analysis of the patients whose
-kept one is stale (api/summaries/service.py). Each patient's "today" is
+Two queries for all the patients given, whatever their number: their kept rows (the
+analysis' numbers, and their latest entry, PHQ-9, PEG, safety flag and blood-pressure
+flag, all kept current by the same writes: api/summaries/models.py), and their last
+week's sums per local date; plus the recomputation of the patients whose kept row is
+stale (api/summaries/service.py). Each patient's "today" is
 their own local date. Every rule is the one the patient's own trends use:
 
 - `pain_avg7`, `mood_avg7`: the 7-day average of today (`week_average`, the rule of the
@@ -27,10 +28,10 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import BindParameter, bindparam, func, select, tuple_
+from sqlalchemy import BindParameter, bindparam, func, select
 
 from api.auth.models import User
 from api.calendar import local_today
@@ -40,7 +41,6 @@ from api.questionnaires.instruments import change_pct
 from api.questionnaires.models import QuestionnaireResponse
 from api.questionnaires.schemas import as_number
 from api.summaries.service import TABLE, stale_rows
-from api.treatments.models import Treatment
 from api.trends.analysis import WEEK_DAYS, booster_hint, week_average
 from api.trends.analysis import as_number as whole_or_decimal
 
@@ -53,32 +53,11 @@ _IDS: BindParameter[Any] = bindparam("ids", expanding=True)
 _Q = QuestionnaireResponse
 
 
-def _latest(instrument: str) -> Any:
-    return (select(_Q.id).where(_Q.user_id == User.id, _Q.instrument == instrument)
-            .order_by(_Q.answered_at.desc(), _Q.id.desc()).limit(1).scalar_subquery()
-            .label(f"latest_{instrument}"))
-
-
-# One row per patient: their kept row's columns, and what else
-# the panel needs of them as scalar subqueries, each one index seek (a GROUP BY over the
-# patients would read every one of their rows). The kept columns come first: the data the
-# analysis reads is read after them (api/summaries/service.py).
+# One row per patient: their kept row, which holds everything the panel shows but the
+# week's averages (api/summaries/models.py); a patient with no kept row yet gets nulls.
 _PATIENTS = select(
-    User.id,
-    *(column for column in TABLE.c if column.name != "user_id"),
-    select(func.max(Entry.date)).where(Entry.user_id == User.id)
-    .scalar_subquery().label("last_logged_on"),
-    _latest("phq9"), _latest("peg"),
-    # Flags since `since` (by time, on the index; the 14 local days are checked after).
-    select(func.max(_Q.local_date))
-    .where(_Q.user_id == User.id, _Q.answered_at >= bindparam("since"), _Q.safety_flag)
-    .scalar_subquery().label("safety_flag_on"),
-    select(func.max(Treatment.bp_flagged_on)).where(Treatment.user_id == User.id)
-    .scalar_subquery().label("bp_flag_on"),
+    User.id, *(column for column in TABLE.c if column.name != "user_id"),
 ).select_from(User).outerjoin(TABLE, TABLE.c.user_id == User.id).where(User.id.in_(_IDS))
-# The latest responses by (user_id, id), the primary key: one seek each.
-_SCORES = select(_Q.user_id, _Q.instrument, _Q.total, _Q.local_date).where(
-    tuple_(_Q.user_id, _Q.id).in_(bindparam("responses", expanding=True)))
 # The week's sums and counts for the patients whose today is `last`.
 _WEEK = (select(Entry.user_id, func.sum(Entry.pain), func.count(Entry.pain),
                 func.sum(Entry.mood), func.count(Entry.mood))
@@ -96,12 +75,7 @@ def panel_rows(patients: Sequence[Any]) -> dict[int, dict[str, Any]]:
     zones = {zone: local_today(zone) for zone in {p.timezone for p in patients}}
     today = {p.id: zones[p.timezone] for p in patients}
     ids = list(today)
-    if connection.dialect.name == "postgresql":
-        # PostgreSQL would JIT-compile the patients' query for its estimated cost: 380 ms
-        # of compiling for 40 ms of index seeks (measured by bench/panel.py, 1,000 patients).
-        connection.exec_driver_sql("SET LOCAL jit = off")
-    since = datetime.combine(min(today.values()) - timedelta(days=FLAG_DAYS), time(), UTC)
-    found = {row.id: row for row in connection.execute(_PATIENTS, {"ids": ids, "since": since})}
+    found = {row.id: row for row in connection.execute(_PATIENTS, {"ids": ids})}
     kept: dict[int, Any] = dict(found)
     kept.update(stale_rows(connection, ((i, _kept_or_none(found[i]), today[i]) for i in ids)))
     week: dict[int, Any] = {}
@@ -109,16 +83,12 @@ def panel_rows(patients: Sequence[Any]) -> dict[int, dict[str, Any]]:
         same_day = [user_id for user_id in ids if today[user_id] == day]
         week.update((row[0], row) for row in connection.execute(_WEEK, {
             "ids": same_day, "first": day - timedelta(days=WEEK_DAYS - 1), "last": day}))
-    latest = [(row.id, response) for row in found.values()
-              for response in (row.latest_phq9, row.latest_peg) if response is not None]
-    scores = {(row.user_id, row.instrument): row for row in connection.execute(
-        _SCORES, {"responses": latest})} if latest else {}
 
     rows = {}
     for user_id in ids:
         day, row = today[user_id], kept[user_id]
         _, pain_total, pain_logged, mood_total, mood_logged = week.get(user_id, (0,) * 5)
-        logged_on = found[user_id].last_logged_on
+        logged_on = row.last_logged_on
         session_on = row.last_session_on
         hint = (booster_hint((row.relief_metric, whole_or_decimal(row.relief_median)),
                              current_last_session=session_on, today=day)
@@ -136,10 +106,10 @@ def panel_rows(patients: Sequence[Any]) -> dict[int, dict[str, Any]]:
             "mood_avg7": week_average(mood_total or 0, mood_logged),
             "mood_baseline": None if row.mood_baseline is None
             else round(10 - row.mood_baseline, 2),
-            "phq9": _score(scores.get((user_id, "phq9")), row.phq9_baseline, "total"),
-            "safety_flag_on": _recent(found[user_id].safety_flag_on, day),
-            "peg": _score(scores.get((user_id, "peg")), row.peg_baseline, "score"),
-            "bp_flag_on": _recent(found[user_id].bp_flag_on, day),
+            "phq9": _score("total", row.phq9_total, row.phq9_on, row.phq9_baseline),
+            "safety_flag_on": _recent(row.safety_flag_on, day),
+            "peg": _score("score", row.peg_score, row.peg_on, row.peg_baseline),
+            "bp_flag_on": _recent(row.bp_flag_on, day),
             "booster": None if hint is None else {
                 "median_relief_days": hint["median_relief_days"], "day": hint["day"]},
         }
@@ -152,11 +122,12 @@ def _kept_or_none(row: Any) -> Any:
     return None if row.data_version is None else row
 
 
-def _score(latest: Any, baseline: float | None, name: str) -> dict[str, Any] | None:
-    if latest is None:
+def _score(name: str, score: float | None, on: date | None, baseline: float | None
+           ) -> dict[str, Any] | None:
+    if score is None or on is None:
         return None
-    return {name: as_number(latest.total), "date": latest.local_date.isoformat(),
-            "change_pct": _change_pct(baseline, latest.total)}
+    return {name: as_number(score), "date": on.isoformat(),
+            "change_pct": _change_pct(baseline, score)}
 
 
 def _recent(flagged_on: date | None, today: date) -> str | None:

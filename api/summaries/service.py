@@ -26,7 +26,7 @@ holds on day B when nothing it read is dated after the earlier of the two:
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -70,10 +70,12 @@ _STORE = (update(TABLE)
                  TABLE.c.data_version == bindparam("read_version")))
 _DAYS = (select(Entry.date, Entry.pain, Entry.mood)
          .where(Entry.user_id == bindparam("user_id")))
-_SESSIONS = (select(Treatment.id, Treatment.local_date, Treatment.started_at, Treatment.route)
+_SESSIONS = (select(Treatment.id, Treatment.local_date, Treatment.started_at, Treatment.route,
+                    Treatment.bp_flagged_on)
              .where(Treatment.user_id == bindparam("user_id")))
 _SCORES = (select(QuestionnaireResponse.instrument, QuestionnaireResponse.answered_at,
-                  QuestionnaireResponse.local_date, QuestionnaireResponse.total)
+                  QuestionnaireResponse.local_date, QuestionnaireResponse.total,
+                  QuestionnaireResponse.safety_flag)
            .where(QuestionnaireResponse.user_id == bindparam("user_id"))
            # In score_rows' order: of two answered at the same moment, the same one counts.
            .order_by(QuestionnaireResponse.answered_at, QuestionnaireResponse.id))
@@ -155,6 +157,7 @@ def recompute(connection: Connection, user_id: int, *, today: date) -> dict[str,
             "peg_baseline": _current_baseline(questionnaires.get("peg")),
             "relief_metric": None if usual is None else usual[0],
             "relief_median": None if usual is None else usual[1],
+            **_latest(days, rows, scores),
         },
         "series": [{
             "position": index,
@@ -217,6 +220,22 @@ def stale_rows(connection: Connection, rows: Iterable[tuple[int, Any, date]]
         store(user_id, values, read_version=None if row is None else row.data_version)
         fresh[user_id] = _Values(values["kept"])
     return fresh
+
+
+def _latest(days: Sequence[DayScores], sessions: Sequence[Any], scores: Sequence[Any]
+            ) -> dict[str, Any]:
+    """The kept row's latest-of columns (see KeptAnalysis); `scores` in answer order."""
+    latest = {score.instrument: score for score in scores}  # the last one of each wins
+    phq9, peg = latest.get("phq9"), latest.get("peg")
+    return {
+        "last_logged_on": max((day.date for day in days), default=None),
+        "phq9_total": None if phq9 is None else phq9.total,
+        "phq9_on": None if phq9 is None else phq9.local_date,
+        "peg_score": None if peg is None else peg.total,
+        "peg_on": None if peg is None else peg.local_date,
+        "safety_flag_on": max((s.local_date for s in scores if s.safety_flag), default=None),
+        "bp_flag_on": max((s.bp_flagged_on for s in sessions if s.bp_flagged_on), default=None),
+    }
 
 
 class _Values:

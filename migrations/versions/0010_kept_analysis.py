@@ -35,6 +35,13 @@ def upgrade():
     sa.Column('peg_baseline', sa.Float(), nullable=True),
     sa.Column('relief_metric', sa.String(length=8), nullable=True),
     sa.Column('relief_median', sa.Float(), nullable=True),
+    sa.Column('last_logged_on', sa.Date(), nullable=True),
+    sa.Column('phq9_total', sa.Float(), nullable=True),
+    sa.Column('phq9_on', sa.Date(), nullable=True),
+    sa.Column('peg_score', sa.Float(), nullable=True),
+    sa.Column('peg_on', sa.Date(), nullable=True),
+    sa.Column('safety_flag_on', sa.Date(), nullable=True),
+    sa.Column('bp_flag_on', sa.Date(), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_kept_analyses_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', name=op.f('pk_kept_analyses'))
     )
