@@ -103,7 +103,8 @@ def run(workdir: Path) -> None:
         print(f"  round {number}: GET /healthz {health:6.0f} req/s (p99 {health_p99}), "
               f"PUT /entries/{{day}} {put:6.0f} req/s (p99 {put_p99}): {put / health:.2f}")
     ratio = statistics.median(put / health for (health, _), (put, _) in rounds)
-    print(f"  PUT / healthz, median of {ROUNDS} rounds: {ratio:.2f} (target >= 0.35 with the kept analysis's upkeep, issue 16)")
+    print(f"  PUT / healthz, median of {ROUNDS} rounds: {ratio:.2f} "
+          "(target >= 0.35 with the kept analysis's upkeep, issue 16)")
 
 
 if __name__ == "__main__":
