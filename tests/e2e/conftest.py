@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -152,10 +153,27 @@ class Phone:
         return self.email
 
     def wait_for_service_worker(self) -> None:
+        """Until the app is installed as a person going offline next would need it: the
+        worker controls the page and keeps the language's catalog, which the app fetches
+        through it when it takes over (app.js). Going offline before that fetch ends would
+        fail it (a console error), as it would leave a real phone without its words."""
         self.page.evaluate("""() => navigator.serviceWorker.ready.then(() => new Promise((done) => {
             if (navigator.serviceWorker.controller) done();
             else navigator.serviceWorker.addEventListener("controllerchange", () => done());
         }))""")
+        kept = r"""async () => {
+            for (const name of await caches.keys()) {
+                const cache = await caches.open(name);
+                const kept = (await cache.keys()).map((request) => new URL(request.url).pathname);
+                if (kept.some((path) => /^\/i18n\/[a-z]{2,3}\.json$/.test(path))) return true;
+            }
+            return false;
+        }"""
+        # page.evaluate awaits the promise (wait_for_function would not).
+        deadline = time.monotonic() + 15
+        while not self.page.evaluate(kept):
+            assert time.monotonic() < deadline, "the worker never kept the language's catalog"
+            self.page.wait_for_timeout(100)
 
     def scale(self, name: str, value: int):  # noqa: ANN201 - a Playwright locator
         """The radio chip `value` of the 0–10 scale named `name`."""
