@@ -17,9 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, delete, func, literal, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import delete, func, select, update
 
 from api.audit.service import record
 from api.auth import service as accounts
@@ -27,9 +25,10 @@ from api.auth.models import Account, User
 from api.calendar import local_today
 from api.clinics import codes
 from api.clinics.models import Clinic, ClinicConnection, ClinicMember, ClinicView
-from api.db import db
+from api.db import db, insert_if_absent
 from api.domain import AlreadyExists, Forbidden, NotFound
 from api.models import utcnow
+from api.sharing.service import opened_with
 
 NO_CLINIC = "No clinic has this code. Check it with the clinic."
 NO_PATIENT = "No such patient among this clinic's connected patients."
@@ -183,7 +182,7 @@ def _tell_clinic(membership: Membership, event: str, what: str = "",
     """An admin's change to the clinic, in the security log of every provider of the
     clinic (and of `also`, a provider leaving it), naming who made it."""
     admin = db.session.get(User, membership.member.user_id)
-    by = admin.display_name or admin.email if admin else "?"
+    by = provider_name(admin) if admin else "?"
     members = set(db.session.scalars(select(ClinicMember.user_id).where(
         ClinicMember.clinic_id == membership.clinic.id)))
     for user_id in sorted(members | ({also} if also else set())):
@@ -218,8 +217,7 @@ def remove_provider(*, membership: Membership, provider_id: str) -> None:
         .where(User.id == int(provider_id), ClinicMember.clinic_id == membership.clinic.id))
     if user is None:
         raise NotFound(NO_PROVIDER)
-    _tell_clinic(membership, "clinic_provider_removed", user.display_name or user.email,
-                 also=user.id)
+    _tell_clinic(membership, "clinic_provider_removed", provider_name(user), also=user.id)
     _end_provider(user)
 
 
@@ -367,26 +365,20 @@ def _log_view(viewer: ClinicViewer, *, provider: Account, kind: str,
     yields quietly to a concurrent one of the same session, which then updates."""
     now = utcnow()
     name = provider_name(provider)
-    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-    added = db.session.execute(
-        insert(ClinicView).values(
-            connection_id=viewer.connection.id, user_id=viewer.patient.id,
-            provider_id=provider.id, provider_name=name[:80],
-            login_session_id=login_session_id, viewed_at=now, last_viewed_at=now,
-            opened=kind)
-        .on_conflict_do_nothing().returning(ClinicView.id)).all()
+    added = insert_if_absent(ClinicView.__table__, {
+        "connection_id": viewer.connection.id, "user_id": viewer.patient.id,
+        "provider_id": provider.id, "provider_name": name[:80],
+        "login_session_id": login_session_id, "viewed_at": now, "last_viewed_at": now,
+        "opened": kind})
     if added:
         record(user_id=viewer.patient.id, event="clinic_viewed",
                detail=f"{viewer.clinic.name}: {name}, {kind}")
         return
-    seen = literal(",").concat(ClinicView.opened).concat(",")
     db.session.execute(
         update(ClinicView)
         .where(ClinicView.connection_id == viewer.connection.id,
                ClinicView.login_session_id == login_session_id)
-        .values(last_viewed_at=now, opened=case(
-            (seen.contains(f",{kind},", autoescape=True), ClinicView.opened),
-            else_=ClinicView.opened.concat(f",{kind}")))
+        .values(last_viewed_at=now, opened=opened_with(ClinicView.opened, kind))
         .execution_options(synchronize_session=False))
 
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, TypeVar, cast
 
 from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, Table
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import DeclarativeBase, Session
 
@@ -138,3 +140,21 @@ def reads(view: F) -> F:
 def writes(view: F) -> F:
     """Run the whole view in one write transaction (see Database.write)."""
     return _declared(view, writes=True)
+
+
+def dialect_insert(table: Table, connection: Connection) -> Any:
+    """The database's own INSERT for `table` (it has ON CONFLICT, on SQLite and PostgreSQL)."""
+    make = postgresql.insert if connection.dialect.name == "postgresql" else sqlite_dialect.insert
+    return make(table)
+
+
+def insert_if_absent(table: Table, row: Mapping[str, Any], *,
+                     connection: Connection | None = None) -> bool:
+    """INSERT … ON CONFLICT DO NOTHING: whether the row went in. RETURNING tells, as
+    psycopg's rowcount cannot for ON CONFLICT DO NOTHING. In the session's transaction
+    unless given a connection."""
+    connection = connection or db.session.connection()
+    key = list(table.primary_key.columns)[0]
+    statement = dialect_insert(table, connection).values(**row)
+    return connection.execute(
+        statement.on_conflict_do_nothing().returning(key)).first() is not None

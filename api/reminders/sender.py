@@ -18,12 +18,10 @@ from zoneinfo import ZoneInfo
 
 import requests
 from flask import current_app
-from sqlalchemy import Table, bindparam, delete, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import bindparam, delete, select, update
 
 from api.auth.models import User
-from api.db import db
+from api.db import db, insert_if_absent
 from api.entries.models import Entry
 from api.models import utcnow
 from api.questionnaires import service as questionnaires
@@ -85,15 +83,6 @@ def scheduled_instant(day: date, hhmm: str, zone: ZoneInfo) -> datetime:
 
 # --- The lease ---------------------------------------------------------------------------
 
-def _insert_if_absent(table: Table, row: dict[str, Any]) -> bool:
-    """INSERT ... ON CONFLICT DO NOTHING RETURNING the key: whether the row went in
-    (psycopg's rowcount cannot tell on PostgreSQL)."""
-    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-    key = list(table.primary_key.columns)[0]
-    statement = insert(table).values(**row).on_conflict_do_nothing().returning(key)
-    return bool(db.session.execute(statement).all())
-
-
 def take_lease(holder: str, seconds: int) -> bool:
     """Take or renew the sender's lease in a short write: a conditional UPDATE (ours, or
     expired), else an INSERT that loses quietly to another sender's."""
@@ -106,7 +95,7 @@ def take_lease(holder: str, seconds: int) -> bool:
             .values(holder=holder, expires_at=now + timedelta(seconds=seconds)))
         if result.rowcount:
             return True
-        return _insert_if_absent(SenderLease.__table__, {
+        return insert_if_absent(SenderLease.__table__, {
             "name": LEASE, "holder": holder, "expires_at": now + timedelta(seconds=seconds)})
 
 
@@ -234,7 +223,7 @@ def claim(due: list[Due], now: datetime) -> list[Due]:
     claimed is not ours. Claimed snoozes are used up."""
     ours = []
     for item in due:
-        if _insert_if_absent(ReminderSend.__table__, {
+        if insert_if_absent(ReminderSend.__table__, {
                 "user_id": item.user_id, "kind": item.key, "local_date": item.local_date,
                 "sent_at": now, "devices": 0}):
             ours.append(item)

@@ -229,12 +229,9 @@ def log_view(*, viewer: Viewer, kind: str, user_agent: str) -> None:
                detail=f"{share.label}: {kind}, {browser}")
         counted = {"view_count": Share.view_count + 1}
     else:
-        seen = literal(",").concat(ShareView.opened).concat(",")
         db.session.execute(
             update(ShareView).where(ShareView.id == session.view_id)
-            .values(kind=kind, last_viewed_at=now, opened=case(
-                (seen.contains(f",{kind},", autoescape=True), ShareView.opened),
-                else_=ShareView.opened.concat(f",{kind}")))
+            .values(kind=kind, last_viewed_at=now, opened=opened_with(ShareView.opened, kind))
             .execution_options(synchronize_session=False)
         )
         counted = {}
@@ -242,6 +239,15 @@ def log_view(*, viewer: Viewer, kind: str, user_agent: str) -> None:
         update(Share).where(Share.id == share.id).values(last_viewed_at=now, **counted)
         .execution_options(synchronize_session=False)
     )
+
+
+def opened_with(opened: Any, kind: str) -> Any:
+    """An access-log line's comma-separated `opened` with `kind` added unless it is there,
+    as one SQL expression, so requests served at once by several workers all count (share
+    links' lines and clinic providers' alike)."""
+    seen = literal(",").concat(opened).concat(",")
+    return case((seen.contains(f",{kind},", autoescape=True), opened),
+                else_=opened.concat(f",{kind}"))
 
 
 # --- What a provider sees -----------------------------------------------------------------

@@ -25,17 +25,15 @@ holds on day B when nothing it read is dated after the earlier of the two:
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
 from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from api.db import db
+from api.db import db, dialect_insert, insert_if_absent
 from api.db.core import WRITES
 from api.entries.models import Entry
 from api.questionnaires.models import QuestionnaireResponse
@@ -81,23 +79,13 @@ _SCORES = (select(QuestionnaireResponse.instrument, QuestionnaireResponse.answer
            .order_by(QuestionnaireResponse.answered_at, QuestionnaireResponse.id))
 
 
-@functools.cache
-def _upserts(dialect: str) -> tuple[Any, Any]:
-    """(bump, first store) for the dialect: INSERT … ON CONFLICT on SQLite and PostgreSQL."""
-    make = sqlite.insert if dialect == "sqlite" else postgresql.insert
-    bump = make(TABLE).values(user_id=bindparam("user_id"), data_version=1)
-    bump = bump.on_conflict_do_update(index_elements=[TABLE.c.user_id],
-                                      set_={"data_version": TABLE.c.data_version + 1})
-    first = (make(TABLE).on_conflict_do_nothing(index_elements=[TABLE.c.user_id])
-             .returning(TABLE.c.user_id))  # a row back when it was stored
-    return bump, first
-
-
 def mark_changed(user_id: int, connection: Connection | None = None) -> None:
     """The patient's data changed: their kept analysis is stale from this transaction's
     commit on. Call it inside the write transaction that makes the change."""
     connection = connection or db.session.connection()
-    connection.execute(_upserts(connection.dialect.name)[0], {"user_id": user_id})
+    bump = dialect_insert(TABLE, connection).values(user_id=user_id, data_version=1)
+    connection.execute(bump.on_conflict_do_update(
+        index_elements=[TABLE.c.user_id], set_={"data_version": TABLE.c.data_version + 1}))
 
 
 def is_current(row: Any, today: date) -> bool:
@@ -192,10 +180,8 @@ def _store(connection: Connection, user_id: int, values: dict[str, Any],
            read_version: int | None) -> bool:
     kept = values["kept"]
     if read_version is None:
-        stored = connection.execute(
-            _upserts(connection.dialect.name)[1],
-            {**kept, "user_id": user_id, "data_version": 0, "analysed_version": 0}
-        ).first() is not None
+        stored = insert_if_absent(TABLE, {**kept, "user_id": user_id, "data_version": 0,
+                                          "analysed_version": 0}, connection=connection)
     else:
         stored = connection.execute(_STORE, {
             **kept, "analysed_version": read_version, "key_user_id": user_id,
