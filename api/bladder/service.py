@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from api.auth.models import Account
 from api.bladder.models import CONTENT_FIELDS, BladderCheck
 from api.bladder.schemas import BladderCheckSchema
-from api.calendar import check_loggable, local_today
+from api.calendar import EARLIEST, check_loggable, local_today
 from api.db import db, records
 from api.db.records import Record
 from api.treatments.models import Treatment
@@ -60,4 +60,4 @@ def due(*, user: Account, today: date | None = None) -> dict[str, Any]:
 
 def everything(*, user: Account) -> list[dict[str, Any]]:
     return BladderCheckSchema(many=True).dump(list_checks(
-        user=user, start=date(1900, 1, 1), end=local_today(user.timezone) + timedelta(days=1)))
+        user=user, start=EARLIEST, end=local_today(user.timezone) + timedelta(days=1)))
