@@ -277,6 +277,7 @@ def test_item_9_first_on_the_form_is_kept_and_resumed_after_a_reload(
     expect(page.get_by_role("heading", level=1)).to_have_text(CRISIS_TITLE)
     page.get_by_role("button", name="Continue the check-in").click()
     expect(page.get_by_text("You are carrying on where you left off")).to_be_visible()
+    phone.check("crisis-answer-resumed")
     expect(page.locator("fieldset[data-key=q9]").get_by_role(
         "radio", name=PHQ9_OPTIONS[1], exact=True)).to_be_checked()
     for n in range(2, 9):
