@@ -4,7 +4,9 @@
 // "bladder:2026-03-01"), treatments, questionnaire responses and medications by their client
 // UUID ("treatment:…", "response:…", "medication:…"). A newer write
 // for the same key replaces the queued one. Every kind of write is idempotent on the server,
-// so sending an item twice is harmless.
+// so sending an item twice is harmless. An item queued as a `draft` (a check-in not yet
+// complete, which the server would refuse) is kept on this device and never sent, until a
+// write of the same key queues it for real.
 
 import { OfflineError, request } from "./api.js";
 import * as db from "./db.js";
@@ -74,7 +76,7 @@ function newSeq() {
   return `${Date.now()}-${Math.random().toString(36).slice(2)}`;
 }
 
-export async function enqueue({ kind, op, id, body = null, baseVersion = null }) {
+export async function enqueue({ kind, op, id, body = null, baseVersion = null, draft = false }) {
   const key = `${kind}:${id}`;
   await db.update("outbox", key, (previous) => ({
     key, kind, op, id, body,
@@ -82,7 +84,7 @@ export async function enqueue({ kind, op, id, body = null, baseVersion = null })
     baseVersion: previous && previous.status !== "rejected" ? previous.baseVersion : baseVersion,
     owner: state.owner,
     seq: newSeq(),
-    status: "pending",
+    status: draft ? "draft" : "pending",
     queuedAt: new Date().toISOString(),
   }));
   changed();

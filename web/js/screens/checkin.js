@@ -1,8 +1,12 @@
 // A check-in (/checkin/phq9): one questionnaire, answered one question per screen (tap an
 // answer and the next question comes) or as one scrolling form, with the server's own items
-// and answers. An answer above 0 to the safety item (PHQ-9 item 9) shows the crisis screen at
-// once, before anything else, offline too; it contacts no one. Saved through the outbox under
-// a UUID made here; the server's score and band show right after, or once it has synced.
+// and answers. Every answer is kept in the outbox before the screen reacts to it: once every
+// item is answered (in whatever order) the response is queued and sent under a UUID made
+// here, and each later change (the difficulty item, an answer changed) replaces it under the
+// same UUID; before that the answers wait on this phone as a draft, which the next visit
+// resumes. An answer above 0 to the safety item (PHQ-9 item 9) then shows the crisis screen
+// at once, offline too; it contacts no one, and no way out of it loses the answer. *Save*
+// shows the server's score and band, or that it waits to sync.
 
 import * as checkins from "../checkins.js";
 import { formError, screenHead } from "../controls.js";
@@ -63,15 +67,32 @@ export async function render(container, ctx) {
     return undefined;
   }
 
-  const id = outbox.uuid(); // one response, however many times it is sent
+  // One response, however many times it is sent: this check-in's own UUID, or that of the
+  // unfinished one this phone kept (resumed as it was left).
+  const kept = await checkins.draft(def.id).catch(() => null);
+  const id = kept ? kept.id : outbox.uuid();
   const answers = {};
   let difficulty = null;
+  let answeredAt = null; // when the answers first formed a score; sent with every change
+  if (kept) {
+    for (const [key, value] of Object.entries(kept.body.answers || {})) {
+      if (value !== null && value !== undefined) answers[key] = value;
+    }
+    difficulty = kept.body.difficulty ?? null;
+  }
+  let resumedNote = kept ? h("p", { class: "status-line resumed" }, t("checkin.resumed")) : null;
   let layout = chosenLayout();
   let crisisShown = false;
   let stopWaiting = null;
   const view = h("div", { class: "checkin" });
   container.append(view);
   const show = (...children) => view.replaceChildren(...children.flat().filter(Boolean));
+  // Said once, on the first question shown of a resumed check-in.
+  const resumed = () => {
+    const note = resumedNote;
+    resumedNote = null;
+    return note;
+  };
 
   // Each screen of the step-by-step layout: the items, then the optional difficulty item.
   const steps = def.items.map((item) => ({ key: item.key, item, options: def.options, optional: false }));
@@ -115,6 +136,30 @@ export async function render(container, ctx) {
     return fieldset;
   }
 
+  // ---- Keeping the answers ----
+
+  const complete = () => def.items.every((item) => answers[item.key] !== undefined);
+
+  function body() {
+    if (complete() && !answeredAt) answeredAt = withLocalOffset(toLocalInput());
+    return {
+      instrument: def.id,
+      answered_at: answeredAt,
+      answers: Object.fromEntries(def.items.map((item) => [item.key, answers[item.key] ?? null])),
+      difficulty: def.difficulty ? difficulty : null,
+    };
+  }
+
+  // Stored (IndexedDB done) before the screen reacts to the answer; should this device
+  // refuse to store it, the screen still reacts: the crisis screen never waits on storage.
+  async function keepAnswers() {
+    try {
+      await checkins.keep(id, body(), { complete: complete() });
+    } catch (error) {
+      console.warn("check-in answers not kept", error);
+    }
+  }
+
   // ---- The crisis screen ----
 
   function crisis(then) {
@@ -127,7 +172,7 @@ export async function render(container, ctx) {
       h("p", { class: "crisis-lead" }, t("checkin.crisis.lead")),
       resourceList(defs.crisis),
       notWatched(),
-      h("p", { class: "muted" }, t("checkin.crisis.nothing_sent")),
+      h("p", { class: "muted" }, t(complete() ? "checkin.crisis.nothing_sent" : "checkin.crisis.kept_draft")),
       go));
     setTitle(heading.textContent);
     window.scrollTo(0, 0);
@@ -152,9 +197,10 @@ export async function render(container, ctx) {
     const error = formError();
     let pointerAt = 0;
     fieldset.addEventListener("pointerdown", () => { pointerAt = Date.now(); });
-    fieldset.addEventListener("change", (event) => {
+    fieldset.addEventListener("change", async (event) => {
       setValue(step, Number(event.target.value));
       fieldset.showError("");
+      await keepAnswers();
       if (needsCrisis(step)) {
         crisis(() => showStep(isLast ? index : index + 1));
         return;
@@ -176,6 +222,7 @@ export async function render(container, ctx) {
     });
     show(
       screenHead(def.title, t("checkin.progress", { number: index + 1, count: steps.length })),
+      resumed(),
       h("div", { class: "checkin-progress", "aria-hidden": "true" }, bar),
       step.optional ? null : h("p", { class: "recall" }, def.recall),
       fieldset,
@@ -195,11 +242,12 @@ export async function render(container, ctx) {
     const fieldsets = steps.map((step) => question(step, { numbered: !step.optional, card: true }));
     const saveButton = h("button", { type: "submit", class: "btn btn-primary btn-block" }, t("checkin.save"));
     const form = h("form", { novalidate: true, class: "checkin-form" }, fieldsets.map((f) => f.block), error, saveButton);
-    form.addEventListener("change", (event) => {
+    form.addEventListener("change", async (event) => {
       const fieldset = event.target.closest("fieldset");
       const step = steps.find((s) => s.key === fieldset.dataset.key);
       setValue(step, Number(event.target.value));
       fieldset.showError("");
+      await keepAnswers();
       if (needsCrisis(step)) {
         const position = steps.indexOf(step);
         crisis(() => showForm(steps[Math.min(position + 1, steps.length - 1)].key));
@@ -216,7 +264,7 @@ export async function render(container, ctx) {
       }
       save(saveButton, error);
     });
-    show(screenHead(def.title, def.name), h("p", { class: "recall" }, def.recall), form, layoutSwitch("steps"));
+    show(screenHead(def.title, def.name), resumed(), h("p", { class: "recall" }, def.recall), form, layoutSwitch("steps"));
     view.fieldsets = fieldsets;
     setTitle(def.title);
     if (focusKey) {
@@ -228,6 +276,12 @@ export async function render(container, ctx) {
     }
   }
 
+  // The first question not answered yet (the first one when all are).
+  function firstOpen() {
+    const open = steps.findIndex((step) => !step.optional && valueOf(step) === undefined);
+    return open === -1 ? 0 : open;
+  }
+
   function layoutSwitch(to) {
     const button = h("button", { type: "button", class: "btn-link layout-switch" },
       t(to === "form" ? "checkin.layout.form" : "checkin.layout.steps"));
@@ -237,8 +291,7 @@ export async function render(container, ctx) {
       if (to === "form") {
         showForm();
       } else {
-        const open = steps.findIndex((step) => !step.optional && valueOf(step) === undefined);
-        showStep(open === -1 ? 0 : open);
+        showStep(firstOpen());
       }
     });
     return button;
@@ -249,15 +302,9 @@ export async function render(container, ctx) {
   async function save(button, error) {
     error.show("");
     button.disabled = true;
-    const body = {
-      instrument: def.id,
-      answered_at: withLocalOffset(toLocalInput()),
-      answers: Object.fromEntries(def.items.map((item) => [item.key, answers[item.key]])),
-      difficulty: def.difficulty ? difficulty : null,
-    };
     let result;
     try {
-      result = await checkins.save(id, body);
+      result = await checkins.save(id, body());
     } finally {
       button.disabled = false;
     }
@@ -345,7 +392,9 @@ export async function render(container, ctx) {
     };
   }
 
-  if (layout === "form") showForm();
-  else showStep(0, { focus: false });
+  // A resumed check-in whose safety item is above 0 shows the crisis screen again first.
+  const start = () => (layout === "form" ? showForm() : showStep(kept ? firstOpen() : 0, { focus: false }));
+  if (kept && safetyAnswered(def, answers)) crisis(start);
+  else start();
   return () => { if (stopWaiting) stopWaiting(); };
 }
