@@ -98,6 +98,7 @@ EITHER_ROLE_ENDPOINTS = frozenset({
     "auth.register", "auth.login", "auth.logout", "auth.Me", "auth.change_password",
     "auth.reset_password", "auth.audit_log",
     "questionnaires.definitions",  # the instruments' wording, which reports show too
+    "clinic.accept_invite",  # a patient who opens an invitation is told why it cannot be
 })
 
 
