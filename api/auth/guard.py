@@ -105,10 +105,10 @@ EITHER_ROLE_ENDPOINTS = frozenset({
 def role_of(endpoint: str) -> str | None:
     """The role an endpoint is for: "patient", "provider", or None for either."""
     blueprint = endpoint.partition(".")[0]
-    if blueprint in PROVIDER_BLUEPRINTS:
-        return "provider"
     if blueprint in EITHER_ROLE_BLUEPRINTS or endpoint in EITHER_ROLE_ENDPOINTS:
         return None
+    if blueprint in PROVIDER_BLUEPRINTS:
+        return "provider"
     return "patient"
 
 
