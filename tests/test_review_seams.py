@@ -142,12 +142,22 @@ def test_a_tag_with_inner_spaces_is_kept_as_typed(alice):
     assert response.status_code == 201 and response.get_json()["tags"] == ["long walk"]
 
 
-@pytest.mark.parametrize("name", ["limit", "before"])
-@pytest.mark.parametrize("value", ["٥", "5_0", "+5", " 5", "5 ", "５", "0x5", "5.0", ""])
-def test_query_integers_are_ascii_digits(alice, name, value):
-    response = alice.get("/api/v1/me/audit", query_string={name: value})
-    assert response.status_code == 422
-    assert name in response.get_json()["errors"]
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+# Each of these is a number to int(), so each was taken before: 5, 50, 5, 5, 5, 5.
+NOT_ASCII_DIGITS = [lambda n: n.translate(ARABIC_INDIC), lambda n: f"{n[0]}_{n[1:]}" if
+                    len(n) > 1 else f"0_{n}", lambda n: f"+{n}", lambda n: f" {n}",
+                    lambda n: f"{n} ", lambda n: n.translate(FULL_WIDTH)]
+
+
+@pytest.mark.parametrize("spell", NOT_ASCII_DIGITS)
+def test_query_integers_are_ascii_digits(alice, spell):
+    alice.post("/api/v1/tokens", json={"label": "script"})  # an event `before` can name
+    newest = events(alice)[0]["id"]
+    for name, value in (("limit", "5"), ("before", str(newest))):
+        response = alice.get("/api/v1/me/audit", query_string={name: spell(value)})
+        assert response.status_code == 422, (name, spell(value))
+        assert name in response.get_json()["errors"]
 
 
 def test_a_plain_query_integer_still_works(alice):
