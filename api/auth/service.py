@@ -370,10 +370,24 @@ def _live_reset(token: str, *, lock: bool = False) -> PasswordReset:
 password_set_by_link = Namespace().signal("password-set-by-link")
 
 
+# Sent with a token that is no live reset link: a receiver answers with a sentence when the
+# token is a link of its own that an existing account uses by logging in instead (api/clinics:
+# an invitation sent to an account that exists), else None.
+checking_other_link = Namespace().signal("checking-other-link")
+
+
 def reset_password(*, token: str, new_password: str) -> User:
-    """Set a new password from a reset token; every session and token of the account ends."""
+    """Set a new password from a reset token; every session and token of the account ends.
+    An invitation for an existing account sets no password: AlreadyExists (409) with
+    reason "log_in_to_accept"."""
     with db.read():
-        user = _account(_live_reset(token).user_id)
+        try:
+            user = _account(_live_reset(token).user_id)
+        except LinkGone:
+            for _receiver, message in checking_other_link.send(token):
+                if message:
+                    raise AlreadyExists(message, reason="log_in_to_accept") from None
+            raise
     # The schema judged the password before anyone knew whose it is; now the account's
     # own words count too. A refused password leaves the link usable.
     if message := weakness(new_password,

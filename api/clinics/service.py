@@ -47,6 +47,8 @@ NOT_A_MEMBER = "This provider account belongs to no clinic."
 TAKEN = "This email belongs to another account; providers need an account of their own."
 ALREADY_MEMBER = "This email is already one of the clinic's providers."
 INVITE_GONE = "This invitation is invalid, was already used, or has expired."
+LOG_IN_TO_ACCEPT = ("This invitation is for an account that already exists: log in with its "
+                    "own password to accept it.")
 INVITE_FOR_ANOTHER = ("This invitation was sent to another email address: log in with the "
                       "account it was sent to.")
 PATIENT_ACCOUNT = ("This is a patient account, and a clinic's provider needs an account of "
@@ -314,6 +316,17 @@ def _accepted_by_setup(user: User, *, token: str) -> None:
 
 
 accounts.password_set_by_link.connect(_accepted_by_setup)
+
+
+def _invitation_to_log_in(token: str) -> str | None:
+    """POST /auth/reset with an invitation that sets no password (an account that exists):
+    what to tell the person holding the link."""
+    live = db.session.scalar(select(ClinicInvite.id).where(
+        ClinicInvite.token_hash == accounts.sha256(token), ClinicInvite.expires_at > utcnow()))
+    return LOG_IN_TO_ACCEPT if live is not None else None
+
+
+accounts.checking_other_link.connect(_invitation_to_log_in)
 
 
 def remove_provider(*, membership: Membership, provider_id: int) -> None:
