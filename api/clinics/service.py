@@ -321,9 +321,12 @@ accounts.password_set_by_link.connect(_accepted_by_setup)
 def _invitation_to_log_in(token: str) -> str | None:
     """POST /auth/reset with an invitation that sets no password (an account that exists):
     what to tell the person holding the link."""
-    live = db.session.scalar(select(ClinicInvite.id).where(
-        ClinicInvite.token_hash == accounts.sha256(token), ClinicInvite.expires_at > utcnow()))
-    return LOG_IN_TO_ACCEPT if live is not None else None
+    invited = db.session.scalar(
+        select(User).join(ClinicInvite, ClinicInvite.user_id == User.id)
+        .where(ClinicInvite.token_hash == accounts.sha256(token),
+               ClinicInvite.expires_at > utcnow()))
+    # An account never set up has no password to log in with: its link is simply dead.
+    return LOG_IN_TO_ACCEPT if invited and not accounts.never_set_up(invited) else None
 
 
 accounts.checking_other_link.connect(_invitation_to_log_in)
