@@ -33,6 +33,7 @@ def create_app(config: Any = None) -> Flask:
                      compare_type=True)
     limiter.init_app(app)
     api = ProblemApi(app, spec_kwargs={"components": {"securitySchemes": SECURITY_SCHEMES}})
+    register_converters(app, api)
     register_blueprints(api)
     register_error_handlers(app)
     app.before_request(check_api_request)
@@ -55,6 +56,15 @@ SECURITY_SCHEMES = {
     "cookieAuth": {"type": "apiKey", "in": "cookie", "name": "relieflog_session"},
     "bearerAuth": {"type": "http", "scheme": "bearer"},
 }
+
+
+def register_converters(app: Flask, api: ProblemApi) -> None:
+    """`<id:name>`, the one converter for integer ids in paths (api/fields.py)."""
+    from api.fields import MAX_ID, IdConverter
+
+    app.url_map.converters["id"] = IdConverter
+    api.register_converter(IdConverter, lambda _converter: {
+        "type": "integer", "minimum": 1, "maximum": MAX_ID})
 
 
 def register_blueprints(api: ProblemApi) -> None:

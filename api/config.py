@@ -107,6 +107,11 @@ class Config:
     SHARE_SESSION_RATE_LIMIT = os.environ.get("SHARE_SESSION_RATE_LIMIT", "30 per minute")
     # Per-address limit on a provider's reads (report, CSV and FHIR downloads), together.
     SHARE_READ_RATE_LIMIT = os.environ.get("SHARE_READ_RATE_LIMIT", "60 per minute")
+    # Per provider account: reads of connected patients' data (the panel, reports and
+    # downloads, together), and a clinic admin's invitations.
+    CLINIC_READ_RATE_LIMIT = os.environ.get("CLINIC_READ_RATE_LIMIT",
+                                            "60 per minute;600 per hour")
+    INVITE_RATE_LIMIT = os.environ.get("INVITE_RATE_LIMIT", "20 per hour")
 
     # Where a patient who answers PHQ-9 item 9 above 0 is pointed (the crisis screen):
     # JSON, a list of {"label", "href"} (href tel:, sms: or https:, or null for plain text),

@@ -12,6 +12,8 @@ from importlib import resources
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
+from werkzeug.routing import BaseConverter
+from werkzeug.routing import ValidationError as NoRoute
 
 from api.domain import Invalid
 
@@ -191,6 +193,48 @@ def parse_date(value: str, field: str = "date") -> dt.date:
         return iso_date(value)
     except ValueError as error:
         raise Invalid(field, str(error)) from None
+
+
+# Ids are 32-bit integers in the database (PostgreSQL's integer; SQLite's are wider).
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(BaseConverter):
+    """`<id:name>` in a route: a row id written as ASCII digits without a leading zero, at
+    most MAX_ID; anything else ("²", "٥", "01", "-1", 2147483648) matches no route, so 404.
+    (Werkzeug's own int converter takes any Unicode digit and any size.)"""
+
+    regex = r"[1-9][0-9]{0,9}"
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        if number > MAX_ID:
+            raise NoRoute()
+        return number
+
+    def to_url(self, value: Any) -> str:
+        return str(int(value))
+
+
+# A query parameter's integer: ASCII digits only, as JSON would write it. int() alone would
+# also read "٥", "5_0", "+5" and " 5" as numbers.
+QUERY_INTEGER = re.compile(r"-?(?:0|[1-9][0-9]{0,9})")
+
+
+class QueryInteger(fields.Integer):
+    """An integer in a query string, e.g. ?limit=50; see QUERY_INTEGER."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> int:
+        if not isinstance(value, str) or not QUERY_INTEGER.fullmatch(value):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+def no_surrounding_spaces(value: str) -> None:
+    """Words a person typed are stored as they are: spaces around them are refused, never
+    trimmed away silently."""
+    if value != value.strip():
+        raise ValidationError("Must not start or end with spaces.")
 
 
 class RangeQuerySchema(Schema):

@@ -6,6 +6,7 @@ nobody logged out gets past 401, and A's data is byte-for-byte unchanged afterwa
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import pytest
@@ -48,7 +49,7 @@ def test_the_list_of_object_routes_is_known(app):
         ("/api/v1/clinic/patients/<patient_id>/questionnaires.csv", ["GET"]),
         ("/api/v1/clinic/patients/<patient_id>/treatments.csv", ["GET"]),
         ("/api/v1/clinic/patients/<patient_id>/trends", ["GET"]),
-        ("/api/v1/clinic/providers/<provider_id>", ["DELETE"]),
+        ("/api/v1/clinic/providers/<id:provider_id>", ["DELETE"]),
         ("/api/v1/entries/<day>", ["DELETE", "GET", "PUT"]),
         ("/api/v1/entries/<day>/history", ["GET"]),
         ("/api/v1/medications/<medication_id>", ["DELETE", "GET", "PUT"]),
@@ -99,7 +100,7 @@ def snapshot(client):
 
 def fill(rule: str, values: dict[str, str]) -> str:
     for name, value in values.items():
-        rule = rule.replace(f"<{name}>", value)
+        rule = re.sub(rf"<(?:[a-z]+:)?{name}>", value, rule)  # <id:provider_id> too
     return rule
 
 

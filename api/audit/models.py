@@ -23,11 +23,14 @@ EVENTS = (
     "share_viewed",
     "exported",
     "clinic_connected",
+    "clinic_notes_on",
+    "clinic_notes_off",
     "clinic_disconnected",
     "clinic_viewed",
     "clinic_deleted",
     "clinic_code_changed",
     "clinic_provider_invited",
+    "clinic_provider_joined",
     "clinic_provider_removed",
 )
 

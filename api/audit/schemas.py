@@ -5,13 +5,13 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from api.audit.models import EVENTS
+from api.fields import MAX_ID, QueryInteger
 
 
 class AuditQuerySchema(Schema):
-    limit = fields.Integer(load_default=100, validate=validate.Range(1, 500),
+    limit = QueryInteger(load_default=100, validate=validate.Range(1, 500),
                            metadata={"description": "Events per page (1-500, default 100)."})
-    # Ids are 32-bit integers in the database (PostgreSQL's integer).
-    before = fields.Integer(validate=validate.Range(1, 2**31 - 1), metadata={"description":
+    before = QueryInteger(validate=validate.Range(1, MAX_ID), metadata={"description":
                             "Only events older than this one (an `id`): pass `next_before` "
                             "from the previous page to get the next one."})
     event = fields.List(fields.String(validate=validate.OneOf(EVENTS)), metadata={

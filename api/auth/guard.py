@@ -98,16 +98,17 @@ EITHER_ROLE_ENDPOINTS = frozenset({
     "auth.register", "auth.login", "auth.logout", "auth.Me", "auth.change_password",
     "auth.reset_password", "auth.audit_log",
     "questionnaires.definitions",  # the instruments' wording, which reports show too
+    "clinic.accept_invite",  # a patient who opens an invitation is told why it cannot be
 })
 
 
 def role_of(endpoint: str) -> str | None:
     """The role an endpoint is for: "patient", "provider", or None for either."""
     blueprint = endpoint.partition(".")[0]
-    if blueprint in PROVIDER_BLUEPRINTS:
-        return "provider"
     if blueprint in EITHER_ROLE_BLUEPRINTS or endpoint in EITHER_ROLE_ENDPOINTS:
         return None
+    if blueprint in PROVIDER_BLUEPRINTS:
+        return "provider"
     return "patient"
 
 

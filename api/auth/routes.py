@@ -194,6 +194,9 @@ def change_password(data: dict[str, Any]) -> None:
 @blp.arguments(PasswordResetSchema)
 @blp.response(204)
 @blp.alt_response(410, description="The link is unknown, used or expired.")
+@blp.alt_response(409, description="A clinic's invitation for an account that exists "
+                  "(`reason`: log_in_to_accept): it sets no password; log in with the "
+                  "account's own and POST /clinic/invites/accept.")
 def reset_password(data: dict[str, Any]) -> None:
     """Set a new password with a one-time link from the admin; every session ends and
     every API token is revoked"""

@@ -51,7 +51,29 @@ def hash_password(password: str) -> str:
     return password_hasher.hash(password)
 
 
+# The password hash of a provider account made for an invitation, until its person chooses
+# a password through the setup link: argon2 reads no hash from it, so no password matches.
+NO_PASSWORD_YET = "!"
+
+
+def new_provider(*, email: str, display_name: str) -> User:
+    """A provider account nobody can log in to until its setup link sets a password."""
+    user = User(email=normalize_email(email), role="provider", password_hash=NO_PASSWORD_YET,
+                display_name=display_name.strip())
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def never_set_up(user: User) -> bool:
+    """Made for an invitation, and no password was ever chosen for it."""
+    return user.password_hash == NO_PASSWORD_YET
+
+
 def _verify(password_hash: str, password: str) -> bool:
+    if password_hash == NO_PASSWORD_YET:
+        _verify(_DUMMY_HASH, password)  # the same time as a wrong password
+        return False
     try:
         password_hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
@@ -343,10 +365,29 @@ def _live_reset(token: str, *, lock: bool = False) -> PasswordReset:
     return reset
 
 
+# Sent inside reset_password's write with (user, token=...): a clinic invitation made with
+# the same token joins the clinic (api/clinics), the new provider's first password chosen.
+password_set_by_link = Namespace().signal("password-set-by-link")
+
+
+# Sent with a token that is no live reset link: a receiver answers with a sentence when the
+# token is a link of its own that an existing account uses by logging in instead (api/clinics:
+# an invitation sent to an account that exists), else None.
+checking_other_link = Namespace().signal("checking-other-link")
+
+
 def reset_password(*, token: str, new_password: str) -> User:
-    """Set a new password from a reset token; every session and token of the account ends."""
+    """Set a new password from a reset token; every session and token of the account ends.
+    An invitation for an existing account sets no password: AlreadyExists (409) with
+    reason "log_in_to_accept"."""
     with db.read():
-        user = _account(_live_reset(token).user_id)
+        try:
+            user = _account(_live_reset(token).user_id)
+        except LinkGone:
+            for _receiver, message in checking_other_link.send(token):
+                if message:
+                    raise AlreadyExists(message, reason="log_in_to_accept") from None
+            raise
     # The schema judged the password before anyone knew whose it is; now the account's
     # own words count too. A refused password leaves the link usable.
     if message := weakness(new_password,
@@ -360,6 +401,7 @@ def reset_password(*, token: str, new_password: str) -> User:
         user.password_hash = password_hash
         sign_out_everywhere(user)
         record(user_id=user.id, event="password_reset")
+        password_set_by_link.send(user, token=token)
     return user
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import request
+
 from api.auth.guard import current_user, login_required
 from api.bladder import service
 from api.bladder.schemas import (
@@ -14,9 +16,10 @@ from api.bladder.schemas import (
 )
 from api.calendar import resolve_range
 from api.db import reads, writes
+from api.errors import STALE_DOC
 from api.extensions import Blueprint
 from api.fields import RangeQuerySchema, parse_date
-from api.versioning import answer
+from api.versioning import answer, parse_if_match
 
 blp = Blueprint("bladder", __name__, url_prefix="/api/v1/bladder-checks",
                 description="The weekly bladder question while sessions are frequent")
@@ -48,8 +51,11 @@ def due() -> Any:
 @blp.arguments(BladderCheckInSchema)
 @blp.response(200, BladderCheckSchema, description="Replaced (or unchanged when identical)")
 @blp.alt_response(201, schema=BladderCheckSchema, description="Created")
+@blp.alt_response(412, **STALE_DOC)
 @writes
 def put(data: dict[str, Any], day: str) -> Any:
-    """Answer the bladder question for a date (not after tomorrow)"""
-    row, created = service.save_check(user=current_user(), day=parse_date(day), data=data)
+    """Answer the bladder question for a date (not after tomorrow); If-Match as for entries"""
+    row, created = service.save_check(
+        user=current_user(), day=parse_date(day), data=data,
+        if_match=parse_if_match(request.headers.get("If-Match")))
     return answer(row, created=created)

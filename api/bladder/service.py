@@ -15,6 +15,7 @@ from api.calendar import EARLIEST, check_loggable, local_today
 from api.db import db, records
 from api.db.records import Record
 from api.treatments.models import Treatment
+from api.versioning import IfMatch
 from api.vocabulary import BLADDER_SYMPTOMS
 
 # Asked while sessions are this frequent, at most once in this many days.
@@ -28,12 +29,14 @@ CHECKS = records.Kind(
 )
 
 
-def save_check(*, user: Account, day: date, data: dict[str, Any]) -> tuple[Record, bool]:
-    """The answer for a day; returns (answer, created). A replay changes nothing."""
+def save_check(*, user: Account, day: date, data: dict[str, Any],
+               if_match: IfMatch | None = None) -> tuple[Record, bool]:
+    """The answer for a day; returns (answer, created). A replay changes nothing; an
+    If-Match naming another version is refused (412), never applied."""
     check_loggable(day, user.timezone)
     chosen = set(data["symptoms"])
     content = {"symptoms": [s for s in BLADDER_SYMPTOMS if s in chosen]}
-    return records.save(CHECKS, {"user_id": user.id, "date": day}, content, if_match=None)
+    return records.save(CHECKS, {"user_id": user.id, "date": day}, content, if_match=if_match)
 
 
 def list_checks(*, user: Account, start: date, end: date) -> list[BladderCheck]:

@@ -46,6 +46,28 @@ class ClinicMember(db.Model):  # type: ignore[name-defined]
     joined_at: Mapped[datetime] = created_at_column()
 
 
+class ClinicInvite(db.Model):  # type: ignore[name-defined]
+    """A provider invited to a clinic, until they accept (the row is then deleted) or it
+    expires. `user_id` is the invited account: one that existed (accepted by logging in
+    with its own password, POST /clinic/invites/accept) or one made for the invitation
+    with no password yet (accepted by choosing one through the setup link, whose reset
+    token is this invitation's token)."""
+
+    __tablename__ = "clinic_invites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id", ondelete="CASCADE"),
+                                           index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # As the admin typed them: the clinic's list shows these, never the account's own.
+    email: Mapped[str] = mapped_column(String(254))
+    display_name: Mapped[str] = mapped_column(String(80))
+    # SHA-256 of the link's token: a copy of the table cannot be replayed.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = created_at_column()
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class ClinicConnection(db.Model):  # type: ignore[name-defined]
     __tablename__ = "clinic_connections"
     __table_args__ = (

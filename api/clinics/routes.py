@@ -17,6 +17,7 @@ from flask.views import MethodView
 from api.auth.guard import current_user, login_required
 from api.clinics import service
 from api.clinics.schemas import (
+    AcceptSchema,
     ClinicSchema,
     ClinicViewListSchema,
     CodeSchema,
@@ -174,34 +175,71 @@ def rotate_code() -> Any:
     return {"code": service.rotate_code(membership=_membership())}
 
 
+def _per_provider() -> str:
+    return f"account:{current_user().id}"
+
+
+# Per provider account (after login_required): an admin's invitations, and every read of a
+# connected patient's data (the panel, reports and downloads, together).
+invite_limit = limiter.limit(lambda: current_app.config["INVITE_RATE_LIMIT"],
+                             key_func=_per_provider)
+patient_read_limit = limiter.shared_limit(
+    lambda: current_app.config["CLINIC_READ_RATE_LIMIT"], scope="clinic-read",
+    key_func=_per_provider)
+LIMITED_DOC = problem_doc("Too many requests from this provider; wait (Retry-After).")
+
+
 @clinic.route("/invites", methods=["POST"])
 @login_required
+@invite_limit
 @clinic.arguments(InviteSchema)
 @clinic.response(201, InvitedSchema)
 @clinic.alt_response(403, **ADMIN_DOC)
-@clinic.alt_response(409, **problem_doc("The email belongs to another account."))
+@clinic.alt_response(409, **problem_doc("The email is already one of this clinic's "
+                                        "providers."))
+@clinic.alt_response(429, **LIMITED_DOC)
 @writes
 def invite(data: dict[str, Any]) -> Any:
-    """Invite a provider: a one-time link (7 days) to choose a password"""
+    """Invite a provider: a one-time link (7 days). The answer is the same whether or not
+    the email has an account; an existing account is never changed and accepts by logging
+    in (POST /clinic/invites/accept)"""
     token, expires_at = service.invite(membership=_membership(), **data)
     return {"url": f"{current_app.config['PUBLIC_URL']}/reset#{token}",
             "expires_at": expires_at}
 
 
-@clinic.route("/providers/<provider_id>", methods=["DELETE"])
+@clinic.route("/invites/accept", methods=["POST"])
+@login_required
+@code_limit
+@clinic.arguments(AcceptSchema)
+@clinic.response(200, ClinicSchema)
+@clinic.alt_response(403, **problem_doc("The invitation was sent to another account."))
+@clinic.alt_response(409, **problem_doc(
+    "A patient account (`reason`: patient_account) or a provider of another clinic "
+    "(other_clinic) cannot join: a provider needs an account of its own."))
+@clinic.alt_response(410, **problem_doc("The invitation was used, replaced or expired."))
+@writes
+def accept_invite(data: dict[str, Any]) -> Any:
+    """Accept an invitation with the account it was sent to (logged in with its own
+    password); the account joins the clinic. Patients may call it: they are told why not"""
+    return service.clinic_body(service.accept_invite(user=current_user(), token=data["token"]))
+
+
+@clinic.route("/providers/<id:provider_id>", methods=["DELETE"])
 @login_required
 @clinic.response(204)
 @clinic.alt_response(403, **problem_doc("Only admins can remove providers, and not "
                                         "themselves."))
 @clinic.alt_response(404, **problem_doc("No such provider in this clinic."))
 @writes
-def remove_provider(provider_id: str) -> None:
+def remove_provider(provider_id: int) -> None:
     """Remove a provider: their sessions end at once and they cannot log in"""
     service.remove_provider(membership=_membership(), provider_id=provider_id)
 
 
 @clinic.route("/patients")
 @login_required
+@patient_read_limit
 @clinic.arguments(PanelQuerySchema, location="query")
 @clinic.response(200, PanelSchema)
 def patients(query: dict[str, Any]) -> Any:
@@ -224,6 +262,8 @@ def _open(patient_id: str, kind: str) -> service.ClinicViewer:
 
 @clinic.route("/patients/<patient_id>/trends")
 @login_required
+@patient_read_limit
+@clinic.alt_response(429, **LIMITED_DOC)
 @clinic.response(200, SharedTrendsSchema)
 @clinic.alt_response(404, **NO_PATIENT_DOC)
 def patient_trends(patient_id: str) -> Any:
@@ -245,6 +285,8 @@ def _csv(patient_id: str, kind: str, columns: tuple[str, ...],
 
 @clinic.route("/patients/<patient_id>/entries.csv")
 @login_required
+@patient_read_limit
+@clinic.alt_response(429, **LIMITED_DOC)
 @clinic.doc(responses=CSV_DOC)
 @clinic.alt_response(404, **NO_PATIENT_DOC)
 def entries_csv(patient_id: str) -> Response:
@@ -255,6 +297,8 @@ def entries_csv(patient_id: str) -> Response:
 
 @clinic.route("/patients/<patient_id>/treatments.csv")
 @login_required
+@patient_read_limit
+@clinic.alt_response(429, **LIMITED_DOC)
 @clinic.doc(responses=CSV_DOC)
 @clinic.alt_response(404, **NO_PATIENT_DOC)
 def treatments_csv(patient_id: str) -> Response:
@@ -264,6 +308,8 @@ def treatments_csv(patient_id: str) -> Response:
 
 @clinic.route("/patients/<patient_id>/questionnaires.csv")
 @login_required
+@patient_read_limit
+@clinic.alt_response(429, **LIMITED_DOC)
 @clinic.doc(responses=CSV_DOC)
 @clinic.alt_response(404, **NO_PATIENT_DOC)
 def questionnaires_csv(patient_id: str) -> Response:
@@ -274,6 +320,8 @@ def questionnaires_csv(patient_id: str) -> Response:
 
 @clinic.route("/patients/<patient_id>/medications.csv")
 @login_required
+@patient_read_limit
+@clinic.alt_response(429, **LIMITED_DOC)
 @clinic.doc(responses=CSV_DOC)
 @clinic.alt_response(404, **NO_PATIENT_DOC)
 def medications_csv(patient_id: str) -> Response:
@@ -283,6 +331,8 @@ def medications_csv(patient_id: str) -> Response:
 
 @clinic.route("/patients/<patient_id>/fhir")
 @login_required
+@patient_read_limit
+@clinic.alt_response(429, **LIMITED_DOC)
 @clinic.doc(responses=FHIR_DOC)
 @clinic.alt_response(404, **NO_PATIENT_DOC)
 def patient_fhir(patient_id: str) -> Response:

@@ -72,11 +72,17 @@ class ClinicViewListSchema(Schema):
 # --- The provider's side --------------------------------------------------------------------
 
 class ProviderSchema(Schema):
-    id = fields.Integer()
+    id = fields.Integer(allow_none=True, metadata=doc(
+        "The provider's account, for DELETE /clinic/providers/{id}; null while invited."))
     display_name = fields.String()
     email = fields.String()
     is_admin = fields.Boolean()
-    joined_at = fields.AwareDateTime()
+    status = fields.String(metadata={"enum": ["active", "invited"], "description":
+                                     "invited: the invitation is not accepted yet (the name "
+                                     "and email are as the admin typed them)."})
+    joined_at = fields.AwareDateTime(allow_none=True, metadata=doc("null while invited."))
+    expires_at = fields.AwareDateTime(metadata=doc("Invited only: when the link stops "
+                                                   "working."))
 
 
 class ClinicSchema(Schema):
@@ -102,8 +108,14 @@ class InviteSchema(Schema):
 class InvitedSchema(Schema):
     url = fields.String(metadata=doc(
         "PUBLIC_URL/reset#<token>: give it to the provider by a channel you trust; it works "
-        "once, to choose a password."))
+        "once. Someone new chooses a password with it; someone who already has an account "
+        "logs in with their own and accepts. The same answer either way."))
     expires_at = fields.AwareDateTime()
+
+
+class AcceptSchema(Schema):
+    token = fields.String(required=True, validate=validate.Length(min=1, max=200),
+                          metadata=doc("The token from the invitation link's fragment."))
 
 
 class PanelQuerySchema(Schema):

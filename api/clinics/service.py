@@ -19,14 +19,21 @@ from typing import Any
 
 from sqlalchemy import delete, func, select, update
 
+from api.audit.models import AuditEvent
 from api.audit.service import record
 from api.auth import service as accounts
 from api.auth.models import Account, User
 from api.calendar import local_today
 from api.clinics import codes
-from api.clinics.models import Clinic, ClinicConnection, ClinicMember, ClinicView
+from api.clinics.models import (
+    Clinic,
+    ClinicConnection,
+    ClinicInvite,
+    ClinicMember,
+    ClinicView,
+)
 from api.db import db, insert_if_absent
-from api.domain import AlreadyExists, Forbidden, NotFound
+from api.domain import AlreadyExists, Forbidden, LinkGone, NotFound
 from api.models import utcnow
 from api.sharing.service import opened_with
 
@@ -38,6 +45,16 @@ ADMINS_ONLY = "Only the clinic's admins can do this."
 NOT_YOURSELF = "You cannot remove yourself; another admin can."
 NOT_A_MEMBER = "This provider account belongs to no clinic."
 TAKEN = "This email belongs to another account; providers need an account of their own."
+ALREADY_MEMBER = "This email is already one of the clinic's providers."
+INVITE_GONE = "This invitation is invalid, was already used, or has expired."
+LOG_IN_TO_ACCEPT = ("This invitation is for an account that already exists: log in with its "
+                    "own password to accept it.")
+INVITE_FOR_ANOTHER = ("This invitation was sent to another email address: log in with the "
+                      "account it was sent to.")
+PATIENT_ACCOUNT = ("This is a patient account, and a clinic's provider needs an account of "
+                   "its own: ask the clinic to invite another email address.")
+IN_ANOTHER_CLINIC = ("This account is a provider of another clinic, and a provider belongs "
+                     "to one clinic: ask to be invited with another email address.")
 # How long a setup or invitation link works.
 INVITE_DAYS = 7
 
@@ -49,17 +66,11 @@ def provider_name(user: Account) -> str:
 # --- Accounts: the admin's CLI and the clinic's admins --------------------------------------
 
 def _provider_account(email: str, display_name: str) -> User:
-    """A new provider account for `email` (its password is chosen through the setup link),
-    or a former provider's account, which joins again."""
+    """The operator's CLI: a new provider account for `email` (its password is chosen
+    through the setup link), or a former provider's account, which joins again."""
     user = accounts.find_user(email)
     if user is None:
-        # Nobody knows this password: the account is usable once its link sets one.
-        user = User(email=accounts.normalize_email(email), role="provider",
-                    password_hash=accounts.hash_password(secrets.token_urlsafe(32)),
-                    display_name=display_name.strip())
-        db.session.add(user)
-        db.session.flush()
-        return user
+        return accounts.new_provider(email=email, display_name=display_name)
     if user.role != "provider" or db.session.get(ClinicMember, user.id) is not None:
         raise AlreadyExists(TAKEN, field="email")
     user.disabled = False
@@ -70,7 +81,8 @@ def _provider_account(email: str, display_name: str) -> User:
 
 def _join(clinic: Clinic, *, email: str, display_name: str, is_admin: bool
           ) -> tuple[str, datetime]:
-    """Add a provider to the clinic: (one-time link token, when it stops working)."""
+    """Add a provider to the clinic (the operator's CLI): (one-time link token, when it
+    stops working)."""
     user = _provider_account(email, display_name)
     db.session.add(ClinicMember(user_id=user.id, clinic_id=clinic.id, is_admin=is_admin))
     valid_for = timedelta(days=INVITE_DAYS)
@@ -168,53 +180,166 @@ def clinic_body(membership: Membership) -> dict[str, Any]:
         select(User, ClinicMember).join(ClinicMember, ClinicMember.user_id == User.id)
         .where(ClinicMember.clinic_id == clinic.id)
         .order_by(ClinicMember.joined_at, User.id))
+    # Invited, not yet accepted: as the admin typed them, with no account id (whether the
+    # email had an account shows nowhere).
+    invited = db.session.scalars(
+        select(ClinicInvite).where(ClinicInvite.clinic_id == clinic.id,
+                                   ClinicInvite.expires_at > utcnow())
+        .order_by(ClinicInvite.created_at, ClinicInvite.id))
     return {
         "id": clinic.id, "name": clinic.name, "code": codes.shown(clinic.code),
         "is_admin": membership.member.is_admin,
-        "providers": [{"id": user.id, "display_name": user.display_name, "email": user.email,
-                       "is_admin": member.is_admin, "joined_at": member.joined_at}
-                      for user, member in providers],
+        "providers": [
+            *({"id": user.id, "display_name": user.display_name, "email": user.email,
+               "is_admin": member.is_admin, "joined_at": member.joined_at,
+               "status": "active"} for user, member in providers),
+            *({"id": None, "display_name": invite.display_name, "email": invite.email,
+               "is_admin": False, "joined_at": None, "status": "invited",
+               "expires_at": invite.expires_at} for invite in invited)],
     }
+
+
+def _by(membership: Membership) -> str:
+    admin = db.session.get(User, membership.member.user_id)
+    return f"by {provider_name(admin)}" if admin else "by ?"
 
 
 def _tell_clinic(membership: Membership, event: str, what: str = "",
                  *, also: int | None = None) -> None:
     """An admin's change to the clinic, in the security log of every provider of the
     clinic (and of `also`, a provider leaving it), naming who made it."""
-    admin = db.session.get(User, membership.member.user_id)
-    by = provider_name(admin) if admin else "?"
+    by = _by(membership)
     members = set(db.session.scalars(select(ClinicMember.user_id).where(
         ClinicMember.clinic_id == membership.clinic.id)))
     for user_id in sorted(members | ({also} if also else set())):
-        record(user_id=user_id, event=event, detail=f"{what}, by {by}" if what else f"by {by}")
+        record(user_id=user_id, event=event, detail=f"{what}, {by}" if what else by)
+
+
+# Code changes by one admin within this long of the last one logged add no event: the log
+# says that the code changed and who changed it, not each of sixty clicks.
+CODE_EVENTS_EVERY = timedelta(hours=1)
 
 
 def rotate_code(*, membership: Membership) -> str:
     """A new code; the old one stops working at once (connections made with it stay)."""
     membership.require_admin()
     membership.clinic.code = codes.new_code()
-    _tell_clinic(membership, "clinic_code_changed")
+    logged_lately = db.session.scalar(select(AuditEvent.id).where(
+        AuditEvent.user_id == membership.member.user_id,
+        AuditEvent.event == "clinic_code_changed", AuditEvent.detail == _by(membership),
+        AuditEvent.created_at > utcnow() - CODE_EVENTS_EVERY).limit(1))
+    if logged_lately is None:
+        _tell_clinic(membership, "clinic_code_changed")
     return codes.shown(membership.clinic.code)
 
 
 def invite(*, membership: Membership, email: str, display_name: str) -> tuple[str, datetime]:
-    """A one-time link for a new provider of the clinic: (token, expires_at)."""
+    """Invite a provider to the clinic: (the link's token, when it stops working).
+
+    The answer is the same whether or not the email has an account, and an existing
+    account is never changed (its password, its enabled state, its name): its person
+    accepts by logging in with their own password (accept_invite). An email with no
+    account gets a provider account with no password yet, and the link is its setup link
+    (POST /auth/reset chooses the password and accepts, `_accepted_by_setup`). Inviting
+    the same email again replaces the earlier link."""
     membership.require_admin()
-    invited = _join(membership.clinic, email=email, display_name=display_name, is_admin=False)
+    clinic = membership.clinic
+    name = display_name.strip()
+    user = accounts.find_user(email)
+    member_of = user and db.session.scalar(
+        select(ClinicMember.clinic_id).where(ClinicMember.user_id == user.id))
+    if member_of == clinic.id:  # already on the clinic's own list of providers
+        raise AlreadyExists(ALREADY_MEMBER, field="email")
+    valid_for = timedelta(days=INVITE_DAYS)
+    if user is None:
+        user = accounts.new_provider(email=email, display_name=name)
+    if accounts.never_set_up(user) and member_of is None:
+        # Nobody has ever used this account: its setup link takes nothing over.
+        token = accounts.create_password_reset(user, valid_for=valid_for)
+    else:
+        token = secrets.token_urlsafe(32)
+    db.session.execute(delete(ClinicInvite).where(ClinicInvite.clinic_id == clinic.id,
+                                                  ClinicInvite.user_id == user.id))
+    expires_at = utcnow() + valid_for
+    db.session.add(ClinicInvite(clinic_id=clinic.id, user_id=user.id,
+                                email=accounts.normalize_email(email), display_name=name,
+                                token_hash=accounts.sha256(token), expires_at=expires_at))
     _tell_clinic(membership, "clinic_provider_invited", email)
-    return invited
+    return token, expires_at
 
 
-def remove_provider(*, membership: Membership, provider_id: str) -> None:
+def _live_invite(token: str) -> ClinicInvite:
+    invite = db.session.scalar(select(ClinicInvite).where(
+        ClinicInvite.token_hash == accounts.sha256(token)).with_for_update())
+    if invite is None or invite.expires_at <= utcnow():
+        raise LinkGone(INVITE_GONE)
+    return invite
+
+
+def _join_invited(invite: ClinicInvite, user: Account) -> Clinic:
+    """The invited account joins the clinic; the invitation is used up."""
+    current = db.session.get(ClinicMember, user.id)
+    if current is not None and current.clinic_id != invite.clinic_id:
+        raise AlreadyExists(IN_ANOTHER_CLINIC, reason="other_clinic")
+    if current is None:
+        db.session.add(ClinicMember(user_id=user.id, clinic_id=invite.clinic_id,
+                                    is_admin=False))
+        db.session.flush()
+    db.session.delete(invite)
+    clinic = db.session.get_one(Clinic, invite.clinic_id)
+    for member_id in db.session.scalars(select(ClinicMember.user_id).where(
+            ClinicMember.clinic_id == clinic.id).order_by(ClinicMember.user_id)):
+        record(user_id=member_id, event="clinic_provider_joined", detail=provider_name(user))
+    return clinic
+
+
+def accept_invite(*, user: Account, token: str) -> Membership:
+    """The signed-in account accepts the invitation it was sent (an existing account; a
+    new one accepts by choosing its password). Refused: another account's invitation
+    (403), a patient account (409: a provider needs an account of its own, and a diary
+    is never turned into a provider's account), a provider of another clinic (409)."""
+    invite = _live_invite(token)
+    if invite.user_id != user.id:
+        raise Forbidden(INVITE_FOR_ANOTHER)
+    if user.role != "provider":
+        raise AlreadyExists(PATIENT_ACCOUNT, reason="patient_account")
+    _join_invited(invite, user)
+    return membership(provider=user)
+
+
+def _accepted_by_setup(user: User, *, token: str) -> None:
+    """A new provider chose their password with an invitation's setup link: they join."""
+    invite = db.session.scalar(select(ClinicInvite).where(
+        ClinicInvite.token_hash == accounts.sha256(token), ClinicInvite.user_id == user.id))
+    if invite is not None:
+        _join_invited(invite, user)
+
+
+accounts.password_set_by_link.connect(_accepted_by_setup)
+
+
+def _invitation_to_log_in(token: str) -> str | None:
+    """POST /auth/reset with an invitation that sets no password (an account that exists):
+    what to tell the person holding the link."""
+    invited = db.session.scalar(
+        select(User).join(ClinicInvite, ClinicInvite.user_id == User.id)
+        .where(ClinicInvite.token_hash == accounts.sha256(token),
+               ClinicInvite.expires_at > utcnow()))
+    # An account never set up has no password to log in with: its link is simply dead.
+    return LOG_IN_TO_ACCEPT if invited and not accounts.never_set_up(invited) else None
+
+
+accounts.checking_other_link.connect(_invitation_to_log_in)
+
+
+def remove_provider(*, membership: Membership, provider_id: int) -> None:
     """Remove another provider of the clinic: their sessions end at once."""
     membership.require_admin()
-    if not provider_id.isdigit() or len(provider_id) > 10:
-        raise NotFound(NO_PROVIDER)
-    if int(provider_id) == membership.member.user_id:
+    if provider_id == membership.member.user_id:
         raise Forbidden(NOT_YOURSELF)
     user = db.session.scalar(
         select(User).join(ClinicMember, ClinicMember.user_id == User.id)
-        .where(User.id == int(provider_id), ClinicMember.clinic_id == membership.clinic.id))
+        .where(User.id == provider_id, ClinicMember.clinic_id == membership.clinic.id))
     if user is None:
         raise NotFound(NO_PROVIDER)
     _tell_clinic(membership, "clinic_provider_removed", provider_name(user), also=user.id)
@@ -244,7 +369,10 @@ def connect(*, user: Account, code: str, include_notes: bool
     clinic = find_clinic(code=code)
     connection = _open_connection(user.id, clinic.id)
     if connection is not None:
-        connection.include_notes = include_notes
+        if connection.include_notes != include_notes:
+            connection.include_notes = include_notes
+            record(user_id=user.id, event="clinic_notes_on" if include_notes
+                   else "clinic_notes_off", detail=clinic.name)
         return connection, clinic, False
     connection = ClinicConnection(user_id=user.id, clinic_id=clinic.id,
                                   include_notes=include_notes)

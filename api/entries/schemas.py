@@ -6,7 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from api.fields import Score, StrictFloat, Text, not_blank
+from api.fields import Score, StrictFloat, Text, no_surrounding_spaces, not_blank
 from api.vocabulary import SCORE_FIELDS, SIDE_EFFECTS
 
 
@@ -31,7 +31,7 @@ class EntryInSchema(Schema):
         load_default=list, validate=validate.Length(max=len(SIDE_EFFECTS)),
     )
     tags = fields.List(
-        Text(validate=[validate.Length(min=1, max=32), not_blank]),
+        Text(validate=[validate.Length(min=1, max=32), not_blank, no_surrounding_spaces]),
         load_default=list, validate=validate.Length(max=20),
         metadata={"description": "At most 20 tags of at most 32 characters."},
     )

@@ -31,7 +31,7 @@ def normalized(data: dict[str, Any]) -> dict[str, Any]:
     """A PUT body as stored content: every field present, lists de-duplicated in order."""
     content = {field: data.get(field) for field in CONTENT_FIELDS}
     content["side_effects"] = list(dict.fromkeys(data.get("side_effects") or []))
-    content["tags"] = list(dict.fromkeys(tag.strip() for tag in data.get("tags") or []))
+    content["tags"] = list(dict.fromkeys(data.get("tags") or []))
     content["notes"] = data.get("notes") or ""
     return content
 

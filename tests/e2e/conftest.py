@@ -72,7 +72,8 @@ document.addEventListener("securitypolicyviolation", (e) => {
 
 # Every test makes links and tokens from 127.0.0.1; the per-IP limits are tested elsewhere.
 SERVER_LIMITS = {"SHARE_RATE_LIMIT": "1000 per hour", "SHARE_SESSION_RATE_LIMIT": "1000 per minute",
-                 "SHARE_READ_RATE_LIMIT": "1000 per minute", "TOKEN_RATE_LIMIT": "1000 per hour"}
+                 "SHARE_READ_RATE_LIMIT": "1000 per minute", "TOKEN_RATE_LIMIT": "1000 per hour",
+                 "CLINIC_READ_RATE_LIMIT": "1000 per minute", "INVITE_RATE_LIMIT": "1000 per hour"}
 
 
 @pytest.fixture(scope="session")

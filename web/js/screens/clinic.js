@@ -224,7 +224,8 @@ function providersCard(clinic, me, reload) {
   const item = (p) => {
     const titleId = nextId("provider");
     let remove = null;
-    if (clinic.is_admin && p.email !== me.email) {
+    const invited = p.status === "invited"; // no account id: it expires or is replaced
+    if (clinic.is_admin && p.email !== me.email && !invited) {
       remove = h("button", { type: "button", class: "btn btn-small btn-danger", "aria-describedby": titleId }, t("clinic.providers.remove"));
       remove.addEventListener("click", async () => {
         const ok = await confirm(t("clinic.providers.remove_title"),
@@ -244,8 +245,10 @@ function providersCard(clinic, me, reload) {
     return h("li", { class: "provider" },
       h("div", {}, h("span", { id: titleId, class: "title user-text" }, p.display_name || p.email),
         p.is_admin ? h("span", { class: "pill pill-muted" }, t("clinic.providers.admin")) : null,
+        invited ? h("span", { class: "pill pill-muted" }, t("clinic.providers.invited")) : null,
         h("span", { class: "meta" }, h("span", { class: "user-text" }, p.email), " · ",
-          t("clinic.providers.joined", { date: formatDate(p.joined_at) }))),
+          invited ? t("clinic.providers.invited_until", { date: formatDate(p.expires_at) })
+            : t("clinic.providers.joined", { date: formatDate(p.joined_at) }))),
       remove);
   };
   return h("section", { class: "card", "aria-labelledby": "providers-title" },

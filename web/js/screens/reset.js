@@ -1,6 +1,10 @@
 // Choose a new password with the one-time link an admin printed (`flask users
 // reset-password`): https://HOST/reset#TOKEN. The token is read from the fragment, kept in
-// memory only and taken out of the address bar at once.
+// memory only and taken out of the address bar at once. A clinic's invitation comes as the
+// same link: someone new chooses a password here; someone who already has an account is
+// told so by the server (409 log_in_to_accept) and logs in with their own password to
+// accept it (POST /clinic/invites/accept): an invitation never sets an existing account's
+// password.
 
 import { ApiError, OfflineError, request } from "../api.js";
 import { field, formError, passwordTooShort } from "../controls.js";
@@ -8,7 +12,7 @@ import { h, takeFragment } from "../dom.js";
 import { t } from "../i18n.js";
 import * as outbox from "../outbox.js";
 import { showProblem } from "../problems.js";
-import { ended, session } from "../session.js";
+import { ended, loggedIn, session } from "../session.js";
 import { PASSWORD_MIN_LENGTH } from "../vocabulary.js";
 
 let token = "";
@@ -65,6 +69,8 @@ export async function render(container, ctx) {
       else if (e instanceof ApiError && e.status === 410) {
         token = "";
         dead(t("reset.used"));
+      } else if (e instanceof ApiError && e.problem.reason === "log_in_to_accept") {
+        acceptWithAccount(box, ctx, dead);
       } else showProblem({ new_password: password }, e, error);
       return;
     }
@@ -75,5 +81,66 @@ export async function render(container, ctx) {
       outbox.markNeedsLogin();
     }
     ctx.navigate("/login", { replace: true, notice: t("reset.done") });
+  });
+}
+
+// Why an account cannot accept an invitation, in the person's language.
+const REFUSED = {
+  patient_account: "reset.invite.patient_account",
+  other_clinic: "reset.invite.other_clinic",
+};
+
+// An invitation for an account that exists: log in with it, then accept.
+function acceptWithAccount(box, ctx, dead) {
+  const email = field(t("login.email"), h("input", { type: "email", name: "email", autocomplete: "username", required: true, autocapitalize: "none", spellcheck: "false" }));
+  const password = field(t("login.password"), h("input", { type: "password", name: "password", autocomplete: "current-password", required: true }));
+  const error = formError();
+  const submit = h("button", { type: "submit", class: "btn btn-primary btn-block" }, t("reset.invite.submit"));
+  const form = h("form", { novalidate: true }, error, email, password, submit);
+  box.replaceChildren(h("h1", { tabindex: "-1" }, t("reset.invite.title")),
+    h("p", { class: "tagline" }, t("reset.invite.existing")), form);
+  box.querySelector("h1").focus();
+
+  const refused = (message) => {
+    box.replaceChildren(h("h1", { tabindex: "-1" }, t("reset.invite.refused_title")),
+      h("p", { class: "form-error", role: "alert" }, message),
+      h("p", { class: "switch" }, h("a", { href: "/" }, t("reset.invite.go_app"))));
+    box.querySelector("h1").focus();
+  };
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    error.show("");
+    const address = email.control.value.trim();
+    if (!address || !password.control.value) {
+      error.show(t("errors.login_failed"));
+      return;
+    }
+    submit.disabled = true;
+    try {
+      const { data } = await request("POST", "/auth/login", { body: { email: address, password: password.control.value } });
+      await loggedIn(data);
+    } catch (e) {
+      submit.disabled = false;
+      if (e instanceof OfflineError) error.show(t("errors.offline"));
+      else if (e.status === 401) error.show(t("errors.login_failed"));
+      else showProblem({ email, password }, e, error);
+      return;
+    }
+    try {
+      await request("POST", "/clinic/invites/accept", { body: { token } });
+    } catch (e) {
+      if (e instanceof OfflineError) {
+        submit.disabled = false;
+        error.show(t("errors.offline"));
+      } else if (e instanceof ApiError && e.status === 410) {
+        token = "";
+        dead(t("reset.used"));
+      } else if (e instanceof ApiError && e.status === 403) refused(t("reset.invite.another_account"));
+      else refused(REFUSED[e.problem && e.problem.reason] ? t(REFUSED[e.problem.reason]) : e.message);
+      return;
+    }
+    token = "";
+    ctx.navigate("/clinic", { replace: true });
   });
 }

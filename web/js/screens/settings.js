@@ -20,8 +20,9 @@ import { PASSWORD_MIN_LENGTH } from "../vocabulary.js";
 const EVENTS = new Set([
   "login_succeeded", "login_failed", "logged_out", "password_changed", "password_reset",
   "token_created", "token_revoked", "share_created", "share_revoked", "share_viewed", "exported",
-  "clinic_connected", "clinic_disconnected", "clinic_viewed", "clinic_deleted",
-  "clinic_code_changed", "clinic_provider_invited", "clinic_provider_removed",
+  "clinic_connected", "clinic_notes_on", "clinic_notes_off", "clinic_disconnected",
+  "clinic_viewed", "clinic_deleted", "clinic_code_changed", "clinic_provider_invited",
+  "clinic_provider_joined", "clinic_provider_removed",
 ]);
 const eventText = (event) => (EVENTS.has(event) ? t(`settings.event.${event}`) : event);
 const LOG_SHOWN = 10;
