@@ -112,7 +112,33 @@ SAFETY_KEYS = ("chart.legend.medication", "chart.medication.", "report.safety.",
 # And the words of a clinic patient's report (/clinic/patients/<id>), which only that page
 # fetches (web/js/clinic-report.js): ?scope=clinic; a share link's report never carries them.
 CLINIC_REPORT_KEYS = ("share.clinic.",)
+# The app's own scopes (web/js/app.js): "app" for the shell and what every screen shares
+# (the sync badge, errors, controls, the vocabulary), fetched at start; then each screen's,
+# fetched when the screen is first shown (a screen's scope is its name in app.js's table), and
+# "conflicts" with the sync dialog. A key is in every scope one of whose prefixes it starts
+# with, so a new key lands in its screen's scope by its name alone ("today.…" on Today).
+# The service worker keeps every one of them for the active language (web/sw.js,
+# CATALOG_SCOPES); tests/test_i18n_dynamic_keys.py checks that every key a module uses is in
+# a scope loaded before that module shows it.
+APP_SCOPES: dict[str, tuple[str, ...]] = {
+    "app": ("app.", "controls.", "errors.", "push.", "vocab."),
+    "login": ("login.",),
+    "reset": ("reset.",),
+    "today": ("today.", "entry."),
+    "history": ("history.",),
+    "day": ("day.", "entry."),
+    "treatments": ("treatments.", "report."),
+    "trends": ("trends.", "chart.", "report."),
+    "settings": ("settings.", "reminders."),
+    "sharing": ("sharing.",),
+    "checkin": ("checkin.",),
+    "medications": ("medications.",),
+    "panel": ("clinic.", "report."),
+    "conflicts": ("conflicts.",),
+}
 SCOPES = {
+    **{name: (lambda key, prefixes=prefixes: key.startswith(prefixes))
+       for name, prefixes in APP_SCOPES.items()},
     "report": lambda key: key.startswith(REPORT_KEYS)
     and not key.startswith(QUESTIONNAIRE_KEYS + SAFETY_KEYS + CLINIC_REPORT_KEYS),
     "questionnaires": lambda key: key.startswith(QUESTIONNAIRE_KEYS),
