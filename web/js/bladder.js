@@ -10,7 +10,6 @@ import * as outbox from "./outbox.js";
 import { toast } from "./controls.js";
 import { h, nextId } from "./dom.js";
 import { t } from "./i18n.js";
-import { BLADDER_SYMPTOMS } from "./safety-words.js";
 import { sideEffectLabel } from "./vocabulary.js";
 
 const MEMORY = "bladder_due";
@@ -40,14 +39,17 @@ async function save(day, symptoms) {
 
 // The card, or null when the question is not due (or cannot be known).
 export async function bladderCard(day) {
+  let symptoms;
   try {
     if (!(await due())) return null;
+    // The symptoms' list (with the other safety words) only for a card that shows.
+    symptoms = (await import("./safety-words.js")).BLADDER_SYMPTOMS;
   } catch {
     return null; // the server failed: the diary comes first
   }
   const titleId = nextId("bladder");
   const legendId = nextId("bladder-q");
-  const boxes = BLADDER_SYMPTOMS.map((key) => h("label", { class: "check" },
+  const boxes = symptoms.map((key) => h("label", { class: "check" },
     h("input", { type: "checkbox", value: key }), sideEffectLabel(key)));
   const error = h("p", { class: "form-error", role: "alert", hidden: true });
   const none = h("button", { type: "button", class: "btn" }, t("today.bladder.none"));
