@@ -2,7 +2,7 @@
 // both side by side and let the patient choose. Rejected changes are shown here too.
 
 import * as outbox from "./outbox.js";
-import { dialog } from "./controls.js";
+import { dialog } from "./dialogs.js";
 import { formatDateTime, formatDay } from "./dates.js";
 import { h } from "./dom.js";
 import { extend, formatNumber, t } from "./i18n.js";
