@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import migrated_app  # noqa: E402
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, Phone  # noqa: E402
-from tests.e2e.test_budget import TARGET, counted, first_visit, gzipped, new_account  # noqa: E402
+from tests.e2e.test_budget import BUDGET, counted, first_visit, gzipped, new_account  # noqa: E402
 from tests.support.live_server import live_server  # noqa: E402
 
 
@@ -47,14 +47,14 @@ def main() -> None:
                 visit = first_visit(phone)
                 after = sum(visit.after.values())
                 print(f"  {locale} first visit {visit.total / 1024:6.1f} KB in "
-                      f"{len(visit.before):2} files   ratio {visit.total / TARGET:.2f} of the "
+                      f"{len(visit.before):2} files   ratio {visit.total / BUDGET:.2f} of the "
                       f"30 KB budget; then the worker keeps {after / 1024:.1f} KB "
                       f"({len(visit.after)} files, after Today is usable, at low priority)")
                 context.close()
             for locale in ("en-GB", "es-ES"):
                 total, files = report_page(browser, server, locale)
                 print(f"  {locale} /share     {total / 1024:6.1f} KB in {files:2} files   "
-                      f"ratio {total / TARGET:.2f} of 30 KB")
+                      f"ratio {total / BUDGET:.2f} of 30 KB")
             browser.close()
 
 
