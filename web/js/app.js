@@ -175,10 +175,14 @@ function useManifest(language) {
 async function start() {
   // The opening screen's module and words are fetched beside the shell's, not after them,
   // when it is the screen this device will show (a stranger at /today is sent to /login).
-  const remembering = remembered();
+  const known = await remembered();
   const opening = match(location.pathname);
-  const ready = opening && PUBLIC.has(opening.name) !== Boolean(await remembering);
+  const ready = opening && PUBLIC.has(opening.name) !== Boolean(known);
   if (ready) screens[opening.name][0]().catch(() => {}); // render() reports a failure
+  // Only ask the server who we are when this device remembers someone: a stranger's first
+  // visit goes straight to the log-in screen without a 401. Asked now, beside the catalog.
+  const me = known ? request("GET", "/me") : null;
+  if (me) me.catch(() => {}); // answered below
   // Every string on screen comes from the active language's catalog (web/js/i18n.js).
   const also = ready ? [screens[opening.name][1]] : [];
   await i18n.load(undefined, { also }).catch(() => i18n.load("en", { also }));
@@ -207,13 +211,10 @@ async function start() {
   outbox.installTriggers();
   showOnline();
 
-  // Only ask the server who we are when this device remembers someone: a stranger's first
-  // visit goes straight to the log-in screen without a 401.
-  const known = await remembering;
   if (known) {
     outbox.setOwner(known.email);
     try {
-      const { data } = await request("GET", "/me");
+      const { data } = await me;
       await loggedIn(data);
     } catch (error) {
       if (error instanceof OfflineError) {
