@@ -247,12 +247,17 @@ function startWorker() {
     const url = new URL(path, location.origin);
     if (url.origin === location.origin && match(url.pathname)) navigate(url.pathname + url.search);
   });
+  // The worker in charge of this page keeps the language's scopes: the one there now, and
+  // any that takes over later (a new worker starts with an empty cache).
+  const keepCatalog = () => {
+    const worker = navigator.serviceWorker.controller;
+    if (worker) worker.postMessage({ type: "relieflog:catalog", path: i18n.catalogPath() });
+  };
+  navigator.serviceWorker.addEventListener("controllerchange", keepCatalog);
   const idle = window.requestIdleCallback || ((then) => setTimeout(then, 500));
   idle(() => {
     navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch((error) => console.warn("service worker", error));
-    navigator.serviceWorker.ready.then((registration) => {
-      registration.active.postMessage({ type: "relieflog:catalog", path: i18n.catalogPath() });
-    });
+    keepCatalog();
   }, { timeout: 5000 });
 }
 
