@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from flask import Blueprint, Flask, Response, abort, jsonify, request, send_from_directory
 from werkzeug.routing import PathConverter
+from werkzeug.security import safe_join
+
+from api.compact import compact_css, compact_js
 
 WEB = Path(__file__).resolve().parent.parent / "web"
 
@@ -112,7 +118,38 @@ SAFETY_KEYS = ("chart.legend.medication", "chart.medication.", "report.safety.",
 # And the words of a clinic patient's report (/clinic/patients/<id>), which only that page
 # fetches (web/js/clinic-report.js): ?scope=clinic; a share link's report never carries them.
 CLINIC_REPORT_KEYS = ("share.clinic.",)
+# The app's own scopes (web/js/app.js): "app" for the shell and what every screen shares
+# (the sync badge, errors, controls, the vocabulary), fetched at start; then each screen's,
+# fetched when the screen is first shown (a screen's scope is its name in app.js's table), and
+# "conflicts" with the sync dialog. A key is in every scope one of whose prefixes it starts
+# with, so a new key lands in its screen's scope by its name alone ("today.…" on Today).
+# The service worker keeps every one of them for the active language (web/sw.js,
+# CATALOG_SCOPES); tests/test_i18n_dynamic_keys.py checks that every key a module uses is in
+# a scope loaded before that module shows it.
+APP_SCOPES: dict[str, tuple[str, ...]] = {
+    "app": ("app.", "controls.", "errors.", "push.", "vocab."),
+    "login": ("login.",),
+    "reset": ("reset.",),
+    "today": ("today.", "entry."),
+    "history": ("history.",),
+    "day": ("day.", "entry."),
+    "treatments": ("treatments.", "report."),
+    "trends": ("trends.", "chart.", "report."),
+    "settings": ("settings.", "reminders."),
+    "sharing": ("sharing.",),
+    "checkin": ("checkin.",),
+    "medications": ("medications.",),
+    "panel": ("clinic.", "report."),
+    "conflicts": ("conflicts.",),
+}
+
+
+def _starting_with(prefixes: tuple[str, ...]) -> Callable[[str], bool]:
+    return lambda key: key.startswith(prefixes)
+
+
 SCOPES = {
+    **{name: _starting_with(prefixes) for name, prefixes in APP_SCOPES.items()},
     "report": lambda key: key.startswith(REPORT_KEYS)
     and not key.startswith(QUESTIONNAIRE_KEYS + SAFETY_KEYS + CLINIC_REPORT_KEYS),
     "questionnaires": lambda key: key.startswith(QUESTIONNAIRE_KEYS),
@@ -138,10 +175,33 @@ def catalog(language: str) -> Response:
     return response
 
 
+# The app's own scripts and stylesheets go out without their comments and indentation
+# (api/compact.py: the same code, each line on its line); vendor files as they are.
+COMPACTED = {".js": ("text/javascript", compact_js), ".css": ("text/css", compact_css)}
+
+
+@functools.lru_cache(maxsize=256)
+def _compacted(path: str, _modified: int) -> tuple[bytes, str]:
+    """A file's compacted body and its ETag, computed once per version of the file."""
+    compact = COMPACTED[Path(path).suffix][1]
+    body = compact(Path(path).read_text(encoding="utf-8")).encode("utf-8")
+    return body, hashlib.sha256(body).hexdigest()[:32]
+
+
 @bp.get("/<asset:filename>")
 def asset(filename: str) -> Response:
-    if filename.startswith("api/") or Path(filename).suffix not in ASSET_SUFFIXES:
+    suffix = Path(filename).suffix
+    if filename.startswith("api/") or suffix not in ASSET_SUFFIXES:
         abort(404)
+    path = safe_join(str(WEB), filename)
+    if suffix in COMPACTED and filename.startswith(("js/", "css/")) and path \
+            and Path(path).is_file():
+        body, etag = _compacted(path, Path(path).stat().st_mtime_ns)
+        response = Response(body, mimetype=COMPACTED[suffix][0])
+        response.set_etag(etag)
+        response.headers["Cache-Control"] = "no-cache"
+        response.make_conditional(request)  # 304 when the browser has this version
+        return response
     return _page(filename)
 
 

@@ -1,9 +1,9 @@
 // Relieflog service worker: keeps the app shell (HTML, CSS, JS, icons) and the active
-// language's catalog so the app opens offline. It never stores anything from /api/: health
+// language's catalog (every scope of it) so the app opens offline. It never stores anything from /api/: health
 // data lives only in the page's IndexedDB, under the app's control, and is wiped on log-out.
 // It also shows reminders (Web Push) and opens the app when one is tapped.
 
-const VERSION = "relieflog-shell-v11";
+const VERSION = "relieflog-shell-v12";
 const SHELL = [
   "/",
   "/css/app.css",
@@ -17,6 +17,7 @@ const SHELL = [
   "/js/session.js",
   "/js/dom.js",
   "/js/controls.js",
+  "/js/dialogs.js",
   "/js/dates.js",
   "/js/vocabulary.js",
   "/js/i18n.js",
@@ -35,6 +36,7 @@ const SHELL = [
   "/js/safety-words.js",
   "/js/vitals-form.js",
   "/js/bladder.js",
+  "/js/bladder-card.js",
   "/js/screens/today.js",
   "/js/screens/history.js",
   "/js/screens/day.js",
@@ -60,15 +62,34 @@ const SHELL = [
   "/icons/apple-touch-icon.png",
 ];
 const SHELL_PATHS = new Set(SHELL);
-// Message catalogs are not in the shell: each is cached the first time the page fetches it,
-// so only the active language is ever downloaded, and it is there offline afterwards.
+// Message catalogs are not in the shell: the page fetches its language's words one scope at
+// a time (/i18n/<code>.json?scope=<name>, api/web.py APP_SCOPES), each kept as it passes
+// through; once the app has shown a logged-in screen it asks for the rest of that language's
+// scopes ("relieflog:catalog"), so every screen has its words offline. Only the active
+// language is ever downloaded; never the provider's report's scopes.
 const CATALOG = /^\/i18n\/[a-z]{2,3}\.json$/;
+const CATALOG_SCOPES = ["app", "login", "reset", "today", "history", "day", "treatments", "trends",
+  "settings", "sharing", "checkin", "medications", "panel", "conflicts"];
+const isCatalog = (url) => CATALOG.test(url.pathname) && url.search.startsWith("?scope=")
+  && CATALOG_SCOPES.includes(url.searchParams.get("scope")) && [...url.searchParams.keys()].length === 1;
 const NETWORK_TIMEOUT_MS = 4000;
+
+// What the worker keeps for later, fetched at low priority (the page comes first) and
+// revalidated rather than downloaded again when the browser already has it (a 304 for the
+// files the page just loaded). All or nothing: a missing file fails the install.
+async function keep(cache, paths) {
+  const responses = await Promise.all(paths.map(async (path) => {
+    const response = await fetch(new Request(path, { cache: "no-cache", priority: "low" }));
+    if (!response.ok) throw new Error(`${path}: ${response.status}`);
+    return [path, response];
+  }));
+  await Promise.all(responses.map(([path, response]) => cache.put(path, response)));
+}
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
     caches.open(VERSION)
-      .then((cache) => cache.addAll(SHELL.map((path) => new Request(path, { cache: "reload" }))))
+      .then((cache) => keep(cache, SHELL))
       .then(() => self.skipWaiting()),
   );
 });
@@ -79,6 +100,23 @@ self.addEventListener("activate", (event) => {
       .then((keys) => Promise.all(keys.filter((key) => key !== VERSION).map((key) => caches.delete(key))))
       .then(() => self.clients.claim()),
   );
+});
+
+// The page's language: each scope of its catalog this worker does not have yet.
+async function keepCatalog(path) {
+  if (typeof path !== "string" || !CATALOG.test(path)) return;
+  const cache = await caches.open(VERSION);
+  const missing = [];
+  for (const scope of CATALOG_SCOPES) {
+    const scoped = `${path}?scope=${scope}`;
+    if (!(await cache.match(scoped))) missing.push(scoped);
+  }
+  await keep(cache, missing);
+}
+
+self.addEventListener("message", (event) => {
+  const { type, path } = event.data || {};
+  if (type === "relieflog:catalog") event.waitUntil(keepCatalog(path).catch(() => {}));
 });
 
 // Network first so an update shows up at once; the cached copy when the network is down,
@@ -116,8 +154,10 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(networkFirst(request, "/"));
     return;
   }
-  if ((SHELL_PATHS.has(url.pathname) || CATALOG.test(url.pathname)) && !url.search) {
+  if (SHELL_PATHS.has(url.pathname) && !url.search) {
     event.respondWith(networkFirst(request, url.pathname));
+  } else if (isCatalog(url)) {
+    event.respondWith(networkFirst(request, url.pathname + url.search));
   }
 });
 
@@ -145,16 +185,18 @@ function appPath(url) {
 
 // The "Remind me in an hour" button, in the payload's language when it names one, else the
 // language whose catalog this worker keeps (the app's), else the browser's; no button when no
-// catalog can be had.
+// catalog can be had. The words are in the shell's scope ("app").
 async function snoozeLabel(language) {
   const cache = await caches.open(VERSION);
-  const kept = (await cache.keys()).map((request) => new URL(request.url).pathname).filter((path) => CATALOG.test(path));
+  const kept = (await cache.keys()).map((request) => new URL(request.url))
+    .filter((url) => CATALOG.test(url.pathname) && url.search === "?scope=app").map((url) => url.pathname);
   const browser = `/i18n/${(self.navigator.language || "en").slice(0, 2)}.json`;
   const wanted = [language && `/i18n/${language}.json`, kept.includes(browser) ? browser : kept[0], browser, "/i18n/en.json"]
     .filter((path) => path && CATALOG.test(path));
   for (const path of wanted) {
     try {
-      const response = (await cache.match(path)) || (await fetch(path));
+      const scoped = `${path}?scope=app`;
+      const response = (await cache.match(scoped)) || (await fetch(scoped));
       if (!response.ok) continue;
       const label = (await response.json())["push.snooze"];
       if (typeof label === "string" && label) return label;

@@ -155,24 +155,30 @@ class Phone:
 
     def wait_for_service_worker(self) -> None:
         """Until the app is installed as a person going offline next would need it: the
-        worker controls the page and keeps the language's catalog, which the app fetches
-        through it when it takes over (app.js). Going offline before that fetch ends would
-        fail it (a console error), as it would leave a real phone without its words."""
+        worker controls the page and keeps every scope of the language's catalog, which the
+        app asks it for once a logged-in screen is shown (app.js). Going offline before that
+        ends would leave a real phone without some screen's words."""
         self.page.evaluate("""() => navigator.serviceWorker.ready.then(() => new Promise((done) => {
             if (navigator.serviceWorker.controller) done();
             else navigator.serviceWorker.addEventListener("controllerchange", () => done());
         }))""")
-        kept = r"""async () => {
+        from api.web import APP_SCOPES
+
+        # Every scope of the language's catalog (api/web.py APP_SCOPES), which the worker
+        # keeps once the app asks it to (app.js), each screen's words offline.
+        kept = r"""async (scopes) => {
             for (const name of await caches.keys()) {
                 const cache = await caches.open(name);
-                const kept = (await cache.keys()).map((request) => new URL(request.url).pathname);
-                if (kept.some((path) => /^\/i18n\/[a-z]{2,3}\.json$/.test(path))) return true;
+                const kept = new Set((await cache.keys()).map((request) => new URL(request.url))
+                    .filter((url) => /^\/i18n\/[a-z]{2,3}\.json$/.test(url.pathname))
+                    .map((url) => url.searchParams.get("scope")));
+                if (scopes.every((scope) => kept.has(scope))) return true;
             }
             return false;
         }"""
         # page.evaluate awaits the promise (wait_for_function would not).
         deadline = time.monotonic() + 15
-        while not self.page.evaluate(kept):
+        while not self.page.evaluate(kept, list(APP_SCOPES)):
             assert time.monotonic() < deadline, "the worker never kept the language's catalog"
             self.page.wait_for_timeout(100)
 

@@ -9,22 +9,31 @@ import { ended, loggedIn, remembered, resume, session } from "./session.js";
 
 const { t } = i18n;
 
+// Each screen's module and the catalog scope with its words (api/web.py, APP_SCOPES), both
+// fetched when the screen is first shown, at the same time.
 const screens = {
-  today: () => import("./screens/today.js"),
-  history: () => import("./screens/history.js"),
-  day: () => import("./screens/day.js"),
-  treatments: () => import("./screens/treatments.js"),
-  treatment: () => import("./screens/treatment.js"),
-  trends: () => import("./screens/trends.js"),
-  settings: () => import("./screens/settings.js"),
-  login: () => import("./screens/login.js"),
-  register: () => import("./screens/login.js"),
-  sharing: () => import("./screens/sharing.js"),
-  reset: () => import("./screens/reset.js"),
-  checkin: () => import("./screens/checkin.js"),
-  medications: () => import("./screens/medications.js"),
-  clinic: () => import("./screens/clinic.js"),
+  today: [() => import("./screens/today.js"), "today"],
+  history: [() => import("./screens/history.js"), "history"],
+  day: [() => import("./screens/day.js"), "day"],
+  treatments: [() => import("./screens/treatments.js"), "treatments"],
+  treatment: [() => import("./screens/treatment.js"), "treatments"],
+  trends: [() => import("./screens/trends.js"), "trends"],
+  settings: [() => import("./screens/settings.js"), "settings"],
+  login: [() => import("./screens/login.js"), "login"],
+  register: [() => import("./screens/login.js"), "login"],
+  sharing: [() => import("./screens/sharing.js"), "sharing"],
+  reset: [() => import("./screens/reset.js"), "reset"],
+  checkin: [() => import("./screens/checkin.js"), "checkin"],
+  medications: [() => import("./screens/medications.js"), "medications"],
+  clinic: [() => import("./screens/clinic.js"), "panel"],
 };
+
+// A screen's module with its words (the module is fetched once by the browser; the scope
+// once by i18n.extend).
+async function loadScreen(name) {
+  const [module] = await Promise.all([screens[name][0](), i18n.extend(screens[name][1])]);
+  return module;
+}
 
 const ROUTES = [
   [/^\/(?:today)?\/?$/, "today", "today"],
@@ -94,7 +103,7 @@ async function render() {
     if (link.dataset.tab === route.tab) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
   }
-  const module = await screens[route.name]();
+  const module = await loadScreen(route.name);
   if (mine !== renderCount) return undefined;
   const container = h("div", { class: `screen screen-${route.name}` });
   const ctx = { user: session.user, params: route.params, navigate, route: route.name, isCurrent: () => mine === renderCount };
@@ -111,6 +120,7 @@ async function render() {
   document.title = heading ? t("app.title", { screen: heading.textContent }) : t("app.name");
   if (mine > 1 && heading) heading.focus({ preventScroll: true });
   window.scrollTo(0, 0);
+  if (session.user) startWorker();
   return undefined;
 }
 
@@ -163,8 +173,19 @@ function useManifest(language) {
 }
 
 async function start() {
+  // The opening screen's module and words are fetched beside the shell's, not after them,
+  // when it is the screen this device will show (a stranger at /today is sent to /login).
+  const known = await remembered();
+  const opening = match(location.pathname);
+  const ready = opening && PUBLIC.has(opening.name) !== Boolean(known);
+  if (ready) screens[opening.name][0]().catch(() => {}); // render() reports a failure
+  // Only ask the server who we are when this device remembers someone: a stranger's first
+  // visit goes straight to the log-in screen without a 401. Asked now, beside the catalog.
+  const me = known ? request("GET", "/me") : null;
+  if (me) me.catch(() => {}); // answered below
   // Every string on screen comes from the active language's catalog (web/js/i18n.js).
-  await i18n.load().catch(() => i18n.load("en"));
+  const also = ready ? [screens[opening.name][1]] : [];
+  await i18n.load(undefined, { also }).catch(() => i18n.load("en", { also }));
   i18n.translatePage();
   useManifest(i18n.lang());
   document.addEventListener("click", (event) => {
@@ -190,13 +211,10 @@ async function start() {
   outbox.installTriggers();
   showOnline();
 
-  // Only ask the server who we are when this device remembers someone: a stranger's first
-  // visit goes straight to the log-in screen without a 401.
-  const known = await remembered();
   if (known) {
     outbox.setOwner(known.email);
     try {
-      const { data } = await request("GET", "/me");
+      const { data } = await me;
       await loggedIn(data);
     } catch (error) {
       if (error instanceof OfflineError) {
@@ -210,25 +228,37 @@ async function start() {
   }
   await render();
   showSyncState();
+}
 
-  if ("serviceWorker" in navigator) {
-    // The worker keeps a catalog only when a page it controls fetches it, and a new worker
-    // starts with an empty cache: whenever one takes this page over, fetch the active
-    // catalog again through it, so the next start works offline ("qps" reads en.json).
-    // Offline there is nothing to fetch it from (and the worker has no copy yet to answer
-    // with): the next start online fetches it.
-    navigator.serviceWorker.addEventListener("controllerchange", () => {
-      if (navigator.onLine) fetch(i18n.catalogPath()).catch(() => {});
-    });
-    // A tapped reminder (sw.js) routes an open window to the screen it names.
-    navigator.serviceWorker.addEventListener("message", (event) => {
-      const { type, path } = event.data || {};
-      if (type !== "relieflog:open" || typeof path !== "string" || !path.startsWith("/") || path.startsWith("//")) return;
-      const url = new URL(path, location.origin);
-      if (url.origin === location.origin && match(url.pathname)) navigate(url.pathname + url.search);
-    });
+// ---- Service worker ----
+
+// Registered once someone is logged in and a screen of theirs is shown, when the page is
+// idle: neither the worker nor what it keeps for offline use (every file of the app, every
+// scope of the language's catalog) competes with the first load (docs/benchmarks.md). It
+// keeps the catalog's scopes of the active language when asked ("qps" reads en.json).
+let workerStarted = false;
+function startWorker() {
+  if (workerStarted || !("serviceWorker" in navigator)) return;
+  workerStarted = true;
+  // A tapped reminder (sw.js) routes an open window to the screen it names.
+  navigator.serviceWorker.addEventListener("message", (event) => {
+    const { type, path } = event.data || {};
+    if (type !== "relieflog:open" || typeof path !== "string" || !path.startsWith("/") || path.startsWith("//")) return;
+    const url = new URL(path, location.origin);
+    if (url.origin === location.origin && match(url.pathname)) navigate(url.pathname + url.search);
+  });
+  // The worker in charge of this page keeps the language's scopes: the one there now, and
+  // any that takes over later (a new worker starts with an empty cache).
+  const keepCatalog = () => {
+    const worker = navigator.serviceWorker.controller;
+    if (worker) worker.postMessage({ type: "relieflog:catalog", path: i18n.catalogPath() });
+  };
+  navigator.serviceWorker.addEventListener("controllerchange", keepCatalog);
+  const idle = window.requestIdleCallback || ((then) => setTimeout(then, 500));
+  idle(() => {
     navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch((error) => console.warn("service worker", error));
-  }
+    keepCatalog();
+  }, { timeout: 5000 });
 }
 
 start();

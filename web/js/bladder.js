@@ -7,11 +7,6 @@
 import { OfflineError, get } from "./api.js";
 import * as db from "./db.js";
 import * as outbox from "./outbox.js";
-import { toast } from "./controls.js";
-import { h, nextId } from "./dom.js";
-import { t } from "./i18n.js";
-import { BLADDER_SYMPTOMS } from "./safety-words.js";
-import { sideEffectLabel } from "./vocabulary.js";
 
 const MEMORY = "bladder_due";
 
@@ -38,43 +33,15 @@ async function save(day, symptoms) {
   return { synced: !still };
 }
 
-// The card, or null when the question is not due (or cannot be known).
+// The card, or null when the question is not due (or cannot be known). The card itself
+// (bladder-card.js, with the symptoms' words) loads only when it shows.
 export async function bladderCard(day) {
+  let module;
   try {
     if (!(await due())) return null;
+    module = await import("./bladder-card.js");
   } catch {
     return null; // the server failed: the diary comes first
   }
-  const titleId = nextId("bladder");
-  const legendId = nextId("bladder-q");
-  const boxes = BLADDER_SYMPTOMS.map((key) => h("label", { class: "check" },
-    h("input", { type: "checkbox", value: key }), sideEffectLabel(key)));
-  const error = h("p", { class: "form-error", role: "alert", hidden: true });
-  const none = h("button", { type: "button", class: "btn" }, t("today.bladder.none"));
-  const saveButton = h("button", { type: "button", class: "btn btn-primary" }, t("today.bladder.save"));
-  const card = h("section", { class: "card bladder-card", "aria-labelledby": titleId },
-    h("h2", { id: titleId }, t("today.bladder.title")),
-    h("fieldset", { class: "field plain" }, h("legend", { class: "label", id: legendId }, t("today.bladder.question")),
-      h("div", { class: "checks" }, boxes)),
-    h("p", { class: "muted" }, t("today.bladder.note")),
-    error,
-    h("div", { class: "actions" }, none, saveButton));
-  async function answer(symptoms) {
-    none.disabled = saveButton.disabled = true;
-    try {
-      const done = await save(day, symptoms);
-      if (done.error) {
-        error.textContent = done.error;
-        error.hidden = false;
-        return;
-      }
-      toast(done.synced ? t("controls.toast.saved") : t("controls.toast.saved_offline"));
-      card.remove();
-    } finally {
-      none.disabled = saveButton.disabled = false;
-    }
-  }
-  none.addEventListener("click", () => answer([]));
-  saveButton.addEventListener("click", () => answer(boxes.map((b) => b.querySelector("input")).filter((i) => i.checked).map((i) => i.value)));
-  return card;
+  return module.card(day, save);
 }

@@ -4,7 +4,8 @@
 // lives only on the server: it needs a connection and never queues anything.
 
 import { OfflineError, request } from "./api.js";
-import { confirm, field, formError, toast } from "./controls.js";
+import { field, formError, toast } from "./controls.js";
+import { confirm } from "./dialogs.js";
 import { formatDate, formatStamp } from "./dates.js";
 import { h, nextId } from "./dom.js";
 import { t } from "./i18n.js";

@@ -2,10 +2,10 @@
 // both side by side and let the patient choose. Rejected changes are shown here too.
 
 import * as outbox from "./outbox.js";
-import { dialog } from "./controls.js";
+import { dialog } from "./dialogs.js";
 import { formatDateTime, formatDay } from "./dates.js";
 import { h } from "./dom.js";
-import { formatNumber, t } from "./i18n.js";
+import { extend, formatNumber, t } from "./i18n.js";
 import { find, rememberedDefinitions } from "./questionnaires.js";
 import { phaseLabel, routeLabel, sideEffectLabel } from "./vocabulary.js";
 import { bpPhaseLabel, medClassLabel } from "./safety-words.js";
@@ -61,6 +61,7 @@ function what(item) {
 export async function showConflicts() {
   const items = (await outbox.items()).filter((i) => i.status === "conflict" || i.status === "rejected");
   if (!items.length) return;
+  await extend("conflicts"); // its words (api/web.py, APP_SCOPES), kept offline by sw.js
   await dialog(t("conflicts.title", { count: items.length }), (close) => {
     const body = h("div", {});
     const list = h("div", {});

@@ -1,5 +1,7 @@
 // Messages: every user-visible string comes from a JSON catalog under /i18n/, one file per
-// language with stable keys ("today.save"), and only the active language is downloaded.
+// language with stable keys ("today.save"), and only the active language is downloaded, one
+// scope at a time: the server hands out a language's keys by prefix (api/web.py, SCOPES),
+// "app" for the shell at start, then each screen's when it is first shown (`extend`).
 // The language is the one chosen in Settings (kept on this device), else the browser's
 // (navigator.languages), else English. Dates, numbers and plurals follow it through Intl.
 //
@@ -47,13 +49,28 @@ export function rememberLanguage(language) {
 
 // Where a language's catalog is (the pseudo-language reads English's).
 export const catalogPath = (language = active) => `/i18n/${language === PSEUDO ? "en" : language}.json`;
+// One scope of it: only the keys of that part of the app (api/web.py, SCOPES).
+export const scopePath = (scope, language = active) => `${catalogPath(language)}?scope=${scope}`;
 
-// `scope`: "report" fetches only the keys the provider's report uses (api/web.py).
-export async function load(language = chooseLanguage(), { scope = null } = {}) {
-  const response = await fetch(catalogPath(language) + (scope ? `?scope=${scope}` : ""));
-  if (!response.ok) throw new Error(`no catalog for ${language}`);
-  messages = await response.json();
+// The scopes fetched so far for the active language: scope -> its fetch (each only once).
+let scopes = new Map();
+
+async function fetchScope(scope, language) {
+  const response = await fetch(scopePath(scope, language));
+  if (!response.ok) throw new Error(`no ${scope} messages for ${language}`);
+  return response.json();
+}
+
+// The language, with its first scope: "app" (the shell's words) for the app, "report" for
+// the provider's report; `also`: scopes to fetch at the same time (the opening screen's).
+export async function load(language = chooseLanguage(), { scope = "app", also = [] } = {}) {
+  const first = fetchScope(scope, language);
+  const more = also.map((name) => [name, fetchScope(name, language)]);
+  for (const [, fetched] of more) fetched.catch(() => {}); // extend() reports it, if asked
+  messages = await first;
   active = language;
+  scopes = new Map([[scope, first]]);
+  for (const [name, fetched] of more) keep(name, fetched);
   const primary = active === PSEUDO ? "en" : active;
   // Intl formats in the reader's own region when the browser names one for this language
   // (en-GB "1 March 2026", es-MX "0.8", es-ES "0,8"); the pseudo-language formats as en.
@@ -65,12 +82,23 @@ export async function load(language = chooseLanguage(), { scope = null } = {}) {
   return active;
 }
 
-// More of the active language's catalog for a part of the page that loads later (the
-// report's questionnaires: scope "questionnaires", api/web.py); its keys join the others.
-export async function extend(scope) {
-  const response = await fetch(`${catalogPath()}?scope=${scope}`);
-  if (!response.ok) throw new Error(`no ${scope} messages for ${active}`);
-  Object.assign(messages, await response.json());
+// A scope's words join the others when they come (if the language is still the same); a
+// failed fetch is forgotten, so the next extend() tries again.
+function keep(scope, fetched) {
+  const language = active;
+  const joined = fetched.then((words) => {
+    if (language === active) Object.assign(messages, words);
+  });
+  joined.catch(() => scopes.delete(scope));
+  scopes.set(scope, joined);
+}
+
+// More of the active language's catalog for a part of the page shown later (a screen, the
+// sync dialog, the report's questionnaires); its keys join the others. Fetched once: a
+// second call waits for the first.
+export function extend(scope) {
+  if (!scopes.has(scope)) keep(scope, fetchScope(scope, active));
+  return scopes.get(scope);
 }
 
 export const lang = () => active;

@@ -6,7 +6,8 @@
 // the providers. Every number and every flag is the server's; this page only prints them.
 
 import { OfflineError, request } from "../api.js";
-import { confirm, field, formError, shownOnce, toast } from "../controls.js";
+import { field, formError, toast } from "../controls.js";
+import { confirm, shownOnce } from "../dialogs.js";
 import { formatDate, formatDay } from "../dates.js";
 import { h, nextId } from "../dom.js";
 import { formatNumber, t } from "../i18n.js";

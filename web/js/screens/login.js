@@ -5,7 +5,6 @@ import { field, formError, passwordTooShort } from "../controls.js";
 import { h, icons } from "../dom.js";
 import { t } from "../i18n.js";
 import * as outbox from "../outbox.js";
-import { showProblem } from "../problems.js";
 import { loggedIn } from "../session.js";
 import { PASSWORD_MIN_LENGTH } from "../vocabulary.js";
 
@@ -60,7 +59,12 @@ export async function render(container, ctx) {
     } catch (e) {
       if (e instanceof OfflineError) error.show(t("login.offline"));
       else if (e.status === 401) error.show(t("errors.login_failed"));
-      else showProblem({ email, password, display_name: name }, e, error);
+      else {
+        // The other refusals' words (a taken email, a weak password) load only when needed:
+        // they are not part of the first visit.
+        const { showProblem } = await import("../problems.js");
+        showProblem({ email, password, display_name: name }, e, error);
+      }
     } finally {
       submit.disabled = false;
     }

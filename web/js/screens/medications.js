@@ -5,7 +5,8 @@
 
 import * as outbox from "../outbox.js";
 import * as store from "../store.js";
-import { confirm, field, formError, screenHead, showFieldErrors, toast } from "../controls.js";
+import { field, formError, screenHead, showFieldErrors, toast } from "../controls.js";
+import { confirm } from "../dialogs.js";
 import { formatDay, todayIn } from "../dates.js";
 import { append, h, icons } from "../dom.js";
 import { t } from "../i18n.js";

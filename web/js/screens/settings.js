@@ -2,9 +2,8 @@
 // log, log out, delete the account.
 
 import { OfflineError, request } from "../api.js";
-import {
-  confirm, dialog, field, formError, passwordTooShort, screenHead, shownOnce, toast,
-} from "../controls.js";
+import { field, formError, passwordTooShort, screenHead, toast } from "../controls.js";
+import { confirm, dialog, shownOnce } from "../dialogs.js";
 import { formatDate, formatStamp } from "../dates.js";
 import { h } from "../dom.js";
 import { LANGUAGES, chosenLanguage, rememberLanguage, t } from "../i18n.js";

@@ -3,7 +3,8 @@
 // server: this screen needs a connection and never queues anything in the outbox.
 
 import { OfflineError, request } from "../api.js";
-import { confirm, field, formError, screenHead, shownOnce, toast } from "../controls.js";
+import { field, formError, screenHead, toast } from "../controls.js";
+import { confirm, shownOnce } from "../dialogs.js";
 import { formatDate, formatDay, formatStamp } from "../dates.js";
 import { h, nextId } from "../dom.js";
 import { formatNumber, t } from "../i18n.js";

@@ -4,7 +4,7 @@ import { get } from "../api.js";
 import { bladderCard } from "../bladder.js";
 import * as checkins from "../checkins.js";
 import { entryForm } from "../entry-form.js";
-import { checkinStyles, definitions, find } from "../questionnaires.js";
+import { definitions, find } from "../questionnaires.js";
 import * as store from "../store.js";
 import { screenHead, toast } from "../controls.js";
 import { addDays, formatDay, formatTime, todayIn } from "../dates.js";
@@ -27,9 +27,11 @@ function statusLine(entry) {
   return h("p", { class: "status-line done" }, icons.check(), text);
 }
 
+// The hint is all Today shows of /trends, and it does not depend on the window (the kept
+// analysis, api/trends): today alone is asked for, not a year of days.
 async function boosterHint(day) {
   try {
-    const { data } = await get(`/trends?from=${addDays(day, -364)}&to=${day}`);
+    const { data } = await get(`/trends?from=${day}&to=${day}`);
     const hint = data && data.booster_hint;
     if (!hint) return null;
     const metric = hint.metric === "mood" ? "mood" : "pain"; // today.hint_detail.<metric>
@@ -46,7 +48,7 @@ async function boosterHint(day) {
 // answered here.
 async function dueCheckins() {
   try {
-    const [due, defs] = await Promise.all([checkins.due(), definitions(), checkinStyles()]);
+    const [due, defs] = await Promise.all([checkins.due(), definitions()]);
     const items = due.map((d) => [d, find(defs, d.instrument)]).filter(([, def]) => def);
     if (!items.length) return null;
     return h("ul", { class: "due-list", "aria-label": t("today.due_label") }, items.map(([d, def]) =>
@@ -66,8 +68,7 @@ async function missingYesterday(user, day) {
   const yesterday = addDays(day, -1);
   if (user.created_at && todayIn(user.timezone, new Date(user.created_at)) > yesterday) return null;
   try {
-    const [entry] = await Promise.all([store.entry(yesterday), checkinStyles()]);
-    if (entry) return null;
+    if (await store.entry(yesterday)) return null;
   } catch {
     return null; // the server failed: say nothing rather than something wrong
   }

@@ -3,7 +3,10 @@
 
 import * as outbox from "../outbox.js";
 import * as store from "../store.js";
-import { checkList, confirm, field, formError, scaleFor, screenHead, showFieldErrors, toast } from "../controls.js";
+import {
+  checkList, field, formError, scaleFor, screenHead, showFieldErrors, toast,
+} from "../controls.js";
+import { confirm } from "../dialogs.js";
 import { toLocalInput, withLocalOffset } from "../dates.js";
 import { h } from "../dom.js";
 import { t } from "../i18n.js";
