@@ -129,7 +129,7 @@ CLINIC_REPORT_KEYS = ("share.clinic.",)
 APP_SCOPES: dict[str, tuple[str, ...]] = {
     "app": ("app.", "controls.", "errors.", "push.", "vocab."),
     "login": ("login.",),
-    "reset": ("reset.",),
+    "reset": ("reset.", "login.email", "login.password"),  # its log-in to accept an invite
     "today": ("today.", "entry."),
     "history": ("history.",),
     "day": ("day.", "entry."),
