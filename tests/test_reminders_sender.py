@@ -21,6 +21,9 @@ from api.reminders.sender import find_due, scheduled_instant, send_due, take_lea
 from tests.conftest import other_app, register
 from tests.support.push_service import Device, push_service, verify_vapid
 
+# What lets the sender post to the push-service stand-in on 127.0.0.1: its plain-http
+# endpoints (a tests-only setting) and its loopback address (refused by default).
+STAND_IN = {"PUSH_ALLOW_LOOPBACK_HTTP": True, "PUSH_PRIVATE_NETWORKS_ALLOWED": "127.0.0.1/32"}
 NY = ZoneInfo("America/New_York")
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -41,7 +44,7 @@ def service():
 @pytest.fixture
 def sender_app(app, database_url, vapid_pem):
     """The app with the stand-in allowed (tests only) and quick retries."""
-    with other_app(database_url, PUSH_ALLOW_LOOPBACK_HTTP=True, VAPID_PRIVATE_KEY=vapid_pem,
+    with other_app(database_url, **STAND_IN, VAPID_PRIVATE_KEY=vapid_pem,
                    REMINDER_RETRY_SECONDS=0.01, VAPID_SUBJECT="mailto:admin@example.org"
                    ) as application:
         yield application
@@ -331,8 +334,7 @@ def test_two_senders_send_each_reminder_once(sender_app, service, database_url,
     for patient in patients:
         patient.remind(time="20:00")
     moments = [at(UTC, 2026, 6, 10, 20, 0) + timedelta(seconds=s) for s in range(0, 60, 5)]
-    with other_app(database_url, PUSH_ALLOW_LOOPBACK_HTTP=True,
-                   VAPID_PRIVATE_KEY=vapid_pem) as second:
+    with other_app(database_url, **STAND_IN, VAPID_PRIVATE_KEY=vapid_pem) as second:
         errors: list[BaseException] = []
 
         def run(app):
