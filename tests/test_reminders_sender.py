@@ -364,3 +364,167 @@ def test_flask_reminders_send_runs_one_pass(sender_app, service):
     assert "sent" in result.output
     with sender_app.app_context():
         assert take_lease("someone-else", 60)  # the pass released its lease
+
+
+# --- Where the sender connects (issue 20, item 2) ----------------------------------------
+
+def _store_device(app, who: Patient, endpoint: str) -> None:
+    """A subscription stored as it is (one from before today's rules, or a name whose
+    DNS changed since): what the sender does at send time is the point."""
+    with app.app_context(), db.write():
+        uid = db.session.scalar(select(User.id).where(User.email == who.client.user["email"]))
+        db.session.execute(PushSubscription.__table__.update()
+                           .where(PushSubscription.user_id == uid)
+                           .values(endpoint=endpoint))
+
+
+@pytest.mark.parametrize("host", ["localhost", "127.0.0.1"])
+def test_an_address_on_this_machine_is_refused_at_send_time(database_url, vapid_pem, service,
+                                                             caplog, host):
+    """A push service's name that DNS resolves to 127.0.0.1 (here: localhost) is not
+    connected to, unless PUSH_PRIVATE_NETWORKS_ALLOWED lists the address."""
+    with other_app(database_url, PUSH_ALLOW_LOOPBACK_HTTP=True, VAPID_PRIVATE_KEY=vapid_pem,
+                   REMINDER_RETRY_SECONDS=0.01) as strict:
+        patient = Patient(strict, service)
+        patient.remind(time="20:00")
+        port = service.url.rsplit(":", 1)[1]
+        _store_device(strict, patient, f"http://{host}:{port}{patient.device.path}")
+        with caplog.at_level(logging.WARNING, logger="relieflog.reminders"):
+            report = send(strict, at(UTC, 2026, 6, 10, 20, 0))
+    assert service.received == []
+    assert report.sent == 0 and report.failed == 1
+    assert "not a public address" in caplog.text
+    # The same device with the stand-in's network allowed: it is the address that was
+    # refused, and a name is still posted to by name (the Host header).
+    with other_app(database_url, **STAND_IN, VAPID_PRIVATE_KEY=vapid_pem) as allowed:
+        assert send(allowed, at(UTC, 2026, 6, 11, 20, 0)).sent == 1
+    [received] = service.to(patient.device.path)
+    assert received.headers["host"] == f"{host}:{port}"
+    assert patient.device.decrypt(received)["kind"] == "daily"
+
+
+def test_an_allowed_host_that_resolves_to_loopback_is_accepted_then_refused_when_sending(
+        database_url, vapid_pem, caplog):
+    """PUSH_ALLOWED_HOSTS naming a host whose DNS says 127.0.0.1: the subscription is
+    stored (the name is allowed), the sender never connects to it."""
+    with push_service() as service, other_app(
+            database_url, PUSH_ALLOWED_HOSTS="localhost", VAPID_PRIVATE_KEY=vapid_pem,
+            REMINDER_RETRY_SECONDS=0.01) as app:
+        client = app.test_client()
+        client.user = register(client)
+        device = Device(service, "local")
+        response = client.post("/api/v1/push/subscriptions", json={
+            **device.subscription(), "endpoint": "https://localhost/push/local"})
+        assert response.status_code == 201, response.get_json()
+        client.put("/api/v1/me/reminders", json={
+            "daily": {"enabled": True, "time": "20:00"}, "after_session": False,
+            "questionnaires": False})
+        with caplog.at_level(logging.WARNING, logger="relieflog.reminders"):
+            report = send(app, at(UTC, 2026, 6, 10, 20, 0))
+    assert report.sent == 0 and report.failed == 1
+    assert "push to localhost failed after 1 tries: refused: not a public address" \
+        in caplog.text
+
+
+@pytest.mark.parametrize(("address", "public"), [
+    ("127.0.0.1", False), ("127.8.9.10", False), ("::1", False), ("10.1.2.3", False),
+    ("172.16.0.1", False), ("192.168.1.1", False), ("169.254.169.254", False),
+    ("fe80::1", False), ("fc00::1", False), ("100.64.0.1", False), ("0.0.0.0", False),
+    ("::", False), ("224.0.0.251", False), ("ff02::1", False), ("240.0.0.1", False),
+    ("255.255.255.255", False), ("::ffff:127.0.0.1", False), ("::ffff:10.0.0.1", False),
+    ("192.0.2.1", False), ("2001:db8::1", False),
+    ("142.250.185.202", True), ("2a00:1450:4001:80b::200a", True),
+])
+def test_which_addresses_the_sender_connects_to(address, public):
+    import ipaddress
+
+    from api.reminders.push import public_address
+    assert public_address(ipaddress.ip_address(address)) is public
+
+
+# --- One patient cannot stall everyone's reminders (issue 20, item 3) --------------------
+
+def _devices(app, who: Patient, service, count: int) -> list[Device]:
+    """`count` more devices on the patient's account (browsers subscribing)."""
+    devices = []
+    for _ in range(count):
+        device = Device(service, uuid.uuid4().hex)
+        response = who.client.post("/api/v1/push/subscriptions", json=device.subscription())
+        assert response.status_code == 201, response.get_json()
+        devices.append(device)
+    return devices
+
+
+def test_one_patients_failing_devices_do_not_hold_up_the_others(
+        database_url, vapid_pem, service):
+    """Ten devices of one patient that time out or answer 500: the other patients'
+    reminders go out in the first round, before the first of those could time out; the
+    slow devices are not waited for twice, the failing ones are tried again after."""
+    timeout = 2.0
+    with other_app(database_url, **STAND_IN, VAPID_PRIVATE_KEY=vapid_pem,
+                   REMINDER_RETRY_SECONDS=0.01, REMINDER_WORKERS=4,
+                   REMINDER_TIMEOUT_SECONDS=timeout) as app:
+        noisy = Patient(app, service)  # registered first: the lowest id
+        slow = [noisy.device, *_devices(app, noisy, service, 4)]
+        failing = _devices(app, noisy, service, 5)
+        others = [Patient(app, service) for _ in range(3)]
+        for patient in (noisy, *others):
+            patient.remind(time="20:00")
+        for device in slow:
+            service.slow[device.path] = 3 * timeout  # answers only after the timeout
+        for device in failing:
+            service.status[device.path] = 500
+        report = send(app, at(UTC, 2026, 6, 10, 20, 0))
+    assert report.sent == 3 and report.failed == 10
+    first_slow = min(r.at for d in slow for r in service.to(d.path))
+    for patient in others:
+        [received] = service.to(patient.device.path)
+        assert received.at < first_slow + timeout
+        assert patient.device.decrypt(received)["kind"] == "daily"
+    assert [len(service.to(d.path)) for d in slow] == [1] * 5  # a timeout is not retried
+    assert [len(service.to(d.path)) for d in failing] == [3] * 5
+
+
+def _count_devices(app, **where) -> int:
+    with app.app_context(), db.read():
+        query = select(func.count()).select_from(PushSubscription)
+        for name, value in where.items():
+            query = query.where(getattr(PushSubscription, name) == value)
+        return db.session.scalar(query)
+
+
+@pytest.mark.parametrize("status", [404, 410])
+def test_a_device_the_push_service_says_is_gone_is_deleted_at_once(sender_app, service,
+                                                                   status):
+    patient = Patient(sender_app, service)
+    patient.remind(time="20:00")
+    [gone] = _devices(sender_app, patient, service, 1)
+    service.status[gone.path] = status
+    report = send(sender_app, at(UTC, 2026, 6, 10, 20, 0))
+    assert report.sent == 1 and report.removed == 1
+    assert len(service.to(gone.path)) == 1
+    assert _count_devices(sender_app, endpoint=gone.endpoint) == 0
+    assert _count_devices(sender_app, endpoint=patient.device.endpoint) == 1
+
+
+def test_a_device_that_keeps_failing_is_deleted_after_three_days(sender_app, service):
+    patient = Patient(sender_app, service)
+    patient.remind(time="20:00")
+    broken, flaky = _devices(sender_app, patient, service, 2)
+    service.status[broken.path] = 500
+    removed = {}
+    for day in range(1, 6):
+        # The flaky one fails on days 1 and 2, works on 3, fails on 4 and 5: kept.
+        service.status[flaky.path] = 201 if day == 3 else 503
+        report = send(sender_app, at(UTC, 2026, 6, day, 20, 0))
+        assert report.sent == (2 if day == 3 else 1)
+        removed[day] = report.removed
+        if day < 4:
+            assert _count_devices(sender_app, endpoint=broken.endpoint) == 1, day
+    # Failing since June 1st: on the 4th, three days later, it goes.
+    assert removed == {1: 0, 2: 0, 3: 0, 4: 1, 5: 0}
+    assert _count_devices(sender_app, endpoint=broken.endpoint) == 0
+    assert _count_devices(sender_app, endpoint=flaky.endpoint) == 1
+    assert _count_devices(sender_app, endpoint=patient.device.endpoint) == 1
+    # A device already failing gets one try a pass, not three.
+    assert len(service.to(broken.path)) == 3 + 1 + 1 + 1

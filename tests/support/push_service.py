@@ -1,5 +1,7 @@
 """A push service stand-in on 127.0.0.1: records every POST and answers with scripted
-status codes, so tests can decrypt what the sender pushed and check its VAPID token."""
+status codes, so tests can decrypt what the sender pushed and check its VAPID token.
+Devices can also be broken for good (always the same status) or slow (the answer comes
+only after some seconds, or when the stand-in stops)."""
 
 from __future__ import annotations
 
@@ -32,15 +34,21 @@ class Received:
     path: str
     headers: dict[str, str]
     body: bytes
+    at: float = 0.0  # time.monotonic() when the request arrived
 
 
 @dataclass
 class PushService:
     url: str = ""
     received: list[Received] = field(default_factory=list)
-    # Status codes to answer, per path, used up in order; then 201.
+    # Status codes to answer, per path, used up in order; then `status`'s, or 201.
     script: dict[str, list[int]] = field(default_factory=dict)
+    # The status a path always answers (a broken device), once its script is used up.
+    status: dict[str, int] = field(default_factory=dict)
+    # Seconds to wait before answering, per path (a slow device).
+    slow: dict[str, float] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    stopping: threading.Event = field(default_factory=threading.Event)
 
     def to(self, path: str) -> list[Received]:
         with self.lock:
@@ -107,12 +115,19 @@ def push_service() -> Iterator[PushService]:
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             with service.lock:
                 service.received.append(Received(
-                    self.path, {k.lower(): v for k, v in self.headers.items()}, body))
+                    self.path, {k.lower(): v for k, v in self.headers.items()}, body,
+                    time.monotonic()))
                 codes = service.script.get(self.path)
-                status = codes.pop(0) if codes else 201
-            self.send_response(status)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
+                status = codes.pop(0) if codes else service.status.get(self.path, 201)
+                delay = service.slow.get(self.path, 0.0)
+            if delay:
+                service.stopping.wait(delay)
+            try:
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+            except OSError:
+                pass  # the sender gave up waiting and closed the connection
 
         def log_message(self, *args: object) -> None:
             pass
@@ -125,5 +140,6 @@ def push_service() -> Iterator[PushService]:
     try:
         yield service
     finally:
+        service.stopping.set()
         server.shutdown()
         server.server_close()
