@@ -140,6 +140,18 @@ def test_a_device_belongs_to_whoever_subscribed_it_last(app, alice, bob):
     "ftp://fcm.googleapis.com/x",
     "fcm.googleapis.com/x",
     "",
+    "https://fcm.googleapis.com@evil.example/x",
+    "https://fcm.googleapis.com%40evil.example/x",
+    "https://fcm.googleapis.com\\@evil.example/x",
+    "https://evil.example\uff0f@fcm.googleapis.com/x",
+    "https://[::1]/x",
+    "https://[::ffff:127.0.0.1]/x",
+    "https://[fe80::1%25eth0]/x",
+    "https://127.1/x",
+    "https://2130706433/x",
+    "https://0x7f.0.0.1/x",
+    "https://fcm.googleapis.com../x",
+    "https://\uff46cm.googleapis.com/fcm/send/x",  # fullwidth "f": not IDNA 2008
 ])
 def test_endpoints_only_on_known_push_services(app, alice, endpoint):
     response = alice.post("/api/v1/push/subscriptions",
@@ -307,7 +319,6 @@ def test_push_allowed_hosts_is_the_list(database_url, app):
     # would connect to 127.0.0.1.
     "https://127.0.0.1\\.notify.windows.com/x",
     "https://localhost\\.notify.windows.com/x",
-    "https://fcm.googleapis.com\\@evil.example/x",
     # Percent-escapes in the host: urllib3 decodes them ("%2e" is a dot).
     "https://evil%2eexample.notify.windows.com/x",
     "https://127.0.0.1%2f.notify.windows.com/x",
@@ -321,35 +332,14 @@ def test_push_allowed_hosts_is_the_list(database_url, app):
     # IDNA: A-labels that are not valid IDNA.
     "https://xn--wns-.notify.windows.com/x",
     "https://xn--zz.notify.windows.com/x",
+    # A fragment is not sent: what is posted to would not be what was stored.
+    "https://fcm.googleapis.com/x#fragment",
 ])
 def test_endpoints_the_sender_would_read_differently_are_refused(app, alice, endpoint):
     response = alice.post("/api/v1/push/subscriptions",
                           json={"endpoint": endpoint, "keys": keys()})
     assert response.status_code == 422, endpoint
     assert response.content_type == "application/problem+json"
-    assert "endpoint" in response.get_json()["errors"]
-    assert subscriptions(app) == []
-
-
-@pytest.mark.parametrize("endpoint", [
-    "https://fcm.googleapis.com@evil.example/x",
-    "https://evil.example@fcm.googleapis.com/fcm/send/x",
-    "https://fcm.googleapis.com%40evil.example/x",
-    "https://evil.example\uff0f@fcm.googleapis.com/x",
-    "https://[::1]/x",
-    "https://[::ffff:127.0.0.1]/x",
-    "https://[fe80::1%25eth0]/x",
-    "https://127.1/x",
-    "https://2130706433/x",
-    "https://0x7f.0.0.1/x",
-    "https://fcm.googleapis.com../x",
-    "https://\uff46cm.googleapis.com/fcm/send/x",  # fullwidth "f": not IDNA 2008
-    "https://fcm.googleapis.com/x#fragment",
-])
-def test_userinfo_ip_addresses_and_odd_hosts_are_refused(app, alice, endpoint):
-    response = alice.post("/api/v1/push/subscriptions",
-                          json={"endpoint": endpoint, "keys": keys()})
-    assert response.status_code == 422, endpoint
     assert "endpoint" in response.get_json()["errors"]
     assert subscriptions(app) == []
 

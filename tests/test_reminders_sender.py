@@ -291,14 +291,18 @@ def test_scheduled_instant_on_ordinary_and_repeated_times():
         2026, 10, 25, 0, 30, tzinfo=UTC)
 
 
-def test_gone_subscriptions_are_deleted(sender_app, service):
+@pytest.mark.parametrize("status", [404, 410])
+def test_gone_subscriptions_are_deleted(sender_app, service, status):
+    """At once, tried once; the patient's other device is kept."""
     patient = Patient(sender_app, service)
     patient.remind(time="20:00")
-    service.script[patient.device.path] = [410]
+    [working] = _devices(sender_app, patient, service, 1)
+    service.status[patient.device.path] = status
     report = send(sender_app, at(UTC, 2026, 6, 10, 20, 0))
-    assert report.removed == 1 and report.sent == 0
-    with sender_app.app_context(), db.read():
-        assert db.session.scalar(select(func.count()).select_from(PushSubscription)) == 0
+    assert report.removed == 1 and report.sent == 1
+    assert len(service.to(patient.device.path)) == 1
+    assert _count_devices(sender_app, endpoint=patient.device.endpoint) == 0
+    assert _count_devices(sender_app, endpoint=working.endpoint) == 1
 
 
 def test_failures_are_retried_then_logged_by_host_only(sender_app, service, caplog):
@@ -379,8 +383,8 @@ def _store_device(app, who: Patient, endpoint: str) -> None:
 
 
 @pytest.mark.parametrize("host", ["localhost", "127.0.0.1"])
-def test_an_address_on_this_machine_is_refused_at_send_time(database_url, vapid_pem, service,
-                                                             caplog, host):
+def test_an_address_on_this_machine_is_refused_at_send_time(app, database_url, vapid_pem,
+                                                             service, caplog, host):
     """A push service's name that DNS resolves to 127.0.0.1 (here: localhost) is not
     connected to, unless PUSH_PRIVATE_NETWORKS_ALLOWED lists the address."""
     with other_app(database_url, PUSH_ALLOW_LOOPBACK_HTTP=True, VAPID_PRIVATE_KEY=vapid_pem,
@@ -404,13 +408,13 @@ def test_an_address_on_this_machine_is_refused_at_send_time(database_url, vapid_
 
 
 def test_an_allowed_host_that_resolves_to_loopback_is_accepted_then_refused_when_sending(
-        database_url, vapid_pem, caplog):
+        app, database_url, vapid_pem, caplog):
     """PUSH_ALLOWED_HOSTS naming a host whose DNS says 127.0.0.1: the subscription is
     stored (the name is allowed), the sender never connects to it."""
     with push_service() as service, other_app(
             database_url, PUSH_ALLOWED_HOSTS="localhost", VAPID_PRIVATE_KEY=vapid_pem,
-            REMINDER_RETRY_SECONDS=0.01) as app:
-        client = app.test_client()
+            REMINDER_RETRY_SECONDS=0.01) as configured:
+        client = configured.test_client()
         client.user = register(client)
         device = Device(service, "local")
         response = client.post("/api/v1/push/subscriptions", json={
@@ -420,7 +424,7 @@ def test_an_allowed_host_that_resolves_to_loopback_is_accepted_then_refused_when
             "daily": {"enabled": True, "time": "20:00"}, "after_session": False,
             "questionnaires": False})
         with caplog.at_level(logging.WARNING, logger="relieflog.reminders"):
-            report = send(app, at(UTC, 2026, 6, 10, 20, 0))
+            report = send(configured, at(UTC, 2026, 6, 10, 20, 0))
     assert report.sent == 0 and report.failed == 1
     assert "push to localhost failed after 1 tries: refused: not a public address" \
         in caplog.text
@@ -456,25 +460,25 @@ def _devices(app, who: Patient, service, count: int) -> list[Device]:
 
 
 def test_one_patients_failing_devices_do_not_hold_up_the_others(
-        database_url, vapid_pem, service):
+        app, database_url, vapid_pem, service):
     """Ten devices of one patient that time out or answer 500: the other patients'
     reminders go out in the first round, before the first of those could time out; the
     slow devices are not waited for twice, the failing ones are tried again after."""
     timeout = 2.0
     with other_app(database_url, **STAND_IN, VAPID_PRIVATE_KEY=vapid_pem,
                    REMINDER_RETRY_SECONDS=0.01, REMINDER_WORKERS=4,
-                   REMINDER_TIMEOUT_SECONDS=timeout) as app:
-        noisy = Patient(app, service)  # registered first: the lowest id
-        slow = [noisy.device, *_devices(app, noisy, service, 4)]
-        failing = _devices(app, noisy, service, 5)
-        others = [Patient(app, service) for _ in range(3)]
+                   REMINDER_TIMEOUT_SECONDS=timeout) as pool:
+        noisy = Patient(pool, service)  # registered first: the lowest id
+        slow = [noisy.device, *_devices(pool, noisy, service, 4)]
+        failing = _devices(pool, noisy, service, 5)
+        others = [Patient(pool, service) for _ in range(3)]
         for patient in (noisy, *others):
             patient.remind(time="20:00")
         for device in slow:
             service.slow[device.path] = 3 * timeout  # answers only after the timeout
         for device in failing:
             service.status[device.path] = 500
-        report = send(app, at(UTC, 2026, 6, 10, 20, 0))
+        report = send(pool, at(UTC, 2026, 6, 10, 20, 0))
     assert report.sent == 3 and report.failed == 10
     first_slow = min(r.at for d in slow for r in service.to(d.path))
     for patient in others:
@@ -491,20 +495,6 @@ def _count_devices(app, **where) -> int:
         for name, value in where.items():
             query = query.where(getattr(PushSubscription, name) == value)
         return db.session.scalar(query)
-
-
-@pytest.mark.parametrize("status", [404, 410])
-def test_a_device_the_push_service_says_is_gone_is_deleted_at_once(sender_app, service,
-                                                                   status):
-    patient = Patient(sender_app, service)
-    patient.remind(time="20:00")
-    [gone] = _devices(sender_app, patient, service, 1)
-    service.status[gone.path] = status
-    report = send(sender_app, at(UTC, 2026, 6, 10, 20, 0))
-    assert report.sent == 1 and report.removed == 1
-    assert len(service.to(gone.path)) == 1
-    assert _count_devices(sender_app, endpoint=gone.endpoint) == 0
-    assert _count_devices(sender_app, endpoint=patient.device.endpoint) == 1
 
 
 def test_a_device_that_keeps_failing_is_deleted_after_three_days(sender_app, service):
