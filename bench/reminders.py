@@ -1,7 +1,9 @@
 """The reminders' sender: 10,000 patients with a daily reminder due at the same minute,
-each with one device on a push-service stand-in on 127.0.0.1; one sender pass. Prints
-sends per second and the ratio against the same number of bare HTTP POSTs to the stand-in
-with the same HTTP client (requests.Session), measured in the same run."""
+each with one device on a push-service stand-in on 127.0.0.1; one sender pass with every
+device working (the baseline), then one the next day with 1 % of the devices failing:
+half answer only after the sender's timeout, half answer 500 every time. Prints both
+pass times and their ratio, measured in the same run with the sender's default settings
+(REMINDER_WORKERS, REMINDER_TIMEOUT_SECONDS, REMINDER_TRIES, REMINDER_RETRY_SECONDS)."""
 
 from __future__ import annotations
 
@@ -9,10 +11,9 @@ import os
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
@@ -28,6 +29,7 @@ from bench.common import migrated_app  # noqa: E402
 from tests.support.push_service import b64url, push_service  # noqa: E402
 
 PATIENTS = int(os.environ.get("BENCH_PATIENTS", "10000"))
+FAILING_EVERY = 100  # 1 % of the devices
 DUE = datetime(2026, 6, 10, 20, 0, tzinfo=UTC)
 
 
@@ -64,28 +66,36 @@ def run(database_url: str) -> None:
         serialization.NoEncryption()).decode()
     config = TestConfig(database_url)
     config.PUSH_ALLOW_LOOPBACK_HTTP = True
+    config.PUSH_PRIVATE_NETWORKS_ALLOWED = "127.0.0.1/32"  # the stand-in
     config.VAPID_PRIVATE_KEY = pem
     app = create_app(config)
+    timeout = app.config["REMINDER_TIMEOUT_SECONDS"]
     with push_service() as service:
         seed(app, service.url)
-        body = b"x" * 230  # about the size of one encrypted reminder
-        with requests.Session() as http:
-            started = time.perf_counter()
-            for n in range(PATIENTS):
-                http.post(f"{service.url}/bare/{n}", data=body,
-                          headers={"TTL": "43200", "Content-Encoding": "aes128gcm"})
-            bare = time.perf_counter() - started
         with app.app_context():
             started = time.perf_counter()
-            report = send_due(now=DUE)
-            sender = time.perf_counter() - started
-    assert report.sent == PATIENTS, report
-    bare_rate, send_rate = PATIENTS / bare, PATIENTS / sender
-    print(f"reminders: {PATIENTS} patients due at the same minute, one pass")
-    print(f"  bare POSTs to the stand-in   {bare_rate:8.0f} /s")
-    print(f"  sender pass (find, claim, encrypt, sign, post, record)"
-          f" {send_rate:8.0f} sends/s  ({sender:.1f} s)"
-          f"   ratio {bare_rate / send_rate:5.2f}x the bare POSTs' time")
+            baseline = send_due(now=DUE)
+            baseline_seconds = time.perf_counter() - started
+        failing = range(FAILING_EVERY, PATIENTS + 1, FAILING_EVERY)
+        for number, n in enumerate(failing):
+            if number % 2:
+                service.status[f"/push/{n}"] = 500
+            else:
+                service.slow[f"/push/{n}"] = timeout + 5  # past the sender's timeout
+        with app.app_context():
+            started = time.perf_counter()
+            troubled = send_due(now=DUE + timedelta(days=1))
+            troubled_seconds = time.perf_counter() - started
+    assert baseline.sent == PATIENTS, baseline
+    assert troubled.sent == PATIENTS - len(failing), troubled
+    print(f"reminders: {PATIENTS} patients due at the same minute, one device each;"
+          f" {app.config['REMINDER_WORKERS']} workers, timeout {timeout:g} s,"
+          f" {app.config['REMINDER_TRIES']} tries")
+    print(f"  every device working           {baseline_seconds:6.1f} s"
+          f"  ({PATIENTS / baseline_seconds:5.0f} sends/s)")
+    print(f"  1 % failing ({len(failing)}: half slow past the timeout, half HTTP 500)"
+          f" {troubled_seconds:6.1f} s  ({troubled.sent} sent, {troubled.failed} failed)"
+          f"   ratio {troubled_seconds / baseline_seconds:5.2f}x the baseline pass")
 
 
 if __name__ == "__main__":
