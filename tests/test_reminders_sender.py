@@ -7,6 +7,7 @@ import logging
 import threading
 import uuid
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -428,6 +429,32 @@ def test_an_allowed_host_that_resolves_to_loopback_is_accepted_then_refused_when
     assert report.sent == 0 and report.failed == 1
     assert "push to localhost failed after 1 tries: refused: not a public address" \
         in caplog.text
+
+
+def test_the_pinned_connection_still_checks_the_push_services_certificate(
+        app, database_url, vapid_pem, service, monkeypatch, tmp_path):
+    """The sender connects to the address it checked, but TLS is for the name: the
+    push service is asked for "localhost" (SNI) and must show a certificate for it."""
+    with push_service(tls_name="localhost") as right, \
+            push_service(tls_name="push.example.org") as wrong, \
+            other_app(database_url, **STAND_IN, VAPID_PRIVATE_KEY=vapid_pem,
+                      REMINDER_RETRY_SECONDS=0.01) as configured:
+        bundle = tmp_path / "trusted.pem"
+        bundle.write_text(Path(right.ca_file).read_text() + Path(wrong.ca_file).read_text())
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(bundle))
+        good, bad = Patient(configured, service), Patient(configured, service)
+        for patient, stand_in in ((good, right), (bad, wrong)):
+            patient.remind(time="20:00")
+            port = stand_in.url.rsplit(":", 1)[1]
+            _store_device(configured, patient,
+                          f"https://localhost:{port}{patient.device.path}")
+        report = send(configured, at(UTC, 2026, 6, 10, 20, 0))
+    assert report.sent == 1 and report.failed == 1
+    [received] = right.to(good.device.path)
+    assert good.device.decrypt(received)["kind"] == "daily"
+    assert right.server_names and set(right.server_names) == {"localhost"}
+    assert wrong.received == []  # the wrong certificate: nothing was posted
+    assert service.received == []
 
 
 @pytest.mark.parametrize(("address", "public"), [

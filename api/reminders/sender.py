@@ -274,13 +274,16 @@ def attempt(device: push.Device, message: bytes, *, signer: push.Signer,
             session: requests.Session, timeout: float) -> Outcome:
     """One push: 404/410 means the subscription is gone; 429, 5xx and failures to
     connect may be tried again; a timeout waiting for the answer is not (the message may
-    have arrived), nor is an address the sender refuses."""
+    have arrived), nor is an address the sender refuses or a certificate it cannot
+    trust."""
     try:
         status = push.push(device, message, signer=signer, session=session, timeout=timeout)
     except push.RefusedAddress:
         return Outcome(problem="refused: not a public address")
     except requests.ReadTimeout:
         return Outcome(problem="timed out")
+    except requests.exceptions.SSLError:
+        return Outcome(problem="TLS certificate refused")
     except requests.ConnectionError as error:
         return Outcome(again=True, problem=type(error).__name__)
     except requests.RequestException as error:
