@@ -4,15 +4,18 @@ them. Only the holder of the lease sends; `now` is a parameter so tests set the 
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import json
 import logging
 import os
+import queue
 import socket
 import threading
 import time as clock
 import uuid
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -242,10 +245,10 @@ def claim(due: list[Due], now: datetime) -> list[Due]:
 #
 # The database work stays in this thread (find, claim, load the devices, record); a
 # bounded pool of threads only encrypts and posts. Each push has a timeout, so a slow
-# device costs one worker for at most that long; each round posts every patient's first
-# device before anyone's second (one patient's many devices cannot crowd out the
-# others), and failures are tried again only after everyone's round. A device that was
-# gone (404/410) is deleted at once; one whose pushes keep failing, after PRUNE_AFTER.
+# device costs one worker for at most that long; every patient's first device is queued
+# before anyone's second (one patient's many devices cannot crowd out the others), and a
+# retry, after its wait, queues behind every first try. A device that was gone (404/410)
+# is deleted at once; one whose pushes keep failing, after PRUNE_AFTER.
 
 PRUNE_AFTER = timedelta(days=3)
 PRUNE_FAILURES = 3  # ... and at least this many failed passes in a row
@@ -266,7 +269,7 @@ class PassReport:
 class Outcome:
     delivered: bool = False
     gone: bool = False
-    again: bool = False  # worth another try in this pass (nothing can have arrived)
+    again: bool = False  # worth another try in this pass
     problem: str = ""
 
 
@@ -283,7 +286,7 @@ def attempt(device: push.Device, message: bytes, *, signer: push.Signer,
     except requests.ReadTimeout:
         return Outcome(problem="timed out")
     except requests.exceptions.SSLError:
-        return Outcome(problem="TLS certificate refused")
+        return Outcome(problem="TLS failed")
     except requests.ConnectionError as error:
         return Outcome(again=True, problem=type(error).__name__)
     except requests.RequestException as error:
@@ -364,6 +367,7 @@ def _push_all(ours: list[Due], report: PassReport, *, now: datetime, holder: str
                                                          config["PUBLIC_URL"]))
     allowed = push.networks(config["PUSH_PRIVATE_NETWORKS_ALLOWED"])
     timeout = config["REMINDER_TIMEOUT_SECONDS"]
+    retry_wait = config["REMINDER_RETRY_SECONDS"]
     sessions: list[requests.Session] = []
     local = threading.local()
 
@@ -376,24 +380,40 @@ def _push_all(ours: list[Due], report: PassReport, *, now: datetime, holder: str
         job.outcome = attempt(job.device, payload(job.item.kind, job.language, job.item.url),
                               signer=signer, session=session, timeout=timeout)
 
+    finished: queue.Queue[Job] = queue.Queue()
+    retries: list[tuple[float, int, Job]] = []  # (when, order, job), soonest first
+    order = itertools.count()
+    outstanding = 0
     renewed = clock.monotonic()
-    pending = jobs
+
+    def submit(job: Job) -> None:
+        nonlocal outstanding
+        outstanding += 1
+        pool.submit(post, job).add_done_callback(lambda _: finished.put(job))
+
     try:
         with ThreadPoolExecutor(max_workers=max(1, config["REMINDER_WORKERS"]),
                                 thread_name_prefix="reminders") as pool:
-            for round_ in range(max(1, config["REMINDER_TRIES"])):
-                if round_:
-                    clock.sleep(config["REMINDER_RETRY_SECONDS"] * 2 ** (round_ - 1))
-                waiting = {pool.submit(post, job) for job in pending}
-                while waiting:
-                    _, waiting = wait(waiting, timeout=lease_seconds / 3)
-                    if clock.monotonic() - renewed > lease_seconds / 3:
-                        take_lease(holder, lease_seconds)  # a long pass keeps others out
-                        renewed = clock.monotonic()
-                pending = [job for job in pending
-                           if job.outcome.again and job.attempts < job.tries]
-                if not pending:
-                    break
+            for job in jobs:  # every first try is queued before any retry
+                submit(job)
+            while outstanding or retries:
+                now_ = clock.monotonic()
+                wait_for = min([lease_seconds / 3] + [when - now_ for when, _, _ in retries[:1]])
+                try:
+                    job = finished.get(timeout=max(0.0, wait_for))
+                except queue.Empty:
+                    pass
+                else:
+                    outstanding -= 1
+                    if job.outcome.again and job.attempts < job.tries:
+                        heapq.heappush(retries, (
+                            clock.monotonic() + retry_wait * 2 ** (job.attempts - 1),
+                            next(order), job))
+                while retries and retries[0][0] <= clock.monotonic():
+                    submit(heapq.heappop(retries)[2])
+                if clock.monotonic() - renewed > lease_seconds / 3:
+                    take_lease(holder, lease_seconds)  # a long pass keeps others out
+                    renewed = clock.monotonic()
     finally:
         for session in sessions:
             session.close()
