@@ -144,7 +144,7 @@ class Config:
     REMINDER_TRIES = _int("REMINDER_TRIES", 3)
     REMINDER_RETRY_SECONDS = float(os.environ.get("REMINDER_RETRY_SECONDS", "2"))
     REMINDER_LATE_MINUTES = _int("REMINDER_LATE_MINUTES", 180)
-    REMINDER_WORKERS = _int("REMINDER_WORKERS", 16)
+    REMINDER_WORKERS = _int("REMINDER_WORKERS", 32)
     REMINDER_TIMEOUT_SECONDS = float(os.environ.get("REMINDER_TIMEOUT_SECONDS", "10"))
 
     # Number of reverse proxies in front of the app whose X-Forwarded-* headers to trust.
