@@ -445,10 +445,9 @@ def _record(jobs: list[Job], report: PassReport, *, now: datetime) -> None:
               if device_id not in delivered and device_id not in gone}
     with db.write():
         if failed:
-            rows = db.session.execute(
+            rows = [row for chunk in _chunks(sorted(failed)) for row in db.session.execute(
                 select(PushSubscription.id, PushSubscription.failing_since,
-                       PushSubscription.failures)
-                .where(PushSubscription.id.in_(failed))).all()
+                       PushSubscription.failures).where(PushSubscription.id.in_(chunk)))]
             for device_id, since, failures in rows:
                 if since is not None and now - since >= PRUNE_AFTER \
                         and failures + 1 >= PRUNE_FAILURES:
