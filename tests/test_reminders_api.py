@@ -387,3 +387,43 @@ def test_an_eleventh_device_replaces_the_one_subscribed_longest_ago(app, alice, 
     assert sorted(s.endpoint for s in subscriptions(app, user_id=user_id(app, alice))) \
         == sorted([f"{FCM}{n}" for n in range(1, 10)] + [f"{FCM}new"])
     assert [s.endpoint for s in subscriptions(app, user_id=user_id(app, bob))] == [f"{FCM}bob"]
+
+
+def test_0011_keeps_each_accounts_ten_newest_devices(empty_database_url):
+    """An account that had registered more than ten devices before the limit keeps the
+    ten subscribed last; other accounts keep theirs."""
+    from datetime import timedelta
+
+    import sqlalchemy as sa
+    from flask_migrate import upgrade
+
+    from api.config import ROOT
+    from api.models import utcnow
+
+    users = sa.table("users", *(sa.column(c) for c in (
+        "id", "email", "password_hash", "display_name", "timezone", "disabled")),
+        sa.column("questionnaires", sa.JSON()),
+        sa.column("created_at", sa.DateTime(timezone=True)))
+    devices = sa.table("push_subscriptions", *(sa.column(c) for c in (
+        "id", "user_id", "endpoint", "p256dh", "auth", "language")),
+        *(sa.column(c, sa.DateTime(timezone=True)) for c in ("created_at", "updated_at")))
+    now = utcnow()
+    with other_app(empty_database_url) as app, app.app_context():
+        upgrade(directory=str(ROOT / "migrations"), revision="0010")
+        db.session.execute(sa.insert(users), [
+            {"id": n, "email": f"u{n}@example.org", "password_hash": "x",
+             "display_name": "", "timezone": "UTC", "disabled": False,
+             "questionnaires": [], "created_at": now} for n in (1, 2)])
+        db.session.execute(sa.insert(devices), [
+            {"id": n, "user_id": 1 if n <= 300 else 2, "endpoint": f"{FCM}{n}",
+             "p256dh": "k", "auth": "a", "language": "en",
+             # Subscribed in an order unlike their ids: the newest are 1..10.
+             "created_at": now - timedelta(minutes=n), "updated_at": now}
+            for n in range(1, 304)])
+        db.session.commit()
+        upgrade(directory=str(ROOT / "migrations"))
+        kept = db.session.execute(sa.text(
+            "SELECT user_id, id FROM push_subscriptions ORDER BY user_id, id")).all()
+        db.session.commit()
+    assert [tuple(row) for row in kept] == [(1, n) for n in range(1, 11)] + [
+        (2, n) for n in (301, 302, 303)]
