@@ -135,13 +135,22 @@ class Config:
     # Tests and benchmarks only (never read from the environment): also admit plain
     # http://127.0.0.1:<port> endpoints, for a push-service stand-in on this machine.
     PUSH_ALLOW_LOOPBACK_HTTP = False
+    # The sender connects only to public addresses: a push service's name that resolves to
+    # a loopback, private, link-local, multicast or reserved address is refused at send
+    # time. Networks listed here (comma-separated, "10.1.0.0/16") are let through; empty
+    # by default. The tests list 127.0.0.1/32 for their push-service stand-in.
+    PUSH_PRIVATE_NETWORKS_ALLOWED = os.environ.get("PUSH_PRIVATE_NETWORKS_ALLOWED", "")
     # The sender: how long one sender's lease lasts unless renewed, how many tries a
     # failing push gets and the first wait between them (doubling), and how late after
     # its time a reminder is still sent (a sender that was down does not send stale ones).
+    # Pushes go out REMINDER_WORKERS at a time, each connect and read bounded by
+    # REMINDER_TIMEOUT_SECONDS.
     REMINDER_LEASE_SECONDS = _int("REMINDER_LEASE_SECONDS", 120)
     REMINDER_TRIES = _int("REMINDER_TRIES", 3)
     REMINDER_RETRY_SECONDS = float(os.environ.get("REMINDER_RETRY_SECONDS", "2"))
     REMINDER_LATE_MINUTES = _int("REMINDER_LATE_MINUTES", 180)
+    REMINDER_WORKERS = _int("REMINDER_WORKERS", 32)
+    REMINDER_TIMEOUT_SECONDS = float(os.environ.get("REMINDER_TIMEOUT_SECONDS", "10"))
 
     # Number of reverse proxies in front of the app whose X-Forwarded-* headers to trust.
     TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)

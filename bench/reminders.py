@@ -1,7 +1,11 @@
 """The reminders' sender: 10,000 patients with a daily reminder due at the same minute,
-each with one device on a push-service stand-in on 127.0.0.1; one sender pass. Prints
-sends per second and the ratio against the same number of bare HTTP POSTs to the stand-in
-with the same HTTP client (requests.Session), measured in the same run."""
+each with one device on a push-service stand-in on 127.0.0.1; one sender pass with every
+device working (the baseline), then one the next day with 1 % of the devices failing:
+half answer only after the sender's timeout, half answer 500 every time, then the
+baseline again on the third day (the two baselines bracket the failing pass, so a
+machine whose load drifts shows it). Prints the pass times and the ratio of the failing
+pass to the baselines' mean, measured in the same run with the sender's default settings
+(REMINDER_WORKERS, REMINDER_TIMEOUT_SECONDS, REMINDER_TRIES, REMINDER_RETRY_SECONDS)."""
 
 from __future__ import annotations
 
@@ -9,10 +13,9 @@ import os
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
@@ -23,11 +26,12 @@ from api.auth.models import User  # noqa: E402
 from api.config import TestConfig  # noqa: E402
 from api.db import db  # noqa: E402
 from api.reminders.models import PushSubscription, ReminderSettings  # noqa: E402
-from api.reminders.sender import send_due  # noqa: E402
+from api.reminders.sender import PassReport, send_due  # noqa: E402
 from bench.common import migrated_app  # noqa: E402
 from tests.support.push_service import b64url, push_service  # noqa: E402
 
 PATIENTS = int(os.environ.get("BENCH_PATIENTS", "10000"))
+FAILING_EVERY = 100  # 1 % of the devices
 DUE = datetime(2026, 6, 10, 20, 0, tzinfo=UTC)
 
 
@@ -64,29 +68,41 @@ def run(database_url: str) -> None:
         serialization.NoEncryption()).decode()
     config = TestConfig(database_url)
     config.PUSH_ALLOW_LOOPBACK_HTTP = True
+    config.PUSH_PRIVATE_NETWORKS_ALLOWED = "127.0.0.1/32"  # the stand-in
     config.VAPID_PRIVATE_KEY = pem
     app = create_app(config)
+    timeout = app.config["REMINDER_TIMEOUT_SECONDS"]
+    failing = range(FAILING_EVERY, PATIENTS + 1, FAILING_EVERY)
     with push_service() as service:
         seed(app, service.url)
-        body = b"x" * 230  # about the size of one encrypted reminder
-        with requests.Session() as http:
-            started = time.perf_counter()
-            for n in range(PATIENTS):
-                http.post(f"{service.url}/bare/{n}", data=body,
-                          headers={"TTL": "43200", "Content-Encoding": "aes128gcm"})
-            bare = time.perf_counter() - started
-        with app.app_context():
-            started = time.perf_counter()
-            report = send_due(now=DUE)
-            sender = time.perf_counter() - started
-    assert report.sent == PATIENTS, report
-    bare_rate, send_rate = PATIENTS / bare, PATIENTS / sender
-    print(f"reminders: {PATIENTS} patients due at the same minute, one pass")
-    print(f"  bare POSTs to the stand-in   {bare_rate:8.0f} /s")
-    print(f"  sender pass (find, claim, encrypt, sign, post, record)"
-          f" {send_rate:8.0f} sends/s  ({sender:.1f} s)"
-          f"   ratio {bare_rate / send_rate:5.2f}x the bare POSTs' time")
 
+        def one_pass(day: int) -> tuple[float, PassReport]:
+            with app.app_context():
+                started = time.perf_counter()
+                report = send_due(now=DUE + timedelta(days=day))
+                return time.perf_counter() - started, report
+
+        first, baseline = one_pass(0)
+        for number, n in enumerate(failing):
+            if number % 2:
+                service.status[f"/push/{n}"] = 500
+            else:
+                service.slow[f"/push/{n}"] = timeout + 5  # past the sender's timeout
+        troubled_seconds, troubled = one_pass(1)
+        service.status.clear()
+        service.slow.clear()
+        second, again = one_pass(2)
+    assert baseline.sent == again.sent == PATIENTS, (baseline, again)
+    assert troubled.sent == PATIENTS - len(failing), troubled
+    baseline_seconds = (first + second) / 2
+    print(f"reminders: {PATIENTS} patients due at the same minute, one device each;"
+          f" {app.config['REMINDER_WORKERS']} workers, timeout {timeout:g} s,"
+          f" {app.config['REMINDER_TRIES']} tries")
+    print(f"  every device working           {first:6.1f} s and {second:6.1f} s"
+          f"  ({PATIENTS / baseline_seconds:5.0f} sends/s)")
+    print(f"  1 % failing ({len(failing)}: half slow past the timeout, half HTTP 500)"
+          f" {troubled_seconds:6.1f} s  ({troubled.sent} sent, {troubled.failed} failed)"
+          f"   ratio {troubled_seconds / baseline_seconds:5.2f}x the baselines' mean")
 
 if __name__ == "__main__":
     main()

@@ -140,6 +140,18 @@ def test_a_device_belongs_to_whoever_subscribed_it_last(app, alice, bob):
     "ftp://fcm.googleapis.com/x",
     "fcm.googleapis.com/x",
     "",
+    "https://fcm.googleapis.com@evil.example/x",
+    "https://fcm.googleapis.com%40evil.example/x",
+    "https://fcm.googleapis.com\\@evil.example/x",
+    "https://evil.example\uff0f@fcm.googleapis.com/x",
+    "https://[::1]/x",
+    "https://[::ffff:127.0.0.1]/x",
+    "https://[fe80::1%25eth0]/x",
+    "https://127.1/x",
+    "https://2130706433/x",
+    "https://0x7f.0.0.1/x",
+    "https://fcm.googleapis.com../x",
+    "https://\uff46cm.googleapis.com/fcm/send/x",  # fullwidth "f": not IDNA 2008
 ])
 def test_endpoints_only_on_known_push_services(app, alice, endpoint):
     response = alice.post("/api/v1/push/subscriptions",
@@ -298,3 +310,120 @@ def test_push_allowed_hosts_is_the_list(database_url, app):
             response = client.post("/api/v1/push/subscriptions",
                                    json={"endpoint": endpoint, "keys": keys()})
             assert response.status_code == status, endpoint
+
+
+# --- Endpoints as the sender's HTTP library reads them (issue 20, item 2) ----------------
+
+@pytest.mark.parametrize("endpoint", [
+    # urlsplit keeps a backslash in the host; requests/urllib3 end the host at it and
+    # would connect to 127.0.0.1.
+    "https://127.0.0.1\\.notify.windows.com/x",
+    "https://localhost\\.notify.windows.com/x",
+    # Percent-escapes in the host: urllib3 decodes them ("%2e" is a dot).
+    "https://evil%2eexample.notify.windows.com/x",
+    "https://127.0.0.1%2f.notify.windows.com/x",
+    "https://localhost%00.notify.windows.com/x",
+    # Characters no host name has.
+    "https://evil.example;.notify.windows.com/x",
+    "https://under_score.notify.windows.com/x",
+    "https://a!b.notify.windows.com/x",
+    "https://a..notify.windows.com/x",
+    "https://-wns.notify.windows.com/x",
+    # IDNA: A-labels that are not valid IDNA.
+    "https://xn--wns-.notify.windows.com/x",
+    "https://xn--zz.notify.windows.com/x",
+    # A fragment is not sent: what is posted to would not be what was stored.
+    "https://fcm.googleapis.com/x#fragment",
+])
+def test_endpoints_the_sender_would_read_differently_are_refused(app, alice, endpoint):
+    response = alice.post("/api/v1/push/subscriptions",
+                          json={"endpoint": endpoint, "keys": keys()})
+    assert response.status_code == 422, endpoint
+    assert response.content_type == "application/problem+json"
+    assert "endpoint" in response.get_json()["errors"]
+    assert subscriptions(app) == []
+
+
+@pytest.mark.parametrize(("given", "stored"), [
+    ("https://FCM.GoogleAPIs.com/fcm/send/x", "https://fcm.googleapis.com/fcm/send/x"),
+    ("https://fcm.googleapis.com./fcm/send/x", "https://fcm.googleapis.com/fcm/send/x"),
+    ("https://fcm.googleapis.com:443/fcm/send/x", "https://fcm.googleapis.com/fcm/send/x"),
+    ("HTTPS://wns2.Notify.Windows.com.:443/w/?token=A", "https://wns2.notify.windows.com/w/?token=A"),
+    ("https://b\u00fccher.notify.windows.com/w/x",
+     "https://xn--bcher-kva.notify.windows.com/w/x"),
+])
+def test_endpoints_are_stored_as_the_sender_will_post_to_them(app, alice, given, stored):
+    """One device, however its endpoint is spelled: stored normalised, found by either
+    spelling (replay, unsubscribe)."""
+    body = {"endpoint": given, "keys": keys()}
+    response = alice.post("/api/v1/push/subscriptions", json=body)
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["endpoint"] == stored
+    again = alice.post("/api/v1/push/subscriptions", json={**body, "endpoint": stored})
+    assert again.status_code == 200
+    assert [s.endpoint for s in subscriptions(app)] == [stored]
+    assert alice.post("/api/v1/push/snooze",
+                      json={"endpoint": given, "kind": "daily"}).status_code == 200
+    assert alice.delete("/api/v1/push/subscriptions", json={"endpoint": given}
+                        ).status_code == 204
+    assert subscriptions(app) == []
+
+
+# --- At most ten devices per account (issue 20, item 3) ----------------------------------
+
+def test_an_eleventh_device_replaces_the_one_subscribed_longest_ago(app, alice, bob):
+    assert bob.post("/api/v1/push/subscriptions",
+                    json={"endpoint": f"{FCM}bob", "keys": keys()}).status_code == 201
+    for n in range(10):
+        response = alice.post("/api/v1/push/subscriptions",
+                              json={"endpoint": f"{FCM}{n}", "keys": keys()})
+        assert response.status_code == 201
+    # The same device again is not a new one: nothing is replaced.
+    assert alice.post("/api/v1/push/subscriptions",
+                      json={"endpoint": f"{FCM}0", "keys": keys()}).status_code == 200
+    assert len(subscriptions(app, user_id=user_id(app, alice))) == 10
+    assert alice.post("/api/v1/push/subscriptions",
+                      json={"endpoint": f"{FCM}new", "keys": keys()}).status_code == 201
+    assert sorted(s.endpoint for s in subscriptions(app, user_id=user_id(app, alice))) \
+        == sorted([f"{FCM}{n}" for n in range(1, 10)] + [f"{FCM}new"])
+    assert [s.endpoint for s in subscriptions(app, user_id=user_id(app, bob))] == [f"{FCM}bob"]
+
+
+def test_0011_keeps_each_accounts_ten_newest_devices(empty_database_url):
+    """An account that had registered more than ten devices before the limit keeps the
+    ten subscribed last; other accounts keep theirs."""
+    from datetime import timedelta
+
+    import sqlalchemy as sa
+    from flask_migrate import upgrade
+
+    from api.config import ROOT
+    from api.models import utcnow
+
+    users = sa.table("users", *(sa.column(c) for c in (
+        "id", "email", "password_hash", "display_name", "timezone", "disabled")),
+        sa.column("questionnaires", sa.JSON()),
+        sa.column("created_at", sa.DateTime(timezone=True)))
+    devices = sa.table("push_subscriptions", *(sa.column(c) for c in (
+        "id", "user_id", "endpoint", "p256dh", "auth", "language")),
+        *(sa.column(c, sa.DateTime(timezone=True)) for c in ("created_at", "updated_at")))
+    now = utcnow()
+    with other_app(empty_database_url) as app, app.app_context():
+        upgrade(directory=str(ROOT / "migrations"), revision="0010")
+        db.session.execute(sa.insert(users), [
+            {"id": n, "email": f"u{n}@example.org", "password_hash": "x",
+             "display_name": "", "timezone": "UTC", "disabled": False,
+             "questionnaires": [], "created_at": now} for n in (1, 2)])
+        db.session.execute(sa.insert(devices), [
+            {"id": n, "user_id": 1 if n <= 300 else 2, "endpoint": f"{FCM}{n}",
+             "p256dh": "k", "auth": "a", "language": "en",
+             # Subscribed in an order unlike their ids: the newest are 1..10.
+             "created_at": now - timedelta(minutes=n), "updated_at": now}
+            for n in range(1, 304)])
+        db.session.commit()
+        upgrade(directory=str(ROOT / "migrations"))
+        kept = db.session.execute(sa.text(
+            "SELECT user_id, id FROM push_subscriptions ORDER BY user_id, id")).all()
+        db.session.commit()
+    assert [tuple(row) for row in kept] == [(1, n) for n in range(1, 11)] + [
+        (2, n) for n in (301, 302, 303)]

@@ -7,6 +7,7 @@ import logging
 import threading
 import uuid
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -21,6 +22,9 @@ from api.reminders.sender import find_due, scheduled_instant, send_due, take_lea
 from tests.conftest import other_app, register
 from tests.support.push_service import Device, push_service, verify_vapid
 
+# What lets the sender post to the push-service stand-in on 127.0.0.1: its plain-http
+# endpoints (a tests-only setting) and its loopback address (refused by default).
+STAND_IN = {"PUSH_ALLOW_LOOPBACK_HTTP": True, "PUSH_PRIVATE_NETWORKS_ALLOWED": "127.0.0.1/32"}
 NY = ZoneInfo("America/New_York")
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -41,7 +45,7 @@ def service():
 @pytest.fixture
 def sender_app(app, database_url, vapid_pem):
     """The app with the stand-in allowed (tests only) and quick retries."""
-    with other_app(database_url, PUSH_ALLOW_LOOPBACK_HTTP=True, VAPID_PRIVATE_KEY=vapid_pem,
+    with other_app(database_url, **STAND_IN, VAPID_PRIVATE_KEY=vapid_pem,
                    REMINDER_RETRY_SECONDS=0.01, VAPID_SUBJECT="mailto:admin@example.org"
                    ) as application:
         yield application
@@ -288,14 +292,18 @@ def test_scheduled_instant_on_ordinary_and_repeated_times():
         2026, 10, 25, 0, 30, tzinfo=UTC)
 
 
-def test_gone_subscriptions_are_deleted(sender_app, service):
+@pytest.mark.parametrize("status", [404, 410])
+def test_gone_subscriptions_are_deleted(sender_app, service, status):
+    """At once, tried once; the patient's other device is kept."""
     patient = Patient(sender_app, service)
     patient.remind(time="20:00")
-    service.script[patient.device.path] = [410]
+    [working] = _devices(sender_app, patient, service, 1)
+    service.status[patient.device.path] = status
     report = send(sender_app, at(UTC, 2026, 6, 10, 20, 0))
-    assert report.removed == 1 and report.sent == 0
-    with sender_app.app_context(), db.read():
-        assert db.session.scalar(select(func.count()).select_from(PushSubscription)) == 0
+    assert report.removed == 1 and report.sent == 1
+    assert len(service.to(patient.device.path)) == 1
+    assert _count_devices(sender_app, endpoint=patient.device.endpoint) == 0
+    assert _count_devices(sender_app, endpoint=working.endpoint) == 1
 
 
 def test_failures_are_retried_then_logged_by_host_only(sender_app, service, caplog):
@@ -331,8 +339,7 @@ def test_two_senders_send_each_reminder_once(sender_app, service, database_url,
     for patient in patients:
         patient.remind(time="20:00")
     moments = [at(UTC, 2026, 6, 10, 20, 0) + timedelta(seconds=s) for s in range(0, 60, 5)]
-    with other_app(database_url, PUSH_ALLOW_LOOPBACK_HTTP=True,
-                   VAPID_PRIVATE_KEY=vapid_pem) as second:
+    with other_app(database_url, **STAND_IN, VAPID_PRIVATE_KEY=vapid_pem) as second:
         errors: list[BaseException] = []
 
         def run(app):
@@ -362,3 +369,179 @@ def test_flask_reminders_send_runs_one_pass(sender_app, service):
     assert "sent" in result.output
     with sender_app.app_context():
         assert take_lease("someone-else", 60)  # the pass released its lease
+
+
+# --- Where the sender connects (issue 20, item 2) ----------------------------------------
+
+def _store_device(app, who: Patient, endpoint: str) -> None:
+    """A subscription stored as it is (one from before today's rules, or a name whose
+    DNS changed since): what the sender does at send time is the point."""
+    with app.app_context(), db.write():
+        uid = db.session.scalar(select(User.id).where(User.email == who.client.user["email"]))
+        db.session.execute(PushSubscription.__table__.update()
+                           .where(PushSubscription.user_id == uid)
+                           .values(endpoint=endpoint))
+
+
+@pytest.mark.parametrize("host", ["localhost", "127.0.0.1"])
+def test_an_address_on_this_machine_is_refused_at_send_time(app, database_url, vapid_pem,
+                                                             service, caplog, host):
+    """A push service's name that DNS resolves to 127.0.0.1 (here: localhost) is not
+    connected to, unless PUSH_PRIVATE_NETWORKS_ALLOWED lists the address."""
+    with other_app(database_url, PUSH_ALLOW_LOOPBACK_HTTP=True, VAPID_PRIVATE_KEY=vapid_pem,
+                   REMINDER_RETRY_SECONDS=0.01) as strict:
+        patient = Patient(strict, service)
+        patient.remind(time="20:00")
+        port = service.url.rsplit(":", 1)[1]
+        _store_device(strict, patient, f"http://{host}:{port}{patient.device.path}")
+        with caplog.at_level(logging.WARNING, logger="relieflog.reminders"):
+            report = send(strict, at(UTC, 2026, 6, 10, 20, 0))
+    assert service.received == []
+    assert report.sent == 0 and report.failed == 1
+    assert "not a public address" in caplog.text
+    # The same device with the stand-in's network allowed: it is the address that was
+    # refused, and a name is still posted to by name (the Host header).
+    with other_app(database_url, **STAND_IN, VAPID_PRIVATE_KEY=vapid_pem) as allowed:
+        assert send(allowed, at(UTC, 2026, 6, 11, 20, 0)).sent == 1
+    [received] = service.to(patient.device.path)
+    assert received.headers["host"] == f"{host}:{port}"
+    assert patient.device.decrypt(received)["kind"] == "daily"
+
+
+def test_an_allowed_host_that_resolves_to_loopback_is_accepted_then_refused_when_sending(
+        app, database_url, vapid_pem, caplog):
+    """PUSH_ALLOWED_HOSTS naming a host whose DNS says 127.0.0.1: the subscription is
+    stored (the name is allowed), the sender never connects to it."""
+    with push_service() as service, other_app(
+            database_url, PUSH_ALLOWED_HOSTS="localhost", VAPID_PRIVATE_KEY=vapid_pem,
+            REMINDER_RETRY_SECONDS=0.01) as configured:
+        client = configured.test_client()
+        client.user = register(client)
+        device = Device(service, "local")
+        response = client.post("/api/v1/push/subscriptions", json={
+            **device.subscription(), "endpoint": "https://localhost/push/local"})
+        assert response.status_code == 201, response.get_json()
+        client.put("/api/v1/me/reminders", json={
+            "daily": {"enabled": True, "time": "20:00"}, "after_session": False,
+            "questionnaires": False})
+        with caplog.at_level(logging.WARNING, logger="relieflog.reminders"):
+            report = send(configured, at(UTC, 2026, 6, 10, 20, 0))
+    assert report.sent == 0 and report.failed == 1
+    assert "push to localhost failed after 1 tries: refused: not a public address" \
+        in caplog.text
+
+
+def test_the_pinned_connection_still_checks_the_push_services_certificate(
+        app, database_url, vapid_pem, service, monkeypatch, tmp_path):
+    """The sender connects to the address it checked, but TLS is for the name: the
+    push service is asked for "localhost" (SNI) and must show a certificate for it."""
+    with push_service(tls_name="localhost") as right, \
+            push_service(tls_name="push.example.org") as wrong, \
+            other_app(database_url, **STAND_IN, VAPID_PRIVATE_KEY=vapid_pem,
+                      REMINDER_RETRY_SECONDS=0.01) as configured:
+        bundle = tmp_path / "trusted.pem"
+        bundle.write_text(Path(right.ca_file).read_text() + Path(wrong.ca_file).read_text())
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(bundle))
+        good, bad = Patient(configured, service), Patient(configured, service)
+        for patient, stand_in in ((good, right), (bad, wrong)):
+            patient.remind(time="20:00")
+            port = stand_in.url.rsplit(":", 1)[1]
+            _store_device(configured, patient,
+                          f"https://localhost:{port}{patient.device.path}")
+        report = send(configured, at(UTC, 2026, 6, 10, 20, 0))
+    assert report.sent == 1 and report.failed == 1
+    [received] = right.to(good.device.path)
+    assert good.device.decrypt(received)["kind"] == "daily"
+    assert right.server_names and set(right.server_names) == {"localhost"}
+    assert wrong.received == []  # the wrong certificate: nothing was posted
+    assert service.received == []
+
+
+@pytest.mark.parametrize(("address", "public"), [
+    ("127.0.0.1", False), ("127.8.9.10", False), ("::1", False), ("10.1.2.3", False),
+    ("172.16.0.1", False), ("192.168.1.1", False), ("169.254.169.254", False),
+    ("fe80::1", False), ("fc00::1", False), ("100.64.0.1", False), ("0.0.0.0", False),
+    ("::", False), ("224.0.0.251", False), ("ff02::1", False), ("240.0.0.1", False),
+    ("255.255.255.255", False), ("::ffff:127.0.0.1", False), ("::ffff:10.0.0.1", False),
+    ("192.0.2.1", False), ("2001:db8::1", False),
+    ("142.250.185.202", True), ("2a00:1450:4001:80b::200a", True),
+])
+def test_which_addresses_the_sender_connects_to(address, public):
+    import ipaddress
+
+    from api.reminders.push import public_address
+    assert public_address(ipaddress.ip_address(address)) is public
+
+
+# --- One patient cannot stall everyone's reminders (issue 20, item 3) --------------------
+
+def _devices(app, who: Patient, service, count: int) -> list[Device]:
+    """`count` more devices on the patient's account (browsers subscribing)."""
+    devices = []
+    for _ in range(count):
+        device = Device(service, uuid.uuid4().hex)
+        response = who.client.post("/api/v1/push/subscriptions", json=device.subscription())
+        assert response.status_code == 201, response.get_json()
+        devices.append(device)
+    return devices
+
+
+def test_one_patients_failing_devices_do_not_hold_up_the_others(
+        app, database_url, vapid_pem, service):
+    """Ten devices of one patient that time out or answer 500: the other patients'
+    reminders go out in the first round, before the first of those could time out; the
+    slow devices are not waited for twice, the failing ones are tried again after."""
+    timeout = 2.0
+    with other_app(database_url, **STAND_IN, VAPID_PRIVATE_KEY=vapid_pem,
+                   REMINDER_RETRY_SECONDS=0.01, REMINDER_WORKERS=4,
+                   REMINDER_TIMEOUT_SECONDS=timeout) as pool:
+        noisy = Patient(pool, service)  # registered first: the lowest id
+        slow = [noisy.device, *_devices(pool, noisy, service, 4)]
+        failing = _devices(pool, noisy, service, 5)
+        others = [Patient(pool, service) for _ in range(3)]
+        for patient in (noisy, *others):
+            patient.remind(time="20:00")
+        for device in slow:
+            service.slow[device.path] = 3 * timeout  # answers only after the timeout
+        for device in failing:
+            service.status[device.path] = 500
+        report = send(pool, at(UTC, 2026, 6, 10, 20, 0))
+    assert report.sent == 3 and report.failed == 10
+    first_slow = min(r.at for d in slow for r in service.to(d.path))
+    for patient in others:
+        [received] = service.to(patient.device.path)
+        assert received.at < first_slow + timeout
+        assert patient.device.decrypt(received)["kind"] == "daily"
+    assert [len(service.to(d.path)) for d in slow] == [1] * 5  # a timeout is not retried
+    assert [len(service.to(d.path)) for d in failing] == [3] * 5
+
+
+def _count_devices(app, **where) -> int:
+    with app.app_context(), db.read():
+        query = select(func.count()).select_from(PushSubscription)
+        for name, value in where.items():
+            query = query.where(getattr(PushSubscription, name) == value)
+        return db.session.scalar(query)
+
+
+def test_a_device_that_keeps_failing_is_deleted_after_three_days(sender_app, service):
+    patient = Patient(sender_app, service)
+    patient.remind(time="20:00")
+    broken, flaky = _devices(sender_app, patient, service, 2)
+    service.status[broken.path] = 500
+    removed = {}
+    for day in range(1, 6):
+        # The flaky one fails on days 1 and 2, works on 3, fails on 4 and 5: kept.
+        service.status[flaky.path] = 201 if day == 3 else 503
+        report = send(sender_app, at(UTC, 2026, 6, day, 20, 0))
+        assert report.sent == (2 if day == 3 else 1)
+        removed[day] = report.removed
+        if day < 4:
+            assert _count_devices(sender_app, endpoint=broken.endpoint) == 1, day
+    # Failing since June 1st: on the 4th, three days later, it goes.
+    assert removed == {1: 0, 2: 0, 3: 0, 4: 1, 5: 0}
+    assert _count_devices(sender_app, endpoint=broken.endpoint) == 0
+    assert _count_devices(sender_app, endpoint=flaky.endpoint) == 1
+    assert _count_devices(sender_app, endpoint=patient.device.endpoint) == 1
+    # A device already failing gets one try a pass, not three.
+    assert len(service.to(broken.path)) == 3 + 1 + 1 + 1

@@ -12,6 +12,7 @@ from api.db import db
 from api.models import UTCDateTime, created_at_column, updated_at_column
 
 DEFAULT_TIME = "20:00"
+DEVICES_PER_ACCOUNT = 10
 
 
 class ReminderSettings(db.Model):  # type: ignore[name-defined]
@@ -30,8 +31,8 @@ class ReminderSettings(db.Model):  # type: ignore[name-defined]
 
 
 class PushSubscription(db.Model):  # type: ignore[name-defined]
-    """One device's push endpoint. The endpoint is unique: a device belongs to the patient
-    who last subscribed it."""
+    """One device's push endpoint (normalised). The endpoint is unique: a device belongs to
+    the patient who last subscribed it. At most DEVICES_PER_ACCOUNT per patient."""
 
     __tablename__ = "push_subscriptions"
 
@@ -43,6 +44,10 @@ class PushSubscription(db.Model):  # type: ignore[name-defined]
     language: Mapped[str] = mapped_column(String(8), default="en")
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = updated_at_column()
+    # Failed pushes since the last one that got through, and when the first of them was:
+    # the sender deletes a device that keeps failing (see api/reminders/sender.py).
+    failing_since: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class ReminderSend(db.Model):  # type: ignore[name-defined]

@@ -43,18 +43,25 @@ class PushKeySchema(Schema):
         "description": "applicationServerKey: base64url of the uncompressed P-256 point."})
 
 
-def _endpoint(value: str) -> None:
-    config = current_app.config
-    problem = push.endpoint_problem(
-        value, allowed=push.allowed_hosts(config["PUSH_ALLOWED_HOSTS"]),
-        loopback_http=config["PUSH_ALLOW_LOOPBACK_HTTP"])
-    if problem:
-        raise ValidationError(problem)
+class EndpointField(Text):
+    """A push endpoint the server may post to, loaded as its normalised form (lower-case
+    host, no default port, as the sender's HTTP library will read it)."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        config = current_app.config
+        try:
+            return push.checked_endpoint(
+                text, allowed=push.allowed_hosts(config["PUSH_ALLOWED_HOSTS"]),
+                loopback_http=config["PUSH_ALLOW_LOOPBACK_HTTP"])
+        except push.EndpointRefused as error:
+            raise ValidationError(str(error)) from error
 
 
-Endpoint = Text(required=True, validate=_endpoint, metadata={
+Endpoint = EndpointField(required=True, metadata={
     "description": "The PushSubscription's endpoint: https on a known push service "
-                   "(PUSH_ALLOWED_HOSTS), at most 1024 characters."})
+                   "(PUSH_ALLOWED_HOSTS), a plain host name, at most 1024 characters; "
+                   "stored normalised (lower-case host, no :443)."})
 
 
 class KeysSchema(Schema):

@@ -4,13 +4,18 @@ them. Only the holder of the lease sends; `now` is a parameter so tests set the 
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import json
 import logging
 import os
+import queue
 import socket
+import threading
 import time as clock
 import uuid
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -237,6 +242,17 @@ def claim(due: list[Due], now: datetime) -> list[Due]:
 
 
 # --- Sending -----------------------------------------------------------------------------
+#
+# The database work stays in this thread (find, claim, load the devices, record); a
+# bounded pool of threads only encrypts and posts. Each push has a timeout, so a slow
+# device costs one worker for at most that long; every patient's first device is queued
+# before anyone's second (one patient's many devices cannot crowd out the others), and a
+# retry, after its wait, queues behind every first try. A device that was gone (404/410)
+# is deleted at once; one whose pushes keep failing, after PRUNE_AFTER.
+
+PRUNE_AFTER = timedelta(days=3)
+PRUNE_FAILURES = 3  # ... and at least this many failed passes in a row
+
 
 @dataclass
 class PassReport:
@@ -253,34 +269,48 @@ class PassReport:
 class Outcome:
     delivered: bool = False
     gone: bool = False
+    again: bool = False  # worth another try in this pass
+    problem: str = ""
 
 
-def deliver(device: push.Device, message: bytes, *, signer: push.Signer,
-            session: requests.Session, tries: int, wait: float) -> Outcome:
-    """One push with retries: 404/410 means the subscription is gone; 429, 5xx and network
-    errors are tried again with a doubling wait; the rest is logged by host only."""
-    host = push.host_of(device.endpoint)
-    problem = ""
-    for attempt in range(tries):
-        if attempt:
-            clock.sleep(wait * 2 ** (attempt - 1))
-        try:
-            status = push.push(device, message, signer=signer, session=session)
-        except requests.RequestException as error:
-            problem = type(error).__name__
-            continue
-        except Exception as error:  # noqa: BLE001 - a bad stored key must not stop the pass
-            log.warning("push to %s could not be prepared: %s", host, type(error).__name__)
-            return Outcome()
-        if 200 <= status < 300:
-            return Outcome(delivered=True)
-        if status in (404, 410):
-            return Outcome(gone=True)
-        problem = f"HTTP {status}"
-        if status != 429 and status < 500:
-            break
-    log.warning("push to %s failed after %d tries: %s", host, attempt + 1, problem)
-    return Outcome()
+def attempt(device: push.Device, message: bytes, *, signer: push.Signer,
+            session: requests.Session, timeout: float) -> Outcome:
+    """One push: 404/410 means the subscription is gone; 429, 5xx and failures to
+    connect may be tried again; a timeout waiting for the answer is not (the message may
+    have arrived), nor is an address the sender refuses or a certificate it cannot
+    trust."""
+    try:
+        status = push.push(device, message, signer=signer, session=session, timeout=timeout)
+    except push.RefusedAddress:
+        return Outcome(problem="refused: not a public address")
+    except requests.ReadTimeout:
+        return Outcome(problem="timed out")
+    except requests.exceptions.SSLError:
+        return Outcome(problem="TLS failed")
+    except requests.ConnectionError as error:
+        return Outcome(again=True, problem=type(error).__name__)
+    except requests.RequestException as error:
+        return Outcome(problem=type(error).__name__)
+    except Exception as error:  # noqa: BLE001 - a bad stored key must not stop the pass
+        return Outcome(problem=f"could not be prepared: {type(error).__name__}")
+    if 200 <= status < 300:
+        return Outcome(delivered=True)
+    if status in (404, 410):
+        return Outcome(gone=True)
+    return Outcome(again=status == 429 or status >= 500, problem=f"HTTP {status}")
+
+
+@dataclass
+class Job:
+    """One reminder to one device."""
+
+    item: Due
+    device_id: int
+    device: push.Device
+    language: str
+    tries: int
+    outcome: Outcome = field(default_factory=Outcome)
+    attempts: int = 0
 
 
 def send_due(*, now: datetime | None = None, holder: str | None = None) -> PassReport:
@@ -302,51 +332,143 @@ def send_due(*, now: datetime | None = None, holder: str | None = None) -> PassR
         with db.write():
             ours = claim(due, now)
         if ours:
-            _push_all(ours, report, holder=holder, lease_seconds=lease_seconds)
+            _push_all(ours, report, now=now, holder=holder, lease_seconds=lease_seconds)
     finally:
         release_lease(holder)
     report.seconds = clock.monotonic() - started
     return report
 
 
-def _push_all(ours: list[Due], report: PassReport, *, holder: str, lease_seconds: int
-              ) -> None:
-    config = current_app.config
-    ids = sorted({item.user_id for item in ours})
+def _jobs(ours: list[Due]) -> list[Job]:
+    """Every (reminder, device), each patient's first device before anyone's second."""
+    tries = max(1, current_app.config["REMINDER_TRIES"])
     devices: dict[int, list[PushSubscription]] = {}
     with db.read():
-        for chunk in _chunks(ids):
+        for chunk in _chunks(sorted({item.user_id for item in ours})):
             for row in db.session.scalars(select(PushSubscription)
-                                          .where(PushSubscription.user_id.in_(chunk))):
+                                          .where(PushSubscription.user_id.in_(chunk))
+                                          .order_by(PushSubscription.id)):
                 devices.setdefault(row.user_id, []).append(row)
+    by_turn: dict[int, list[Job]] = {}
+    for item in ours:
+        for turn, row in enumerate(devices.get(item.user_id, [])):
+            by_turn.setdefault(turn, []).append(Job(
+                item, row.id, push.Device(row.endpoint, row.p256dh, row.auth), row.language,
+                # A device already failing gets one try a pass.
+                tries=1 if row.failing_since is not None else tries))
+    return [job for turn in sorted(by_turn) for job in by_turn[turn]]
+
+
+def _push_all(ours: list[Due], report: PassReport, *, now: datetime, holder: str,
+              lease_seconds: int) -> None:
+    config = current_app.config
+    jobs = _jobs(ours)
     signer = push.Signer(vapid_key(), push.vapid_subject(config["VAPID_SUBJECT"],
                                                          config["PUBLIC_URL"]))
-    gone: list[int] = []
-    counts: dict[tuple[int, str, date], int] = {}
+    allowed = push.networks(config["PUSH_PRIVATE_NETWORKS_ALLOWED"])
+    timeout = config["REMINDER_TIMEOUT_SECONDS"]
+    retry_wait = config["REMINDER_RETRY_SECONDS"]
+    sessions: list[requests.Session] = []
+    local = threading.local()
+
+    def post(job: Job) -> None:  # in a worker: HTTP only, no database
+        session = getattr(local, "session", None)
+        if session is None:
+            session = local.session = push.http_session(allowed)
+            sessions.append(session)
+        job.attempts += 1
+        job.outcome = attempt(job.device, payload(job.item.kind, job.language, job.item.url),
+                              signer=signer, session=session, timeout=timeout)
+
+    finished: queue.Queue[Job] = queue.Queue()
+    retries: list[tuple[float, int, Job]] = []  # (when, order, job), soonest first
+    order = itertools.count()
+    outstanding = 0
     renewed = clock.monotonic()
-    with requests.Session() as session:
-        for item in ours:
-            for device in devices.get(item.user_id, []):
-                outcome = deliver(
-                    push.Device(device.endpoint, device.p256dh, device.auth),
-                    payload(item.kind, device.language, item.url), signer=signer,
-                    session=session, tries=max(1, config["REMINDER_TRIES"]),
-                    wait=config["REMINDER_RETRY_SECONDS"])
-                if outcome.delivered:
-                    report.sent += 1
-                    report.by_kind[item.kind] = report.by_kind.get(item.kind, 0) + 1
-                    sent_key = (item.user_id, item.key, item.local_date)
-                    counts[sent_key] = counts.get(sent_key, 0) + 1
-                elif outcome.gone:
-                    gone.append(device.id)
+
+    def submit(job: Job) -> None:
+        nonlocal outstanding
+        outstanding += 1
+        pool.submit(post, job).add_done_callback(lambda _: finished.put(job))
+
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, config["REMINDER_WORKERS"]),
+                                thread_name_prefix="reminders") as pool:
+            for job in jobs:  # every first try is queued before any retry
+                submit(job)
+            while outstanding or retries:
+                now_ = clock.monotonic()
+                wait_for = min([lease_seconds / 3] + [when - now_ for when, _, _ in retries[:1]])
+                try:
+                    job = finished.get(timeout=max(0.0, wait_for))
+                except queue.Empty:
+                    pass
                 else:
-                    report.failed += 1
-            if clock.monotonic() - renewed > lease_seconds / 3:
-                take_lease(holder, lease_seconds)  # a long pass keeps others out
-                renewed = clock.monotonic()
+                    outstanding -= 1
+                    if job.outcome.again and job.attempts < job.tries:
+                        heapq.heappush(retries, (
+                            clock.monotonic() + retry_wait * 2 ** (job.attempts - 1),
+                            next(order), job))
+                while retries and retries[0][0] <= clock.monotonic():
+                    submit(heapq.heappop(retries)[2])
+                if clock.monotonic() - renewed > lease_seconds / 3:
+                    take_lease(holder, lease_seconds)  # a long pass keeps others out
+                    renewed = clock.monotonic()
+    finally:
+        for session in sessions:
+            session.close()
+    _record(jobs, report, now=now)
+
+
+def _record(jobs: list[Job], report: PassReport, *, now: datetime) -> None:
+    """What the pass did, in one write: device counts on reminder_sends, gone devices
+    deleted, failing ones noted (and deleted once they have failed long enough)."""
+    counts: dict[tuple[int, str, date], int] = {}
+    delivered: set[int] = set()
+    gone: set[int] = set()
+    failed: dict[int, Job] = {}
+    for job in jobs:
+        if job.outcome.delivered:
+            report.sent += 1
+            report.by_kind[job.item.kind] = report.by_kind.get(job.item.kind, 0) + 1
+            key = (job.item.user_id, job.item.key, job.item.local_date)
+            counts[key] = counts.get(key, 0) + 1
+            delivered.add(job.device_id)
+        elif job.outcome.gone:
+            gone.add(job.device_id)
+        else:
+            report.failed += 1
+            failed[job.device_id] = job
+            log.warning("push to %s failed after %d tries: %s",
+                        push.host_of(job.device.endpoint), job.attempts, job.outcome.problem)
+    failed = {device_id: job for device_id, job in failed.items()
+              if device_id not in delivered and device_id not in gone}
     with db.write():
+        if failed:
+            rows = [row for chunk in _chunks(sorted(failed)) for row in db.session.execute(
+                select(PushSubscription.id, PushSubscription.failing_since,
+                       PushSubscription.failures).where(PushSubscription.id.in_(chunk)))]
+            for device_id, since, failures in rows:
+                if since is not None and now - since >= PRUNE_AFTER \
+                        and failures + 1 >= PRUNE_FAILURES:
+                    gone.add(device_id)
+            table = PushSubscription.__table__
+            db.session.execute(
+                update(table).where(table.c.id == bindparam("device"))
+                .values(failing_since=bindparam("since"), failures=bindparam("count")),
+                [{"device": device_id, "since": since or now, "count": failures + 1}
+                 for device_id, since, failures in rows if device_id not in gone])
+        if delivered:
+            for chunk in _chunks(sorted(delivered)):
+                db.session.execute(
+                    update(PushSubscription)
+                    .where(PushSubscription.id.in_(chunk),
+                           PushSubscription.failing_since.is_not(None))
+                    .values(failing_since=None, failures=0))
         if gone:
-            db.session.execute(delete(PushSubscription).where(PushSubscription.id.in_(gone)))
+            for chunk in _chunks(sorted(gone)):
+                db.session.execute(delete(PushSubscription)
+                                   .where(PushSubscription.id.in_(chunk)))
         if counts:
             # One executemany on the table (Core): no ORM bookkeeping per row.
             sends = ReminderSend.__table__

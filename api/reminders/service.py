@@ -11,8 +11,10 @@ from api.auth import service as auth
 from api.db import db
 from api.domain import NotFound
 from api.models import utcnow
+from api.reminders import push
 from api.reminders.models import (
     DEFAULT_TIME,
+    DEVICES_PER_ACCOUNT,
     PushSubscription,
     ReminderSend,
     ReminderSettings,
@@ -52,8 +54,13 @@ def put_settings(*, user_id: int, data: dict[str, Any]) -> dict[str, Any]:
 
 def subscribe(*, user_id: int, endpoint: str, p256dh: str, auth_secret: str, lang: str
               ) -> tuple[PushSubscription, bool]:
-    """Store a device's subscription; (subscription, created). The same endpoint again
-    updates it: a device has one subscription, owned by whoever subscribed it last."""
+    """Store a device's subscription (`endpoint` as the schema normalised it); (subscription,
+    created). The same endpoint again updates it: a device has one subscription, owned by
+    whoever subscribed it last. A patient keeps DEVICES_PER_ACCOUNT devices: a new one
+    beyond that replaces the one subscribed longest ago."""
+    # Lock this patient's devices, so two new ones at once still keep the limit.
+    db.session.scalars(select(PushSubscription.id).where(PushSubscription.user_id == user_id)
+                       .with_for_update()).all()
     row = db.session.scalars(select(PushSubscription)
                              .where(PushSubscription.endpoint == endpoint)
                              .with_for_update()).first()
@@ -61,19 +68,32 @@ def subscribe(*, user_id: int, endpoint: str, p256dh: str, auth_secret: str, lan
     if row is None:
         row = PushSubscription(user_id=user_id, endpoint=endpoint)
         db.session.add(row)
+    elif created:
+        row.created_at = utcnow()  # new on this account
+    if created:
+        row.failing_since = None
+        row.failures = 0
     row.user_id = user_id
     row.p256dh = p256dh
     row.auth = auth_secret
     row.language = language(lang)
     db.session.flush()
+    if created:
+        replaced = select(PushSubscription.id).where(PushSubscription.user_id == user_id) \
+            .order_by(PushSubscription.created_at.desc(), PushSubscription.id.desc()) \
+            .offset(DEVICES_PER_ACCOUNT)
+        old = list(db.session.scalars(replaced))
+        if old:
+            db.session.execute(delete(PushSubscription).where(PushSubscription.id.in_(old)))
     return row, created
 
 
 def unsubscribe(*, user_id: int, endpoint: str) -> None:
     """This device stops; an unknown or someone else's endpoint changes nothing (and says
     nothing about whose it is)."""
-    db.session.execute(delete(PushSubscription).where(PushSubscription.user_id == user_id,
-                                                      PushSubscription.endpoint == endpoint))
+    db.session.execute(delete(PushSubscription).where(
+        PushSubscription.user_id == user_id,
+        PushSubscription.endpoint == push.same_endpoint(endpoint)))
 
 
 def unsubscribe_all(*, user_id: int) -> None:
@@ -102,7 +122,8 @@ def snooze(*, user_id: int, endpoint: str, kind: str, now: datetime | None = Non
            ) -> ReminderSnooze:
     """"Remind me in an hour", from a notification shown on one of the patient's devices."""
     owned = db.session.scalar(select(PushSubscription.id).where(
-        PushSubscription.user_id == user_id, PushSubscription.endpoint == endpoint))
+        PushSubscription.user_id == user_id,
+        PushSubscription.endpoint == push.same_endpoint(endpoint)))
     if owned is None:
         raise NotFound(NO_SUBSCRIPTION)
     # One pending snooze per kind: pressing it twice does not send two.

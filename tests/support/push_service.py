@@ -1,22 +1,31 @@
 """A push service stand-in on 127.0.0.1: records every POST and answers with scripted
-status codes, so tests can decrypt what the sender pushed and check its VAPID token."""
+status codes, so tests can decrypt what the sender pushed and check its VAPID token.
+Devices can also be broken for good (always the same status) or slow (the answer comes
+only after some seconds, or when the stand-in stops). With `tls_name` it speaks HTTPS
+with a certificate for that name only (its file in `ca_file`, for the client to trust)."""
 
 from __future__ import annotations
 
 import base64
 import json
+import ssl
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import http_ece
+from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+from cryptography.x509.oid import NameOID
 
 
 def b64url(data: bytes) -> str:
@@ -32,15 +41,24 @@ class Received:
     path: str
     headers: dict[str, str]
     body: bytes
+    at: float = 0.0  # time.monotonic() when the request arrived
 
 
 @dataclass
 class PushService:
     url: str = ""
     received: list[Received] = field(default_factory=list)
-    # Status codes to answer, per path, used up in order; then 201.
+    # Status codes to answer, per path, used up in order; then `status`'s, or 201.
     script: dict[str, list[int]] = field(default_factory=dict)
+    # The status a path always answers (a broken device), once its script is used up.
+    status: dict[str, int] = field(default_factory=dict)
+    # Seconds to wait before answering, per path (a slow device).
+    slow: dict[str, float] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    stopping: threading.Event = field(default_factory=threading.Event)
+    # With TLS: the certificate to trust, and the names clients asked for (SNI).
+    ca_file: str = ""
+    server_names: list[str] = field(default_factory=list)
 
     def to(self, path: str) -> list[Received]:
         with self.lock:
@@ -96,8 +114,28 @@ def verify_vapid(received: Received, *, public_key: str, audience: str) -> dict:
     return claims
 
 
+def self_signed(name: str, folder: Path) -> tuple[Path, Path]:
+    """A certificate for `name` alone, signed by itself; (certificate, key) files."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = datetime.now(UTC)
+    certificate = (
+        x509.CertificateBuilder().subject_name(subject).issuer_name(subject)
+        .public_key(key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(hours=1)).not_valid_after(now + timedelta(hours=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256()))
+    cert_file, key_file = folder / "cert.pem", folder / "key.pem"
+    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                           serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_file, key_file
+
+
 @contextmanager
-def push_service() -> Iterator[PushService]:
+def push_service(tls_name: str | None = None) -> Iterator[PushService]:
     service = PushService()
 
     class Handler(BaseHTTPRequestHandler):
@@ -107,12 +145,19 @@ def push_service() -> Iterator[PushService]:
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             with service.lock:
                 service.received.append(Received(
-                    self.path, {k.lower(): v for k, v in self.headers.items()}, body))
+                    self.path, {k.lower(): v for k, v in self.headers.items()}, body,
+                    time.monotonic()))
                 codes = service.script.get(self.path)
-                status = codes.pop(0) if codes else 201
-            self.send_response(status)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
+                status = codes.pop(0) if codes else service.status.get(self.path, 201)
+                delay = service.slow.get(self.path, 0.0)
+            if delay:
+                service.stopping.wait(delay)
+            try:
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+            except OSError:
+                pass  # the sender gave up waiting and closed the connection
 
         def log_message(self, *args: object) -> None:
             pass
@@ -120,10 +165,22 @@ def push_service() -> Iterator[PushService]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     service.url = f"http://127.0.0.1:{server.server_address[1]}"
+    folder = tempfile.TemporaryDirectory(prefix="push-service-")
+    if tls_name:
+        cert_file, key_file = self_signed(tls_name, Path(folder.name))
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(cert_file, key_file)
+        context.sni_callback = lambda _socket, name, _context: (
+            service.server_names.append(name or ""), None)[1]
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+        service.ca_file = str(cert_file)
+        service.url = f"https://{tls_name}:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
         yield service
     finally:
+        service.stopping.set()
         server.shutdown()
         server.server_close()
+        folder.cleanup()
