@@ -389,7 +389,7 @@ def test_an_eleventh_device_replaces_the_one_subscribed_longest_ago(app, alice, 
     assert [s.endpoint for s in subscriptions(app, user_id=user_id(app, bob))] == [f"{FCM}bob"]
 
 
-def test_0011_keeps_each_accounts_ten_newest_devices(empty_database_url):
+def test_0012_keeps_each_accounts_ten_newest_devices(empty_database_url):
     """An account that had registered more than ten devices before the limit keeps the
     ten subscribed last; other accounts keep theirs."""
     from datetime import timedelta

@@ -1,7 +1,7 @@
 """push hardening: a device's run of failed pushes; at most 10 devices per patient
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-06 05:00:00
 
 push_subscriptions.failing_since and .failures: the sender deletes a device whose pushes
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0011'
-down_revision = '0010'
+revision = '0012'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
