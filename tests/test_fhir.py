@@ -75,7 +75,7 @@ def treatment(**values) -> SimpleNamespace:
 
 
 def make(entries=(), treatments=(), *, include_notes=False, display_name="Ann") -> dict:
-    return fhir.bundle(patient_key="7", display_name=display_name, entries=list(entries),
+    return fhir.bundle(key="7", display_name=display_name, entries=list(entries),
                        treatments=list(treatments), include_notes=include_notes,
                        generated_at=GENERATED)
 
@@ -174,7 +174,7 @@ def test_ids_are_stable_unique_and_full_urls_are_urns(validate):
         assert item["fullUrl"] == f"urn:uuid:{item['resource']['id']}"
         uuid.UUID(item["resource"]["id"])
     # Another patient's diary on the same dates gets other ids.
-    other = fhir.bundle(patient_key="8", display_name="", entries=rows, treatments=[],
+    other = fhir.bundle(key="8", display_name="", entries=rows, treatments=[],
                         include_notes=False, generated_at=GENERATED)
     assert not set(ids[1:11]) & {e["resource"]["id"] for e in other["entry"]}
     # An edited score keeps its id: the same observation, corrected.
@@ -236,7 +236,7 @@ def test_medications_are_medication_statements(validate):
     stopped = SimpleNamespace(id=uuid.uuid4(), name="Sertraline", dose="",
                               drug_class="antidepressant", started_on=date(2025, 6, 1),
                               stopped_on=date(2026, 2, 1), notes="")
-    bundle = fhir.bundle(patient_key="7", display_name="", entries=[], treatments=[],
+    bundle = fhir.bundle(key="7", display_name="", entries=[], treatments=[],
                          medications=[taken, stopped], include_notes=False,
                          generated_at=GENERATED)
     validate(bundle)
@@ -248,7 +248,7 @@ def test_medications_are_medication_statements(validate):
     assert first["dosage"] == [{"text": "1 mg at night"}] and "dosage" not in second
     assert first["extension"][0]["valueCode"] == "benzodiazepine"
     assert "for sleep" not in json.dumps(bundle)
-    with_notes = fhir.bundle(patient_key="7", display_name="", entries=[], treatments=[],
+    with_notes = fhir.bundle(key="7", display_name="", entries=[], treatments=[],
                              medications=[taken], include_notes=True, generated_at=GENERATED)
     validate(with_notes)
     assert resources(with_notes, "MedicationStatement")[0]["note"] == [{"text": "for sleep"}]
@@ -342,5 +342,17 @@ def test_provider_fhir_validates(app, alice, validate):
     assert {o["code"]["coding"][0]["code"] for o in resources(bundle, "Observation")} >= {
         "85354-9", "8867-4", "59408-5"}
     own = alice.get("/api/v1/export/fhir").get_json(force=True)
-    # The same rows give the same resources, whoever downloads them.
-    assert [e["resource"] for e in bundle["entry"]] == [e["resource"] for e in own["entry"]]
+    # The same rows give the same resources, whoever downloads them; only the ids differ,
+    # each scope having its own (issue 20, item 7).
+    assert numbered_ids(bundle) == numbered_ids(own)
+    assert not {e["resource"]["id"] for e in bundle["entry"]} & {
+        e["resource"]["id"] for e in own["entry"]}
+
+
+def numbered_ids(bundle: dict) -> list[dict]:
+    """The bundle's resources with each id (and each reference to it) replaced by its
+    place in the bundle."""
+    text = json.dumps([e["resource"] for e in bundle["entry"]])
+    for n, item in enumerate(bundle["entry"]):
+        text = text.replace(item["resource"]["id"], f"resource-{n}")
+    return json.loads(text)

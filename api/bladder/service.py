@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from api.auth.models import Account
 from api.bladder.models import CONTENT_FIELDS, BladderCheck
@@ -36,12 +36,19 @@ def save_check(*, user: Account, day: date, data: dict[str, Any]) -> tuple[Recor
     return records.save(CHECKS, {"user_id": user.id, "date": day}, content, if_match=None)
 
 
+# The order answers are listed and exported in (unique per patient: in_chunks pages by it).
+CHECK_ORDER = (BladderCheck.date,)
+
+
+def checks_within(*, user: Account, start: date, end: date) -> Select[tuple[BladderCheck]]:
+    """The answers dated start..end: what "within these dates" means for them."""
+    return select(BladderCheck).where(BladderCheck.user_id == user.id,
+                                      BladderCheck.date >= start, BladderCheck.date <= end)
+
+
 def list_checks(*, user: Account, start: date, end: date) -> list[BladderCheck]:
     return list(db.session.scalars(
-        select(BladderCheck)
-        .where(BladderCheck.user_id == user.id, BladderCheck.date >= start,
-               BladderCheck.date <= end)
-        .order_by(BladderCheck.date)))
+        checks_within(user=user, start=start, end=end).order_by(*CHECK_ORDER)))
 
 
 def due(*, user: Account, today: date | None = None) -> dict[str, Any]:
