@@ -14,7 +14,7 @@ writer of each format, for every audience (docs/architecture.md, "Sharing intern
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Protocol
@@ -188,7 +188,7 @@ def reading(write: Callable[[], Iterator[str]]) -> Iterator[str]:
     the thread serves; a response that is never read opens nothing."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
 
-    def chunks() -> Iterator[str]:
+    def chunks() -> Generator[str, None, None]:
         with app.app_context(), db.read(snapshot=True):
             yield from write()
 
