@@ -356,3 +356,61 @@ def numbered_ids(bundle: dict) -> list[dict]:
     for n, item in enumerate(bundle["entry"]):
         text = text.replace(item["resource"]["id"], f"resource-{n}")
     return json.loads(text)
+
+
+def test_ids_are_random_per_scope_and_never_from_the_account(app, alice):
+    """Issue 20, item 7: Patient.id was uuid5(namespace, "patient/<account id>"), the same
+    in every share and clinic and reversible to the account. Now every id comes from a
+    random key of the scope: stable from one download to the next through one share,
+    connection or the patient's own export, unrelated between them."""
+    from sqlalchemy import select
+
+    from api.auth.models import User
+    from api.db import db
+    from tests.support.clinics import connect, create_clinic
+
+    alice.put("/api/v1/entries/2026-03-01", json={"pain": 6})
+    alice.put(f"/api/v1/treatments/{uuid.uuid4()}", json={
+        "started_at": "2026-03-02T10:00:00Z", "route": "iv_infusion", "vitals": [
+            {"taken_at": "2026-03-02T09:55:00Z", "phase": "before", "systolic": 120,
+             "diastolic": 80}]})
+    alice.put(f"/api/v1/medications/{uuid.uuid4()}", json={
+        "name": "Lorazepam", "class": "benzodiazepine", "started_on": "2026-01-01"})
+    alice.put(f"/api/v1/responses/{uuid.uuid4()}", json={
+        "instrument": "phq9", "answered_at": "2026-03-03T12:00:00Z",
+        "answers": {f"q{n}": 1 for n in range(1, 10)}})
+    with app.app_context(), db.read():
+        account = db.session.scalar(select(User.id).where(User.email == alice.user["email"]))
+
+    def ids_of(client, path: str) -> list[str]:
+        bundle = client.get(path).get_json(force=True)
+        return [e["resource"]["id"] for e in bundle["entry"]]
+
+    def provider() -> object:
+        created = alice.post("/api/v1/shares", json={"label": "Dr"}).get_json()
+        browser = app.test_client()
+        browser.post("/api/v1/shared/session", json={"token": created["url"].split("#")[1]})
+        return browser
+
+    first, second = provider(), provider()
+    clinic = create_clinic(app)
+    patient_id = connect(alice, clinic)
+    scopes = {
+        "own": ids_of(alice, "/api/v1/export/fhir"),
+        "share": ids_of(first, "/api/v1/shared/fhir"),
+        "other share": ids_of(second, "/api/v1/shared/fhir"),
+        "clinic": ids_of(clinic.admin, f"/api/v1/clinic/patients/{patient_id}/fhir"),
+    }
+    assert len(scopes["own"]) == 1 + 1 + 1 + 1 + 3 + 1  # patient, score, session, reading,
+    # the check-in's response, total and item 9, the medication
+    # Stable within a scope: the same ids on the next download.
+    assert ids_of(alice, "/api/v1/export/fhir") == scopes["own"]
+    assert ids_of(first, "/api/v1/shared/fhir") == scopes["share"]
+    assert ids_of(clinic.admin, f"/api/v1/clinic/patients/{patient_id}/fhir") \
+        == scopes["clinic"]
+    # No id is shared between two scopes, and none is derived from the account's id.
+    every = [i for ids in scopes.values() for i in ids]
+    assert len(set(every)) == len(every)
+    derived = {fhir.stable_id("patient", account), str(uuid.uuid5(
+        fhir.ID_NAMESPACE, f"patient/{account}"))}
+    assert not derived & set(every)
