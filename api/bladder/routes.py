@@ -16,6 +16,7 @@ from api.calendar import resolve_range
 from api.db import reads, writes
 from api.extensions import Blueprint
 from api.fields import RangeQuerySchema, parse_date
+from api.limits import write_limit
 from api.versioning import answer
 
 blp = Blueprint("bladder", __name__, url_prefix="/api/v1/bladder-checks",
@@ -45,6 +46,7 @@ def due() -> Any:
 
 @blp.route("/<day>", methods=["PUT"])
 @login_required
+@write_limit
 @blp.arguments(BladderCheckInSchema)
 @blp.response(200, BladderCheckSchema, description="Replaced (or unchanged when identical)")
 @blp.alt_response(201, schema=BladderCheckSchema, description="Created")
