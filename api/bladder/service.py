@@ -11,7 +11,7 @@ from sqlalchemy import Select, func, select
 from api.auth.models import Account
 from api.bladder.models import CONTENT_FIELDS, BladderCheck
 from api.bladder.schemas import BladderCheckSchema
-from api.calendar import EARLIEST, check_loggable, local_today
+from api.calendar import check_loggable, local_today
 from api.db import db, records
 from api.db.records import Record
 from api.treatments.models import Treatment
@@ -63,8 +63,3 @@ def due(*, user: Account, today: date | None = None) -> dict[str, Any]:
     answered_lately = last is not None and last > today - timedelta(days=ASK_EVERY_DAYS)
     return {"due": sessions >= SESSIONS_FOR_QUESTION and not answered_lately,
             "sessions_in_30_days": sessions, "last_answered_on": last}
-
-
-def everything(*, user: Account) -> list[dict[str, Any]]:
-    return BladderCheckSchema(many=True).dump(list_checks(
-        user=user, start=EARLIEST, end=local_today(user.timezone) + timedelta(days=1)))

@@ -17,7 +17,7 @@ from api.audit.service import record_now
 from api.auth.guard import current_user, login_required
 from api.auth.schemas import TokenSchema, UserSchema
 from api.auth.service import list_api_tokens
-from api.bladder import service as bladder
+from api.bladder.schemas import BladderCheckSchema
 from api.calendar import local_today, resolve_range
 from api.clinics import service as clinics
 from api.db import db, records
@@ -136,7 +136,7 @@ def _everything(scope: Own) -> Iterator[str]:
         "treatment_versions": [],
         "questionnaire_responses": [],
         "medications": medications.everything(user=user),
-        "bladder_checks": bladder.everything(user=user),
+        "bladder_checks": [],
         "api_tokens": TokenSchema(many=True).dump(list_api_tokens(user=user)),
         "shares": ShareSchema(many=True).dump(list_shares(user=user)),
         "share_views": [
@@ -159,4 +159,5 @@ def _everything(scope: Own) -> Iterator[str]:
         treatment_versions=records.every_kept(TREATMENTS, user.id),
         questionnaire_responses=_dumped(ResponseSchema(),
                                         outputs.rows(outputs.QUESTIONNAIRES, scope)),
+        bladder_checks=_dumped(BladderCheckSchema(), outputs.rows(outputs.BLADDER, scope)),
     )
