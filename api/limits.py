@@ -12,6 +12,7 @@ from __future__ import annotations
 from flask import current_app
 
 from api.auth.guard import current_user
+from api.errors import PROBLEM_JSON, ProblemSchema
 from api.extensions import limiter
 
 
@@ -23,3 +24,9 @@ def _account() -> str:
 # apply around every method): the count is taken before the write transaction begins.
 write_limit = limiter.shared_limit(lambda: current_app.config["WRITE_RATE_LIMIT"],
                                    scope="account-writes", key_func=_account)
+
+# The 429 a limited write may answer, for its OpenAPI entry (@blp.alt_response(429, ...)).
+WRITE_LIMITED_DOC = {
+    "schema": ProblemSchema, "content_type": PROBLEM_JSON,
+    "description": "Too many writes from this account (WRITE_RATE_LIMIT, all diary writes "
+                   "together); nothing was saved: wait (Retry-After) and send it again."}

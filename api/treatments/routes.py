@@ -15,7 +15,7 @@ from api.db import reads, writes
 from api.errors import STALE_DOC
 from api.extensions import Blueprint
 from api.fields import RangeQuerySchema, parse_uuid
-from api.limits import write_limit
+from api.limits import WRITE_LIMITED_DOC, write_limit
 from api.treatments import service
 from api.treatments.schemas import (
     TreatmentHistorySchema,
@@ -44,6 +44,7 @@ class Treatments(MethodView):
         return {"items": service.list_treatments(user=user, start=start, end=end)}
 
     @write_limit
+    @blp.alt_response(429, **WRITE_LIMITED_DOC)
     @blp.arguments(TreatmentInSchema)
     @blp.response(201, TreatmentSchema)
     @writes
@@ -66,6 +67,7 @@ class TreatmentById(MethodView):
         return answer(row)
 
     @write_limit
+    @blp.alt_response(429, **WRITE_LIMITED_DOC)
     @blp.arguments(TreatmentInSchema)
     @blp.response(200, TreatmentSchema, description="Replaced (or unchanged when identical)")
     @blp.alt_response(201, schema=TreatmentSchema, description="Created")
@@ -79,6 +81,7 @@ class TreatmentById(MethodView):
         return answer(row, created=created)
 
     @write_limit
+    @blp.alt_response(429, **WRITE_LIMITED_DOC)
     @blp.response(204)
     @blp.alt_response(412, **STALE_DOC)
     @writes
