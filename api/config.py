@@ -89,6 +89,9 @@ class Config:
     ACCOUNT_FAILURE_LIMIT = os.environ.get("ACCOUNT_FAILURE_LIMIT", "100 per hour")
     REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "10 per hour")
     TOKEN_RATE_LIMIT = os.environ.get("TOKEN_RATE_LIMIT", "20 per hour")
+    # Writes of one account (entries, sessions, check-ins, medications, bladder answers,
+    # together): a month replayed offline is a few hundred; a flood is refused with 429.
+    WRITE_RATE_LIMIT = os.environ.get("WRITE_RATE_LIMIT", "600 per minute;10000 per day")
 
     # The address patients use: every link the app hands out (share links, password-reset
     # links) starts with it, never with the Host header a request happened to carry.

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, String
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
+
+
+def new_fhir_key() -> str:
+    """A random key that FHIR resource ids of one scope (the patient's own export, a share,
+    a clinic connection) are derived from: unguessable, and nothing to do with the account
+    id (api/formats/fhir.py)."""
+    return secrets.token_hex(16)
+
+
+def fhir_key_column() -> Mapped[str]:
+    return mapped_column(String(32), default=new_fhir_key)
 
 
 def utcnow() -> datetime:

@@ -38,8 +38,8 @@ def seed(path: Path, patients: int) -> None:
     connection.execute("PRAGMA synchronous=OFF")
     now = "2026-01-01 00:00:00.000000"
     connection.executemany(
-        "INSERT INTO users (id, email, password_hash, display_name, timezone, disabled,"
-        " created_at) VALUES (?, ?, ?, '', 'UTC', 0, ?)",
+        "INSERT INTO users (id, email, password_hash, display_name, timezone, disabled, fhir_key,"
+        " created_at) VALUES (?, ?, ?, '', 'UTC', 0, lower(hex(randomblob(16))), ?)",
         [(n, f"patient{n}@example.org", password_hash, now) for n in range(1, patients + 1)])
     days = [(start + timedelta(days=d)).isoformat() for d in range(DAYS)]
     for first in range(1, patients + 1, 500):

@@ -75,7 +75,7 @@ def treatment(**values) -> SimpleNamespace:
 
 
 def make(entries=(), treatments=(), *, include_notes=False, display_name="Ann") -> dict:
-    return fhir.bundle(patient_key="7", display_name=display_name, entries=list(entries),
+    return fhir.bundle(key="7", display_name=display_name, entries=list(entries),
                        treatments=list(treatments), include_notes=include_notes,
                        generated_at=GENERATED)
 
@@ -174,7 +174,7 @@ def test_ids_are_stable_unique_and_full_urls_are_urns(validate):
         assert item["fullUrl"] == f"urn:uuid:{item['resource']['id']}"
         uuid.UUID(item["resource"]["id"])
     # Another patient's diary on the same dates gets other ids.
-    other = fhir.bundle(patient_key="8", display_name="", entries=rows, treatments=[],
+    other = fhir.bundle(key="8", display_name="", entries=rows, treatments=[],
                         include_notes=False, generated_at=GENERATED)
     assert not set(ids[1:11]) & {e["resource"]["id"] for e in other["entry"]}
     # An edited score keeps its id: the same observation, corrected.
@@ -236,7 +236,7 @@ def test_medications_are_medication_statements(validate):
     stopped = SimpleNamespace(id=uuid.uuid4(), name="Sertraline", dose="",
                               drug_class="antidepressant", started_on=date(2025, 6, 1),
                               stopped_on=date(2026, 2, 1), notes="")
-    bundle = fhir.bundle(patient_key="7", display_name="", entries=[], treatments=[],
+    bundle = fhir.bundle(key="7", display_name="", entries=[], treatments=[],
                          medications=[taken, stopped], include_notes=False,
                          generated_at=GENERATED)
     validate(bundle)
@@ -248,7 +248,7 @@ def test_medications_are_medication_statements(validate):
     assert first["dosage"] == [{"text": "1 mg at night"}] and "dosage" not in second
     assert first["extension"][0]["valueCode"] == "benzodiazepine"
     assert "for sleep" not in json.dumps(bundle)
-    with_notes = fhir.bundle(patient_key="7", display_name="", entries=[], treatments=[],
+    with_notes = fhir.bundle(key="7", display_name="", entries=[], treatments=[],
                              medications=[taken], include_notes=True, generated_at=GENERATED)
     validate(with_notes)
     assert resources(with_notes, "MedicationStatement")[0]["note"] == [{"text": "for sleep"}]
@@ -342,5 +342,75 @@ def test_provider_fhir_validates(app, alice, validate):
     assert {o["code"]["coding"][0]["code"] for o in resources(bundle, "Observation")} >= {
         "85354-9", "8867-4", "59408-5"}
     own = alice.get("/api/v1/export/fhir").get_json(force=True)
-    # The same rows give the same resources, whoever downloads them.
-    assert [e["resource"] for e in bundle["entry"]] == [e["resource"] for e in own["entry"]]
+    # The same rows give the same resources, whoever downloads them; only the ids differ,
+    # each scope having its own (issue 20, item 7).
+    assert numbered_ids(bundle) == numbered_ids(own)
+    assert not {e["resource"]["id"] for e in bundle["entry"]} & {
+        e["resource"]["id"] for e in own["entry"]}
+
+
+def numbered_ids(bundle: dict) -> list[dict]:
+    """The bundle's resources with each id (and each reference to it) replaced by its
+    place in the bundle."""
+    text = json.dumps([e["resource"] for e in bundle["entry"]])
+    for n, item in enumerate(bundle["entry"]):
+        text = text.replace(item["resource"]["id"], f"resource-{n}")
+    return json.loads(text)
+
+
+def test_ids_are_random_per_scope_and_never_from_the_account(app, alice):
+    """Issue 20, item 7: Patient.id was uuid5(namespace, "patient/<account id>"), the same
+    in every share and clinic and reversible to the account. Now every id comes from a
+    random key of the scope: stable from one download to the next through one share,
+    connection or the patient's own export, unrelated between them."""
+    from sqlalchemy import select
+
+    from api.auth.models import User
+    from api.db import db
+    from tests.support.clinics import connect, create_clinic
+
+    alice.put("/api/v1/entries/2026-03-01", json={"pain": 6})
+    alice.put(f"/api/v1/treatments/{uuid.uuid4()}", json={
+        "started_at": "2026-03-02T10:00:00Z", "route": "iv_infusion", "vitals": [
+            {"taken_at": "2026-03-02T09:55:00Z", "phase": "before", "systolic": 120,
+             "diastolic": 80}]})
+    alice.put(f"/api/v1/medications/{uuid.uuid4()}", json={
+        "name": "Lorazepam", "class": "benzodiazepine", "started_on": "2026-01-01"})
+    alice.put(f"/api/v1/responses/{uuid.uuid4()}", json={
+        "instrument": "phq9", "answered_at": "2026-03-03T12:00:00Z",
+        "answers": {f"q{n}": 1 for n in range(1, 10)}})
+    with app.app_context(), db.read():
+        account = db.session.scalar(select(User.id).where(User.email == alice.user["email"]))
+
+    def ids_of(client, path: str) -> list[str]:
+        bundle = client.get(path).get_json(force=True)
+        return [e["resource"]["id"] for e in bundle["entry"]]
+
+    def provider() -> object:
+        created = alice.post("/api/v1/shares", json={"label": "Dr"}).get_json()
+        browser = app.test_client()
+        browser.post("/api/v1/shared/session", json={"token": created["url"].split("#")[1]})
+        return browser
+
+    first, second = provider(), provider()
+    clinic = create_clinic(app)
+    patient_id = connect(alice, clinic)
+    scopes = {
+        "own": ids_of(alice, "/api/v1/export/fhir"),
+        "share": ids_of(first, "/api/v1/shared/fhir"),
+        "other share": ids_of(second, "/api/v1/shared/fhir"),
+        "clinic": ids_of(clinic.admin, f"/api/v1/clinic/patients/{patient_id}/fhir"),
+    }
+    assert len(scopes["own"]) == 1 + 1 + 1 + 1 + 3 + 1  # patient, score, session, reading,
+    # the check-in's response, total and item 9, the medication
+    # Stable within a scope: the same ids on the next download.
+    assert ids_of(alice, "/api/v1/export/fhir") == scopes["own"]
+    assert ids_of(first, "/api/v1/shared/fhir") == scopes["share"]
+    assert ids_of(clinic.admin, f"/api/v1/clinic/patients/{patient_id}/fhir") \
+        == scopes["clinic"]
+    # No id is shared between two scopes, and none is derived from the account's id.
+    every = [i for ids in scopes.values() for i in ids]
+    assert len(set(every)) == len(every)
+    derived = {fhir.stable_id("patient", account), str(uuid.uuid5(
+        fhir.ID_NAMESPACE, f"patient/{account}"))}
+    assert not derived & set(every)

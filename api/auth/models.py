@@ -11,7 +11,7 @@ from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.db import db
-from api.models import UTCDateTime, created_at_column
+from api.models import UTCDateTime, created_at_column, fhir_key_column
 from api.vocabulary import DEFAULT_QUESTIONNAIRES
 
 
@@ -32,6 +32,8 @@ class User(db.Model):  # type: ignore[name-defined]
     questionnaires: Mapped[list[str]] = mapped_column(
         JSON, default=lambda: list(DEFAULT_QUESTIONNAIRES))
     created_at: Mapped[datetime] = created_at_column()
+    # FHIR ids of the patient's own exports come from it (api/formats/fhir.py).
+    fhir_key: Mapped[str] = fhir_key_column()
 
 
 class Account(Protocol):

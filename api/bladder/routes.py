@@ -19,6 +19,7 @@ from api.db import reads, writes
 from api.errors import STALE_DOC
 from api.extensions import Blueprint
 from api.fields import RangeQuerySchema, parse_date
+from api.limits import WRITE_LIMITED_DOC, write_limit
 from api.versioning import answer, parse_if_match
 
 blp = Blueprint("bladder", __name__, url_prefix="/api/v1/bladder-checks",
@@ -48,6 +49,8 @@ def due() -> Any:
 
 @blp.route("/<day>", methods=["PUT"])
 @login_required
+@write_limit
+@blp.alt_response(429, **WRITE_LIMITED_DOC)
 @blp.arguments(BladderCheckInSchema)
 @blp.response(200, BladderCheckSchema, description="Replaced (or unchanged when identical)")
 @blp.alt_response(201, schema=BladderCheckSchema, description="Created")

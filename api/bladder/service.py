@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from api.auth.models import Account
 from api.bladder.models import CONTENT_FIELDS, BladderCheck
 from api.bladder.schemas import BladderCheckSchema
-from api.calendar import EARLIEST, check_loggable, local_today
+from api.calendar import check_loggable, local_today
 from api.db import db, records
 from api.db.records import Record
 from api.treatments.models import Treatment
@@ -39,12 +39,19 @@ def save_check(*, user: Account, day: date, data: dict[str, Any],
     return records.save(CHECKS, {"user_id": user.id, "date": day}, content, if_match=if_match)
 
 
+# The order answers are listed and exported in (unique per patient: in_chunks pages by it).
+CHECK_ORDER = (BladderCheck.date,)
+
+
+def checks_within(*, user: Account, start: date, end: date) -> Select[tuple[BladderCheck]]:
+    """The answers dated start..end: what "within these dates" means for them."""
+    return select(BladderCheck).where(BladderCheck.user_id == user.id,
+                                      BladderCheck.date >= start, BladderCheck.date <= end)
+
+
 def list_checks(*, user: Account, start: date, end: date) -> list[BladderCheck]:
     return list(db.session.scalars(
-        select(BladderCheck)
-        .where(BladderCheck.user_id == user.id, BladderCheck.date >= start,
-               BladderCheck.date <= end)
-        .order_by(BladderCheck.date)))
+        checks_within(user=user, start=start, end=end).order_by(*CHECK_ORDER)))
 
 
 def due(*, user: Account, today: date | None = None) -> dict[str, Any]:
@@ -59,8 +66,3 @@ def due(*, user: Account, today: date | None = None) -> dict[str, Any]:
     answered_lately = last is not None and last > today - timedelta(days=ASK_EVERY_DAYS)
     return {"due": sessions >= SESSIONS_FOR_QUESTION and not answered_lately,
             "sessions_in_30_days": sessions, "last_answered_on": last}
-
-
-def everything(*, user: Account) -> list[dict[str, Any]]:
-    return BladderCheckSchema(many=True).dump(list_checks(
-        user=user, start=EARLIEST, end=local_today(user.timezone) + timedelta(days=1)))

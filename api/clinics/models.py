@@ -17,7 +17,7 @@ from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.db import db
-from api.models import UTCDateTime, created_at_column
+from api.models import UTCDateTime, created_at_column, fhir_key_column
 
 VIEW_KINDS = ("trends", "entries.csv", "treatments.csv", "questionnaires.csv",
               "medications.csv", "fhir")
@@ -85,6 +85,8 @@ class ClinicConnection(db.Model):  # type: ignore[name-defined]
     include_notes: Mapped[bool] = mapped_column(Boolean, default=False)
     connected_at: Mapped[datetime] = created_at_column()
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # FHIR ids of this clinic's downloads of the patient come from it (api/formats/fhir.py).
+    fhir_key: Mapped[str] = fhir_key_column()
 
 
 class ClinicView(db.Model):  # type: ignore[name-defined]

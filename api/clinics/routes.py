@@ -8,7 +8,6 @@ patient endpoint.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from flask import Response, current_app, g, json, request
@@ -34,14 +33,9 @@ from api.clinics.schemas import (
 from api.db import db, reads, writes
 from api.errors import PROBLEM_JSON, ProblemSchema
 from api.extensions import Blueprint, limiter
-from api.formats.csv import (
-    ENTRY_COLUMNS,
-    MEDICATION_COLUMNS,
-    QUESTIONNAIRE_COLUMNS,
-    TREATMENT_COLUMNS,
-)
-from api.formats.downloads import CSV_DOC, FHIR_DOC, csv_download, fhir_download
+from api.formats.downloads import CSV_DOC, FHIR_DOC
 from api.models import utcnow
+from api.sharing import outputs
 from api.sharing import service as sharing
 from api.sharing.schemas import SharedTrendsSchema
 
@@ -275,12 +269,10 @@ def patient_trends(patient_id: str) -> Any:
     return Response(json.dumps(body), mimetype="application/json")
 
 
-def _csv(patient_id: str, kind: str, columns: tuple[str, ...],
-         rows_of: Callable[[sharing.Access], list[Any]]) -> Response:
-    viewer = _open(patient_id, f"{kind}.csv")
-    with db.read():
-        rows = sharing.csv_rows(rows_of(viewer), columns, viewer.include_notes)
-    return csv_download(kind, columns, rows, service.patient_today(viewer))
+def _csv(patient_id: str, kind: str) -> Response:
+    """One of the patient's CSV downloads, in their access log before it is streamed:
+    the share links' own writer, through this connection's scope."""
+    return outputs.csv_download(outputs.CSV_KINDS[kind], _open(patient_id, f"{kind}.csv"))
 
 
 @clinic.route("/patients/<patient_id>/entries.csv")
@@ -292,7 +284,7 @@ def _csv(patient_id: str, kind: str, columns: tuple[str, ...],
 def entries_csv(patient_id: str) -> Response:
     """The patient's entries as CSV, as a share link gives them (notes and tags empty
     unless included)"""
-    return _csv(patient_id, "entries", ENTRY_COLUMNS, sharing.shared_entries)
+    return _csv(patient_id, "entries")
 
 
 @clinic.route("/patients/<patient_id>/treatments.csv")
@@ -303,7 +295,7 @@ def entries_csv(patient_id: str) -> Response:
 @clinic.alt_response(404, **NO_PATIENT_DOC)
 def treatments_csv(patient_id: str) -> Response:
     """The patient's treatment sessions as CSV (notes empty unless included)"""
-    return _csv(patient_id, "treatments", TREATMENT_COLUMNS, sharing.shared_treatment_rows)
+    return _csv(patient_id, "treatments")
 
 
 @clinic.route("/patients/<patient_id>/questionnaires.csv")
@@ -314,8 +306,7 @@ def treatments_csv(patient_id: str) -> Response:
 @clinic.alt_response(404, **NO_PATIENT_DOC)
 def questionnaires_csv(patient_id: str) -> Response:
     """The patient's questionnaire responses as CSV: every item, the total and its band"""
-    return _csv(patient_id, "questionnaires", QUESTIONNAIRE_COLUMNS,
-                sharing.shared_questionnaire_rows)
+    return _csv(patient_id, "questionnaires")
 
 
 @clinic.route("/patients/<patient_id>/medications.csv")
@@ -326,7 +317,7 @@ def questionnaires_csv(patient_id: str) -> Response:
 @clinic.alt_response(404, **NO_PATIENT_DOC)
 def medications_csv(patient_id: str) -> Response:
     """The patient's medications as CSV (notes empty unless included)"""
-    return _csv(patient_id, "medications", MEDICATION_COLUMNS, sharing.shared_medication_rows)
+    return _csv(patient_id, "medications")
 
 
 @clinic.route("/patients/<patient_id>/fhir")
@@ -337,7 +328,4 @@ def medications_csv(patient_id: str) -> Response:
 @clinic.alt_response(404, **NO_PATIENT_DOC)
 def patient_fhir(patient_id: str) -> Response:
     """The patient's data as a FHIR R4 Bundle (type collection)"""
-    viewer = _open(patient_id, "fhir")
-    with db.read():
-        document = sharing.shared_fhir(viewer)
-    return fhir_download(document, service.patient_today(viewer))
+    return outputs.fhir_download(_open(patient_id, "fhir"))

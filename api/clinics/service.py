@@ -459,6 +459,9 @@ class ClinicViewer:
     def include_notes(self) -> bool:
         return self.connection.include_notes
 
+    def fhir_key(self) -> str:
+        return self.connection.fhir_key
+
     def terms(self) -> dict[str, Any]:
         return {"label": self.clinic.name, "expires_at": None, "from": None, "to": None,
                 "include_notes": self.connection.include_notes}

@@ -10,11 +10,22 @@ what begins the transaction:
 Counters that must count even when the request fails (rate limits, failed logins) use
 `db.separately()`: a short write transaction of its own, on its own connection;
 `db.peek()` is the matching short read (who is asking, a counter's value).
-`insert_if_absent()` is INSERT … ON CONFLICT DO NOTHING on either database.
+`insert_if_absent()` is INSERT … ON CONFLICT DO NOTHING on either database; `in_chunks()`
+reads a query's rows a chunk at a time (downloads).
 """
 
 from api.db import ratelimit  # noqa: F401 - registers the database:// rate-limit store
-from api.db.core import Base, Database, db, dialect_insert, insert_if_absent, reads, writes
+from api.db.core import (
+    CHUNK,
+    Base,
+    Database,
+    db,
+    dialect_insert,
+    in_chunks,
+    insert_if_absent,
+    reads,
+    writes,
+)
 
-__all__ = ["Base", "Database", "db", "dialect_insert", "insert_if_absent", "reads",
-           "writes"]
+__all__ = ["CHUNK", "Base", "Database", "db", "dialect_insert", "in_chunks",
+           "insert_if_absent", "reads", "writes"]

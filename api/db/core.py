@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar, cast
 
 from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import MetaData, Table
+from sqlalchemy import MetaData, Select, Table, literal, tuple_
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.engine import Connection
@@ -18,6 +18,9 @@ from sqlalchemy.orm import DeclarativeBase, Session
 from api.db import sqlite
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+# Rows per SELECT when a download reads a kind a chunk at a time (in_chunks).
+CHUNK = 500
 
 # The execution option that carries a transaction's declared kind to the engine's "begin"
 # hook (api/db/sqlite.py), which takes SQLite's write lock for writers only.
@@ -47,9 +50,13 @@ class Database(SQLAlchemy):
                 sqlite.configure(self.engine, synchronous=app.config["SQLITE_SYNCHRONOUS"])
 
     @contextmanager
-    def read(self) -> Iterator[Session]:
-        """A transaction that only reads. Inside a write it simply joins the write."""
-        with self._transaction(writes=False) as session:
+    def read(self, *, snapshot: bool = False) -> Iterator[Session]:
+        """A transaction that only reads. Inside a write it simply joins the write.
+
+        `snapshot`: every statement sees the same committed state, on PostgreSQL too
+        (REPEATABLE READ; SQLite's read transactions are snapshots anyway), for a read
+        made of many statements, such as a download read a chunk at a time."""
+        with self._transaction(writes=False, snapshot=snapshot) as session:
             yield session
 
     @contextmanager
@@ -60,7 +67,7 @@ class Database(SQLAlchemy):
             yield session
 
     @contextmanager
-    def _transaction(self, *, writes: bool) -> Iterator[Session]:
+    def _transaction(self, *, writes: bool, snapshot: bool = False) -> Iterator[Session]:
         session = self.session()  # this app context's Session behind the scoped proxy
         declared = session.info.get(WRITES)
         if declared is not None:
@@ -76,6 +83,8 @@ class Database(SQLAlchemy):
         options: dict[str, Any] = {WRITES: writes}
         if not writes and self.engine.dialect.name == "postgresql":
             options["postgresql_readonly"] = True  # the database enforces the declaration
+            if snapshot:
+                options["isolation_level"] = "REPEATABLE READ"
         session.info[WRITES] = writes
         try:
             session.connection(execution_options=options)  # BEGIN (and the lock) happen here
@@ -140,6 +149,28 @@ def reads(view: F) -> F:
 def writes(view: F) -> F:
     """Run the whole view in one write transaction (see Database.write)."""
     return _declared(view, writes=True)
+
+
+def in_chunks(statement: Select[Any], order: Sequence[Any], *, size: int = CHUNK
+              ) -> Iterator[Any]:
+    """The rows of an ORM `statement`, read `size` at a time by keyset pagination: one
+    SELECT per chunk, each starting after the last row of the one before, ordered by
+    `order` (columns that together are unique per row). Memory holds one chunk, whatever
+    the number of rows; run it inside one read (db.read(snapshot=True)) so that the chunks
+    agree with each other."""
+    last: tuple[Any, ...] | None = None
+    keys = [column.key for column in order]
+    while True:
+        page = statement
+        if last is not None:
+            page = page.where(tuple_(*order) > tuple_(*(
+                literal(value, column.type) for value, column in zip(last, order, strict=True))))
+        rows = list(db.session.scalars(page.order_by(*order).limit(size)))
+        yield from rows
+        if len(rows) < size:
+            return
+        last = tuple(getattr(rows[-1], key) for key in keys)
+        rows.clear()
 
 
 def dialect_insert(table: Table, connection: Connection) -> Any:

@@ -17,7 +17,7 @@ without reading it back, and the ORM's unit of work would cost more than the SQL
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
@@ -41,7 +41,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql import ColumnElement
 
-from api.db import db
+from api.db import CHUNK, db
 from api.domain import NotFound, StaleVersion
 from api.models import utcnow
 from api.versioning import IfMatch, precondition_holds
@@ -248,20 +248,21 @@ def history(kind: Kind, key: Mapping[str, Any]) -> list[Record]:
             for row in rows]
 
 
-def every_kept(kind: Kind, user_id: int) -> list[dict[str, Any]]:
+def every_kept(kind: Kind, user_id: int) -> Iterator[dict[str, Any]]:
     """All of a patient's earlier contents of this Kind, as the account export shows them:
-    by key, then version; the content as stored."""
+    by key, then version; the content as stored. Read a chunk of rows at a time."""
     assert kind.history is not None
     table = kind.history.table
     named = [name for name in kind.history.key if name != "user_id"]
     rows = db.session.connection().execute(
         select(table).where(table.c.user_id == user_id)
-        .order_by(*(table.c[name] for name in named), table.c.version)).mappings()
-    return [{**{name: _to_json(row[name]) for name in named},
-             "version": row["version"], "change": row["change"],
-             "saved_at": row["saved_at"].isoformat(),
-             "replaced_at": row["replaced_at"].isoformat(), "content": row["content"]}
-            for row in rows]
+        .order_by(*(table.c[name] for name in named), table.c.version),
+        execution_options={"yield_per": CHUNK}).mappings()
+    for row in rows:
+        yield {**{name: _to_json(row[name]) for name in named},
+               "version": row["version"], "change": row["change"],
+               "saved_at": row["saved_at"].isoformat(),
+               "replaced_at": row["replaced_at"].isoformat(), "content": row["content"]}
 
 
 def _to_json(value: Any) -> Any:

@@ -15,6 +15,7 @@ from api.entries.schemas import EntryHistorySchema, EntryInSchema, EntryListSche
 from api.errors import STALE_DOC
 from api.extensions import Blueprint
 from api.fields import RangeQuerySchema, parse_date
+from api.limits import WRITE_LIMITED_DOC, write_limit
 from api.versioning import answer, parse_if_match
 
 blp = Blueprint("entries", __name__, url_prefix="/api/v1/entries",
@@ -46,6 +47,8 @@ class EntryByDate(MethodView):
         entry = service.find_entry(user=current_user(), day=parse_date(day))
         return answer(entry)
 
+    @write_limit
+    @blp.alt_response(429, **WRITE_LIMITED_DOC)
     @blp.arguments(EntryInSchema)
     @blp.response(200, EntrySchema, description="Replaced (or unchanged when identical)")
     @blp.alt_response(201, schema=EntrySchema, description="Created")
@@ -58,6 +61,8 @@ class EntryByDate(MethodView):
             if_match=parse_if_match(request.headers.get("If-Match")))
         return answer(entry, created=created)
 
+    @write_limit
+    @blp.alt_response(429, **WRITE_LIMITED_DOC)
     @blp.response(204)
     @blp.alt_response(412, **STALE_DOC)
     @writes

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from api.auth.models import Account
 from api.calendar import check_loggable
@@ -54,14 +54,19 @@ def delete_entry(*, user: Account, day: date, if_match: IfMatch | None = None) -
     records.remove(ENTRIES, {"user_id": user.id, "date": day}, if_match=if_match)
 
 
+# The order entries are listed and exported in (unique per patient: in_chunks pages by it).
+ENTRY_ORDER = (Entry.date,)
+
+
+def entries_within(*, user: Account, start: date, end: date) -> Select[tuple[Entry]]:
+    """The patient's entries dated start..end: what "within these dates" means for them."""
+    return select(Entry).where(Entry.user_id == user.id, Entry.date >= start,
+                               Entry.date <= end)
+
+
 def list_entries(*, user: Account, start: date, end: date) -> list[Entry]:
-    return list(
-        db.session.scalars(
-            select(Entry)
-            .where(Entry.user_id == user.id, Entry.date >= start, Entry.date <= end)
-            .order_by(Entry.date)
-        )
-    )
+    return list(db.session.scalars(
+        entries_within(user=user, start=start, end=end).order_by(*ENTRY_ORDER)))
 
 
 def entry_history(*, user: Account, day: date) -> list[Record]:

@@ -1,10 +1,11 @@
-"""The patient's downloads: entries, treatments and questionnaires as CSV, a FHIR R4 Bundle, and
-everything as JSON. Each is read in one transaction and logged in the security log."""
+"""The patient's downloads: entries, treatments, questionnaires and medications as CSV, a
+FHIR R4 Bundle, and everything as JSON. Each is logged in the security log, then streamed
+from one read transaction through the patient's own scope (api/sharing/outputs.py), by
+the same writers as a share link's and a clinic's downloads."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date, timedelta
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from flask import Response
@@ -16,62 +17,45 @@ from api.audit.service import record_now
 from api.auth.guard import current_user, login_required
 from api.auth.schemas import TokenSchema, UserSchema
 from api.auth.service import list_api_tokens
-from api.bladder import service as bladder
-from api.calendar import EARLIEST, local_today, resolve_range
+from api.bladder.schemas import BladderCheckSchema
+from api.calendar import local_today, resolve_range
 from api.clinics import service as clinics
 from api.db import db, records
 from api.entries.schemas import EntrySchema
-from api.entries.service import ENTRIES, list_entries
+from api.entries.service import ENTRIES
 from api.extensions import Blueprint
 from api.fields import RangeQuerySchema
-from api.formats import fhir
-from api.formats.csv import (
-    ENTRY_COLUMNS,
-    MEDICATION_COLUMNS,
-    QUESTIONNAIRE_COLUMNS,
-    TREATMENT_COLUMNS,
-)
-from api.formats.downloads import (
-    CSV_DOC,
-    FHIR_DOC,
-    csv_download,
-    download,
-    fhir_download,
-    json_text,
-)
+from api.formats.downloads import CSV_DOC, FHIR_DOC, download, json_chunks
 from api.medications import service as medications
-from api.medications.service import csv_rows as medication_csv_rows
-from api.models import utcnow
-from api.questionnaires.instruments import FHIR_DESCRIPTIONS
 from api.questionnaires.schemas import ResponseSchema
-from api.questionnaires.service import flat_rows, list_responses
 from api.reminders import service as reminders
+from api.sharing import outputs
 from api.sharing.models import ShareView
+from api.sharing.outputs import Own
 from api.sharing.schemas import ShareSchema
 from api.sharing.service import list_shares
 from api.treatments.schemas import TreatmentSchema
-from api.treatments.service import TREATMENTS, list_treatments
-from api.treatments.service import csv_rows as treatment_csv_rows
+from api.treatments.service import TREATMENTS
 
 blp = Blueprint("export", __name__, url_prefix="/api/v1", description="Downloads")
 
 
-def export_range(query: dict[str, Any], timezone: str) -> tuple[date, date]:
-    """The requested range, or everything when neither end is given."""
-    if query.get("start") is None and query.get("end") is None:
-        return EARLIEST, local_today(timezone) + timedelta(days=1)
-    return resolve_range(query.get("start"), query.get("end"), timezone)
-
-
-def own_csv(kind: str, columns: tuple[str, ...], rows_of: Callable[..., list[Any]],
-            query: dict[str, Any]) -> Response:
-    """One of the patient's CSV downloads, logged in their security log."""
+def own_scope(query: dict[str, Any]) -> Own:
+    """The patient's own data in the requested range, or all of it when neither end is
+    given."""
     user = current_user()
-    start, end = export_range(query, user.timezone)
-    with db.read():
-        rows = rows_of(user=user, start=start, end=end)
-    record_now(user_id=user.id, event="exported", detail=f"{kind}.csv")
-    return csv_download(kind, columns, rows, local_today(user.timezone))
+    if query.get("start") is None and query.get("end") is None:
+        return Own(user)
+    start, end = resolve_range(query.get("start"), query.get("end"), user.timezone)
+    return Own(user, range_from=start, range_to=end)
+
+
+def own_csv(kind: str, query: dict[str, Any]) -> Response:
+    """One of the patient's CSV downloads, logged in their security log, then streamed by
+    the writer every audience's downloads share (api/sharing/outputs.py)."""
+    scope = own_scope(query)
+    record_now(user_id=scope.patient.id, event="exported", detail=f"{kind}.csv")
+    return outputs.csv_download(outputs.CSV_KINDS[kind], scope)
 
 
 @blp.route("/export/entries.csv")
@@ -80,7 +64,7 @@ def own_csv(kind: str, columns: tuple[str, ...], rows_of: Callable[..., list[Any
 @blp.doc(responses=CSV_DOC)
 def entries_csv(query: dict[str, Any]) -> Response:
     """Entries as CSV (all of them unless from/to are given)"""
-    return own_csv("entries", ENTRY_COLUMNS, list_entries, query)
+    return own_csv("entries", query)
 
 
 @blp.route("/export/treatments.csv")
@@ -89,7 +73,7 @@ def entries_csv(query: dict[str, Any]) -> Response:
 @blp.doc(responses=CSV_DOC)
 def treatments_csv(query: dict[str, Any]) -> Response:
     """Treatment sessions as CSV (all of them unless from/to are given)"""
-    return own_csv("treatments", TREATMENT_COLUMNS, treatment_csv_rows, query)
+    return own_csv("treatments", query)
 
 
 @blp.route("/export/questionnaires.csv")
@@ -99,7 +83,7 @@ def treatments_csv(query: dict[str, Any]) -> Response:
 def questionnaires_csv(query: dict[str, Any]) -> Response:
     """Questionnaire responses as CSV: every item, the total and its band (all of them
     unless from/to are given)"""
-    return own_csv("questionnaires", QUESTIONNAIRE_COLUMNS, flat_rows, query)
+    return own_csv("questionnaires", query)
 
 
 @blp.route("/export/medications.csv")
@@ -107,8 +91,9 @@ def questionnaires_csv(query: dict[str, Any]) -> Response:
 @blp.arguments(RangeQuerySchema, location="query")
 @blp.doc(responses=CSV_DOC)
 def medications_csv(query: dict[str, Any]) -> Response:
-    """The medication list as CSV (those taken at some time in from..to, if given)"""
-    return own_csv("medications", MEDICATION_COLUMNS, medication_csv_rows, query)
+    """The medication list as CSV (those taken at some time in from..to, if given, as they
+    stood at its end)"""
+    return own_csv("medications", query)
 
 
 @blp.route("/export/fhir")
@@ -118,19 +103,9 @@ def medications_csv(query: dict[str, Any]) -> Response:
 def fhir_export(query: dict[str, Any]) -> Response:
     """Entries, treatment sessions and questionnaire responses as a FHIR R4 Bundle (all
     unless from/to are given)"""
-    user = current_user()
-    start, end = export_range(query, user.timezone)
-    with db.read():
-        document = fhir.bundle(
-            patient_key=str(user.id), display_name=user.display_name,
-            entries=list_entries(user=user, start=start, end=end),
-            treatments=list_treatments(user=user, start=start, end=end),
-            responses=list_responses(user=user, start=start, end=end),
-            medications=medications.list_medications(user=user, start=start, end=end),
-            instruments=FHIR_DESCRIPTIONS, include_notes=True, generated_at=utcnow(),
-        )
-    record_now(user_id=user.id, event="exported", detail="FHIR bundle")
-    return fhir_download(document, local_today(user.timezone))
+    scope = own_scope(query)
+    record_now(user_id=scope.patient.id, event="exported", detail="FHIR bundle")
+    return outputs.fhir_download(scope)
 
 
 @blp.route("/me/export")
@@ -138,32 +113,30 @@ def fhir_export(query: dict[str, Any]) -> Response:
 @blp.doc(responses={"200": {"description": "Everything stored for this account, as JSON"}})
 def export_everything() -> Response:
     """Everything stored for this account, as one JSON document"""
-    user = current_user()
-    with db.read():
-        document = _everything(user)
-    record_now(user_id=user.id, event="exported", detail="all data (JSON)")
-    return download(json_text(document), "application/json",
-                    f"relieflog-export-{local_today(user.timezone).isoformat()}.json")
+    scope = Own(current_user())
+    record_now(user_id=scope.patient.id, event="exported", detail="all data (JSON)")
+    return download(outputs.reading(lambda: _everything(scope)), "application/json",
+                    f"relieflog-export-{local_today(scope.patient.timezone).isoformat()}.json")
 
 
-def _everything(user: Any) -> dict[str, Any]:
-    everything = (EARLIEST, local_today(user.timezone) + timedelta(days=1))
-    return {
+def _dumped(schema: Any, rows: Iterable[Any]) -> Iterator[dict[str, Any]]:
+    return (schema.dump(row) for row in rows)
+
+
+def _everything(scope: Own) -> Iterator[str]:
+    """The account export, written a list item at a time: the long lists (entries,
+    sessions, check-ins, their earlier versions, the security log) are read in chunks."""
+    user = scope.patient
+    document: dict[str, Any] = {
         "format": "relieflog-export/1",
         "account": UserSchema().dump(user),
-        "entries": EntrySchema(many=True).dump(
-            list_entries(user=user, start=everything[0], end=everything[1])
-        ),
-        "entry_versions": records.every_kept(ENTRIES, user.id),
-        "treatments": TreatmentSchema(many=True).dump(
-            list_treatments(user=user, start=everything[0], end=everything[1])
-        ),
-        "treatment_versions": records.every_kept(TREATMENTS, user.id),
-        "questionnaire_responses": ResponseSchema(many=True).dump(
-            list_responses(user=user, start=everything[0], end=everything[1])
-        ),
+        "entries": [],
+        "entry_versions": [],
+        "treatments": [],
+        "treatment_versions": [],
+        "questionnaire_responses": [],
         "medications": medications.everything(user=user),
-        "bladder_checks": bladder.everything(user=user),
+        "bladder_checks": [],
         "api_tokens": TokenSchema(many=True).dump(list_api_tokens(user=user)),
         "shares": ShareSchema(many=True).dump(list_shares(user=user)),
         "share_views": [
@@ -178,3 +151,13 @@ def _everything(user: Any) -> dict[str, Any]:
         **reminders.everything(user_id=user.id),
         **clinics.everything(user_id=user.id),
     }
+    return json_chunks(
+        document,
+        entries=_dumped(EntrySchema(), outputs.rows(outputs.ENTRIES, scope)),
+        entry_versions=records.every_kept(ENTRIES, user.id),
+        treatments=_dumped(TreatmentSchema(), outputs.rows(outputs.TREATMENTS, scope)),
+        treatment_versions=records.every_kept(TREATMENTS, user.id),
+        questionnaire_responses=_dumped(ResponseSchema(),
+                                        outputs.rows(outputs.QUESTIONNAIRES, scope)),
+        bladder_checks=_dumped(BladderCheckSchema(), outputs.rows(outputs.BLADDER, scope)),
+    )

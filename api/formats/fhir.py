@@ -7,14 +7,20 @@ SpO2 readings as vital-signs Observations part of it, one MedicationStatement pe
 medication on the patient's list, one QuestionnaireResponse per answered
 check-in with an Observation of its total (PHQ-9 and GAD-7 under LOINC), and a minimal
 Patient they refer to.
-Every resource id is a UUID derived from the row it comes from, so exporting twice gives
-the same ids and a receiving system can de-duplicate.
+Every resource id is a UUID derived from the row it comes from and from the key of the
+scope it is downloaded through (a random key per account, share link and clinic
+connection, never the account's id): downloading twice through one scope gives the same
+ids, so a receiving system can de-duplicate, while ids say nothing about the account and
+differ between scopes (issue 20, item 7).
+
+The Bundle is written one entry at a time (`bundle_shell` and `bundle_entries`, streamed
+by api/formats/downloads.py json_chunks); `bundle` builds the same document in memory.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -62,18 +68,22 @@ ROUTES: dict[str, tuple[str, str | None, str | None]] = {
 RXNORM_INGREDIENTS = {"ketamine": ("6130", "ketamine")}
 
 
-def stable_id(*parts: object) -> str:
-    return str(uuid.uuid5(ID_NAMESPACE, "/".join(str(part) for part in parts)))
+# The scope's key every id of one download is derived from (see the module's docstring).
+IdKey = str
+
+
+def stable_id(key: IdKey, *parts: object) -> str:
+    return str(uuid.uuid5(ID_NAMESPACE, "/".join(str(part) for part in (key, *parts))))
 
 
 def _urn(resource_id: str) -> str:
     return f"urn:uuid:{resource_id}"
 
 
-def patient_resource(*, patient_key: str, display_name: str) -> dict[str, Any]:
+def patient_resource(*, key: IdKey, display_name: str) -> dict[str, Any]:
     """The patient as the bundle's resources refer to them: a name if they gave one,
-    never an email address or anything else that identifies them."""
-    resource: dict[str, Any] = {"resourceType": "Patient", "id": stable_id("patient", patient_key)}
+    never an email address, their account's id or anything else that identifies them."""
+    resource: dict[str, Any] = {"resourceType": "Patient", "id": stable_id(key, "patient")}
     if display_name.strip():
         resource["name"] = [{"text": display_name.strip()}]
     return resource
@@ -94,7 +104,7 @@ def _observation(resource_id: str, subject: str, day: str, code: dict[str, Any],
     }
 
 
-def entry_observations(entry: Any, *, patient_key: str, subject: str,
+def entry_observations(entry: Any, *, key: IdKey, subject: str,
                        include_notes: bool) -> list[dict[str, Any]]:
     """One Observation per score the entry has (missing scores are not zeros: no resource),
     and one for its note when notes are included and it has one."""
@@ -114,12 +124,12 @@ def entry_observations(entry: Any, *, patient_key: str, subject: str,
                                                        "system": UCUM, "code": "h"}}
         else:
             shown = {"valueInteger": value}
-        resource_id = stable_id("entry", patient_key, day, metric)
+        resource_id = stable_id(key, "entry", day, metric)
         found.append(_observation(resource_id, subject, day, code, shown))
     if include_notes and entry.notes:
         code = {"coding": [{"system": SCORES_SYSTEM, "code": "note", "display": NOTE_DISPLAY}],
                 "text": NOTE_DISPLAY}
-        found.append(_observation(stable_id("entry", patient_key, day, "note"), subject, day,
+        found.append(_observation(stable_id(key, "entry", day, "note"), subject, day,
                                   code, {"valueString": entry.notes}))
     return found
 
@@ -147,7 +157,7 @@ def _instant(moment: datetime) -> str:
     return moment.isoformat().replace("+00:00", "Z")
 
 
-def medication_administration(treatment: Any, *, subject: str,
+def medication_administration(treatment: Any, *, key: IdKey, subject: str,
                               include_notes: bool) -> dict[str, Any]:
     route_text, route_code, route_display = ROUTES.get(treatment.route, ROUTES["other"])
     medication: dict[str, Any] = {"text": treatment.medication}
@@ -163,7 +173,7 @@ def medication_administration(treatment: Any, *, subject: str,
                           "code": "mg"}
     resource: dict[str, Any] = {
         "resourceType": "MedicationAdministration",
-        "id": stable_id("treatment", treatment.id),
+        "id": stable_id(key, "treatment", treatment.id),
         "status": "completed",
         "medicationCodeableConcept": medication,
         "subject": {"reference": subject},
@@ -213,17 +223,17 @@ def _vital(resource_id: str, *, part_of: str, subject: str, reading: Mapping[str
     }
 
 
-def vital_observations(treatment: Any, *, subject: str) -> list[dict[str, Any]]:
+def vital_observations(treatment: Any, *, key: IdKey, subject: str) -> list[dict[str, Any]]:
     """Each reading of a session (treatment.vitals: dicts with taken_at, phase, systolic,
     diastolic, heart_rate, spo2) as a blood pressure panel, and a heart rate and an SpO2
     Observation when measured; all part of the session's MedicationAdministration."""
-    part_of = _urn(stable_id("treatment", treatment.id))
+    part_of = _urn(stable_id(key, "treatment", treatment.id))
     found = []
     for index, reading in enumerate(getattr(treatment, "vitals", None) or []):
         def vital(kind: str, coding: dict[str, Any], value: dict[str, Any],
                   index: int = index, reading: Mapping[str, Any] = reading
                   ) -> dict[str, Any]:
-            return _vital(stable_id("vital", treatment.id, index, kind), part_of=part_of,
+            return _vital(stable_id(key, "vital", treatment.id, index, kind), part_of=part_of,
                           subject=subject, reading=reading, coding=coding, value=value)
 
         found.append(vital("bp", BP_PANEL, {"component": [
@@ -244,7 +254,7 @@ def vital_observations(treatment: Any, *, subject: str) -> list[dict[str, Any]]:
 MEDICATION_CLASS_URL = "https://relieflog.org/fhir/StructureDefinition/medication-class"
 
 
-def medication_statement(medication: Any, *, subject: str, include_notes: bool
+def medication_statement(medication: Any, *, key: IdKey, subject: str, include_notes: bool
                          ) -> dict[str, Any]:
     """A medication from the patient's list: what, since and until when, the dose as they
     wrote it, and its class (antidepressant, benzodiazepine, ...) as an extension."""
@@ -253,7 +263,7 @@ def medication_statement(medication: Any, *, subject: str, include_notes: bool
         period["end"] = medication.stopped_on.isoformat()
     resource: dict[str, Any] = {
         "resourceType": "MedicationStatement",
-        "id": stable_id("medication", medication.id),
+        "id": stable_id(key, "medication", medication.id),
         "extension": [{"url": MEDICATION_CLASS_URL, "valueCode": medication.drug_class}],
         "status": "completed" if medication.stopped_on is not None else "active",
         "medicationCodeableConcept": {"text": medication.name},
@@ -267,7 +277,7 @@ def medication_statement(medication: Any, *, subject: str, include_notes: bool
     return resource
 
 
-def questionnaire_resources(response: Any, instrument: Mapping[str, Any], *, patient_key: str,
+def questionnaire_resources(response: Any, instrument: Mapping[str, Any], *, key: IdKey,
                             subject: str) -> list[dict[str, Any]]:
     """A QuestionnaireResponse with every answer, an Observation of its total derived from
     it, and for the item that has its own LOINC code (PHQ-9 item 9) an Observation too.
@@ -276,7 +286,7 @@ def questionnaire_resources(response: Any, instrument: Mapping[str, Any], *, pat
     {"questionnaire": canonical URL, "title", "items": [{"key", "text", "code"}],
     "difficulty": text or None, "total": {"code", "display", "system"}}."""
     authored = _instant(response.answered_at)
-    response_id = stable_id("questionnaire-response", patient_key, response.id)
+    response_id = stable_id(key, "questionnaire-response", response.id)
     items = [{"linkId": item["key"], "text": item["text"],
               "answer": [{"valueInteger": response.answers[item["key"]]}]}
              for item in instrument["items"]]
@@ -296,22 +306,72 @@ def questionnaire_resources(response: Any, instrument: Mapping[str, Any], *, pat
     total = _number(response.total)
     value = {"valueInteger": total} if isinstance(total, int) else {"valueDecimal": total}
     found.append(_observation(
-        stable_id("questionnaire-total", patient_key, response.id), subject, authored,
+        stable_id(key, "questionnaire-total", response.id), subject, authored,
         {"coding": [instrument["total"]], "text": f"{instrument['title']} score"},
         {**value, **derived}))
     for item in instrument["items"]:
         if item["code"]:
             found.append(_observation(
-                stable_id("questionnaire-item", patient_key, response.id, item["key"]),
+                stable_id(key, "questionnaire-item", response.id, item["key"]),
                 subject, authored,
                 {"coding": [{"system": LOINC, "code": item["code"]}], "text": item["text"]},
                 {"valueInteger": response.answers[item["key"]], **derived}))
     return found
 
 
+def bundle_shell(*, key: IdKey, generated_at: datetime) -> dict[str, Any]:
+    """The Bundle around its entries (`entry` is to be filled by bundle_entries)."""
+    return {
+        "resourceType": "Bundle",
+        "id": stable_id(key, "bundle", generated_at.isoformat()),
+        "meta": {"lastUpdated": _instant(generated_at)},
+        "type": "collection",
+        "timestamp": _instant(generated_at),
+        "entry": [],
+    }
+
+
+def bundle_entries(
+    *,
+    key: IdKey,
+    display_name: str,
+    entries: Iterable[Any],
+    treatments: Iterable[Any],
+    include_notes: bool,
+    responses: Iterable[Any] = (),
+    instruments: Mapping[str, Mapping[str, Any]] | None = None,
+    medications: Iterable[Any] = (),
+) -> Iterator[dict[str, Any]]:
+    """The Bundle's entries one at a time: the Patient, then each row's resources.
+    `entries`, `treatments` and questionnaire `responses` are rows (or anything with the
+    same attributes), read as they are consumed; `instruments` describes each response's
+    instrument by id (see questionnaire_resources); `key` is the scope's and never shown."""
+    patient = patient_resource(key=key, display_name=display_name)
+    subject = _urn(patient["id"])
+
+    def resources() -> Iterator[dict[str, Any]]:
+        yield patient
+        for entry in entries:
+            yield from entry_observations(entry, key=key, subject=subject,
+                                          include_notes=include_notes)
+        for treatment in treatments:
+            yield medication_administration(treatment, key=key, subject=subject,
+                                            include_notes=include_notes)
+            yield from vital_observations(treatment, key=key, subject=subject)
+        for response in responses:
+            yield from questionnaire_resources(
+                response, (instruments or {})[response.instrument], key=key, subject=subject)
+        for medication in medications:
+            yield medication_statement(medication, key=key, subject=subject,
+                                       include_notes=include_notes)
+
+    for resource in resources():
+        yield {"fullUrl": _urn(resource["id"]), "resource": resource}
+
+
 def bundle(
     *,
-    patient_key: str,
+    key: IdKey,
     display_name: str,
     entries: Iterable[Any],
     treatments: Iterable[Any],
@@ -321,33 +381,9 @@ def bundle(
     instruments: Mapping[str, Mapping[str, Any]] | None = None,
     medications: Iterable[Any] = (),
 ) -> dict[str, Any]:
-    """The whole Bundle. `entries`, `treatments` and questionnaire `responses` are rows
-    (or anything with the same attributes), `instruments` describes each response's
-    instrument by id (see questionnaire_resources); `patient_key` is stable per patient
-    and never shown."""
-    patient = patient_resource(patient_key=patient_key, display_name=display_name)
-    subject = _urn(patient["id"])
-    resources = [patient]
-    for entry in entries:
-        resources.extend(entry_observations(entry, patient_key=patient_key, subject=subject,
-                                            include_notes=include_notes))
-    for treatment in treatments:
-        resources.append(medication_administration(treatment, subject=subject,
-                                                   include_notes=include_notes))
-        resources.extend(vital_observations(treatment, subject=subject))
-    for response in responses:
-        resources.extend(questionnaire_resources(
-            response, (instruments or {})[response.instrument], patient_key=patient_key,
-            subject=subject))
-    for medication in medications:
-        resources.append(medication_statement(medication, subject=subject,
-                                              include_notes=include_notes))
-    return {
-        "resourceType": "Bundle",
-        "id": stable_id("bundle", patient_key, generated_at.isoformat()),
-        "meta": {"lastUpdated": _instant(generated_at)},
-        "type": "collection",
-        "timestamp": _instant(generated_at),
-        "entry": [{"fullUrl": _urn(resource["id"]), "resource": resource}
-                  for resource in resources],
-    }
+    """The whole Bundle in memory: the document the download streams."""
+    return {**bundle_shell(key=key, generated_at=generated_at),
+            "entry": list(bundle_entries(
+                key=key, display_name=display_name, entries=entries, treatments=treatments,
+                include_notes=include_notes, responses=responses, instruments=instruments,
+                medications=medications))}

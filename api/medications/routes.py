@@ -12,6 +12,7 @@ from api.db import reads, writes
 from api.errors import STALE_DOC
 from api.extensions import Blueprint
 from api.fields import parse_uuid
+from api.limits import WRITE_LIMITED_DOC, write_limit
 from api.medications import service
 from api.medications.schemas import MedicationInSchema, MedicationListSchema, MedicationSchema
 from api.versioning import answer, parse_if_match
@@ -42,6 +43,8 @@ class MedicationById(MethodView):
                                       medication_id=parse_uuid(medication_id))
         return answer(row)
 
+    @write_limit
+    @blp.alt_response(429, **WRITE_LIMITED_DOC)
     @blp.arguments(MedicationInSchema)
     @blp.response(200, MedicationSchema, description="Replaced (or unchanged when identical)")
     @blp.alt_response(201, schema=MedicationSchema, description="Created")
@@ -55,6 +58,8 @@ class MedicationById(MethodView):
             if_match=parse_if_match(request.headers.get("If-Match")))
         return answer(row, created=created)
 
+    @write_limit
+    @blp.alt_response(429, **WRITE_LIMITED_DOC)
     @blp.response(204)
     @blp.alt_response(412, **STALE_DOC)
     @writes

@@ -6,10 +6,11 @@ weekly bladder answers beside them."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from api.auth.models import Account
 from api.bladder.service import list_checks
@@ -84,16 +85,67 @@ def delete_medication(*, user: Account, medication_id: uuid.UUID,
         raise NotFound(NOT_FOUND)
 
 
-def list_medications(*, user: Account, start: date | None = None, end: date | None = None
-                     ) -> list[Medication]:
-    """All of the patient's medications, or those taken at some time in start..end."""
+# The order medications are listed and exported in (unique per patient: in_chunks pages
+# by it).
+MEDICATION_ORDER = (Medication.started_on, Medication.name, Medication.id)
+
+
+def medications_within(*, user: Account, start: date | None = None, end: date | None = None
+                       ) -> Select[tuple[Medication]]:
+    """The medications taken at some time in start..end (started by its end, not stopped
+    before its start): what "within these dates" means for medications. Shown through
+    `as_of`, as they stood at the range's end."""
     query = select(Medication).where(Medication.user_id == user.id)
     if end is not None:
         query = query.where(Medication.started_on <= end)
     if start is not None:
         query = query.where((Medication.stopped_on.is_(None)) | (Medication.stopped_on >= start))
+    return query
+
+
+def list_medications(*, user: Account, start: date | None = None, end: date | None = None
+                     ) -> list[Medication]:
+    """All of the patient's medications (as stored), or those taken at some time in
+    start..end."""
     return list(db.session.scalars(
-        query.order_by(Medication.started_on, Medication.name, Medication.id)))
+        medications_within(user=user, start=start, end=end).order_by(*MEDICATION_ORDER)))
+
+
+@dataclass(frozen=True)
+class MedicationThen:
+    """A medication as it stood at the end of a range: the dose of then, its stop only if
+    it came by then (a later stop is unknown to the range: still taken), and only the dose
+    changes dated within the range. Name, class and notes have no history: as stored."""
+
+    id: uuid.UUID
+    name: str
+    dose: str
+    drug_class: str
+    started_on: date
+    stopped_on: date | None
+    notes: str
+    changes: list[dict[str, Any]]
+    version: int
+
+
+def dose_on(medication: Medication, day: date) -> str:
+    """The dose taken on `day`: that of the last change dated by then, else the first."""
+    taken = [c for c in sorted(medication.changes or [], key=lambda c: c["date"])
+             if c["date"] <= day.isoformat()]
+    return taken[-1]["dose"] if taken else medication.initial_dose
+
+
+def as_of(medication: Medication, *, start: date, end: date) -> MedicationThen:
+    """The medication as it stood at `end`, with the changes dated start..end."""
+    lo, hi = start.isoformat(), end.isoformat()
+    stopped = medication.stopped_on
+    return MedicationThen(
+        id=medication.id, name=medication.name, dose=dose_on(medication, end),
+        drug_class=medication.drug_class, started_on=medication.started_on,
+        stopped_on=stopped if stopped is not None and stopped <= end else None,
+        notes=medication.notes,
+        changes=[c for c in medication.changes or [] if lo <= c["date"] <= hi],
+        version=medication.version)
 
 
 MARKER_ORDER = {"started": 0, "changed": 1, "stopped": 2}
@@ -107,7 +159,8 @@ def markers(medications: list[Medication], start: date, end: date) -> list[dict[
         events += [(date.fromisoformat(change["date"]), "changed", change["dose"])
                    for change in medication.changes or []]
         if medication.stopped_on is not None:
-            events.append((medication.stopped_on, "stopped", medication.dose))
+            events.append((medication.stopped_on, "stopped",
+                           dose_on(medication, medication.stopped_on)))
         found += [{"date": day.isoformat(), "kind": kind, "medication_id": str(medication.id),
                    "name": medication.name, "dose": dose, "class": medication.drug_class}
                   for day, kind, dose in events if start <= day <= end]
@@ -130,13 +183,11 @@ def add_medications(body: dict[str, Any], *, user: Account, start: date, end: da
 
 def shared_list(*, user: Account, start: date, end: date, include_notes: bool
                 ) -> list[dict[str, Any]]:
-    """The report's medication list: those taken at some time in start..end, with their
-    dose changes in that range; notes only when the share includes them."""
-    lo, hi = start.isoformat(), end.isoformat()
+    """The report's medication list: those taken at some time in start..end, as they stood
+    at its end (`as_of`); notes only when the share includes them."""
     items = []
     for medication in list_medications(user=user, start=start, end=end):
-        item = SharedMedicationSchema().dump(medication)
-        item["changes"] = [c for c in item["changes"] if lo <= c["date"] <= hi]
+        item = SharedMedicationSchema().dump(as_of(medication, start=start, end=end))
         if not include_notes:
             item.pop("notes")
         items.append(item)
@@ -147,7 +198,7 @@ def everything(*, user: Account) -> list[dict[str, Any]]:
     return MedicationSchema(many=True).dump(list_medications(user=user))
 
 
-def csv_row(medication: Medication) -> dict[str, Any]:
+def csv_row(medication: MedicationThen) -> dict[str, Any]:
     """A medication as a medications.csv row: dose changes as "YYYY-MM-DD dose", ";"-joined."""
     return {"id": medication.id, "name": medication.name, "dose": medication.dose,
             "class": medication.drug_class, "started_on": medication.started_on,
@@ -156,7 +207,3 @@ def csv_row(medication: Medication) -> dict[str, Any]:
                              for c in medication.changes or []],
             "version": medication.version}
 
-
-def csv_rows(*, user: Account, start: date, end: date) -> list[dict[str, Any]]:
-    """Medications taken at some time in start..end."""
-    return [csv_row(m) for m in list_medications(user=user, start=start, end=end)]

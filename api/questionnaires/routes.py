@@ -15,6 +15,7 @@ from api.db import reads, writes
 from api.errors import STALE_DOC
 from api.extensions import Blueprint
 from api.fields import parse_uuid
+from api.limits import WRITE_LIMITED_DOC, write_limit
 from api.questionnaires import crisis, service
 from api.questionnaires.instruments import INSTRUMENTS, LANGUAGES, definition
 from api.questionnaires.schemas import (
@@ -97,6 +98,8 @@ class ResponseById(MethodView):
         row = service.find_response(user=current_user(), response_id=parse_uuid(response_id))
         return answer(row)
 
+    @write_limit
+    @blp.alt_response(429, **WRITE_LIMITED_DOC)
     @blp.arguments(ResponseInSchema)
     @blp.response(200, ResponseSchema, description="Replaced (or unchanged when identical)")
     @blp.alt_response(201, schema=ResponseSchema, description="Created")
@@ -109,6 +112,8 @@ class ResponseById(MethodView):
             if_match=parse_if_match(request.headers.get("If-Match")))
         return answer(row, created=created)
 
+    @write_limit
+    @blp.alt_response(429, **WRITE_LIMITED_DOC)
     @blp.response(204)
     @blp.alt_response(412, **STALE_DOC)
     @writes

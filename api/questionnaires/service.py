@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from api.auth.models import Account
 from api.calendar import check_loggable, local_date_of, local_today
@@ -71,28 +71,38 @@ def delete_response(*, user: Account, response_id: uuid.UUID,
         raise NotFound(NOT_FOUND)
 
 
+# The order check-ins are listed and exported in (unique per patient: in_chunks pages by it).
+RESPONSE_ORDER = (QuestionnaireResponse.answered_at, QuestionnaireResponse.id)
+
+
+def responses_within(*, user: Account, start: date, end: date
+                     ) -> Select[tuple[QuestionnaireResponse]]:
+    """The check-ins answered on the patient's local dates start..end: what "within these
+    dates" means for them."""
+    return select(QuestionnaireResponse).where(
+        QuestionnaireResponse.user_id == user.id, QuestionnaireResponse.local_date >= start,
+        QuestionnaireResponse.local_date <= end)
+
+
 def list_responses(*, user: Account, start: date, end: date, instrument: str | None = None
                    ) -> list[QuestionnaireResponse]:
-    query = (select(QuestionnaireResponse)
-             .where(QuestionnaireResponse.user_id == user.id,
-                    QuestionnaireResponse.local_date >= start,
-                    QuestionnaireResponse.local_date <= end)
-             .order_by(QuestionnaireResponse.answered_at, QuestionnaireResponse.id))
+    query = responses_within(user=user, start=start, end=end).order_by(*RESPONSE_ORDER)
     if instrument is not None:
         query = query.where(QuestionnaireResponse.instrument == instrument)
     return list(db.session.scalars(query))
 
 
-def flat_rows(*, user: Account, start: date, end: date) -> list[dict[str, Any]]:
-    """Responses as CSV rows: one column per item (q1..q9; those an instrument lacks stay
+def flat_row(r: QuestionnaireResponse) -> dict[str, Any]:
+    """A response as a CSV row: one column per item (q1..q9; those an instrument lacks stay
     empty), then the server's score."""
-    return [
-        {"id": r.id, "instrument": r.instrument, "answered_at": r.answered_at,
-         "local_date": r.local_date, **r.answers, "difficulty": r.difficulty,
-         "total": as_number(r.total), "severity": r.severity, "safety_flag": r.safety_flag,
-         "version": r.version}
-        for r in list_responses(user=user, start=start, end=end)
-    ]
+    return {"id": r.id, "instrument": r.instrument, "answered_at": r.answered_at,
+            "local_date": r.local_date, **r.answers, "difficulty": r.difficulty,
+            "total": as_number(r.total), "severity": r.severity, "safety_flag": r.safety_flag,
+            "version": r.version}
+
+
+def flat_rows(*, user: Account, start: date, end: date) -> list[dict[str, Any]]:
+    return [flat_row(r) for r in list_responses(user=user, start=start, end=end)]
 
 
 def due(*, user: Account, today: date | None = None) -> list[dict[str, Any]]:

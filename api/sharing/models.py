@@ -9,7 +9,7 @@ from sqlalchemy import Boolean, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.db import db
-from api.models import UTCDateTime, created_at_column, utcnow
+from api.models import UTCDateTime, created_at_column, fhir_key_column, utcnow
 
 VIEW_KINDS = ("page", "trends", "entries.csv", "treatments.csv", "questionnaires.csv", "fhir",
               "medications.csv")
@@ -32,6 +32,8 @@ class Share(db.Model):  # type: ignore[name-defined]
     include_notes: Mapped[bool] = mapped_column(Boolean, default=False)
     view_count: Mapped[int] = mapped_column(Integer, default=0)
     last_viewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # FHIR ids of this link's downloads come from it (api/formats/fhir.py).
+    fhir_key: Mapped[str] = fhir_key_column()
 
     @property
     def status(self) -> str:

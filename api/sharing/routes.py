@@ -9,7 +9,6 @@ written to the patient's access log.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -17,19 +16,12 @@ from flask import Response, after_this_request, current_app, json, request
 from flask.views import MethodView
 
 from api.auth.guard import current_user, login_required
-from api.calendar import local_today
 from api.db import db, reads, writes
 from api.errors import PROBLEM_JSON, ProblemSchema
 from api.extensions import Blueprint, limiter
-from api.formats.csv import (
-    ENTRY_COLUMNS,
-    MEDICATION_COLUMNS,
-    QUESTIONNAIRE_COLUMNS,
-    TREATMENT_COLUMNS,
-)
-from api.formats.downloads import CSV_DOC, FHIR_DOC, csv_download, fhir_download
+from api.formats.downloads import CSV_DOC, FHIR_DOC
 from api.models import utcnow
-from api.sharing import service
+from api.sharing import outputs, service
 from api.sharing.models import Share
 from api.sharing.schemas import (
     ShareCreatedSchema,
@@ -206,13 +198,10 @@ def trends() -> Any:
     return Response(json.dumps(body), mimetype="application/json")
 
 
-def _shared_csv(kind: str, columns: tuple[str, ...],
-                rows_of: Callable[[service.Access], list[Any]]) -> Response:
-    """One of the shared CSV downloads, logged in the patient's access log."""
-    viewer = _view(f"{kind}.csv")
-    with db.read():
-        rows = service.csv_rows(rows_of(viewer), columns, viewer.include_notes)
-    return csv_download(kind, columns, rows, local_today(viewer.patient.timezone))
+def _shared_csv(kind: str) -> Response:
+    """One of the shared CSV downloads, logged in the patient's access log before it is
+    streamed."""
+    return outputs.csv_download(outputs.CSV_KINDS[kind], _view(f"{kind}.csv"))
 
 
 @provider.route("/entries.csv")
@@ -223,7 +212,7 @@ def _shared_csv(kind: str, columns: tuple[str, ...],
 @provider_read_limit
 def entries_csv() -> Response:
     """The shared entries as CSV (notes and tags empty unless included)"""
-    return _shared_csv("entries", ENTRY_COLUMNS, service.shared_entries)
+    return _shared_csv("entries")
 
 
 @provider.route("/treatments.csv")
@@ -234,7 +223,7 @@ def entries_csv() -> Response:
 @provider_read_limit
 def treatments_csv() -> Response:
     """The shared treatment sessions as CSV (notes empty unless included)"""
-    return _shared_csv("treatments", TREATMENT_COLUMNS, service.shared_treatment_rows)
+    return _shared_csv("treatments")
 
 
 @provider.route("/questionnaires.csv")
@@ -245,8 +234,7 @@ def treatments_csv() -> Response:
 @provider_read_limit
 def questionnaires_csv() -> Response:
     """The shared questionnaire responses as CSV: every item, the total and its band"""
-    return _shared_csv("questionnaires", QUESTIONNAIRE_COLUMNS,
-                       service.shared_questionnaire_rows)
+    return _shared_csv("questionnaires")
 
 
 @provider.route("/medications.csv")
@@ -257,7 +245,7 @@ def questionnaires_csv() -> Response:
 @provider_read_limit
 def medications_csv() -> Response:
     """The medications taken in the shared dates as CSV (notes empty unless included)"""
-    return _shared_csv("medications", MEDICATION_COLUMNS, service.shared_medication_rows)
+    return _shared_csv("medications")
 
 
 @provider.route("/fhir")
@@ -268,7 +256,4 @@ def medications_csv() -> Response:
 @provider_read_limit
 def fhir() -> Response:
     """The shared data as a FHIR R4 Bundle (type collection)"""
-    viewer = _view("fhir")
-    with db.read():
-        document = service.shared_fhir(viewer)
-    return fhir_download(document, local_today(viewer.patient.timezone))
+    return outputs.fhir_download(_view("fhir"))

@@ -20,24 +20,14 @@ from api.audit.service import record
 from api.auth.models import Account, User
 from api.auth.service import sha256
 from api.browsers import browser_of
-from api.calendar import EARLIEST, local_date_of, local_today
+from api.calendar import local_date_of, local_today
 from api.db import db
 from api.domain import LinkGone, NotFound, SessionEnded
-from api.entries.models import Entry
-from api.entries.service import list_entries
-from api.formats import fhir
-from api.medications.models import Medication
-from api.medications.service import add_medications, list_medications
-from api.medications.service import csv_row as medication_csv_row
+from api.medications.service import add_medications
 from api.medications.service import shared_list as shared_medication_list
 from api.models import utcnow
-from api.questionnaires.instruments import FHIR_DESCRIPTIONS
-from api.questionnaires.models import QuestionnaireResponse
-from api.questionnaires.service import flat_rows, list_responses
 from api.sharing.models import Share, ShareSession, ShareView
-from api.treatments.models import Treatment
-from api.treatments.service import csv_row as treatment_csv_row
-from api.treatments.service import list_treatments
+from api.sharing.outputs import ENTRIES, QUESTIONNAIRES, TREATMENTS, Scope, bounds, listed
 from api.treatments.vitals import flags
 from api.trends.service import add_questionnaires, analyse, window
 from api.vocabulary import SCORE_FIELDS
@@ -103,19 +93,14 @@ def share_views(*, share: Share) -> list[ShareView]:
 
 # --- The provider's side ------------------------------------------------------------------
 
-class Access(Protocol):
+class Access(Scope, Protocol):
     """What one provider request may read of one patient, however the provider came to
-    see it (a share link's viewing session, or a clinic's connection): which patient,
-    which local dates (None: no limit), whether notes, and the terms the report shows."""
+    see it (a share link's viewing session, or a clinic's connection): a scope
+    (api/sharing/outputs.py: which patient, which local dates, whether notes, its FHIR
+    key), and the terms the report shows."""
 
     @property
     def patient(self) -> User: ...
-    @property
-    def range_from(self) -> date | None: ...
-    @property
-    def range_to(self) -> date | None: ...
-    @property
-    def include_notes(self) -> bool: ...
     def terms(self) -> dict[str, Any]: ...
 
 
@@ -139,6 +124,9 @@ class Viewer:
     @property
     def include_notes(self) -> bool:
         return self.share.include_notes
+
+    def fhir_key(self) -> str:
+        return self.share.fhir_key
 
     def terms(self) -> dict[str, Any]:
         share = self.share
@@ -251,68 +239,8 @@ def opened_with(opened: Any, kind: str) -> Any:
 
 
 # --- What a provider sees -----------------------------------------------------------------
-
-def data_bounds(viewer: Access) -> tuple[date, date]:
-    """First and last local date a provider may read: the share's range, else everything
-    up to tomorrow (the latest day a patient can log)."""
-    return (viewer.range_from or EARLIEST,
-            viewer.range_to or local_today(viewer.patient.timezone) + timedelta(days=1))
-
-
-def shared_entries(viewer: Access) -> list[Entry]:
-    lo, hi = data_bounds(viewer)
-    return list_entries(user=viewer.patient, start=lo, end=hi)
-
-
-def shared_treatments(viewer: Access) -> list[Treatment]:
-    lo, hi = data_bounds(viewer)
-    return list_treatments(user=viewer.patient, start=lo, end=hi)
-
-
-def shared_treatment_rows(viewer: Access) -> list[dict[str, Any]]:
-    """treatments.csv rows: each session with its first reading per phase and flags."""
-    return [treatment_csv_row(t) for t in shared_treatments(viewer)]
-
-
-def shared_medications(viewer: Access) -> list[Medication]:
-    """Medications taken at some time in the share's dates."""
-    lo, hi = data_bounds(viewer)
-    return list_medications(user=viewer.patient, start=lo, end=hi)
-
-
-def shared_medication_rows(viewer: Access) -> list[dict[str, Any]]:
-    return [medication_csv_row(m) for m in shared_medications(viewer)]
-
-
-def shared_responses(viewer: Access) -> list[QuestionnaireResponse]:
-    lo, hi = data_bounds(viewer)
-    return list_responses(user=viewer.patient, start=lo, end=hi)
-
-
-def shared_questionnaire_rows(viewer: Access) -> list[dict[str, Any]]:
-    lo, hi = data_bounds(viewer)
-    return flat_rows(user=viewer.patient, start=lo, end=hi)
-
-
-# The patient's own free text. Tags are typed freely too, so they go with the notes.
-PRIVATE_TEXT = ("notes", "tags")
-
-
-def csv_rows(rows: list[Any], columns: tuple[str, ...], include_notes: bool
-             ) -> list[dict[str, Any]]:
-    """CSV rows with the same columns as the patient's own export; free text is left
-    empty unless the share includes notes."""
-    out = []
-    for row in rows:
-        values = {column: row.get(column) if isinstance(row, dict) else getattr(row, column)
-                  for column in columns}
-        if not include_notes:
-            for column in PRIVATE_TEXT:
-                if column in values:
-                    values[column] = None
-        out.append(values)
-    return out
-
+# Every read goes through api/sharing/outputs.py with the viewer as its scope: its dates,
+# its notes, its FHIR key.
 
 SESSION_DETAILS = ("dose_mg_per_kg", "duration_minutes", "with_psychotherapy", "phase",
                    "clinic", "pain_before", "pain_after", "mood_before", "mood_after",
@@ -329,10 +257,10 @@ def shared_trends(viewer: Access) -> dict[str, Any]:
     is the price of "never returns data outside its date range", and the share says so.
     """
     patient = viewer.patient
-    hi = data_bounds(viewer)[1]
+    first, hi = bounds(viewer)
     today = local_today(patient.timezone)
-    entries = shared_entries(viewer)
-    treatments = shared_treatments(viewer)
+    entries = listed(ENTRIES, viewer)
+    treatments = listed(TREATMENTS, viewer)
     analysed_to = min(today, hi)
     result = analyse(entries, treatments, today=analysed_to)
     if hi < today:
@@ -342,7 +270,7 @@ def shared_trends(viewer: Access) -> dict[str, Any]:
     start = viewer.range_from or min(logged, default=today)
     end = viewer.range_to or max([today, *logged])
     body = window(result, treatments, start, max(start, end))
-    add_questionnaires(body, shared_responses(viewer), treatments, today=analysed_to,
+    add_questionnaires(body, listed(QUESTIONNAIRES, viewer), treatments, today=analysed_to,
                        start=start, end=max(start, end))
     by_id = {str(t.id): t for t in treatments}
     for marker in body["treatments"]:
@@ -352,9 +280,8 @@ def shared_trends(viewer: Access) -> dict[str, Any]:
         if viewer.include_notes:
             marker["notes"] = row.notes
     add_medications(body, user=patient, start=start, end=max(start, end))
-    first, last = data_bounds(viewer)
     body["medication_list"] = shared_medication_list(
-        user=patient, start=first, end=last, include_notes=viewer.include_notes)
+        user=patient, start=first, end=hi, include_notes=viewer.include_notes)
     latest = entries[-1] if entries else None
     body["latest"] = (
         {"date": latest.date.isoformat(), **{f: getattr(latest, f) for f in SCORE_FIELDS}}
@@ -366,17 +293,3 @@ def shared_trends(viewer: Access) -> dict[str, Any]:
     body["patient"] = {"display_name": patient.display_name}
     body["share"] = viewer.terms()
     return body
-
-
-def shared_fhir(viewer: Access) -> dict[str, Any]:
-    return fhir.bundle(
-        patient_key=str(viewer.patient.id),
-        display_name=viewer.patient.display_name,
-        entries=shared_entries(viewer),
-        treatments=shared_treatments(viewer),
-        responses=shared_responses(viewer),
-        medications=shared_medications(viewer),
-        instruments=FHIR_DESCRIPTIONS,
-        include_notes=viewer.include_notes,
-        generated_at=utcnow(),
-    )

@@ -15,6 +15,7 @@ from api.db import reads, writes
 from api.errors import STALE_DOC
 from api.extensions import Blueprint
 from api.fields import RangeQuerySchema, parse_uuid
+from api.limits import WRITE_LIMITED_DOC, write_limit
 from api.treatments import service
 from api.treatments.schemas import (
     TreatmentHistorySchema,
@@ -42,6 +43,8 @@ class Treatments(MethodView):
                                    default_days=MAX_RANGE_DAYS)
         return {"items": service.list_treatments(user=user, start=start, end=end)}
 
+    @write_limit
+    @blp.alt_response(429, **WRITE_LIMITED_DOC)
     @blp.arguments(TreatmentInSchema)
     @blp.response(201, TreatmentSchema)
     @writes
@@ -63,6 +66,8 @@ class TreatmentById(MethodView):
         row = service.find_treatment(user=current_user(), treatment_id=parse_uuid(treatment_id))
         return answer(row)
 
+    @write_limit
+    @blp.alt_response(429, **WRITE_LIMITED_DOC)
     @blp.arguments(TreatmentInSchema)
     @blp.response(200, TreatmentSchema, description="Replaced (or unchanged when identical)")
     @blp.alt_response(201, schema=TreatmentSchema, description="Created")
@@ -75,6 +80,8 @@ class TreatmentById(MethodView):
             if_match=parse_if_match(request.headers.get("If-Match")))
         return answer(row, created=created)
 
+    @write_limit
+    @blp.alt_response(429, **WRITE_LIMITED_DOC)
     @blp.response(204)
     @blp.alt_response(412, **STALE_DOC)
     @writes

@@ -8,7 +8,7 @@ import uuid
 from datetime import UTC, date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from api.auth.models import Account
 from api.calendar import check_loggable, local_date_of
@@ -88,15 +88,20 @@ def treatment_history(*, user: Account, treatment_id: uuid.UUID) -> list[Record]
     return earlier
 
 
+# The order sessions are listed and exported in (unique per patient: in_chunks pages by it).
+TREATMENT_ORDER = (Treatment.started_at, Treatment.id)
+
+
+def treatments_within(*, user: Account, start: date, end: date) -> Select[tuple[Treatment]]:
+    """The patient's sessions whose local date is start..end (their readings with them):
+    what "within these dates" means for sessions."""
+    return select(Treatment).where(Treatment.user_id == user.id,
+                                   Treatment.local_date >= start, Treatment.local_date <= end)
+
+
 def list_treatments(*, user: Account, start: date, end: date) -> list[Treatment]:
-    return list(
-        db.session.scalars(
-            select(Treatment)
-            .where(Treatment.user_id == user.id, Treatment.local_date >= start,
-                   Treatment.local_date <= end)
-            .order_by(Treatment.started_at, Treatment.id)
-        )
-    )
+    return list(db.session.scalars(
+        treatments_within(user=user, start=start, end=end).order_by(*TREATMENT_ORDER)))
 
 
 def csv_row(treatment: Treatment) -> dict[str, Any]:
