@@ -58,8 +58,9 @@ ROUTES: dict[str, tuple[str, str | None, str | None]] = {
     "oral": ("Oral", "26643006", "Oral route"),
     "other": ("Other route", None, None),
 }
-# RxNorm ingredient concepts, by the medication name patients type.
-RXNORM_INGREDIENTS = {"ketamine": ("6130", "ketamine")}
+# RxNorm ingredient concepts, by the medication name patients type (the Spanish session
+# form's default is "ketamina").
+RXNORM_INGREDIENTS = {"ketamine": ("6130", "ketamine"), "ketamina": ("6130", "ketamine")}
 
 
 def stable_id(*parts: object) -> str:
