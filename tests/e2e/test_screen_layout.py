@@ -1,0 +1,217 @@
+"""The patient's screens on a phone (issue 21): a session keeps its time in the account's time
+zone, each reading gets its own time, the forms start on safe defaults, every table fits a
+360 px phone, the chart explains every mark it draws, Today's Save is in reach, and no text is
+smaller than 12 px."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from collections.abc import Iterator
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import requests
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import LANGUAGE_KEY, PASSWORD, Phone, _phone
+from tests.e2e.seed import seed_patient
+from tests.support.live_server import LiveServer
+
+pytestmark = pytest.mark.e2e
+
+BERLIN = ZoneInfo("Europe/Berlin")
+CHICAGO = ZoneInfo("America/Chicago")
+SMALL_PHONE = {"width": 360, "height": 740}
+
+
+@pytest.fixture
+def new_york_phone(browser: Any, server: LiveServer) -> Iterator[Phone]:
+    """A phone whose clock is in New York (its owner travelling, say)."""
+    yield from _phone(browser, server, timezone="America/New_York")
+
+
+@pytest.fixture
+def small_phone(browser: Any, server: LiveServer) -> Iterator[Phone]:
+    """A 360 × 740 phone, the narrowest the app is made for."""
+    yield from _phone(browser, server, viewport=SMALL_PHONE)
+
+
+@pytest.fixture
+def small_es_phone(browser: Any, server: LiveServer) -> Iterator[Phone]:
+    """A 360 × 740 phone in Spanish."""
+    yield from _phone(browser, server, viewport=SMALL_PHONE, locale="es-ES", language="es",
+                      timezone="Europe/Madrid")
+
+
+@pytest.fixture
+def tall_phone(browser: Any, server: LiveServer) -> Iterator[Phone]:
+    """A 390 × 844 phone (an iPhone 12 to 15)."""
+    yield from _phone(browser, server, viewport={"width": 390, "height": 844})
+
+
+def put(api: requests.Session, phone: Phone, path: str, body: dict[str, Any]) -> dict[str, Any]:
+    response = api.put(f"{phone.url}/api/v1{path}", json=body, timeout=10)
+    assert response.status_code in (200, 201), response.text
+    return dict(response.json())
+
+
+def sign_up_es(phone: Phone, timezone: str = "Europe/Madrid") -> None:
+    """A new account, logged in through the Spanish Log in screen."""
+    phone.register(timezone=timezone)
+    phone.page.goto(f"{phone.url}/login")
+    phone.page.get_by_label("Correo electrónico").fill(phone.email)
+    phone.page.get_by_label("Contraseña").fill(PASSWORD)
+    phone.page.get_by_role("button", name="Iniciar sesión").click()
+    phone.page.get_by_role("heading", name="Hoy").wait_for()
+
+
+def berlin_today() -> dt.date:
+    return dt.datetime.now(BERLIN).date()
+
+
+# ---- 4. A session keeps its time ----
+
+
+def test_a_session_shows_and_keeps_the_accounts_time(new_york_phone: Phone) -> None:
+    phone, page = new_york_phone, new_york_phone.page
+    phone.register(timezone="America/Chicago")
+    phone.log_in()
+    api = phone.api()
+    day = dt.datetime.now(CHICAGO).date() - dt.timedelta(days=3)
+    started = dt.datetime.combine(day, dt.time(10, 30), CHICAGO)
+    session_id = str(uuid.uuid4())
+    put(api, phone, f"/treatments/{session_id}", {
+        "started_at": started.isoformat(), "route": "iv_infusion", "dose_mg": 35.0,
+        "vitals": [{"taken_at": (started + dt.timedelta(minutes=15)).isoformat(),
+                    "phase": "before", "systolic": 128, "diastolic": 82}]})
+
+    phone.goto("/treatments")
+    expect(page.locator(".list-item .meta").first).to_contain_text("10:30")
+    page.locator(".list-item").first.click()
+    page.get_by_role("heading", name="Change session").wait_for()
+    when = page.get_by_label("Date and time")
+    expect(when).to_have_value(f"{day.isoformat()}T10:30")
+    expect(page.locator(".bp-row input[type=datetime-local]")).to_have_value(
+        f"{day.isoformat()}T10:45")
+    # The phone's clocks say 11:30: the form says whose clocks it shows.
+    expect(page.locator(".field", has=when)).to_contain_text("Times in Chicago time")
+    phone.screenshot("layout-session-zone")
+
+    page.get_by_role("button", name="Save").click()
+    page.get_by_role("heading", name="Treatments").wait_for()
+    saved = api.get(f"{phone.url}/api/v1/treatments/{session_id}", timeout=10).json()
+    assert dt.datetime.fromisoformat(saved["started_at"]) == started
+    assert dt.datetime.fromisoformat(saved["vitals"][0]["taken_at"]) == started + dt.timedelta(
+        minutes=15)
+    expect(page.locator(".list-item .meta").first).to_contain_text("10:30")
+
+    # A wall-clock time across Chicago's changes of clocks reads with the offset then.
+    converted = page.evaluate("""() => import('/js/dates.js').then((d) => [
+        '2026-03-07T10:30', '2026-03-08T01:30', '2026-03-08T03:30', '2026-03-08T02:30',
+        '2026-11-01T01:30', '2026-11-01T02:30', '2026-07-01T23:45',
+      ].map((local) => d.fromZoneInput(local, 'America/Chicago')))""")
+    assert converted == ["2026-03-07T10:30:00-06:00", "2026-03-08T01:30:00-06:00",
+                         "2026-03-08T03:30:00-05:00", "2026-03-08T02:30:00-06:00",
+                         "2026-11-01T01:30:00-05:00", "2026-11-01T02:30:00-06:00",
+                         "2026-07-01T23:45:00-05:00"]
+    back = page.evaluate("""() => import('/js/dates.js').then((d) => [
+        d.toZoneInput('2026-03-08T08:30:00Z', 'America/Chicago'),
+        d.toZoneInput('2026-11-01T07:30:00Z', 'America/Chicago')])""")
+    assert back == ["2026-03-08T03:30", "2026-11-01T01:30"]
+    phone.assert_clean()
+
+
+def test_the_form_names_no_zone_when_the_phone_keeps_the_accounts_time(phone: Phone) -> None:
+    page = phone.page
+    phone.sign_up(timezone="Europe/Berlin")  # the phone's zone too
+    phone.goto("/treatments/new")
+    expect(page.locator(".field", has=page.get_by_label("Date and time"))).not_to_contain_text(
+        "Times in")
+
+
+# ---- 5. Readings get their own time ----
+
+
+def test_each_new_reading_gets_its_own_time_and_chart_labels_never_overlap(
+        phone: Phone, desktop: Phone) -> None:
+    page = phone.page
+    phone.sign_up(timezone="Europe/Berlin")
+    api = phone.api()
+    day = berlin_today() - dt.timedelta(days=2)
+    session_id = str(uuid.uuid4())
+    put(api, phone, f"/treatments/{session_id}", {
+        "started_at": dt.datetime.combine(day, dt.time(10, 30), BERLIN).isoformat(),
+        "route": "iv_infusion"})
+    phone.goto(f"/treatments/{session_id}")
+    page.locator("[data-add-phase=before]").click()
+    page.locator("[data-add-phase=after]").click()
+    times = page.locator(".bp-row input[type=datetime-local]")
+    expect(times).to_have_count(2)
+    before, after = times.evaluate_all("els => els.map((e) => e.value)")
+    assert before == f"{day.isoformat()}T10:30"
+    assert after == f"{day.isoformat()}T11:30", "the reading after dosing, an hour later"
+
+    # Readings taken at one time (as the old default saved them): labels never overlap.
+    same = dt.datetime.combine(day, dt.time(10, 30), BERLIN).isoformat()
+    put(api, phone, f"/treatments/{session_id}", {
+        "started_at": same, "route": "iv_infusion", "vitals": [
+            {"taken_at": same, "phase": "before", "systolic": 150, "diastolic": 95},
+            {"taken_at": same, "phase": "after", "systolic": 132, "diastolic": 84},
+            {"taken_at": same, "phase": "after", "systolic": 128, "diastolic": 80}]})
+    share = api.post(f"{phone.url}/api/v1/shares", json={"label": "Dr Lee"}, timeout=10).json()
+    viewer = desktop.page
+    viewer.goto(share["url"])
+    chart = viewer.locator(".sessions-report svg.bp-chart").first
+    chart.wait_for()
+    boxes = chart.locator("text").evaluate_all("""els => els.map((e) => {
+        const r = e.getBoundingClientRect();
+        return [e.textContent, r.left, r.top, r.right, r.bottom];
+      })""")
+    svg = chart.bounding_box()
+    assert svg is not None
+    for i, (text, left, top, right, bottom) in enumerate(boxes):
+        assert left >= svg["x"] - 0.5 and right <= svg["x"] + svg["width"] + 0.5, (text, boxes)
+        for other, o_left, o_top, o_right, o_bottom in boxes[i + 1:]:
+            apart = right <= o_left or o_right <= left or bottom <= o_top or o_bottom <= top
+            assert apart, f"{text!r} is drawn over {other!r}: {boxes}"
+    desktop.screenshot("layout-readings-chart")
+    phone.assert_clean()
+    desktop.assert_clean()
+
+
+# ---- 6. Safe defaults ----
+
+
+def test_a_medication_has_no_class_until_one_is_chosen(phone: Phone) -> None:
+    page = phone.page
+    phone.sign_up()
+    phone.goto("/medications/new")
+    kind = page.get_by_label("Kind of medicine")
+    expect(kind).to_have_value("")
+    expect(kind.locator("option").first).to_have_text("Choose…")
+    page.get_by_label("Name").fill("Lorazepam")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".field", has=kind)).to_contain_text("Choose the kind of medicine.")
+    api = phone.api()
+    assert api.get(f"{phone.url}/api/v1/medications", timeout=10).json()["items"] == []
+    kind.select_option("benzodiazepine")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_role("heading", name="Medications").wait_for()
+    [saved] = api.get(f"{phone.url}/api/v1/medications", timeout=10).json()["items"]
+    assert (saved["name"], saved["class"]) == ("Lorazepam", "benzodiazepine")
+    phone.assert_clean()
+
+
+def test_the_spanish_session_form_starts_on_the_spanish_word(es_phone: Phone) -> None:
+    page = es_phone.page
+    sign_up_es(es_phone)
+    es_phone.goto("/treatments/new")
+    expect(page.get_by_label("Medicamento", exact=True)).to_have_value("ketamina")
+    page.get_by_role("button", name="Guardar").click()
+    page.get_by_role("heading", name="Tratamientos").wait_for()
+    [saved] = es_phone.api().get(f"{es_phone.url}/api/v1/treatments", timeout=10).json()["items"]
+    assert saved["medication"] == "ketamina"
+    es_phone.assert_clean()
