@@ -3,12 +3,14 @@
 // data lives only in the page's IndexedDB, under the app's control, and is wiped on log-out.
 // It also shows reminders (Web Push) and opens the app when one is tapped.
 
-const VERSION = "relieflog-shell-v11";
+const VERSION = "relieflog-shell-v12";
 const SHELL = [
   "/",
   "/css/app.css",
   "/css/checkins.css",
   "/css/safety.css",
+  "/css/tables.css",
+  "/css/chart.css",
   "/js/app.js",
   "/js/api.js",
   "/js/db.js",
@@ -26,6 +28,7 @@ const SHELL = [
   "/js/chart.js",
   "/js/report.js",
   "/js/tables.js",
+  "/js/table-labels.js",
   "/js/checkin-tables.js",
   "/js/questionnaires.js",
   "/js/checkins.js",

@@ -215,3 +215,172 @@ def test_the_spanish_session_form_starts_on_the_spanish_word(es_phone: Phone) ->
     [saved] = es_phone.api().get(f"{es_phone.url}/api/v1/treatments", timeout=10).json()["items"]
     assert saved["medication"] == "ketamina"
     es_phone.assert_clean()
+
+
+# ---- 9, 12. Every table fits a 360 px phone; no text under 12 px ----
+
+
+def seed_everything(phone: Phone, api: requests.Session) -> dict[str, Any]:
+    """The seeded patient with check-ins, medications (a dose change and a stop), a session
+    with readings, and a share link that has been opened; returns the report's path and the
+    session with readings."""
+    seed_patient(api, phone.url)
+    today = berlin_today()
+    for offset, answers in ((-85, 18), (-60, 8), (-20, 14), (-7, 4)):
+        left, phq = answers, {}
+        for n in range(1, 9):
+            phq[f"q{n}"] = min(3, left)
+            left -= phq[f"q{n}"]
+        phq["q9"] = 0
+        put(api, phone, f"/responses/{uuid.uuid4()}", {
+            "instrument": "phq9", "answers": phq, "difficulty": 1,
+            "answered_at": dt.datetime.combine(today + dt.timedelta(days=offset),
+                                               dt.time(9, 0), BERLIN).isoformat()})
+    sertraline = f"/medications/{uuid.uuid4()}"
+    body = {"name": "Sertraline", "dose": "50 mg", "class": "antidepressant",
+            "started_on": (today - dt.timedelta(days=30)).isoformat()}
+    put(api, phone, sertraline, body)
+    put(api, phone, sertraline, {**body, "dose": "100 mg"})
+    put(api, phone, f"/medications/{uuid.uuid4()}", {
+        "name": "Lorazepam", "dose": "0.5 mg", "class": "benzodiazepine",
+        "started_on": (today - dt.timedelta(days=20)).isoformat(),
+        "stopped_on": (today - dt.timedelta(days=5)).isoformat()})
+    day = today - dt.timedelta(days=3)
+    at = lambda h, m=0: dt.datetime.combine(day, dt.time(h, m), BERLIN).isoformat()  # noqa: E731
+    session = put(api, phone, f"/treatments/{uuid.uuid4()}", {
+        "started_at": at(10), "route": "iv_infusion", "dose_mg": 35.0, "observation_minutes": 90,
+        "concomitant": ["benzodiazepine"], "vitals": [
+            {"taken_at": at(9, 50), "phase": "before", "systolic": 148, "diastolic": 92,
+             "heart_rate": 80},
+            {"taken_at": at(10, 20), "phase": "during", "systolic": 182, "diastolic": 104},
+            {"taken_at": at(11), "phase": "after", "systolic": 134, "diastolic": 86, "spo2": 97}]})
+    put(api, phone, f"/bladder-checks/{today.isoformat()}", {"symptoms": ["blood_in_urine"]})
+    share = api.post(f"{phone.url}/api/v1/shares", json={"label": "Dr Lee"}, timeout=10).json()
+    assert requests.get(share["url"].replace("/share#", "/share?t="), timeout=10) is not None
+    return {"report": share["url"].removeprefix(phone.url), "session": session["id"]}
+
+
+# Every visible table cell: inside the viewport, its text inside the cell, no two pieces of
+# text in it run together on one line; and no table that scrolls sideways.
+TABLE_PROBLEMS = r"""() => {
+  const width = document.documentElement.clientWidth;
+  const found = [];
+  if (document.documentElement.scrollWidth > width + 1) found.push(`the page scrolls sideways`);
+  // Shown, and not clipped away for screen readers only (a visually hidden heading row).
+  const clipped = (el) => { for (let a = el; a; a = a.parentElement) if (getComputedStyle(a).clip !== "auto") return true; return false; };
+  const shown = (el) => el.getClientRects().length > 0 && !clipped(el);
+  for (const table of document.querySelectorAll("table")) {
+    if (!shown(table)) continue;
+    const name = table.className;
+    for (let box = table.parentElement; box && box !== document.body; box = box.parentElement) {
+      if (box.scrollWidth > box.clientWidth + 1 && getComputedStyle(box).overflowX !== "visible") {
+        found.push(`${name}: scrolls sideways (${box.scrollWidth} > ${box.clientWidth})`);
+        break;
+      }
+    }
+    for (const cell of table.querySelectorAll("th, td, caption")) {
+      const text = cell.textContent.trim();
+      if (!text || !shown(cell)) continue;
+      const r = cell.getBoundingClientRect();
+      if (r.left < -0.5 || r.right > width + 0.5) found.push(`${name}: "${text}" off-screen (${Math.round(r.left)}–${Math.round(r.right)})`);
+      if (cell.scrollWidth > cell.clientWidth + 1) found.push(`${name}: "${text}" wider than its cell`);
+      const parts = [...cell.querySelectorAll("*")].filter((el) => !el.children.length && el.textContent.trim() && shown(el));
+      for (let i = 1; i < parts.length; i += 1) {
+        const a = parts[i - 1].getBoundingClientRect();
+        const b = parts[i].getBoundingClientRect();
+        const oneLine = a.top < b.bottom - 2 && b.top < a.bottom - 2;
+        if (oneLine && b.left >= a.left && b.left - a.right < 3) {
+          found.push(`${name}: "${parts[i - 1].textContent}" runs into "${parts[i].textContent}"`);
+        }
+      }
+    }
+  }
+  return found;
+}"""
+
+# Every visible piece of text (and SVG text) whose font is under 12 px.
+SMALL_TEXT = r"""() => {
+  const found = new Set();
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const el = node.parentElement;
+    if (!el || !node.data.trim() || el.closest("script, style, .visually-hidden, [hidden]")) continue;
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    const rects = [...range.getClientRects()].filter((r) => r.width > 0 && r.height > 0);
+    if (!rects.length || getComputedStyle(el).visibility === "hidden") continue;
+    // An SVG's text is drawn at its font size times the drawing's scale.
+    let size = parseFloat(getComputedStyle(el).fontSize);
+    const svg = el.closest("svg");
+    if (svg && svg.viewBox.baseVal && svg.viewBox.baseVal.width) {
+      size *= svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    }
+    if (size < 11.95) found.add(`${el.tagName.toLowerCase()}.${el.getAttribute("class") || ""}: "${node.data.trim().slice(0, 30)}" ${size.toFixed(1)} px`);
+  }
+  return [...found];
+}"""
+
+
+def open_everything(page: Any) -> None:
+    """Opens every "more" part, so the tables in it show."""
+    page.evaluate("() => document.querySelectorAll('main details').forEach((d) => { d.open = true; })")
+
+
+def walk_screens(phone: Phone, seeded: dict[str, Any], check: Any, lang: str) -> None:
+    """Every screen of the seeded patient (and the provider's report), `check(name)` on each."""
+    page = phone.page
+    ready = {"/today": ".status-line", "/history": ".list-item", "/treatments": ".list-item",
+             f"/treatments/{seeded['session']}": ".bp-row", "/medications": ".list-item",
+             "/medications/new": "form", "/trends": ".chart canvas", "/settings": "form",
+             "/share-links": ".share-item"}
+    for path, selector in ready.items():
+        page.goto(phone.url + path)
+        page.locator(f"main {selector}").first.wait_for()
+        if path == "/trends":
+            page.locator(".checkin-trend").first.wait_for()
+        page.wait_for_load_state("networkidle")
+        open_everything(page)
+        check(f"{lang}{path}")
+    page.goto(phone.url + seeded["report"])
+    page.locator(".chart-screen canvas").first.wait_for()
+    page.locator(".bladder-table").wait_for()
+    open_everything(page)
+    check(f"{lang} report")
+
+
+def test_every_table_fits_a_360_px_phone(small_phone: Phone) -> None:
+    phone, page = small_phone, small_phone.page
+    phone.sign_up()
+    seeded = seed_everything(phone, phone.api())
+    problems: list[str] = []
+    seen: list[str] = []
+
+    def check(name: str) -> None:
+        count = page.evaluate("() => [...document.querySelectorAll('table')]"
+                              ".filter((t) => t.getClientRects().length).length")
+        seen.append(f"{name}: {count}")
+        problems.extend(f"{name}: {p}" for p in page.evaluate(TABLE_PROBLEMS))
+
+    walk_screens(phone, seeded, check, "en")
+    assert problems == [], "\n".join(problems)
+    assert "en/trends: 0" not in seen and "en report: 0" not in seen, seen
+    phone.assert_clean()
+
+
+@pytest.mark.parametrize("fixture", ["small_phone", "small_es_phone"])
+def test_no_text_under_12_px_at_360_px(fixture: str, request: pytest.FixtureRequest) -> None:
+    phone: Phone = request.getfixturevalue(fixture)
+    page = phone.page
+    lang = "es" if fixture == "small_es_phone" else "en"
+    if lang == "es":
+        sign_up_es(phone)
+    else:
+        phone.sign_up()
+    seeded = seed_everything(phone, phone.api())
+    problems: list[str] = []
+
+    def check(name: str) -> None:
+        problems.extend(f"{name}: {p}" for p in page.evaluate(SMALL_TEXT))
+
+    walk_screens(phone, seeded, check, lang)
+    assert problems == [], "\n".join(problems)

@@ -12,6 +12,7 @@ import { explanation, moment, num } from "./report.js";
 import { formatDay } from "./dates.js";
 import { daysTable, explanationList, seriesTable, severityNote } from "./tables.js";
 import { routeLabel, sideEffectLabel } from "./vocabulary.js";
+import "./table-labels.js"; // wide tables as labelled lines on a phone
 
 // Whose data: a share link's, or (clinic-report.js) a clinic's patient with the provider's login.
 const BASE = /^\/clinic\/patients\/[\w-]+$/.test(location.pathname) ? location.pathname : "/shared";
