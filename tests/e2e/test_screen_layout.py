@@ -46,12 +46,6 @@ def small_es_phone(browser: Any, server: LiveServer) -> Iterator[Phone]:
                       timezone="Europe/Madrid")
 
 
-@pytest.fixture
-def tall_phone(browser: Any, server: LiveServer) -> Iterator[Phone]:
-    """A 390 × 844 phone (an iPhone 12 to 15)."""
-    yield from _phone(browser, server, viewport={"width": 390, "height": 844})
-
-
 def put(api: requests.Session, phone: Phone, path: str, body: dict[str, Any]) -> dict[str, Any]:
     response = api.put(f"{phone.url}/api/v1{path}", json=body, timeout=10)
     assert response.status_code in (200, 201), response.text
@@ -384,3 +378,132 @@ def test_no_text_under_12_px_at_360_px(fixture: str, request: pytest.FixtureRequ
 
     walk_screens(phone, seeded, check, lang)
     assert problems == [], "\n".join(problems)
+
+
+# ---- 10. The chart explains itself ----
+
+# Pixels of a relief strip (its metric's colour at 60 % opacity, on the transparent canvas),
+# pain and mood: {inside: in the plot's top 12 px, above: above the plot}.
+RELIEF_PIXELS = r"""() => {
+  const canvas = document.querySelector(".chart canvas");
+  const over = document.querySelector(".chart .u-over").getBoundingClientRect();
+  const box = canvas.getBoundingClientRect();
+  const ratio = canvas.width / box.width;
+  const css = getComputedStyle(document.documentElement);
+  const hex = (c) => [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16));
+  const colours = ["--pain", "--mood"].map((name) => hex(css.getPropertyValue(name).trim()));
+  const ctx = canvas.getContext("2d");
+  const count = (from, to) => {
+    const y0 = Math.round((from - box.top) * ratio);
+    const rows = Math.max(1, Math.round((to - from) * ratio));
+    const x0 = Math.round((over.left - box.left) * ratio);
+    const data = ctx.getImageData(x0, y0, Math.round(over.width * ratio), rows).data;
+    return colours.map((c) => {
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        const rgb = Math.abs(data[i] - c[0]) + Math.abs(data[i + 1] - c[1]) + Math.abs(data[i + 2] - c[2]);
+        if (rgb < 12 && Math.abs(data[i + 3] - 153) <= 3) n += 1;
+      }
+      return n;
+    });
+  };
+  return { inside: count(over.top, over.top + 12), above: count(box.top, over.top) };
+}"""
+
+# What the chart draws, read from the page: the layers it says it drew, and the markers.
+DRAWN = r"""() => {
+  const chart = document.querySelector(".chart");
+  const drawn = new Set(chart.dataset.layers.split(" ").filter(Boolean));
+  const markers = [...chart.querySelectorAll(".marker")];
+  return {
+    drawn: [...drawn].sort(),
+    session: markers.some((m) => !m.classList.contains("med-marker")),
+    medication: markers.some((m) => m.classList.contains("med-marker") && m.dataset.kind !== "stopped"),
+    medication_stopped: markers.some((m) => m.dataset.kind === "stopped"),
+    legend: [...document.querySelectorAll(".chart-card .legend [data-layer]")].map((li) => li.dataset.layer).sort(),
+    dotTops: markers.filter((m) => !m.classList.contains("med-marker"))
+      .map((m) => parseFloat(getComputedStyle(m, "::before").top) + parseFloat(getComputedStyle(m, "::before").height)),
+  };
+}"""
+
+
+def chart_state(page: Any) -> dict[str, Any]:
+    page.locator(".chart canvas").wait_for()
+    page.wait_for_function("() => document.querySelector('.chart .marker')")
+    state: dict[str, Any] = page.evaluate(DRAWN)
+    state["pixels"] = page.evaluate(RELIEF_PIXELS)
+    # Every mark drawn has its entry, and every entry its mark.
+    assert state["legend"] == state["drawn"], state
+    for marker in ("session", "medication", "medication_stopped"):
+        assert state[marker] == (marker in state["legend"]), (marker, state)
+    # Session dots sit above the plot, off the scale; relief strips too.
+    assert all(bottom <= 0 for bottom in state["dotTops"]), state["dotTops"]
+    assert state["pixels"]["inside"] == [0, 0], state["pixels"]
+    return state
+
+
+PHONE_LAYERS = ["mood_avg7", "mood_day", "pain_avg7", "pain_day", "session"]
+ALL_LAYERS = sorted([*PHONE_LAYERS, "baseline", "relief_pain", "relief_mood", "medication",
+                     "medication_stopped"])
+
+
+def test_the_chart_legend_names_every_mark_and_a_phone_shows_fewer_layers(
+        small_phone: Phone) -> None:
+    phone, page = small_phone, small_phone.page
+    phone.sign_up()
+    seed_everything(phone, phone.api())
+    phone.goto("/trends")
+    state = chart_state(page)
+    assert state["legend"] == PHONE_LAYERS
+    assert state["pixels"]["above"] == [0, 0]
+    phone.screenshot("layout-trends-phone")
+
+    page.get_by_role("button", name="More layers").click()
+    state = chart_state(page)
+    assert state["legend"] == ALL_LAYERS
+    assert all(n > 20 for n in state["pixels"]["above"]), state["pixels"]  # relief, off the scale
+    page.reload()
+    page.get_by_role("button", name="Fewer layers").wait_for()  # remembered
+    assert chart_state(page)["legend"] == ALL_LAYERS
+    phone.screenshot("layout-trends-phone-all")
+    page.get_by_role("button", name="Fewer layers").click()
+    assert chart_state(page)["legend"] == PHONE_LAYERS
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.reload()
+    assert chart_state(page)["legend"] == ALL_LAYERS  # room for every layer
+    expect(page.get_by_role("button", name="More layers")).to_have_count(0)
+    phone.assert_clean()
+
+
+# ---- 11. Save is in reach ----
+
+
+@pytest.fixture(params=["en", "es"])
+def tall_phone(browser: Any, server: LiveServer, request: pytest.FixtureRequest) -> Iterator[Phone]:
+    """A 390 × 844 phone (an iPhone 12 to 15), in English and in Spanish."""
+    yield from _phone(browser, server, viewport={"width": 390, "height": 844},
+                      locale="es-ES" if request.param == "es" else "en-GB", language=request.param)
+
+
+def test_pain_mood_and_save_fit_the_first_screen_with_two_check_ins_due(
+        tall_phone: Phone, request: pytest.FixtureRequest) -> None:
+    phone, page = tall_phone, tall_phone.page
+    lang = request.node.callspec.params["tall_phone"]
+    if lang == "es":
+        sign_up_es(phone)
+    else:
+        phone.sign_up()
+    words = {"en": ("Pain", "Mood", "Save"), "es": ("Dolor", "Estado de ánimo", "Guardar")}[lang]
+    expect(page.locator(".due-card")).to_have_count(2)
+    page.wait_for_load_state("networkidle")
+    tabbar = page.locator("#tabbar").bounding_box()
+    assert tabbar is not None
+    for control in (page.get_by_role("radiogroup", name=words[0], exact=True),
+                    page.get_by_role("radiogroup", name=words[1], exact=True),
+                    page.get_by_role("button", name=words[2], exact=True)):
+        box = control.bounding_box()
+        assert box is not None
+        assert box["y"] >= 0 and box["y"] + box["height"] <= tabbar["y"], (control, box, tabbar)
+    phone.check(f"layout-today-new-{lang}")
+    phone.assert_clean()
