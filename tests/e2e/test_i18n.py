@@ -14,7 +14,7 @@ from tests.e2e.conftest import PASSWORD, Phone, assert_all_text_translated
 
 pytestmark = pytest.mark.e2e
 
-TABS_ES = ["Hoy", "Historial", "Tratamientos", "Tendencias", "Compartir", "Ajustes"]
+TABS_ES = ["Hoy", "Historial", "Sesiones", "Tendencias", "Compartir", "Ajustes"]
 
 
 def wrapped(text: str) -> re.Pattern[str]:

@@ -378,6 +378,14 @@ def test_no_text_under_12_px_at_360_px(fixture: str, request: pytest.FixtureRequ
 
     walk_screens(phone, seeded, check, lang)
     assert problems == [], "\n".join(problems)
+    # And the tab bar's six words fit the 360 px screen, each tab a thumb wide.
+    phone.goto("/today")
+    tabs = page.locator("#tabbar a").evaluate_all(
+        "els => els.map((a) => [a.textContent, a.getBoundingClientRect().left,"
+        " a.getBoundingClientRect().right])")
+    assert len(tabs) == 6
+    for text, left, right in tabs:
+        assert left >= 0 and right <= SMALL_PHONE["width"] and right - left >= 44, (text, tabs)
 
 
 # ---- 10. The chart explains itself ----
