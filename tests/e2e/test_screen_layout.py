@@ -6,7 +6,6 @@ smaller than 12 px."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -16,7 +15,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import LANGUAGE_KEY, PASSWORD, Phone, _phone
+from tests.e2e.conftest import PASSWORD, Phone, _phone
 from tests.e2e.seed import seed_patient
 from tests.support.live_server import LiveServer
 
@@ -261,7 +260,10 @@ TABLE_PROBLEMS = r"""() => {
   const found = [];
   if (document.documentElement.scrollWidth > width + 1) found.push(`the page scrolls sideways`);
   // Shown, and not clipped away for screen readers only (a visually hidden heading row).
-  const clipped = (el) => { for (let a = el; a; a = a.parentElement) if (getComputedStyle(a).clip !== "auto") return true; return false; };
+  const clipped = (el) => {
+    for (let a = el; a; a = a.parentElement) if (getComputedStyle(a).clip !== "auto") return true;
+    return false;
+  };
   const shown = (el) => el.getClientRects().length > 0 && !clipped(el);
   for (const table of document.querySelectorAll("table")) {
     if (!shown(table)) continue;
@@ -276,9 +278,12 @@ TABLE_PROBLEMS = r"""() => {
       const text = cell.textContent.trim();
       if (!text || !shown(cell)) continue;
       const r = cell.getBoundingClientRect();
-      if (r.left < -0.5 || r.right > width + 0.5) found.push(`${name}: "${text}" off-screen (${Math.round(r.left)}–${Math.round(r.right)})`);
-      if (cell.scrollWidth > cell.clientWidth + 1) found.push(`${name}: "${text}" wider than its cell`);
-      const parts = [...cell.querySelectorAll("*")].filter((el) => !el.children.length && el.textContent.trim() && shown(el));
+      if (r.left < -0.5 || r.right > width + 0.5) {
+        found.push(`${name}: "${text}" off-screen (${Math.round(r.left)}–${Math.round(r.right)})`);
+      }
+      if (cell.scrollWidth > cell.clientWidth + 1) found.push(`${name}: "${text}" wider than it`);
+      const parts = [...cell.querySelectorAll("*")]
+        .filter((el) => !el.children.length && el.textContent.trim() && shown(el));
       for (let i = 1; i < parts.length; i += 1) {
         const a = parts[i - 1].getBoundingClientRect();
         const b = parts[i].getBoundingClientRect();
@@ -298,7 +303,8 @@ SMALL_TEXT = r"""() => {
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const el = node.parentElement;
-    if (!el || !node.data.trim() || el.closest("script, style, .visually-hidden, [hidden]")) continue;
+    if (!el || !node.data.trim()) continue;
+    if (el.closest("script, style, .visually-hidden, [hidden]")) continue;
     const range = document.createRange();
     range.selectNodeContents(node);
     const rects = [...range.getClientRects()].filter((r) => r.width > 0 && r.height > 0);
@@ -309,7 +315,8 @@ SMALL_TEXT = r"""() => {
     if (svg && svg.viewBox.baseVal && svg.viewBox.baseVal.width) {
       size *= svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
     }
-    if (size < 11.95) found.add(`${el.tagName.toLowerCase()}.${el.getAttribute("class") || ""}: "${node.data.trim().slice(0, 30)}" ${size.toFixed(1)} px`);
+    const what = `${el.tagName.toLowerCase()}.${el.getAttribute("class") || ""}`;
+    if (size < 11.95) found.add(`${what}: "${node.data.trim().slice(0, 30)}" ${size.toFixed(1)}px`);
   }
   return [...found];
 }"""
@@ -317,7 +324,8 @@ SMALL_TEXT = r"""() => {
 
 def open_everything(page: Any) -> None:
     """Opens every "more" part, so the tables in it show."""
-    page.evaluate("() => document.querySelectorAll('main details').forEach((d) => { d.open = true; })")
+    page.evaluate("() => document.querySelectorAll('main details')"
+                  ".forEach((d) => { d.open = true; })")
 
 
 def walk_screens(phone: Phone, seeded: dict[str, Any], check: Any, lang: str) -> None:
@@ -409,7 +417,8 @@ RELIEF_PIXELS = r"""() => {
     return colours.map((c) => {
       let n = 0;
       for (let i = 0; i < data.length; i += 4) {
-        const rgb = Math.abs(data[i] - c[0]) + Math.abs(data[i + 1] - c[1]) + Math.abs(data[i + 2] - c[2]);
+        const rgb = Math.abs(data[i] - c[0]) + Math.abs(data[i + 1] - c[1])
+          + Math.abs(data[i + 2] - c[2]);
         if (rgb < 12 && Math.abs(data[i + 3] - 153) <= 3) n += 1;
       }
       return n;
@@ -426,11 +435,15 @@ DRAWN = r"""() => {
   return {
     drawn: [...drawn].sort(),
     session: markers.some((m) => !m.classList.contains("med-marker")),
-    medication: markers.some((m) => m.classList.contains("med-marker") && m.dataset.kind !== "stopped"),
+    medication: markers.some((m) => m.classList.contains("med-marker")
+      && m.dataset.kind !== "stopped"),
     medication_stopped: markers.some((m) => m.dataset.kind === "stopped"),
-    legend: [...document.querySelectorAll(".chart-card .legend [data-layer]")].map((li) => li.dataset.layer).sort(),
-    dotTops: markers.filter((m) => !m.classList.contains("med-marker"))
-      .map((m) => parseFloat(getComputedStyle(m, "::before").top) + parseFloat(getComputedStyle(m, "::before").height)),
+    legend: [...document.querySelectorAll(".chart-card .legend [data-layer]")]
+      .map((li) => li.dataset.layer).sort(),
+    dotTops: markers.filter((m) => !m.classList.contains("med-marker")).map((m) => {
+      const dot = getComputedStyle(m, "::before");
+      return parseFloat(dot.top) + parseFloat(dot.height);
+    }),
   };
 }"""
 

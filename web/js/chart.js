@@ -254,8 +254,8 @@ export function drawChart(target, readout, trends, { start, end, width: fixedWid
   const byDate = new Map(trends.days.map((d) => [d.date, d]));
   let colors;
   const markers = [];
-  const medications = (trends.medications || []).filter((m) =>
-    shown.has(m.kind === "stopped" ? "medication_stopped" : "medication"));
+  const medications = trends.medications || [];
+  const marked = medications.filter((m) => shown.has(m.kind === "stopped" ? "medication_stopped" : "medication"));
 
   function describe(day) {
     const row = byDate.get(day);
@@ -308,7 +308,7 @@ export function drawChart(target, readout, trends, { start, end, width: fixedWid
 
   const placeMarkers = (u) => {
     markSessions(u, shown.has("session") ? trends.treatments : [], markers, top - 2);
-    markMedications(u, medications, markers);
+    markMedications(u, marked, markers);
   };
 
   const hint = t("chart.hint");
