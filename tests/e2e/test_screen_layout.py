@@ -102,7 +102,7 @@ def test_a_session_shows_and_keeps_the_accounts_time(new_york_phone: Phone) -> N
     expect(page.locator(".list-item .meta").first).to_contain_text("10:30")
 
     # A wall-clock time across Chicago's changes of clocks reads with the offset then.
-    converted = page.evaluate("""() => import('/js/dates.js').then((d) => [
+    converted = page.evaluate("""() => import('/js/zone-input.js').then((d) => [
         '2026-03-07T10:30', '2026-03-08T01:30', '2026-03-08T03:30', '2026-03-08T02:30',
         '2026-11-01T01:30', '2026-11-01T02:30', '2026-07-01T23:45',
       ].map((local) => d.fromZoneInput(local, 'America/Chicago')))""")
@@ -110,7 +110,7 @@ def test_a_session_shows_and_keeps_the_accounts_time(new_york_phone: Phone) -> N
                          "2026-03-08T03:30:00-05:00", "2026-03-08T02:30:00-06:00",
                          "2026-11-01T01:30:00-05:00", "2026-11-01T02:30:00-06:00",
                          "2026-07-01T23:45:00-05:00"]
-    back = page.evaluate("""() => import('/js/dates.js').then((d) => [
+    back = page.evaluate("""() => import('/js/zone-input.js').then((d) => [
         d.toZoneInput('2026-03-08T08:30:00Z', 'America/Chicago'),
         d.toZoneInput('2026-11-01T07:30:00Z', 'America/Chicago')])""")
     assert back == ["2026-03-08T03:30", "2026-11-01T01:30"]

@@ -27,20 +27,17 @@ const uPlot = await loadUPlot();
 
 const DAY = 86400;
 
-// uPlot's stylesheet and the chart's own (its legend's marks, the strips above the plot).
 function loadCss() {
-  for (const [id, href] of [["uplot-css", "/vendor/uplot/uPlot.min.css"], ["chart-css", "/css/chart.css"]]) {
-    if (document.getElementById(id)) continue;
-    const link = document.createElement("link");
-    link.id = id;
-    link.rel = "stylesheet";
-    link.href = href;
-    document.head.append(link);
-  }
+  if (document.getElementById("uplot-css")) return;
+  const link = document.createElement("link");
+  link.id = "uplot-css";
+  link.rel = "stylesheet";
+  link.href = "/vendor/uplot/uPlot.min.css";
+  document.head.append(link);
 }
 
 // Room above a plot for the session markers' dots (and, on the pain and mood chart, the
-// relief strips), so nothing is drawn over the top of the scale.
+// relief strips), so nothing is drawn over the top of the scale (a marker's --dot-top).
 const DOT_ROOM = 14;
 const STRIP = 7;
 

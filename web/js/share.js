@@ -12,7 +12,6 @@ import { explanation, moment, num } from "./report.js";
 import { formatDay } from "./dates.js";
 import { daysTable, explanationList, seriesTable, severityNote } from "./tables.js";
 import { routeLabel, sideEffectLabel } from "./vocabulary.js";
-import "./table-labels.js"; // wide tables as labelled lines on a phone
 
 // Whose data: a share link's, or (clinic-report.js) a clinic's patient with the provider's login.
 const BASE = /^\/clinic\/patients\/[\w-]+$/.test(location.pathname) ? location.pathname : "/shared";
@@ -307,6 +306,7 @@ async function report(data) {
       checkins.explain),
   ].filter(Boolean));
   if (safety) await safety.place(main, data);
+  if (main.querySelector("table.report-table")) import("./table-labels.js"); // phone layout
   focusHeading(heading);
   setPrintFooter(data);
 

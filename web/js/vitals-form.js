@@ -5,7 +5,7 @@
 
 import * as store from "./store.js";
 import { checkList, field } from "./controls.js";
-import { fromZoneInput, toZoneInput } from "./dates.js";
+import { fromZoneInput, toZoneInput } from "./zone-input.js";
 import { h } from "./dom.js";
 import { t } from "./i18n.js";
 import { CONCOMITANT, bpPhaseOptions, concomitantOptions } from "./safety-words.js";

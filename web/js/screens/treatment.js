@@ -4,7 +4,7 @@
 import * as outbox from "../outbox.js";
 import * as store from "../store.js";
 import { checkList, confirm, field, formError, scaleFor, screenHead, showFieldErrors, toast } from "../controls.js";
-import { deviceZoneDiffers, fromZoneInput, toZoneInput, zonePlace } from "../dates.js";
+import { deviceZoneDiffers, fromZoneInput, toZoneInput, zonePlace } from "../zone-input.js";
 import { h } from "../dom.js";
 import { t } from "../i18n.js";
 import { phaseOptions, routeOptions, sideEffectOptions } from "../vocabulary.js";

@@ -161,7 +161,7 @@ export async function render(container, ctx) {
     const legendSlot = h("div", {});
     const narrow = window.matchMedia(NARROW).matches;
     const more = narrow && layersOf(data).some((layer) => !PHONE_LAYERS.includes(layer));
-    const toggle = more ? h("button", { type: "button", class: "btn btn-small layers-toggle" }) : null;
+    const toggle = more ? h("button", { type: "button", class: "btn btn-small" }) : null;
     let main = null;
     const drawMain = () => {
       const all = !more || allLayersChosen();
@@ -180,7 +180,8 @@ export async function render(container, ctx) {
     }
     body.replaceChildren(
       h("p", { class: "summary", id: "trends-summary" }, sentence),
-      h("div", { class: "card chart-card" }, chartEl, readout, legendSlot, toggle),
+      h("div", { class: "card chart-card" }, chartEl, readout, legendSlot,
+        toggle ? h("div", { class: "actions compact" }, toggle) : null),
       medications.length ? h("section", { class: "med-changes-section", "aria-labelledby": "med-changes-title" },
         h("h2", { id: "med-changes-title" }, t("trends.medications.title")),
         medicationChangesTable(medications, "med-changes-title"),
