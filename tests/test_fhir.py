@@ -163,6 +163,16 @@ def test_medication_administration_codes_route_and_dose(validate):
         "Intravenous infusion, 35 mg, 0.5 mg/kg, over 40 minutes, induction phase")
 
 
+def test_the_spanish_forms_ketamina_is_coded_as_ketamine(validate):
+    """The Spanish session form's default name (issue 21) keeps the RxNorm code."""
+    bundle = make(treatments=[treatment(medication="ketamina")])
+    validate(bundle)
+    [given] = resources(bundle, "MedicationAdministration")
+    assert given["medicationCodeableConcept"] == {"text": "ketamina", "coding": [
+        {"system": "http://www.nlm.nih.gov/research/umls/rxnorm", "code": "6130",
+         "display": "ketamine"}]}
+
+
 def test_ids_are_stable_unique_and_full_urls_are_urns(validate):
     rows = [entry(date(2026, 3, day), pain=day, mood=day) for day in range(1, 6)]
     session = treatment(id=uuid.UUID("0b7e6a9e-3f54-4a4b-9a52-4f8a5d1c2e11"))

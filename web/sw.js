@@ -3,12 +3,13 @@
 // data lives only in the page's IndexedDB, under the app's control, and is wiped on log-out.
 // It also shows reminders (Web Push) and opens the app when one is tapped.
 
-const VERSION = "relieflog-shell-v12";
+const VERSION = "relieflog-shell-v13";
 const SHELL = [
   "/",
   "/css/app.css",
   "/css/checkins.css",
   "/css/safety.css",
+  "/css/tables.css",
   "/js/app.js",
   "/js/api.js",
   "/js/db.js",
@@ -27,6 +28,8 @@ const SHELL = [
   "/js/chart.js",
   "/js/report.js",
   "/js/tables.js",
+  "/js/table-labels.js",
+  "/js/zone-input.js",
   "/js/checkin-tables.js",
   "/js/questionnaires.js",
   "/js/checkins.js",

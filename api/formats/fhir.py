@@ -64,8 +64,9 @@ ROUTES: dict[str, tuple[str, str | None, str | None]] = {
     "oral": ("Oral", "26643006", "Oral route"),
     "other": ("Other route", None, None),
 }
-# RxNorm ingredient concepts, by the medication name patients type.
-RXNORM_INGREDIENTS = {"ketamine": ("6130", "ketamine")}
+# RxNorm ingredient concepts, by the medication name patients type (the Spanish session
+# form's default is "ketamina").
+RXNORM_INGREDIENTS = {"ketamine": ("6130", "ketamine"), "ketamina": ("6130", "ketamine")}
 
 
 # The scope's key every id of one download is derived from (see the module's docstring).

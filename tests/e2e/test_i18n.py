@@ -17,7 +17,7 @@ from tests.support.live_server import ROOT
 
 pytestmark = pytest.mark.e2e
 
-TABS_ES = ["Hoy", "Historial", "Tratamientos", "Tendencias", "Compartir", "Ajustes"]
+TABS_ES = ["Hoy", "Historial", "Sesiones", "Tendencias", "Compartir", "Ajustes"]
 
 
 def wrapped(text: str) -> re.Pattern[str]:

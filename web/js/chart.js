@@ -1,6 +1,9 @@
 // The Trends chart (uPlot, loaded only here): daily pain and mood, the server's 7-day
 // averages, a dashed marker at every session, each series' baseline window and relief
-// period. It only draws what GET /trends returned; it computes no statistic of its own.
+// period (strips above the plot, off the scale), medication markers. It only draws what GET
+// /trends returned; it computes no statistic of its own. Its legend is made from the same
+// list of layers it draws (LAYERS), so every mark on it has an entry; a caller may draw
+// fewer layers (a phone: PHONE_LAYERS), and the legend then names only those.
 
 import { addDays, formatDay } from "./dates.js";
 import { h } from "./dom.js";
@@ -33,6 +36,11 @@ function loadCss() {
   document.head.append(link);
 }
 
+// Room above a plot for the session markers' dots (and, on the pain and mood chart, the
+// relief strips), so nothing is drawn over the top of the scale (a marker's --dot-top).
+const DOT_ROOM = 14;
+const STRIP = 7;
+
 const ts = (day) => Date.parse(`${day}T00:00:00Z`) / 1000;
 const dayOf = (seconds) => new Date(seconds * 1000).toISOString().slice(0, 10);
 
@@ -61,16 +69,46 @@ export function dailyColumns(days, start, end) {
   return [x, cols.pain, cols.mood, cols.pain_avg7, cols.mood_avg7];
 }
 
-// The chart's key, shared by Trends and the provider's report, given the trends it draws
-// (with medication markers, their key too; its words come with the report's safety part).
-export function legend({ medications = [] } = {}) {
-  const item = (cls, text) => h("li", {}, h("span", { class: `swatch ${cls}`, "aria-hidden": "true" }), text);
+// What the chart can draw, in the legend's order: [layer, swatch class, catalog key].
+const LAYERS = [
+  ["pain_avg7", "pain", "chart.legend.pain_avg7"], ["pain_day", "pain dot", "chart.legend.pain_day"],
+  ["mood_avg7", "mood", "chart.legend.mood_avg7"], ["mood_day", "mood dot", "chart.legend.mood_day"],
+  ["session", "session", "chart.legend.session"], ["baseline", "baseline", "chart.legend.baseline"],
+  ["relief_pain", "relief-pain", "chart.legend.relief_pain"], ["relief_mood", "relief-mood", "chart.legend.relief_mood"],
+  ["medication", "medication", "chart.legend.medication"],
+  ["medication_stopped", "medication stopped", "chart.legend.medication_stopped"],
+];
+// What a phone shows until "More layers" is tapped.
+export const PHONE_LAYERS = ["pain_avg7", "pain_day", "mood_avg7", "mood_day", "session"];
+
+// The layers `trends` has something for (of `wanted`, every layer when null).
+export function layersOf(trends, wanted = null) {
+  const days = trends.days || [];
+  const series = trends.series || [];
+  const medications = trends.medications || [];
+  const has = {
+    pain_avg7: days.some((d) => d.pain_avg7 !== null && d.pain_avg7 !== undefined),
+    pain_day: days.some((d) => d.pain !== null && d.pain !== undefined),
+    mood_avg7: days.some((d) => d.mood_avg7 !== null && d.mood_avg7 !== undefined),
+    mood_day: days.some((d) => d.mood !== null && d.mood !== undefined),
+    session: (trends.treatments || []).length > 0,
+    baseline: series.length > 0,
+    relief_pain: series.some((x) => x.pain && x.pain.relief_days),
+    relief_mood: series.some((x) => x.mood && x.mood.relief_days),
+    medication: medications.some((m) => m.kind !== "stopped"),
+    medication_stopped: medications.some((m) => m.kind === "stopped"),
+  };
+  return LAYERS.map(([id]) => id).filter((id) => has[id] && (!wanted || wanted.includes(id)));
+}
+
+// The chart's key, shared by Trends and the provider's report: an entry for each layer it
+// draws of `trends` (`layers` as given to drawChart; every layer when null). The words of
+// the medication markers come with the report's safety part.
+export function legend(trends = {}, { layers = null } = {}) {
+  const shown = layersOf({ days: [], treatments: [], series: [], ...trends }, layers);
   return h("ul", { class: "legend", "aria-label": t("chart.legend.label") },
-    item("pain", t("chart.legend.pain_avg7")), item("pain dot", t("chart.legend.pain_day")),
-    item("mood", t("chart.legend.mood_avg7")), item("mood dot", t("chart.legend.mood_day")),
-    item("session", t("chart.legend.session")), item("baseline", t("chart.legend.baseline")),
-    item("relief-pain", t("chart.legend.relief_pain")), item("relief-mood", t("chart.legend.relief_mood")),
-    medications.length ? item("medication", t("chart.legend.medication")) : null);
+    LAYERS.filter(([id]) => shown.includes(id)).map(([id, cls, key]) =>
+      h("li", { "data-layer": id }, h("span", { class: `swatch ${cls}`, "aria-hidden": "true" }), t(key))));
 }
 
 // "Started Sertraline 50 mg" for a medication marker: t(`chart.medication.${kind}`).
@@ -89,7 +127,7 @@ export function scoreLegend() {
 export const PAPER = { pain: "#b23c17", mood: "#1f62a8", text: "#4b5865", line: "#d3d9df", surface: "#ffffff", score: "#0b5c97" };
 
 // A dashed marker at each session inside the plot `u` (replacing `markers`, the last ones).
-function markSessions(u, treatments, markers) {
+function markSessions(u, treatments, markers, dotTop = DOT_ROOM) {
   for (const m of markers) m.remove();
   markers.length = 0;
   for (const session of treatments) {
@@ -101,6 +139,7 @@ function markSessions(u, treatments, markers) {
     marker.dataset.route = session.route;
     marker.title = `${routeLabel(session.route)} · ${formatDay(session.local_date, { day: "numeric", month: "short" })}`;
     marker.style.left = `${left - 1}px`;
+    marker.style.setProperty("--dot-top", `${-dotTop}px`);
     u.over.append(marker);
     markers.push(marker);
   }
@@ -176,6 +215,7 @@ export function drawScores(target, readout, { points, treatments, start, end, ma
     // At least a week wide, so a short range still reads as days (not hours of one day).
     scales: { x: { time: true, range: [Math.min(ts(start), ts(end) - 6 * DAY) - DAY / 2, ts(end) + DAY] }, y: { range: [0, max || 1] } },
     legend: { show: false },
+    padding: [DOT_ROOM + 4, null, null, null],
     cursor: { drag: { x: false, y: false }, points: { size: 10 } },
     // Ticks on whole days (then weeks, months, years), never hours: a point is a day's answer.
     axes: [{ ...dayAxis(colors), incrs: [1, 2, 7, 14, 30, 60, 91, 182, 365, 730].map((n) => n * DAY) },
@@ -195,8 +235,13 @@ export function drawScores(target, readout, { points, treatments, start, end, ma
 
 // `width`: a fixed width (a chart drawn for print, in a hidden container) instead of the
 // container's, followed on resize. `colors`: a fixed palette instead of the theme's.
-export function drawChart(target, readout, trends, { start, end, width: fixedWidth = null, colors: fixedColors = null }) {
+// `layers`: the layers to draw (PHONE_LAYERS, say); every one when null.
+export function drawChart(target, readout, trends, { start, end, width: fixedWidth = null, colors: fixedColors = null, layers = null }) {
   loadCss();
+  const shown = new Set(layersOf(trends, layers));
+  const reliefRows = ["pain", "mood"].filter((metric) => shown.has(`relief_${metric}`));
+  const top = DOT_ROOM + reliefRows.length * (STRIP + 2) + 4;
+  target.dataset.layers = [...shown].join(" ");
   const data = dailyColumns(trends.days, start, end);
   const sessionsByDay = new Map();
   for (const session of trends.treatments) {
@@ -207,6 +252,7 @@ export function drawChart(target, readout, trends, { start, end, width: fixedWid
   let colors;
   const markers = [];
   const medications = trends.medications || [];
+  const marked = medications.filter((m) => shown.has(m.kind === "stopped" ? "medication_stopped" : "medication"));
 
   function describe(day) {
     const row = byDate.get(day);
@@ -226,38 +272,40 @@ export function drawChart(target, readout, trends, { start, end, width: fixedWid
       : text;
   }
 
+  // Baseline windows shaded behind the lines; relief periods as strips above the plot (pain,
+  // then mood), outside the 0–10 scale, where they cover nothing.
   function drawBands(u) {
     const { ctx } = u;
-    const { left, top, width, height } = u.bbox;
+    const { left, top: plotTop, width, height } = u.bbox;
     const x0 = (day) => Math.max(left, u.valToPos(ts(day) - DAY / 2, "x", true));
     const x1 = (day) => Math.min(left + width, u.valToPos(ts(day) + DAY / 2, "x", true));
-    const stripe = Math.round(8 * devicePixelRatio);
+    const px = uPlot.pxRatio;
     ctx.save();
     for (const series of trends.series) {
       // Baseline window: the 7 days before the series' first session.
       const b0 = x0(addDays(series.start_date, -7));
       const b1 = x1(addDays(series.start_date, -1));
-      if (b1 > b0) {
+      if (shown.has("baseline") && b1 > b0) {
         ctx.fillStyle = rgba(colors.text.startsWith("#") ? colors.text : "#808080", 0.13);
-        ctx.fillRect(b0, top, b1 - b0, height);
+        ctx.fillRect(b0, plotTop, b1 - b0, height);
       }
-      // Relief periods: a stripe along the top for pain, one below it for mood.
-      ["pain", "mood"].forEach((metric, i) => {
+      reliefRows.forEach((metric, i) => {
         const relief = series[metric];
         if (!relief || !relief.relief_days) return;
         const r0 = x0(addDays(series.end_date, 1));
         const r1 = x1(addDays(series.end_date, relief.relief_days));
         if (r1 <= r0) return;
         ctx.fillStyle = rgba(colors[metric], 0.6);
-        ctx.fillRect(r0, top + i * (stripe + 2), r1 - r0, stripe);
+        const y = plotTop - (reliefRows.length - i) * (STRIP + 2) * px - 2 * px;
+        ctx.fillRect(r0, y, r1 - r0, STRIP * px);
       });
     }
     ctx.restore();
   }
 
   const placeMarkers = (u) => {
-    markSessions(u, trends.treatments, markers);
-    markMedications(u, medications, markers);
+    markSessions(u, shown.has("session") ? trends.treatments : [], markers, top - 2);
+    markMedications(u, marked, markers);
   };
 
   const hint = t("chart.hint");
@@ -270,6 +318,7 @@ export function drawChart(target, readout, trends, { start, end, width: fixedWid
       tzDate: (seconds) => uPlot.tzDate(new Date(seconds * 1000), "Etc/UTC"),
       scales: { x: { time: true, range: [ts(start) - DAY / 2, ts(end) + DAY / 2] }, y: { range: [0, 10] } },
       legend: { show: false },
+      padding: [top, null, null, null],
       cursor: { drag: { x: false, y: false }, points: { size: 8 } },
       axes: [
         dayAxis(colors),
@@ -278,10 +327,10 @@ export function drawChart(target, readout, trends, { start, end, width: fixedWid
       ],
       series: [
         {},
-        { label: t("chart.legend.pain_day"), stroke: rgba(colors.pain, 0.55), width: 1, paths: () => null, points: { show: true, size: 5, width: 1, fill: rgba(colors.pain, 0.35), stroke: rgba(colors.pain, 0.7) } },
-        { label: t("chart.legend.mood_day"), stroke: rgba(colors.mood, 0.55), width: 1, paths: () => null, points: { show: true, size: 5, width: 1, fill: rgba(colors.mood, 0.35), stroke: rgba(colors.mood, 0.7) } },
-        { label: t("chart.legend.pain_avg7"), stroke: colors.pain, width: 3, points: { show: false }, spanGaps: false },
-        { label: t("chart.legend.mood_avg7"), stroke: colors.mood, width: 3, points: { show: false }, spanGaps: false },
+        { show: shown.has("pain_day"), label: t("chart.legend.pain_day"), stroke: rgba(colors.pain, 0.55), width: 1, paths: () => null, points: { show: true, size: 5, width: 1, fill: rgba(colors.pain, 0.35), stroke: rgba(colors.pain, 0.7) } },
+        { show: shown.has("mood_day"), label: t("chart.legend.mood_day"), stroke: rgba(colors.mood, 0.55), width: 1, paths: () => null, points: { show: true, size: 5, width: 1, fill: rgba(colors.mood, 0.35), stroke: rgba(colors.mood, 0.7) } },
+        { show: shown.has("pain_avg7"), label: t("chart.legend.pain_avg7"), stroke: colors.pain, width: 3, points: { show: false }, spanGaps: false },
+        { show: shown.has("mood_avg7"), label: t("chart.legend.mood_avg7"), stroke: colors.mood, width: 3, points: { show: false }, spanGaps: false },
       ],
       hooks: {
         drawClear: [drawBands],

@@ -3,12 +3,16 @@
 
 import * as outbox from "./outbox.js";
 import { dialog } from "./dialogs.js";
-import { formatDateTime, formatDay } from "./dates.js";
+import { formatDateTime as formatAt, formatDay } from "./dates.js";
 import { h } from "./dom.js";
 import { extend, formatNumber, t } from "./i18n.js";
 import { find, rememberedDefinitions } from "./questionnaires.js";
 import { phaseLabel, routeLabel, sideEffectLabel } from "./vocabulary.js";
 import { bpPhaseLabel, medClassLabel } from "./safety-words.js";
+import { session } from "./session.js";
+
+// A moment on the account's clocks, as the session list and form show it.
+const formatDateTime = (iso) => formatAt(iso, session.user && session.user.timezone);
 
 // A questionnaire by its server name ("PHQ-9"); its id when this phone never had its definition.
 const instrumentTitle = (id) => (find(rememberedDefinitions(), id) || { title: id }).title;

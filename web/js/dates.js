@@ -51,8 +51,8 @@ export function formatStamp(iso, timeZone) {
   return `${inZone(date, day, timeZone)} ${inZone(date, { hour: "2-digit", minute: "2-digit" }, timeZone)}`;
 }
 
-export function formatTime(iso) {
-  return new Intl.DateTimeFormat(locale(), { hour: "numeric", minute: "2-digit" }).format(new Date(iso));
+export function formatTime(iso, timeZone) {
+  return inZone(new Date(iso), { hour: "numeric", minute: "2-digit" }, timeZone);
 }
 
 // "2026-03-01T09:30" from a datetime-local input, as ISO 8601 with this device's offset.

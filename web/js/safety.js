@@ -62,6 +62,19 @@ export function readingLines(vitals, timeZone) {
   });
 }
 
+// The time labels under a readings chart: the first reading's time at its left, the last's
+// at its right, inside [left, right] (never under the values' axis labels), and only one
+// when both would say the same or would touch (readings close together). `x(i)`: the i-th
+// reading's position; a label is about 7 px a character (the ticks' 12 px figures).
+export function timeLabels(texts, x, { left, right }) {
+  const width = (text) => text.length * 7;
+  if (texts.length === 1) return [{ text: texts[0], x: x(0), anchor: "middle" }];
+  const first = { text: texts[0], x: Math.max(left, x(0)), anchor: "start" };
+  const last = { text: texts[texts.length - 1], x: Math.min(right, x(texts.length - 1)), anchor: "end" };
+  if (last.text === first.text || last.x - width(last.text) < first.x + width(first.text) + 6) return [first];
+  return [first, last];
+}
+
 // A small chart of a session's readings: systolic and diastolic against time, a dot per
 // reading. Inline SVG (no library); the readings are also written out beside it.
 export function bpChart(vitals, timeZone) {
@@ -73,9 +86,9 @@ export function bpChart(vitals, timeZone) {
     for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
     return node;
   };
-  const W = 180;
-  const H = 72;
-  const pad = { left: 26, right: 6, top: 6, bottom: 14 };
+  const W = 200;
+  const H = 92;
+  const pad = { left: 32, right: 6, top: 8, bottom: 20 };
   const times = readings.map((r) => new Date(r.taken_at).getTime());
   const t0 = times[0];
   const span = Math.max(times[times.length - 1] - t0, 1);
@@ -100,10 +113,10 @@ export function bpChart(vitals, timeZone) {
     svg.append(el("polyline", { points: readings.map((r, i) => `${x(i).toFixed(1)},${y(r[key]).toFixed(1)}`).join(" "), class: `bp-line ${cls}` }));
     readings.forEach((r, i) => svg.append(el("circle", { cx: x(i).toFixed(1), cy: y(r[key]).toFixed(1), r: 2.6, class: `bp-dot ${cls}` })));
   }
-  for (const [i, anchor] of readings.length > 1 ? [[0, "start"], [readings.length - 1, "end"]] : [[0, "middle"]]) {
-    const label = el("text", { x: x(i), y: H - 2, class: "bp-tick", "text-anchor": anchor });
-    label.textContent = clock(readings[i].taken_at, timeZone, false);
-    svg.append(label);
+  for (const label of timeLabels(readings.map((r) => clock(r.taken_at, timeZone, false)), x, { left: pad.left, right: W - pad.right })) {
+    const text = el("text", { x: label.x, y: H - 4, class: "bp-tick", "text-anchor": label.anchor });
+    text.textContent = label.text;
+    svg.append(text);
   }
   return svg;
 }

@@ -306,6 +306,7 @@ async function report(data) {
       checkins.explain),
   ].filter(Boolean));
   if (safety) await safety.place(main, data);
+  if (main.querySelector("table.report-table")) import("./table-labels.js"); // phone layout
   focusHeading(heading);
   setPrintFooter(data);
 

@@ -5,7 +5,7 @@
 
 import * as store from "./store.js";
 import { checkList, field } from "./controls.js";
-import { toLocalInput, withLocalOffset } from "./dates.js";
+import { fromZoneInput, toZoneInput } from "./zone-input.js";
 import { h } from "./dom.js";
 import { t } from "./i18n.js";
 import { CONCOMITANT, bpPhaseOptions, concomitantOptions } from "./safety-words.js";
@@ -19,13 +19,27 @@ function whole(text) {
   return /^\d+$/.test(trimmed) ? Number(trimmed) : NaN;
 }
 
-// When a new reading was taken: the session's start for "before"; "now" for the others,
-// unless the session was recorded long after it happened (then its start, to be edited).
-function defaultTime(phase, startedValue) {
-  if (!startedValue) return toLocalInput();
-  if (phase === "before") return startedValue;
-  const hoursAway = Math.abs(Date.now() - new Date(startedValue).getTime()) / 3_600_000;
-  return hoursAway > 12 ? startedValue : toLocalInput();
+// Minutes after the session's start a reading of each phase is usually taken.
+const USUAL_OFFSET = { before: 0, during: 20, after: 60 };
+
+// When a new reading was taken, on the account's clocks: now while the session is under
+// way (it started in the last 12 hours), else the session's start plus the phase's usual
+// offset; and never the time of a reading already in the form (each reading its own time).
+function defaultTime(phase, startedValue, timeZone, taken) {
+  const now = toZoneInput(null, timeZone);
+  const start = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(startedValue || "")
+    ? new Date(fromZoneInput(startedValue.slice(0, 16), timeZone)).getTime() : NaN;
+  let at;
+  if (Number.isNaN(start)) at = now;
+  else {
+    const sinceStart = Date.now() - start;
+    at = sinceStart >= 0 && sinceStart < 12 * 3_600_000 && phase !== "before" ? now
+      : toZoneInput(new Date(start + (USUAL_OFFSET[phase] ?? 0) * 60_000).toISOString(), timeZone);
+  }
+  for (let i = 0; i < 24 && taken.includes(at); i += 1) {
+    at = toZoneInput(new Date(new Date(fromZoneInput(at, timeZone)).getTime() + 5 * 60_000).toISOString(), timeZone);
+  }
+  return at;
 }
 
 // The medication classes that are also `concomitant` keys, of the medications taken on `day`.
@@ -36,7 +50,7 @@ export function activeSedating(medications, day) {
   return { classes: [...new Set(active.map((m) => m.class))], names: active.map((m) => m.name) };
 }
 
-export function vitalsForm(session, { started, isNew }) {
+export function vitalsForm(session, { started, isNew, timeZone, zoneNote }) {
   const rows = h("div", { class: "bp-rows" });
   const readings = [];
   const addButtons = bpPhaseOptions().map(([phase, label]) => {
@@ -66,7 +80,9 @@ export function vitalsForm(session, { started, isNew }) {
       phase: field(t("treatments.bp.phase"), h("select", {}, bpPhaseOptions().map(([key, label]) =>
         h("option", { value: key, selected: key === r.phase }, label)))),
       taken_at: field(t("treatments.bp.time"), h("input", { type: "datetime-local",
-        value: r.taken_at ? toLocalInput(r.taken_at) : defaultTime(r.phase, started.control.value) })),
+        value: r.taken_at ? toZoneInput(r.taken_at, timeZone)
+          : defaultTime(r.phase, started.control.value, timeZone, readings.map((x) => x.fields.taken_at.control.value)) }),
+      zoneNote),
       systolic: field(t("treatments.bp.systolic"), number(r.systolic)),
       diastolic: field(t("treatments.bp.diastolic"), number(r.diastolic)),
       heart_rate: field(t("treatments.bp.heart_rate"), number(r.heart_rate)),
@@ -107,7 +123,7 @@ export function vitalsForm(session, { started, isNew }) {
     if (touched) return;
     if (!medications) medications = (await store.medications().catch(() => ({ rows: [] }))).rows;
     if (touched) return;
-    const day = (started.control.value || toLocalInput()).slice(0, 10);
+    const day = (started.control.value || toZoneInput(null, timeZone)).slice(0, 10);
     const { classes, names } = activeSedating(medications, day);
     for (const input of concomitant.querySelectorAll("input")) input.checked = classes.includes(input.value);
     prefillNote.textContent = names.length ? t("treatments.concomitant_prefilled", { names: names.join(", ") }) : "";
@@ -162,7 +178,7 @@ export function vitalsForm(session, { started, isNew }) {
         fields.taken_at.control.focus();
         return null;
       }
-      vitals.push({ taken_at: withLocalOffset(time), phase: fields.phase.control.value, ...value });
+      vitals.push({ taken_at: fromZoneInput(time, timeZone), phase: fields.phase.control.value, ...value });
     }
     const minutes = whole(observation.control.value);
     if (Number.isNaN(minutes)) {

@@ -63,8 +63,11 @@ async function one(container, ctx, which) {
     name: field(t("medications.name"), h("input", { type: "text", required: true, maxlength: "120", autocomplete: "off", value: m.name || "" })),
     dose: field(t("medications.dose"), h("input", { type: "text", maxlength: "60", autocomplete: "off", value: m.dose || "" }),
       t("medications.dose_help")),
-    class: field(t("medications.class"), h("select", {}, medClassOptions().map(([key, label]) =>
-      h("option", { value: key, selected: key === (m.class || "antidepressant") }, label))), t("medications.class_help")),
+    // No class until one is chosen: a guess would file a benzodiazepine as something else.
+    class: field(t("medications.class"), h("select", { required: true },
+      h("option", { value: "", selected: !m.class }, t("medications.class_choose")),
+      medClassOptions().map(([key, label]) => h("option", { value: key, selected: key === m.class }, label))),
+    t("medications.class_help")),
     started_on: field(t("medications.started"), h("input", { type: "date", required: true, value: m.started_on || today })),
     stopped_on: field(t("medications.stopped"), h("input", { type: "date", value: m.stopped_on || "" }), t("medications.stopped_help")),
     notes: field(t("medications.notes"), h("textarea", { maxlength: "2000", rows: "3", value: m.notes || "" })),
@@ -90,9 +93,9 @@ async function one(container, ctx, which) {
       stopped_on: fields.stopped_on.control.value || null,
       notes: fields.notes.control.value,
     };
-    for (const key of ["name", "started_on"]) {
+    for (const key of ["name", "class", "started_on"]) {
       if (!body[key]) {
-        fields[key].showError(t("medications.required"));
+        fields[key].showError(t(key === "class" ? "medications.class_required" : "medications.required"));
         fields[key].control.focus();
         return;
       }

@@ -11,7 +11,7 @@ import { addDays, formatDay, formatTime, todayIn } from "../dates.js";
 import { h, icons } from "../dom.js";
 import { t } from "../i18n.js";
 
-function statusLine(entry) {
+function statusLine(entry, timeZone) {
   if (!entry) {
     return h("p", { class: "status-line" }, t("today.not_logged"));
   }
@@ -23,7 +23,7 @@ function statusLine(entry) {
     return h("p", { class: "status-line waiting" }, icons.clock(),
       t("today.conflict"));
   }
-  const text = entry.updated_at ? t("today.logged_at", { time: formatTime(entry.updated_at) }) : t("today.logged");
+  const text = entry.updated_at ? t("today.logged_at", { time: formatTime(entry.updated_at, timeZone) }) : t("today.logged");
   return h("p", { class: "status-line done" }, icons.check(), text);
 }
 
@@ -80,7 +80,7 @@ export async function render(container, ctx) {
   const day = todayIn(ctx.user.timezone);
   const [entry, due, missing, bladder] = await Promise.all([store.entry(day), dueCheckins(),
     missingYesterday(ctx.user, day), bladderCard(day)]);
-  const status = h("div", {}, statusLine(entry));
+  const status = h("div", {}, statusLine(entry, ctx.user.timezone));
   const hintSlot = h("div", {});
   const form = entryForm({
     date: day,

@@ -7,7 +7,7 @@ import {
   checkList, field, formError, scaleFor, screenHead, showFieldErrors, toast,
 } from "../controls.js";
 import { confirm } from "../dialogs.js";
-import { toLocalInput, withLocalOffset } from "../dates.js";
+import { deviceZoneDiffers, fromZoneInput, toZoneInput, zonePlace } from "../zone-input.js";
 import { h } from "../dom.js";
 import { t } from "../i18n.js";
 import { phaseOptions, routeOptions, sideEffectOptions } from "../vocabulary.js";
@@ -51,11 +51,17 @@ export async function render(container, ctx) {
       with_psychotherapy: last.with_psychotherapy, clinic: last.clinic } : {};
   }
 
-  const started = field(t("treatments.started_at"), h("input", { type: "datetime-local", required: true, value: toLocalInput(s.started_at) }));
+  // Times on the account's clocks (its time zone), named when this phone's clocks differ.
+  const timeZone = ctx.user.timezone;
+  const zoneNote = deviceZoneDiffers(timeZone) ? t("treatments.zone_note", { zone: zonePlace(timeZone) }) : undefined;
+  const started = field(t("treatments.started_at"), h("input", { type: "datetime-local", required: true,
+    value: toZoneInput(s.started_at, timeZone) }), zoneNote);
   const route = field(t("treatments.route"), h("select", { required: true },
     routeOptions().map(([key, label]) => h("option", { value: key, selected: key === (s.route || "iv_infusion") }, label))));
-  const medication = field(t("treatments.medication"), h("input", { type: "text", list: "medications", value: s.medication || "ketamine", maxlength: "64" }));
-  const medications = h("datalist", { id: "medications" }, h("option", { value: "ketamine" }), h("option", { value: "esketamine" }));
+  // The medicine's name in the patient's language ("ketamina"): stored as typed, free text.
+  const usual = t("treatments.medication_default");
+  const medication = field(t("treatments.medication"), h("input", { type: "text", list: "medications", value: s.medication || usual, maxlength: "64" }));
+  const medications = h("datalist", { id: "medications" }, h("option", { value: usual }), h("option", { value: t("treatments.medication_esketamine") }));
   const doseMg = field(t("treatments.dose_mg"), h("input", { type: "number", inputmode: "decimal", min: "0", step: "any", value: s.dose_mg ?? "" }));
   const doseKg = field(t("treatments.dose_mg_per_kg"), h("input", { type: "number", inputmode: "decimal", min: "0", step: "any", value: s.dose_mg_per_kg ?? "" }));
   const duration = field(t("treatments.duration"), h("input", { type: "number", inputmode: "numeric", min: "0", max: "1440", step: "1", value: s.duration_minutes ?? "" }));
@@ -83,7 +89,7 @@ export async function render(container, ctx) {
   const notes = field(t("treatments.notes"), notesInput);
   const error = formError();
   const fields = { started_at: started, route, medication, dose_mg: doseMg, dose_mg_per_kg: doseKg, duration_minutes: duration, clinic, notes };
-  const safety = vitalsForm(s, { started, isNew });
+  const safety = vitalsForm(s, { started, isNew, timeZone, zoneNote });
   await safetyStyles();
 
   const save = h("button", { type: "submit", class: "btn btn-primary btn-block" }, t("treatments.save"));
@@ -127,9 +133,9 @@ export async function render(container, ctx) {
     const safe = safety.read();
     if (!safe) return;
     const body = {
-      started_at: withLocalOffset(value),
+      started_at: fromZoneInput(value, timeZone),
       route: route.control.value,
-      medication: medication.control.value.trim() || "ketamine",
+      medication: medication.control.value.trim() || usual,
       ...numbers,
       with_psychotherapy: kap.querySelector("input").checked,
       phase: phase.control.value || null,

@@ -28,7 +28,8 @@ function row(s, timeZone) {
   }
   if (s.flags && s.flags.length && !s.pending) tags.push(h("span", { class: "score-tag bp-tag" }, t("treatments.flag_tag")));
   if (s.pending) tags.push(h("span", { class: "score-tag plain" }, t("treatments.waiting")));
-  const medication = s.medication && s.medication !== "ketamine" ? `${s.medication} · ` : "";
+  const usual = new Set(["ketamine", t("treatments.medication_default")]);
+  const medication = s.medication && !usual.has(s.medication) ? `${s.medication} · ` : "";
   return h("li", {}, h("a", { class: "list-item", href: `/treatments/${s.id}` },
     h("div", {},
       h("div", { class: "title" }, `${routeLabel(s.route)}`),

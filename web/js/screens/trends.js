@@ -12,8 +12,26 @@ import { list, number } from "../report.js";
 import { checkinExplanationList, checkinScoresTable, checkinSeriesCards } from "../checkin-tables.js";
 import { daysTable, explanationList, seriesCards } from "../tables.js";
 import { medicationChangesTable, safetyStyles } from "../safety.js";
+import "../table-labels.js"; // wide tables as labelled lines on a phone
 
 const RANGES = ["30", "90", "365", "all"];
+// A phone's chart draws pain, mood, their averages and the sessions; "More layers" adds the
+// rest (baseline weeks, relief, medications), remembered on this device.
+const NARROW = "(max-width: 599px)";
+const LAYERS_KEY = "relieflog.trends.layers";
+function allLayersChosen() {
+  try {
+    return localStorage.getItem(LAYERS_KEY) === "all";
+  } catch {
+    return false;
+  }
+}
+function rememberLayers(all) {
+  try {
+    if (all) localStorage.setItem(LAYERS_KEY, "all");
+    else localStorage.removeItem(LAYERS_KEY);
+  } catch { /* private mode: for this visit only */ }
+}
 const ALL_DAYS = 3700; // the API's longest range
 let chosen = "90";
 
@@ -115,7 +133,7 @@ export async function render(container, ctx) {
       return;
     }
     const chartModule = await import("../chart.js");
-    const { drawChart, legend } = chartModule;
+    const { PHONE_LAYERS, drawChart, layersOf, legend } = chartModule;
     if (mine !== loading || !ctx.isCurrent()) return;
     for (const c of charts) c.destroy();
     charts = [];
@@ -140,9 +158,30 @@ export async function render(container, ctx) {
     const sentence = summary(data, start, today);
     const chartEl = h("div", { class: "chart", role: "img", "aria-label": t("chart.label", { summary: sentence }) });
     const readout = h("p", { class: "chart-readout", "aria-live": "off" });
+    const legendSlot = h("div", {});
+    const narrow = window.matchMedia(NARROW).matches;
+    const more = narrow && layersOf(data).some((layer) => !PHONE_LAYERS.includes(layer));
+    const toggle = more ? h("button", { type: "button", class: "btn btn-small" }) : null;
+    let main = null;
+    const drawMain = () => {
+      const all = !more || allLayersChosen();
+      const layers = all ? null : PHONE_LAYERS;
+      if (main) main.destroy();
+      main = drawChart(chartEl, readout, data, { start, end: today, layers });
+      legendSlot.replaceChildren(legend(data, { layers }));
+      if (toggle) toggle.textContent = t(all ? "trends.layers.fewer" : "trends.layers.more");
+      return main;
+    };
+    if (toggle) {
+      toggle.addEventListener("click", () => {
+        rememberLayers(!allLayersChosen());
+        charts[0] = drawMain();
+      });
+    }
     body.replaceChildren(
       h("p", { class: "summary", id: "trends-summary" }, sentence),
-      h("div", { class: "card chart-card" }, chartEl, readout, legend(data)),
+      h("div", { class: "card chart-card" }, chartEl, readout, legendSlot,
+        toggle ? h("div", { class: "actions compact" }, toggle) : null),
       medications.length ? h("section", { class: "med-changes-section", "aria-labelledby": "med-changes-title" },
         h("h2", { id: "med-changes-title" }, t("trends.medications.title")),
         medicationChangesTable(medications, "med-changes-title"),
@@ -156,7 +195,7 @@ export async function render(container, ctx) {
         h("div", { class: "more-body" }, data.days.length ? daysTable(data.days) : h("p", { class: "muted" }, t("trends.no_days")))),
       checkins.section || "");
     body.setAttribute("aria-busy", "false");
-    charts = [drawChart(chartEl, readout, data, { start, end: today }), ...checkins.draw(chartModule)];
+    charts = [drawMain(), ...checkins.draw(chartModule)];
   }
 
   for (const button of buttons) {

@@ -1,0 +1,51 @@
+// Tables on a phone: a wide table (the report's, Trends' medication changes and check-in
+// scores) cannot fit 360 px as columns, so under 600 px css/tables.css lays each row out as
+// lines of "column heading — value". This module gives every body cell its column's heading
+// (`data-label`, counting rowspan and colspan) as tables appear, whichever module built them,
+// and adds that stylesheet. A cell across the whole row (the report's safety details) gets none.
+
+const STACKED = "table.report-table, table.checkin-scores";
+
+export function labelColumns(table) {
+  const headings = [];
+  for (const th of table.querySelectorAll("thead tr:last-child > *")) {
+    for (let i = 0; i < th.colSpan; i += 1) headings.push(th.textContent.trim());
+  }
+  const taken = [];
+  [...table.tBodies].flatMap((body) => [...body.rows]).forEach((row, r) => {
+    let column = 0;
+    for (const cell of row.cells) {
+      while (taken[r] && taken[r][column]) column += 1;
+      if (!cell.hasAttribute("data-label") && cell.colSpan < headings.length && headings[column]) {
+        cell.dataset.label = headings[column];
+      }
+      for (let dr = 0; dr < cell.rowSpan; dr += 1) {
+        taken[r + dr] = taken[r + dr] || [];
+        for (let dc = 0; dc < cell.colSpan; dc += 1) taken[r + dr][column + dc] = true;
+      }
+      column += cell.colSpan;
+    }
+  });
+}
+
+function labelAll() {
+  for (const table of document.querySelectorAll(STACKED)) labelColumns(table);
+}
+
+if (!document.getElementById("tables-css")) {
+  const link = document.createElement("link");
+  link.id = "tables-css";
+  link.rel = "stylesheet";
+  link.href = "/css/tables.css";
+  document.head.append(link);
+  let queued = false;
+  new MutationObserver(() => {
+    if (queued) return;
+    queued = true;
+    queueMicrotask(() => {
+      queued = false;
+      labelAll();
+    });
+  }).observe(document.body, { childList: true, subtree: true });
+  labelAll();
+}
