@@ -69,6 +69,9 @@ def live_server(
         "PUBLIC_URL": f"http://127.0.0.1:{port}",
         "REGISTER_RATE_LIMIT": "1000 per minute",
         "LOGIN_RATE_LIMIT": "1000 per minute",
+        # Load, crash and backup tests write far faster than a person: the per-account limit
+        # on diary writes has its own tests (tests/test_write_limits.py).
+        "WRITE_RATE_LIMIT": "100000 per minute",
         **(env or {}),
     }
     with open(log_path, "wb") as log:
