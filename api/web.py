@@ -36,7 +36,7 @@ bp = Blueprint("web", __name__)
 
 # Pages of the single-page app: each serves the same shell, which routes on the client.
 APP_PAGES = ("/", "/today", "/history", "/treatments", "/trends", "/share-links", "/settings",
-             "/login", "/register", "/reset", "/medications", "/clinic")
+             "/login", "/register", "/reset", "/forgot", "/medications", "/clinic")
 
 
 def _page(name: str) -> Response:

@@ -29,6 +29,11 @@ EVENTS = (
     "clinic_code_changed",
     "clinic_provider_invited",
     "clinic_provider_removed",
+    "password_reset_requested",
+    "mfa_enabled",
+    "mfa_disabled",
+    "mfa_reset",
+    "recovery_code_used",
 )
 
 

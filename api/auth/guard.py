@@ -96,7 +96,8 @@ PROVIDER_BLUEPRINTS = frozenset({"clinic"})
 EITHER_ROLE_BLUEPRINTS = frozenset({"shared", "api-docs"})
 EITHER_ROLE_ENDPOINTS = frozenset({
     "auth.register", "auth.login", "auth.logout", "auth.Me", "auth.change_password",
-    "auth.reset_password", "auth.audit_log",
+    "auth.reset_password", "auth.audit_log", "auth.login_mfa", "auth.forgot_password",
+    "auth.Totp", "auth.confirm_totp",
     "questionnaires.definitions",  # the instruments' wording, which reports show too
 })
 

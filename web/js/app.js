@@ -21,6 +21,7 @@ const screens = {
   register: () => import("./screens/login.js"),
   sharing: () => import("./screens/sharing.js"),
   reset: () => import("./screens/reset.js"),
+  forgot: () => import("./screens/reset.js"),
   checkin: () => import("./screens/checkin.js"),
   medications: () => import("./screens/medications.js"),
   clinic: () => import("./screens/clinic.js"),
@@ -40,11 +41,12 @@ const ROUTES = [
   [/^\/login\/?$/, "login", null],
   [/^\/register\/?$/, "register", null],
   [/^\/reset\/?$/, "reset", null],
+  [/^\/forgot\/?$/, "forgot", null],
   [/^\/clinic\/?$/, "clinic", null],
 ];
 // Screens for someone who is not logged in; the first two send a logged-in patient to Today.
-const PUBLIC = new Set(["login", "register", "reset"]);
-const LOGGED_OUT_ONLY = new Set(["login", "register"]);
+const PUBLIC = new Set(["login", "register", "reset", "forgot"]);
+const LOGGED_OUT_ONLY = new Set(["login", "register", "forgot"]);
 // A clinic's provider sees only these (GET /me says "role": "provider"); a patient never.
 const PROVIDER_SCREENS = new Set(["clinic"]);
 const isProvider = (user) => Boolean(user && user.role === "provider");
