@@ -21,6 +21,7 @@ from tests.support.clinics import (
     connect,
     create_clinic,
     invite,
+    log_in_again,
     provider_client,
     setup_link_token,
 )
@@ -198,7 +199,8 @@ def test_a_removed_provider_cannot_log_in_and_can_be_invited_again(app, lakeside
     again = lakeside.admin.post("/api/v1/clinic/invites", json={
         "email": "ben@clinic.example", "display_name": "Dr Ben Ortiz"})
     assert again.status_code == 201
-    provider_client(app, again.get_json()["url"].split("#")[1], "ben@clinic.example")
+    provider_client(app, again.get_json()["url"].split("#")[1], "ben@clinic.example",
+                    secret=ben.totp_secret)
 
 
 # --- The code -------------------------------------------------------------------------------
@@ -376,8 +378,7 @@ def test_access_log_names_each_provider_once_per_login_session(app, lakeside, al
     # A new login is a new line; the log outlives the connection.
     email = lakeside.admin.get("/api/v1/me").get_json()["email"]
     lakeside.admin.post("/api/v1/auth/logout")
-    lakeside.admin.post("/api/v1/auth/login", json={"email": email,
-                                                    "password": PROVIDER_PASSWORD})
+    log_in_again(lakeside.admin, email)
     lakeside.admin.get(f"{base}/trends")
     alice.delete(f"/api/v1/clinic-connections/{patient_id}")
     views = alice.get(f"/api/v1/clinic-connections/{patient_id}/views").get_json()["items"]

@@ -3,7 +3,7 @@
 // data lives only in the page's IndexedDB, under the app's control, and is wiped on log-out.
 // It also shows reminders (Web Push) and opens the app when one is tapped.
 
-const VERSION = "relieflog-shell-v11";
+const VERSION = "relieflog-shell-v12";
 const SHELL = [
   "/",
   "/css/app.css",
@@ -31,6 +31,7 @@ const SHELL = [
   "/js/checkins.js",
   "/js/push.js",
   "/js/reminders.js",
+  "/js/two-step.js",
   "/js/safety.js",
   "/js/safety-words.js",
   "/js/vitals-form.js",

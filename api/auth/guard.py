@@ -112,8 +112,13 @@ def role_of(endpoint: str) -> str | None:
     return "patient"
 
 
+MFA_ENROLLMENT_REQUIRED = ("Turn on two-step login before opening the clinic: patients' "
+                           "data needs more than a password.")
+
+
 def check_role() -> None:
-    """403 when the signed-in account's role may not call this endpoint."""
+    """403 when the signed-in account's role may not call this endpoint, and for a provider
+    without two-step login on every clinic endpoint (PROVIDER_MFA_REQUIRED)."""
     user = g.get("user")
     if user is None or request.endpoint is None:
         return  # nobody signed in: the view's login_required answers 401 where needed
@@ -122,6 +127,9 @@ def check_role() -> None:
         raise Problem(403, "A clinic's provider account cannot do this; log in as a patient."
                       if user.role == "provider" else
                       "Only a clinic's provider accounts can do this.")
+    if role == "provider" and not user.mfa_enabled \
+            and current_app.config["PROVIDER_MFA_REQUIRED"]:
+        raise Problem(403, MFA_ENROLLMENT_REQUIRED, code="mfa_enrollment_required")
 
 
 def login_required(view: F) -> F:

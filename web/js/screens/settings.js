@@ -14,6 +14,7 @@ import * as push from "../push.js";
 import { checkinStyles, definitions } from "../questionnaires.js";
 import { remindersCard } from "../reminders.js";
 import { loggedOut, session, updateUser } from "../session.js";
+import { securityCard } from "../two-step.js";
 import { PASSWORD_MIN_LENGTH } from "../vocabulary.js";
 
 // The security events the log can name in the patient's words: t(`settings.event.${event}`).
@@ -175,7 +176,7 @@ export async function render(container, ctx) {
     h("p", { class: "muted" }, t("settings.medications_help")),
     h("ul", { class: "link-list" }, h("li", {}, h("a", { href: "/medications" }, t("settings.medications_open")))));
 
-  container.append(screenHead(t("settings.title")), profile, medications, remindersCard(user), checkinChoice(user), languageChoice(), password, downloads, tokens, securityLog(user),
+  container.append(screenHead(t("settings.title")), profile, medications, remindersCard(user), checkinChoice(user), languageChoice(), password, securityCard(user), downloads, tokens, securityLog(user),
     h("section", { class: "card", "aria-labelledby": "session-title" }, h("h2", { id: "session-title" }, t("settings.device")),
       h("p", { class: "muted" }, t("settings.device_help")), logout),
     remove,
