@@ -134,8 +134,8 @@ class RecoveryCode(db.Model):  # type: ignore[name-defined]
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    # Keyed hash (HMAC-SHA256 with a key derived from SECRET_KEY) of the normalised code.
-    code_hash: Mapped[str] = mapped_column(String(64))
+    # argon2id hash (salted, like a password) of the code without its dashes.
+    code_hash: Mapped[str] = mapped_column(String(255))
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 

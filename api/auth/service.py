@@ -68,7 +68,7 @@ def hash_password(password: str) -> str:
     return password_hasher.hash(password)
 
 
-def _verify(password_hash: str, password: str) -> bool:
+def verify_hash(password_hash: str, password: str) -> bool:
     try:
         password_hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
@@ -78,7 +78,7 @@ def _verify(password_hash: str, password: str) -> bool:
 
 def check_password(user: User, password: str, field: str, message: str) -> None:
     """Raise WrongPassword unless `password` is the user's (rehashing an old hash)."""
-    if not _verify(user.password_hash, password):
+    if not verify_hash(user.password_hash, password):
         raise WrongPassword(message, field=field)
     if password_hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)  # saved by the caller's write
@@ -133,7 +133,7 @@ def log_in(*, email: str, password: str, previous_session: str | None,
     with db.read():
         user = find_user(email)
     if user is None:
-        _verify(_DUMMY_HASH, password)  # the same time as a wrong password
+        verify_hash(_DUMMY_HASH, password)  # the same time as a wrong password
         raise LoginFailed(LOGIN_FAILED)
     try:
         check_password(user, password, "password", LOGIN_FAILED)
@@ -179,6 +179,13 @@ def live_mfa_challenge(token: str) -> MfaChallenge:
     if challenge is None or challenge.used_at is not None or challenge.expires_at <= utcnow():
         raise SessionEnded(MFA_TOKEN_GONE, field="mfa_token")
     return challenge
+
+
+def mfa_token_owner(token: str) -> int | None:
+    """The account a live mfa_token belongs to (inside a read), else None."""
+    return db.session.scalar(select(MfaChallenge.user_id).where(
+        MfaChallenge.token_hash == sha256(token), MfaChallenge.used_at.is_(None),
+        MfaChallenge.expires_at > utcnow()))
 
 
 def mfa_token_email(token: str, connection: Connection) -> str:

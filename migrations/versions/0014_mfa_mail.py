@@ -48,7 +48,7 @@ def upgrade():
     op.create_table('recovery_codes',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('code_hash', sa.String(length=64), nullable=False),
+    sa.Column('code_hash', sa.String(length=255), nullable=False),
     sa.Column('used_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_recovery_codes_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_recovery_codes'))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import uuid
+from pathlib import Path
 
 import pytest
 import requests
@@ -59,8 +60,8 @@ def _turn_on(phone: Phone, words: dict[str, str], shots: str) -> tuple[str, list
                                     for c in codes), codes
     phone.check(f"{shots}-codes")
     with page.expect_download() as download:
-        page.locator("a[download]").click()
-    saved = open(download.value.path(), encoding="utf-8").read()
+        page.locator(".two-step-codes a[download]").click()
+    saved = Path(download.value.path()).read_text(encoding="utf-8")
     assert all(c in saved for c in codes)
     done = page.get_by_role("button", name=words["done"], exact=True)
     assert done.is_disabled()  # not before the codes are saved
@@ -82,9 +83,8 @@ def test_a_patient_turns_it_on_in_settings_and_uses_a_recovery_code(request, kin
     phone.check(f"mfa-settings-on-{kind}", also=".two-step")
 
     # Another phone (this one lost): the password, then a recovery code.
-    other = requests.Session()
-    first = other.post(f"{phone.url}/api/v1/auth/login",
-                       json={"email": phone.email, "password": PASSWORD}, timeout=10).json()
+    first = requests.post(f"{phone.url}/api/v1/auth/login",
+                          json={"email": phone.email, "password": PASSWORD}, timeout=10).json()
     assert first["mfa_required"] is True and "email" not in first
     phone.context.clear_cookies()
     page.evaluate("import('/js/session.js').then((s) => s.loggedOut())")
