@@ -258,3 +258,35 @@ def test_the_requirement_can_be_turned_off_by_the_operator(app, database_url):
     with other_app(database_url, PROVIDER_MFA_REQUIRED=False) as relaxed:
         provider = _unenrolled_provider(relaxed)
         assert provider.get("/api/v1/clinic/patients").status_code == 200
+
+
+# --- Passkeys (the browser test adds, uses and removes a real one) --------------------------
+
+def test_a_passkey_needs_two_step_login_and_a_fresh_challenge(rosa):
+    assert rosa.post("/api/v1/me/passkeys/options").status_code == 403
+    enrol(rosa, PASSWORD)
+    options = rosa.post("/api/v1/me/passkeys/options").get_json()["publicKey"]
+    assert options["rp"] == {"id": "localhost", "name": "Relieflog"}
+    assert options["user"]["name"] == EMAIL and len(options["challenge"]) >= 22
+    forged = {"id": "AAAA", "rawId": "AAAA", "type": "public-key",
+              "response": {"clientDataJSON": "e30", "attestationObject": "oA"}}
+    refused = rosa.post("/api/v1/me/passkeys", json={"credential": forged, "label": "x"})
+    assert refused.status_code == 422 and "credential" in refused.get_json()["errors"]
+    again = rosa.post("/api/v1/me/passkeys", json={"credential": forged, "label": "x"})
+    assert "took too long or was finished" in again.get_json()["errors"]["credential"][0]
+    assert rosa.get("/api/v1/me/passkeys").get_json() == {"items": []}
+    assert rosa.delete("/api/v1/me/passkeys/not-a-passkey").status_code == 404
+
+
+def test_a_log_in_without_a_passkey_offers_none(mail_app, rosa):
+    enrol(rosa, PASSWORD)
+    client = mail_app.test_client()
+    first = _password_step(client)
+    assert "passkey" not in first["methods"]
+    options = client.post("/api/v1/auth/login/mfa/options",
+                          json={"mfa_token": first["mfa_token"]})
+    assert options.status_code == 404
+    forged = client.post("/api/v1/auth/login/mfa", json={
+        "mfa_token": first["mfa_token"], "passkey": {"id": "AAAA", "rawId": "AAAA"}})
+    assert forged.status_code == 401 and "passkey" in forged.get_json()["errors"]
+    assert client.get("/api/v1/me").status_code == 401

@@ -32,6 +32,7 @@ const SHELL = [
   "/js/push.js",
   "/js/reminders.js",
   "/js/two-step.js",
+  "/js/passkeys.js",
   "/js/safety.js",
   "/js/safety-words.js",
   "/js/vitals-form.js",

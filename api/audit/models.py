@@ -34,6 +34,8 @@ EVENTS = (
     "mfa_disabled",
     "mfa_reset",
     "recovery_code_used",
+    "passkey_added",
+    "passkey_removed",
 )
 
 

@@ -97,7 +97,8 @@ EITHER_ROLE_BLUEPRINTS = frozenset({"shared", "api-docs"})
 EITHER_ROLE_ENDPOINTS = frozenset({
     "auth.register", "auth.login", "auth.logout", "auth.Me", "auth.change_password",
     "auth.reset_password", "auth.audit_log", "auth.login_mfa", "auth.forgot_password",
-    "auth.Totp", "auth.confirm_totp",
+    "auth.Totp", "auth.confirm_totp", "auth.login_mfa_options", "auth.passkey_options",
+    "auth.Passkeys", "auth.remove_passkey",
     "questionnaires.definitions",  # the instruments' wording, which reports show too
 })
 

@@ -24,7 +24,7 @@ from flask import current_app
 from sqlalchemy import delete, func, select, update
 
 from api.audit.service import record
-from api.auth import service
+from api.auth import passkeys, service
 from api.auth.models import Account, MfaChallenge, RecoveryCode, TotpSecret, User
 from api.db import db
 from api.domain import AlreadyExists, LoginFailed, NotFound, WrongCode
@@ -129,15 +129,18 @@ def status(user: Account) -> dict[str, Any]:
     """What GET /me says of two-step login."""
     with db.read():
         left = codes_left(user.id) if user.mfa_enabled else 0
-    return {"mfa": {"totp": user.mfa_enabled, "passkeys": 0, "recovery_codes_left": left}}
+        keys = passkeys.count(user.id) if user.mfa_enabled else 0
+    return {"mfa": {"totp": user.mfa_enabled, "passkeys": keys, "recovery_codes_left": left}}
 
 
 service.describing_account.connect(status)
 
 
 def methods(user: Account) -> list[str]:
-    """The second steps an account can use now."""
-    return ["totp", "recovery_code"] if user.mfa_enabled else []
+    """The second steps an account can use now (inside a read or write)."""
+    if not user.mfa_enabled:
+        return []
+    return ["totp", "recovery_code"] + (["passkey"] if passkeys.count(user.id) else [])
 
 
 def begin_totp(*, user_id: int, password: str) -> tuple[str, str]:
@@ -197,13 +200,16 @@ def disable_totp(*, user_id: int, password: str, code: str) -> None:
 def _remove_factors(user: User) -> None:
     for model in (TotpSecret, RecoveryCode, MfaChallenge):
         db.session.execute(delete(model).where(model.user_id == user.id))
+    passkeys.remove_all(user.id)
     user.mfa_enabled = False
 
 
 def second_step(*, mfa_token: str, code: str | None, recovery_code: str | None,
-                previous_session: str | None) -> tuple[User, str]:
-    """Finish a log-in with a code from the app or a recovery code: (user, session token).
-    A wrong code leaves the mfa_token usable until it expires; a right one uses it up."""
+                previous_session: str | None, passkey: dict[str, Any] | None = None
+                ) -> tuple[User, str]:
+    """Finish a log-in with a code from the app, a recovery code or a passkey's answer to
+    POST /auth/login/mfa/options: (user, session token). A wrong code leaves the
+    mfa_token usable until it expires; a right one uses it up."""
     recovery = None
     if recovery_code is not None:
         with db.read():
@@ -212,7 +218,9 @@ def second_step(*, mfa_token: str, code: str | None, recovery_code: str | None,
     with db.write():
         challenge = service.live_mfa_challenge(mfa_token)
         user = service.account(challenge.user_id)
-        if recovery_code is not None:
+        if passkey is not None:
+            ok = passkeys.use(challenge, passkey)
+        elif recovery_code is not None:
             ok = _spend_recovery_code(recovery)
         else:
             row = _secret_row(user.id)
@@ -226,8 +234,10 @@ def second_step(*, mfa_token: str, code: str | None, recovery_code: str | None,
             return user, service.finish_login(user, previous_session)
     with db.write():
         record(user_id=user.id, event="login_failed")  # kept: outside the refused write
+    if passkey is not None:
+        raise LoginFailed(passkeys.REFUSED, field="passkey")
     raise LoginFailed(WRONG_RECOVERY_CODE if recovery_code is not None else WRONG_CODE,
-                    field="recovery_code" if recovery_code is not None else "code")
+                      field="recovery_code" if recovery_code is not None else "code")
 
 
 def reset(user: User) -> None:

@@ -21,7 +21,7 @@ from flask.views import MethodView
 
 from api.audit import service as audit
 from api.audit.schemas import AuditListSchema, AuditQuerySchema
-from api.auth import mfa, service
+from api.auth import mfa, passkeys, service
 from api.auth.guard import (
     clear_session_cookie,
     cookie_name,
@@ -36,6 +36,10 @@ from api.auth.schemas import (
     LoginSchema,
     LogoutSchema,
     MfaLoginSchema,
+    MfaTokenSchema,
+    PasskeyCreateSchema,
+    PasskeyListSchema,
+    PasskeySchema,
     PasswordChangeSchema,
     PasswordConfirmSchema,
     PasswordResetSchema,
@@ -49,6 +53,7 @@ from api.auth.schemas import (
     TotpDisableSchema,
     UserSchema,
     UserUpdateSchema,
+    WebAuthnOptionsSchema,
 )
 from api.db import db, reads, writes
 from api.extensions import Blueprint, limiter
@@ -154,8 +159,9 @@ def login(data: dict[str, Any]) -> Any:
                             previous_session=request.cookies.get(cookie_name()),
                             language=data.get("language"))
     if result.mfa_token is not None:
-        return {"mfa_required": True, "mfa_token": result.mfa_token,
-                "methods": mfa.methods(result.user)}
+        with db.read():
+            methods = mfa.methods(result.user)
+        return {"mfa_required": True, "mfa_token": result.mfa_token, "methods": methods}
     assert result.session_token is not None
     _set_cookie(result.session_token)
     return service.describe(result.user)
@@ -166,13 +172,59 @@ def login(data: dict[str, Any]) -> Any:
 @blp.arguments(MfaLoginSchema)
 @blp.response(200, UserSchema)
 def login_mfa(data: dict[str, Any]) -> Any:
-    """The second step of a log-in: a code of the authenticator app, or a recovery code"""
+    """The second step of a log-in: a code of the authenticator app, a recovery code, or a
+    passkey's answer"""
     user, token = mfa.second_step(
         mfa_token=data["mfa_token"], code=data.get("code"),
-        recovery_code=data.get("recovery_code"),
+        recovery_code=data.get("recovery_code"), passkey=data.get("passkey"),
         previous_session=request.cookies.get(cookie_name()))
     _set_cookie(token)
     return service.describe(user)
+
+
+@blp.route("/auth/login/mfa/options", methods=["POST"])
+@limiter.limit(setting("LOGIN_RATE_LIMIT"))
+@blp.arguments(MfaTokenSchema)
+@blp.response(200, WebAuthnOptionsSchema)
+def login_mfa_options(data: dict[str, Any]) -> Any:
+    """A passkey challenge for the second step of this log-in (5 minutes, used once)"""
+    return passkeys.login_options(mfa_token=data["mfa_token"])
+
+
+@blp.route("/me/passkeys/options", methods=["POST"])
+@login_required
+@blp.response(200, WebAuthnOptionsSchema)
+def passkey_options() -> Any:
+    """Options for adding a passkey (two-step login must be on); the challenge is kept
+    server-side for 5 minutes"""
+    return passkeys.registration_options(user_id=current_user().id)
+
+
+@blp.route("/me/passkeys")
+class Passkeys(MethodView):
+    decorators = [login_required]
+
+    @blp.response(200, PasskeyListSchema)
+    @reads
+    def get(self) -> Any:
+        """The account's passkeys (labels and dates; no key material)"""
+        return {"items": passkeys.listed(user=current_user())}
+
+    @blp.arguments(PasskeyCreateSchema)
+    @blp.response(201, PasskeySchema)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Add a passkey: the browser's answer to POST /me/passkeys/options"""
+        return passkeys.add(user_id=current_user().id, credential=data["credential"],
+                            label=data["label"])
+
+
+@blp.route("/me/passkeys/<passkey_id>", methods=["DELETE"])
+@login_required
+@blp.response(204)
+@writes
+def remove_passkey(passkey_id: str) -> None:
+    """Remove a passkey"""
+    passkeys.remove(user=current_user(), passkey_id=passkey_id)
 
 
 def _forgetful_address() -> str:

@@ -97,11 +97,42 @@ class MfaLoginSchema(Schema):
         "description": "The 6-digit code of the authenticator app."})
     recovery_code = fields.String(validate=validate.Length(max=40), metadata={
         "description": "One of the ten recovery codes (each works once)."})
+    passkey = fields.Dict(metadata={
+        "description": "A passkey's answer (PublicKeyCredential as JSON) to the challenge "
+                       "of POST /auth/login/mfa/options."})
 
     @validates_schema
     def one_way(self, data: dict[str, Any], **_: Any) -> None:
-        if ("code" in data) == ("recovery_code" in data):
-            raise ValidationError("Give either code or recovery_code.", "code")
+        if sum(name in data for name in ("code", "recovery_code", "passkey")) != 1:
+            raise ValidationError("Give one of code, recovery_code or passkey.", "code")
+
+
+class MfaTokenSchema(Schema):
+    mfa_token = fields.String(required=True, validate=validate.Length(min=20, max=200))
+
+
+class WebAuthnOptionsSchema(Schema):
+    publicKey = fields.Dict(metadata={  # noqa: N815 - the WebAuthn API's own name
+        "description": "For navigator.credentials.create() or .get(), binary members as "
+                       "base64url."})
+
+
+class PasskeyCreateSchema(Schema):
+    credential = fields.Dict(required=True, metadata={
+        "description": "The PublicKeyCredential from navigator.credentials.create(), as JSON "
+                       "with base64url binary members."})
+    label = Text(load_default="", validate=validate.Length(max=80))
+
+
+class PasskeySchema(Schema):
+    id = fields.UUID()
+    label = fields.String()
+    created_at = fields.AwareDateTime()
+    last_used_at = fields.AwareDateTime(allow_none=True)
+
+
+class PasskeyListSchema(Schema):
+    items = fields.List(fields.Nested(PasskeySchema))
 
 
 class MfaStatusSchema(Schema):
@@ -160,7 +191,8 @@ class LoginResultSchema(UserSchema):
     mfa_required = fields.Boolean()
     mfa_token = fields.String(metadata={"description": "For POST /auth/login/mfa, 5 minutes."})
     methods = fields.List(fields.String(), metadata={
-        "description": "The second steps this account can use: totp, recovery_code."})
+        "description": "The second steps this account can use: totp, recovery_code, "
+                       "passkey."})
 
 
 class UserUpdateSchema(Schema):

@@ -175,7 +175,8 @@ def _mfa_challenge(user: User) -> str:
 def live_mfa_challenge(token: str) -> MfaChallenge:
     """The unused, unexpired challenge for an mfa_token, locked (call inside a write)."""
     challenge = db.session.scalar(select(MfaChallenge).where(
-        MfaChallenge.token_hash == sha256(token)).with_for_update())
+        MfaChallenge.token_hash == sha256(token), MfaChallenge.purpose == "login")
+        .with_for_update())
     if challenge is None or challenge.used_at is not None or challenge.expires_at <= utcnow():
         raise SessionEnded(MFA_TOKEN_GONE, field="mfa_token")
     return challenge
@@ -184,7 +185,8 @@ def live_mfa_challenge(token: str) -> MfaChallenge:
 def mfa_token_owner(token: str) -> int | None:
     """The account a live mfa_token belongs to (inside a read), else None."""
     return db.session.scalar(select(MfaChallenge.user_id).where(
-        MfaChallenge.token_hash == sha256(token), MfaChallenge.used_at.is_(None),
+        MfaChallenge.token_hash == sha256(token), MfaChallenge.purpose == "login",
+        MfaChallenge.used_at.is_(None),
         MfaChallenge.expires_at > utcnow()))
 
 

@@ -1,5 +1,5 @@
 """mfa and mail: the email outbox, two-step login (TOTP secrets, recovery codes, the
-second step's challenges), and each account's language and whether two-step login is on
+second step's challenges, passkeys), and each account's language and whether two-step login is on
 
 Revision ID: 0014
 Revises: 0010
@@ -59,6 +59,8 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('purpose', sa.String(length=16), nullable=False, server_default='login'),
+    sa.Column('webauthn_challenge', sa.String(length=128), nullable=True),
     sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('used_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_mfa_challenges_user_id_users'), ondelete='CASCADE'),
@@ -67,9 +69,25 @@ def upgrade():
     )
     op.create_index(op.f('ix_mfa_challenges_user_id'), 'mfa_challenges', ['user_id'],
                     unique=False)
+    op.create_table('passkeys',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('credential_id', sa.LargeBinary(length=1024), nullable=False),
+    sa.Column('public_key', sa.LargeBinary(length=2048), nullable=False),
+    sa.Column('sign_count', sa.BigInteger(), nullable=False),
+    sa.Column('label', sa.String(length=80), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('last_used_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_passkeys_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_passkeys')),
+    sa.UniqueConstraint('credential_id', name=op.f('uq_passkeys_credential_id'))
+    )
+    op.create_index(op.f('ix_passkeys_user_id'), 'passkeys', ['user_id'], unique=False)
 
 
 def downgrade():
+    op.drop_index(op.f('ix_passkeys_user_id'), table_name='passkeys')
+    op.drop_table('passkeys')
     op.drop_index(op.f('ix_mfa_challenges_user_id'), table_name='mfa_challenges')
     op.drop_table('mfa_challenges')
     op.drop_index(op.f('ix_recovery_codes_user_id'), table_name='recovery_codes')

@@ -152,3 +152,70 @@ def test_forgot_password_from_the_log_in_screen(request, kind):
                      name="Revisa tu correo" if spanish else "Check your email").wait_for()
     phone.check(f"forgot-sent-{kind}")
     phone.assert_clean()
+
+
+def _looked_at(phone: Phone, name: str) -> None:
+    """Phone.check at localhost (whose requests it would count as another site's)."""
+    phone.screenshot(name)
+    assert phone.axe() == [], name
+
+
+def test_a_passkey_is_added_used_to_log_in_and_removed(phone: Phone):
+    """In Chromium with the DevTools protocol's virtual authenticator (this phone's
+    fingerprint, user verified), at localhost: browsers take no IP address as a passkey's
+    relying party."""
+    local = phone.url.replace("127.0.0.1", "localhost")
+    page = phone.page
+    phone.email = f"passkey{uuid.uuid4().hex[:8]}@example.org"
+    api = phone.context.request
+    assert api.post(f"{local}/api/v1/auth/register", data={
+        "email": phone.email, "password": PASSWORD}).status == 201
+    secret = api.post(f"{local}/api/v1/me/mfa/totp", data={"password": PASSWORD}).json()["secret"]
+    assert api.post(f"{local}/api/v1/me/mfa/totp/confirm",
+                    data={"code": totp(secret)}).status == 200
+    cdp = phone.context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    authenticator = cdp.send("WebAuthn.addVirtualAuthenticator", {"options": {
+        "protocol": "ctap2", "transport": "internal", "hasResidentKey": True,
+        "hasUserVerification": True, "isUserVerified": True}})["authenticatorId"]
+
+    page.goto(f"{local}/login")
+    page.get_by_label("Email").fill(phone.email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Log in", exact=True).click()
+    page.get_by_label("6-digit code").fill(totp(secret, steps_ahead=1))
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("heading", name="Today").wait_for()
+    page.get_by_role("link", name="Settings").click()
+    page.get_by_label("Name of the passkey").fill("Ada's phone")
+    page.get_by_role("button", name="Add a passkey").click()
+    page.locator(".passkey strong", has_text="Ada's phone").wait_for()
+    [stored] = cdp.send("WebAuthn.getCredentials",
+                        {"authenticatorId": authenticator})["credentials"]
+    assert stored["isResidentCredential"] is True  # kept on the phone, as a passkey is
+    page.locator(".passkey-box").scroll_into_view_if_needed()
+    _looked_at(phone, "mfa-passkey-settings")
+
+    # Log out, and in again with the password and the passkey.
+    phone.context.clear_cookies()
+    page.evaluate("import('/js/session.js').then((s) => s.loggedOut())")
+    page.goto(f"{local}/login")
+    page.get_by_label("Email").fill(phone.email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Log in", exact=True).click()
+    page.get_by_role("button", name="Use a passkey").wait_for()
+    _looked_at(phone, "mfa-login-passkey")
+    page.get_by_role("button", name="Use a passkey").click()
+    page.get_by_role("heading", name="Today").wait_for()
+    me = api.get(f"{local}/api/v1/me").json()
+    assert me["mfa"]["passkeys"] == 1
+
+    # Remove it: the next log-in offers codes only.
+    page.goto(f"{local}/settings")
+    page.locator(".passkey").get_by_role("button", name="Remove").click()
+    page.locator("#dialog").get_by_role("button", name="Remove").click()
+    page.get_by_text("No passkey yet.").wait_for()
+    assert api.get(f"{local}/api/v1/me").json()["mfa"]["passkeys"] == 0
+    events = [e["event"] for e in api.get(f"{local}/api/v1/me/audit").json()["items"]]
+    assert "passkey_added" in events and "passkey_removed" in events
+    phone.assert_clean()

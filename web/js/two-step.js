@@ -3,9 +3,11 @@
 // once, as text or a downloaded file), see how many recovery codes are left, turn it off.
 
 import { OfflineError, request } from "./api.js";
-import { field, formError, toast } from "./controls.js";
+import { confirm, field, formError, toast } from "./controls.js";
+import { formatDate } from "./dates.js";
 import { h, nextId } from "./dom.js";
 import { t } from "./i18n.js";
+import * as passkeys from "./passkeys.js";
 import { showProblem } from "./problems.js";
 import { updateUser } from "./session.js";
 
@@ -169,6 +171,72 @@ function disable(body, onDisabled, cancel) {
   });
 }
 
+// The passkeys of an account with two-step login: each with a Remove button, and a form to
+// add one (this phone's fingerprint or face, or a security key).
+function passkeyList() {
+  const list = h("ul", { class: "passkeys link-list" });
+  const error = formError();
+  const label = field(t("twostep.passkey_label"), h("input", { type: "text", name: "passkey-label", maxlength: "80", autocomplete: "off", value: t("twostep.passkey_default") }));
+  const add = h("button", { type: "submit", class: "btn" }, t("twostep.passkey_add"));
+  const form = h("form", { novalidate: true }, error, label, add);
+  const box = h("div", { class: "passkey-box" }, h("h3", {}, t("twostep.passkeys")),
+    h("p", { class: "muted" }, t("twostep.passkeys_help")), list,
+    passkeys.supported() ? form : h("p", { class: "muted" }, t("twostep.passkeys_unsupported")));
+
+  async function load() {
+    let items = [];
+    try {
+      ({ data: { items } } = await request("GET", "/me/passkeys"));
+    } catch {
+      return; // offline: the list shows next time
+    }
+    list.replaceChildren(...items.map((key) => {
+      const remove = h("button", { type: "button", class: "btn btn-small btn-danger" }, t("twostep.passkey_remove"));
+      remove.addEventListener("click", async () => {
+        if (!await confirm(t("twostep.passkey_remove_title"), t("twostep.passkey_remove_confirm", { label: key.label }),
+          { confirmText: t("twostep.passkey_remove") })) return;
+        try {
+          await request("DELETE", `/me/passkeys/${encodeURIComponent(key.id)}`);
+        } catch (e) {
+          failed(e, {}, error);
+          return;
+        }
+        await refreshUser().catch(() => null);
+        load();
+      });
+      return h("li", { class: "passkey" }, h("span", {}, h("strong", { class: "user-text" }, key.label), " ",
+        h("span", { class: "muted" }, t("twostep.passkey_added_on", { date: formatDate(key.created_at) }))), remove);
+    }));
+    if (!items.length) list.append(h("li", { class: "muted" }, t("twostep.passkeys_none")));
+  }
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    error.show("");
+    add.disabled = true;
+    try {
+      const { data: options } = await request("POST", "/me/passkeys/options");
+      let credential;
+      try {
+        credential = await passkeys.create(options.publicKey);
+      } catch {
+        error.show(t("twostep.passkey_cancelled"));
+        return;
+      }
+      await request("POST", "/me/passkeys", { body: { credential, label: label.control.value.trim() || t("twostep.passkey_default") } });
+      toast(t("twostep.passkey_done"));
+      await refreshUser().catch(() => null);
+      load();
+    } catch (e) {
+      failed(e, { label }, error);
+    } finally {
+      add.disabled = false;
+    }
+  });
+  load();
+  return box;
+}
+
 // Settings → Security: the state, and the way to turn it on or off.
 export function securityCard(user) {
   const body = h("div", {});
@@ -184,6 +252,7 @@ export function securityCard(user) {
         h("p", { class: "status-line done" }, t("twostep.on")),
         h("p", { class: state.recovery_codes_left ? "muted" : "form-error" },
           t("twostep.codes_left", { count: state.recovery_codes_left })),
+        passkeyList(),
         off);
     } else {
       const on = h("button", { type: "button", class: "btn btn-primary" }, t("twostep.turn_on"));

@@ -8,6 +8,7 @@ import { h, icons } from "../dom.js";
 import { lang, t } from "../i18n.js";
 import * as outbox from "../outbox.js";
 import { showProblem } from "../problems.js";
+import * as passkeys from "../passkeys.js";
 import { loggedIn } from "../session.js";
 import { PASSWORD_MIN_LENGTH } from "../vocabulary.js";
 
@@ -86,7 +87,7 @@ export async function render(container, ctx) {
 }
 
 // The second step: a 6-digit code, or (a lost phone) one of the recovery codes.
-function secondStep(container, ctx, { mfa_token: mfaToken }) {
+function secondStep(container, ctx, { mfa_token: mfaToken, methods }) {
   let recovery = false;
   const code = field(t("login.mfa_code"), h("input", { type: "text", name: "code", inputmode: "numeric",
     autocomplete: "one-time-code", maxlength: "6", pattern: "[0-9]*", required: true, autocapitalize: "none", spellcheck: "false" }),
@@ -108,6 +109,40 @@ function secondStep(container, ctx, { mfa_token: mfaToken }) {
     code.control.focus();
   });
 
+  const done = async (data, codesLeft) => {
+    await loggedIn(data);
+    if (codesLeft) toast(t("login.mfa_codes_left", { count: data.mfa.recovery_codes_left }));
+    ctx.navigate("/today", { replace: true });
+  };
+  const expired = (e) => e.status === 401 && e.problem && e.problem.errors && e.problem.errors.mfa_token;
+
+  // A passkey (this phone's fingerprint or face, a security key), where the account has one.
+  const usePasskey = methods.includes("passkey") && passkeys.supported()
+    ? h("button", { type: "button", class: "btn btn-block" }, t("login.mfa_use_passkey")) : null;
+  if (usePasskey) usePasskey.addEventListener("click", async () => {
+    error.show("");
+    usePasskey.disabled = true;
+    try {
+      const { data: options } = await request("POST", "/auth/login/mfa/options", { body: { mfa_token: mfaToken } });
+      let answer;
+      try {
+        answer = await passkeys.get(options.publicKey);
+      } catch {
+        error.show(t("login.mfa_passkey_cancelled"));
+        return;
+      }
+      const { data } = await request("POST", "/auth/login/mfa", { body: { mfa_token: mfaToken, passkey: answer } });
+      await done(data, false);
+    } catch (e) {
+      if (e instanceof OfflineError) error.show(t("login.offline"));
+      else if (expired(e)) ctx.navigate("/login", { replace: true, notice: t("login.mfa_expired") });
+      else if (e.status === 401) error.show(t("login.mfa_passkey_refused"));
+      else showProblem({}, e, error);
+    } finally {
+      usePasskey.disabled = false;
+    }
+  });
+
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     error.show("");
@@ -122,14 +157,11 @@ function secondStep(container, ctx, { mfa_token: mfaToken }) {
     try {
       const body = recovery ? { mfa_token: mfaToken, recovery_code: value } : { mfa_token: mfaToken, code: value };
       const { data } = await request("POST", "/auth/login/mfa", { body });
-      await loggedIn(data);
-      if (recovery) toast(t("login.mfa_codes_left", { count: data.mfa.recovery_codes_left }));
-      ctx.navigate("/today", { replace: true });
+      await done(data, recovery);
     } catch (e) {
       if (e instanceof OfflineError) error.show(t("login.offline"));
-      else if (e.status === 401 && e.problem && e.problem.errors && e.problem.errors.mfa_token) {
-        ctx.navigate("/login", { replace: true, notice: t("login.mfa_expired") });
-      } else if (e.status === 401) {
+      else if (expired(e)) ctx.navigate("/login", { replace: true, notice: t("login.mfa_expired") });
+      else if (e.status === 401) {
         code.showError(t(recovery ? "login.mfa_recovery_wrong" : "login.mfa_code_wrong"));
         code.control.select();
       } else showProblem({ code, recovery_code: code }, e, error);
@@ -143,6 +175,8 @@ function secondStep(container, ctx, { mfa_token: mfaToken }) {
     heading,
     h("p", { class: "tagline" }, t("login.mfa_intro")),
     form,
+    usePasskey ? h("p", { class: "or" }, t("login.mfa_or")) : null,
+    usePasskey,
     h("p", { class: "switch" }, toggle)));
   heading.focus();
   code.control.focus();
