@@ -10,7 +10,8 @@ what begins the transaction:
 Counters that must count even when the request fails (rate limits, failed logins) use
 `db.separately()`: a short write transaction of its own, on its own connection;
 `db.peek()` is the matching short read (who is asking, a counter's value).
-`insert_if_absent()` is INSERT … ON CONFLICT DO NOTHING on either database.
+`insert_if_absent()` is INSERT … ON CONFLICT DO NOTHING on either database;
+`db.after_commit(callback)` runs something once the current transaction has committed.
 """
 
 from api.db import ratelimit  # noqa: F401 - registers the database:// rate-limit store

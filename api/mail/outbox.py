@@ -16,8 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app
-from sqlalchemy import delete, event, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, select, update
 
 from api.db import db
 from api.mail.messages import render
@@ -26,7 +25,6 @@ from api.models import utcnow
 
 log = logging.getLogger("relieflog.mail")
 
-QUEUED = "relieflog_mail_queued"  # session.info flag: this transaction queued mail
 BATCH = 50
 # How long a sender holds a message it is trying (a crashed sender's claim runs out).
 CLAIM = timedelta(minutes=5)
@@ -39,23 +37,15 @@ def send(*, to: str, template: str, lang: str, **params: Any) -> None:
     it is sent only if that transaction commits, and never before."""
     subject, body = render(template, lang, params)
     db.session.add(QueuedMail(to_address=to, subject=subject, body=body))
-    db.session.info[QUEUED] = True
+    db.after_commit(_send_soon)
 
 
-@event.listens_for(Session, "after_commit")
-def _after_commit(session: Session) -> None:
-    if not session.info.pop(QUEUED, False):
-        return
+def _send_soon() -> None:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if app.config["MAIL_SEND_AFTER_COMMIT"]:
         # A thread of its own: the response never waits for the mail server.
         threading.Thread(target=_deliver_in_background, args=(app,), daemon=True,
                          name="relieflog-mail").start()
-
-
-@event.listens_for(Session, "after_rollback")
-def _after_rollback(session: Session) -> None:
-    session.info.pop(QUEUED, None)
 
 
 def _deliver_in_background(app: Flask) -> None:
