@@ -276,7 +276,12 @@ export function enrolmentGate(onEnabled) {
     h("p", { id: "gate-title" }, t("twostep.gate_why")), body);
   enrol(body, async () => {
     await refreshUser().catch(() => null); // offline: the clinic page asks again anyway
-    onEnabled();
+    // Optionally a passkey too, then on to the clinic.
+    const next = h("button", { type: "button", class: "btn btn-primary btn-block" }, t("twostep.gate_continue"));
+    next.addEventListener("click", onEnabled);
+    const done = h("h2", { tabindex: "-1" }, t("twostep.turned_on"));
+    body.replaceChildren(done, passkeyList(), next);
+    done.focus();
   });
   return [heading, page];
 }
