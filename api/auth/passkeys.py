@@ -119,7 +119,7 @@ def add(*, user_id: int, credential: dict[str, Any], label: str) -> Passkey:
         verified = verify_registration_response(
             credential=credential, expected_challenge=expected, expected_rp_id=rp_id,
             expected_origin=origin)
-    except (WebAuthnException, ValueError, KeyError, TypeError):
+    except (WebAuthnException, ValueError, KeyError, TypeError, AttributeError):
         raise Invalid("credential", REFUSED) from None
     with db.write():
         user = service.account(user_id)
@@ -191,7 +191,7 @@ def use(challenge: MfaChallenge, credential: dict[str, Any]) -> bool:
             expected_rp_id=rp_id, expected_origin=origin,
             credential_public_key=passkey.public_key,
             credential_current_sign_count=passkey.sign_count)
-    except (WebAuthnException, ValueError, KeyError, TypeError):
+    except (WebAuthnException, ValueError, KeyError, TypeError, AttributeError):
         return False
     passkey.sign_count = verified.new_sign_count
     passkey.last_used_at = utcnow()
