@@ -52,6 +52,7 @@ const SHELL = [
   "/js/screens/clinic.js",
   "/js/clinic-connect.js",
   "/css/clinic.css",
+  "/css/two-step.css",
   "/vendor/uplot/uPlot.iife.min.js",
   "/vendor/uplot/uPlot.min.css",
   "/vendor/qrcode-generator/qrcode.esm.js",

@@ -5,7 +5,7 @@
 import { OfflineError, request } from "./api.js";
 import { confirm, field, formError, toast } from "./controls.js";
 import { formatDate } from "./dates.js";
-import { h, nextId } from "./dom.js";
+import { h, nextId, stylesheet } from "./dom.js";
 import { t } from "./i18n.js";
 import * as passkeys from "./passkeys.js";
 import { showProblem } from "./problems.js";
@@ -237,6 +237,10 @@ function passkeyList() {
   return box;
 }
 
+// Loaded with this module (web/css/two-step.css), not with every page: Settings shows the
+// card's styled parts (QR code, codes) only after a tap, long after it has arrived.
+const styled = stylesheet("/css/two-step.css");
+
 // Settings → Security: the state, and the way to turn it on or off.
 export function securityCard(user) {
   const body = h("div", {});
@@ -269,7 +273,8 @@ export function securityCard(user) {
 }
 
 // The clinic page before any patient's data: a provider turns it on here, then continues.
-export function enrolmentGate(onEnabled) {
+export async function enrolmentGate(onEnabled) {
+  await styled;
   const body = h("div", {});
   const heading = h("h1", { tabindex: "-1" }, t("twostep.gate_title"));
   const page = h("section", { class: "card two-step gate", "aria-labelledby": "gate-title" },

@@ -272,7 +272,7 @@ export async function render(container, ctx) {
   await styles();
   document.body.classList.add("wide");
   if (await enrolmentNeeded()) {
-    container.append(...enrolmentGate(() => ctx.navigate("/clinic", { replace: true })));
+    container.append(...await enrolmentGate(() => ctx.navigate("/clinic", { replace: true })));
     container.querySelector("h1").focus();
     return;
   }

@@ -175,7 +175,7 @@ function secondStep(container, ctx, { mfa_token: mfaToken, methods }) {
     heading,
     h("p", { class: "tagline" }, t("login.mfa_intro")),
     form,
-    usePasskey ? h("p", { class: "or" }, t("login.mfa_or")) : null,
+    usePasskey ? h("p", { class: "switch" }, t("login.mfa_or")) : null,
     usePasskey,
     h("p", { class: "switch" }, toggle)));
   heading.focus();
