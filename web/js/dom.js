@@ -69,15 +69,3 @@ export function takeFragment() {
     return null;
   }
 }
-
-// A screen's own stylesheet, added once and awaited (so the screen never shows unstyled);
-// a stylesheet that fails to load does not stop the screen.
-export function stylesheet(href) {
-  if (document.querySelector(`link[href="${href}"]`)) return Promise.resolve();
-  return new Promise((resolve) => {
-    const link = h("link", { rel: "stylesheet", href });
-    link.onload = () => resolve();
-    link.onerror = () => resolve();
-    document.head.append(link);
-  });
-}

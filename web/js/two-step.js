@@ -5,7 +5,7 @@
 import { OfflineError, request } from "./api.js";
 import { confirm, field, formError, toast } from "./controls.js";
 import { formatDate } from "./dates.js";
-import { h, nextId, stylesheet } from "./dom.js";
+import { h, nextId } from "./dom.js";
 import { t } from "./i18n.js";
 import * as passkeys from "./passkeys.js";
 import { showProblem } from "./problems.js";
@@ -237,9 +237,13 @@ function passkeyList() {
   return box;
 }
 
-// Loaded with this module (web/css/two-step.css), not with every page: Settings shows the
-// card's styled parts (QR code, codes) only after a tap, long after it has arrived.
-const styled = stylesheet("/css/two-step.css");
+// Loaded with this module (web/css/two-step.css), not with every page (kept out of dom.js,
+// which the provider's report loads within a byte budget): Settings shows the card's
+// styled parts (QR code, codes) only after a tap, long after it has arrived.
+const styled = document.querySelector('link[href="/css/two-step.css"]') ? Promise.resolve()
+  : new Promise((resolve) => {
+    document.head.append(h("link", { rel: "stylesheet", href: "/css/two-step.css", onload: resolve, onerror: resolve }));
+  });
 
 // Settings → Security: the state, and the way to turn it on or off.
 export function securityCard(user) {
