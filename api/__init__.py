@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import Flask, jsonify, request
@@ -39,6 +40,10 @@ def create_app(config: Any = None) -> Flask:
     app.before_request(check_api_request)
     web.init_app(app)
     register_cli(app)
+    if not app.config["SMTP_HOST"] and not app.testing:
+        logging.getLogger("relieflog.mail").warning(
+            "SMTP_HOST is not set: email (password-reset links, notices) is written to this "
+            "log instead of sent")
 
     @app.get("/healthz")
     def healthz() -> Any:

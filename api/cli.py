@@ -101,6 +101,33 @@ def register(app: Flask) -> None:
                    f"for {hours} hours:")
         click.echo(f"{app.config['PUBLIC_URL']}/reset#{token}")
 
+    @users.command("reset-mfa")
+    @click.argument("email")
+    def reset_mfa(email: str) -> None:
+        """Turn off EMAIL's two-step login (a lost phone, no recovery codes left): its
+        sessions end, the security log says so and the account is told by email."""
+        from api.auth import mfa
+
+        with db.write():
+            user = account(email)
+            if not user.mfa_enabled:
+                raise click.ClickException(f"{user.email} has no two-step login")
+            mfa.reset(user)
+        click.echo(f"two-step login turned off for {user.email}; they log in with the "
+                   f"password and turn it on again")
+
+    mail = AppGroup("mail", help="Email queued by the app (password resets, notices).")
+    app.cli.add_command(mail)
+
+    @mail.command("send")
+    def send_mail() -> None:
+        """One pass: send every queued message that is due (the reminders' sender does
+        this every minute)."""
+        from api.mail import deliver_due
+
+        report = deliver_due()
+        click.echo(f"{report.sent} sent, {report.failed} failed")
+
     clinics = AppGroup("clinics", help="Clinics whose providers follow connected patients.")
     app.cli.add_command(clinics)
 

@@ -39,6 +39,13 @@ def _int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost")
 
 
@@ -155,6 +162,29 @@ class Config:
     REMINDER_WORKERS = _int("REMINDER_WORKERS", 32)
     REMINDER_TIMEOUT_SECONDS = float(os.environ.get("REMINDER_TIMEOUT_SECONDS", "10"))
 
+    # Email (api/mail): sent after commit, retried by the sender beside gunicorn. Without
+    # SMTP_HOST every message is written to the server log instead (a laptop install).
+    SMTP_HOST = os.environ.get("SMTP_HOST", "")
+    SMTP_PORT = _int("SMTP_PORT", 587)
+    SMTP_USERNAME = os.environ.get("SMTP_USERNAME", "")
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD", "")
+    SMTP_STARTTLS = _bool("SMTP_STARTTLS", True)
+    SMTP_SSL = _bool("SMTP_SSL", False)
+    SMTP_TIMEOUT_SECONDS = _int("SMTP_TIMEOUT_SECONDS", 20)
+    # The From: of every message; unset: "Relieflog <no-reply@<PUBLIC_URL's host>>".
+    MAIL_FROM = os.environ.get("MAIL_FROM", "")
+    MAIL_TRIES = _int("MAIL_TRIES", 6)
+    MAIL_RETRY_SECONDS = _int("MAIL_RETRY_SECONDS", 60)
+    # Try a message at once, in a thread of its own, after the request commits.
+    MAIL_SEND_AFTER_COMMIT = True
+    # "Forgot password?": how long the mailed link works, and how often one may ask.
+    FORGOT_RESET_MINUTES = _int("FORGOT_RESET_MINUTES", 60)
+    FORGOT_RATE_LIMIT = os.environ.get("FORGOT_RATE_LIMIT", "20 per hour")
+    FORGOT_ADDRESS_LIMIT = os.environ.get("FORGOT_ADDRESS_LIMIT", "3 per hour")
+
+    # Two-step login (api/auth/mfa.py): a provider must turn it on before any clinic data.
+    PROVIDER_MFA_REQUIRED = _bool("PROVIDER_MFA_REQUIRED", True)
+
     # Number of reverse proxies in front of the app whose X-Forwarded-* headers to trust.
     TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
 
@@ -174,6 +204,9 @@ class TestConfig(Config):
     # The test client's default host.
     PUBLIC_URL = "http://localhost"
     TRUSTED_HOSTS = trusted_hosts(PUBLIC_URL)
+    SMTP_HOST = ""  # never the environment's mail server
+    # Tests send queued mail themselves (api/mail deliver_due), so no thread outlives one.
+    MAIL_SEND_AFTER_COMMIT = False
 
     def __init__(self, database_url: str) -> None:
         self.SECRET_KEY = "test-secret-key-not-for-production"

@@ -63,5 +63,9 @@ class Malformed(DomainError):
     """A request part that cannot be read at all (a malformed If-Match header)."""
 
 
+class WrongCode(DomainError):
+    """A wrong two-step login code given to confirm an action (turning it on or off)."""
+
+
 class LoginFailed(DomainError):
     """Unknown email, wrong password or a disabled account: one answer for all three."""

@@ -56,6 +56,7 @@ DOMAIN_STATUS: dict[type[domain.DomainError], int] = {
     domain.StaleVersion: 412,
     domain.Malformed: 400,
     domain.LoginFailed: 401,
+    domain.WrongCode: 422,
 }
 
 

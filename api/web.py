@@ -42,7 +42,7 @@ bp = Blueprint("web", __name__)
 
 # Pages of the single-page app: each serves the same shell, which routes on the client.
 APP_PAGES = ("/", "/today", "/history", "/treatments", "/trends", "/share-links", "/settings",
-             "/login", "/register", "/reset", "/medications", "/clinic")
+             "/login", "/register", "/reset", "/forgot", "/medications", "/clinic")
 
 
 def _page(name: str) -> Response:
@@ -129,7 +129,7 @@ CLINIC_REPORT_KEYS = ("share.clinic.",)
 APP_SCOPES: dict[str, tuple[str, ...]] = {
     "app": ("app.", "controls.", "errors.", "push.", "vocab."),
     "login": ("login.",),
-    "reset": ("reset.", "login.email", "login.password"),  # its log-in to accept an invite
+    "reset": ("reset.", "forgot.", "login.email", "login.password"),  # its log-in to accept an invite
     "today": ("today.", "entry."),
     "history": ("history.",),
     "day": ("day.", "entry."),

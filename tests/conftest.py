@@ -22,6 +22,7 @@ from api import create_app
 from api.config import ROOT, TestConfig
 from api.db import db
 from api.extensions import limiter
+from tests.support.smtp import Mailbox, smtp_server
 
 PASSWORD = "correct horse battery staple"
 _emails = itertools.count(1)
@@ -146,3 +147,27 @@ def empty_database_url(database_url: str, tmp_path) -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
         admin.dispose()
+
+
+@pytest.fixture
+def mailbox() -> Iterator[Mailbox]:
+    """A real SMTP server on 127.0.0.1 that keeps what arrives (tests/support/smtp.py)."""
+    with smtp_server() as box:
+        yield box
+
+
+@pytest.fixture
+def mail_app(app: Flask, database_url: str, mailbox: Mailbox) -> Iterator[Flask]:
+    """The app, sending its email to `mailbox` over SMTP (plain, as on 127.0.0.1)."""
+    with other_app(database_url, SMTP_HOST="127.0.0.1", SMTP_PORT=mailbox.port,
+                   SMTP_STARTTLS=False) as application:
+        yield application
+
+
+def send_mail(application: Flask) -> None:
+    """What the sender beside gunicorn does every minute: send the queued email now."""
+    from api.mail import deliver_due
+
+    with application.app_context():
+        report = deliver_due()
+    assert report.failed == 0, report

@@ -10,6 +10,7 @@ import re
 import uuid
 
 import pytest
+from sqlalchemy import select
 
 from api.auth.guard import role_of
 from tests.support.clinics import connect, create_clinic
@@ -52,6 +53,7 @@ def test_the_list_of_object_routes_is_known(app):
         ("/api/v1/clinic/providers/<id:provider_id>", ["DELETE"]),
         ("/api/v1/entries/<day>", ["DELETE", "GET", "PUT"]),
         ("/api/v1/entries/<day>/history", ["GET"]),
+        ("/api/v1/me/passkeys/<passkey_id>", ["DELETE"]),
         ("/api/v1/medications/<medication_id>", ["DELETE", "GET", "PUT"]),
         ("/api/v1/responses/<response_id>", ["DELETE", "GET", "PUT"]),
         ("/api/v1/shares/<share_id>", ["DELETE"]),
@@ -84,10 +86,27 @@ def alices_things(app, alice, lakeside):
     assert alice.put("/api/v1/bladder-checks/2026-03-01", json=BLADDER).status_code == 201
     connection_id = connect(alice, lakeside, include_notes=True)
     provider_id = str(lakeside.admin.get("/api/v1/clinic").get_json()["providers"][0]["id"])
-    return {"day": "2026-03-01", "treatment_id": treatment_id, "token_id": token_id,
+    passkey_id = _passkey_of(app, alice.user["email"])
+    return {"passkey_id": passkey_id, "day": "2026-03-01", "treatment_id": treatment_id,
+            "token_id": token_id,
             "share_id": share_id, "response_id": response_id, "medication_id": medication_id,
             "connection_id": connection_id, "patient_id": connection_id,
             "provider_id": provider_id}
+
+
+def _passkey_of(app, email: str) -> str:
+    """A passkey row for the patient (only a browser can make a real one: the e2e tests do;
+    here its id is what matters)."""
+    from api.auth.models import Passkey, User
+    from api.db import db
+
+    with app.app_context(), db.write():
+        user = db.session.scalars(select(User).where(User.email == email)).one()
+        row = Passkey(user_id=user.id, credential_id=b"alice-key", public_key=b"-",
+                      sign_count=0, label="Alice's phone")
+        db.session.add(row)
+        db.session.flush()
+        return str(row.id)
 
 
 def snapshot(client):
@@ -95,6 +114,7 @@ def snapshot(client):
     everything = client.get("/api/v1/me/export").get_json()
     everything.pop("audit_events")
     return (everything, client.get("/api/v1/shares").get_json(),
+            client.get("/api/v1/me/passkeys").get_json(),
             client.get("/api/v1/clinic-connections").get_json())
 
 

@@ -21,6 +21,7 @@ from tests.support.clinics import (
     connect,
     create_clinic,
     invite,
+    log_in_again,
     provider_client,
     setup_link_token,
 )
@@ -354,8 +355,7 @@ def test_access_log_names_each_provider_once_per_login_session(app, lakeside, al
     # A new login is a new line; the log outlives the connection.
     email = lakeside.admin.get("/api/v1/me").get_json()["email"]
     lakeside.admin.post("/api/v1/auth/logout")
-    lakeside.admin.post("/api/v1/auth/login", json={"email": email,
-                                                    "password": PROVIDER_PASSWORD})
+    log_in_again(lakeside.admin, email)
     lakeside.admin.get(f"{base}/trends")
     alice.delete(f"/api/v1/clinic-connections/{patient_id}")
     views = alice.get(f"/api/v1/clinic-connections/{patient_id}/views").get_json()["items"]

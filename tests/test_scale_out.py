@@ -95,6 +95,7 @@ def test_clinic_disconnect_on_one_is_refused_on_the_other(app, two_instances):
     """The connection is checked in the database on every provider request: no instance
     keeps a copy that could outlive the patient's decision."""
     from tests.support.clinics import PROVIDER_PASSWORD, setup_link_token
+    from tests.support.mfa import code
 
     one, two = two_instances
     email = f"{uuid.uuid4().hex}@clinic.example"
@@ -107,6 +108,10 @@ def test_clinic_disconnect_on_one_is_refused_on_the_other(app, two_instances):
         headers={"Origin": two.url}).status_code == 204
     assert provider.post(f"{two.url}/api/v1/auth/login", json={
         "email": email, "password": PROVIDER_PASSWORD}).status_code == 200
+    secret = provider.post(f"{two.url}/api/v1/me/mfa/totp", json={
+        "password": PROVIDER_PASSWORD}, headers={"Origin": two.url}).json()["secret"]
+    assert provider.post(f"{two.url}/api/v1/me/mfa/totp/confirm", json={"code": code(secret)},
+                         headers={"Origin": two.url}).status_code == 200
     code = provider.get(f"{two.url}/api/v1/clinic").json()["code"]
 
     patient = requests.Session()

@@ -3,7 +3,7 @@
 // data lives only in the page's IndexedDB, under the app's control, and is wiped on log-out.
 // It also shows reminders (Web Push) and opens the app when one is tapped.
 
-const VERSION = "relieflog-shell-v13";
+const VERSION = "relieflog-shell-v14";
 const SHELL = [
   "/",
   "/css/app.css",
@@ -35,6 +35,8 @@ const SHELL = [
   "/js/checkins.js",
   "/js/push.js",
   "/js/reminders.js",
+  "/js/two-step.js",
+  "/js/passkeys.js",
   "/js/safety.js",
   "/js/safety-words.js",
   "/js/vitals-form.js",
@@ -55,6 +57,7 @@ const SHELL = [
   "/js/screens/clinic.js",
   "/js/clinic-connect.js",
   "/css/clinic.css",
+  "/css/two-step.css",
   "/vendor/uplot/uPlot.iife.min.js",
   "/vendor/uplot/uPlot.min.css",
   "/vendor/qrcode-generator/qrcode.esm.js",

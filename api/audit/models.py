@@ -32,6 +32,13 @@ EVENTS = (
     "clinic_provider_invited",
     "clinic_provider_joined",
     "clinic_provider_removed",
+    "password_reset_requested",
+    "mfa_enabled",
+    "mfa_disabled",
+    "mfa_reset",
+    "recovery_code_used",
+    "passkey_added",
+    "passkey_removed",
 )
 
 

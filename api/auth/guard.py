@@ -96,7 +96,9 @@ PROVIDER_BLUEPRINTS = frozenset({"clinic"})
 EITHER_ROLE_BLUEPRINTS = frozenset({"shared", "api-docs"})
 EITHER_ROLE_ENDPOINTS = frozenset({
     "auth.register", "auth.login", "auth.logout", "auth.Me", "auth.change_password",
-    "auth.reset_password", "auth.audit_log",
+    "auth.reset_password", "auth.audit_log", "auth.login_mfa", "auth.forgot_password",
+    "auth.Totp", "auth.confirm_totp", "auth.login_mfa_options", "auth.passkey_options",
+    "auth.Passkeys", "auth.remove_passkey",
     "questionnaires.definitions",  # the instruments' wording, which reports show too
     "clinic.accept_invite",  # a patient who opens an invitation is told why it cannot be
 })
@@ -112,8 +114,13 @@ def role_of(endpoint: str) -> str | None:
     return "patient"
 
 
+MFA_ENROLLMENT_REQUIRED = ("Turn on two-step login before opening the clinic: patients' "
+                           "data needs more than a password.")
+
+
 def check_role() -> None:
-    """403 when the signed-in account's role may not call this endpoint."""
+    """403 when the signed-in account's role may not call this endpoint, and for a provider
+    without two-step login on every clinic endpoint (PROVIDER_MFA_REQUIRED)."""
     user = g.get("user")
     if user is None or request.endpoint is None:
         return  # nobody signed in: the view's login_required answers 401 where needed
@@ -122,6 +129,9 @@ def check_role() -> None:
         raise Problem(403, "A clinic's provider account cannot do this; log in as a patient."
                       if user.role == "provider" else
                       "Only a clinic's provider accounts can do this.")
+    if role == "provider" and not user.mfa_enabled \
+            and current_app.config["PROVIDER_MFA_REQUIRED"]:
+        raise Problem(403, MFA_ENROLLMENT_REQUIRED, code="mfa_enrollment_required")
 
 
 def login_required(view: F) -> F:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any, TypeVar, cast
 
 from flask import Response, after_this_request, current_app, g, request
@@ -20,7 +21,7 @@ from flask.views import MethodView
 
 from api.audit import service as audit
 from api.audit.schemas import AuditListSchema, AuditQuerySchema
-from api.auth import service
+from api.auth import mfa, passkeys, service
 from api.auth.guard import (
     clear_session_cookie,
     cookie_name,
@@ -29,19 +30,32 @@ from api.auth.guard import (
     set_session_cookie,
 )
 from api.auth.schemas import (
+    AcceptedSchema,
+    ForgotSchema,
+    LoginResultSchema,
     LoginSchema,
     LogoutSchema,
+    MfaLoginSchema,
+    MfaTokenSchema,
+    PasskeyCreateSchema,
+    PasskeyListSchema,
+    PasskeySchema,
     PasswordChangeSchema,
     PasswordConfirmSchema,
     PasswordResetSchema,
+    RecoveryCodesSchema,
     RegisterSchema,
     TokenCreatedSchema,
     TokenCreateSchema,
     TokenListSchema,
+    TotpBeganSchema,
+    TotpCodeSchema,
+    TotpDisableSchema,
     UserSchema,
     UserUpdateSchema,
+    WebAuthnOptionsSchema,
 )
-from api.db import reads, writes
+from api.db import db, reads, writes
 from api.extensions import Blueprint, limiter
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Accounts and tokens")
@@ -68,6 +82,16 @@ def _email_in_body() -> str:
     body = request.get_json(silent=True)
     email = body.get("email") if isinstance(body, dict) else None
     return email if isinstance(email, str) else ""
+
+
+def _mfa_tokens_email() -> str:
+    """Whose log-in the body's mfa_token continues: its attempts count as theirs."""
+    body = request.get_json(silent=True)
+    token = body.get("mfa_token") if isinstance(body, dict) else None
+    if not isinstance(token, str) or not token:
+        return ""
+    with db.peek() as connection:
+        return service.mfa_token_email(token, connection)
 
 
 def _callers_email() -> str:
@@ -128,13 +152,130 @@ def register(data: dict[str, Any]) -> Any:
 @blp.route("/auth/login", methods=["POST"])
 @password_check(_email_in_body)
 @blp.arguments(LoginSchema)
-@blp.response(200, UserSchema)
+@blp.response(200, LoginResultSchema)
 def login(data: dict[str, Any]) -> Any:
-    """Log in with email and password"""
-    user, token = service.log_in(email=data["email"], password=data["password"],
-                                 previous_session=request.cookies.get(cookie_name()))
+    """Log in with email and password (with two-step login on: then POST /auth/login/mfa)"""
+    result = service.log_in(email=data["email"], password=data["password"],
+                            previous_session=request.cookies.get(cookie_name()),
+                            language=data.get("language"))
+    if result.mfa_token is not None:
+        with db.read():
+            methods = mfa.methods(result.user)
+        return {"mfa_required": True, "mfa_token": result.mfa_token, "methods": methods}
+    assert result.session_token is not None
+    _set_cookie(result.session_token)
+    return service.describe(result.user)
+
+
+@blp.route("/auth/login/mfa", methods=["POST"])
+@password_check(_mfa_tokens_email)
+@blp.arguments(MfaLoginSchema)
+@blp.response(200, UserSchema)
+def login_mfa(data: dict[str, Any]) -> Any:
+    """The second step of a log-in: a code of the authenticator app, a recovery code, or a
+    passkey's answer"""
+    user, token = mfa.second_step(
+        mfa_token=data["mfa_token"], code=data.get("code"),
+        recovery_code=data.get("recovery_code"), passkey=data.get("passkey"),
+        previous_session=request.cookies.get(cookie_name()))
     _set_cookie(token)
     return service.describe(user)
+
+
+@blp.route("/auth/login/mfa/options", methods=["POST"])
+@limiter.limit(setting("LOGIN_RATE_LIMIT"))
+@blp.arguments(MfaTokenSchema)
+@blp.response(200, WebAuthnOptionsSchema)
+def login_mfa_options(data: dict[str, Any]) -> Any:
+    """A passkey challenge for the second step of this log-in (5 minutes, used once)"""
+    return passkeys.login_options(mfa_token=data["mfa_token"])
+
+
+@blp.route("/me/passkeys/options", methods=["POST"])
+@login_required
+@blp.response(200, WebAuthnOptionsSchema)
+def passkey_options() -> Any:
+    """Options for adding a passkey (two-step login must be on); the challenge is kept
+    server-side for 5 minutes"""
+    return passkeys.registration_options(user_id=current_user().id)
+
+
+@blp.route("/me/passkeys")
+class Passkeys(MethodView):
+    decorators = [login_required]
+
+    @blp.response(200, PasskeyListSchema)
+    @reads
+    def get(self) -> Any:
+        """The account's passkeys (labels and dates; no key material)"""
+        return {"items": passkeys.listed(user=current_user())}
+
+    @blp.arguments(PasskeyCreateSchema)
+    @blp.response(201, PasskeySchema)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Add a passkey: the browser's answer to POST /me/passkeys/options"""
+        return passkeys.add(user_id=current_user().id, credential=data["credential"],
+                            label=data["label"])
+
+
+@blp.route("/me/passkeys/<passkey_id>", methods=["DELETE"])
+@login_required
+@blp.response(204)
+@writes
+def remove_passkey(passkey_id: str) -> None:
+    """Remove a passkey"""
+    passkeys.remove(user=current_user(), passkey_id=passkey_id)
+
+
+def _forgetful_address() -> str:
+    return f"forgot:{_account_key(_email_in_body())}"
+
+
+@blp.route("/auth/forgot", methods=["POST"])
+@limiter.limit(setting("FORGOT_RATE_LIMIT"))
+@limiter.limit(setting("FORGOT_ADDRESS_LIMIT"), key_func=_forgetful_address)
+@blp.arguments(ForgotSchema)
+@blp.response(202, AcceptedSchema)
+def forgot_password(data: dict[str, Any]) -> Any:
+    """Mail a one-hour reset link if the address has an account (the same answer either
+    way)"""
+    config = current_app.config
+    service.forgot_password(email=data["email"],
+                            valid_for=timedelta(minutes=config["FORGOT_RESET_MINUTES"]),
+                            public_url=config["PUBLIC_URL"])
+    return {"detail": service.FORGOT_ACCEPTED}
+
+
+@blp.route("/me/mfa/totp")
+class Totp(MethodView):
+    decorators = [login_required]
+
+    @password_check(_callers_email)
+    @blp.arguments(PasswordConfirmSchema)
+    @blp.response(200, TotpBeganSchema)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Start two-step login with an authenticator app: its secret, as text and as an
+        otpauth:// URI for a QR code (not in use until confirmed with a code)"""
+        secret, uri = mfa.begin_totp(user_id=current_user().id, password=data["password"])
+        return {"secret": secret, "otpauth_uri": uri}
+
+    @password_check(_callers_email)
+    @blp.arguments(TotpDisableSchema)
+    @blp.response(204)
+    def delete(self, data: dict[str, Any]) -> None:
+        """Turn two-step login off (the password and a current or recovery code)"""
+        mfa.disable_totp(user_id=current_user().id, password=data["password"],
+                         code=data["code"])
+
+
+@blp.route("/me/mfa/totp/confirm", methods=["POST"])
+@login_required
+@password_check(_callers_email)
+@blp.arguments(TotpCodeSchema)
+@blp.response(200, RecoveryCodesSchema)
+def confirm_totp(data: dict[str, Any]) -> Any:
+    """Turn two-step login on with the app's first code: ten recovery codes, shown once"""
+    return {"recovery_codes": mfa.confirm_totp(user_id=current_user().id, code=data["code"])}
 
 
 @blp.route("/auth/logout", methods=["POST"])

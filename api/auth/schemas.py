@@ -13,6 +13,8 @@ from api.fields import Text, validate_timezone
 from api.vocabulary import QUESTIONNAIRES
 
 EMAIL_DOC = "Email address; case does not matter."
+LANGUAGE_DOC = ("The language of the account's email: en or es (es-MX is es; others en). "
+                "Optional; the PWA sends its own.")
 NEW_PASSWORD_DOC = (
     "At least 10 characters, and not easy to guess: zxcvbn must estimate at least 10^8 "
     "guesses (score 3 of 4), so common passwords, keyboard patterns, repeats, sequences, "
@@ -66,6 +68,8 @@ class RegisterSchema(SetsNewPassword):
     timezone = fields.String(load_default="UTC", validate=validate_timezone,
                              metadata={"description": "IANA time zone, e.g. Europe/Berlin."})
     display_name = Text(load_default="", validate=validate.Length(max=80))
+    language = Text(load_default="en", validate=validate.Length(max=35),
+                    metadata={"description": LANGUAGE_DOC})
 
     def account_words(self, data: dict[str, Any]) -> list[str]:
         return passwords.account_words(data["email"], data["display_name"])
@@ -74,6 +78,87 @@ class RegisterSchema(SetsNewPassword):
 class LoginSchema(Schema):
     email = fields.String(required=True, validate=validate.Length(max=254))
     password = fields.String(required=True, load_only=True, validate=validate.Length(max=1024))
+    language = Text(validate=validate.Length(max=35), metadata={"description": LANGUAGE_DOC})
+
+
+class ForgotSchema(Schema):
+    email = fields.Email(required=True, validate=validate.Length(max=254),
+                         metadata={"description": EMAIL_DOC})
+
+
+class AcceptedSchema(Schema):
+    detail = fields.String()
+
+
+class MfaLoginSchema(Schema):
+    mfa_token = fields.String(required=True, validate=validate.Length(min=20, max=200),
+                              metadata={"description": "From POST /auth/login (5 minutes)."})
+    code = fields.String(validate=validate.Length(max=20), metadata={
+        "description": "The 6-digit code of the authenticator app."})
+    recovery_code = fields.String(validate=validate.Length(max=40), metadata={
+        "description": "One of the ten recovery codes (each works once)."})
+    passkey = fields.Dict(metadata={
+        "description": "A passkey's answer (PublicKeyCredential as JSON) to the challenge "
+                       "of POST /auth/login/mfa/options."})
+
+    @validates_schema
+    def one_way(self, data: dict[str, Any], **_: Any) -> None:
+        if sum(name in data for name in ("code", "recovery_code", "passkey")) != 1:
+            raise ValidationError("Give one of code, recovery_code or passkey.", "code")
+
+
+class MfaTokenSchema(Schema):
+    mfa_token = fields.String(required=True, validate=validate.Length(min=20, max=200))
+
+
+class WebAuthnOptionsSchema(Schema):
+    publicKey = fields.Dict(metadata={  # noqa: N815 - the WebAuthn API's own name
+        "description": "For navigator.credentials.create() or .get(), binary members as "
+                       "base64url."})
+
+
+class PasskeyCreateSchema(Schema):
+    credential = fields.Dict(required=True, metadata={
+        "description": "The PublicKeyCredential from navigator.credentials.create(), as JSON "
+                       "with base64url binary members."})
+    label = Text(load_default="", validate=validate.Length(max=80))
+
+
+class PasskeySchema(Schema):
+    id = fields.UUID()
+    label = fields.String()
+    created_at = fields.AwareDateTime()
+    last_used_at = fields.AwareDateTime(allow_none=True)
+
+
+class PasskeyListSchema(Schema):
+    items = fields.List(fields.Nested(PasskeySchema))
+
+
+class MfaStatusSchema(Schema):
+    totp = fields.Boolean(metadata={"description": "Two-step login with an app is on."})
+    passkeys = fields.Integer()
+    recovery_codes_left = fields.Integer()
+
+
+class TotpBeganSchema(Schema):
+    secret = fields.String(metadata={"description": "Base32, for typing into the app."})
+    otpauth_uri = fields.String(metadata={"description": "The same, for a QR code."})
+
+
+class TotpCodeSchema(Schema):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=40))
+
+
+class RecoveryCodesSchema(Schema):
+    recovery_codes = fields.List(fields.String(), metadata={
+        "description": "Ten single-use codes, shown once (only their hashes are kept)."})
+
+
+class TotpDisableSchema(Schema):
+    password = fields.String(required=True, load_only=True, validate=validate.Length(max=1024))
+    code = fields.String(required=True, validate=validate.Length(min=1, max=40), metadata={
+        "description": "A current code of the app, or a recovery code."})
 
 
 class AccountClinicSchema(Schema):
@@ -96,6 +181,18 @@ class UserSchema(Schema):
                                    "account may not call those."})
     clinic = fields.Nested(AccountClinicSchema, allow_none=True, metadata={
         "description": "A provider's clinic; absent for a patient."})
+    language = fields.String(metadata={"description": "The language of the account's email."})
+    mfa = fields.Nested(MfaStatusSchema)
+
+
+class LoginResultSchema(UserSchema):
+    """The account, logged in; or, for an account with two-step login, only these three."""
+
+    mfa_required = fields.Boolean()
+    mfa_token = fields.String(metadata={"description": "For POST /auth/login/mfa, 5 minutes."})
+    methods = fields.List(fields.String(), metadata={
+        "description": "The second steps this account can use: totp, recovery_code, "
+                       "passkey."})
 
 
 class UserUpdateSchema(Schema):
@@ -105,6 +202,7 @@ class UserUpdateSchema(Schema):
         fields.String(validate=validate.OneOf(QUESTIONNAIRES)),
         validate=validate.Length(max=len(QUESTIONNAIRES)),
         metadata={"description": "Which check-ins are on: any of phq9, gad7, peg; [] for none."})
+    language = Text(validate=validate.Length(max=35), metadata={"description": LANGUAGE_DOC})
 
 
 class LogoutSchema(Schema):

@@ -19,11 +19,28 @@ from blinker import Namespace
 from sqlalchemy import Executable, bindparam, delete, select, update
 from sqlalchemy.engine import Connection
 
+from api import mail
 from api.audit.service import record
-from api.auth.models import Account, ApiToken, LoginSession, PasswordReset, SignedIn, User
+from api.auth.models import (
+    Account,
+    ApiToken,
+    LoginSession,
+    MfaChallenge,
+    PasswordReset,
+    SignedIn,
+    User,
+)
 from api.auth.passwords import account_words, weakness
 from api.db import db
-from api.domain import AlreadyExists, Invalid, LinkGone, LoginFailed, NotFound, WrongPassword
+from api.domain import (
+    AlreadyExists,
+    Invalid,
+    LinkGone,
+    LoginFailed,
+    NotFound,
+    SessionEnded,
+    WrongPassword,
+)
 from api.models import utcnow
 from api.summaries.service import mark_changed
 from api.vocabulary import QUESTIONNAIRES
@@ -70,9 +87,9 @@ def never_set_up(user: User) -> bool:
     return user.password_hash == NO_PASSWORD_YET
 
 
-def _verify(password_hash: str, password: str) -> bool:
+def verify_hash(password_hash: str, password: str) -> bool:
     if password_hash == NO_PASSWORD_YET:
-        _verify(_DUMMY_HASH, password)  # the same time as a wrong password
+        verify_hash(_DUMMY_HASH, password)  # the same time as a wrong password
         return False
     try:
         password_hasher.verify(password_hash, password)
@@ -81,9 +98,9 @@ def _verify(password_hash: str, password: str) -> bool:
     return True
 
 
-def _check_password(user: User, password: str, field: str, message: str) -> None:
+def check_password(user: User, password: str, field: str, message: str) -> None:
     """Raise WrongPassword unless `password` is the user's (rehashing an old hash)."""
-    if not _verify(user.password_hash, password):
+    if not verify_hash(user.password_hash, password):
         raise WrongPassword(message, field=field)
     if password_hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)  # saved by the caller's write
@@ -93,38 +110,55 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalize_email(email)))
 
 
-def _account(user_id: int) -> User:
+def account(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None:  # deleted by a concurrent request since the caller was looked up
         raise NotFound("No such account.")
     return user
 
 
-def register(*, email: str, password: str, timezone: str, display_name: str
-             ) -> tuple[User, str]:
+def register(*, email: str, password: str, timezone: str, display_name: str,
+             language: str = "en") -> tuple[User, str]:
     """A new account, logged in: (user, session token)."""
     password_hash = hash_password(password)
     with db.write():
         if find_user(email) is not None:
             raise AlreadyExists("An account with this email already exists.", field="email")
         user = User(email=normalize_email(email), password_hash=password_hash,
-                    timezone=timezone, display_name=display_name.strip())
+                    timezone=timezone, display_name=display_name.strip(),
+                    language=mail_language(language))
         db.session.add(user)
         db.session.flush()
         return user, start_session(user)
 
 
-def log_in(*, email: str, password: str, previous_session: str | None) -> tuple[User, str]:
-    """The account with these credentials and a new session token, or LoginFailed with
-    one message for every failure. How often one may fail is counted by the caller's
-    rate limits (api/auth/routes.py), per account and address."""
+MFA_TOKEN_MINUTES = 5
+MFA_TOKEN_GONE = "This log-in took too long or was already finished: log in again."
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    """A right password: a session token, or (two-step login) an mfa_token for the
+    second step and no session yet."""
+
+    user: User
+    session_token: str | None = None
+    mfa_token: str | None = None
+
+
+def log_in(*, email: str, password: str, previous_session: str | None,
+           language: str | None = None) -> LoginResult:
+    """The account with these credentials and a new session token (or, with two-step
+    login, a token for the second step), or LoginFailed with one message for every
+    failure. How often one may fail is counted by the caller's rate limits
+    (api/auth/routes.py), per account and address."""
     with db.read():
         user = find_user(email)
     if user is None:
-        _verify(_DUMMY_HASH, password)  # the same time as a wrong password
+        verify_hash(_DUMMY_HASH, password)  # the same time as a wrong password
         raise LoginFailed(LOGIN_FAILED)
     try:
-        _check_password(user, password, "password", LOGIN_FAILED)
+        check_password(user, password, "password", LOGIN_FAILED)
         if user.disabled:
             raise WrongPassword(LOGIN_FAILED)
     except WrongPassword:
@@ -132,17 +166,73 @@ def log_in(*, email: str, password: str, previous_session: str | None) -> tuple[
             record(user_id=user.id, event="login_failed")
         raise LoginFailed(LOGIN_FAILED) from None
     with db.write():
-        if previous_session:
-            end_session(previous_session)  # a new login never reuses an old session id
-        token = start_session(user)
-        record(user_id=user.id, event="login_succeeded")
-    return user, token
+        user = account(user.id)
+        if language:
+            user.language = mail_language(language)
+        if user.mfa_enabled:
+            return LoginResult(user, mfa_token=_mfa_challenge(user))
+        return LoginResult(user, session_token=finish_login(user, previous_session))
+
+
+def finish_login(user: User, previous_session: str | None) -> str:
+    """The session of a fully logged-in account (call inside a write)."""
+    if previous_session:
+        end_session(previous_session)  # a new login never reuses an old session id
+    token = start_session(user)
+    record(user_id=user.id, event="login_succeeded")
+    return token
+
+
+def _mfa_challenge(user: User) -> str:
+    now = utcnow()
+    db.session.execute(delete(MfaChallenge).where(MfaChallenge.user_id == user.id,
+                                                  MfaChallenge.expires_at < now))
+    token = secrets.token_urlsafe(32)
+    db.session.add(MfaChallenge(user_id=user.id, token_hash=sha256(token),
+                                expires_at=now + timedelta(minutes=MFA_TOKEN_MINUTES)))
+    db.session.flush()
+    return token
+
+
+def live_mfa_challenge(token: str) -> MfaChallenge:
+    """The unused, unexpired challenge for an mfa_token, locked (call inside a write)."""
+    challenge = db.session.scalar(select(MfaChallenge).where(
+        MfaChallenge.token_hash == sha256(token), MfaChallenge.purpose == "login")
+        .with_for_update())
+    if challenge is None or challenge.used_at is not None or challenge.expires_at <= utcnow():
+        raise SessionEnded(MFA_TOKEN_GONE, field="mfa_token")
+    return challenge
+
+
+def mfa_token_owner(token: str) -> int | None:
+    """The account a live mfa_token belongs to (inside a read), else None."""
+    return db.session.scalar(select(MfaChallenge.user_id).where(
+        MfaChallenge.token_hash == sha256(token), MfaChallenge.purpose == "login",
+        MfaChallenge.used_at.is_(None),
+        MfaChallenge.expires_at > utcnow()))
+
+
+def mfa_token_email(token: str, connection: Connection) -> str:
+    """Whose log-in an mfa_token continues ("" when unknown): its rate limits are theirs."""
+    return connection.execute(
+        select(User.email).join(MfaChallenge, MfaChallenge.user_id == User.id)
+        .where(MfaChallenge.token_hash == sha256(token))).scalar() or ""
+
+
+def mail_language(tag: str | None) -> str:
+    return mail.language(tag)
+
+
+def notify(user: User, template: str, **params: Any) -> None:
+    """An email notice to the account, in its language (inside the caller's write)."""
+    mail.send(to=user.email, template=template, lang=user.language, **params)
 
 
 # Sent with the account when a login or GET /me describes it; receivers answer with what
 # they add to the body (api/clinics names a provider's clinic).
 describing_account = Namespace().signal("describing-account")
-ACCOUNT_FIELDS = ("email", "display_name", "timezone", "created_at", "questionnaires", "role")
+ACCOUNT_FIELDS = ("email", "display_name", "timezone", "created_at", "questionnaires", "role",
+                  "language")
 
 
 def describe(user: Account) -> dict[str, Any]:
@@ -155,12 +245,14 @@ def describe(user: Account) -> dict[str, Any]:
 
 def update_account(*, user_id: int, changes: dict[str, Any]) -> User:
     with db.write():
-        user = _account(user_id)
+        user = account(user_id)
         for field, value in changes.items():
             if field == "display_name":
                 value = value.strip()
             elif field == "questionnaires":  # in one order, each once
                 value = [name for name in QUESTIONNAIRES if name in value]
+            elif field == "language":
+                value = mail_language(value)
             elif field == "timezone" and value != user.timezone:
                 mark_changed(user.id)  # local dates, and so the analysis, move with it
             setattr(user, field, value)
@@ -172,16 +264,17 @@ def change_password(*, user_id: int, current_password: str, new_password: str,
     """Set a new password. Every login session ends and every API token is revoked; the
     caller gets a fresh session token when `stay_logged_in` (a browser)."""
     with db.read():
-        user = _account(user_id)
-    _check_password(user, current_password, "current_password",
+        user = account(user_id)
+    check_password(user, current_password, "current_password",
                     "The current password is incorrect.")
     password_hash = hash_password(new_password)
     with db.write():
-        user = _account(user_id)
+        user = account(user_id)
         user.password_hash = password_hash
         sign_out_everywhere(user)
         token = start_session(user) if stay_logged_in else None
         record(user_id=user.id, event="password_changed")
+        notify(user, "password_changed")
     return token
 
 
@@ -193,9 +286,10 @@ def delete_account(*, user_id: int, password: str) -> None:
     depend on a pragma to forget someone. New tables are covered without editing this.
     """
     with db.read():
-        user = _account(user_id)
-    _check_password(user, password, "password", "The password is incorrect.")
+        user = account(user_id)
+    check_password(user, password, "password", "The password is incorrect.")
     with db.write():
+        notify(user, "account_deleted")  # the outbox has no user_id: the notice stays
         for table in reversed(db.metadata.sorted_tables):
             if "user_id" in table.c:
                 db.session.execute(delete(table).where(table.c.user_id == user_id))
@@ -264,7 +358,8 @@ _USERS = User.__table__
 _SESSIONS = LoginSession.__table__
 _TOKENS = ApiToken.__table__
 _ACCOUNT = (_USERS.c.id, _USERS.c.email, _USERS.c.display_name, _USERS.c.timezone,
-            _USERS.c.created_at, _USERS.c.questionnaires, _USERS.c.role)
+            _USERS.c.created_at, _USERS.c.questionnaires, _USERS.c.role, _USERS.c.language,
+            _USERS.c.mfa_enabled)
 _SESSION_AND_ACCOUNT = (
     select(*_ACCOUNT, _SESSIONS.c.id.label("session_id"),
            _SESSIONS.c.created_at.label("session_created_at"), _SESSIONS.c.last_seen_at)
@@ -285,7 +380,8 @@ def _lookup(connection: Connection, query: Any, token: str) -> Any:
 def _signed_in(row: Any) -> SignedIn:
     return SignedIn(id=row["id"], email=row["email"], display_name=row["display_name"],
                     timezone=row["timezone"], created_at=row["created_at"],
-                    questionnaires=row["questionnaires"], role=row["role"])
+                    questionnaires=row["questionnaires"], role=row["role"],
+                    language=row["language"], mfa_enabled=row["mfa_enabled"])
 
 
 def resolve_session(connection: Connection, token: str, policy: SessionPolicy
@@ -382,7 +478,7 @@ def reset_password(*, token: str, new_password: str) -> User:
     reason "log_in_to_accept"."""
     with db.read():
         try:
-            user = _account(_live_reset(token).user_id)
+            user = account(_live_reset(token).user_id)
         except LinkGone:
             for _receiver, message in checking_other_link.send(token):
                 if message:
@@ -396,13 +492,32 @@ def reset_password(*, token: str, new_password: str) -> User:
     password_hash = hash_password(new_password)
     with db.write():
         reset = _live_reset(token, lock=True)  # again, holding the lock: it works once
-        user = _account(reset.user_id)
+        user = account(reset.user_id)
         reset.used_at = utcnow()
         user.password_hash = password_hash
         sign_out_everywhere(user)
         record(user_id=user.id, event="password_reset")
         password_set_by_link.send(user, token=token)
+        notify(user, "password_reset")
     return user
+
+
+FORGOT_ACCEPTED = ("If an account uses this address, an email with a link to choose a new "
+                   "password is on its way. The link works for one hour.")
+
+
+def forgot_password(*, email: str, valid_for: timedelta, public_url: str) -> None:
+    """Mail a one-time reset link if the address has an account; the same work and the
+    same answer either way (the caller cannot tell whether it has). Expired links are
+    cleared in both cases, so both take a write."""
+    with db.write():
+        db.session.execute(delete(PasswordReset).where(PasswordReset.expires_at < utcnow()))
+        user = find_user(email)
+        if user is None or user.disabled:
+            return
+        token = create_password_reset(user, valid_for=valid_for)
+        notify(user, "password_reset_link", url=f"{public_url}/reset#{token}")
+        record(user_id=user.id, event="password_reset_requested")
 
 
 def disable(user: User) -> None:

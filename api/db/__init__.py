@@ -11,7 +11,8 @@ Counters that must count even when the request fails (rate limits, failed logins
 `db.separately()`: a short write transaction of its own, on its own connection;
 `db.peek()` is the matching short read (who is asking, a counter's value).
 `insert_if_absent()` is INSERT … ON CONFLICT DO NOTHING on either database; `in_chunks()`
-reads a query's rows a chunk at a time (downloads).
+reads a query's rows a chunk at a time (downloads); `db.after_commit(callback)` runs something
+once the current transaction has committed.
 """
 
 from api.db import ratelimit  # noqa: F401 - registers the database:// rate-limit store

@@ -9,7 +9,7 @@ from typing import Any, TypeVar, cast
 
 from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import MetaData, Select, Table, literal, tuple_
+from sqlalchemy import MetaData, Select, Table, event, literal, tuple_
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.engine import Connection
@@ -21,6 +21,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 # Rows per SELECT when a download reads a kind a chunk at a time (in_chunks).
 CHUNK = 500
+
+# session.info key: what runs once the current transaction commits (db.after_commit).
+AFTER_COMMIT = "relieflog_after_commit"
 
 # The execution option that carries a transaction's declared kind to the engine's "begin"
 # hook (api/db/sqlite.py), which takes SQLite's write lock for writers only.
@@ -120,12 +123,31 @@ class Database(SQLAlchemy):
             with connection.begin():
                 yield connection
 
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Run `callback` once the current transaction commits, and never if it rolls
+        back (the outbox's mail leaves only with the change it tells of). Once per
+        transaction however often it is asked."""
+        waiting = self.session().info.setdefault(AFTER_COMMIT, [])
+        if callback not in waiting:
+            waiting.append(callback)
+
     def after_erasure(self) -> None:
         """After deleting someone's data: on SQLite, fold the write-ahead log back into the
         database (secure_delete has zeroed the freed pages there), so the deleted rows do
         not linger in the -wal file."""
         if self.engine.dialect.name == "sqlite":
             sqlite.checkpoint(self.engine)
+
+
+@event.listens_for(Session, "after_commit")
+def _committed(session: Session) -> None:
+    for callback in session.info.pop(AFTER_COMMIT, []):
+        callback()
+
+
+@event.listens_for(Session, "after_rollback")
+def _rolled_back(session: Session) -> None:
+    session.info.pop(AFTER_COMMIT, None)
 
 
 # Rows stay readable after commit: views serialize what they just saved.

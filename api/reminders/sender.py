@@ -25,6 +25,7 @@ import requests
 from flask import current_app
 from sqlalchemy import bindparam, delete, select, update
 
+from api import mail
 from api.auth.models import User
 from api.db import db, insert_if_absent
 from api.entries.models import Entry
@@ -493,7 +494,8 @@ def vapid_key() -> Any:
 
 
 def run_forever(*, every: float = 60.0) -> None:
-    """`flask reminders run`: a pass at the start of every minute, until stopped."""
+    """`flask reminders run`: a pass at the start of every minute, until stopped; each
+    pass also sends the queued email that is due (api/mail)."""
     holder = new_holder()
     while True:
         try:
@@ -503,4 +505,10 @@ def run_forever(*, every: float = 60.0) -> None:
                          report.sent, report.failed, report.removed)
         except Exception:  # noqa: BLE001 - a database hiccup must not end the loop
             log.exception("reminders: the pass failed")
+        try:
+            mailed = mail.deliver_due()  # what failed after its request, tried again
+            if mailed.sent or mailed.failed:
+                log.info("mail: %d sent, %d failed", mailed.sent, mailed.failed)
+        except Exception:  # noqa: BLE001 - nor a mail server's
+            log.exception("mail: the pass failed")
         clock.sleep(every - clock.time() % every)

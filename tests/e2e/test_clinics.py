@@ -20,6 +20,7 @@ import requests
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import PASSWORD, Phone, assert_all_text_translated, flask_cli
+from tests.support.mfa import code as totp
 
 pytestmark = pytest.mark.e2e
 
@@ -35,6 +36,7 @@ class Clinic:
     email: str
     code: str
     api: requests.Session
+    secret: str  # the admin's authenticator app (two-step login, required of providers)
 
 
 def today() -> dt.date:
@@ -56,9 +58,13 @@ def make_clinic(base: str, database_url: str) -> Clinic:
     logged = api.post(f"{base}/api/v1/auth/login", json={"email": email, "password": PASSWORD},
                       timeout=10)
     assert logged.status_code == 200, logged.text
+    secret = api.post(f"{base}/api/v1/me/mfa/totp", json={"password": PASSWORD},
+                      timeout=10).json()["secret"]
+    assert api.post(f"{base}/api/v1/me/mfa/totp/confirm", json={"code": totp(secret)},
+                    timeout=10).status_code == 200
     code = api.get(f"{base}/api/v1/clinic", timeout=10).json()["code"]
     assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", code), code
-    return Clinic(email, code, api)
+    return Clinic(email, code, api, secret)
 
 
 def patient(base: str, name: str, last_logged: int, *, clinic: Clinic | None = None,
@@ -99,11 +105,14 @@ def patient(base: str, name: str, last_logged: int, *, clinic: Clinic | None = N
     return api, connection
 
 
-def provider_logs_in(phone: Phone, email: str) -> None:
+def provider_logs_in(phone: Phone, clinic: Clinic) -> None:
+    """The password, then the authenticator app's next code."""
     page = phone.page
     page.goto(f"{phone.url}/login")
-    page.locator("input[name=email]").fill(email)
+    page.locator("input[name=email]").fill(clinic.email)
     page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("form button[type=submit]").click()
+    page.locator("input[name=code]").fill(totp(clinic.secret, steps_ahead=1))
     page.locator("form button[type=submit]").click()
     page.wait_for_url(f"{phone.url}/clinic")
     page.locator(".panel-table tbody tr").first.wait_for()
@@ -122,7 +131,7 @@ def test_provider_panel_report_and_a_patient_who_disconnects(desktop: Phone,
     maya, maya_link = patient(desktop.url, "Maya Chen", 1, clinic=clinic, item9=1)
     patient(desktop.url, "Lena Park", 5, clinic=clinic)
 
-    provider_logs_in(desktop, clinic.email)
+    provider_logs_in(desktop, clinic)
     expect(page.get_by_role("heading", level=1)).to_have_text(CLINIC)
     expect(page.get_by_text(
         "Patients are told that the clinic does not watch their diary in real time.")
@@ -240,7 +249,7 @@ def test_clinic_page_in_spanish_for_an_admin(es_phone: Phone, database_url: str)
     page.set_viewport_size(DESK)
     clinic = make_clinic(es_phone.url, database_url)
     patient(es_phone.url, "Lucía Gómez", 2, clinic=clinic)
-    provider_logs_in(es_phone, clinic.email)
+    provider_logs_in(es_phone, clinic)
     expect(page.get_by_role("heading", name="Pacientes conectados")).to_be_visible()
     expect(page.get_by_text("no vigila su diario en tiempo real")).to_be_visible()
     expect(page.locator(".panel-table tbody tr").first).to_contain_text("hace 2 días")
@@ -280,7 +289,7 @@ def test_clinic_page_and_report_words_all_come_from_the_catalog(pseudo_phone: Ph
     page.set_viewport_size(DESK)
     clinic = make_clinic(pseudo_phone.url, database_url)
     patient(pseudo_phone.url, "Maya Chen", 1, clinic=clinic, item9=1)
-    provider_logs_in(pseudo_phone, clinic.email)
+    provider_logs_in(pseudo_phone, clinic)
     user_data = [CLINIC, PROVIDER, clinic.email, clinic.code, "Maya Chen", "PHQ-9",
                  re.compile(r"[\d.,]+")]
     assert_all_text_translated(page, allow=user_data)

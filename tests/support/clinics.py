@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.support.mfa import code, enrol
+
 PROVIDER_PASSWORD = "lakeside infusion night shift"
 _providers = itertools.count(1)
 
@@ -27,14 +29,32 @@ def setup_link_token(output: str) -> str:
     return link.split("#", 1)[1]
 
 
-def provider_client(app: Flask, token: str, email: str) -> FlaskClient:
-    """The provider who opened the link: chooses a password, logs in."""
+def provider_client(app: Flask, token: str, email: str, *, secret: str | None = None
+                    ) -> FlaskClient:
+    """The provider who opened the link: chooses a password, logs in and turns on two-step
+    login (required before any clinic data); `client.totp_secret` is its app's secret. An
+    account that has it on already (`secret`) logs in with its next code instead."""
     client = app.test_client()
     assert client.post("/api/v1/auth/reset", json={
         "token": token, "new_password": PROVIDER_PASSWORD}).status_code == 204
+    if secret is not None:
+        client.totp_secret = secret  # type: ignore[attr-defined]
+        log_in_again(client, email)
+        return client
     assert client.post("/api/v1/auth/login", json={
         "email": email, "password": PROVIDER_PASSWORD}).status_code == 200
+    client.totp_secret, _ = enrol(client, PROVIDER_PASSWORD)  # type: ignore[attr-defined]
     return client
+
+
+def log_in_again(client: FlaskClient, email: str) -> None:
+    """A provider who logged out logs in: the password, then the app's next code."""
+    first = client.post("/api/v1/auth/login", json={"email": email, "password": PROVIDER_PASSWORD})
+    assert first.get_json()["mfa_required"] is True, first.get_json()
+    secret = client.totp_secret  # type: ignore[attr-defined]
+    done = client.post("/api/v1/auth/login/mfa", json={
+        "mfa_token": first.get_json()["mfa_token"], "code": code(secret, steps_ahead=1)})
+    assert done.status_code == 200, done.get_json()
 
 
 def create_clinic(app: Flask, name: str = "Lakeside Infusion Center",

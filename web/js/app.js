@@ -23,6 +23,7 @@ const screens = {
   register: [() => import("./screens/login.js"), "login"],
   sharing: [() => import("./screens/sharing.js"), "sharing"],
   reset: [() => import("./screens/reset.js"), "reset"],
+  forgot: [() => import("./screens/reset.js"), "reset"],
   checkin: [() => import("./screens/checkin.js"), "checkin"],
   medications: [() => import("./screens/medications.js"), "medications"],
   clinic: [() => import("./screens/clinic.js"), "panel"],
@@ -49,11 +50,12 @@ const ROUTES = [
   [/^\/login\/?$/, "login", null],
   [/^\/register\/?$/, "register", null],
   [/^\/reset\/?$/, "reset", null],
+  [/^\/forgot\/?$/, "forgot", null],
   [/^\/clinic\/?$/, "clinic", null],
 ];
 // Screens for someone who is not logged in; the first two send a logged-in patient to Today.
-const PUBLIC = new Set(["login", "register", "reset"]);
-const LOGGED_OUT_ONLY = new Set(["login", "register"]);
+const PUBLIC = new Set(["login", "register", "reset", "forgot"]);
+const LOGGED_OUT_ONLY = new Set(["login", "register", "forgot"]);
 // A clinic's provider sees only these (GET /me says "role": "provider"); a patient never.
 const PROVIDER_SCREENS = new Set(["clinic"]);
 const isProvider = (user) => Boolean(user && user.role === "provider");

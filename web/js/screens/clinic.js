@@ -14,6 +14,7 @@ import { formatNumber, t } from "../i18n.js";
 import { explain, showProblem } from "../problems.js";
 import { num, signed } from "../report.js";
 import { loggedOut } from "../session.js";
+import { enrolmentGate } from "../two-step.js";
 import { routeLabel } from "../vocabulary.js";
 
 const SEARCH_DELAY_MS = 300;
@@ -28,6 +29,18 @@ function styles() {
     link.onerror = () => resolve();
     document.head.append(link);
   });
+}
+
+// ---- Two-step login first (PROVIDER_MFA_REQUIRED): the server answers every clinic route
+// 403 mfa_enrollment_required until the provider turns it on ----
+
+async function enrolmentNeeded() {
+  try {
+    await request("GET", "/clinic");
+    return false;
+  } catch (e) {
+    return e.status === 403 && e.problem && e.problem.code === "mfa_enrollment_required";
+  }
 }
 
 // ---- The panel ----
@@ -262,6 +275,11 @@ function providersCard(clinic, me, reload) {
 export async function render(container, ctx) {
   await styles();
   document.body.classList.add("wide");
+  if (await enrolmentNeeded()) {
+    container.append(...await enrolmentGate(() => ctx.navigate("/clinic", { replace: true })));
+    container.querySelector("h1").focus();
+    return;
+  }
   const me = ctx.user;
   const status = h("p", { class: "panel-status", role: "status" });
   const table = panelTable((p) => { location.assign(`/clinic/patients/${encodeURIComponent(p.patient_id)}`); });

@@ -18,6 +18,7 @@ import { PASSWORD_MIN_LENGTH } from "../vocabulary.js";
 let token = "";
 
 export async function render(container, ctx) {
+  if (ctx.route === "forgot") return forgot(container);
   const fragment = takeFragment();
   if (fragment !== "") token = fragment;
   const heading = h("h1", { tabindex: "-1" }, t("reset.title"));
@@ -142,5 +143,44 @@ function acceptWithAccount(box, ctx, dead) {
     }
     token = "";
     ctx.navigate("/clinic", { replace: true });
+  });
+}
+
+// "Forgot password?": the server mails a one-hour link if the address has an account, and
+// answers the same either way, so this screen says the same either way too.
+function forgot(container) {
+  const email = field(t("forgot.email"), h("input", { type: "email", autocomplete: "username", required: true, autocapitalize: "none", spellcheck: "false" }));
+  const error = formError();
+  const submit = h("button", { type: "submit", class: "btn btn-primary btn-block" }, t("forgot.submit"));
+  const form = h("form", { novalidate: true }, error, email, submit);
+  const box = h("div", { class: "auth" }, h("h1", { tabindex: "-1" }, t("forgot.title")),
+    h("p", { class: "tagline" }, t("forgot.intro")), form,
+    h("p", { class: "switch" }, h("a", { href: "/login" }, t("reset.go_login"))));
+  container.append(box);
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    error.show("");
+    email.showError("");
+    const address = email.control.value.trim();
+    if (!address || !address.includes("@")) {
+      email.showError(t("login.email_missing"));
+      email.control.focus();
+      return;
+    }
+    submit.disabled = true;
+    try {
+      await request("POST", "/auth/forgot", { body: { email: address } });
+    } catch (e) {
+      submit.disabled = false;
+      if (e instanceof OfflineError) error.show(t("errors.offline"));
+      else showProblem({ email }, e, error);
+      return;
+    }
+    const sent = h("h1", { tabindex: "-1" }, t("forgot.sent_title"));
+    box.replaceChildren(sent, h("p", { role: "status" }, t("forgot.sent", { email: address })),
+      h("p", { class: "muted" }, t("forgot.sent_help")),
+      h("p", { class: "switch" }, h("a", { href: "/login" }, t("reset.go_login"))));
+    sent.focus();
   });
 }

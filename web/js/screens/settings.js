@@ -13,6 +13,7 @@ import * as push from "../push.js";
 import { checkinStyles, definitions } from "../questionnaires.js";
 import { remindersCard } from "../reminders.js";
 import { loggedOut, session, updateUser } from "../session.js";
+import { securityCard } from "../two-step.js";
 import { PASSWORD_MIN_LENGTH } from "../vocabulary.js";
 
 // The security events the log can name in the patient's words: t(`settings.event.${event}`).
@@ -22,6 +23,8 @@ const EVENTS = new Set([
   "clinic_connected", "clinic_notes_on", "clinic_notes_off", "clinic_disconnected",
   "clinic_viewed", "clinic_deleted", "clinic_code_changed", "clinic_provider_invited",
   "clinic_provider_joined", "clinic_provider_removed",
+  "password_reset_requested", "mfa_enabled", "mfa_disabled", "mfa_reset", "recovery_code_used",
+  "passkey_added", "passkey_removed",
 ]);
 const eventText = (event) => (EVENTS.has(event) ? t(`settings.event.${event}`) : event);
 const LOG_SHOWN = 10;
@@ -174,7 +177,7 @@ export async function render(container, ctx) {
     h("p", { class: "muted" }, t("settings.medications_help")),
     h("ul", { class: "link-list" }, h("li", {}, h("a", { href: "/medications" }, t("settings.medications_open")))));
 
-  container.append(screenHead(t("settings.title")), profile, medications, remindersCard(user), checkinChoice(user), languageChoice(), password, downloads, tokens, securityLog(user),
+  container.append(screenHead(t("settings.title")), profile, medications, remindersCard(user), checkinChoice(user), languageChoice(), password, securityCard(user), downloads, tokens, securityLog(user),
     h("section", { class: "card", "aria-labelledby": "session-title" }, h("h2", { id: "session-title" }, t("settings.device")),
       h("p", { class: "muted" }, t("settings.device_help")), logout),
     remove,
