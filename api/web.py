@@ -135,11 +135,13 @@ APP_SCOPES: dict[str, tuple[str, ...]] = {
     "day": ("day.", "entry."),
     "treatments": ("treatments.", "report."),
     "trends": ("trends.", "chart.", "report."),
-    "settings": ("settings.", "reminders."),
+    "settings": ("settings.", "reminders.", "twostep.", "login.password_missing",
+                 "login.mfa_code_missing"),
     "sharing": ("sharing.",),
     "checkin": ("checkin.",),
     "medications": ("medications.",),
-    "panel": ("clinic.", "report."),
+    "panel": ("clinic.", "report.", "twostep.", "login.password_missing",
+              "login.mfa_code_missing"),
     "conflicts": ("conflicts.",),
 }
 
