@@ -129,3 +129,27 @@ def test_register_keeps_the_email_language(app):
     assert user["language"] == "en"
     patched = client.patch("/api/v1/me", json={"language": "es-AR"})
     assert patched.get_json()["language"] == "es"
+
+
+def test_an_invitation_arrives_by_email_for_a_new_and_an_existing_account(
+        mail_app, mailbox: Mailbox):
+    from tests.support.clinics import create_clinic
+
+    lakeside = create_clinic(mail_app)
+    _patient(mail_app, "es", email="rosa@example.org")  # an existing account, in Spanish
+    answers = {}
+    for address in ("ben@clinic.example", "rosa@example.org"):
+        response = lakeside.admin.post("/api/v1/clinic/invites", json={
+            "email": address, "display_name": "Dr Ben Ortiz"})
+        assert response.status_code == 201
+        answers[address] = response.get_json()
+    # The admin's answer has the same shape either way, and still carries the link.
+    assert {tuple(sorted(a)) for a in answers.values()} == {("expires_at", "url")}
+    send_mail(mail_app)
+    [new] = mailbox.to("ben@clinic.example")
+    assert new["Subject"] == "Dr Ada Lee invites you to Lakeside Infusion Center on Relieflog"
+    assert answers["ben@clinic.example"]["url"] in body(new)
+    [existing] = mailbox.to("rosa@example.org")  # in the account's own language
+    assert existing["Subject"] == "Dr Ada Lee te invita a Lakeside Infusion Center en Relieflog"
+    assert answers["rosa@example.org"]["url"] in body(existing)
+    assert "dizzy" not in body(existing)

@@ -197,9 +197,9 @@ def invite(data: dict[str, Any]) -> Any:
     """Invite a provider: a one-time link (7 days). The answer is the same whether or not
     the email has an account; an existing account is never changed and accepts by logging
     in (POST /clinic/invites/accept)"""
-    token, expires_at = service.invite(membership=_membership(), **data)
-    return {"url": f"{current_app.config['PUBLIC_URL']}/reset#{token}",
-            "expires_at": expires_at}
+    url, expires_at = service.invite(membership=_membership(),
+                                     public_url=current_app.config["PUBLIC_URL"], **data)
+    return {"url": url, "expires_at": expires_at}
 
 
 @clinic.route("/invites/accept", methods=["POST"])

@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, select, update
 
+from api import mail
 from api.audit.models import AuditEvent
 from api.audit.service import record
 from api.auth import service as accounts
@@ -233,8 +234,10 @@ def rotate_code(*, membership: Membership) -> str:
     return codes.shown(membership.clinic.code)
 
 
-def invite(*, membership: Membership, email: str, display_name: str) -> tuple[str, datetime]:
-    """Invite a provider to the clinic: (the link's token, when it stops working).
+def invite(*, membership: Membership, email: str, display_name: str, public_url: str
+           ) -> tuple[str, datetime]:
+    """Invite a provider to the clinic: (the link, when it stops working). The link is
+    also emailed to the address, in its account's language (else the inviting admin's).
 
     The answer is the same whether or not the email has an account, and an existing
     account is never changed (its password, its enabled state, its name): its person
@@ -265,7 +268,12 @@ def invite(*, membership: Membership, email: str, display_name: str) -> tuple[st
                                 email=accounts.normalize_email(email), display_name=name,
                                 token_hash=accounts.sha256(token), expires_at=expires_at))
     _tell_clinic(membership, "clinic_provider_invited", email)
-    return token, expires_at
+    url = f"{public_url}/reset#{token}"
+    inviter = accounts.account(membership.member.user_id)
+    mail.send(to=accounts.normalize_email(email), template="clinic_invite",
+              lang=inviter.language if accounts.never_set_up(user) else user.language,
+              url=url, clinic=clinic.name, inviter=provider_name(inviter), days=INVITE_DAYS)
+    return url, expires_at
 
 
 def _live_invite(token: str) -> ClinicInvite:

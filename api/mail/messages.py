@@ -88,6 +88,20 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
                "Se añadió una llave de acceso («{label}») a tu cuenta de Relieflog para el "
                "inicio de sesión en dos pasos.\n\n{not_you}"),
     },
+    "clinic_invite": {
+        "en": ("{inviter} invites you to {clinic} on Relieflog",
+               "{inviter} invites you to join {clinic} as a provider on Relieflog.\n\n"
+               "Open this link within {days} days (it works once):\n{url}\n\n"
+               "If you already have a Relieflog account on this server, the link asks you to "
+               "log in with it; otherwise you choose a password there. If you did not "
+               "expect this, ignore this message: nothing changes."),
+        "es": ("{inviter} te invita a {clinic} en Relieflog",
+               "{inviter} te invita a unirte a {clinic} como profesional en Relieflog.\n\n"
+               "Abre este enlace antes de {days} días (funciona una sola vez):\n{url}\n\n"
+               "Si ya tienes una cuenta de Relieflog en este servidor, el enlace te pedirá "
+               "que entres con ella; si no, allí eliges una contraseña. Si no lo esperabas, "
+               "ignora este mensaje: no cambia nada."),
+    },
     "account_deleted": {
         "en": ("Your Relieflog account was deleted",
                "Your Relieflog account and every entry in it were deleted. Nothing of it is "
@@ -111,4 +125,4 @@ def render(template: str, lang: str, params: dict[str, object]) -> tuple[str, st
     """(subject, body) of a message in `lang` (English when there is no such language)."""
     subject, body = MESSAGES[template][language(lang)]
     words = {"not_you": _NOT_YOU[language(lang)], **params}
-    return subject, body.format(**words) + "\n\n— Relieflog\n"
+    return subject.format(**words), body.format(**words) + "\n\n— Relieflog\n"
