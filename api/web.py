@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import Blueprint, Flask, Response, abort, jsonify, request, send_from_directory
 from werkzeug.routing import PathConverter
 
-WEB = Path(__file__).resolve().parent.parent / "web"
+from api.config import WEB
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
