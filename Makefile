@@ -8,15 +8,29 @@ WORKERS ?= 2
 # GIL behind its siblings (2x the write throughput of 4 threads here). Raise it on PostgreSQL.
 THREADS ?= 1
 
-.PHONY: install run test lint demo bench fuzz clean
+.PHONY: install lock run test lint demo bench fuzz clean
 
-$(VENV)/.installed: pyproject.toml
+# Exact versions with hashes from requirements.lock (the app and its test extras), then this
+# checkout itself, editable, with the lock's setuptools; pip check fails when pyproject.toml
+# asks for something the lock lacks.
+$(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(PY) -m pip check || { echo "requirements.lock is behind pyproject.toml: make lock" >&2; exit 1; }
 	touch $@
 
 install: $(VENV)/.installed
+
+# Writes requirements.lock from pyproject.toml (Python 3.11, Linux), keeping the versions
+# already locked unless pyproject.toml rules them out; `make lock LOCK_ARGS=--upgrade` moves
+# everything to the newest allowed. Commit the result; `make install` then installs it.
+lock:
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quiet --generate-hashes \
+		--allow-unsafe --strip-extras --extra test --no-emit-index-url --no-emit-find-links \
+		--output-file requirements.lock $(LOCK_ARGS) pyproject.toml
 
 # The reminders' sender runs beside gunicorn and ends with it (Ctrl-C stops both; if gunicorn
 # exits, the sender is stopped). Several machines may each run one: a lease in the database

@@ -10,7 +10,7 @@ from sqlalchemy import text
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from api import web
-from api.config import ROOT, Config
+from api.config import MIGRATIONS, Config
 from api.db import db
 from api.errors import Problem, ProblemApi, register_error_handlers
 from api.extensions import limiter, migrate
@@ -30,7 +30,7 @@ def create_app(config: Any = None) -> Flask:
         )
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
+    migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True,
                      compare_type=True)
     limiter.init_app(app)
     api = ProblemApi(app, spec_kwargs={"components": {"securitySchemes": SECURITY_SCHEMES}})

@@ -4,12 +4,33 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from collections.abc import Callable
+from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-INSTANCE = Path(os.environ.get("INSTANCE_PATH", ROOT / "instance"))
+
+
+def _shipped(name: str) -> Path | None:
+    """web/ or migrations/ as a built wheel ships them, inside the package (api/_web,
+    api/_migrations: setup.py maps them in); None in a checkout or an editable install."""
+    packaged = resources.files(__package__) / f"_{name}"
+    return packaged if isinstance(packaged, Path) and packaged.is_dir() else None
+
+
+# The one place that says where the PWA and the migrations are: inside an installed wheel,
+# else beside api/ in the checkout.
+INSTALLED = _shipped("web") is not None
+WEB = _shipped("web") or ROOT / "web"
+MIGRATIONS = _shipped("migrations") or ROOT / "migrations"
+# The SQLite database and the generated keys: instance/ in the checkout; for an installed
+# wheel, var/relieflog-instance under the virtual environment (never inside site-packages).
+INSTANCE = Path(os.environ.get(
+    "INSTANCE_PATH",
+    Path(sys.prefix) / "var" / "relieflog-instance" if INSTALLED else ROOT / "instance",
+))
 
 
 def secret_file(path: Path, make: Callable[[], bytes]) -> bytes:

@@ -15,7 +15,7 @@ from werkzeug.security import safe_join
 
 from api.compact import compact_css, compact_js
 
-WEB = Path(__file__).resolve().parent.parent / "web"
+from api.config import WEB
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [

@@ -1,30 +1,53 @@
 #!/usr/bin/env bash
-# The whole suite: SQLite, then the browser tests in Chromium, then PostgreSQL.
-# Says loudly what it could not run; under CI=true anything skipped is a failure.
+# The whole suite: SQLite, then the browser tests in Chromium, then PostgreSQL (only the
+# tests that use the database: tests/conftest.py deselects the rest there). The API passes
+# run in parallel (pytest-xdist, TEST_WORKERS, default one per core; each worker has its own
+# database). Prints each pass's wall time. Says loudly what it could not run; under CI=true
+# anything skipped, or a pass that ran no test, is a failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 py=${PYTHON:-.venv/bin/python}
+workers=${TEST_WORKERS:-auto}
 status=0
 skipped=()
+times=()
 
 banner() { printf '\n==== %s ====\n' "$1"; }
 
-banner "API and unit tests on SQLite"
-"$py" -m pytest -m "not e2e" "$@" || status=1
+# run_pass NAME COMMAND...: runs one pass, keeps its time; pytest's exit code 5 (no test
+# collected) counts as a pass that did not run.
+run_pass() {
+  local name=$1 start rc
+  shift
+  banner "$name"
+  start=$(date +%s)
+  "$@"
+  rc=$?
+  times+=("$(printf '%5ds  %s (exit %d)' $(($(date +%s) - start)) "$name" "$rc")")
+  if [ "$rc" -eq 5 ]; then
+    skipped+=("$name: no test ran")
+  elif [ "$rc" -ne 0 ]; then
+    status=1
+  fi
+}
 
-banner "Browser tests in Chromium"
+run_pass "API and unit tests on SQLite" "$py" -m pytest -m "not e2e" -n "$workers" "$@"
+
 if [ -x /usr/bin/chromium ]; then
-  "$py" -m pytest -m e2e tests/e2e "$@" || status=1
+  run_pass "Browser tests in Chromium" "$py" -m pytest -m e2e tests/e2e "$@"
 else
   skipped+=("browser tests: /usr/bin/chromium is missing (apt-get install chromium)")
 fi
 
-banner "API tests on PostgreSQL"
 if command -v initdb >/dev/null 2>&1 || compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
-  scripts/with-postgres.sh "$py" -m pytest -m "not e2e" "$@" || status=1
+  run_pass "API tests on PostgreSQL" \
+    scripts/with-postgres.sh "$py" -m pytest -m "not e2e" -n "$workers" "$@"
 else
   skipped+=("PostgreSQL pass: initdb not found (apt-get install postgresql)")
 fi
+
+banner "TIMES"
+for line in "${times[@]}"; do echo "$line"; done
 
 if [ ${#skipped[@]} -gt 0 ]; then
   banner "SKIPPED"

@@ -19,7 +19,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from api import create_app
-from api.config import ROOT, TestConfig
+from api.config import MIGRATIONS, TestConfig
 from api.db import db
 from api.extensions import limiter
 from tests.support.smtp import Mailbox, smtp_server
@@ -30,13 +30,50 @@ _emails = itertools.count(1)
 VAPID_KEY_FILE = Path(tempfile.mkdtemp(prefix="relieflog-test-vapid-")) / "vapid.pem"
 
 
+# A test that asks for none of these never touches the suite's database.
+DATABASE_FIXTURES = frozenset({"app", "database_url", "empty_database_url"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On PostgreSQL (TEST_DATABASE_URL set) only the tests that use the database run: the
+    rest (analysis, catalogs, layout, wording, pure functions, the wheel) ran on SQLite."""
+    if not os.environ.get("TEST_DATABASE_URL"):
+        return
+    kept = [item for item in items
+            if DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept
+
+
+@contextmanager
+def new_database(url: str, name: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database on the server `url` names; dropped after."""
+    admin = create_engine(make_url(url), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    try:
+        yield make_url(url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
+        admin.dispose()
+
+
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """SQLite in this process's temp folder, or TEST_DATABASE_URL's PostgreSQL; under
+    pytest-xdist each worker gets a database of its own on that server."""
     url = os.environ.get("TEST_DATABASE_URL")
-    if url:
-        return url
-    path: Path = tmp_path_factory.mktemp("db") / "relieflog-test.db"
-    return f"sqlite:///{path}"
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if url and worker:
+        with new_database(url, f"{make_url(url).database}_{worker}") as own:
+            yield own
+    elif url:
+        yield url
+    else:
+        path: Path = tmp_path_factory.mktemp("db") / "relieflog-test.db"
+        yield f"sqlite:///{path}"
 
 
 def make_app(database_url: str, **settings: object) -> Flask:
@@ -64,7 +101,7 @@ def other_app(database_url: str, **settings: object) -> Iterator[Flask]:
 def app(database_url: str) -> Iterator[Flask]:
     application = make_app(database_url)
     with application.app_context():
-        upgrade(directory=str(ROOT / "migrations"))
+        upgrade(directory=str(MIGRATIONS))
     yield application
     with application.app_context():
         db.engine.dispose()
@@ -137,16 +174,8 @@ def empty_database_url(database_url: str, tmp_path) -> Iterator[str]:
     if url.get_backend_name() == "sqlite":
         yield f"sqlite:///{tmp_path / 'migrations.db'}"
         return
-    name = f"relieflog_migrations_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"CREATE DATABASE {name}"))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
-        admin.dispose()
+    with new_database(database_url, f"relieflog_migrations_{uuid.uuid4().hex[:8]}") as empty:
+        yield empty
 
 
 @pytest.fixture

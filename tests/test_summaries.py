@@ -231,11 +231,11 @@ def test_demo_seeding_goes_through_the_kept_analysis(app, empty_database_url):
     from flask_migrate import upgrade
 
     from api.demo import DEMO_EMAIL, DEMO_PASSWORD
-    from tests.conftest import ROOT, make_app
+    from tests.conftest import MIGRATIONS, make_app
 
     demo = make_app(empty_database_url)
     with demo.app_context():
-        upgrade(directory=str(ROOT / "migrations"))
+        upgrade(directory=str(MIGRATIONS))
     assert demo.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
     client = demo.test_client()
     assert client.post("/api/v1/auth/login", json={"email": DEMO_EMAIL,

@@ -54,8 +54,11 @@ def live_server(
     threads: int = 4,
     env: dict[str, str] | None = None,
     port: int | None = None,
+    python: str = sys.executable,
+    cwd: Path = ROOT,
 ) -> Iterator[LiveServer]:
-    """Start gunicorn serving create_app() against an already-migrated database."""
+    """Start gunicorn serving create_app() against an already-migrated database (by default
+    this checkout's app; `python` and `cwd` run another installation of it)."""
     port = port or free_port()
     instance = tempfile.mkdtemp(prefix="relieflog-instance-")
     log_path = Path(instance) / "server.log"
@@ -77,13 +80,13 @@ def live_server(
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
             [
-                sys.executable, "-m", "gunicorn",
+                python, "-m", "gunicorn",
                 "--bind", f"127.0.0.1:{port}",
                 "--workers", str(workers), "--threads", str(threads),
                 "--access-logfile", "-", "--error-logfile", "-",
                 "api:create_app()",
             ],
-            cwd=ROOT, env=server_env, stdout=log, stderr=subprocess.STDOUT,
+            cwd=cwd, env=server_env, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group, so kill() reaches every worker
         )
     server = LiveServer(f"http://127.0.0.1:{port}", process, log_path)

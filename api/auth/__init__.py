@@ -1,0 +1,1 @@
+"""Accounts, login sessions, API tokens and passwords."""

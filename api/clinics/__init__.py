@@ -1,0 +1,1 @@
+"""Clinics, their providers, and the patients connected to them."""

@@ -1,0 +1,1 @@
+"""The patient's downloads: CSV, FHIR and JSON."""

@@ -1,0 +1,1 @@
+"""How data leaves the server: CSV, FHIR and downloads."""

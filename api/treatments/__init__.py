@@ -1,0 +1,1 @@
+"""Treatment sessions and their vitals."""
