@@ -184,7 +184,7 @@ def rotate_code() -> Any:
 def invite(data: dict[str, Any]) -> Any:
     """Invite a provider: a one-time link (7 days) to choose a password"""
     token, expires_at = service.invite(membership=_membership(), **data)
-    return {"url": f"{current_app.config['PUBLIC_URL']}/reset#{token}",
+    return {"url": f"{current_app.config['PUBLIC_URL']}/reset?setup#{token}",
             "expires_at": expires_at}
 
 

@@ -6,21 +6,23 @@
 
 import { h } from "./dom.js";
 import { t } from "./i18n.js";
-import { EXPLANATIONS, baselineText, categoryText, explanation, num, reliefText, responseText, signed, term } from "./report.js";
+import { EXPLANATIONS, baselineText, categoryText, explanation, moodShareText, num, reliefText, responseText, signed, term } from "./report.js";
 import { formatDay } from "./dates.js";
 import { routeLabel } from "./vocabulary.js";
 
 const shortDay = (value) => formatDay(value, { day: "numeric", month: "short", year: "numeric" });
 const METRICS = ["pain", "mood"];
 const metricLabel = (metric) => t(`report.metric.${metric}`);
-export const severityNote = () => t("report.severity_note");
+export const moodNote = () => t("report.mood_note");
 
-// One line per number the server gives for a metric of a series. `numeric`: right-aligned in
-// the report's table (the cards align every value). The report leaves out `cardsOnly`.
+// One line per number the server gives for a metric of a series, `text(m, metric)`. Mood is
+// as logged (higher is better); its change is the share of the way to 10. `numeric`:
+// right-aligned in the report's table (the cards align every value). The report leaves out
+// `cardsOnly`.
 const MEASURES = [
   { id: "baseline", text: baselineText, numeric: true },
   { id: "after", text: (m) => num(m.after), numeric: true },
-  { id: "change", text: (m) => signed(m.change_pct, { percent: true }), numeric: true },
+  { id: "change", text: (m, metric) => (metric === "mood" ? moodShareText(m) : signed(m.change_pct, { percent: true })), numeric: true },
   { id: "change_points", text: (m) => signed(m.change_abs), numeric: true, cardsOnly: true },
   { id: "category", text: categoryText },
   { id: "response", text: responseText },
@@ -64,7 +66,7 @@ export function seriesCards(data) {
   return newestFirst(data).map((series) => {
     const about = aboutSeries(series, treatments);
     const row = ({ id, text }) => h("tr", {}, h("th", { scope: "row" }, term(id)),
-      METRICS.map((metric) => h("td", { class: "num" }, text(series[metric] || {}))));
+      METRICS.map((metric) => h("td", { class: "num" }, text(series[metric] || {}, metric))));
     return h("section", { class: "card series", "data-series": String(series.index) },
       h("h3", {}, t("report.series.heading", { name: about.name, dates: about.compactDates })),
       h("p", { class: "muted" }, `${about.sessions} · ${about.routes || "—"}`),
@@ -73,7 +75,7 @@ export function seriesCards(data) {
         h("thead", {}, h("tr", {}, h("td", {}), METRICS.map((metric) => h("th", { scope: "col", class: "num" }, metricLabel(metric))))),
         h("tbody", {}, MEASURES.map(row))),
       zeroBaselineNotes(series, false),
-      h("p", { class: "muted table-note" }, severityNote()));
+      h("p", { class: "muted table-note" }, moodNote()));
   });
 }
 
@@ -92,7 +94,7 @@ export function seriesTable(data, labelledBy) {
           h("span", { class: "series-dates" }, about.dates),
           h("span", { class: "series-meta" }, `${about.sessions}${about.routes ? ` · ${about.routes}` : ""}`)) : null,
         h("th", { scope: "row" }, metricLabel(metric)),
-        measures.map(({ text, numeric }) => h("td", { class: numeric ? "num" : null }, text(m))));
+        measures.map(({ text, numeric }) => h("td", { class: numeric ? "num" : null }, text(m, metric))));
     });
   });
   const col = (text, cls) => h("th", { scope: "col", class: cls }, text);
