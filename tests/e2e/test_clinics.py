@@ -47,7 +47,7 @@ def make_clinic(base: str, database_url: str) -> Clinic:
     email = f"ada{uuid.uuid4().hex[:8]}-{os.getpid()}@clinic.example"
     printed = flask_cli(database_url, "clinics", "create", CLINIC, "--admin", email,
                         "--name", PROVIDER, PUBLIC_URL=base)
-    link = re.search(rf"{re.escape(base)}/reset#(\S+)", printed)
+    link = re.search(rf"{re.escape(base)}/reset\?setup#(\S+)", printed)
     assert link, printed
     api = requests.Session()
     done = api.post(f"{base}/api/v1/auth/reset",
@@ -262,7 +262,7 @@ def test_clinic_page_in_spanish_for_an_admin(es_phone: Phone, database_url: str)
     once = page.locator(".once")
     expect(once).to_contain_text("Este enlace solo se muestra una vez.")
     expect(once).to_contain_text("Funciona una sola vez, hasta el")
-    assert re.fullmatch(rf"{re.escape(es_phone.url)}/reset#\S+",
+    assert re.fullmatch(rf"{re.escape(es_phone.url)}/reset\?setup#\S+",
                         once.get_by_label("Enlace de invitación").input_value())
     expect(page.locator(".providers")).to_contain_text("Dr Bo Ruiz")
     es_phone.check("clinic-es", full_page=True)

@@ -48,6 +48,14 @@ def es_signed_pct(value: float | None) -> str:
     return f"{sign}{es_number(abs(value))}{NBSP}%"
 
 
+def es_mood_share(value: float | None) -> str:
+    """Mood's change as the Spanish report words it: the share of the way to 10."""
+    if value is None:
+        return "—"
+    return (f"{es_number(-value)}{NBSP}% más lejos de 10" if value < 0
+            else f"{es_number(value)}{NBSP}% del camino hasta 10")
+
+
 def es_relief(m: dict[str, Any]) -> str:
     if m.get("relief_days") is None:
         return "—"
@@ -63,7 +71,8 @@ def es_series_rows(trends: dict[str, Any]) -> list[list[str]]:
             rows.append([
                 "datos insuficientes" if m["baseline"] is None else es_number(m["baseline"]),
                 "—" if m["after"] is None else es_number(m["after"]),
-                es_signed_pct(m["change_pct"]),
+                (es_signed_pct(m["change_pct"]) if metric == "pain"
+                 else es_mood_share(m["toward_best_pct"])),
                 "—" if m["category"] is None else CATEGORY[m["category"]],
                 "—" if m["response"] is None else ("Sí" if m["response"] else "No"),
                 es_relief(m),

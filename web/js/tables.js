@@ -50,14 +50,16 @@ export function aboutSeries(series, treatmentsById) {
 const newestFirst = (data) => [...data.series].reverse();
 export const byId = (data) => new Map(data.treatments.map((s) => [s.id, s]));
 
-// A baseline of 0 leaves nothing to relieve, so the server gives that metric no percentage,
-// category, response or relief; one line under the series says why its cells are empty.
+// A baseline at the best end of the scale (pain 0; mood 10, as logged) leaves nothing to
+// relieve, so the server gives that metric no percentage, category, response or relief; one
+// line under the series says why its cells are empty.
+const BEST = { pain: 0, mood: 10 };
 function zeroBaselineNotes(series, provider) {
-  return METRICS.filter((metric) => series[metric] && series[metric].baseline === 0).map((metric) =>
+  return METRICS.filter((metric) => series[metric] && series[metric].baseline === BEST[metric]).map((metric) =>
     h("p", { class: "muted table-note zero-baseline", "data-series": String(series.index), "data-metric": metric },
       provider
-        ? t("report.explain.zero_baseline.provider", { series: seriesName(series), metric: metricLabel(metric) })
-        : t("report.explain.zero_baseline.patient", { metric: metricLabel(metric) })));
+        ? t("report.explain.zero_baseline.provider", { series: seriesName(series), metric: metricLabel(metric), value: num(BEST[metric]) })
+        : t("report.explain.zero_baseline.patient", { metric: metricLabel(metric), value: num(BEST[metric]) })));
 }
 
 // Trends: a card per series, newest first, measures down and pain and mood across.
