@@ -116,6 +116,7 @@ def test_mood_reads_as_logged_on_trends_the_report_and_the_panel(
     # the way to 10; never severity (7.57 -> 2.33, "-69.2 %").
     phone.goto("/trends")
     card = phone.page.locator(".series").first
+    expect(card.locator("tbody tr")).to_have_count(7)
     mood = {row.locator("th").inner_text(): row.locator("td").nth(1).inner_text()
             for row in card.locator("tbody tr").all()}
     assert (mood["Baseline"], mood["After"]) == ("2.43", "7.67")
