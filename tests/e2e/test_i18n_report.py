@@ -154,7 +154,7 @@ def test_a_spanish_provider_reads_an_english_patients_report_in_spanish(
     # The explanations: the provider's wording, about the patient.
     explain = report.locator(".report-explain")
     expect(explain).to_contain_text("Promedio del paciente durante los 7 días anteriores")
-    expect(explain).to_contain_text("10 menos el estado de ánimo del paciente")
+    expect(explain).to_contain_text("tal como lo registró el paciente: cuanto más alto, mejor")
     expect(explain.locator("dt")).to_have_count(11)
     assert "Tu " not in explain.inner_text() and " tu " not in explain.inner_text()
 
@@ -231,7 +231,7 @@ def test_trends_in_mexican_spanish(mx_phone: Phone) -> None:
     expect(page.get_by_role("heading", name="Series de sesiones")).to_be_visible()
     card = page.locator(".series").first
     expect(card).to_contain_text("Línea base")
-    expect(card).to_contain_text("Los valores del estado de ánimo se expresan como gravedad")
+    expect(card).to_contain_text("El estado de ánimo se muestra tal como se registró")
     page.get_by_text("Qué significan estos números").click()
     expect(page.locator(".explain")).to_contain_text("Tu promedio durante los 7 días anteriores")
     page.get_by_text("Ver los números en una tabla").click()
