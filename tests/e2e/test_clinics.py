@@ -132,7 +132,7 @@ def test_provider_panel_report_and_a_patient_who_disconnects(desktop: Phone,
     assert names(desktop) == ["Maya Chen", "Lena Park", "Omar Haddad"]
     first = page.locator(".panel-table tbody tr").first
     expect(first).to_contain_text("Flagged")
-    expect(first.locator("td").nth(6)).to_contain_text("Flagged")  # the PHQ-9 item 9 column
+    expect(first.locator("td").nth(6)).to_contain_text("Flagged")  # the flags column
     expect(page.locator(".panel-table tbody tr.flagged")).to_have_count(1)
     expect(page.locator(".panel-table tbody tr").nth(1)).to_contain_text("5 days ago")
     # Omar's PEG (the mean of his three answers), in its own column after the PHQ-9.
