@@ -52,8 +52,8 @@ def es_mood_share(value: float | None) -> str:
     """Mood's change as the Spanish report words it: the share of the way to 10."""
     if value is None:
         return "—"
-    return (f"{es_number(-value)}{NBSP}% más lejos de 10" if value < 0
-            else f"{es_number(value)}{NBSP}% del camino hasta 10")
+    sign = "+" if value > 0 else "−" if value < 0 else ""
+    return f"{sign}{es_number(abs(value))}{NBSP}% del camino hasta 10"
 
 
 def es_relief(m: dict[str, Any]) -> str:
@@ -154,7 +154,7 @@ def test_a_spanish_provider_reads_an_english_patients_report_in_spanish(
     # The explanations: the provider's wording, about the patient.
     explain = report.locator(".report-explain")
     expect(explain).to_contain_text("Promedio del paciente durante los 7 días anteriores")
-    expect(explain).to_contain_text("tal como lo registró el paciente: cuanto más alto, mejor")
+    expect(explain).to_contain_text("la parte del camino desde la línea base hasta 10 que subió")
     expect(explain.locator("dt")).to_have_count(11)
     assert "Tu " not in explain.inner_text() and " tu " not in explain.inner_text()
 

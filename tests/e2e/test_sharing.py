@@ -42,8 +42,7 @@ def mood_share(value: float | None) -> str:
     """Mood's change as the report words it: the share of the way to 10."""
     if value is None:
         return "—"
-    return (f"{shown(-value)} % further from 10" if value < 0
-            else f"{shown(value)} % of the way to 10")
+    return f"{signed(value)} % of the way to 10"
 
 
 def relief(m: dict[str, Any]) -> str:

@@ -120,7 +120,7 @@ def test_mood_reads_as_logged_on_trends_the_report_and_the_panel(
     mood = {row.locator("th").inner_text(): row.locator("td").nth(1).inner_text()
             for row in card.locator("tbody tr").all()}
     assert (mood["Baseline"], mood["After"]) == ("2.43", "7.67")
-    assert mood["Change"] == "69.2 % of the way to 10"
+    assert mood["Change"] == "+69.2 % of the way to 10"
     assert mood["Change, points"] == "+5.24"
     assert (mood["Category"], mood["Response"]) == ("substantial", "Yes")
     expect(card).not_to_contain_text("7.57")
@@ -136,7 +136,7 @@ def test_mood_reads_as_logged_on_trends_the_report_and_the_panel(
     row = desktop.page.locator(".series-report tbody tr[data-metric=mood]").first
     expect(row).to_contain_text("2.43")
     expect(row).to_contain_text("7.67")
-    expect(row).to_contain_text("69.2 % of the way to 10")
+    expect(row).to_contain_text("+69.2 % of the way to 10")
     expect(row).not_to_contain_text("7.57")
     shot(desktop, "report-mood-row", ".series-report")
 

@@ -18,7 +18,6 @@ export const list = (items) => new Intl.ListFormat(locale(), { style: "long", ty
 // sentence talks about the reader's own data, so it has a patient's wording ("Your average")
 // and a provider's ("The patient's average"), two catalog keys.
 export const EXPLANATIONS = [
-  ["direction", true],
   ["average7", false],
   ["series", false],
   ["baseline", true],
@@ -46,14 +45,6 @@ export function signed(v, { percent = false } = {}) {
   if (v === null || v === undefined) return "—";
   const text = `${v > 0 ? "+" : v < 0 ? "−" : ""}${number(Math.abs(v))}`;
   return percent ? t("report.percent", { value: text }) : text;
-}
-
-// Mood's change as the server gives it, the share of the way from baseline to 10:
-// "69.2 % of the way to 10", or "25 % further from 10" when mood fell.
-export function moodShareText(m) {
-  const v = m ? m.toward_best_pct : null;
-  if (v === null || v === undefined) return "—";
-  return t(v < 0 ? "report.mood_share.down" : "report.mood_share.up", { value: number(Math.abs(v)) });
 }
 
 export function reliefText(m) {

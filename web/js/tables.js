@@ -6,7 +6,7 @@
 
 import { h } from "./dom.js";
 import { t } from "./i18n.js";
-import { EXPLANATIONS, baselineText, categoryText, explanation, moodShareText, num, reliefText, responseText, signed, term } from "./report.js";
+import { EXPLANATIONS, baselineText, categoryText, explanation, num, reliefText, responseText, signed, term } from "./report.js";
 import { formatDay } from "./dates.js";
 import { routeLabel } from "./vocabulary.js";
 
@@ -15,14 +15,12 @@ const METRICS = ["pain", "mood"];
 const metricLabel = (metric) => t(`report.metric.${metric}`);
 export const moodNote = () => t("report.mood_note");
 
-// One line per number the server gives for a metric of a series, `text(m, metric)`. Mood is
-// as logged (higher is better); its change is the share of the way to 10. `numeric`:
-// right-aligned in the report's table (the cards align every value). The report leaves out
-// `cardsOnly`.
+// One line per number the server gives for a metric of a series. `numeric`: right-aligned in
+// the report's table (the cards align every value). The report leaves out `cardsOnly`.
 const MEASURES = [
   { id: "baseline", text: baselineText, numeric: true },
   { id: "after", text: (m) => num(m.after), numeric: true },
-  { id: "change", text: (m, metric) => (metric === "mood" ? moodShareText(m) : signed(m.change_pct, { percent: true })), numeric: true },
+  { id: "change", text: (m, metric) => (metric === "pain" ? signed(m.change_pct, { percent: true }) : (m.toward_best_pct === null || m.toward_best_pct === undefined ? "—" : t("report.mood_share", { value: signed(m.toward_best_pct) }))), numeric: true },
   { id: "change_points", text: (m) => signed(m.change_abs), numeric: true, cardsOnly: true },
   { id: "category", text: categoryText },
   { id: "response", text: responseText },
@@ -50,16 +48,12 @@ export function aboutSeries(series, treatmentsById) {
 const newestFirst = (data) => [...data.series].reverse();
 export const byId = (data) => new Map(data.treatments.map((s) => [s.id, s]));
 
-// A baseline at the best end of the scale (pain 0; mood 10, as logged) leaves nothing to
-// relieve, so the server gives that metric no percentage, category, response or relief; one
-// line under the series says why its cells are empty.
+// A baseline at the best end (pain 0, mood 10) leaves nothing to relieve: a line says why.
 const BEST = { pain: 0, mood: 10 };
 function zeroBaselineNotes(series, provider) {
   return METRICS.filter((metric) => series[metric] && series[metric].baseline === BEST[metric]).map((metric) =>
     h("p", { class: "muted table-note zero-baseline", "data-series": String(series.index), "data-metric": metric },
-      provider
-        ? t("report.explain.zero_baseline.provider", { series: seriesName(series), metric: metricLabel(metric), value: num(BEST[metric]) })
-        : t("report.explain.zero_baseline.patient", { metric: metricLabel(metric), value: num(BEST[metric]) })));
+      t(`report.explain.zero_baseline.${provider ? "provider" : "patient"}`, { series: seriesName(series), metric: metricLabel(metric), value: BEST[metric] })));
 }
 
 // Trends: a card per series, newest first, measures down and pain and mood across.
