@@ -154,8 +154,8 @@ def test_a_spanish_provider_reads_an_english_patients_report_in_spanish(
     # The explanations: the provider's wording, about the patient.
     explain = report.locator(".report-explain")
     expect(explain).to_contain_text("Promedio del paciente durante los 7 días anteriores")
-    expect(explain).to_contain_text("la parte del camino desde la línea base hasta 10 que subió")
-    expect(explain.locator("dt")).to_have_count(11)
+    expect(explain).to_contain_text("la parte del camino hasta 10 que subió")
+    expect(explain.locator("dt")).to_have_count(10)
     assert "Tu " not in explain.inner_text() and " tu " not in explain.inner_text()
 
     # Nothing English left in the report itself.
@@ -231,7 +231,7 @@ def test_trends_in_mexican_spanish(mx_phone: Phone) -> None:
     expect(page.get_by_role("heading", name="Series de sesiones")).to_be_visible()
     card = page.locator(".series").first
     expect(card).to_contain_text("Línea base")
-    expect(card).to_contain_text("El estado de ánimo se muestra tal como se registró")
+    expect(card).to_contain_text("El estado de ánimo, tal como se registró: más alto es mejor")
     page.get_by_text("Qué significan estos números").click()
     expect(page.locator(".explain")).to_contain_text("Tu promedio durante los 7 días anteriores")
     page.get_by_text("Ver los números en una tabla").click()
