@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,21 @@ from sqlalchemy import func, select
 
 from api.backup import BackupError, backup, restore
 from api.db import db
+
+
+def one_time_link(app: Flask, path: str, token: str) -> None:
+    """Print a one-time link (`PUBLIC_URL` + path + `#token`) as its last line. Without
+    PUBLIC_URL in the environment the address is only guessed from HOST and PORT (default
+    http://127.0.0.1:8000), which this command cannot check against the running server:
+    say so first, and how to fix it."""
+    base = app.config["PUBLIC_URL"]
+    if not os.environ.get("PUBLIC_URL"):
+        click.echo(f"Note: PUBLIC_URL is not set, so this link assumes the server answers at "
+                   f"{base}. If it runs elsewhere (another port, a proxy), open the link with "
+                   f"the server's address in place of {base}, and set PUBLIC_URL to the "
+                   f"address people open (e.g. PUBLIC_URL=http://127.0.0.1:8080 "
+                   f".venv/bin/flask --app api ...) so that links are right.")
+    click.echo(f"{base}{path}#{token}")
 
 
 def register(app: Flask) -> None:
@@ -99,7 +115,7 @@ def register(app: Flask) -> None:
             token = accounts.create_password_reset(user, valid_for=timedelta(hours=hours))
         click.echo(f"Send this link to {user.email} by a channel you trust; it works once, "
                    f"for {hours} hours:")
-        click.echo(f"{app.config['PUBLIC_URL']}/reset#{token}")
+        one_time_link(app, "/reset", token)
 
     @users.command("reset-mfa")
     @click.argument("email")
@@ -155,7 +171,7 @@ def register(app: Flask) -> None:
                    f"the code {shown(clinic.code)}.")
         click.echo(f"Send this link to {admin_email} by a channel you trust; it works once, "
                    f"for {clinics_service.INVITE_DAYS} days, to choose a password:")
-        click.echo(f"{app.config['PUBLIC_URL']}/reset#{token}")
+        one_time_link(app, "/reset?setup", token)  # the page reads as setting up an account
 
     @clinics.command("list")
     def list_clinics() -> None:

@@ -8,6 +8,7 @@ baseline of 8 and a relief limit of 70 % x 8 = 5.6.
 import datetime
 import json
 from datetime import UTC, date, timedelta
+from decimal import Decimal
 
 import pytest
 from hypothesis import given, settings
@@ -33,6 +34,12 @@ M_KEYS = [
 ]
 SESSION_M_KEYS = ["after", "change_abs", "change_pct", "category", "response"]
 NOTHING = dict.fromkeys(SESSION_M_KEYS)  # a change that cannot be computed
+# Mood is read as logged: its percentage is the share of the way to 10 (DESIGN.md).
+MOOD_KEYS = [("toward_best_pct" if key == "change_pct" else key) for key in M_KEYS]
+SESSION_MOOD_KEYS = [("toward_best_pct" if key == "change_pct" else key)
+                     for key in SESSION_M_KEYS]
+MOOD_NOTHING = dict.fromkeys(SESSION_MOOD_KEYS)
+PERCENT = {"pain": "change_pct", "mood": "toward_best_pct"}
 
 
 def day(n: int) -> date:
@@ -416,27 +423,49 @@ def test_a_third_rounds_to_two_decimals_and_one_for_percent() -> None:
 
 
 @pytest.mark.parametrize(
-    ("mood_after", "change_pct", "category", "response"),
+    ("mood_after", "toward_best_pct", "category", "response"),
     [
-        (6, -33.3, "moderate", False),  # severity 6 -> 4: -2 / 6 = -33.3 %, not yet half
-        (7, -50.0, "substantial", True),  # severity 6 -> 3: -3 / 6 = -50 %
-        (3, 16.7, "none", False),  # severity 6 -> 7: worse
+        (6, 33.3, "moderate", False),  # 4 -> 6: 2 of the 6 points to 10, not yet half-way
+        (7, 50.0, "substantial", True),  # 4 -> 7: 3 of 6, half-way to 10
+        (3, -16.7, "none", False),  # 4 -> 3: worse
     ],
 )
-def test_mood_uses_mood_severity_and_needs_half_for_a_response(
-    mood_after: int, change_pct: float, category: str, response: bool
+def test_mood_is_read_as_logged_and_needs_half_way_to_10_for_a_response(
+    mood_after: int, toward_best_pct: float, category: str, response: bool
 ) -> None:
+    """Severity (10 - mood) is how the rules compute; the numbers are mood as logged."""
     days = logged(mood={**same(4, 3, 9), **same(mood_after, 11, 13)})  # mood 4 = severity 6
     result = trends(days, [session(10)], today=13)
     mood = result["series"][0]["mood"]
-    assert (mood["baseline"], mood["after"]) == (6.0, 10.0 - mood_after)
-    assert (mood["change_pct"], mood["category"], mood["response"]) == (
-        change_pct,
+    assert (mood["baseline"], mood["after"], mood["change_abs"]) == (
+        4.0, float(mood_after), float(mood_after - 4))
+    assert (mood["toward_best_pct"], mood["category"], mood["response"]) == (
+        toward_best_pct,
         category,
         response,
     )
+    assert "change_pct" not in mood  # no second percentage pointing the other way
     # no pain was logged: every pain number is None, never 0
     assert pain_of_series(result) == dict.fromkeys(M_KEYS)
+
+
+def test_mood_rising_from_2_4_to_7_7_reads_up_not_down() -> None:
+    """Issue 21, item 1, worked by hand. Mood 2,2,3,2,3,3,2 the week before (17/7 = 2.43;
+    severity 53/7 = 7.57), then 8,8,7 (23/3 = 7.67; severity 7/3 = 2.33). Up 110/21 =
+    5.24 points; 100 * (53/7 - 7/3) / (53/7) = 100 * 110/159 = 69.18.. -> 69.2 % of the way
+    to 10, which is the severity's reduction: substantial, a response. Before, the same
+    person read "baseline 7.57, after 2.33, -69.2 %"."""
+    baseline_week = dict(zip(range(3, 10), (2, 2, 3, 2, 3, 3, 2), strict=True))
+    result = trends(logged(mood={**baseline_week, 11: 8, 12: 8, 13: 7}), [session(10)],
+                    today=13)
+    assert result["series"][0]["mood"] == {
+        "baseline": 2.43, "after": 7.67, "change_abs": 5.24, "toward_best_pct": 69.2,
+        "category": "substantial", "response": True, "relief_days": 3, "censored": True,
+    }
+    assert result["sessions"][0]["mood"] == {
+        "after": 7.67, "change_abs": 5.24, "toward_best_pct": 69.2,
+        "category": "substantial", "response": True,
+    }
 
 
 def test_zero_baseline_has_no_percentage_and_no_relief() -> None:
@@ -679,9 +708,9 @@ def test_response_shape_is_json_ready() -> None:
         "mood",
     ]
     assert list(result["series"][0]["pain"]) == M_KEYS
-    assert list(result["series"][0]["mood"]) == M_KEYS
+    assert list(result["series"][0]["mood"]) == MOOD_KEYS
     assert list(result["sessions"][0]) == ["treatment_id", "series_index", "pain", "mood"]
-    assert list(result["sessions"][0]["mood"]) == SESSION_M_KEYS
+    assert list(result["sessions"][0]["mood"]) == SESSION_MOOD_KEYS
     assert json.loads(json.dumps(result)) == result
 
 
@@ -793,13 +822,13 @@ def test_a_worked_story_of_three_series() -> None:
         "response": False,
     }
 
-    # Rule 6: A's mood baseline is 0 (mood 10 all week): nothing to relieve. Its After
-    # (severity 2 on days 11..13) and the change in points remain.
+    # Rule 6: A's mood baseline is severity 0 (mood 10 all week): nothing to relieve. Its
+    # After (mood 8, severity 2, on days 11..13) and the change in points remain, as logged.
     assert result["series"][0]["mood"] == {
-        "baseline": 0.0,
-        **NOTHING,
-        "after": 2.0,
-        "change_abs": 2.0,
+        "baseline": 10.0,
+        **MOOD_NOTHING,
+        "after": 8.0,
+        "change_abs": -2.0,
         "relief_days": None,
         "censored": None,
     }
@@ -920,7 +949,7 @@ def test_flat_scores_mean_no_change_and_no_relief(
     for change in changes:
         if change["after"] is not None:
             assert change["change_abs"] == 0.0
-            assert change["change_pct"] == 0.0
+            assert change.get("change_pct", change.get("toward_best_pct")) == 0.0
             assert change["category"] == "none"
             assert change["response"] is False
     for series in result["series"]:
@@ -963,12 +992,47 @@ def test_category_and_response_agree_with_the_shown_percentage(history: tuple) -
     for row in result["series"] + result["sessions"]:
         for metric, response_limit in (("pain", 30), ("mood", 50)):
             change = row[metric]
-            if change["change_pct"] is None:
+            shown = change[PERCENT[metric]]
+            if shown is None:
                 assert change["category"] is None and change["response"] is None
                 continue
-            assert change["change_pct"] == round(change["change_pct"], 1)
-            assert change["category"] == category_of(change["change_pct"])
-            assert change["response"] == (-change["change_pct"] >= response_limit)
+            # Pain's change is read downwards (-30.0 % lower), mood's share upwards (+50.0 %
+            # of the way to 10): the same verdicts, each read the way its number points.
+            reduction = -shown if metric == "pain" else shown
+            assert shown == round(shown, 1)
+            assert change["category"] == category_of(-reduction)
+            assert change["response"] == (reduction >= response_limit)
+
+
+def _tenth(value: float) -> Decimal:
+    return Decimal(str(value))
+
+
+@PROPERTY
+@given(histories())
+def test_shown_mood_is_ten_minus_the_severity_numbers(history: tuple) -> None:
+    """The same history with pain set to each day's mood severity (10 - mood) gives the
+    severity numbers as pain; mood's shown numbers are exactly 10 minus them (points
+    negated, the share of the way to 10 the severity's reduction), with the same verdicts."""
+    days, sessions, today = history
+    result = compute_trends(days, sessions, today=today)
+    as_pain = compute_trends(
+        [DayScores(d.date, pain=None if d.mood is None else 10 - d.mood) for d in days],
+        sessions, today=today)
+    pairs = [(mine["mood"], theirs["pain"]) for mine, theirs in
+             zip(result["series"] + result["sessions"],
+                 as_pain["series"] + as_pain["sessions"], strict=True)]
+    for mood, severity_row in pairs:
+        for key in ("baseline", "after"):
+            if key in severity_row:
+                assert (mood[key] is None) == (severity_row[key] is None)
+                if mood[key] is not None:
+                    assert _tenth(mood[key]) == 10 - _tenth(severity_row[key])
+        for mine, theirs in ((mood["change_abs"], severity_row["change_abs"]),
+                             (mood["toward_best_pct"], severity_row["change_pct"])):
+            assert mine == (None if theirs is None else -theirs)
+        assert mood["category"] == severity_row["category"]
+        assert mood.get("relief_days") == severity_row.get("relief_days")
 
 
 @PROPERTY
@@ -994,7 +1058,8 @@ def test_a_series_reports_its_last_sessions_change_or_nothing(history: tuple) ->
         last = next(
             s for s in result["sessions"] if s["treatment_id"] == series["treatment_ids"][-1]
         )
-        for metric in ("pain", "mood"):
-            change = {key: series[metric][key] for key in SESSION_M_KEYS}
+        for metric, keys, nothing in (("pain", SESSION_M_KEYS, NOTHING),
+                                      ("mood", SESSION_MOOD_KEYS, MOOD_NOTHING)):
+            change = {key: series[metric][key] for key in keys}
             # the same After, unless it rests on fewer than 3 logged days
-            assert change in (last[metric], NOTHING)
+            assert change in (last[metric], nothing)

@@ -56,7 +56,8 @@ def test_cli_creates_a_clinic_whose_setup_link_works_once(app):
     assert result.exit_code == 0, result.output
     assert "for 7 days" in result.output
     token = setup_link_token(result.output)
-    assert result.output.strip().splitlines()[-1] == f"{app.config['PUBLIC_URL']}/reset#{token}"
+    assert result.output.strip().splitlines()[-1] == \
+        f"{app.config['PUBLIC_URL']}/reset?setup#{token}"
 
     admin = provider_client(app, token, "ada@clinic.example")
     me = admin.get("/api/v1/me").get_json()
@@ -74,6 +75,22 @@ def test_cli_creates_a_clinic_whose_setup_link_works_once(app):
 
     listed = runner.invoke(args=["clinics", "list"]).output
     assert f"{clinic['id']}\tLakeside Infusion Center\t1 providers\t0 patients" in listed
+
+
+def test_cli_says_when_its_link_only_guesses_the_servers_address(app, monkeypatch):
+    """README steps that misled a new admin: with the server on another port, the link
+    pointed at port 8000 without a word. Without PUBLIC_URL the command says the address is
+    a guess and how to fix it; with it, the link is the one people open."""
+    monkeypatch.delenv("PUBLIC_URL", raising=False)
+    guessed = app.test_cli_runner().invoke(args=["clinics", "create", "Lakeside",
+                                                 "--admin", "ada@clinic.example"])
+    assert guessed.exit_code == 0, guessed.output
+    assert "PUBLIC_URL is not set" in guessed.output
+    assert f"assumes the server answers at {app.config['PUBLIC_URL']}" in guessed.output
+    monkeypatch.setenv("PUBLIC_URL", app.config["PUBLIC_URL"])
+    told = app.test_cli_runner().invoke(args=["users", "reset-password", "ada@clinic.example"])
+    assert "PUBLIC_URL is not set" not in told.output
+    assert told.output.strip().splitlines()[-1].startswith(f"{app.config['PUBLIC_URL']}/reset#")
 
 
 def test_cli_refuses_a_patients_email_and_a_blank_name(app, alice):
@@ -96,7 +113,7 @@ def test_invite_link_works_once_and_expires_after_7_days(app, lakeside):
         "email": "ben@clinic.example", "display_name": "Dr Ben Ortiz"})
     assert first.status_code == 201
     body = first.get_json()
-    assert body["url"].startswith(f"{app.config['PUBLIC_URL']}/reset#")
+    assert body["url"].startswith(f"{app.config['PUBLIC_URL']}/reset?setup#")
     expires = body["expires_at"]
     assert timedelta(days=6, hours=23) < datetime.fromisoformat(expires) - utcnow() <= timedelta(
         days=7)
@@ -425,8 +442,9 @@ def test_a_patient_who_deletes_their_account_leaves_the_clinic(app, lakeside, al
 
 PANEL_FIELDS = {"patient_id", "display_name", "connected_at", "include_notes", "flagged",
                 "last_logged_on", "days_since_log", "last_session", "pain_avg7",
-                "pain_baseline", "mood_avg7", "mood_baseline", "phq9", "safety_flag_on",
-                "peg", "bp_flag_on", "booster"}
+                "pain_days7", "pain_baseline", "mood_avg7", "mood_days7", "mood_baseline",
+                "phq9", "safety_flag_on", "safety_answer", "peg", "bp_flag_on", "bp_flags",
+                "booster"}
 
 
 def phq9(client, day: date, answers: list[int]) -> None:
@@ -478,8 +496,10 @@ def test_panel_fields_for_a_patient_with_a_diary(app, lakeside, patient):
     # The week before the infusion: pain 8 and mood 3 every day.
     assert item["pain_baseline"] == 8 and item["mood_baseline"] == 3
     # 8 against the series' baseline of 18: -55.6 %; item 9 above 0 eight days ago.
-    assert item["phq9"] == {"total": 8, "date": day(1).isoformat(), "change_pct": -55.6}
+    assert item["phq9"] == {"total": 8, "date": day(1).isoformat(), "baseline": 18,
+                            "change_pct": -55.6}
     assert item["safety_flag_on"] == day(8).isoformat() and item["flagged"] is True
+    assert item["safety_answer"] == 2 and (item["pain_days7"], item["mood_days7"]) == (6, 6)
     assert item["peg"] is None and item["booster"] is None and item["bp_flag_on"] is None
     assert response.headers["Cache-Control"] == "no-store"
 

@@ -60,3 +60,47 @@ def test_demo_patient_tells_the_story(app, client):
 def test_demo_refuses_a_database_with_accounts(app, alice):
     result = app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code != 0 and "refusing" in result.output
+
+
+def test_make_demo_deletes_its_database_when_the_server_stops(tmp_path):
+    """`make demo` says its database is deleted when the server stops: true once the server
+    is stopped (SIGTERM, as Ctrl-C's SIGINT), and it tells the admin how to run commands
+    against that database, with a link to the port it serves."""
+    import os
+    import signal
+    import subprocess
+    import time as clock
+    import urllib.request
+
+    from api.config import ROOT
+    from tests.support.live_server import free_port
+
+    port = free_port()
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DATABASE_URL", "INSTANCE_PATH", "PUBLIC_URL")}
+    env.update(TMPDIR=str(tmp_path), PORT=str(port), HOST="127.0.0.1")
+    demo = subprocess.Popen([str(ROOT / "scripts" / "demo.sh")], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            start_new_session=True)
+    try:
+        deadline = clock.monotonic() + 90
+        while True:
+            assert demo.poll() is None, demo.stdout.read() if demo.stdout else ""
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+                    break
+            except OSError:
+                assert clock.monotonic() < deadline, "the demo server did not start"
+                clock.sleep(0.5)
+        [made] = list(tmp_path.iterdir())
+        assert (made / "demo.db").exists()
+        demo.send_signal(signal.SIGTERM)
+        output, _ = demo.communicate(timeout=60)
+    finally:
+        if demo.poll() is None:
+            os.killpg(demo.pid, signal.SIGKILL)
+            demo.wait()
+    assert list(tmp_path.iterdir()) == [], output
+    assert f"PUBLIC_URL=http://127.0.0.1:{port}" in output
+    assert ".venv/bin/flask --app api clinics create" in output
+    assert f"DATABASE_URL=sqlite:///{made}/demo.db" in output

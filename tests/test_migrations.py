@@ -145,3 +145,46 @@ def test_upgrading_keeps_every_patients_data(empty_database_url):
                     old["observation_minutes"]) == ([], [], [], None)
             assert db.session.scalar(sa.select(Treatment.bp_flagged_on)) is None
             db.session.commit()
+
+
+def test_0015_has_every_kept_analysis_recomputed(empty_database_url):
+    """A kept analysis from before 0015 holds mood as severity (10 - mood) and changes
+    from rounded scores: 0015 marks it stale, and the next read recomputes it, mood as
+    logged."""
+    from datetime import timedelta
+
+    import sqlalchemy as sa
+
+    from api.models import utcnow
+    from api.summaries import kept_analysis
+
+    now = utcnow()
+    with other_app(empty_database_url) as app:
+        with app.app_context():
+            upgrade(directory=MIGRATIONS, revision="0010")
+            db.session.execute(sa.text(
+                "INSERT INTO users (id, email, password_hash, display_name, timezone, "
+                "disabled, created_at, questionnaires) VALUES "
+                "(1, 'old@example.org', 'x', '', 'UTC', false, :now, '[]')"),
+                {"now": now})
+            for offset in range(2, 9):
+                db.session.execute(sa.text(
+                    "INSERT INTO entries (user_id, date, mood, side_effects, tags, notes, "
+                    "version, created_at, updated_at) VALUES "
+                    "(1, :day, 2, '[]', '[]', '', 1, :now, :now)"),
+                    {"day": now.date() - timedelta(days=offset), "now": now})
+            db.session.execute(sa.text(
+                "INSERT INTO kept_analyses (user_id, data_version, analysed_version, "
+                "analysed_for, mood_baseline) VALUES (1, 3, 3, :today, 8.0)"),
+                {"today": now.date()})
+            db.session.commit()
+            upgrade(directory=MIGRATIONS)
+            assert db.session.execute(sa.text(
+                "SELECT analysed_version FROM kept_analyses")).scalar() is None
+            db.session.commit()
+            with db.read():
+                user = db.session.execute(sa.text("SELECT id FROM users")).one()
+                kept = kept_analysis(user, today=now.date())
+            assert kept["series"] == []  # recomputed from the data, not the stale row
+            assert db.session.execute(sa.text(
+                "SELECT analysed_version, mood_baseline FROM kept_analyses")).one() == (3, None)

@@ -7,6 +7,7 @@ import csv
 import io
 import uuid
 from datetime import UTC, date, datetime, timedelta
+from fractions import Fraction
 
 import pytest
 from hypothesis import given, settings
@@ -16,7 +17,7 @@ from api.db import db
 from api.questionnaires import crisis
 from api.questionnaires.instruments import INSTRUMENTS
 from api.questionnaires.models import QuestionnaireResponse
-from api.trends.analysis import SessionMark
+from api.trends.analysis import SessionMark, percent_change
 from api.trends.questionnaires import Score, series_scores
 from tests.conftest import PASSWORD, make_app
 
@@ -328,8 +329,15 @@ def at(day: date, hour: int = 12) -> datetime:
     return datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
 
 
-def score(day: date, total: float, hour: int = 12) -> Score:
-    return Score(at(day, hour), day, total)
+def score(day: date, total: int, hour: int = 12) -> Score:
+    """A PHQ-9 or GAD-7 score: a whole number, exact as it is."""
+    return Score(at(day, hour), day, total, Fraction(total))
+
+
+def peg_score(day: date, *answers: int) -> Score:
+    """A PEG score from its three answers: shown to one decimal, exact as a fraction."""
+    items = dict(zip(PEG.keys, answers, strict=True))
+    return Score(at(day), day, PEG.total(items), PEG.exact_total(items))
 
 
 def session(day: date, hour: int = 10) -> SessionMark:
@@ -371,13 +379,29 @@ def test_after_stops_before_the_next_series_starts():
     assert first["remission"] is False
 
 
-def test_response_is_decided_on_the_displayed_percentage():
-    # PEG 6.0 -> 4.2 is exactly -30.0 %: a response; 6.0 -> 4.3 (-28.3 %) is not.
+def test_peg_change_is_computed_from_the_exact_scores():
+    """Issue 21, item 7. PEG (7,7,6) -> (5,5,4): 20/3 -> 14/3, exactly -30.0 %, a response
+    (from the shown 6.7 and 4.7 it was -29.9 %, none). (6,6,6) -> (5,4,4): 6 -> 13/3,
+    -27.77.. % -> -27.8 %, not a response."""
     sessions = [session(day(10))]
-    yes = series_scores(PEG, [score(day(5), 6.0), score(day(12), 4.2)], sessions, today=day(30))
-    no = series_scores(PEG, [score(day(5), 6.0), score(day(12), 4.3)], sessions, today=day(30))
-    assert (yes[0]["change_pct"], yes[0]["response"], yes[0]["remission"]) == (-30.0, True, None)
-    assert (no[0]["change_pct"], no[0]["response"]) == (-28.3, False)
+    yes = series_scores(PEG, [peg_score(day(5), 7, 7, 6), peg_score(day(12), 5, 5, 4)],
+                        sessions, today=day(30))
+    no = series_scores(PEG, [peg_score(day(5), 6, 6, 6), peg_score(day(12), 5, 4, 4)],
+                       sessions, today=day(30))
+    assert yes == [{"series_index": 0, "baseline": 6.7, "after": 4.7, "change_pct": -30.0,
+                    "response": True, "remission": None}]
+    assert (no[0]["baseline"], no[0]["after"], no[0]["change_pct"], no[0]["response"]) == \
+        (6.0, 4.3, -27.8, False)
+
+
+@pytest.mark.parametrize(("baseline", "after", "shown"), [
+    ("8.0", "5.7", Fraction(-288, 10)),  # exactly -28.75 %: the half goes away from zero
+    ("8", "10.3", Fraction(288, 10)),  # exactly +28.75 %
+    ("20/3", "14/3", Fraction(-30)),
+    ("6.7", "4.7", Fraction(-299, 10)),  # the rounded PEG scores would read -29.85 -> -29.9
+])
+def test_one_rounding_of_a_change_halves_away_from_zero(baseline, after, shown):
+    assert percent_change(Fraction(baseline), Fraction(after)) == shown
 
 
 def test_a_baseline_of_0_has_no_change_and_nothing_after_today_counts():

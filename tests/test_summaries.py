@@ -94,10 +94,12 @@ def put_session(client, day: date, *, hour: int = 10, route: str = "iv_infusion"
 
 
 def put_response(client, instrument: str, day: date, total: int, *, item9: int = 0,
-                 response_id: str | None = None) -> str:
+                 response_id: str | None = None, answers: dict | None = None) -> str:
     response_id = response_id or str(uuid.uuid4())
     answered = datetime.combine(day, time(8), UTC)
-    if instrument == "phq9":
+    if answers is not None:
+        pass
+    elif instrument == "phq9":
         answers = answers_summing_to(total, 9, last=max(item9, total - 24))
     else:  # the PEG: three answers 0-10 whose mean is the score
         answers = answers_summing_to(3 * total, 3, highest=10)
@@ -401,30 +403,34 @@ def test_panel_rows_for_hand_made_patients(app, patient, clock):
         "last_logged_on": TODAY.isoformat(), "days_since_log": 0,
         "last_session": {"date": (TODAY - timedelta(days=10)).isoformat(),
                          "route": "intramuscular", "days_since": 10},
-        "pain_avg7": 3.0, "pain_baseline": 8.0,
-        "mood_avg7": 7.0, "mood_baseline": 3.0,  # on the mood scale, as logged
+        "pain_avg7": 3.0, "pain_days7": 5, "pain_baseline": 8.0,
+        "mood_avg7": 7.0, "mood_days7": 5, "mood_baseline": 3.0,  # on the mood scale, as logged
         "phq9": {"total": 10, "date": (TODAY - timedelta(days=2)).isoformat(),
-                 "change_pct": -50.0},
-        "safety_flag_on": (TODAY - timedelta(days=2)).isoformat(),
+                 "baseline": 20, "change_pct": -50.0},
+        "safety_flag_on": (TODAY - timedelta(days=2)).isoformat(), "safety_answer": 1,
         "peg": None, "bp_flag_on": (TODAY - timedelta(days=10)).isoformat(),
+        "bp_flags": [{"code": "bp_before_high", "systolic": 150, "diastolic": 95,
+                      "phase": "before", "threshold": {"systolic": 140, "diastolic": 90}}],
         # relief lasted 4 and 7 days after the earlier courses: median 5.5; today is day 10
         "booster": {"median_relief_days": 5.5, "day": 10},
     }
     assert rows[uid(app, q)] == {
         "last_logged_on": q_today.isoformat(), "days_since_log": 0, "last_session": None,
-        "pain_avg7": 5.0, "pain_baseline": None, "mood_avg7": None, "mood_baseline": None,
+        "pain_avg7": 5.0, "pain_days7": 5, "pain_baseline": None,
+        "mood_avg7": None, "mood_days7": 0, "mood_baseline": None,
         "phq9": {"total": 12, "date": (q_today - timedelta(days=20)).isoformat(),
-                 "change_pct": None},
-        "safety_flag_on": None,  # 20 days ago: older than the panel's 14
+                 "baseline": None, "change_pct": None},
+        "safety_flag_on": None, "safety_answer": None,  # 20 days ago: older than 14
         "peg": {"score": 4, "date": (q_today - timedelta(days=1)).isoformat(),
-                "change_pct": None},
-        "bp_flag_on": None, "booster": None,
+                "baseline": None, "change_pct": None},
+        "bp_flag_on": None, "bp_flags": None, "booster": None,
     }
     assert rows[uid(app, r)] == {
         "last_logged_on": None, "days_since_log": None, "last_session": None,
-        "pain_avg7": None, "pain_baseline": None, "mood_avg7": None, "mood_baseline": None,
-        "phq9": None, "safety_flag_on": None, "peg": None, "bp_flag_on": None,
-        "booster": None,
+        "pain_avg7": None, "pain_days7": 0, "pain_baseline": None,
+        "mood_avg7": None, "mood_days7": 0, "mood_baseline": None,
+        "phq9": None, "safety_flag_on": None, "safety_answer": None, "peg": None,
+        "bp_flag_on": None, "bp_flags": None, "booster": None,
     }
     # The same numbers the patient's own trends give.
     own = trends(p, TODAY - timedelta(days=89), TODAY)
@@ -439,6 +445,58 @@ def test_panel_rows_for_hand_made_patients(app, patient, clock):
         (TODAY - timedelta(days=2)).isoformat())
     assert later["bp_flag_on"] is None  # 17 days ago
     assert later["booster"] == {"median_relief_days": 5.5, "day": 17}
+
+
+def test_panel_says_no_follow_up_instead_of_0_percent(app, patient, clock):
+    """Issue 21, item 2: a PHQ-9 and a PEG answered only before treatment are the
+    baseline, not a change of 0 %: change_pct is null beside the baseline."""
+    clock(hours=0)
+    p = patient(timezone="UTC")
+    put_response(p, "phq9", TODAY - timedelta(days=3), 18)
+    put_response(p, "peg", TODAY - timedelta(days=3), 7)
+    put_session(p, TODAY - timedelta(days=1))
+    put_entry(p, TODAY, 6, 4)  # one day logged: no 7-day average, and it says 1 of 7
+    with app.app_context(), db.read():
+        row = panel_rows(db.session.scalars(select(User)).all())[uid(app, p)]
+    assert row["phq9"] == {"total": 18, "date": (TODAY - timedelta(days=3)).isoformat(),
+                           "baseline": 18, "change_pct": None}
+    assert row["peg"] == {"score": 7, "date": (TODAY - timedelta(days=3)).isoformat(),
+                          "baseline": 7, "change_pct": None}
+    assert (row["pain_avg7"], row["pain_days7"], row["mood_avg7"], row["mood_days7"]) == \
+        (None, 1, None, 1)
+
+
+def test_panel_peg_change_is_exact(app, patient, clock):
+    """Issue 21, item 7: PEG (7,7,6) -> (5,5,4) is 20/3 -> 14/3, exactly -30.0 % (the
+    shown 6.7 -> 4.7 gave -29.9 %)."""
+    clock(hours=0)
+    p = patient(timezone="UTC")
+    put_response(p, "peg", TODAY - timedelta(days=5), 0, answers={"q1": 7, "q2": 7, "q3": 6})
+    put_session(p, TODAY - timedelta(days=4))
+    put_response(p, "peg", TODAY - timedelta(days=1), 0, answers={"q1": 5, "q2": 5, "q3": 4})
+    with app.app_context(), db.read():
+        row = panel_rows(db.session.scalars(select(User)).all())[uid(app, p)]
+    assert row["peg"] == {"score": 4.7, "date": (TODAY - timedelta(days=1)).isoformat(),
+                          "baseline": 6.7, "change_pct": -30.0}
+
+
+def test_panel_flags_say_how_serious(app, patient, clock):
+    """Issue 21, item 3: the item-9 answer, and the readings with the threshold each
+    reached, the very high one first."""
+    clock(hours=0)
+    p = patient(timezone="UTC")
+    put_response(p, "phq9", TODAY - timedelta(days=2), 14, item9=2)
+    put_session(p, TODAY - timedelta(days=1), vitals=[
+        reading(TODAY - timedelta(days=1), 150),
+        {**reading(TODAY - timedelta(days=1), 184), "diastolic": 112, "phase": "after"}])
+    with app.app_context(), db.read():
+        row = panel_rows(db.session.scalars(select(User)).all())[uid(app, p)]
+    assert row["safety_answer"] == 2
+    assert row["bp_flags"] == [
+        {"code": "bp_very_high", "systolic": 184, "diastolic": 112, "phase": "after",
+         "threshold": {"systolic": 180, "diastolic": 110}},
+        {"code": "bp_before_high", "systolic": 150, "diastolic": 95, "phase": "before",
+         "threshold": {"systolic": 140, "diastolic": 90}}]
 
 
 def test_panel_rows_of_nobody(app):

@@ -38,9 +38,32 @@ def test_trends_series_and_markers(alice):
     assert (pain["baseline"], pain["after"], pain["change_pct"]) == (8.0, 4.0, -50.0)
     assert pain["category"] == "substantial" and pain["response"] is True
     mood = body["series"][0]["mood"]
-    # mood severity 10 - 2 = 8 before, 10 - 6 = 4 after.
-    assert (mood["baseline"], mood["after"], mood["change_pct"]) == (8.0, 4.0, -50.0)
+    # Mood as logged, 2 before and 6 after: up 4 of the 8 points to 10, half-way (the
+    # severity 10 - mood fell 8 -> 4, -50 %): a response.
+    assert (mood["baseline"], mood["after"], mood["change_abs"], mood["toward_best_pct"]) == (
+        2.0, 6.0, 4.0, 50.0)
+    assert mood["category"] == "substantial" and mood["response"] is True
     assert body["sessions"][0]["treatment_id"] == tid
+
+
+def test_mood_is_shown_as_logged_through_http(alice):
+    """Issue 21, item 1: mood rose from 2.43 to 7.67 (worked in tests/test_analysis.py),
+    so it reads "up 5.24 points, 69.2 % of the way to 10", not "7.57 -> 2.33, -69.2 %"."""
+    log_days(alice, date(2026, 3, 1), [(None, m) for m in (2, 2, 3, 2, 3, 3, 2)])
+    tid = session(alice, "2026-03-08T10:00:00Z")
+    log_days(alice, date(2026, 3, 9), [(None, 8), (None, 8), (None, 7)])
+    body = alice.get("/api/v1/trends?from=2026-03-01&to=2026-03-20").get_json()
+    mood = body["series"][0]["mood"]
+    assert {key: mood[key] for key in ("baseline", "after", "change_abs", "toward_best_pct",
+                                       "category", "response")} == {
+        "baseline": 2.43, "after": 7.67, "change_abs": 5.24, "toward_best_pct": 69.2,
+        "category": "substantial", "response": True}
+    assert "change_pct" not in mood
+    assert body["sessions"][0] == {"treatment_id": tid, "series_index": 0, "pain": {
+        "after": None, "change_abs": None, "change_pct": None, "category": None,
+        "response": None}, "mood": {"after": 7.67, "change_abs": 5.24,
+                                    "toward_best_pct": 69.2, "category": "substantial",
+                                    "response": True}}
 
 
 def test_numbers_do_not_depend_on_the_window(alice):
@@ -89,6 +112,9 @@ def test_openapi_documents_each_rule(client):
     metric = spec["components"]["schemas"]["SeriesMetric"]["properties"]
     assert "70 %" in metric["relief_days"]["description"]
     assert "7 days before" in metric["baseline"]["description"]
+    mood = spec["components"]["schemas"]["SeriesMood"]["properties"]
+    assert "as logged" in mood["baseline"]["description"]
+    assert "of the way from baseline to 10" in mood["toward_best_pct"]["description"]
     assert "/api/v1/trends" in spec["paths"]
 
 

@@ -6,6 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from api.clinics.models import VIEW_KINDS
 from api.fields import StrictBoolean, Text, not_blank
+from api.treatments.vitals import FLAG_CODES, ThresholdSchema
 from api.trends.schemas import doc
 from api.vocabulary import ROUTES
 
@@ -107,7 +108,7 @@ class InviteSchema(Schema):
 
 class InvitedSchema(Schema):
     url = fields.String(metadata=doc(
-        "PUBLIC_URL/reset#<token>: give it to the provider by a channel you trust; it works "
+        "PUBLIC_URL/reset?setup#<token>: give it to the provider by a channel you trust; it works "
         "once. Someone new chooses a password with it; someone who already has an account "
         "logs in with their own and accepts. The same answer either way."))
     expires_at = fields.AwareDateTime()
@@ -131,8 +132,13 @@ class LastSessionSchema(Schema):
 
 class ScoreChangeSchema(Schema):
     date = fields.Date()
+    baseline = fields.Float(allow_none=True, metadata=doc(
+        "The current series' baseline: the latest score in the 14 days before its first "
+        "session; null without one."))
     change_pct = fields.Float(allow_none=True, metadata=doc(
-        "Change from the first answer of the current series, in percent; null without one."))
+        "Signed percent change of this score against `baseline`, from the exact scores, one "
+        "decimal; null without a baseline or while this score is the baseline itself (no "
+        "follow-up yet), never 0 for that."))
 
 
 class Phq9Schema(ScoreChangeSchema):
@@ -141,6 +147,16 @@ class Phq9Schema(ScoreChangeSchema):
 
 class PegSchema(ScoreChangeSchema):
     score = fields.Float(metadata=doc("0-10, the mean of the three items."))
+
+
+class PanelBpFlagSchema(Schema):
+    code = fields.String(metadata={"enum": list(FLAG_CODES), "description":
+                                   "bp_very_high: any reading at or above 180/110; "
+                                   "bp_before_high: before dosing, at or above 140/90."})
+    systolic = fields.Integer()
+    diastolic = fields.Integer()
+    phase = fields.String()
+    threshold = fields.Nested(ThresholdSchema)
 
 
 class BoosterSchema(Schema):
@@ -160,17 +176,29 @@ class PanelItemSchema(Schema):
     days_since_log = fields.Integer(allow_none=True, metadata=doc(
         "Days from last_logged_on to the patient's today; null: never logged."))
     last_session = fields.Nested(LastSessionSchema, allow_none=True)
-    pain_avg7 = fields.Float(allow_none=True, metadata=doc("Mean pain of the last 7 days."))
+    pain_avg7 = fields.Float(allow_none=True, metadata=doc(
+        "Mean pain of the last 7 days; null when fewer than 4 of them are logged."))
+    pain_days7 = fields.Integer(metadata=doc("How many of the last 7 days have a pain score."))
     pain_baseline = fields.Float(allow_none=True, metadata=doc(
         "Mean pain of the week before the current treatment series."))
-    mood_avg7 = fields.Float(allow_none=True)
-    mood_baseline = fields.Float(allow_none=True)
+    mood_avg7 = fields.Float(allow_none=True, metadata=doc(
+        "Mean mood as logged (higher is better) of the last 7 days; null when fewer than 4 "
+        "of them are logged."))
+    mood_days7 = fields.Integer(metadata=doc("How many of the last 7 days have a mood score."))
+    mood_baseline = fields.Float(allow_none=True, metadata=doc(
+        "Mean mood as logged of the week before the current treatment series."))
     phq9 = fields.Nested(Phq9Schema, allow_none=True)
     safety_flag_on = fields.Date(allow_none=True, metadata=doc(
         "Date of a PHQ-9 item 9 answer above 0 in the last 14 days; else null."))
+    safety_answer = fields.Integer(allow_none=True, metadata=doc(
+        "That item-9 answer: 1 several days, 2 more than half the days, 3 nearly every day "
+        "(GET /questionnaires has the words); null without a flag."))
     peg = fields.Nested(PegSchema, allow_none=True)
     bp_flag_on = fields.Date(allow_none=True, metadata=doc(
         "Latest session in the last 14 days with a blood-pressure flag; else null."))
+    bp_flags = fields.List(fields.Nested(PanelBpFlagSchema), allow_none=True, metadata=doc(
+        "That session's flags, very high first: each reading with the threshold it reached; "
+        "null without a flag."))
     booster = fields.Nested(BoosterSchema, allow_none=True, metadata=doc(
         '"Relief usually lasts median_relief_days; today is day `day`."'))
 

@@ -268,7 +268,7 @@ def invite(*, membership: Membership, email: str, display_name: str, public_url:
                                 email=accounts.normalize_email(email), display_name=name,
                                 token_hash=accounts.sha256(token), expires_at=expires_at))
     _tell_clinic(membership, "clinic_provider_invited", email)
-    url = f"{public_url}/reset#{token}"
+    url = f"{public_url}/reset?setup#{token}"
     inviter = accounts.account(membership.member.user_id)
     mail.send(to=accounts.normalize_email(email), template="clinic_invite",
               lang=inviter.language if accounts.never_set_up(user) else user.language,

@@ -56,12 +56,16 @@ class Instrument:
     def highest_total(self) -> int:
         return self.highest_answer * (self.item_count if self.scoring == "sum" else 1)
 
-    def total(self, answers: Mapping[str, int]) -> int | float:
-        """The score: the sum of the answers, or for the PEG their mean to one decimal."""
+    def exact_total(self, answers: Mapping[str, int]) -> Fraction:
+        """The score exactly: the sum of the answers, or for the PEG their mean (20/3, not
+        the 6.7 shown). Changes are computed from this (api/trends/questionnaires.py)."""
         points = sum(answers[key] for key in self.keys)
-        if self.scoring == "sum":
-            return points
-        return rounded(Fraction(points, self.item_count), 1)
+        return Fraction(points, 1 if self.scoring == "sum" else self.item_count)
+
+    def total(self, answers: Mapping[str, int]) -> int | float:
+        """The score shown: the sum of the answers, or for the PEG their mean to one decimal."""
+        exact = self.exact_total(answers)
+        return exact.numerator if self.scoring == "sum" else rounded(exact, 1)
 
     def severity(self, total: float) -> str | None:
         return next((band.severity for band in self.bands if band.low <= total <= band.high),
@@ -128,14 +132,6 @@ def rounded(value: Fraction, places: int) -> float:
     scaled = abs(value) * 10**places
     whole = int(scaled + Fraction(1, 2))
     return (whole if value >= 0 else -whole) / 10**places
-
-
-def change_pct(baseline: float | None, after: float | None) -> float | None:
-    """Signed percent change from baseline, one decimal; null without both or from 0."""
-    if baseline is None or after is None or baseline == 0:
-        return None
-    exact = (Fraction(after) - Fraction(baseline)) / Fraction(baseline) * 100
-    return rounded(exact, 1)
 
 
 def definition(instrument: Instrument, lang: str) -> dict[str, Any]:

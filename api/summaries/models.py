@@ -36,9 +36,7 @@ class KeptAnalysis(db.Model):  # type: ignore[name-defined]
     last_session_on: Mapped[date | None] = mapped_column(Date)
     last_session_route: Mapped[str | None] = mapped_column(String(20))
     pain_baseline: Mapped[float | None] = mapped_column(Float)
-    mood_baseline: Mapped[float | None] = mapped_column(Float)  # on mood severity, 10 - mood
-    phq9_baseline: Mapped[float | None] = mapped_column(Float)
-    peg_baseline: Mapped[float | None] = mapped_column(Float)
+    mood_baseline: Mapped[float | None] = mapped_column(Float)  # mood as logged, higher better
     # usual_relief of the series before the current one: the booster hint's median.
     relief_metric: Mapped[str | None] = mapped_column(String(8))
     relief_median: Mapped[float | None] = mapped_column(Float)
@@ -47,12 +45,22 @@ class KeptAnalysis(db.Model):  # type: ignore[name-defined]
     # date; the latest PHQ-9 and PEG (by answer time) with their dates; the latest date of
     # a response with a safety flag and of a session with a blood-pressure flag.
     last_logged_on: Mapped[date | None] = mapped_column(Date)
+    # The latest PHQ-9 and PEG (as shown), the current series' baseline of each, and the
+    # change of the latest against it from the exact scores (api/trends/questionnaires.py
+    # `latest_change`: null while the latest is no follow-up).
     phq9_total: Mapped[float | None] = mapped_column(Float)
     phq9_on: Mapped[date | None] = mapped_column(Date)
+    phq9_baseline: Mapped[float | None] = mapped_column(Float)
+    phq9_change_pct: Mapped[float | None] = mapped_column(Float)
     peg_score: Mapped[float | None] = mapped_column(Float)
     peg_on: Mapped[date | None] = mapped_column(Date)
+    peg_baseline: Mapped[float | None] = mapped_column(Float)
+    peg_change_pct: Mapped[float | None] = mapped_column(Float)
     safety_flag_on: Mapped[date | None] = mapped_column(Date)
+    safety_answer: Mapped[int | None] = mapped_column(Integer)  # that response's item 9, 1-3
     bp_flag_on: Mapped[date | None] = mapped_column(Date)
+    # That session's flags, very high first: [{code, systolic, diastolic, phase, threshold}].
+    bp_flags: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
 
 
 class KeptSeries(db.Model):  # type: ignore[name-defined]

@@ -9,15 +9,19 @@ their own local date. Every rule is the one the patient's own trends use:
 
 - `pain_avg7`, `mood_avg7`: the 7-day average of today (`week_average`, the rule of the
   chart's averages: today and the 6 days before, null with fewer than 4 logged), on the
-  scales as logged.
-- `pain_baseline`, `mood_baseline`: the current (latest) series' baseline. The mood
-  baseline is given on the mood scale as logged (10 minus the series' mood-severity
-  baseline), so that it reads beside `mood_avg7`; the report shows mood severity.
-- `phq9`, `peg`: the latest response, its `change_pct` against the current series'
-  baseline of that instrument (api/trends/questionnaires.py; null without one).
+  scales as logged; `pain_days7`, `mood_days7`: how many of those 7 days are logged, so
+  a missing average can say why.
+- `pain_baseline`, `mood_baseline`: the current (latest) series' baseline, both as logged
+  (mood higher is better), as GET /trends gives them.
+- `phq9`, `peg`: the latest response, the current series' `baseline` of that instrument
+  and the latest's `change_pct` against it, from the exact scores (api/trends/
+  questionnaires.py `latest_change`); null without a baseline or while the latest is the
+  baseline itself (no follow-up yet), never a 0 %.
 - `safety_flag_on`: the latest date, in the last 14 days (today and the 13 before), of a
-  response with a safety flag (PHQ-9 item 9 above 0); `bp_flag_on` the same of a session
-  with a blood-pressure flag (`treatments.bp_flagged_on`, api/treatments/vitals.py).
+  response with a safety flag (PHQ-9 item 9 above 0), with that response's item-9 answer
+  (`safety_answer`, 1-3); `bp_flag_on` the same of a session with a blood-pressure flag
+  (`treatments.bp_flagged_on`, api/treatments/vitals.py), with that session's flags
+  (`bp_flags`: reading and threshold reached, very high first).
 - `booster`: the booster hint (`booster_hint`) without its metric.
 - `last_session`: the latest session analysed (nothing dated after today is).
 
@@ -26,7 +30,6 @@ Dates are ISO strings, as in GET /trends.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
@@ -37,7 +40,6 @@ from api.auth.models import User
 from api.calendar import local_today
 from api.db import db
 from api.entries.models import Entry
-from api.questionnaires.instruments import change_pct
 from api.questionnaires.models import QuestionnaireResponse
 from api.questionnaires.schemas import as_number
 from api.summaries.service import TABLE, stale_rows
@@ -45,10 +47,6 @@ from api.trends.analysis import WEEK_DAYS, booster_hint, week_average
 from api.trends.analysis import as_number as whole_or_decimal
 
 FLAG_DAYS = 14
-# The instruments' change rule, remembered: scores and baselines take few values (PHQ-9
-# totals 0-27, PEG means to one decimal), and its exact arithmetic was a third of the
-# panel's time for 1,000 patients.
-_change_pct = functools.lru_cache(maxsize=16384)(change_pct)
 _IDS: BindParameter[Any] = bindparam("ids", expanding=True)
 _Q = QuestionnaireResponse
 
@@ -102,14 +100,19 @@ def panel_rows(patients: Sequence[Any]) -> dict[int, dict[str, Any]]:
                 "days_since": (day - session_on).days,
             },
             "pain_avg7": week_average(pain_total or 0, pain_logged),
+            "pain_days7": pain_logged,
             "pain_baseline": row.pain_baseline,
             "mood_avg7": week_average(mood_total or 0, mood_logged),
-            "mood_baseline": None if row.mood_baseline is None
-            else round(10 - row.mood_baseline, 2),
-            "phq9": _score("total", row.phq9_total, row.phq9_on, row.phq9_baseline),
-            "safety_flag_on": _recent(row.safety_flag_on, day),
-            "peg": _score("score", row.peg_score, row.peg_on, row.peg_baseline),
-            "bp_flag_on": _recent(row.bp_flag_on, day),
+            "mood_days7": mood_logged,
+            "mood_baseline": row.mood_baseline,
+            "phq9": _score("total", row.phq9_total, row.phq9_on, row.phq9_baseline,
+                           row.phq9_change_pct),
+            "safety_flag_on": (safety := _recent(row.safety_flag_on, day)),
+            "safety_answer": None if safety is None else row.safety_answer,
+            "peg": _score("score", row.peg_score, row.peg_on, row.peg_baseline,
+                          row.peg_change_pct),
+            "bp_flag_on": (bp := _recent(row.bp_flag_on, day)),
+            "bp_flags": None if bp is None else row.bp_flags,
             "booster": None if hint is None else {
                 "median_relief_days": hint["median_relief_days"], "day": hint["day"]},
         }
@@ -122,12 +125,13 @@ def _kept_or_none(row: Any) -> Any:
     return None if row.data_version is None else row
 
 
-def _score(name: str, score: float | None, on: date | None, baseline: float | None
-           ) -> dict[str, Any] | None:
+def _score(name: str, score: float | None, on: date | None, baseline: float | None,
+           change: float | None) -> dict[str, Any] | None:
     if score is None or on is None:
         return None
     return {name: as_number(score), "date": on.isoformat(),
-            "change_pct": _change_pct(baseline, score)}
+            "baseline": None if baseline is None else as_number(baseline),
+            "change_pct": change}
 
 
 def _recent(flagged_on: date | None, today: date) -> str | None:

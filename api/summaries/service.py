@@ -36,11 +36,13 @@ from sqlalchemy.exc import IntegrityError
 from api.db import db, dialect_insert, insert_if_absent
 from api.db.core import WRITES
 from api.entries.models import Entry
+from api.questionnaires.instruments import INSTRUMENTS
 from api.questionnaires.models import QuestionnaireResponse
 from api.summaries.models import KeptAnalysis, KeptSeries
 from api.treatments.models import Treatment
+from api.treatments.vitals import flags
 from api.trends.analysis import DayScores, SessionMark, as_number, session_analysis
-from api.trends.questionnaires import questionnaire_series
+from api.trends.questionnaires import latest_change, questionnaire_series, scores_of
 
 TABLE = KeptAnalysis.__table__
 COLUMNS = tuple(TABLE.c)
@@ -73,10 +75,15 @@ _SESSIONS = (select(Treatment.id, Treatment.local_date, Treatment.started_at, Tr
              .where(Treatment.user_id == bindparam("user_id")))
 _SCORES = (select(QuestionnaireResponse.instrument, QuestionnaireResponse.answered_at,
                   QuestionnaireResponse.local_date, QuestionnaireResponse.total,
-                  QuestionnaireResponse.safety_flag)
+                  QuestionnaireResponse.safety_flag, QuestionnaireResponse.answers)
            .where(QuestionnaireResponse.user_id == bindparam("user_id"))
            # In score_rows' order: of two answered at the same moment, the same one counts.
            .order_by(QuestionnaireResponse.answered_at, QuestionnaireResponse.id))
+# The readings of the patient's latest session with a blood-pressure flag.
+_FLAGGED_VITALS = (select(Treatment.vitals)
+                   .where(Treatment.user_id == bindparam("user_id"),
+                          Treatment.bp_flagged_on == bindparam("on"))
+                   .order_by(Treatment.started_at.desc(), Treatment.id.desc()).limit(1))
 
 
 def mark_changed(user_id: int, connection: Connection | None = None) -> None:
@@ -132,6 +139,9 @@ def recompute(connection: Connection, user_id: int, *, today: date) -> dict[str,
     series = analysis["series"]
     current = series[-1] if series else None
     usual = analysis["usual_relief"]
+    phq9, peg = (latest_change(scores_of(scores, name), sessions, today=today)
+                 for name in ("phq9", "peg"))
+    latest = _latest(days, rows, scores)
     return {
         "kept": {
             "analysed_for": today,
@@ -141,11 +151,12 @@ def recompute(connection: Connection, user_id: int, *, today: date) -> dict[str,
                                    else routes[current["treatment_ids"][-1]]),
             "pain_baseline": None if current is None else current["pain"]["baseline"],
             "mood_baseline": None if current is None else current["mood"]["baseline"],
-            "phq9_baseline": _current_baseline(questionnaires.get("phq9")),
-            "peg_baseline": _current_baseline(questionnaires.get("peg")),
             "relief_metric": None if usual is None else usual[0],
             "relief_median": None if usual is None else usual[1],
-            **_latest(days, rows, scores),
+            **latest,
+            **_latest_score("phq9", phq9, score_column="phq9_total"),
+            **_latest_score("peg", peg, score_column="peg_score"),
+            "bp_flags": _bp_flags(connection, user_id, latest["bp_flag_on"]),
         },
         "series": [{
             "position": index,
@@ -211,17 +222,37 @@ def stale_rows(connection: Connection, rows: Iterable[tuple[int, Any, date]]
 def _latest(days: Sequence[DayScores], sessions: Sequence[Any], scores: Sequence[Any]
             ) -> dict[str, Any]:
     """The kept row's latest-of columns (see KeptAnalysis); `scores` in answer order."""
-    latest = {score.instrument: score for score in scores}  # the last one of each wins
-    phq9, peg = latest.get("phq9"), latest.get("peg")
+    flagged = max((s for s in scores if s.safety_flag),
+                  key=lambda s: (s.local_date, s.answered_at), default=None)
+    safety_item = INSTRUMENTS["phq9"].safety_item or ""
     return {
         "last_logged_on": max((day.date for day in days), default=None),
-        "phq9_total": None if phq9 is None else phq9.total,
-        "phq9_on": None if phq9 is None else phq9.local_date,
-        "peg_score": None if peg is None else peg.total,
-        "peg_on": None if peg is None else peg.local_date,
-        "safety_flag_on": max((s.local_date for s in scores if s.safety_flag), default=None),
+        "safety_flag_on": None if flagged is None else flagged.local_date,
+        # The item-9 answer (1-3) of that latest flagged response, shown in its words.
+        "safety_answer": None if flagged is None else flagged.answers[safety_item],
         "bp_flag_on": max((s.bp_flagged_on for s in sessions if s.bp_flagged_on), default=None),
     }
+
+
+def _latest_score(name: str, latest: dict[str, Any] | None, *, score_column: str
+                  ) -> dict[str, Any]:
+    """The kept columns of an instrument's ``latest_change``: the latest score, its date, the
+    current series' baseline and the change (None while there is no follow-up)."""
+    columns = (score_column, f"{name}_on", f"{name}_baseline", f"{name}_change_pct")
+    if latest is None:
+        return dict.fromkeys(columns)
+    return dict(zip(columns, (latest["score"], latest["date"], latest["baseline"],
+                              latest["change_pct"]), strict=True))
+
+
+def _bp_flags(connection: Connection, user_id: int, on: date | None) -> list[dict[str, Any]] | None:
+    """The flags of the latest session with a blood-pressure flag (the most serious first),
+    each with its reading and the threshold it reached; None without one."""
+    if on is None:
+        return None
+    vitals = connection.execute(_FLAGGED_VITALS, {"user_id": user_id, "on": on}).scalar()
+    return [{key: flag[key] for key in ("code", "systolic", "diastolic", "phase", "threshold")}
+            for flag in sorted(flags(vitals), key=lambda flag: flag["code"] != "bp_very_high")]
 
 
 class _Values:
@@ -229,10 +260,6 @@ class _Values:
 
     def __init__(self, values: dict[str, Any]) -> None:
         self.__dict__.update(values)
-
-
-def _current_baseline(series: list[dict[str, Any]] | None) -> float | None:
-    return series[-1]["baseline"] if series else None
 
 
 def _analysis(row: Any, bodies: list[dict[str, Any]]) -> dict[str, Any]:

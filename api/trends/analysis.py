@@ -9,7 +9,9 @@ their sources (Farrar 2001; IMMPACT, Dworkin 2008).
 Conventions shared by every rule:
 
 - **Severity** of a day: pain -> ``pain``; mood -> ``10 - mood``. Lower is better for
-  both, so one set of rules serves both metrics.
+  both, so one set of rules serves both metrics. Severity is how the rules *compute*; it
+  is never what a person *reads*: every mood number leaves as mood as logged (higher is
+  better, ``as_logged``), its percentage as the share of the way to 10 (``_change``).
 - A day is **logged** for a metric when that metric has a value. Missing days are gaps,
   never zeros.
 - **Calendar days are the patient's local dates.** The caller converts each session's
@@ -374,19 +376,25 @@ def compute_trends(
          "series": [{"index", "start_date", "end_date", "treatment_ids",
                      "pain": {"baseline", "after", "change_abs", "change_pct",
                               "category", "response", "relief_days", "censored"},
-                     "mood": {same, on mood severity 10 - mood}}, ...],
+                     "mood": {"baseline", "after", "change_abs", "toward_best_pct",
+                              "category", "response", "relief_days", "censored"}}, ...],
          "sessions": [{"treatment_id", "series_index",
                        "pain": {"after", "change_abs", "change_pct", "category",
                                 "response"},
-                       "mood": {...}}, ...],                          # in session order
+                       "mood": {"after", "change_abs", "toward_best_pct", "category",
+                                "response"}}, ...],                   # in session order
+
+    Mood's baseline, after and change_abs are mood as logged (higher is better; change_abs
+    > 0 when mood rose); ``toward_best_pct`` is the share of the way from baseline to 10
+    that After covered (= the mood severity's reduction; negative when mood fell).
          "booster_hint": None or {"metric", "median_relief_days", "day"}}
 
     Baseline, after, change_abs and the 7-day averages are rounded to 2 decimals,
-    change_pct to 1; every value that cannot be computed is None, never 0. A session's
-    change compares its After with its series' baseline. Entries and sessions dated after
-    ``today`` are not analysed (see the module docstring): such a day keeps its row in
-    ``days`` with null averages, and such a session is left out of ``series`` and
-    ``sessions``.
+    change_pct and toward_best_pct to 1; every value that cannot be computed is None, never
+    0. A session's change compares its After with its series' baseline. Entries and
+    sessions dated after ``today`` are not analysed (see the module docstring): such a
+    day keeps its row in ``days`` with null averages, and such a session is left out of
+    ``series`` and ``sessions``.
     """
     ordered = ordered_days(days)
     analysis = session_analysis(ordered, sessions, today=today)
@@ -481,7 +489,7 @@ def session_analysis(
             )
             reliefs[metric].append(relief)
             series_rows[index][metric] = {
-                "baseline": _rounded(series_baseline, 2),
+                "baseline": _rounded(as_logged(series_baseline, metric), 2),
                 **_change(series_baseline, series_after, metric),
                 "relief_days": relief[0],
                 "censored": relief[1],
@@ -524,14 +532,38 @@ def daily_rows(ordered_days: Sequence[DayScores], *, today: datetime.date) -> li
     ]
 
 
+def as_logged(value: Fraction | None, metric: Metric) -> Fraction | None:
+    """A severity back on the scale the patient logged: pain as is, mood ``10 - s``.
+
+    Severity is how the analysis computes; what a person reads is the score as logged
+    (DESIGN.md "Session analysis"), so every mood number leaves through here.
+    """
+    if value is None or metric == "pain":
+        return value
+    return 10 - value
+
+
 def _change(baseline: Fraction | None, after: Fraction | None, metric: Metric) -> dict[str, Any]:
-    """After, its change against baseline, category and response, rounded for output."""
+    """After, its change against baseline, category and response, rounded for output.
+
+    Computed on severity, shown as logged. Pain: ``change_pct`` is the signed percent
+    change (-30.0 = 30 % lower, better). Mood: ``change_abs`` is the rise in mood points
+    and ``toward_best_pct`` the share of the way from baseline to 10 that After covered:
+    exactly the severity's reduction, so the verdicts are the same numbers read upright
+    (69.2 % of the way to 10 is a 69.2 % lower severity: "substantial", a response).
+    """
     change_pct = percent_change(baseline, after)
-    change_abs = None if baseline is None or after is None else after - baseline
+    shown_after, shown_baseline = as_logged(after, metric), as_logged(baseline, metric)
+    change_abs = (None if shown_baseline is None or shown_after is None
+                  else shown_after - shown_baseline)
+    percent = (
+        {"change_pct": _rounded(change_pct, PERCENT_PLACES)} if metric == "pain"
+        else {"toward_best_pct": _rounded(None if change_pct is None else -change_pct,
+                                          PERCENT_PLACES)})
     return {
-        "after": _rounded(after, 2),
+        "after": _rounded(shown_after, 2),
         "change_abs": _rounded(change_abs, 2),
-        "change_pct": _rounded(change_pct, PERCENT_PLACES),
+        **percent,
         "category": improvement_category(change_pct),
         "response": is_response(change_pct, metric),
     }

@@ -37,28 +37,57 @@ class MarkerSchema(Schema):
 
 class ChangeSchema(Schema):
     after = fields.Float(allow_none=True, metadata=doc(
-        "Mean severity over up to 7 days after the session, before the next session."))
+        "Mean pain over up to 7 days after the session, before the next session."))
     change_abs = fields.Float(allow_none=True, metadata=doc(
-        "After minus the series baseline, in points."))
+        "After minus the series baseline, in points (negative = lower pain, better)."))
     change_pct = fields.Float(allow_none=True, metadata=doc(
         "Signed percent change of After against baseline (-75.0 = 75 % lower, better)."))
     category = fields.String(allow_none=True, metadata=doc(
         "IMMPACT size of the improvement: none (<10 %), minimal (10-29 %), "
         "moderate (30-49 %), substantial (>=50 %)."))
     response = fields.Boolean(allow_none=True, metadata=doc(
-        "Pain at least 30 % lower, or mood severity at least 50 % lower, than baseline."))
+        "Pain at least 30 % lower than baseline, read from change_pct as shown."))
 
 
-class SeriesMetricSchema(ChangeSchema):
+class MoodChangeSchema(Schema):
+    after = fields.Float(allow_none=True, metadata=doc(
+        "Mean mood as logged (higher is better) over up to 7 days after the session, before "
+        "the next session."))
+    change_abs = fields.Float(allow_none=True, metadata=doc(
+        "After minus the series baseline, in mood points (positive = mood rose, better)."))
+    toward_best_pct = fields.Float(allow_none=True, metadata=doc(
+        "The share of the way from baseline to 10 that After covered, in percent: "
+        "100 x (after - baseline) / (10 - baseline); 69.2 = 69.2 % of the way to 10, "
+        "negative when mood fell. It equals the reduction of mood severity (10 - mood), "
+        "on which the rules compute. Null when baseline is 10 (nothing to improve)."))
+    category = fields.String(allow_none=True, metadata=doc(
+        "IMMPACT size, read from toward_best_pct: none (<10 %), minimal (10-29 %), "
+        "moderate (30-49 %), substantial (>=50 %)."))
+    response = fields.Boolean(allow_none=True, metadata=doc(
+        "Mood at least half-way to 10 (toward_best_pct >= 50.0 as shown)."))
+
+
+class ReliefSchema(Schema):
+    relief_days = fields.Integer(allow_none=True, metadata=doc(
+        "Days after the last session up to the last logged day whose 3-day mean severity "
+        "(pain; 10 - mood) was still at most 70 % of baseline's."))
+    censored = fields.Boolean(allow_none=True, metadata=doc(
+        "True when data ended, a 3-day gap or the next series came first: a lower bound."))
+
+
+class SeriesMetricSchema(ChangeSchema, ReliefSchema):
     after = fields.Float(allow_none=True, metadata=doc(
         "The After of the series' last session; null with < 3 logged days."))
     baseline = fields.Float(allow_none=True, metadata=doc(
-        "Mean severity over the 7 days before the first session; null with < 3 logged."))
-    relief_days = fields.Integer(allow_none=True, metadata=doc(
-        "Days after the last session up to the last logged day whose 3-day mean was still "
-        "at most 70 % of baseline."))
-    censored = fields.Boolean(allow_none=True, metadata=doc(
-        "True when data ended, a 3-day gap or the next series came first: a lower bound."))
+        "Mean pain over the 7 days before the first session; null with < 3 logged."))
+
+
+class SeriesMoodSchema(MoodChangeSchema, ReliefSchema):
+    after = fields.Float(allow_none=True, metadata=doc(
+        "Mood as logged: the After of the series' last session; null with < 3 logged days."))
+    baseline = fields.Float(allow_none=True, metadata=doc(
+        "Mean mood as logged over the 7 days before the first session; null with < 3 "
+        "logged."))
 
 
 class SeriesSchema(Schema):
@@ -68,15 +97,16 @@ class SeriesSchema(Schema):
     treatment_ids = fields.List(fields.String(), metadata=doc(
         "Sessions no more than 7 days apart; a longer pause starts a new series."))
     pain = fields.Nested(SeriesMetricSchema)
-    mood = fields.Nested(SeriesMetricSchema, metadata=doc(
-        "Computed on mood severity, 10 - mood, so lower is better as for pain."))
+    mood = fields.Nested(SeriesMoodSchema, metadata=doc(
+        "Mood as logged, higher is better; the rules compute on 10 - mood, and the "
+        "percentage is the share of the way to 10."))
 
 
 class SessionAnalysisSchema(Schema):
     treatment_id = fields.String()
     series_index = fields.Integer()
     pain = fields.Nested(ChangeSchema)
-    mood = fields.Nested(ChangeSchema)
+    mood = fields.Nested(MoodChangeSchema)
 
 
 class BoosterHintSchema(Schema):

@@ -49,7 +49,7 @@ def make_clinic(base: str, database_url: str) -> Clinic:
     email = f"ada{uuid.uuid4().hex[:8]}-{os.getpid()}@clinic.example"
     printed = flask_cli(database_url, "clinics", "create", CLINIC, "--admin", email,
                         "--name", PROVIDER, PUBLIC_URL=base)
-    link = re.search(rf"{re.escape(base)}/reset#(\S+)", printed)
+    link = re.search(rf"{re.escape(base)}/reset\?setup#(\S+)", printed)
     assert link, printed
     api = requests.Session()
     done = api.post(f"{base}/api/v1/auth/reset",
@@ -141,7 +141,7 @@ def test_provider_panel_report_and_a_patient_who_disconnects(desktop: Phone,
     assert names(desktop) == ["Maya Chen", "Lena Park", "Omar Haddad"]
     first = page.locator(".panel-table tbody tr").first
     expect(first).to_contain_text("Flagged")
-    expect(first.locator("td").nth(6)).to_contain_text("Flagged")  # the PHQ-9 item 9 column
+    expect(first.locator("td").nth(6)).to_contain_text("Flagged")  # the flags column
     expect(page.locator(".panel-table tbody tr.flagged")).to_have_count(1)
     expect(page.locator(".panel-table tbody tr").nth(1)).to_contain_text("5 days ago")
     # Omar's PEG (the mean of his three answers), in its own column after the PHQ-9.
@@ -271,7 +271,7 @@ def test_clinic_page_in_spanish_for_an_admin(es_phone: Phone, database_url: str)
     once = page.locator(".once")
     expect(once).to_contain_text("Este enlace solo se muestra una vez.")
     expect(once).to_contain_text("Funciona una sola vez, hasta el")
-    assert re.fullmatch(rf"{re.escape(es_phone.url)}/reset#\S+",
+    assert re.fullmatch(rf"{re.escape(es_phone.url)}/reset\?setup#\S+",
                         once.get_by_label("Enlace de invitación").input_value())
     expect(page.locator(".providers")).to_contain_text("Dr Bo Ruiz")
     es_phone.check("clinic-es", full_page=True)

@@ -48,6 +48,14 @@ def es_signed_pct(value: float | None) -> str:
     return f"{sign}{es_number(abs(value))}{NBSP}%"
 
 
+def es_mood_share(value: float | None) -> str:
+    """Mood's change as the Spanish report words it: the share of the way to 10."""
+    if value is None:
+        return "—"
+    sign = "+" if value > 0 else "−" if value < 0 else ""
+    return f"{sign}{es_number(abs(value))}{NBSP}% del camino hasta 10"
+
+
 def es_relief(m: dict[str, Any]) -> str:
     if m.get("relief_days") is None:
         return "—"
@@ -63,7 +71,8 @@ def es_series_rows(trends: dict[str, Any]) -> list[list[str]]:
             rows.append([
                 "datos insuficientes" if m["baseline"] is None else es_number(m["baseline"]),
                 "—" if m["after"] is None else es_number(m["after"]),
-                es_signed_pct(m["change_pct"]),
+                (es_signed_pct(m["change_pct"]) if metric == "pain"
+                 else es_mood_share(m["toward_best_pct"])),
                 "—" if m["category"] is None else CATEGORY[m["category"]],
                 "—" if m["response"] is None else ("Sí" if m["response"] else "No"),
                 es_relief(m),
@@ -145,8 +154,8 @@ def test_a_spanish_provider_reads_an_english_patients_report_in_spanish(
     # The explanations: the provider's wording, about the patient.
     explain = report.locator(".report-explain")
     expect(explain).to_contain_text("Promedio del paciente durante los 7 días anteriores")
-    expect(explain).to_contain_text("10 menos el estado de ánimo del paciente")
-    expect(explain.locator("dt")).to_have_count(11)
+    expect(explain).to_contain_text("la parte del camino hasta 10 que subió")
+    expect(explain.locator("dt")).to_have_count(10)
     assert "Tu " not in explain.inner_text() and " tu " not in explain.inner_text()
 
     # Nothing English left in the report itself.
@@ -222,7 +231,7 @@ def test_trends_in_mexican_spanish(mx_phone: Phone) -> None:
     expect(page.get_by_role("heading", name="Series de sesiones")).to_be_visible()
     card = page.locator(".series").first
     expect(card).to_contain_text("Línea base")
-    expect(card).to_contain_text("Los valores del estado de ánimo se expresan como gravedad")
+    expect(card).to_contain_text("El estado de ánimo, tal como se registró: más alto es mejor")
     page.get_by_text("Qué significan estos números").click()
     expect(page.locator(".explain")).to_contain_text("Tu promedio durante los 7 días anteriores")
     page.get_by_text("Ver los números en una tabla").click()

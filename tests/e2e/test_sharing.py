@@ -38,6 +38,13 @@ def signed(value: float | None, suffix: str = "") -> str:
     return f"{sign}{shown(abs(value))}{suffix}"
 
 
+def mood_share(value: float | None) -> str:
+    """Mood's change as the report words it: the share of the way to 10."""
+    if value is None:
+        return "—"
+    return f"{signed(value)} % of the way to 10"
+
+
 def relief(m: dict[str, Any]) -> str:
     if m.get("relief_days") is None:
         return "—"
@@ -53,9 +60,10 @@ def series_rows(trends: dict[str, Any]) -> list[list[str]]:
             m = series[metric]
             baseline = "not enough data" if m["baseline"] is None else shown(m["baseline"])
             response = "—" if m["response"] is None else ("Yes" if m["response"] else "No")
+            change = (signed(m["change_pct"], " %") if metric == "pain"
+                      else mood_share(m["toward_best_pct"]))
             rows.append([str(series["index"]), metric, baseline, shown(m["after"]),
-                         signed(m["change_pct"], " %"), shown(m["category"]), response,
-                         relief(m)])
+                         change, shown(m["category"]), response, relief(m)])
     return rows
 
 

@@ -65,7 +65,7 @@ def test_a_baseline_of_zero_is_explained_on_its_series_card(phone: Phone) -> Non
     phone.goto("/trends")
     card = phone.page.locator(".series").first
     note = card.locator(".zero-baseline")
-    expect(note).to_have_count(1)  # pain only: the mood baseline is 10 - 6 = 4
+    expect(note).to_have_count(1)  # pain only: the mood baseline is 6, not the best (10)
     expect(note).to_have_text("Pain: your baseline was 0, so there was nothing to relieve: "
                               "no percentage, category, response or relief.")
     assert note.get_attribute("data-metric") == "pain"

@@ -25,7 +25,7 @@ class ClinicSetup:
 
 def setup_link_token(output: str) -> str:
     link = output.strip().splitlines()[-1]
-    assert "/reset#" in link, output
+    assert "/reset?setup#" in link, output
     return link.split("#", 1)[1]
 
 

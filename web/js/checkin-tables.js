@@ -24,11 +24,11 @@ const MEASURES = [
 ];
 
 // One sentence per measure (report.explain.checkin_<measure>, the patient's or the provider's
-// where it is about someone's scores; the change is read as the daily scores' is), with the
-// numbers the server's definitions state (`rules`): the app shows them, it never applies them.
+// where it is about someone's scores), with the numbers the server's definitions state
+// (`rules`): the app shows them, it never applies them. A score's change reads like pain's:
+// lower is better.
 const EXPLAINED = [["baseline", true], ["after", true], ["change", false], ["response", false], ["remission", false]];
-const explainKey = (id, personal, provider) => (id === "change" ? "report.explain.change"
-  : `report.explain.checkin_${id}${personal ? (provider ? ".provider" : ".patient") : ""}`);
+const explainKey = (id, personal, provider) => `report.explain.checkin_${id}${personal ? (provider ? ".provider" : ".patient") : ""}`;
 
 function explainValues(defs) {
   const rules = (defs.find((def) => def.rules) || {}).rules || {};

@@ -18,7 +18,6 @@ export const list = (items) => new Intl.ListFormat(locale(), { style: "long", ty
 // sentence talks about the reader's own data, so it has a patient's wording ("Your average")
 // and a provider's ("The patient's average"), two catalog keys.
 export const EXPLANATIONS = [
-  ["severity", true],
   ["average7", false],
   ["series", false],
   ["baseline", true],

@@ -14,13 +14,15 @@ import { medClassLabel } from "./safety-words.js";
 import { sideEffectLabel } from "./vocabulary.js";
 
 const shortDay = (value) => formatDay(value, { day: "numeric", month: "short", year: "numeric" });
+// The most serious flag first: a very high reading (any time) before one high before dosing.
+const seriousFirst = (flags) => [...(flags || [])].sort((a, b) => (b.code === "bp_very_high") - (a.code === "bp_very_high"));
 const time = (day) => h("time", { datetime: day }, shortDay(day));
 
 // Under each session of the sessions table, a row as wide as the table: readings, chart and
 // flags; observation; sedating medicines taken that day. (As a last column it was cut off
 // at the table's edge even on a desktop.)
 function sessionDetails(s, columns) {
-  const parts = [readingsBlock(s)];
+  const parts = [readingsBlock({ ...s, flags: seriousFirst(s.flags) })];
   if (s.observation_minutes !== null && s.observation_minutes !== undefined) {
     parts.push(h("span", { class: "cell-note" }, t("share.safety.observed", { minutes: s.observation_minutes })));
   }
@@ -98,14 +100,17 @@ function bladderSection(data) {
 }
 
 // Every session the server flagged, first on the page (after any questionnaire flag): its
-// date and each flag in words. Information for the provider; it blocked nothing.
+// date and each flag in words, the sessions with a very high reading first, then newest
+// first. Information for the provider; it blocked nothing.
 function flagSummary(data) {
-  const flagged = [...data.treatments].reverse().filter((s) => (s.flags || []).length);
+  const veryHigh = (s) => s.flags.some((f) => f.code === "bp_very_high");
+  const flagged = [...data.treatments].reverse().filter((s) => (s.flags || []).length)
+    .sort((a, b) => veryHigh(b) - veryHigh(a));
   if (!flagged.length) return null;
   return h("section", { class: "card bp-summary", "aria-labelledby": "bp-summary-title" },
     h("h2", { id: "bp-summary-title" }, t("share.safety.flags_title")),
     h("ul", { class: "bp-summary-list" }, flagged.map((s) => h("li", { "data-treatment": s.id },
-      time(s.local_date), " — ", s.flags.map((f) => flagText(f)).join("; ")))),
+      time(s.local_date), " — ", seriousFirst(s.flags).map((f) => flagText(f)).join("; ")))),
     h("p", { class: "muted" }, t("share.safety.flags_note")));
 }
 

@@ -10,7 +10,7 @@ import { toast } from "./controls.js";
 import { h, takeFragment } from "./dom.js";
 import { explanation, moment, num } from "./report.js";
 import { formatDay } from "./dates.js";
-import { daysTable, explanationList, seriesTable, severityNote } from "./tables.js";
+import { daysTable, explanationList, moodNote, seriesTable } from "./tables.js";
 import { routeLabel, sideEffectLabel } from "./vocabulary.js";
 
 // Whose data: a share link's, or (clinic-report.js) a clinic's patient with the provider's login.
@@ -291,7 +291,7 @@ async function report(data) {
       h("h2", { id: "series-title" }, t("share.series.title")),
       data.series.length ? [scrollHint(), seriesTable(data, "series-title")]
         : h("p", { class: "muted" }, t("share.series.none")),
-      h("p", { class: "muted table-note" }, t("share.series.note", { severity: severityNote() }))),
+      h("p", { class: "muted table-note" }, t("share.series.note", { mood: moodNote() }))),
     checkins.section,
     h("section", { class: "report-sessions", "aria-labelledby": "sessions-title" },
       h("h2", { id: "sessions-title" }, t("share.sessions.title")),

@@ -13,14 +13,14 @@ import { routeLabel } from "./vocabulary.js";
 const shortDay = (value) => formatDay(value, { day: "numeric", month: "short", year: "numeric" });
 const METRICS = ["pain", "mood"];
 const metricLabel = (metric) => t(`report.metric.${metric}`);
-export const severityNote = () => t("report.severity_note");
+export const moodNote = () => t("report.mood_note");
 
 // One line per number the server gives for a metric of a series. `numeric`: right-aligned in
 // the report's table (the cards align every value). The report leaves out `cardsOnly`.
 const MEASURES = [
   { id: "baseline", text: baselineText, numeric: true },
   { id: "after", text: (m) => num(m.after), numeric: true },
-  { id: "change", text: (m) => signed(m.change_pct, { percent: true }), numeric: true },
+  { id: "change", text: (m, metric) => (metric === "pain" ? signed(m.change_pct, { percent: true }) : (m.toward_best_pct === null || m.toward_best_pct === undefined ? "—" : t("report.mood_share", { value: signed(m.toward_best_pct) }))), numeric: true },
   { id: "change_points", text: (m) => signed(m.change_abs), numeric: true, cardsOnly: true },
   { id: "category", text: categoryText },
   { id: "response", text: responseText },
@@ -48,14 +48,12 @@ export function aboutSeries(series, treatmentsById) {
 const newestFirst = (data) => [...data.series].reverse();
 export const byId = (data) => new Map(data.treatments.map((s) => [s.id, s]));
 
-// A baseline of 0 leaves nothing to relieve, so the server gives that metric no percentage,
-// category, response or relief; one line under the series says why its cells are empty.
+// A baseline at the best end (pain 0, mood 10) leaves nothing to relieve: a line says why.
+const BEST = { pain: 0, mood: 10 };
 function zeroBaselineNotes(series, provider) {
-  return METRICS.filter((metric) => series[metric] && series[metric].baseline === 0).map((metric) =>
+  return METRICS.filter((metric) => series[metric] && series[metric].baseline === BEST[metric]).map((metric) =>
     h("p", { class: "muted table-note zero-baseline", "data-series": String(series.index), "data-metric": metric },
-      provider
-        ? t("report.explain.zero_baseline.provider", { series: seriesName(series), metric: metricLabel(metric) })
-        : t("report.explain.zero_baseline.patient", { metric: metricLabel(metric) })));
+      t(`report.explain.zero_baseline.${provider ? "provider" : "patient"}`, { series: seriesName(series), metric: metricLabel(metric), value: BEST[metric] })));
 }
 
 // Trends: a card per series, newest first, measures down and pain and mood across.
@@ -64,7 +62,7 @@ export function seriesCards(data) {
   return newestFirst(data).map((series) => {
     const about = aboutSeries(series, treatments);
     const row = ({ id, text }) => h("tr", {}, h("th", { scope: "row" }, term(id)),
-      METRICS.map((metric) => h("td", { class: "num" }, text(series[metric] || {}))));
+      METRICS.map((metric) => h("td", { class: "num" }, text(series[metric] || {}, metric))));
     return h("section", { class: "card series", "data-series": String(series.index) },
       h("h3", {}, t("report.series.heading", { name: about.name, dates: about.compactDates })),
       h("p", { class: "muted" }, `${about.sessions} · ${about.routes || "—"}`),
@@ -73,7 +71,7 @@ export function seriesCards(data) {
         h("thead", {}, h("tr", {}, h("td", {}), METRICS.map((metric) => h("th", { scope: "col", class: "num" }, metricLabel(metric))))),
         h("tbody", {}, MEASURES.map(row))),
       zeroBaselineNotes(series, false),
-      h("p", { class: "muted table-note" }, severityNote()));
+      h("p", { class: "muted table-note" }, moodNote()));
   });
 }
 
@@ -92,7 +90,7 @@ export function seriesTable(data, labelledBy) {
           h("span", { class: "series-dates" }, about.dates),
           h("span", { class: "series-meta" }, `${about.sessions}${about.routes ? ` · ${about.routes}` : ""}`)) : null,
         h("th", { scope: "row" }, metricLabel(metric)),
-        measures.map(({ text, numeric }) => h("td", { class: numeric ? "num" : null }, text(m))));
+        measures.map(({ text, numeric }) => h("td", { class: numeric ? "num" : null }, text(m, metric))));
     });
   });
   const col = (text, cls) => h("th", { scope: "col", class: cls }, text);

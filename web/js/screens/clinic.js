@@ -12,6 +12,7 @@ import { formatDate, formatDay } from "../dates.js";
 import { h, nextId } from "../dom.js";
 import { formatNumber, t } from "../i18n.js";
 import { explain, showProblem } from "../problems.js";
+import { answerLabel, definitions } from "../questionnaires.js";
 import { num, signed } from "../report.js";
 import { loggedOut } from "../session.js";
 import { enrolmentGate } from "../two-step.js";
@@ -48,18 +49,61 @@ async function enrolmentNeeded() {
 const ago = (days) => (days === 0 ? t("clinic.days.today") : t("clinic.days.ago", { count: days }));
 const lines = (...parts) => parts.filter(Boolean).map((p, i) => (i ? h("span", { class: "cell-note" }, p) : h("span", {}, p)));
 
-function versus(avg, baseline) {
-  if (avg === null || avg === undefined) return none();
-  return lines(num(avg), baseline === null || baseline === undefined ? t("clinic.baseline_none")
-    : t("clinic.baseline", { value: num(baseline) }));
+const missing = (v) => v === null || v === undefined;
+
+// A 7-day average (as logged: pain lower is better, mood higher) beside the current series'
+// baseline; without an average, why: fewer than 4 of the last 7 days logged.
+function versus(avg, baseline, days) {
+  const base = missing(baseline) ? t("clinic.baseline_none") : t("clinic.baseline", { value: num(baseline) });
+  if (missing(avg)) return [none(), h("span", { class: "cell-note avg-none" }, t("clinic.avg_none", { count: days || 0 })), h("span", { class: "cell-note" }, base)];
+  return lines(num(avg), base);
 }
 
-// A check-in's latest score, its change against the current series' baseline, its date.
-function scored(latest, score) {
+// A check-in's latest score, its change against the current series' baseline (or why there
+// is none: the latest is the baseline itself, or there is no baseline), its date.
+function scored(p, latest, score) {
   if (!latest) return none();
-  const change = latest.change_pct === null || latest.change_pct === undefined ? null
-    : t("clinic.change", { value: signed(latest.change_pct, { percent: true }) });
+  let change = null;
+  if (!missing(latest.change_pct)) {
+    change = t("clinic.change", { value: signed(latest.change_pct, { percent: true }), baseline: formatNumber(latest.baseline) });
+  } else if (!missing(latest.baseline)) change = t("clinic.no_follow_up");
+  else if (p.last_session) change = t("clinic.no_baseline");
   return lines(formatNumber(score), change, shortDay(latest.date));
+}
+
+// The PHQ-9's definitions in the page's language, for the item-9 answer's words (loaded by
+// `render`; without them the answer's number is shown).
+let phq9 = null;
+const flagMark = () => h("span", { "aria-hidden": "true" }, "⚑ ");
+const pressure = (r) => `${num(r.systolic)}/${num(r.diastolic)}`;
+
+// How serious each flag is, not only that there is one: the item-9 answer in its words; each
+// blood-pressure reading with the threshold it reached, the very high one first (the server's
+// order). Each with its date.
+function flagsCell(p) {
+  const parts = [];
+  if (p.safety_flag_on) {
+    const answer = missing(p.safety_answer) ? t("share.flag.above_zero")
+      : phq9 ? answerLabel(phq9, phq9.safety_item || "q9", p.safety_answer) : String(p.safety_answer);
+    parts.push(h("span", { class: "flag-cell", "data-flag": "safety" }, flagMark(), t("clinic.safety_answer", { answer }),
+      h("span", { class: "cell-note" }, t("clinic.flag_on", { date: shortDay(p.safety_flag_on) }))));
+  }
+  if (p.bp_flag_on) {
+    const known = (p.bp_flags || []).filter((f) => ["bp_very_high", "bp_before_high"].includes(f.code) && f.threshold);
+    parts.push(h("span", { class: "flag-cell", "data-flag": "bp" },
+      known.length ? known.map((f, i) => h("span", { class: i ? "cell-note flag-reading" : "flag-reading", "data-code": f.code }, i ? null : flagMark(),
+        t(`clinic.bp.${f.code}`, { value: pressure(f), limit: pressure(f.threshold) })))
+        : [flagMark(), t("clinic.flag_on", { date: shortDay(p.bp_flag_on) })],
+      known.length ? h("span", { class: "cell-note" }, t("clinic.flag_on", { date: shortDay(p.bp_flag_on) })) : null));
+  }
+  return parts.length ? parts : none();
+}
+
+function sessionCell(p) {
+  if (!p.last_session) return none();
+  const booster = p.booster ? h("span", { class: "cell-note booster" },
+    t("clinic.booster", { median: t("clinic.booster_days", { count: p.booster.median_relief_days }), day: p.booster.day })) : null;
+  return [...lines(shortDay(p.last_session.date), `${routeLabel(p.last_session.route)} · ${ago(p.last_session.days_since)}`), booster];
 }
 
 // Each column: its catalog key, how its cell reads, and the value it sorts by (null: last
@@ -71,19 +115,14 @@ const COLUMNS = [
   ] },
   { key: "last_log", sort: (p) => (p.days_since_log === null ? Infinity : p.days_since_log), cell: (p) => (p.last_logged_on
     ? lines(ago(p.days_since_log), shortDay(p.last_logged_on)) : h("span", {}, t("clinic.never"))) },
-  { key: "last_session", sort: (p) => (p.last_session ? p.last_session.days_since : null), cell: (p) => (p.last_session
-    ? lines(shortDay(p.last_session.date), routeLabel(p.last_session.route), ago(p.last_session.days_since)) : none()) },
-  { key: "pain", sort: (p) => p.pain_avg7, cell: (p) => versus(p.pain_avg7, p.pain_baseline) },
-  { key: "mood", sort: (p) => p.mood_avg7, cell: (p) => versus(p.mood_avg7, p.mood_baseline) },
-  { key: "phq9", sort: (p) => (p.phq9 ? p.phq9.total : null), cell: (p) => scored(p.phq9, p.phq9?.total) },
-  { key: "peg", sort: (p) => (p.peg ? p.peg.score : null), cell: (p) => scored(p.peg, p.peg?.score) },
-  { key: "safety", sort: (p) => p.safety_flag_on, cell: (p) => (p.safety_flag_on
-    ? h("span", { class: "flag-cell" }, h("span", { "aria-hidden": "true" }, "⚑ "), t("clinic.flag_on", { date: shortDay(p.safety_flag_on) })) : none()) },
-  { key: "bp", sort: (p) => p.bp_flag_on, cell: (p) => (p.bp_flag_on
-    ? h("span", { class: "flag-cell" }, h("span", { "aria-hidden": "true" }, "⚑ "), t("clinic.flag_on", { date: shortDay(p.bp_flag_on) })) : none()) },
-  { key: "booster", sort: (p) => (p.booster ? p.booster.day : null), cell: (p) => (p.booster
-    ? h("span", {}, t("clinic.booster", { median: t("clinic.booster_days", { count: p.booster.median_relief_days }), day: p.booster.day }))
-    : none()) },
+  // The booster window is a line of the last session's cell: it counts from that session.
+  { key: "last_session", sort: (p) => (p.last_session ? p.last_session.days_since : null), cell: sessionCell },
+  { key: "pain", sort: (p) => p.pain_avg7, cell: (p) => versus(p.pain_avg7, p.pain_baseline, p.pain_days7) },
+  { key: "mood", sort: (p) => p.mood_avg7, cell: (p) => versus(p.mood_avg7, p.mood_baseline, p.mood_days7) },
+  { key: "phq9", sort: (p) => (p.phq9 ? p.phq9.total : null), cell: (p) => scored(p, p.phq9, p.phq9?.total) },
+  { key: "peg", sort: (p) => (p.peg ? p.peg.score : null), cell: (p) => scored(p, p.peg, p.peg?.score) },
+  // Item 9 and blood pressure in one column, each flag saying how serious it is.
+  { key: "flags", sort: (p) => [p.safety_flag_on, p.bp_flag_on].filter(Boolean).sort().pop() || null, cell: flagsCell },
 ];
 
 function compare(a, b) {
@@ -297,12 +336,14 @@ export async function render(container, ctx) {
     ctx.navigate("/login", { replace: true });
   });
 
+  const phq9Loaded = definitions({ keep: false }).then((defs) => defs.items.find((d) => d.id === "phq9") || null, () => null);
   let asked = 0;
   async function loadPatients() {
     const q = search.control.value.trim();
     const mine = ++asked;
     try {
       const { data } = await request("GET", `/clinic/patients${q ? `?q=${encodeURIComponent(q)}` : ""}`);
+      phq9 = await phq9Loaded;
       if (mine !== asked || !ctx.isCurrent()) return;
       table.show(data.items);
       tableBox.hidden = !data.items.length;

@@ -1,7 +1,9 @@
 // Choose a new password with the one-time link an admin printed (`flask users
 // reset-password`): https://HOST/reset#TOKEN. The token is read from the fragment, kept in
-// memory only and taken out of the address bar at once. A clinic's invitation comes as the
-// same link: someone new chooses a password here; someone who already has an account is
+// memory only and taken out of the address bar at once. A new provider's setup link
+// (`flask clinics create`, a clinic's invitation) is https://HOST/reset?setup#TOKEN: the same
+// form, worded as setting up an account ("Choose your password"), not as a reset. Someone
+// invited who already has an account is
 // told so by the server (409 log_in_to_accept) and logs in with their own password to
 // accept it (POST /clinic/invites/accept): an invitation never sets an existing account's
 // password.
@@ -19,9 +21,10 @@ let token = "";
 
 export async function render(container, ctx) {
   if (ctx.route === "forgot") return forgot(container);
+  const setup = new URLSearchParams(location.search).has("setup");
   const fragment = takeFragment();
   if (fragment !== "") token = fragment;
-  const heading = h("h1", { tabindex: "-1" }, t("reset.title"));
+  const heading = h("h1", { tabindex: "-1" }, t(setup ? "reset.setup_title" : "reset.title"));
   const box = h("div", { class: "auth" }, heading);
   container.append(box);
 
@@ -46,9 +49,9 @@ export async function render(container, ctx) {
     t("reset.password_help", { min: PASSWORD_MIN_LENGTH }));
   const confirm = field(t("reset.confirm"), h("input", { type: "password", autocomplete: "new-password", required: true }));
   const error = formError();
-  const submit = h("button", { type: "submit", class: "btn btn-primary btn-block" }, t("reset.submit"));
+  const submit = h("button", { type: "submit", class: "btn btn-primary btn-block" }, t(setup ? "reset.setup_submit" : "reset.submit"));
   const form = h("form", { novalidate: true }, error, password, confirm, submit);
-  box.append(h("p", { class: "tagline" }, t("reset.after")), form);
+  box.append(h("p", { class: "tagline" }, t(setup ? "reset.setup_after" : "reset.after")), form);
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -81,7 +84,7 @@ export async function render(container, ctx) {
       ended();
       outbox.markNeedsLogin();
     }
-    ctx.navigate("/login", { replace: true, notice: t("reset.done") });
+    ctx.navigate("/login", { replace: true, notice: t(setup ? "reset.setup_done" : "reset.done") });
   });
 }
 
