@@ -14,7 +14,6 @@ from werkzeug.routing import PathConverter
 from werkzeug.security import safe_join
 
 from api.compact import compact_css, compact_js
-
 from api.config import WEB
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -129,7 +128,8 @@ CLINIC_REPORT_KEYS = ("share.clinic.",)
 APP_SCOPES: dict[str, tuple[str, ...]] = {
     "app": ("app.", "controls.", "errors.", "push.", "vocab."),
     "login": ("login.",),
-    "reset": ("reset.", "forgot.", "login.email", "login.password"),  # its log-in to accept an invite
+    # The reset page also logs an invited account in to accept, and asks for a lost password.
+    "reset": ("reset.", "forgot.", "login.email", "login.password"),
     "today": ("today.", "entry."),
     "history": ("history.",),
     "day": ("day.", "entry."),
@@ -141,7 +141,7 @@ APP_SCOPES: dict[str, tuple[str, ...]] = {
     "checkin": ("checkin.",),
     "medications": ("medications.",),
     "panel": ("clinic.", "report.", "twostep.", "login.password_missing",
-              "login.mfa_code_missing"),
+              "login.mfa_code_missing", "share.flag.above_zero"),
     "conflicts": ("conflicts.",),
 }
 
