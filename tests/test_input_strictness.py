@@ -110,10 +110,10 @@ HOSTILE_BODIES = [
     ("[" + WIDE_INT + "]", "body"),
 ]
 BODY_ENDPOINTS = [
-    ("PUT", "/api/v1/entries/2026-03-01"), ("PUT", f"/api/v1/treatments/{uuid.uuid4()}"),
+    ("PUT", "/api/v1/entries/2026-03-01"), ("PUT", "/api/v1/treatments/3f1c2a9e-5b7d-4e61-9a0c-2d8e4b6f7a13"),
     ("POST", "/api/v1/treatments"), ("POST", "/api/v1/shares"), ("PATCH", "/api/v1/me"),
     ("POST", "/api/v1/tokens"), ("POST", "/api/v1/me/password"),
-    ("PUT", f"/api/v1/medications/{uuid.uuid4()}"), ("PUT", "/api/v1/bladder-checks/2026-03-01"),
+    ("PUT", "/api/v1/medications/7c2e9b14-0a6f-4d3b-8e51-9f4a2c6d1b08"), ("PUT", "/api/v1/bladder-checks/2026-03-01"),
 ]
 ANONYMOUS_ENDPOINTS = [("POST", "/api/v1/auth/login"), ("POST", "/api/v1/auth/register"),
                        ("POST", "/api/v1/auth/reset"), ("POST", "/api/v1/shared/session")]
