@@ -110,7 +110,8 @@ HOSTILE_BODIES = [
     ("[" + WIDE_INT + "]", "body"),
 ]
 # Fixed ids: every xdist worker must collect the same test ids.
-SESSION_ID, MEDICATION_ID = "3f1c2a9e-5b7d-4e61-9a0c-2d8e4b6f7a13", "7c2e9b14-0a6f-4d3b-8e51-9f4a2c6d1b08"
+SESSION_ID = "3f1c2a9e-5b7d-4e61-9a0c-2d8e4b6f7a13"
+MEDICATION_ID = "7c2e9b14-0a6f-4d3b-8e51-9f4a2c6d1b08"
 BODY_ENDPOINTS = [
     ("PUT", "/api/v1/entries/2026-03-01"), ("PUT", f"/api/v1/treatments/{SESSION_ID}"),
     ("POST", "/api/v1/treatments"), ("POST", "/api/v1/shares"), ("PATCH", "/api/v1/me"),
