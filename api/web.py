@@ -136,13 +136,14 @@ APP_SCOPES: dict[str, tuple[str, ...]] = {
     "treatments": ("treatments.", "report."),
     "trends": ("trends.", "chart.", "report."),
     "settings": ("settings.", "reminders.", "twostep.", "login.password_missing",
-                 "login.mfa_code_missing"),
+                 "secondstep.code_missing"),
     "sharing": ("sharing.",),
     "checkin": ("checkin.",),
     "medications": ("medications.",),
     "panel": ("clinic.", "report.", "twostep.", "login.password_missing",
-              "login.mfa_code_missing", "share.flag.above_zero"),
+              "secondstep.code_missing", "share.flag.above_zero"),
     "conflicts": ("conflicts.",),
+    "secondstep": ("secondstep.",),
 }
 
 

@@ -3,7 +3,7 @@
 // data lives only in the page's IndexedDB, under the app's control, and is wiped on log-out.
 // It also shows reminders (Web Push) and opens the app when one is tapped.
 
-const VERSION = "relieflog-shell-v14";
+const VERSION = "relieflog-shell-v15";
 const SHELL = [
   "/",
   "/css/app.css",
@@ -33,10 +33,12 @@ const SHELL = [
   "/js/checkin-tables.js",
   "/js/questionnaires.js",
   "/js/checkins.js",
+  "/js/checkin-answers.js",
   "/js/push.js",
   "/js/reminders.js",
   "/js/two-step.js",
   "/js/passkeys.js",
+  "/js/second-step.js",
   "/js/safety.js",
   "/js/safety-words.js",
   "/js/vitals-form.js",
@@ -75,7 +77,7 @@ const SHELL_PATHS = new Set(SHELL);
 // language is ever downloaded; never the provider's report's scopes.
 const CATALOG = /^\/i18n\/[a-z]{2,3}\.json$/;
 const CATALOG_SCOPES = ["app", "login", "reset", "today", "history", "day", "treatments", "trends",
-  "settings", "sharing", "checkin", "medications", "panel", "conflicts"];
+  "settings", "sharing", "checkin", "medications", "panel", "conflicts", "secondstep"];
 const isCatalog = (url) => CATALOG.test(url.pathname) && url.search.startsWith("?scope=")
   && CATALOG_SCOPES.includes(url.searchParams.get("scope")) && [...url.searchParams.keys()].length === 1;
 const NETWORK_TIMEOUT_MS = 4000;

@@ -122,7 +122,7 @@ function enrol(body, onEnabled) {
       confirmError.show("");
       code.showError("");
       if (!code.control.value.trim()) {
-        code.showError(t("login.mfa_code_missing"));
+        code.showError(t("secondstep.code_missing"));
         code.control.focus();
         return;
       }

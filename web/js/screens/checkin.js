@@ -8,7 +8,7 @@
 // at once, offline too; it contacts no one, and no way out of it loses the answer. *Save*
 // shows the server's score and band, or that it waits to sync.
 
-import * as checkins from "../checkins.js";
+import * as checkins from "../checkin-answers.js";
 import { formError, screenHead } from "../controls.js";
 import { toLocalInput, withLocalOffset } from "../dates.js";
 import { h, icons, nextId } from "../dom.js";

@@ -1,9 +1,9 @@
 // Log in and Create account: two small forms on one module; the time zone comes from the browser.
-// An account with two-step login answers the password with an mfa_token: the second form asks
-// for a code of the authenticator app (or a recovery code) and finishes the log-in.
+// An account with two-step login answers the password with an mfa_token: second-step.js then
+// asks for a code of the authenticator app, a recovery code or a passkey.
 
 import { OfflineError, request } from "../api.js";
-import { field, formError, passwordTooShort, toast } from "../controls.js";
+import { field, formError, passwordTooShort } from "../controls.js";
 import { h, icons } from "../dom.js";
 import { lang, t } from "../i18n.js";
 import * as outbox from "../outbox.js";
@@ -64,7 +64,9 @@ export async function render(container, ctx) {
       if (registering) Object.assign(body, { timezone: zone, display_name: name.control.value.trim() });
       const { data } = await request("POST", registering ? "/auth/register" : "/auth/login", { body });
       if (data.mfa_required) {
-        secondStep(container, ctx, data);
+        // Loaded only for an account with two-step login: not part of the first visit.
+        const { secondStep } = await import("../second-step.js");
+        await secondStep(container, ctx, data);
         return;
       }
       await loggedIn(data);
@@ -93,101 +95,4 @@ export async function render(container, ctx) {
       ? h("p", { class: "switch" }, t("login.have_account"), " ", h("a", { href: "/login" }, t("login.title")))
       : [h("p", { class: "switch" }, t("login.new_here"), " ", h("a", { href: "/register" }, t("login.create"))),
         h("p", { class: "switch forgot" }, h("a", { href: "/forgot" }, t("login.forgot_link")))]));
-}
-
-// The second step: a 6-digit code, or (a lost phone) one of the recovery codes.
-function secondStep(container, ctx, { mfa_token: mfaToken, methods }) {
-  let recovery = false;
-  const code = field(t("login.mfa_code"), h("input", { type: "text", name: "code", inputmode: "numeric",
-    autocomplete: "one-time-code", maxlength: "6", pattern: "[0-9]*", required: true, autocapitalize: "none", spellcheck: "false" }),
-  t("login.mfa_code_help"));
-  const error = formError();
-  const submit = h("button", { type: "submit", class: "btn btn-primary btn-block" }, t("login.mfa_submit"));
-  const toggle = h("button", { type: "button", class: "btn btn-link" }, t("login.mfa_use_recovery"));
-  const form = h("form", { novalidate: true }, error, code, submit);
-  const heading = h("h1", { tabindex: "-1" }, t("login.mfa_title"));
-  toggle.addEventListener("click", () => {
-    recovery = !recovery;
-    code.control.value = "";
-    code.showError("");
-    code.querySelector("label").textContent = recovery ? t("login.mfa_recovery") : t("login.mfa_code");
-    code.querySelector(".help").textContent = recovery ? t("login.mfa_recovery_help") : t("login.mfa_code_help");
-    Object.assign(code.control, recovery ? { inputMode: "text", maxLength: 14, autocomplete: "off" }
-      : { inputMode: "numeric", maxLength: 6, autocomplete: "one-time-code" });
-    toggle.textContent = recovery ? t("login.mfa_use_code") : t("login.mfa_use_recovery");
-    code.control.focus();
-  });
-
-  const done = async (data, codesLeft) => {
-    await loggedIn(data);
-    if (codesLeft) toast(t("login.mfa_codes_left", { count: data.mfa.recovery_codes_left }));
-    ctx.navigate("/today", { replace: true });
-  };
-  const expired = (e) => e.status === 401 && e.problem && e.problem.errors && e.problem.errors.mfa_token;
-
-  // A passkey (this phone's fingerprint or face, a security key), where the account has one.
-  const usePasskey = methods.includes("passkey") && typeof window.PublicKeyCredential === "function"
-    ? h("button", { type: "button", class: "btn btn-block" }, t("login.mfa_use_passkey")) : null;
-  if (usePasskey) usePasskey.addEventListener("click", async () => {
-    error.show("");
-    usePasskey.disabled = true;
-    try {
-      const { data: options } = await request("POST", "/auth/login/mfa/options", { body: { mfa_token: mfaToken } });
-      let answer;
-      try {
-        const passkeys = await import("../passkeys.js");
-        answer = await passkeys.get(options.publicKey);
-      } catch {
-        error.show(t("login.mfa_passkey_cancelled"));
-        return;
-      }
-      const { data } = await request("POST", "/auth/login/mfa", { body: { mfa_token: mfaToken, passkey: answer } });
-      await done(data, false);
-    } catch (e) {
-      if (e instanceof OfflineError) error.show(t("login.offline"));
-      else if (expired(e)) ctx.navigate("/login", { replace: true, notice: t("login.mfa_expired") });
-      else if (e.status === 401) error.show(t("login.mfa_passkey_refused"));
-      else await showProblem({}, e, error);
-    } finally {
-      usePasskey.disabled = false;
-    }
-  });
-
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    error.show("");
-    code.showError("");
-    const value = code.control.value.trim();
-    if (!value) {
-      code.showError(t(recovery ? "login.mfa_recovery_missing" : "login.mfa_code_missing"));
-      code.control.focus();
-      return;
-    }
-    submit.disabled = true;
-    try {
-      const body = recovery ? { mfa_token: mfaToken, recovery_code: value } : { mfa_token: mfaToken, code: value };
-      const { data } = await request("POST", "/auth/login/mfa", { body });
-      await done(data, recovery);
-    } catch (e) {
-      if (e instanceof OfflineError) error.show(t("login.offline"));
-      else if (expired(e)) ctx.navigate("/login", { replace: true, notice: t("login.mfa_expired") });
-      else if (e.status === 401) {
-        code.showError(t(recovery ? "login.mfa_recovery_wrong" : "login.mfa_code_wrong"));
-        code.control.select();
-      } else await showProblem({ code, recovery_code: code }, e, error);
-    } finally {
-      submit.disabled = false;
-    }
-  });
-
-  container.replaceChildren(h("div", { class: "auth" },
-    h("div", { class: "brand-big" }, icons.brand(), h("span", {}, t("app.name"))),
-    heading,
-    h("p", { class: "tagline" }, t("login.mfa_intro")),
-    form,
-    usePasskey ? h("p", { class: "switch" }, t("login.mfa_or")) : null,
-    usePasskey,
-    h("p", { class: "switch" }, toggle)));
-  heading.focus();
-  code.control.focus();
 }
