@@ -3,7 +3,8 @@
 // once, as text or a downloaded file), see how many recovery codes are left, turn it off.
 
 import { OfflineError, request } from "./api.js";
-import { confirm, field, formError, toast } from "./controls.js";
+import { field, formError, toast } from "./controls.js";
+import { confirm } from "./dialogs.js";
 import { formatDate } from "./dates.js";
 import { h, nextId } from "./dom.js";
 import { t } from "./i18n.js";
