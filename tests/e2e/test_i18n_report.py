@@ -219,6 +219,7 @@ def test_trends_in_mexican_spanish(mx_phone: Phone) -> None:
     expect(page.get_by_role("button", name="Todo")).to_have_attribute("aria-pressed", "true")
     page.locator(".chart canvas").wait_for()
     expect(page.locator(".legend")).to_contain_text("Dolor, promedio de 7 días")
+    page.get_by_role("button", name="Más capas").click()  # a phone draws fewer at first
     expect(page.locator(".legend")).to_contain_text("Semana de línea base")
     expect(page.locator(".legend")).to_contain_text("Alivio del dolor")
     expect(page.locator("#trends-summary")).to_contain_text(  # once "Todo" has loaded

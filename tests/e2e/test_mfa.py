@@ -112,7 +112,7 @@ def test_a_provider_is_led_through_it_before_any_patient_data(desktop: Phone, da
     email = f"ada{uuid.uuid4().hex[:8]}-{os.getpid()}@clinic.example"
     printed = flask_cli(database_url, "clinics", "create", "Lakeside Infusion Center",
                         "--admin", email, "--name", "Dr Ada Lee", PUBLIC_URL=desktop.url)
-    token = re.search(r"/reset#(\S+)", printed).group(1)  # type: ignore[union-attr]
+    token = re.search(r"/reset\?setup#(\S+)", printed).group(1)  # type: ignore[union-attr]
     assert requests.post(f"{desktop.url}/api/v1/auth/reset", timeout=10, json={
         "token": token, "new_password": PASSWORD}).status_code == 204
     page = desktop.page

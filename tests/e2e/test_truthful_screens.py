@@ -144,7 +144,7 @@ def test_mood_reads_as_logged_on_trends_the_report_and_the_panel(
     clinic = make_clinic(provider_phone.url, database_url)
     connect(phone.api(), phone.url, clinic)
     provider_phone.page.set_viewport_size(WIDE)
-    provider_logs_in(provider_phone, clinic.email)
+    provider_logs_in(provider_phone, clinic)
     expect(provider_phone.page.locator(".panel-table tbody td").nth(3)).to_contain_text(
         "baseline 2.43")
     phone.assert_clean()
@@ -168,7 +168,7 @@ def test_panel_says_no_follow_up_yet_and_why_an_average_is_missing(
     connect(ines, base, clinic)
 
     desktop.page.set_viewport_size(WIDE)
-    provider_logs_in(desktop, clinic.email)
+    provider_logs_in(desktop, clinic)
     row = row_of(desktop, "Ines Moreau")
     for column in ("phq9", "peg"):
         expect(cell(row, column)).to_contain_text("no follow-up yet since treatment began")
@@ -198,7 +198,7 @@ def test_panel_and_report_say_how_serious_a_flag_is(desktop: Phone, database_url
     connect(kim, base, clinic)
 
     desktop.page.set_viewport_size(WIDE)
-    provider_logs_in(desktop, clinic.email)
+    provider_logs_in(desktop, clinic)
     serious = cell(row_of(desktop, "Jo Serious"), "flags")
     expect(serious).to_contain_text("Item 9: “More than half the days”")
     lines = serious.locator(".flag-reading").all_inner_texts()
@@ -242,7 +242,7 @@ def test_peg_change_is_exact_on_trends_and_the_panel(
     clinic = make_clinic(base, database_url)
     connect(api, base, clinic)
     desktop.page.set_viewport_size(WIDE)
-    provider_logs_in(desktop, clinic.email)
+    provider_logs_in(desktop, clinic)
     peg = desktop.page.locator(".panel-table tbody tr").first.locator("td").nth(5)
     expect(peg).to_contain_text("−30 % vs. before treatment (6.7)")
     phone.assert_clean()
@@ -292,7 +292,7 @@ def test_every_panel_column_is_in_view_at_1024_and_1280(
     clinic = make_clinic(base, database_url)
     seed_long_row(base, clinic, "Maximiliana Fernández-Castellanos")
     desktop.page.set_viewport_size(WIDE)
-    provider_logs_in(desktop, clinic.email)
+    provider_logs_in(desktop, clinic)
     row = desktop.page.locator(".panel-table tbody tr").first
     expect(row).to_contain_text("Flagged")
     for width in (1280, 1024):
@@ -304,7 +304,7 @@ def test_every_panel_column_is_in_view_at_1024_and_1280(
     expect(cell(row, "flags")).to_contain_text("Item 9")
 
     es_phone.page.set_viewport_size(WIDE)
-    provider_logs_in(es_phone, clinic.email)
+    provider_logs_in(es_phone, clinic)
     expect(cell(es_phone.page.locator(".panel-table tbody tr").first, "last_session")
            ).to_contain_text("El alivio suele durar")
     for width in (1024, 1280):
