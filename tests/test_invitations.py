@@ -90,7 +90,7 @@ def test_the_answer_is_the_same_whether_or_not_the_email_has_an_account(
     answers = [invite_url(lakeside, email, "Dr X") for email in (
         "nobody-yet@clinic.example", alice.user["email"].upper(), other_admin, removed_email)]
     assert {shape(answer) for answer in answers} == {
-        (201, ("expires_at", "url"), f"{app.config['PUBLIC_URL']}/reset")}
+        (201, ("expires_at", "url"), f"{app.config['PUBLIC_URL']}/reset?setup")}
     # Nothing about any of those accounts changed: Alice is a patient who logs in as before.
     assert alice.get("/api/v1/me").get_json()["role"] == "patient"
     assert logs_in(app, alice.user["email"], PASSWORD)[1].status_code == 200
