@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select, update
 
 from api.auth.models import LoginSession, User
@@ -190,3 +191,17 @@ def test_delete_account_removes_every_row_and_leaves_others(app, alice, bob):
             table = db.metadata.tables[name]
             assert db.session.execute(select(func.count()).select_from(table)).scalar(), name
     assert bob.get("/api/v1/entries/2026-03-01").get_json()["pain"] == 4
+
+
+@pytest.mark.parametrize("text", [
+    "rosa\x00@example.org", "\udb4e\ude31)\x00", "\udb4e@example.org"])
+def test_log_in_refuses_text_no_database_can_store(client, text):
+    """A NUL byte or a lone surrogate in the email (or the second step's fields) is a 422
+    naming the field, not a 500 from PostgreSQL (found by Schemathesis)."""
+    response = client.post("/api/v1/auth/login", json={"email": text, "password": "x" * 12})
+    assert response.status_code == 422
+    assert "email" in response.get_json()["errors"]
+    second = client.post("/api/v1/auth/login/mfa", json={"mfa_token": "t" * 30 + text,
+                                                         "code": "123456"})
+    assert second.status_code == 422
+    assert "mfa_token" in second.get_json()["errors"]

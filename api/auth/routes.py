@@ -75,7 +75,10 @@ def _account_key(email: str) -> str:
     """A stable, non-reversible name for an email in the rate-limit store (keyed, so the
     store never holds a list of who has an account)."""
     key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, service.normalize_email(email).encode(), hashlib.sha256).hexdigest()
+    # Read before the body is validated: a lone surrogate must still make a key (the
+    # schema then refuses it with a 422), never a 500.
+    email_bytes = service.normalize_email(email).encode("utf-8", "surrogatepass")
+    return hmac.new(key, email_bytes, hashlib.sha256).hexdigest()
 
 
 def _email_in_body() -> str:

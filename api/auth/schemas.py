@@ -76,7 +76,7 @@ class RegisterSchema(SetsNewPassword):
 
 
 class LoginSchema(Schema):
-    email = fields.String(required=True, validate=validate.Length(max=254))
+    email = Text(required=True, validate=validate.Length(max=254))
     password = fields.String(required=True, load_only=True, validate=validate.Length(max=1024))
     language = Text(validate=validate.Length(max=35), metadata={"description": LANGUAGE_DOC})
 
@@ -91,11 +91,11 @@ class AcceptedSchema(Schema):
 
 
 class MfaLoginSchema(Schema):
-    mfa_token = fields.String(required=True, validate=validate.Length(min=20, max=200),
+    mfa_token = Text(required=True, validate=validate.Length(min=20, max=200),
                               metadata={"description": "From POST /auth/login (5 minutes)."})
-    code = fields.String(validate=validate.Length(max=20), metadata={
+    code = Text(validate=validate.Length(max=20), metadata={
         "description": "The 6-digit code of the authenticator app."})
-    recovery_code = fields.String(validate=validate.Length(max=40), metadata={
+    recovery_code = Text(validate=validate.Length(max=40), metadata={
         "description": "One of the ten recovery codes (each works once)."})
     passkey = fields.Dict(metadata={
         "description": "A passkey's answer (PublicKeyCredential as JSON) to the challenge "
@@ -108,7 +108,7 @@ class MfaLoginSchema(Schema):
 
 
 class MfaTokenSchema(Schema):
-    mfa_token = fields.String(required=True, validate=validate.Length(min=20, max=200))
+    mfa_token = Text(required=True, validate=validate.Length(min=20, max=200))
 
 
 class WebAuthnOptionsSchema(Schema):
@@ -147,7 +147,7 @@ class TotpBeganSchema(Schema):
 
 
 class TotpCodeSchema(Schema):
-    code = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    code = Text(required=True, validate=validate.Length(min=1, max=40))
 
 
 class RecoveryCodesSchema(Schema):
@@ -157,7 +157,7 @@ class RecoveryCodesSchema(Schema):
 
 class TotpDisableSchema(Schema):
     password = fields.String(required=True, load_only=True, validate=validate.Length(max=1024))
-    code = fields.String(required=True, validate=validate.Length(min=1, max=40), metadata={
+    code = Text(required=True, validate=validate.Length(min=1, max=40), metadata={
         "description": "A current code of the app, or a recovery code."})
 
 

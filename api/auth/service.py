@@ -57,7 +57,9 @@ TOKEN_NOT_FOUND = "No such token."
 
 
 def sha256(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    # A token from a client may hold a lone surrogate (valid JSON): it hashes to something
+    # no stored token matches, never a 500.
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def normalize_email(email: str) -> str:
