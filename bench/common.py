@@ -12,6 +12,8 @@ from datetime import time as clock
 from pathlib import Path
 from typing import Any
 
+import requests
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -93,3 +95,12 @@ def timed(call: Callable[[], object], *, repeat: int, warmup: int = 5) -> float:
         call()
         samples.append((time.perf_counter() - start) * 1000)
     return statistics.median(samples)
+
+
+def logged_in(url: str, name: str) -> requests.Session:
+    """A session logged in as NAME@example.org, a patient seed_patient made."""
+    http = requests.Session()
+    response = http.post(f"{url}/api/v1/auth/login",
+                         json={"email": f"{name}@example.org", "password": PASSWORD})
+    assert response.status_code == 200, response.text
+    return http

@@ -21,7 +21,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import PASSWORD, migrated_app, seed_patient  # noqa: E402
+from bench.common import logged_in, migrated_app, seed_patient  # noqa: E402
 from tests.support.live_server import live_server  # noqa: E402
 
 DOWNLOADS = ("/api/v1/export/entries.csv", "/api/v1/export/treatments.csv",
@@ -90,13 +90,6 @@ def run(database_url: str) -> None:
                   f"{ttfb:7.1f} ms ({ttfb / health:5.1f}x healthz, target < 1 s); worker "
                   f"peak +{growth / 1024:5.1f} MB (target < 50 MB)")
 
-
-def logged_in(url: str, name: str) -> requests.Session:
-    http = requests.Session()
-    response = http.post(f"{url}/api/v1/auth/login",
-                         json={"email": f"{name}@example.org", "password": PASSWORD})
-    assert response.status_code == 200, response.text
-    return http
 
 
 if __name__ == "__main__":

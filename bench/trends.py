@@ -10,12 +10,10 @@ import tempfile
 from datetime import timedelta
 from pathlib import Path
 
-import requests
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from api.calendar import local_today  # noqa: E402
-from bench.common import PASSWORD, migrated_app, seed_patient, timed  # noqa: E402
+from bench.common import logged_in, migrated_app, seed_patient, timed  # noqa: E402
 from tests.support.live_server import live_server  # noqa: E402
 
 
@@ -49,13 +47,6 @@ def run(database_url: str) -> None:
           f"(median of 50)   ratio {trends_phq9 / trends:6.2f}x without questionnaires "
           "(target <= 1.5)")
 
-
-def logged_in(url: str, name: str) -> requests.Session:
-    http = requests.Session()
-    response = http.post(f"{url}/api/v1/auth/login",
-                         json={"email": f"{name}@example.org", "password": PASSWORD})
-    assert response.status_code == 200, response.text
-    return http
 
 
 if __name__ == "__main__":
