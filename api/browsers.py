@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from flask import request
+
 # Checked in order: Edge and Opera say "Chrome" too, Chrome says "Safari" too.
 _BROWSERS = (
     ("Edg", "Edge"), ("OPR/", "Opera"), ("Opera", "Opera"), ("Firefox/", "Firefox"),
@@ -32,3 +34,9 @@ def browser_of(user_agent: str) -> str:
     if browser or system:
         return browser or f"A browser on {system}"
     return "Unknown browser"
+
+
+def request_browser() -> str:
+    """The browser of the request being answered: a route passes it to a service whose
+    security log names it (services never read the request)."""
+    return browser_of(request.headers.get("User-Agent", ""))

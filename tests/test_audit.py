@@ -140,3 +140,23 @@ def test_the_cursor_and_filter_are_checked(alice, bob):
     # Another patient's event is not a cursor here: nothing is revealed about it.
     other = alice.get(f"/api/v1/me/audit?before={bobs}")
     assert other.status_code == 422 and "before" in other.get_json()["errors"]
+
+
+def test_events_without_a_detail_name_the_browser_that_did_them(app, alice):
+    """Each route passes its request's browser to the service that logs (services never
+    read the request): a forgotten one would log an empty line."""
+    phone = {"User-Agent": ANDROID_CHROME}
+    assert alice.post("/api/v1/me/password", headers=phone, json={
+        "current_password": PASSWORD, "new_password": "another long password"}
+        ).status_code == 204
+    blank = alice.post("/api/v1/tokens", json={"label": "  "}, headers=phone).get_json()
+    alice.delete(f"/api/v1/tokens/{blank['id']}", headers={"User-Agent": "curl/8.5.0"})
+    alice.post("/api/v1/auth/logout", headers=phone)
+    again = app.test_client()
+    again.post("/api/v1/auth/login", json={"email": alice.user["email"],
+                                           "password": "another long password"})
+    items = again.get("/api/v1/me/audit").get_json()["items"]
+    assert [(i["event"], i["detail"]) for i in items[:5]] == [
+        ("login_succeeded", "Unknown browser"), ("logged_out", "Chrome on Android"),
+        ("token_revoked", "curl"), ("token_created", "Chrome on Android"),
+        ("password_changed", "Chrome on Android")]

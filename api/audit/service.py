@@ -6,23 +6,21 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from flask import has_request_context, request
 from sqlalchemy import and_, or_, select
 
 from api.audit.models import EVENTS, AuditEvent
-from api.browsers import browser_of
 from api.db import db
 from api.domain import Invalid
 
 NO_SUCH_EVENT = "No such event in your security log."
 
 
-def record(*, user_id: int, event: str, detail: str = "") -> None:
-    """Add one event to the patient's log, in the caller's write transaction."""
+def record(*, user_id: int, event: str, detail: str = "", browser: str = "") -> None:
+    """Add one event to the patient's log, in the caller's write transaction. `detail` says
+    what the event concerned; an event without one names `browser`, the browser that did
+    it (api/browsers.py's words, which the route passes in; the CLI has none)."""
     assert event in EVENTS, event
-    if not detail and has_request_context():
-        detail = browser_of(request.headers.get("User-Agent", ""))
-    db.session.add(AuditEvent(user_id=user_id, event=event, detail=detail[:200]))
+    db.session.add(AuditEvent(user_id=user_id, event=event, detail=(detail or browser)[:200]))
 
 
 def recent(*, user_id: int, limit: int) -> list[AuditEvent]:

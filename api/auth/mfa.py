@@ -160,7 +160,7 @@ def begin_totp(*, user_id: int, password: str) -> tuple[str, str]:
     return secret, uri
 
 
-def confirm_totp(*, user_id: int, code: str) -> list[str]:
+def confirm_totp(*, user_id: int, code: str, browser: str) -> list[str]:
     """Turn two-step login on with a first code: the ten recovery codes, shown once."""
     with db.write():
         user = service.account(user_id)
@@ -174,12 +174,12 @@ def confirm_totp(*, user_id: int, code: str) -> list[str]:
         row.confirmed_at = utcnow()
         user.mfa_enabled = True
         codes = _new_recovery_codes(user_id)
-        record(user_id=user_id, event="mfa_enabled")
+        record(user_id=user_id, event="mfa_enabled", browser=browser)
         service.notify(user, "mfa_enabled")
     return codes
 
 
-def disable_totp(*, user_id: int, password: str, code: str) -> None:
+def disable_totp(*, user_id: int, password: str, code: str, browser: str) -> None:
     """Turn two-step login off: the password and a current code (or a recovery code)."""
     with db.read():
         user = service.account(user_id)
@@ -193,7 +193,7 @@ def disable_totp(*, user_id: int, password: str, code: str) -> None:
         if not _use_totp(row, code) and not _spend_recovery_code(recovery):
             raise WrongCode(WRONG_CODE, field="code")
         _remove_factors(user)
-        record(user_id=user_id, event="mfa_disabled")
+        record(user_id=user_id, event="mfa_disabled", browser=browser)
         service.notify(user, "mfa_disabled")
 
 
@@ -205,8 +205,8 @@ def _remove_factors(user: User) -> None:
 
 
 def second_step(*, mfa_token: str, code: str | None, recovery_code: str | None,
-                previous_session: str | None, passkey: dict[str, Any] | None = None
-                ) -> tuple[User, str]:
+                previous_session: str | None, browser: str,
+                passkey: dict[str, Any] | None = None) -> tuple[User, str]:
     """Finish a log-in with a code from the app, a recovery code or a passkey's answer to
     POST /auth/login/mfa/options: (user, session token). A wrong code leaves the
     mfa_token usable until it expires; a right one uses it up."""
@@ -229,11 +229,12 @@ def second_step(*, mfa_token: str, code: str | None, recovery_code: str | None,
             challenge.used_at = utcnow()
             if recovery_code is not None:
                 left = codes_left(user.id)
-                record(user_id=user.id, event="recovery_code_used")
+                record(user_id=user.id, event="recovery_code_used", browser=browser)
                 service.notify(user, "recovery_code_used", left=left)
-            return user, service.finish_login(user, previous_session)
+            return user, service.finish_login(user, previous_session, browser=browser)
     with db.write():
-        record(user_id=user.id, event="login_failed")  # kept: outside the refused write
+        # Kept: outside the refused write.
+        record(user_id=user.id, event="login_failed", browser=browser)
     if passkey is not None:
         raise LoginFailed(passkeys.REFUSED, field="passkey")
     raise LoginFailed(WRONG_RECOVERY_CODE if recovery_code is not None else WRONG_CODE,

@@ -100,7 +100,7 @@ def registration_options(*, user_id: int) -> dict[str, Any]:
     return {"publicKey": json.loads(options_to_json(options))}
 
 
-def add(*, user_id: int, credential: dict[str, Any], label: str) -> Passkey:
+def add(*, user_id: int, credential: dict[str, Any], label: str, browser: str) -> Passkey:
     """Check the browser's answer to the newest challenge (used up either way) and keep
     the passkey."""
     rp_id, origin = relying_party()
@@ -130,12 +130,12 @@ def add(*, user_id: int, credential: dict[str, Any], label: str) -> Passkey:
                           sign_count=verified.sign_count, label=label.strip())
         db.session.add(passkey)
         db.session.flush()
-        record(user_id=user_id, event="passkey_added", detail=passkey.label)
+        record(user_id=user_id, event="passkey_added", detail=passkey.label, browser=browser)
         service.notify(user, "passkey_added", label=passkey.label)
     return passkey
 
 
-def remove(*, user: Account, passkey_id: str) -> None:
+def remove(*, user: Account, passkey_id: str, browser: str) -> None:
     """Remove one of the caller's passkeys; a malformed id or another's is 404 alike."""
     try:
         key = uuid.UUID(passkey_id)
@@ -146,7 +146,7 @@ def remove(*, user: Account, passkey_id: str) -> None:
     if row is None:
         raise NotFound(NOT_FOUND)
     db.session.delete(row)
-    record(user_id=user.id, event="passkey_removed", detail=row.label)
+    record(user_id=user.id, event="passkey_removed", detail=row.label, browser=browser)
 
 
 def remove_all(user_id: int) -> None:

@@ -55,6 +55,7 @@ from api.auth.schemas import (
     UserUpdateSchema,
     WebAuthnOptionsSchema,
 )
+from api.browsers import request_browser
 from api.db import db, reads, writes
 from api.extensions import Blueprint, limiter
 
@@ -160,7 +161,7 @@ def login(data: dict[str, Any]) -> Any:
     """Log in with email and password (with two-step login on: then POST /auth/login/mfa)"""
     result = service.log_in(email=data["email"], password=data["password"],
                             previous_session=request.cookies.get(cookie_name()),
-                            language=data.get("language"))
+                            browser=request_browser(), language=data.get("language"))
     if result.mfa_token is not None:
         with db.read():
             methods = mfa.methods(result.user)
@@ -180,7 +181,7 @@ def login_mfa(data: dict[str, Any]) -> Any:
     user, token = mfa.second_step(
         mfa_token=data["mfa_token"], code=data.get("code"),
         recovery_code=data.get("recovery_code"), passkey=data.get("passkey"),
-        previous_session=request.cookies.get(cookie_name()))
+        previous_session=request.cookies.get(cookie_name()), browser=request_browser())
     _set_cookie(token)
     return service.describe(user)
 
@@ -218,7 +219,7 @@ class Passkeys(MethodView):
     def post(self, data: dict[str, Any]) -> Any:
         """Add a passkey: the browser's answer to POST /me/passkeys/options"""
         return passkeys.add(user_id=current_user().id, credential=data["credential"],
-                            label=data["label"])
+                            label=data["label"], browser=request_browser())
 
 
 @blp.route("/me/passkeys/<passkey_id>", methods=["DELETE"])
@@ -227,7 +228,7 @@ class Passkeys(MethodView):
 @writes
 def remove_passkey(passkey_id: str) -> None:
     """Remove a passkey"""
-    passkeys.remove(user=current_user(), passkey_id=passkey_id)
+    passkeys.remove(user=current_user(), passkey_id=passkey_id, browser=request_browser())
 
 
 def _forgetful_address() -> str:
@@ -245,7 +246,7 @@ def forgot_password(data: dict[str, Any]) -> Any:
     config = current_app.config
     service.forgot_password(email=data["email"],
                             valid_for=timedelta(minutes=config["FORGOT_RESET_MINUTES"]),
-                            public_url=config["PUBLIC_URL"])
+                            public_url=config["PUBLIC_URL"], browser=request_browser())
     return {"detail": service.FORGOT_ACCEPTED}
 
 
@@ -268,7 +269,7 @@ class Totp(MethodView):
     def delete(self, data: dict[str, Any]) -> None:
         """Turn two-step login off (the password and a current or recovery code)"""
         mfa.disable_totp(user_id=current_user().id, password=data["password"],
-                         code=data["code"])
+                         code=data["code"], browser=request_browser())
 
 
 @blp.route("/me/mfa/totp/confirm", methods=["POST"])
@@ -278,7 +279,8 @@ class Totp(MethodView):
 @blp.response(200, RecoveryCodesSchema)
 def confirm_totp(data: dict[str, Any]) -> Any:
     """Turn two-step login on with the app's first code: ten recovery codes, shown once"""
-    return {"recovery_codes": mfa.confirm_totp(user_id=current_user().id, code=data["code"])}
+    return {"recovery_codes": mfa.confirm_totp(user_id=current_user().id, code=data["code"],
+                                               browser=request_browser())}
 
 
 @blp.route("/auth/logout", methods=["POST"])
@@ -289,7 +291,7 @@ def logout(data: dict[str, Any] | None) -> None:
     if raw := request.cookies.get(cookie_name()):
         user = g.get("user")
         service.log_out(token=raw, user_id=user.id if user is not None else None,
-                        endpoint=(data or {}).get("endpoint"))
+                        browser=request_browser(), endpoint=(data or {}).get("endpoint"))
     _clear_cookie()
 
 
@@ -328,7 +330,8 @@ def change_password(data: dict[str, Any]) -> None:
     (a browser that changed it stays logged in with a new session)"""
     token = service.change_password(
         user_id=current_user().id, current_password=data["current_password"],
-        new_password=data["new_password"], stay_logged_in=g.get("auth_method") == "cookie")
+        new_password=data["new_password"], stay_logged_in=g.get("auth_method") == "cookie",
+        browser=request_browser())
     if token is not None:
         _set_cookie(token)
 
@@ -344,7 +347,8 @@ def change_password(data: dict[str, Any]) -> None:
 def reset_password(data: dict[str, Any]) -> None:
     """Set a new password with a one-time link from the admin; every session ends and
     every API token is revoked"""
-    service.reset_password(token=data["token"], new_password=data["new_password"])
+    service.reset_password(token=data["token"], new_password=data["new_password"],
+                           browser=request_browser())
 
 
 @blp.route("/me/audit")
@@ -380,7 +384,8 @@ class Tokens(MethodView):
     @writes
     def post(self, data: dict[str, Any]) -> Any:
         """Create a token for scripts; it is shown once"""
-        row, token = service.create_api_token(user=current_user(), label=data["label"])
+        row, token = service.create_api_token(user=current_user(), label=data["label"],
+                                              browser=request_browser())
         return {"id": row.id, "label": row.label, "created_at": row.created_at,
                 "last_used_at": None, "token": token}
 
@@ -391,4 +396,4 @@ class Tokens(MethodView):
 @writes
 def revoke_token(token_id: str) -> None:
     """Revoke a token"""
-    service.revoke_api_token(user=current_user(), token_id=token_id)
+    service.revoke_api_token(user=current_user(), token_id=token_id, browser=request_browser())

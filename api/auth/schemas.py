@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from flask import g
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from api.auth import passwords
@@ -43,7 +42,9 @@ NEW_PASSWORD = NewPassword()
 
 class SetsNewPassword(Schema):
     """A body that sets a new password: NEW_PASSWORD judges it once every field is valid,
-    with what this body or its caller tells about the account (`account_words`)."""
+    with what this body tells about the account (`account_words`). A schema knows nothing
+    else: for an account that exists, the service judges again with the account's own
+    words (auth.service.judge_with_account_words)."""
 
     new_password_field = "new_password"
 
@@ -216,14 +217,12 @@ class PasswordConfirmSchema(Schema):
 
 
 class PasswordChangeSchema(SetsNewPassword):
+    """change_password() judges the new password again with the signed-in account's
+    words."""
+
     current_password = fields.String(required=True, validate=validate.Length(max=1024))
     new_password = fields.String(required=True, validate=NEW_PASSWORD.length,
                                  metadata={"description": NEW_PASSWORD_DOC})
-
-    def account_words(self, data: dict[str, Any]) -> list[str]:
-        # The signed-in account (login_required runs before the body is read).
-        user = g.get("user")
-        return passwords.account_words(user.email, user.display_name) if user else []
 
 
 class TokenCreateSchema(Schema):

@@ -148,7 +148,7 @@ class LoginResult:
     mfa_token: str | None = None
 
 
-def log_in(*, email: str, password: str, previous_session: str | None,
+def log_in(*, email: str, password: str, previous_session: str | None, browser: str,
            language: str | None = None) -> LoginResult:
     """The account with these credentials and a new session token (or, with two-step
     login, a token for the second step), or LoginFailed with one message for every
@@ -165,7 +165,7 @@ def log_in(*, email: str, password: str, previous_session: str | None,
             raise WrongPassword(LOGIN_FAILED)
     except WrongPassword:
         with db.write():
-            record(user_id=user.id, event="login_failed")
+            record(user_id=user.id, event="login_failed", browser=browser)
         raise LoginFailed(LOGIN_FAILED) from None
     with db.write():
         user = account(user.id)
@@ -173,15 +173,17 @@ def log_in(*, email: str, password: str, previous_session: str | None,
             user.language = mail_language(language)
         if user.mfa_enabled:
             return LoginResult(user, mfa_token=_mfa_challenge(user))
-        return LoginResult(user, session_token=finish_login(user, previous_session))
+        return LoginResult(user, session_token=finish_login(user, previous_session,
+                                                            browser=browser))
 
 
-def finish_login(user: User, previous_session: str | None) -> str:
-    """The session of a fully logged-in account (call inside a write)."""
+def finish_login(user: User, previous_session: str | None, *, browser: str) -> str:
+    """The session of a fully logged-in account (call inside a write); the security log
+    names `browser`."""
     if previous_session:
         end_session(previous_session)  # a new login never reuses an old session id
     token = start_session(user)
-    record(user_id=user.id, event="login_succeeded")
+    record(user_id=user.id, event="login_succeeded", browser=browser)
     return token
 
 
@@ -261,12 +263,22 @@ def update_account(*, user_id: int, changes: dict[str, Any]) -> User:
     return user
 
 
+def judge_with_account_words(user: User, new_password: str) -> None:
+    """The body's schema judged `new_password` without knowing whose it is (NewPassword in
+    api/auth/schemas.py); judge it again with the account's own email and name as the
+    first guesses: Invalid names the field new_password."""
+    if message := weakness(new_password,
+                           user_inputs=account_words(user.email, user.display_name)):
+        raise Invalid("new_password", message)
+
+
 def change_password(*, user_id: int, current_password: str, new_password: str,
-                    stay_logged_in: bool) -> str | None:
+                    stay_logged_in: bool, browser: str) -> str | None:
     """Set a new password. Every login session ends and every API token is revoked; the
     caller gets a fresh session token when `stay_logged_in` (a browser)."""
     with db.read():
         user = account(user_id)
+    judge_with_account_words(user, new_password)
     check_password(user, current_password, "current_password",
                     "The current password is incorrect.")
     password_hash = hash_password(new_password)
@@ -275,7 +287,7 @@ def change_password(*, user_id: int, current_password: str, new_password: str,
         user.password_hash = password_hash
         sign_out_everywhere(user)
         token = start_session(user) if stay_logged_in else None
-        record(user_id=user.id, event="password_changed")
+        record(user_id=user.id, event="password_changed", browser=browser)
         notify(user, "password_changed")
     return token
 
@@ -316,12 +328,13 @@ def end_session(token: str) -> None:
 logging_out = Namespace().signal("logging-out")
 
 
-def log_out(*, token: str, user_id: int | None, endpoint: str | None = None) -> None:
+def log_out(*, token: str, user_id: int | None, browser: str,
+            endpoint: str | None = None) -> None:
     with db.write():
         end_session(token)
         if user_id is not None:
             logging_out.send(user_id, endpoint=endpoint)
-            record(user_id=user_id, event="logged_out")
+            record(user_id=user_id, event="logged_out", browser=browser)
 
 
 def sign_out_everywhere(user: User) -> None:
@@ -418,16 +431,16 @@ def list_api_tokens(*, user: Account) -> list[ApiToken]:
         select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at)))
 
 
-def create_api_token(*, user: Account, label: str) -> tuple[ApiToken, str]:
+def create_api_token(*, user: Account, label: str, browser: str) -> tuple[ApiToken, str]:
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     row = ApiToken(user_id=user.id, label=label.strip(), token_hash=sha256(token))
     db.session.add(row)
     db.session.flush()
-    record(user_id=user.id, event="token_created", detail=row.label)
+    record(user_id=user.id, event="token_created", detail=row.label, browser=browser)
     return row, token
 
 
-def revoke_api_token(*, user: Account, token_id: str) -> None:
+def revoke_api_token(*, user: Account, token_id: str, browser: str) -> None:
     """Revoke one of the caller's tokens; a malformed id or another's token is 404 alike."""
     try:
         key = uuid.UUID(token_id)
@@ -438,7 +451,7 @@ def revoke_api_token(*, user: Account, token_id: str) -> None:
     if row is None:
         raise NotFound(TOKEN_NOT_FOUND)
     db.session.delete(row)
-    record(user_id=user.id, event="token_revoked", detail=row.label)
+    record(user_id=user.id, event="token_revoked", detail=row.label, browser=browser)
 
 
 RESET_INVALID = "This reset link is invalid, was already used, or has expired."
@@ -474,7 +487,7 @@ password_set_by_link = Namespace().signal("password-set-by-link")
 checking_other_link = Namespace().signal("checking-other-link")
 
 
-def reset_password(*, token: str, new_password: str) -> User:
+def reset_password(*, token: str, new_password: str, browser: str) -> User:
     """Set a new password from a reset token; every session and token of the account ends.
     An invitation for an existing account sets no password: AlreadyExists (409) with
     reason "log_in_to_accept"."""
@@ -486,11 +499,7 @@ def reset_password(*, token: str, new_password: str) -> User:
                 if message:
                     raise AlreadyExists(message, reason="log_in_to_accept") from None
             raise
-    # The schema judged the password before anyone knew whose it is; now the account's
-    # own words count too. A refused password leaves the link usable.
-    if message := weakness(new_password,
-                           user_inputs=account_words(user.email, user.display_name)):
-        raise Invalid("new_password", message)
+    judge_with_account_words(user, new_password)  # a refused password leaves the link usable
     password_hash = hash_password(new_password)
     with db.write():
         reset = _live_reset(token, lock=True)  # again, holding the lock: it works once
@@ -498,7 +507,7 @@ def reset_password(*, token: str, new_password: str) -> User:
         reset.used_at = utcnow()
         user.password_hash = password_hash
         sign_out_everywhere(user)
-        record(user_id=user.id, event="password_reset")
+        record(user_id=user.id, event="password_reset", browser=browser)
         password_set_by_link.send(user, token=token)
         notify(user, "password_reset")
     return user
@@ -508,7 +517,8 @@ FORGOT_ACCEPTED = ("If an account uses this address, an email with a link to cho
                    "password is on its way. The link works for one hour.")
 
 
-def forgot_password(*, email: str, valid_for: timedelta, public_url: str) -> None:
+def forgot_password(*, email: str, valid_for: timedelta, public_url: str,
+                    browser: str) -> None:
     """Mail a one-time reset link if the address has an account; the same work and the
     same answer either way (the caller cannot tell whether it has). Expired links are
     cleared in both cases, so both take a write."""
@@ -519,7 +529,7 @@ def forgot_password(*, email: str, valid_for: timedelta, public_url: str) -> Non
             return
         token = create_password_reset(user, valid_for=valid_for)
         notify(user, "password_reset_link", url=f"{public_url}/reset#{token}")
-        record(user_id=user.id, event="password_reset_requested")
+        record(user_id=user.id, event="password_reset_requested", browser=browser)
 
 
 def disable(user: User) -> None:
