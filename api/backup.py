@@ -1,4 +1,5 @@
-"""Consistent online backups and restores: SQLite's backup API, PostgreSQL's pg_dump."""
+"""Consistent online backups and restores: SQLite's backup API, PostgreSQL's pg_dump; and
+their commands, `flask --app api backup PATH` and `restore PATH`."""
 
 from __future__ import annotations
 
@@ -8,7 +9,12 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
+import click
+from flask import current_app
+from flask.cli import with_appcontext
 from sqlalchemy.engine import URL, make_url
+
+from api.db import db
 
 
 class BackupError(Exception):
@@ -100,3 +106,31 @@ def restore(database_url: str, source: Path) -> None:
                        check=True)
     else:
         raise BackupError(f"no restore method for {url.get_backend_name()}")
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(path: Path) -> None:
+    """Write a consistent backup of the live database to PATH (safe while serving)."""
+    try:
+        backup(current_app.config["SQLALCHEMY_DATABASE_URI"], path)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"backed up to {path}")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def restore_command(path: Path, yes: bool) -> None:
+    """Replace the database's content with the backup at PATH."""
+    if not yes:
+        click.confirm("This replaces everything in the database. Continue?", abort=True)
+    try:
+        restore(current_app.config["SQLALCHEMY_DATABASE_URI"], path)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    db.engine.dispose()
+    click.echo(f"restored from {path}")

@@ -1,6 +1,7 @@
 """A realistic demo patient for `make demo`: 120 days, an induction course and two boosters,
 a PHQ-9 every two weeks and a PEG every week, blood pressure around every session, a
-medication list and the weekly bladder question.
+medication list and the weekly bladder question; `flask --app api seed-demo` (the command
+at the end) saves it through the services, as the API would.
 
 The scores come from a seeded random generator, so every demo tells the same story:
 pain around 7 before treatment, relief after the six-infusion induction that fades over
@@ -20,6 +21,20 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import func, select
+
+from api.auth import service as accounts
+from api.auth.models import User
+from api.bladder.service import save_check
+from api.calendar import local_today
+from api.db import db
+from api.entries.service import save_entry
+from api.medications.service import save_medication
+from api.questionnaires.service import save_response
+from api.treatments.service import save_treatment
 
 DEMO_EMAIL = "demo@relieflog.test"
 DEMO_PASSWORD = "demo-password-123"
@@ -204,3 +219,50 @@ def demo_patient(today: date, *, seed: int = 7) -> tuple[list[DemoDay], list[Dem
             concomitant=("benzodiazepine",) if n < CLONAZEPAM_STOPPED else (),
         ))
     return days, sessions
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo() -> None:
+    """Fill an EMPTY database with the demo patient (for `make demo` only)."""
+    with db.read():
+        if db.session.scalar(select(func.count()).select_from(User)):
+            raise click.ClickException("refusing: this database already has accounts")
+    user, _session = accounts.register(email=DEMO_EMAIL, password=DEMO_PASSWORD,
+                                       timezone=DEMO_TIMEZONE, display_name="Demo Patient")
+    days, sessions = demo_patient(local_today(DEMO_TIMEZONE))
+    with db.write():
+        for day in days:
+            save_entry(user=user, day=day.day, data={
+                "pain": day.pain, "mood": day.mood, "sleep_hours": day.sleep_hours,
+                "side_effects": list(day.side_effects)})
+        for s in sessions:
+            save_treatment(user=user, treatment_id=s.id, data={
+                "started_at": s.started_at, "route": "iv_infusion", "medication": "ketamine",
+                "dose_mg": s.dose_mg, "dose_mg_per_kg": 0.5, "duration_minutes": 40,
+                "phase": s.phase, "clinic": "Lakeside Infusion Center",
+                "pain_before": s.pain_before, "pain_after": s.pain_after,
+                "side_effects": ["dissociation"], "with_psychotherapy": False,
+                "vitals": list(s.vitals), "observation_minutes": s.observation_minutes,
+                "concomitant": list(s.concomitant)})
+        responses = demo_responses(days)
+        for r in responses:
+            save_response(user=user, response_id=r.id, data={
+                "instrument": r.instrument, "answered_at": r.answered_at,
+                "answers": r.answers})
+        first = days[0].day
+        medications = demo_medications(first)
+        for m in medications:
+            medication = {"name": m.name, "dose": m.dose, "drug_class": m.drug_class,
+                          "started_on": m.started_on, "stopped_on": m.stopped_on,
+                          "notes": m.notes}
+            save_medication(user=user, medication_id=m.id, data=medication)
+            if m.new_dose is not None:
+                save_medication(user=user, medication_id=m.id, data={
+                    **medication, "dose": m.new_dose, "dose_changed_on": m.changed_on})
+        answers = demo_bladder_answers(first)
+        for a in answers:
+            save_check(user=user, day=a.day, data={"symptoms": list(a.symptoms)})
+    click.echo(f"seeded {len(days)} days, {len(sessions)} sessions, {len(responses)} "
+               f"check-ins, {len(medications)} medications and {len(answers)} bladder "
+               f"answers for {DEMO_EMAIL}")
