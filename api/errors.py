@@ -7,9 +7,9 @@ from http import HTTPStatus
 from typing import Any
 
 import marshmallow as ma
+from apispec import BasePlugin
 from flask import Flask, Response, json, request
 from flask_smorest import Api
-from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from api import domain
@@ -186,21 +186,29 @@ class ProblemSchema(ma.Schema):
     )
 
 
+class ProblemResponses(BasePlugin):
+    """An apispec plugin: the response components are flask-smorest's answer for each HTTP
+    status and its DEFAULT_ERROR, which it writes as application/json with its
+    ERROR_SCHEMA. Every one is an error, answered as application/problem+json."""
+
+    def response_helper(self, response: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        content = response.get("content") or {}
+        if "application/json" in content:
+            response["content"] = {PROBLEM_JSON: content["application/json"]}
+        if response.get("description") == "Default error response":  # DEFAULT_ERROR's
+            response["description"] = "Problem details"
+        return response
+
+
 class ProblemApi(Api):
-    """flask-smorest's Api, documenting every error as application/problem+json."""
+    """flask-smorest's Api, documenting every error as application/problem+json through
+    public hooks: its ERROR_SCHEMA, and an apispec plugin in `spec_kwargs`."""
 
     ERROR_SCHEMA = ProblemSchema
 
-    def _register_responses(self) -> None:
-        for status in HTTPStatus:
-            response: dict[str, Any] = {"description": status.phrase}
-            if not (100 <= status < 200) and status not in (204, 304):
-                response["schema"] = self.ERROR_SCHEMA
-            prepare_response(response, self.spec, PROBLEM_JSON)
-            self.spec.components.response(status.name, response, lazy=True)
-        response = {"description": "Problem details", "schema": self.ERROR_SCHEMA}
-        prepare_response(response, self.spec, PROBLEM_JSON)
-        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+    def __init__(self, app: Flask, *, spec_kwargs: dict[str, Any]) -> None:
+        plugins = [*spec_kwargs.get("extra_plugins", ()), ProblemResponses()]
+        super().__init__(app, spec_kwargs={**spec_kwargs, "extra_plugins": plugins})
 
 
 # OpenAPI for the 412 answer of a versioned write.

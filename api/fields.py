@@ -27,10 +27,10 @@ def Score(**kwargs: Any) -> fields.Integer:  # noqa: N802 - reads like a field c
 class StrictFloat(fields.Float):
     """A JSON number; strings, booleans, NaN and infinities are rejected."""
 
-    def _validated(self, value: Any) -> float:
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> float:
         if not isinstance(value, numbers.Real) or isinstance(value, bool):
             raise self.make_error("invalid", input=value)
-        result = super()._validated(value)
+        result = super()._deserialize(value, attr, data, **kwargs)
         if not math.isfinite(result):
             raise self.make_error("special")
         return result + 0.0  # -0.0 becomes 0.0: a sign on zero means nothing here

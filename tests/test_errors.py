@@ -73,3 +73,24 @@ def test_health_and_openapi(client):
     assert "/api/v1/entries/{day}" in spec["paths"]
     put = spec["paths"]["/api/v1/entries/{day}"]["put"]
     assert {"200", "201", "412", "422"} <= set(put["responses"])
+
+
+def test_every_documented_error_is_problem_json(client):
+    """flask-smorest documents each status's answer and its default error as components
+    (application/json by default): every error answer of every operation is documented as
+    what it is, application/problem+json."""
+    spec = client.get("/api/v1/openapi.json").get_json()
+    components = spec["components"]["responses"]
+    answers = [(f"{method} {path} {status}", answer)
+               for path, operations in spec["paths"].items()
+               for method, operation in operations.items() if isinstance(operation, dict)
+               for status, answer in operation.get("responses", {}).items()
+               if status == "default" or int(status) >= 400]
+    assert len(answers) > 100
+    for where, answer in answers:
+        if "$ref" in answer:
+            answer = components[answer["$ref"].rsplit("/", 1)[1]]
+        if "content" not in answer:  # an alt_response that only describes when it happens
+            continue
+        assert list(answer["content"]) == ["application/problem+json"], where
+    assert components["DEFAULT_ERROR"]["description"] == "Problem details"
