@@ -195,7 +195,9 @@ class ProblemResponses(BasePlugin):
         content = response.get("content") or {}
         if "application/json" in content:
             response["content"] = {PROBLEM_JSON: content["application/json"]}
-        if response.get("description") == "Default error response":  # DEFAULT_ERROR's
+        # flask-smorest describes DEFAULT_ERROR as "Default error response"; this API's
+        # document has always named it for what it is.
+        if response.get("description") == "Default error response":
             response["description"] = "Problem details"
         return response
 
