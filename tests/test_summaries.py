@@ -304,8 +304,9 @@ def test_a_write_during_a_recompute_is_not_overwritten(app, alice):
             values = recompute(db.session.connection(), user_id, today=TODAY)
         assert version is not None  # the first write made the row
         put_session(alice, TODAY - timedelta(days=2))  # a write commits meanwhile
-        with db.read():
-            assert store(user_id, values, read_version=version.data_version) is False
+        with db.write() as session:
+            assert store(session.connection(), user_id=user_id, values=values,
+                         read_version=version.data_version) is False
     kept = kept_row(app, user_id)
     assert kept is not None and kept.analysed_version is None
     assert len(assert_current(app, alice, TODAY - timedelta(days=9), TODAY)["series"]) == 1
@@ -319,8 +320,9 @@ def test_a_first_analysis_is_not_stored_over_a_first_write(app, alice):
             assert db.session.get(KeptAnalysis, user_id) is None
             values = recompute(db.session.connection(), user_id, today=TODAY)
         put_entry(alice, TODAY, 3, 7)
-        with db.read():
-            assert store(user_id, values, read_version=None) is False
+        with db.write() as session:
+            assert store(session.connection(), user_id=user_id, values=values,
+                         read_version=None) is False
         with db.write():
             mark_changed(user_id)
     assert trends(alice, TODAY, TODAY)["days"][0]["pain"] == 3
@@ -396,7 +398,7 @@ def test_panel_rows_for_hand_made_patients(app, patient, clock):
 
     r = patient()  # R: nothing logged at all
 
-    with app.app_context(), db.read():
+    with app.app_context(), db.read(then_keep=True):
         users = db.session.scalars(select(User).order_by(User.id)).all()
         rows = panel_rows(users)
     assert rows[uid(app, p)] == {
@@ -439,7 +441,7 @@ def test_panel_rows_for_hand_made_patients(app, patient, clock):
 
     # A week without logging: the averages go, the days since the last log count.
     clock(days=7)
-    with app.app_context(), db.read():
+    with app.app_context(), db.read(then_keep=True):
         later = panel_rows(users)[uid(app, p)]
     assert (later["days_since_log"], later["pain_avg7"], later["safety_flag_on"]) == (7, None,
         (TODAY - timedelta(days=2)).isoformat())
@@ -456,7 +458,7 @@ def test_panel_says_no_follow_up_instead_of_0_percent(app, patient, clock):
     put_response(p, "peg", TODAY - timedelta(days=3), 7)
     put_session(p, TODAY - timedelta(days=1))
     put_entry(p, TODAY, 6, 4)  # one day logged: no 7-day average, and it says 1 of 7
-    with app.app_context(), db.read():
+    with app.app_context(), db.read(then_keep=True):
         row = panel_rows(db.session.scalars(select(User)).all())[uid(app, p)]
     assert row["phq9"] == {"total": 18, "date": (TODAY - timedelta(days=3)).isoformat(),
                            "baseline": 18, "change_pct": None}
@@ -474,7 +476,7 @@ def test_panel_peg_change_is_exact(app, patient, clock):
     put_response(p, "peg", TODAY - timedelta(days=5), 0, answers={"q1": 7, "q2": 7, "q3": 6})
     put_session(p, TODAY - timedelta(days=4))
     put_response(p, "peg", TODAY - timedelta(days=1), 0, answers={"q1": 5, "q2": 5, "q3": 4})
-    with app.app_context(), db.read():
+    with app.app_context(), db.read(then_keep=True):
         row = panel_rows(db.session.scalars(select(User)).all())[uid(app, p)]
     assert row["peg"] == {"score": 4.7, "date": (TODAY - timedelta(days=1)).isoformat(),
                           "baseline": 6.7, "change_pct": -30.0}
@@ -489,7 +491,7 @@ def test_panel_flags_say_how_serious(app, patient, clock):
     put_session(p, TODAY - timedelta(days=1), vitals=[
         reading(TODAY - timedelta(days=1), 150),
         {**reading(TODAY - timedelta(days=1), 184), "diastolic": 112, "phase": "after"}])
-    with app.app_context(), db.read():
+    with app.app_context(), db.read(then_keep=True):
         row = panel_rows(db.session.scalars(select(User)).all())[uid(app, p)]
     assert row["safety_answer"] == 2
     assert row["bp_flags"] == [
@@ -500,14 +502,14 @@ def test_panel_flags_say_how_serious(app, patient, clock):
 
 
 def test_panel_rows_of_nobody(app):
-    with app.app_context(), db.read():
+    with app.app_context(), db.read(then_keep=True):
         assert panel_rows([]) == {}
 
 
 def test_kept_analysis_is_the_one_trends_reads(app, alice):
     put_entry(alice, TODAY - timedelta(days=1), 6, 4)
     put_session(alice, TODAY - timedelta(days=1))
-    with app.app_context(), db.read():
+    with app.app_context(), db.read(then_keep=True):
         user = db.session.get(User, uid(app, alice))
         kept = kept_analysis(user, today=TODAY)
     assert kept["current_last_session"] == TODAY - timedelta(days=1)

@@ -16,7 +16,7 @@ from api.medications.service import add_medications
 from api.questionnaires.service import score_rows
 from api.summaries import kept_analysis
 from api.treatments.models import Treatment
-from api.trends.analysis import (
+from api.analysis.sessions import (
     WEEK_DAYS,
     DayScores,
     SessionMark,
@@ -25,7 +25,7 @@ from api.trends.analysis import (
     daily_rows,
     ordered_days,
 )
-from api.trends.questionnaires import questionnaire_series, questionnaire_trends
+from api.analysis.questionnaires import questionnaire_series, questionnaire_trends
 
 # A day's 7-day average reaches back over the 6 days before it.
 AVERAGE_SPAN = timedelta(days=WEEK_DAYS - 1)
