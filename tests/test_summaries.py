@@ -6,17 +6,19 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from api import calendar
 from api.auth.models import User
 from api.calendar import local_today
 from api.db import db
+from api.db.core import WRITES as DECLARED_WRITES
 from api.entries.models import Entry
 from api.fields import EARLIEST
 from api.medications.service import add_medications
@@ -27,6 +29,7 @@ from api.summaries.service import recompute, store
 from api.treatments.models import Treatment
 from api.trends.service import add_questionnaires, analyse, window
 from tests.conftest import PASSWORD
+from tests.support.clinics import connect, create_clinic
 from tests.test_questionnaires import answers_summing_to
 
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -357,6 +360,89 @@ def test_readers_in_threads_keep_what_writers_wrote(app, alice):
         reader.join()
     assert errors == []
     assert_current(app, alice, TODAY - timedelta(days=30), TODAY)
+
+
+# --- Reads that only read: the kept analysis is stored after the read, declared -----------
+
+@pytest.fixture
+def transactions(app):
+    """The engine's transactions in the order they begin and end: ("begin", writes?),
+    ("end", writes?), whoever runs them."""
+    log: list[tuple[str, bool]] = []
+
+    def writes(connection) -> bool:
+        return bool(connection.get_execution_options().get(DECLARED_WRITES))
+
+    hooks = {"begin": lambda c: log.append(("begin", writes(c))),
+             "commit": lambda c: log.append(("end", writes(c))),
+             "rollback": lambda c: log.append(("end", writes(c)))}
+    with app.app_context():
+        engine = db.engine
+    for name, hook in hooks.items():
+        event.listen(engine, name, hook)
+    yield log
+    for name, hook in hooks.items():
+        event.remove(engine, name, hook)
+
+
+def _writes_inside_reads(log: list[tuple[str, bool]]) -> int:
+    reading, found = 0, 0
+    for step, writes in log:
+        if step == "begin" and writes and reading:
+            found += 1
+        if not writes:
+            reading += 1 if step == "begin" else -1
+    return found
+
+
+def test_trends_and_the_panel_keep_their_analysis_after_the_read(app, alice, transactions):
+    """GET /trends and the clinic panel read in a transaction that only reads; a stale
+    analysis they recomputed is stored in a write of its own once that read has ended."""
+    lakeside = create_clinic(app)
+    connect(alice, lakeside)
+    user_id = uid(app, alice)
+    for path, client in ((f"/api/v1/trends?from={TODAY - timedelta(days=7)}", alice),
+                         ("/api/v1/clinic/patients", lakeside.admin)):
+        put_entry(alice, TODAY, 5, 5)
+        put_entry(alice, TODAY, 4, 4)  # the kept analysis is stale
+        transactions.clear()
+        assert client.get(path).status_code == 200
+        assert ("begin", True) in transactions  # it was stored...
+        assert _writes_inside_reads(transactions) == 0  # ...once the read had ended
+        kept = kept_row(app, user_id)
+        assert kept is not None and kept.analysed_version == kept.data_version
+
+
+def test_a_read_that_keeps_says_so(app, alice):
+    """A stale analysis met in a read that did not declare `then_keep` is an error, not
+    a hidden write; in a write it is stored in that write."""
+    put_entry(alice, TODAY, 5, 5)
+    user_id = uid(app, alice)
+    with app.app_context():
+        with pytest.raises(RuntimeError, match="then_keep"), db.read():
+            kept_analysis(db.session.get(User, user_id), today=TODAY)
+        assert kept_row(app, user_id).analysed_version is None  # nothing was stored
+        with db.write():
+            kept_analysis(db.session.get(User, user_id), today=TODAY)
+        kept = kept_row(app, user_id)
+        assert kept.analysed_version == kept.data_version
+
+
+def test_a_patient_deleted_before_the_keep_is_left_out(app, alice, bob):
+    """The database refuses the kept rows of a patient deleted meanwhile: those alone are
+    left out, the other patients' are stored, and the read does not fail."""
+    put_entry(alice, TODAY, 5, 5)
+    put_entry(bob, TODAY, 6, 6)
+    alice_id, bob_id = uid(app, alice), uid(app, bob)
+    assert alice.delete("/api/v1/me", json={"password": PASSWORD}).status_code == 204
+    with app.app_context():
+        with db.read(then_keep=True):
+            for user_id in (alice_id, bob_id):  # as read just before alice was deleted
+                kept = kept_analysis(SimpleNamespace(id=user_id), today=TODAY)
+                assert kept["current_last_session"] is None
+    assert kept_row(app, alice_id) is None
+    kept = kept_row(app, bob_id)
+    assert kept is not None and kept.analysed_version == kept.data_version
 
 
 # --- The clinic panel, by hand -----------------------------------------------------------------
