@@ -13,12 +13,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from api.analysis.questionnaires import Score, series_scores
+from api.analysis.sessions import SessionMark, percent_change
 from api.db import db
 from api.questionnaires import crisis
 from api.questionnaires.instruments import INSTRUMENTS
 from api.questionnaires.models import QuestionnaireResponse
-from api.analysis.sessions import SessionMark, percent_change
-from api.analysis.questionnaires import Score, series_scores
 from tests.conftest import PASSWORD, make_app
 
 PHQ9, GAD7, PEG = INSTRUMENTS["phq9"], INSTRUMENTS["gad7"], INSTRUMENTS["peg"]

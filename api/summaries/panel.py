@@ -36,6 +36,8 @@ from typing import Any
 
 from sqlalchemy import BindParameter, bindparam, func, select
 
+from api.analysis.sessions import WEEK_DAYS, booster_hint, week_average
+from api.analysis.sessions import as_number as whole_or_decimal
 from api.auth.models import User
 from api.calendar import local_today
 from api.db import db
@@ -43,8 +45,6 @@ from api.entries.models import Entry
 from api.questionnaires.models import QuestionnaireResponse
 from api.questionnaires.schemas import as_number
 from api.summaries.service import TABLE, stale_rows
-from api.analysis.sessions import WEEK_DAYS, booster_hint, week_average
-from api.analysis.sessions import as_number as whole_or_decimal
 
 FLAG_DAYS = 14
 _IDS: BindParameter[Any] = bindparam("ids", expanding=True)

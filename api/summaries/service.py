@@ -40,6 +40,8 @@ from typing import Any
 from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
+from api.analysis.questionnaires import latest_change, questionnaire_series, scores_of
+from api.analysis.sessions import DayScores, SessionMark, as_number, session_analysis
 from api.auth.service import timezone_changing
 from api.db import db, dialect_insert, insert_if_absent, records
 from api.entries.models import Entry
@@ -51,8 +53,6 @@ from api.summaries.models import KeptAnalysis, KeptSeries
 from api.treatments.models import Treatment
 from api.treatments.service import TREATMENTS
 from api.treatments.vitals import flags
-from api.analysis.sessions import DayScores, SessionMark, as_number, session_analysis
-from api.analysis.questionnaires import latest_change, questionnaire_series, scores_of
 
 TABLE = KeptAnalysis.__table__
 COLUMNS = tuple(TABLE.c)
