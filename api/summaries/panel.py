@@ -66,7 +66,8 @@ _WEEK = (select(Entry.user_id, func.sum(Entry.pain), func.count(Entry.pain),
 
 def panel_rows(patients: Sequence[Any]) -> dict[int, dict[str, Any]]:
     """user_id -> the panel's fields from `last_logged_on` to `booster` (DESIGN.md), for
-    patients with `id` and `timezone`. Runs in the caller's transaction."""
+    patients with `id` and `timezone`. Runs in the caller's transaction: a write, or a
+    read declared `db.read(then_keep=True)`, as stale patients' analyses are kept."""
     if not patients:
         return {}
     connection = db.session.connection()

@@ -129,7 +129,9 @@ def kept_analysis(user: Any, *, today: date, start: date | None = None,
     {"series", "sessions", "questionnaires", "usual_relief", "current_last_session"}, the
     window-independent part of GET /trends (api/trends/service.py windows it). Given
     start..end, the series may be limited to those a window of those dates shows (the
-    rule of api/trends/service.py `window`, which is applied to them again there)."""
+    rule of api/trends/service.py `window`, which is applied to them again there).
+    Runs in the caller's transaction: a write, or a read declared
+    `db.read(then_keep=True)`, as a recomputed analysis is kept (`keep`)."""
     connection = db.session.connection()
     rows = connection.execute(_READ_SHOWN, {
         "user_id": user.id, "start": start or date.min, "end": end or date.max}).all()
