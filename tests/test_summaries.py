@@ -421,6 +421,9 @@ def test_a_read_that_keeps_says_so(app, alice):
     with app.app_context():
         with pytest.raises(RuntimeError, match="then_keep"), db.read():
             kept_analysis(db.session.get(User, user_id), today=TODAY)
+        with pytest.raises(RuntimeError, match="then_keep"), db.read(), \
+                db.read(then_keep=True):  # it is the whole read's declaration
+            pass
         assert kept_row(app, user_id).analysed_version is None  # nothing was stored
         with db.write():
             kept_analysis(db.session.get(User, user_id), today=TODAY)
