@@ -1,4 +1,4 @@
-"""Session analysis rules (api/trends/analysis.py), checked by hand and by property.
+"""Session analysis rules (api/analysis/sessions.py), checked by hand and by property.
 
 Unless a test says otherwise, the scene is: day n is ``D0 + n`` days, the session is on
 day 10, the 7 days before it (days 3..9) hold the baseline, and pain 8 there gives a
@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from api.trends.analysis import (
+from api.analysis.sessions import (
     DayScores,
     SessionMark,
     compute_trends,

@@ -182,7 +182,7 @@ def test_0015_has_every_kept_analysis_recomputed(empty_database_url):
             assert db.session.execute(sa.text(
                 "SELECT analysed_version FROM kept_analyses")).scalar() is None
             db.session.commit()
-            with db.read():
+            with db.read(then_keep=True):
                 user = db.session.execute(sa.text("SELECT id FROM users")).one()
                 kept = kept_analysis(user, today=now.date())
             assert kept["series"] == []  # recomputed from the data, not the stale row

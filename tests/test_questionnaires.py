@@ -13,12 +13,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from api.analysis.questionnaires import Score, series_scores
+from api.analysis.sessions import SessionMark, percent_change
 from api.db import db
 from api.questionnaires import crisis
 from api.questionnaires.instruments import INSTRUMENTS
 from api.questionnaires.models import QuestionnaireResponse
-from api.trends.analysis import SessionMark, percent_change
-from api.trends.questionnaires import Score, series_scores
 from tests.conftest import PASSWORD, make_app
 
 PHQ9, GAD7, PEG = INSTRUMENTS["phq9"], INSTRUMENTS["gad7"], INSTRUMENTS["peg"]
@@ -520,7 +520,7 @@ def test_questionnaire_series_are_the_daily_series_even_with_a_session_tomorrow(
 def reference_series(scores, sessions, today):
     """The rules read straight from DESIGN.md, by brute force: what series_scores must
     agree with."""
-    from api.trends.analysis import group_into_series
+    from api.analysis.sessions import group_into_series
     known = [s for s in scores if s.local_date <= today]
     series = group_into_series(s for s in sessions if s.local_date <= today)
     found = []

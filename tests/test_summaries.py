@@ -6,17 +6,19 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from api import calendar
 from api.auth.models import User
 from api.calendar import local_today
 from api.db import db
+from api.db.core import WRITES as DECLARED_WRITES
 from api.entries.models import Entry
 from api.fields import EARLIEST
 from api.medications.service import add_medications
@@ -27,6 +29,7 @@ from api.summaries.service import recompute, store
 from api.treatments.models import Treatment
 from api.trends.service import add_questionnaires, analyse, window
 from tests.conftest import PASSWORD
+from tests.support.clinics import connect, create_clinic
 from tests.test_questionnaires import answers_summing_to
 
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -304,8 +307,9 @@ def test_a_write_during_a_recompute_is_not_overwritten(app, alice):
             values = recompute(db.session.connection(), user_id, today=TODAY)
         assert version is not None  # the first write made the row
         put_session(alice, TODAY - timedelta(days=2))  # a write commits meanwhile
-        with db.read():
-            assert store(user_id, values, read_version=version.data_version) is False
+        with db.write() as session:
+            assert store(session.connection(), user_id=user_id, values=values,
+                         read_version=version.data_version) is False
     kept = kept_row(app, user_id)
     assert kept is not None and kept.analysed_version is None
     assert len(assert_current(app, alice, TODAY - timedelta(days=9), TODAY)["series"]) == 1
@@ -319,8 +323,9 @@ def test_a_first_analysis_is_not_stored_over_a_first_write(app, alice):
             assert db.session.get(KeptAnalysis, user_id) is None
             values = recompute(db.session.connection(), user_id, today=TODAY)
         put_entry(alice, TODAY, 3, 7)
-        with db.read():
-            assert store(user_id, values, read_version=None) is False
+        with db.write() as session:
+            assert store(session.connection(), user_id=user_id, values=values,
+                         read_version=None) is False
         with db.write():
             mark_changed(user_id)
     assert trends(alice, TODAY, TODAY)["days"][0]["pain"] == 3
@@ -355,6 +360,92 @@ def test_readers_in_threads_keep_what_writers_wrote(app, alice):
         reader.join()
     assert errors == []
     assert_current(app, alice, TODAY - timedelta(days=30), TODAY)
+
+
+# --- Reads that only read: the kept analysis is stored after the read, declared -----------
+
+@pytest.fixture
+def transactions(app):
+    """The engine's transactions in the order they begin and end: ("begin", writes?),
+    ("end", writes?), whoever runs them."""
+    log: list[tuple[str, bool]] = []
+
+    def writes(connection) -> bool:
+        return bool(connection.get_execution_options().get(DECLARED_WRITES))
+
+    hooks = {"begin": lambda c: log.append(("begin", writes(c))),
+             "commit": lambda c: log.append(("end", writes(c))),
+             "rollback": lambda c: log.append(("end", writes(c)))}
+    with app.app_context():
+        engine = db.engine
+    for name, hook in hooks.items():
+        event.listen(engine, name, hook)
+    yield log
+    for name, hook in hooks.items():
+        event.remove(engine, name, hook)
+
+
+def _writes_inside_reads(log: list[tuple[str, bool]]) -> int:
+    reading, found = 0, 0
+    for step, writes in log:
+        if step == "begin" and writes and reading:
+            found += 1
+        if not writes:
+            reading += 1 if step == "begin" else -1
+    return found
+
+
+def test_trends_and_the_panel_keep_their_analysis_after_the_read(app, alice, transactions):
+    """GET /trends and the clinic panel read in a transaction that only reads; a stale
+    analysis they recomputed is stored in a write of its own once that read has ended."""
+    lakeside = create_clinic(app)
+    connect(alice, lakeside)
+    user_id = uid(app, alice)
+    for path, client in ((f"/api/v1/trends?from={TODAY - timedelta(days=7)}", alice),
+                         ("/api/v1/clinic/patients", lakeside.admin)):
+        put_entry(alice, TODAY, 5, 5)
+        put_entry(alice, TODAY, 4, 4)  # the kept analysis is stale
+        transactions.clear()
+        assert client.get(path).status_code == 200
+        assert ("begin", True) in transactions  # it was stored...
+        assert _writes_inside_reads(transactions) == 0  # ...once the read had ended
+        kept = kept_row(app, user_id)
+        assert kept is not None and kept.analysed_version == kept.data_version
+
+
+def test_a_read_that_keeps_says_so(app, alice):
+    """A stale analysis met in a read that did not declare `then_keep` is an error, not
+    a hidden write; in a write it is stored in that write."""
+    put_entry(alice, TODAY, 5, 5)
+    user_id = uid(app, alice)
+    with app.app_context():
+        with pytest.raises(RuntimeError, match="then_keep"), db.read():
+            kept_analysis(db.session.get(User, user_id), today=TODAY)
+        with pytest.raises(RuntimeError, match="then_keep"), db.read(), \
+                db.read(then_keep=True):  # it is the whole read's declaration
+            pass
+        assert kept_row(app, user_id).analysed_version is None  # nothing was stored
+        with db.write():
+            kept_analysis(db.session.get(User, user_id), today=TODAY)
+        kept = kept_row(app, user_id)
+        assert kept.analysed_version == kept.data_version
+
+
+def test_a_patient_deleted_before_the_keep_is_left_out(app, alice, bob):
+    """The database refuses the kept rows of a patient deleted meanwhile: those alone are
+    left out, the other patients' are stored, and the read does not fail."""
+    put_entry(alice, TODAY, 5, 5)
+    put_entry(bob, TODAY, 6, 6)
+    alice_id, bob_id = uid(app, alice), uid(app, bob)
+    assert alice.delete("/api/v1/me", json={"password": PASSWORD}).status_code == 204
+    with app.app_context():
+        with db.read(then_keep=True):
+            for user_id in (alice_id, bob_id):  # as read just before alice was deleted
+                kept = kept_analysis(SimpleNamespace(id=user_id), today=TODAY)
+                assert kept["current_last_session"] is None
+    assert kept_row(app, alice_id) is None
+    kept = kept_row(app, bob_id)
+    assert kept is not None and kept.analysed_version == kept.data_version
 
 
 # --- The clinic panel, by hand -----------------------------------------------------------------
@@ -396,7 +487,7 @@ def test_panel_rows_for_hand_made_patients(app, patient, clock):
 
     r = patient()  # R: nothing logged at all
 
-    with app.app_context(), db.read():
+    with app.app_context(), db.read(then_keep=True):
         users = db.session.scalars(select(User).order_by(User.id)).all()
         rows = panel_rows(users)
     assert rows[uid(app, p)] == {
@@ -439,7 +530,7 @@ def test_panel_rows_for_hand_made_patients(app, patient, clock):
 
     # A week without logging: the averages go, the days since the last log count.
     clock(days=7)
-    with app.app_context(), db.read():
+    with app.app_context(), db.read(then_keep=True):
         later = panel_rows(users)[uid(app, p)]
     assert (later["days_since_log"], later["pain_avg7"], later["safety_flag_on"]) == (7, None,
         (TODAY - timedelta(days=2)).isoformat())
@@ -456,7 +547,7 @@ def test_panel_says_no_follow_up_instead_of_0_percent(app, patient, clock):
     put_response(p, "peg", TODAY - timedelta(days=3), 7)
     put_session(p, TODAY - timedelta(days=1))
     put_entry(p, TODAY, 6, 4)  # one day logged: no 7-day average, and it says 1 of 7
-    with app.app_context(), db.read():
+    with app.app_context(), db.read(then_keep=True):
         row = panel_rows(db.session.scalars(select(User)).all())[uid(app, p)]
     assert row["phq9"] == {"total": 18, "date": (TODAY - timedelta(days=3)).isoformat(),
                            "baseline": 18, "change_pct": None}
@@ -474,7 +565,7 @@ def test_panel_peg_change_is_exact(app, patient, clock):
     put_response(p, "peg", TODAY - timedelta(days=5), 0, answers={"q1": 7, "q2": 7, "q3": 6})
     put_session(p, TODAY - timedelta(days=4))
     put_response(p, "peg", TODAY - timedelta(days=1), 0, answers={"q1": 5, "q2": 5, "q3": 4})
-    with app.app_context(), db.read():
+    with app.app_context(), db.read(then_keep=True):
         row = panel_rows(db.session.scalars(select(User)).all())[uid(app, p)]
     assert row["peg"] == {"score": 4.7, "date": (TODAY - timedelta(days=1)).isoformat(),
                           "baseline": 6.7, "change_pct": -30.0}
@@ -489,7 +580,7 @@ def test_panel_flags_say_how_serious(app, patient, clock):
     put_session(p, TODAY - timedelta(days=1), vitals=[
         reading(TODAY - timedelta(days=1), 150),
         {**reading(TODAY - timedelta(days=1), 184), "diastolic": 112, "phase": "after"}])
-    with app.app_context(), db.read():
+    with app.app_context(), db.read(then_keep=True):
         row = panel_rows(db.session.scalars(select(User)).all())[uid(app, p)]
     assert row["safety_answer"] == 2
     assert row["bp_flags"] == [
@@ -500,14 +591,14 @@ def test_panel_flags_say_how_serious(app, patient, clock):
 
 
 def test_panel_rows_of_nobody(app):
-    with app.app_context(), db.read():
+    with app.app_context(), db.read(then_keep=True):
         assert panel_rows([]) == {}
 
 
 def test_kept_analysis_is_the_one_trends_reads(app, alice):
     put_entry(alice, TODAY - timedelta(days=1), 6, 4)
     put_session(alice, TODAY - timedelta(days=1))
-    with app.app_context(), db.read():
+    with app.app_context(), db.read(then_keep=True):
         user = db.session.get(User, uid(app, alice))
         kept = kept_analysis(user, today=TODAY)
     assert kept["current_last_session"] == TODAY - timedelta(days=1)

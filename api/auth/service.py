@@ -42,7 +42,6 @@ from api.domain import (
     WrongPassword,
 )
 from api.models import utcnow
-from api.summaries.service import mark_changed
 from api.vocabulary import QUESTIONNAIRES
 
 # argon2id at OWASP's recommended minimum (19 MiB, 2 passes, 1 lane): ~25 ms here,
@@ -247,6 +246,12 @@ def describe(user: Account) -> dict[str, Any]:
     return body
 
 
+# Sent inside update_account's write transaction with the account's id when its time zone
+# changes: local dates move with it, so whatever was computed from them is stale
+# (api/summaries marks the kept analysis so).
+timezone_changing = Namespace().signal("timezone-changing")
+
+
 def update_account(*, user_id: int, changes: dict[str, Any]) -> User:
     with db.write():
         user = account(user_id)
@@ -258,7 +263,7 @@ def update_account(*, user_id: int, changes: dict[str, Any]) -> User:
             elif field == "language":
                 value = mail_language(value)
             elif field == "timezone" and value != user.timezone:
-                mark_changed(user.id)  # local dates, and so the analysis, move with it
+                timezone_changing.send(user.id)
             setattr(user, field, value)
     return user
 

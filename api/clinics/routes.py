@@ -238,7 +238,7 @@ def remove_provider(provider_id: int) -> None:
 @clinic.response(200, PanelSchema)
 def patients(query: dict[str, Any]) -> Any:
     """The panel: every connected patient, flagged first, then the longest since logging"""
-    with db.read():  # the kept summaries of stale patients are stored separately
+    with db.read(then_keep=True):  # stale patients' kept analyses are stored once it ends
         items = service.panel(membership=_membership(), q=query.get("q"))
     # Plain dicts, JSON-ready: a marshmallow pass over a thousand rows would cost more
     # than building them. PanelSchema documents the body.

@@ -7,6 +7,12 @@ what begins the transaction:
     with db.write(): ...    # may write; on SQLite takes the write lock; commits once
     @reads / @writes        # the same around a whole view
 
+A read whose result may be kept (GET /trends and the clinic panel store a recomputed
+analysis) declares it, `with db.read(then_keep=True):`, and hands the store to
+`db.keep(callback)`: it runs once the read has ended, in a short write of its own (each
+callback in a savepoint; one refused by an IntegrityError, as its rows were deleted
+meanwhile, is left out alone); inside a write it runs at once. The read itself only reads.
+
 Counters that must count even when the request fails (rate limits, failed logins) use
 `db.separately()`: a short write transaction of its own, on its own connection;
 `db.peek()` is the matching short read (who is asking, a counter's value).

@@ -13,6 +13,7 @@ from sqlalchemy import MetaData, Select, Table, event, literal, tuple_
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Session
 
 from api.db import sqlite
@@ -24,6 +25,9 @@ CHUNK = 500
 
 # session.info key: what runs once the current transaction commits (db.after_commit).
 AFTER_COMMIT = "relieflog_after_commit"
+
+# session.info key: what a read declared `then_keep` stores once it has ended (db.keep).
+KEEP = "relieflog_keep"
 
 # The execution option that carries a transaction's declared kind to the engine's "begin"
 # hook (api/db/sqlite.py), which takes SQLite's write lock for writers only.
@@ -53,13 +57,16 @@ class Database(SQLAlchemy):
                 sqlite.configure(self.engine, synchronous=app.config["SQLITE_SYNCHRONOUS"])
 
     @contextmanager
-    def read(self, *, snapshot: bool = False) -> Iterator[Session]:
+    def read(self, *, snapshot: bool = False, then_keep: bool = False) -> Iterator[Session]:
         """A transaction that only reads. Inside a write it simply joins the write.
 
         `snapshot`: every statement sees the same committed state, on PostgreSQL too
         (REPEATABLE READ; SQLite's read transactions are snapshots anyway), for a read
-        made of many statements, such as a download read a chunk at a time."""
-        with self._transaction(writes=False, snapshot=snapshot) as session:
+        made of many statements, such as a download read a chunk at a time.
+
+        `then_keep`: what the read derives may be kept (`db.keep`): once the read has
+        ended, in a short write of its own. The read itself still only reads."""
+        with self._transaction(writes=False, snapshot=snapshot, then_keep=then_keep) as session:
             yield session
 
     @contextmanager
@@ -70,13 +77,17 @@ class Database(SQLAlchemy):
             yield session
 
     @contextmanager
-    def _transaction(self, *, writes: bool, snapshot: bool = False) -> Iterator[Session]:
+    def _transaction(self, *, writes: bool, snapshot: bool = False, then_keep: bool = False
+                     ) -> Iterator[Session]:
         session = self.session()  # this app context's Session behind the scoped proxy
         declared = session.info.get(WRITES)
         if declared is not None:
             if writes and not declared:
                 raise RuntimeError("a write was declared inside a read transaction: "
                                    "declare the write for the whole block instead")
+            if then_keep and not declared and KEEP not in session.info:
+                raise RuntimeError("then_keep was declared inside a read that keeps nothing: "
+                                   "declare it for the whole read instead")
             yield session  # nested: the outer declaration begins and ends it
             return
         if session.in_transaction():
@@ -89,6 +100,8 @@ class Database(SQLAlchemy):
             if snapshot:
                 options["isolation_level"] = "REPEATABLE READ"
         session.info[WRITES] = writes
+        if then_keep and not writes:
+            session.info[KEEP] = []
         try:
             session.connection(execution_options=options)  # BEGIN (and the lock) happen here
             yield session
@@ -98,6 +111,9 @@ class Database(SQLAlchemy):
             raise
         finally:
             session.info.pop(WRITES, None)
+            keeping = session.info.pop(KEEP, None)
+        if keeping:
+            self._keep_after_read(keeping)
 
     @contextmanager
     def separately(self) -> Iterator[Connection]:
@@ -122,6 +138,34 @@ class Database(SQLAlchemy):
             connection.execution_options(**{WRITES: False})
             with connection.begin():
                 yield connection
+
+    def keep(self, callback: Callable[[Connection], object]) -> None:
+        """Keep something derived from what this transaction read: `callback(connection)`
+        stores it (the kept analysis). Only for what can always be derived again.
+
+        In a write it runs at once, in the write. In a read declared `then_keep=True` it
+        runs once the read has ended (and only if the read ended well), in one short write
+        transaction of its own with every other keep of that read, each in a savepoint: one
+        that the database refuses (IntegrityError: what it was derived from was deleted
+        meanwhile) is left out alone. Anywhere else it is an error: a read that may store
+        says so where it begins."""
+        session = self.session()
+        if session.info.get(WRITES):
+            callback(session.connection())
+        elif (waiting := session.info.get(KEEP)) is not None:
+            waiting.append(callback)
+        else:
+            raise RuntimeError("db.keep() needs a write, or a read declared "
+                               "db.read(then_keep=True)")
+
+    def _keep_after_read(self, callbacks: Sequence[Callable[[Connection], object]]) -> None:
+        with self.separately() as connection:
+            for callback in callbacks:
+                try:
+                    with connection.begin_nested():
+                        callback(connection)
+                except IntegrityError:
+                    continue  # derived from rows deleted meanwhile: nothing to keep
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         """Run `callback` once the current transaction commits, and never if it rolls

@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
 from typing import Any
 
+from blinker import Signal
 from sqlalchemy import (
     Delete,
     Insert,
@@ -77,9 +78,10 @@ class Kind:
     # Keep each replaced or deleted content there. Versions then keep counting after a
     # delete, so an old ETag never matches a new record at the same key.
     history: History | None = None
-    # Called with the patient's user_id in the same transaction whenever a record is
-    # created, replaced or deleted (never on a replay): the kept analysis goes stale.
-    on_change: Callable[[int, Connection], None] | None = None
+    # Sent whenever a record is created, replaced or deleted (never on a replay), in the
+    # writer's transaction: `send(kind, user_id=..., connection=...)`. Whoever keeps
+    # something computed from this kind connects to it (api/summaries: the kept analysis).
+    on_change: Signal = field(default_factory=Signal, compare=False, repr=False)
 
     @cached_property
     def _at_key(self) -> ColumnElement[bool]:
@@ -288,5 +290,4 @@ def _from_json(column_type: Any, value: Any) -> Any:
 
 
 def _changed(kind: Kind, connection: Connection, record: Mapping[str, Any]) -> None:
-    if kind.on_change is not None:
-        kind.on_change(record["user_id"], connection)
+    kind.on_change.send(kind, user_id=record["user_id"], connection=connection)

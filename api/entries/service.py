@@ -14,7 +14,6 @@ from api.db import db, records
 from api.db.records import Record
 from api.entries.models import CONTENT_FIELDS, Entry, EntryVersion
 from api.entries.schemas import EntrySchema
-from api.summaries.service import mark_changed
 from api.versioning import IfMatch
 
 NOT_FOUND = "Nothing logged for this date."
@@ -23,7 +22,6 @@ ENTRIES = records.Kind(
     table=Entry.__table__, key=("user_id", "date"), content=CONTENT_FIELDS,
     present=EntrySchema().dump,
     history=records.History(table=EntryVersion.__table__, key=("user_id", "date")),
-    on_change=mark_changed,
 )
 
 

@@ -58,7 +58,7 @@ class Instrument:
 
     def exact_total(self, answers: Mapping[str, int]) -> Fraction:
         """The score exactly: the sum of the answers, or for the PEG their mean (20/3, not
-        the 6.7 shown). Changes are computed from this (api/trends/questionnaires.py)."""
+        the 6.7 shown). Changes are computed from this (api/analysis/questionnaires.py)."""
         points = sum(answers[key] for key in self.keys)
         return Fraction(points, 1 if self.scoring == "sum" else self.item_count)
 
@@ -164,7 +164,7 @@ def definition(instrument: Instrument, lang: str) -> dict[str, Any]:
                   for b in instrument.bands],
         "safety_item": instrument.safety_item,
         "interval_days": instrument.interval_days,
-        # The numbers the series rules use (api/trends/questionnaires.py), for the app's
+        # The numbers the series rules use (api/analysis/questionnaires.py), for the app's
         # one-sentence explanations: it shows them, it never applies them.
         "rules": {"baseline_days": SERIES_BASELINE_DAYS, "after_days": SERIES_AFTER_DAYS,
                   "response_drop_pct": instrument.response_drop_pct,

@@ -19,14 +19,13 @@ from api.domain import NotFound
 from api.questionnaires.instruments import INSTRUMENTS
 from api.questionnaires.models import CONTENT_FIELDS, QuestionnaireResponse
 from api.questionnaires.schemas import ResponseSchema, as_number
-from api.summaries.service import mark_changed
 from api.versioning import IfMatch
 
 NOT_FOUND = "No such questionnaire response."
 
 RESPONSES = records.Kind(
     table=QuestionnaireResponse.__table__, key=("user_id", "id"), content=CONTENT_FIELDS,
-    present=ResponseSchema().dump, on_change=mark_changed,
+    present=ResponseSchema().dump,
 )
 
 

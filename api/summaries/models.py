@@ -46,7 +46,7 @@ class KeptAnalysis(db.Model):  # type: ignore[name-defined]
     # a response with a safety flag and of a session with a blood-pressure flag.
     last_logged_on: Mapped[date | None] = mapped_column(Date)
     # The latest PHQ-9 and PEG (as shown), the current series' baseline of each, and the
-    # change of the latest against it from the exact scores (api/trends/questionnaires.py
+    # change of the latest against it from the exact scores (api/analysis/questionnaires.py
     # `latest_change`: null while the latest is no follow-up).
     phq9_total: Mapped[float | None] = mapped_column(Float)
     phq9_on: Mapped[date | None] = mapped_column(Date)

@@ -14,7 +14,7 @@ their own local date. Every rule is the one the patient's own trends use:
 - `pain_baseline`, `mood_baseline`: the current (latest) series' baseline, both as logged
   (mood higher is better), as GET /trends gives them.
 - `phq9`, `peg`: the latest response, the current series' `baseline` of that instrument
-  and the latest's `change_pct` against it, from the exact scores (api/trends/
+  and the latest's `change_pct` against it, from the exact scores (api/analysis/
   questionnaires.py `latest_change`); null without a baseline or while the latest is the
   baseline itself (no follow-up yet), never a 0 %.
 - `safety_flag_on`: the latest date, in the last 14 days (today and the 13 before), of a
@@ -36,6 +36,8 @@ from typing import Any
 
 from sqlalchemy import BindParameter, bindparam, func, select
 
+from api.analysis.sessions import WEEK_DAYS, booster_hint, week_average
+from api.analysis.sessions import as_number as whole_or_decimal
 from api.auth.models import User
 from api.calendar import local_today
 from api.db import db
@@ -43,8 +45,6 @@ from api.entries.models import Entry
 from api.questionnaires.models import QuestionnaireResponse
 from api.questionnaires.schemas import as_number
 from api.summaries.service import TABLE, stale_rows
-from api.trends.analysis import WEEK_DAYS, booster_hint, week_average
-from api.trends.analysis import as_number as whole_or_decimal
 
 FLAG_DAYS = 14
 _IDS: BindParameter[Any] = bindparam("ids", expanding=True)
@@ -66,7 +66,8 @@ _WEEK = (select(Entry.user_id, func.sum(Entry.pain), func.count(Entry.pain),
 
 def panel_rows(patients: Sequence[Any]) -> dict[int, dict[str, Any]]:
     """user_id -> the panel's fields from `last_logged_on` to `booster` (DESIGN.md), for
-    patients with `id` and `timezone`. Runs in the caller's transaction."""
+    patients with `id` and `timezone`. Runs in the caller's transaction: a write, or a
+    read declared `db.read(then_keep=True)`, as stale patients' analyses are kept."""
     if not patients:
         return {}
     connection = db.session.connection()

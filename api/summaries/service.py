@@ -2,20 +2,27 @@
 data instead of on every request (DESIGN.md "Clinics", "Scale").
 
 What is kept is the part of the analysis that needs all of a patient's data and does not
-depend on the window asked for (api/trends/analysis.py `session_analysis`: the series and
+depend on the window asked for (api/analysis/sessions.py `session_analysis`: the series and
 session rows, and the booster hint's usual relief; and each questionnaire's series
 scores). The 7-day averages need only the week before each day shown, and the hint's
 "today is day M" only today, so they are computed when asked for.
 
 **When it is current.** `mark_changed(user_id)` bumps `data_version` in the writer's own
-transaction, for every write that changes what the analysis reads (api/db/records.py calls
-it for entries, sessions and questionnaire responses; a time-zone change calls it too). A
-reader first reads the kept row, then the data; a result is stored only with a
-conditional UPDATE `WHERE data_version = <the version read>`. A write that commits before
-the version is read is in the data read after it; one that commits later has bumped the
-version, so the stale result is not stored (and the next read recomputes). The row does
-not exist until the first write or the first read: the writer's bump is an upsert, and a
-reader that found no row stores only if the row is still absent.
+transaction, for every write that changes what the analysis reads: it listens to the
+record kinds the analysis reads (entries, sessions and questionnaire responses: their
+`on_change`, sent by api/db/records.py) and to a time-zone change (api/auth); none of them
+knows of this package. A reader first reads the kept row, then the data; a result is
+stored only with a conditional UPDATE `WHERE data_version = <the version read>`. A write
+that commits before the version is read is in the data read after it; one that commits
+later has bumped the version, so the stale result is not stored (and the next read
+recomputes). The row does not exist until the first write or the first read: the writer's
+bump is an upsert, and a reader that found no row stores only if the row is still absent.
+
+**Where it is stored.** A recomputed analysis is kept through `db.keep` (api/db): at once
+inside a write; after a read declared `db.read(then_keep=True)` (GET /trends, the clinic
+panel) in a short write of its own once the read has ended, so those reads only read. A
+patient deleted in between is not kept (the database refuses the row, `db.keep` leaves
+it out).
 
 **Why it may be reused on another day.** The analysis depends on today only by leaving
 out what is dated after today (the API accepts tomorrow). A result computed on day A
@@ -27,22 +34,25 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
+from functools import partial
 from typing import Any
 
 from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import IntegrityError
 
-from api.db import db, dialect_insert, insert_if_absent
-from api.db.core import WRITES
+from api.analysis.questionnaires import latest_change, questionnaire_series, scores_of
+from api.analysis.sessions import DayScores, SessionMark, as_number, session_analysis
+from api.auth.service import timezone_changing
+from api.db import db, dialect_insert, insert_if_absent, records
 from api.entries.models import Entry
+from api.entries.service import ENTRIES
 from api.questionnaires.instruments import INSTRUMENTS
 from api.questionnaires.models import QuestionnaireResponse
+from api.questionnaires.service import RESPONSES
 from api.summaries.models import KeptAnalysis, KeptSeries
 from api.treatments.models import Treatment
+from api.treatments.service import TREATMENTS
 from api.treatments.vitals import flags
-from api.trends.analysis import DayScores, SessionMark, as_number, session_analysis
-from api.trends.questionnaires import latest_change, questionnaire_series, scores_of
 
 TABLE = KeptAnalysis.__table__
 COLUMNS = tuple(TABLE.c)
@@ -95,6 +105,16 @@ def mark_changed(user_id: int, connection: Connection | None = None) -> None:
         index_elements=[TABLE.c.user_id], set_={"data_version": TABLE.c.data_version + 1}))
 
 
+def _record_changed(_kind: records.Kind, *, user_id: int, connection: Connection) -> None:
+    mark_changed(user_id, connection)
+
+
+# What the analysis reads, listened to here: their writers need not know of this package.
+for _kind in (ENTRIES, TREATMENTS, RESPONSES):
+    _kind.on_change.connect(_record_changed, sender=_kind)
+timezone_changing.connect(mark_changed)  # local dates move with the time zone
+
+
 def is_current(row: Any, today: date) -> bool:
     """Whether a kept row (None: no row yet) holds the analysis of the data now, on today."""
     if row is None or row.analysed_version is None or row.analysed_version != row.data_version:
@@ -109,7 +129,9 @@ def kept_analysis(user: Any, *, today: date, start: date | None = None,
     {"series", "sessions", "questionnaires", "usual_relief", "current_last_session"}, the
     window-independent part of GET /trends (api/trends/service.py windows it). Given
     start..end, the series may be limited to those a window of those dates shows (the
-    rule of api/trends/service.py `window`, which is applied to them again there)."""
+    rule of api/trends/service.py `window`, which is applied to them again there).
+    Runs in the caller's transaction: a write, or a read declared
+    `db.read(then_keep=True)`, as a recomputed analysis is kept (`keep`)."""
     connection = db.session.connection()
     rows = connection.execute(_READ_SHOWN, {
         "user_id": user.id, "start": start or date.min, "end": end or date.max}).all()
@@ -117,7 +139,7 @@ def kept_analysis(user: Any, *, today: date, start: date | None = None,
     if row is not None and is_current(row, today):
         return _analysis(row, [r.body for r in rows if r.body is not None])
     values = recompute(connection, user.id, today=today)
-    store(user.id, values, read_version=None if row is None else row.data_version)
+    keep(user.id, values, read_version=None if row is None else row.data_version)
     return _analysis(_Values(values["kept"]), [series["body"] for series in values["series"]])
 
 
@@ -172,23 +194,17 @@ def recompute(connection: Connection, user_id: int, *, today: date) -> dict[str,
     }
 
 
-def store(user_id: int, values: dict[str, Any], *, read_version: int | None) -> bool:
-    """Keep `values` (from `recompute`) if the patient's data has not changed since
-    `read_version` was read (None: there was no row); returns whether it was kept.
-
-    Runs in the caller's transaction when that one may write, else in a short write
-    transaction of its own (a GET's transaction only reads)."""
-    if db.session.info.get(WRITES):
-        return _store(db.session.connection(), user_id, values, read_version)
-    try:
-        with db.separately() as connection:
-            return _store(connection, user_id, values, read_version)
-    except IntegrityError:  # the patient was deleted meanwhile: nothing to keep
-        return False
+def keep(user_id: int, values: dict[str, Any], *, read_version: int | None) -> None:
+    """Have `values` (from `recompute`) stored through `db.keep`: in the caller's write, or
+    once the caller's read (declared `then_keep`) has ended (see the module docstring)."""
+    db.keep(partial(store, user_id=user_id, values=values, read_version=read_version))
 
 
-def _store(connection: Connection, user_id: int, values: dict[str, Any],
-           read_version: int | None) -> bool:
+def store(connection: Connection, *, user_id: int, values: dict[str, Any],
+          read_version: int | None) -> bool:
+    """Store `values` (from `recompute`) on `connection` if the patient's data has not
+    changed since `read_version` was read (None: there was no row); returns whether it
+    was stored."""
     kept = values["kept"]
     if read_version is None:
         stored = insert_if_absent(TABLE, {**kept, "user_id": user_id, "data_version": 0,
@@ -207,14 +223,14 @@ def _store(connection: Connection, user_id: int, values: dict[str, Any],
 
 def stale_rows(connection: Connection, rows: Iterable[tuple[int, Any, date]]
                ) -> dict[int, Any]:
-    """For the panel: recompute and store each (user_id, kept row or None, today) that is
+    """For the panel: recompute and keep each (user_id, kept row or None, today) that is
     not current; returns user_id -> the fresh row's values (as attributes)."""
     fresh: dict[int, Any] = {}
     for user_id, row, today in rows:
         if is_current(row, today):
             continue
         values = recompute(connection, user_id, today=today)
-        store(user_id, values, read_version=None if row is None else row.data_version)
+        keep(user_id, values, read_version=None if row is None else row.data_version)
         fresh[user_id] = _Values(values["kept"])
     return fresh
 

@@ -15,7 +15,6 @@ from api.calendar import check_loggable, local_date_of
 from api.db import db, records
 from api.db.records import Record
 from api.domain import NotFound
-from api.summaries.service import mark_changed
 from api.treatments.models import CONTENT_FIELDS, Treatment, TreatmentVersion
 from api.treatments.schemas import TreatmentSchema
 from api.treatments.vitals import (
@@ -34,7 +33,6 @@ TREATMENTS = records.Kind(
     table=Treatment.__table__, key=("user_id", "id"), content=CONTENT_FIELDS,
     present=TreatmentSchema().dump,
     history=records.History(table=TreatmentVersion.__table__, key=("user_id", "treatment_id")),
-    on_change=mark_changed,
 )
 
 

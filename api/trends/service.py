@@ -8,15 +8,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from api.auth.models import Account
-from api.calendar import local_today
-from api.db import db
-from api.entries.models import Entry
-from api.medications.service import add_medications
-from api.questionnaires.service import score_rows
-from api.summaries import kept_analysis
-from api.treatments.models import Treatment
-from api.trends.analysis import (
+from api.analysis.questionnaires import questionnaire_series, questionnaire_trends
+from api.analysis.sessions import (
     WEEK_DAYS,
     DayScores,
     SessionMark,
@@ -25,7 +18,14 @@ from api.trends.analysis import (
     daily_rows,
     ordered_days,
 )
-from api.trends.questionnaires import questionnaire_series, questionnaire_trends
+from api.auth.models import Account
+from api.calendar import local_today
+from api.db import db
+from api.entries.models import Entry
+from api.medications.service import add_medications
+from api.questionnaires.service import score_rows
+from api.summaries import kept_analysis
+from api.treatments.models import Treatment
 
 # A day's 7-day average reaches back over the 6 days before it.
 AVERAGE_SPAN = timedelta(days=WEEK_DAYS - 1)

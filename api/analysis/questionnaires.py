@@ -1,5 +1,5 @@
 """Questionnaire scores across treatment series (DESIGN.md, "Questionnaires"): pure
-functions over plain data, beside the daily scores' analysis (api/trends/analysis.py),
+functions over plain data, beside the daily scores' analysis (api/analysis/sessions.py),
 whose series they share.
 
 - A series' **baseline** is the latest response in the 14 days before its first session
@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from api.analysis.sessions import SessionMark, group_into_series, percent_change
 from api.questionnaires.instruments import (
     INSTRUMENTS,
     SERIES_AFTER_DAYS,
@@ -31,7 +32,6 @@ from api.questionnaires.instruments import (
     Instrument,
 )
 from api.questionnaires.schemas import as_number
-from api.trends.analysis import SessionMark, group_into_series, percent_change
 
 BASELINE_WINDOW = datetime.timedelta(days=SERIES_BASELINE_DAYS)
 
