@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from datetime import time as clock
 from pathlib import Path
 
+import pyotp
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -91,6 +92,16 @@ def logged_in(url: str, email: str) -> requests.Session:
     return http
 
 
+def turn_on_two_step_login(http: requests.Session, url: str) -> None:
+    """A clinic opens only to a provider with two-step login (PROVIDER_MFA_REQUIRED): enrol
+    an authenticator as the provider would, with the code it shows."""
+    began = http.post(f"{url}/api/v1/me/mfa/totp", json={"password": PASSWORD})
+    assert began.status_code == 200, began.text
+    code = pyotp.TOTP(began.json()["secret"]).now()
+    confirmed = http.post(f"{url}/api/v1/me/mfa/totp/confirm", json={"code": code})
+    assert confirmed.status_code == 200, confirmed.text
+
+
 def run(database_url: str) -> None:
     engine = "PostgreSQL" if database_url.startswith("postgresql") else "SQLite"
     app = migrated_app(database_url)
@@ -102,6 +113,7 @@ def run(database_url: str) -> None:
     with live_server(database_url, workers=1, threads=1) as server:
         patient = logged_in(server.url, "patient0@example.org")
         provider = logged_in(server.url, PROVIDER)
+        turn_on_two_step_login(provider, server.url)
         panel_url = f"{server.url}/api/v1/clinic/patients"
         started = time.perf_counter()
         items = provider.get(panel_url).json()["items"]
