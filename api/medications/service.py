@@ -20,6 +20,7 @@ from api.db.records import Record
 from api.domain import Invalid, NotFound
 from api.medications.models import CONTENT_FIELDS, Medication
 from api.medications.schemas import MedicationSchema, SharedMedicationSchema
+from api.summaries.service import mark_changed
 from api.versioning import IfMatch
 
 NOT_FOUND = "No such medication."
@@ -27,6 +28,7 @@ NOT_FOUND = "No such medication."
 MEDICATIONS = records.Kind(
     table=Medication.__table__, key=("user_id", "id"), content=CONTENT_FIELDS,
     present=MedicationSchema().dump,
+    on_change=mark_changed,  # insights compare days on and off a medication
 )
 
 

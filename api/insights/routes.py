@@ -1,0 +1,42 @@
+"""GET /insights (what goes with better days) and GET /insights/week (Today's "Your week")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify
+
+from api.auth.guard import current_user, login_required
+from api.calendar import local_today, resolve_range
+from api.db import reads
+from api.extensions import Blueprint
+from api.fields import RangeQuerySchema
+from api.insights.schemas import InsightsSchema, WeekSchema
+from api.summaries.kept_insights import kept_insights, week
+
+blp = Blueprint("insights", __name__, url_prefix="/api/v1",
+                description="What goes with better days, and the patient's week")
+
+
+@blp.route("/insights")
+@login_required
+@blp.arguments(RangeQuerySchema, location="query")
+@blp.response(200, InsightsSchema)
+@reads
+def insights(query: dict[str, Any]) -> Any:
+    """Tags, side effects and medications against pain and mood (default: last 90 days)"""
+    user = current_user()
+    start, end = resolve_range(query.get("start"), query.get("end"), user.timezone)
+    # JSON-ready and kept (api/summaries/kept_insights.py); the schema documents it.
+    return jsonify(kept_insights(user_id=user.id, start=start, end=end,
+                                 today=local_today(user.timezone)))
+
+
+@blp.route("/insights/week")
+@login_required
+@blp.response(200, WeekSchema)
+@reads
+def your_week() -> Any:
+    """Last week against the week before: days logged, pain, mood, sessions, check-ins"""
+    user = current_user()
+    return jsonify(week(user_id=user.id, today=local_today(user.timezone)))
