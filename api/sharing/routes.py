@@ -67,7 +67,7 @@ NO_SHARE_DOC = problem_doc("No such share among this patient's.")
 
 def _share_body(share: Share, **extra: Any) -> dict[str, Any]:
     fields = ("id", "label", "created_at", "expires_at", "revoked_at", "status", "range_from",
-              "range_to", "include_notes", "view_count", "last_viewed_at")
+              "range_to", "include_notes", "include_insights", "view_count", "last_viewed_at")
     return {**{name: getattr(share, name) for name in fields}, **extra}
 
 

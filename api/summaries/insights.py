@@ -330,6 +330,18 @@ def compute_insights(days: Iterable[FactorDay], sessions: Iterable[SessionMark],
             "factors": shown, "too_few": too_few}
 
 
+def without_tags(body: dict[str, Any]) -> dict[str, Any]:
+    """A ``compute_insights`` body without its tags, for a report that leaves out the
+    patient's own words: tag rows go, and so do tag names in ``together_with`` (every
+    factor present has a row, in ``factors`` or ``too_few``)."""
+    tags = {row["name"] for row in (*body["factors"], *body["too_few"]) if row["kind"] == "tag"}
+    return {**body,
+            "factors": [{**row, "together_with": [n for n in row["together_with"]
+                                                  if n not in tags]}
+                        for row in body["factors"] if row["kind"] != "tag"],
+            "too_few": [row for row in body["too_few"] if row["kind"] != "tag"]}
+
+
 # --- Your week ------------------------------------------------------------------------
 
 
