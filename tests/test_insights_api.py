@@ -123,3 +123,17 @@ def test_your_week(alice):
                     "days_logged": 7, "sessions": 1, "checkins": 0,
                     "pain": {"average": 4.0, "previous": 6.0, "change": -2.0},
                     "mood": {"average": 5.0, "previous": 5.0, "change": 0.0}}
+
+
+def test_your_week_of_the_phones_today(alice):
+    """The phone asks for the week before its own today (a day ahead at most)."""
+    log(alice, date(2026, 3, 18), 7, 3)
+    week = alice.get("/api/v1/insights/week?date=2026-03-23").get_json()
+    assert (week["week_start"], week["days_logged"], week["first_day"]) == (
+        "2026-03-16", 1, True)
+    assert alice.get("/api/v1/insights/week?date=2026-03-25").get_json()["first_day"] is False
+    for bad in ("2026-04-01", "2026-02-30", "monday"):
+        response = alice.get(f"/api/v1/insights/week?date={bad}")
+        assert response.status_code == 422, bad
+        assert response.content_type == "application/problem+json"
+        assert "date" in str(response.get_json())

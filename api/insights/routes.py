@@ -7,11 +7,11 @@ from typing import Any
 from flask import jsonify
 
 from api.auth.guard import current_user, login_required
-from api.calendar import local_today, resolve_range
+from api.calendar import check_loggable, local_today, resolve_range
 from api.db import reads
 from api.extensions import Blueprint
 from api.fields import RangeQuerySchema
-from api.insights.schemas import InsightsSchema, WeekSchema
+from api.insights.schemas import InsightsSchema, WeekQuerySchema, WeekSchema
 from api.summaries.kept_insights import kept_insights, week
 
 blp = Blueprint("insights", __name__, url_prefix="/api/v1",
@@ -34,9 +34,13 @@ def insights(query: dict[str, Any]) -> Any:
 
 @blp.route("/insights/week")
 @login_required
+@blp.arguments(WeekQuerySchema, location="query")
 @blp.response(200, WeekSchema)
 @reads
-def your_week() -> Any:
-    """Last week against the week before: days logged, pain, mood, sessions, check-ins"""
+def your_week(query: dict[str, Any]) -> Any:
+    """The week before this one (or `date`'s) against the week before it: days logged, pain,
+    mood, sessions, check-ins"""
     user = current_user()
-    return jsonify(week(user_id=user.id, today=local_today(user.timezone)))
+    day = query.get("date") or local_today(user.timezone)
+    check_loggable(day, user.timezone)  # the phone's today may be a day ahead, never more
+    return jsonify(week(user_id=user.id, today=day))

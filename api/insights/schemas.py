@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
+from api.fields import StrictDate
+
 
 def doc(text: str) -> dict[str, str]:
     return {"description": text}
@@ -53,6 +55,11 @@ class InsightsSchema(Schema):
     factors = fields.List(fields.Nested(FactorSchema))
     too_few = fields.List(fields.Nested(TooFewSchema), metadata=doc(
         "Factors with fewer than min_days days with or without: what is missing."))
+
+
+class WeekQuerySchema(Schema):
+    date = StrictDate(metadata=doc(
+        "The phone's today (YYYY-MM-DD, not after tomorrow); default the account's today."))
 
 
 class WeekAverageSchema(Schema):

@@ -82,7 +82,7 @@ function metricPart(metric, comparison, name) {
   const direction = diff < 0 ? "lower" : diff > 0 ? "higher" : "same";
   const [lo, hi] = comparison.ci;
   return h("div", { class: `insight-metric ${metric}` },
-    h("p", { class: "insight-sentence" }, t(SENTENCES[metric][direction], { count: Math.abs(diff), name })),
+    h("p", { class: "insight-sentence" }, t(SENTENCES[metric][direction], { count: Math.abs(diff), points: one(Math.abs(diff)), name })),
     intervalBar(metric, comparison),
     h("p", { class: "muted insight-numbers" }, t("insights.numbers", {
       with: one(comparison.with), without: one(comparison.without), lo: signed(lo), hi: signed(hi) }),

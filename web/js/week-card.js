@@ -23,8 +23,8 @@ function scoreLine(metric, scores) {
 }
 
 // The card, or null when it is not shown (not the week's first day, dismissed, offline).
-export async function weekCard() {
-  const [{ data: week }] = await Promise.all([get("/insights/week"), extend("insights")]);
+export async function weekCard(day) {
+  const [{ data: week }] = await Promise.all([get(`/insights/week?date=${day}`), extend("insights")]);
   if (!week.first_day || (await db.getMeta(DISMISSED)) === week.week_start) return null;
   const titleId = nextId("week");
   const dismiss = h("button", { type: "button", class: "btn btn-small" }, t("insights.week.dismiss"));

@@ -96,7 +96,7 @@ export async function render(container, ctx) {
   boosterHint(day).then((hint) => { if (hint) hintSlot.append(hint); });
   // "Your week" on the first day of the week (Monday): its module and words load only then.
   if (new Date(`${day}T12:00:00Z`).getUTCDay() === 1) {
-    import("../week-card.js").then((m) => m.weekCard()).then((card) => { if (card) weekSlot.append(card); }, () => {});
+    import("../week-card.js").then((m) => m.weekCard(day)).then((card) => { if (card) weekSlot.append(card); }, () => {});
   }
   // Left open overnight: a new day gets a fresh form when the patient comes back.
   const newDay = () => {
