@@ -105,11 +105,13 @@ def test_trends_shows_what_goes_with_better_days(phone: Phone) -> None:
     expect(section.locator(".insights-too-few summary")).to_be_visible()
     section.locator(".insights-too-few summary").click()
     expect(section.locator(".insights-too-few")).to_contain_text("yoga: you have 2 with")
-    section.scroll_into_view_if_needed()
     phone.check("insights-trends", also="section.insights .together")
-    shot(phone, "insights-trends")
-    shot(phone, "insights-trends-2")
-    page.locator("section.insights").screenshot(path=str(SHOTS / "insights-trends-section.png"))
+    for part, name in (("section.insights h2", "insights-trends"),
+                       ("section.insights .together", "insights-trends-together"),
+                       ("section.insights .insights-too-few", "insights-trends-too-few")):
+        page.locator(part).first.evaluate("el => el.scrollIntoView({block: 'start'})")
+        page.evaluate("window.scrollBy(0, -60)")
+        shot(phone, name)
     phone.assert_clean()
 
 
@@ -128,10 +130,9 @@ def test_spanish_at_360_in_dark_mode(narrow_es_dark_phone: Phone) -> None:
         "() => [...document.querySelectorAll('section.insights *')]"
         ".filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1).length")
     assert overflow == 0
-    section.scroll_into_view_if_needed()
     phone.check("insights-trends-es-dark")
-    phone.page.locator("section.insights").screenshot(
-        path=str(SHOTS / "insights-trends-es-dark-section.png"))
+    phone.page.locator("section.insights h2").evaluate("el => el.scrollIntoView({block: 'start'})")
+    phone.page.evaluate("window.scrollBy(0, -60)")
     shot(phone, "insights-trends-es-dark")
     phone.assert_clean()
 
@@ -157,7 +158,8 @@ def test_your_week_on_monday_then_dismissed(browser: Any, server: LiveServer,
                                             language: str) -> None:
     # At 390 px: Today's 0-10 chips are 43 px wide at 360 px, on any day (not this card's).
     locale = "en-GB" if language == "en" else "es-ES"
-    for phone in _phone(browser, server, locale=locale):
+    scheme = "light" if language == "en" else "dark"
+    for phone in _phone(browser, server, locale=locale, color_scheme=scheme):
         sign_up(phone)
         monday = last_monday()
         seed_week(phone, monday)
@@ -179,10 +181,9 @@ def test_your_week_on_monday_then_dismissed(browser: Any, server: LiveServer,
             expect(card).to_contain_text("5 días anotados")
             expect(card).to_contain_text("Dolor 4,0 de promedio (semana anterior: 6,0)")
             dismiss = card.get_by_role("button", name="Descartar")
-        card.scroll_into_view_if_needed()
         phone.check(f"week-card-{language}")
-        card.screenshot(path=str(SHOTS / f"week-card-{language}.png"))
-        shot(phone, f"week-card-{language}")
+        card.evaluate("el => el.scrollIntoView({block: 'center'})")
+        shot(phone, f"week-card-{language}-{scheme}")
         dismiss.click()
         expect(page.locator(".week-card")).to_have_count(0)
         page.reload()
@@ -207,14 +208,16 @@ def test_the_tick_puts_insights_in_the_report_printed_too(phone: Phone, desktop:
     tick = page.get_by_label("Include insights")
     expect(tick).not_to_be_checked()
     tick.check()
+    tick.evaluate("el => el.scrollIntoView({block: 'center'})")
+    shot(phone, "insights-share-form")
     page.get_by_label("Include my notes").check()
     page.get_by_role("button", name="Create link").click()
     link = page.locator(".once").get_by_label("Link").input_value()
     page.get_by_role("button", name="Done, hide it").click()
     item = page.locator(".share-item").first
     expect(item).to_contain_text("What goes with better days")
-    item.scroll_into_view_if_needed()
     phone.check("insights-share-tick")
+    item.evaluate("el => el.scrollIntoView({block: 'center'})")
     shot(phone, "insights-share-tick")
 
     report = desktop.page
@@ -224,12 +227,15 @@ def test_the_tick_puts_insights_in_the_report_printed_too(phone: Phone, desktop:
     expect(section.get_by_role("heading", name="What goes with better days")).to_be_visible()
     expect(section).to_contain_text("The patient's pain and mood")
     expect(section.locator("[data-factor='tag:walk']")).to_contain_text("points lower")
-    section.scroll_into_view_if_needed()
     desktop.check("insights-report")
-    section.screenshot(path=str(SHOTS / "insights-report-section.png"))
+    section.evaluate("el => el.scrollIntoView({block: 'start'})")
+    shot(desktop, "insights-report")
     report.emulate_media(media="print")
     expect(section).to_be_visible()
-    report.screenshot(path=str(SHOTS / "insights-report-print.png"), full_page=True)
+    # Printed, the folded parts show too: what is missing and how it is worked out.
+    expect(section.locator(".insights-too-few li")).to_contain_text("yoga: you have 2 with")
+    expect(section.locator(".insights-how li").first).to_be_visible()
+    section.screenshot(path=str(SHOTS / "insights-report-print.png"))
     desktop.assert_clean()
 
 

@@ -31,6 +31,11 @@ function insightsStyles() {
   return styles;
 }
 
+// A printed report (or Trends) shows the folded parts too: what is missing, how it is worked out.
+window.addEventListener("beforeprint", () => {
+  for (const details of document.querySelectorAll("section.insights details")) details.open = true;
+});
+
 // Words and styles, before anything is shown.
 export const ready = () => Promise.all([extend("insights"), insightsStyles()]);
 
