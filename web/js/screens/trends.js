@@ -198,8 +198,10 @@ export async function render(container, ctx) {
       insightsSlot);
     body.setAttribute("aria-busy", "false");
     charts = [drawMain(), ...checkins.draw(chartModule)];
-    // "What goes with better days" (insights.js, with its words) loads after the chart.
-    import("../insights.js").then((m) => m.trendsInsights(start, today))
+    // "What goes with better days" (insights.js, with its words) loads after the chart; for
+    // "All", over the last year at most (its first computation takes seconds for years).
+    const lastYear = addDays(today, -364);
+    import("../insights.js").then((m) => m.trendsInsights(start < lastYear ? lastYear : start, today))
       .then((section) => { if (mine === loading) insightsSlot.replaceChildren(section); })
       .catch(() => { if (mine === loading) insightsSlot.replaceChildren(); });
   }
