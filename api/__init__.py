@@ -79,6 +79,7 @@ def register_blueprints(api: ProblemApi) -> None:
     from api.clinics.routes import connections as clinic_connections
     from api.entries.routes import blp as entries
     from api.export.routes import blp as export
+    from api.insights.routes import blp as insights
     from api.medications.routes import blp as medications
     from api.questionnaires.routes import blp as questionnaires
     from api.reminders.routes import blp as reminders
@@ -88,7 +89,7 @@ def register_blueprints(api: ProblemApi) -> None:
     from api.trends.routes import blp as trends
 
     for blueprint in (auth, entries, treatments, medications, bladder, questionnaires, reminders,
-                      trends, export, shares, shared, clinic_connections, clinic):
+                      trends, insights, export, shares, shared, clinic_connections, clinic):
         api.register_blueprint(blueprint)
 
 

@@ -101,7 +101,7 @@ def api_docs() -> Response:
 # load carries no text of the patient's screens. tests/test_i18n_catalogs.py checks that
 # every key the report's modules use is in scope.
 REPORT_KEYS = ("app.name", "app.once.", "chart.", "controls.", "loading.", "report.", "share.",
-               "vocab.")
+               "vocab.", "insights.")
 # Of those, the words of the report's questionnaire part (the item-9 flag, each
 # questionnaire's chart and tables, the severity bands) come with that part, which loads only
 # when the shared range has scores: ?scope=questionnaires. ?scope=report leaves them out, so a
@@ -117,6 +117,9 @@ SAFETY_KEYS = ("chart.legend.medication", "chart.medication.", "report.safety.",
 # And the words of a clinic patient's report (/clinic/patients/<id>), which only that page
 # fetches (web/js/clinic-report.js): ?scope=clinic; a share link's report never carries them.
 CLINIC_REPORT_KEYS = ("share.clinic.",)
+# "What goes with better days" and Today's "Your week" (web/js/insights.js, week-card.js):
+# the app's Trends and Today and the report fetch ?scope=insights when they show them.
+INSIGHTS_KEYS = ("insights.",)
 # The app's own scopes (web/js/app.js): "app" for the shell and what every screen shares
 # (the sync badge, errors, controls, the vocabulary), fetched at start; then each screen's,
 # fetched when the screen is first shown (a screen's scope is its name in app.js's table), and
@@ -144,6 +147,7 @@ APP_SCOPES: dict[str, tuple[str, ...]] = {
               "secondstep.code_missing", "share.flag.above_zero"),
     "conflicts": ("conflicts.",),
     "secondstep": ("secondstep.",),
+    "insights": INSIGHTS_KEYS,
 }
 
 
@@ -154,7 +158,7 @@ def _starting_with(prefixes: tuple[str, ...]) -> Callable[[str], bool]:
 SCOPES = {
     **{name: _starting_with(prefixes) for name, prefixes in APP_SCOPES.items()},
     "report": lambda key: key.startswith(REPORT_KEYS)
-    and not key.startswith(QUESTIONNAIRE_KEYS + SAFETY_KEYS + CLINIC_REPORT_KEYS),
+    and not key.startswith(QUESTIONNAIRE_KEYS + SAFETY_KEYS + CLINIC_REPORT_KEYS + INSIGHTS_KEYS),
     "questionnaires": lambda key: key.startswith(QUESTIONNAIRE_KEYS),
     "safety": lambda key: key.startswith(SAFETY_KEYS),
     "clinic": lambda key: key.startswith(CLINIC_REPORT_KEYS),

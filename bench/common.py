@@ -6,7 +6,7 @@ import statistics
 import sys
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
 from pathlib import Path
@@ -40,12 +40,14 @@ def migrated_app(database_url: str):
 
 
 def seed_patient(app, email: str, *, days: int, sessions: int, seed: int = 1,
-                 phq9_every: int | None = None) -> None:
+                 phq9_every: int | None = None, tags: Sequence[str] = ()) -> None:
     """A patient with `days` of daily entries up to today and `sessions` spread evenly,
-    and with `phq9_every`, a PHQ-9 answered every that many days."""
+    with `phq9_every`, a PHQ-9 answered every that many days, and each of `tags` on about
+    a third of the days (drawn apart from the scores, which stay as without tags)."""
     import random
 
     rng = random.Random(seed)
+    tag_rng = random.Random(seed + 1)
     with app.app_context():
         user, _session = accounts.register(email=email, password=PASSWORD, timezone="UTC",
                                            display_name="")
@@ -56,7 +58,8 @@ def seed_patient(app, email: str, *, days: int, sessions: int, seed: int = 1,
             db.session.bulk_insert_mappings(Entry, [  # type: ignore[arg-type]
                 {"user_id": user.id, "date": first + timedelta(days=n),
                  "pain": rng.randint(2, 8), "mood": rng.randint(2, 8), "side_effects": [],
-                 "tags": [], "notes": "", "version": 1}
+                 "tags": [tag for tag in tags if tag_rng.random() < 1 / 3], "notes": "",
+                 "version": 1}
                 for n in range(days) if rng.random() > 0.05
             ])
             db.session.bulk_insert_mappings(Treatment, [  # type: ignore[arg-type]

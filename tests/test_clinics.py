@@ -326,7 +326,8 @@ def test_provider_reads_hide_notes_unless_included(app, lakeside, alice, diary):
     assert [d["pain"] for d in body["days"]][:2] == [6, 3]
     assert body["treatments"][0]["dose_mg"] == 35 and "notes" not in body["treatments"][0]
     assert body["share"] == {"label": "Lakeside Infusion Center", "expires_at": None,
-                             "from": None, "to": None, "include_notes": False}
+                             "from": None, "to": None, "include_notes": False,
+                             "include_insights": False}
     assert body["latest"]["pain"] == 3
     text = "".join(lakeside.admin.get(f"{base}/{kind}").get_data(as_text=True)
                    for kind in ("entries.csv", "treatments.csv", "medications.csv", "fhir"))

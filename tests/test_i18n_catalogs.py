@@ -170,7 +170,13 @@ def test_the_reports_catalog_scope_has_every_key_the_report_uses(client) -> None
     questionnaire part come in ?scope=questionnaires, which that part (checkins-report.js)
     fetches before it shows anything; those of its session-safety part in ?scope=safety
     (safety-report.js); a clinic patient's report's own words in ?scope=clinic."""
-    from api.web import CLINIC_REPORT_KEYS, QUESTIONNAIRE_KEYS, REPORT_KEYS, SAFETY_KEYS
+    from api.web import (
+        CLINIC_REPORT_KEYS,
+        INSIGHTS_KEYS,
+        QUESTIONNAIRE_KEYS,
+        REPORT_KEYS,
+        SAFETY_KEYS,
+    )
 
     modules = {"share.js"}
     pending = ["share.js", "chart.js"]
@@ -208,10 +214,16 @@ def test_the_reports_catalog_scope_has_every_key_the_report_uses(client) -> None
         for key in static_keys(without_comments(WEB / "js" / name)))}
     assert clinical <= {"clinic-report.js"}, clinical
     assert 'extend("clinic")' in (WEB / "js" / "clinic-report.js").read_text()
+    # "What goes with better days" likewise, only in insights.js, which fetches its words.
+    insightful = {name for name in modules if any(
+        key.startswith(INSIGHTS_KEYS)
+        for key in static_keys(without_comments(WEB / "js" / name)))}
+    assert insightful <= {"insights.js"}, insightful
+    assert 'extend("insights")' in (WEB / "js" / "insights.js").read_text()
     scopes = {name: client.get(f"/i18n/es.json?scope={name}").get_json()
-              for name in ("report", "questionnaires", "safety", "clinic")}
+              for name in ("report", "questionnaires", "safety", "clinic", "insights")}
     prefixes = {"report": REPORT_KEYS, "questionnaires": QUESTIONNAIRE_KEYS,
-                "safety": SAFETY_KEYS, "clinic": CLINIC_REPORT_KEYS}
+                "safety": SAFETY_KEYS, "clinic": CLINIC_REPORT_KEYS, "insights": INSIGHTS_KEYS}
     for name, words in scopes.items():
         assert words and all(key.startswith(prefixes[name]) for key in words), name
     every = [key for words in scopes.values() for key in words]

@@ -28,7 +28,7 @@ PROVIDER_PATHS = ("/api/v1/shared/trends", "/api/v1/shared/entries.csv",
                   "/api/v1/shared/treatments.csv", "/api/v1/shared/fhir")
 PROVIDER_KINDS = ("trends", "entries.csv", "treatments.csv", "fhir")
 SHARE_FIELDS = {"id", "label", "created_at", "expires_at", "revoked_at", "status", "from", "to",
-                "include_notes", "view_count", "last_viewed_at"}
+                "include_notes", "include_insights", "view_count", "last_viewed_at"}
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -228,7 +228,8 @@ def test_provider_session_cookie_and_body(app, patient):
     body = response.get_json()
     assert body["patient"] == {"display_name": "Alice A."}
     assert body["share"] == {"label": "Dr. Rivera", "expires_at": created["expires_at"],
-                             "from": "2026-03-01", "to": "2026-03-31", "include_notes": False}
+                             "from": "2026-03-01", "to": "2026-03-31", "include_notes": False,
+                             "include_insights": False}
     assert "email" not in json.dumps(body) and "@example.org" not in json.dumps(body)
     cookie = response.headers["Set-Cookie"]
     assert cookie.startswith("relieflog_share=")
@@ -624,7 +625,7 @@ def test_provider_report_shape(app, patient):
     assert trends["patient"] == {"display_name": "Alice"}
     assert trends["share"] == {"label": "Dr. Rivera", "expires_at": created["expires_at"],
                                "from": "2026-03-01", "to": "2026-03-31",
-                               "include_notes": False}
+                               "include_notes": False, "include_insights": False}
     assert trends["latest"]["date"] == "2026-03-15"
 
 

@@ -8,6 +8,7 @@ const SHELL = [
   "/",
   "/css/app.css",
   "/css/checkins.css",
+  "/css/insights.css",
   "/css/safety.css",
   "/css/tables.css",
   "/js/app.js",
@@ -27,6 +28,8 @@ const SHELL = [
   "/js/conflicts.js",
   "/js/chart.js",
   "/js/report.js",
+  "/js/insights.js",
+  "/js/week-card.js",
   "/js/tables.js",
   "/js/table-labels.js",
   "/js/zone-input.js",
@@ -77,7 +80,7 @@ const SHELL_PATHS = new Set(SHELL);
 // language is ever downloaded; never the provider's report's scopes.
 const CATALOG = /^\/i18n\/[a-z]{2,3}\.json$/;
 const CATALOG_SCOPES = ["app", "login", "reset", "today", "history", "day", "treatments", "trends",
-  "settings", "sharing", "checkin", "medications", "panel", "conflicts", "secondstep"];
+  "settings", "sharing", "checkin", "medications", "panel", "conflicts", "secondstep", "insights"];
 const isCatalog = (url) => CATALOG.test(url.pathname) && url.search.startsWith("?scope=")
   && CATALOG_SCOPES.includes(url.searchParams.get("scope")) && [...url.searchParams.keys()].length === 1;
 const NETWORK_TIMEOUT_MS = 4000;

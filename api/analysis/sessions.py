@@ -187,10 +187,25 @@ def baseline(
     Needs at least 3 logged days, else None ("not enough data"): a change measured
     against one or two days would mostly measure the noise of those days.
     """
-    total, logged = _total_and_count(
-        severities, first_session - WEEK_DAYS * ONE_DAY, first_session - ONE_DAY
-    )
+    total, logged = _total_and_count(severities, *baseline_window(first_session))
     return Fraction(total, logged) if logged >= BASELINE_MIN_LOGGED else None
+
+
+def baseline_window(first_session: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The first and last day of a series' baseline week: the 7 calendar days strictly
+    before its first session (``baseline``; the insights' "baseline week" phase)."""
+    return first_session - WEEK_DAYS * ONE_DAY, first_session - ONE_DAY
+
+
+def after_window(session: datetime.date, next_session: datetime.date | None
+                 ) -> tuple[datetime.date, datetime.date]:
+    """The first and last day of a session's after-period (``after``; the insights' "7 days
+    after a session" phase): up to 7 days after it, ending before the next session. The
+    last day is before the first when the next session follows the next day or sooner."""
+    last = session + WEEK_DAYS * ONE_DAY
+    if next_session is not None:
+        last = min(last, next_session - ONE_DAY)
+    return session + ONE_DAY, last
 
 
 def after(
@@ -209,10 +224,7 @@ def after(
     consecutive days, has no after-period. The After of a series is the After of its
     last session, with ``min_logged=SERIES_AFTER_MIN_LOGGED`` like its baseline.
     """
-    last = session + WEEK_DAYS * ONE_DAY
-    if next_session is not None:
-        last = min(last, next_session - ONE_DAY)
-    total, logged = _total_and_count(severities, session + ONE_DAY, last)
+    total, logged = _total_and_count(severities, *after_window(session, next_session))
     return Fraction(total, logged) if logged >= min_logged else None
 
 
@@ -585,6 +597,12 @@ def _total_and_count(
             logged += 1
         day += ONE_DAY
     return total, logged
+
+
+def rounded(value: Fraction | None, places: int) -> float | None:
+    """``value`` rounded once for output, half away from zero; None stays None (the rule
+    every shown number follows, api/summaries/insights.py too)."""
+    return _rounded(value, places)
 
 
 def _rounded(value: Fraction | None, places: int) -> float | None:

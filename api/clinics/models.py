@@ -83,6 +83,8 @@ class ClinicConnection(db.Model):  # type: ignore[name-defined]
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id", ondelete="CASCADE"))
     include_notes: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Whether the report shows "What goes with better days" (off unless the patient ticks it).
+    include_insights: Mapped[bool] = mapped_column(Boolean, default=False)
     connected_at: Mapped[datetime] = created_at_column()
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # FHIR ids of this clinic's downloads of the patient come from it (api/formats/fhir.py).

@@ -62,7 +62,9 @@ def problem_doc(description: str) -> dict[str, Any]:
 
 def _connection_body(connection: Any, clinic_row: Any) -> dict[str, Any]:
     return {"id": connection.id, "clinic": {"id": clinic_row.id, "name": clinic_row.name},
-            "include_notes": connection.include_notes, "connected_at": connection.connected_at}
+            "include_notes": connection.include_notes,
+            "include_insights": connection.include_insights,
+            "connected_at": connection.connected_at}
 
 
 # --- The patient's side ---------------------------------------------------------------------
@@ -99,7 +101,8 @@ class Connections(MethodView):
     @connections.arguments(ConnectSchema)
     @connections.response(201, ConnectionSchema)
     @connections.alt_response(200, schema=ConnectionSchema,
-                              description="Already connected: include_notes was updated.")
+                              description="Already connected: include_notes and "
+                              "include_insights were updated.")
     @connections.alt_response(404, **NO_CODE_DOC)
     @writes
     def post(self, data: dict[str, Any]) -> Any:
@@ -264,7 +267,7 @@ def patient_trends(patient_id: str) -> Any:
     """The patient's report: the same body a share link's /shared/trends gives (notes
     only if the patient chose so; `share.label` is the clinic's name)"""
     viewer = _open(patient_id, "trends")
-    with db.read():
+    with db.read(then_keep=True):  # insights, when included, are kept once it ends
         body = sharing.shared_trends(viewer)
     return Response(json.dumps(body), mimetype="application/json")
 

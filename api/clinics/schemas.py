@@ -14,6 +14,8 @@ CODE_DOC = ("The clinic's code, XXXX-XXXX-XXXX: 12 characters of "
             "ABCDEFGHJKLMNPQRSTUVWXYZ23456789. Case, spaces and dashes do not matter.")
 INCLUDE_NOTES_DOC = ("Show the clinic the patient's own words: entry notes, tags and "
                      "treatment notes. Default false: scores and sessions only.")
+INCLUDE_INSIGHTS_DOC = ('Show "What goes with better days" (GET /insights) in the report. '
+                        "Default false.")
 
 
 # --- The patient's side ---------------------------------------------------------------------
@@ -25,6 +27,7 @@ class CodeSchema(Schema):
 
 class ConnectSchema(CodeSchema):
     include_notes = StrictBoolean(load_default=False, metadata=doc(INCLUDE_NOTES_DOC))
+    include_insights = StrictBoolean(load_default=False, metadata=doc(INCLUDE_INSIGHTS_DOC))
 
 
 class ClinicNameSchema(Schema):
@@ -45,6 +48,7 @@ class ConnectionSchema(Schema):
     id = fields.UUID(metadata=doc("The connection; DELETE it to disconnect."))
     clinic = fields.Nested(ConnectedClinicSchema)
     include_notes = fields.Boolean(metadata=doc(INCLUDE_NOTES_DOC))
+    include_insights = fields.Boolean(metadata=doc(INCLUDE_INSIGHTS_DOC))
     connected_at = fields.AwareDateTime()
 
 

@@ -370,20 +370,22 @@ def _open_connection(user_id: int, clinic_id: int) -> ClinicConnection | None:
         ClinicConnection.ended_at.is_(None)))
 
 
-def connect(*, user: Account, code: str, include_notes: bool
+def connect(*, user: Account, code: str, include_notes: bool, include_insights: bool = False
             ) -> tuple[ClinicConnection, Clinic, bool]:
-    """Connect to the clinic with this code, or change whether notes are included on the
-    open connection: (connection, clinic, whether it is new)."""
+    """Connect to the clinic with this code, or change whether notes (and insights) are
+    included on the open connection: (connection, clinic, whether it is new)."""
     clinic = find_clinic(code=code)
     connection = _open_connection(user.id, clinic.id)
     if connection is not None:
+        connection.include_insights = include_insights
         if connection.include_notes != include_notes:
             connection.include_notes = include_notes
             record(user_id=user.id, event="clinic_notes_on" if include_notes
                    else "clinic_notes_off", detail=clinic.name)
         return connection, clinic, False
     connection = ClinicConnection(user_id=user.id, clinic_id=clinic.id,
-                                  include_notes=include_notes)
+                                  include_notes=include_notes,
+                                  include_insights=include_insights)
     db.session.add(connection)
     db.session.flush()
     notes = "with notes" if include_notes else "without notes"
@@ -467,12 +469,17 @@ class ClinicViewer:
     def include_notes(self) -> bool:
         return self.connection.include_notes
 
+    @property
+    def include_insights(self) -> bool:
+        return self.connection.include_insights
+
     def fhir_key(self) -> str:
         return self.connection.fhir_key
 
     def terms(self) -> dict[str, Any]:
         return {"label": self.clinic.name, "expires_at": None, "from": None, "to": None,
-                "include_notes": self.connection.include_notes}
+                "include_notes": self.connection.include_notes,
+                "include_insights": self.connection.include_insights}
 
 
 def open_patient(*, provider: Account, patient_id: str, kind: str,

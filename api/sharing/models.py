@@ -30,6 +30,8 @@ class Share(db.Model):  # type: ignore[name-defined]
     range_from: Mapped[date | None] = mapped_column(Date)
     range_to: Mapped[date | None] = mapped_column(Date)
     include_notes: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Whether the report shows "What goes with better days" (off unless the patient ticks it).
+    include_insights: Mapped[bool] = mapped_column(Boolean, default=False)
     view_count: Mapped[int] = mapped_column(Integer, default=0)
     last_viewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # FHIR ids of this link's downloads come from it (api/formats/fhir.py).

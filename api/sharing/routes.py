@@ -67,7 +67,7 @@ NO_SHARE_DOC = problem_doc("No such share among this patient's.")
 
 def _share_body(share: Share, **extra: Any) -> dict[str, Any]:
     fields = ("id", "label", "created_at", "expires_at", "revoked_at", "status", "range_from",
-              "range_to", "include_notes", "view_count", "last_viewed_at")
+              "range_to", "include_notes", "include_insights", "view_count", "last_viewed_at")
     return {**{name: getattr(share, name) for name in fields}, **extra}
 
 
@@ -192,7 +192,7 @@ def open_session(data: dict[str, Any]) -> Any:
 def trends() -> Any:
     """The report: chart, session analysis, sessions, latest scores (notes if included)"""
     viewer = _view("trends")
-    with db.read():
+    with db.read(then_keep=True):  # insights, when included, are kept once it ends
         body = service.shared_trends(viewer)
     # JSON-ready already, like /trends: the schema documents it.
     return Response(json.dumps(body), mimetype="application/json")

@@ -7,6 +7,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from api.fields import StrictBoolean, StrictDate, Text, not_blank
+from api.insights.schemas import InsightsSchema
 from api.medications.schemas import SharedMedicationSchema
 from api.sharing.models import VIEW_KINDS
 from api.treatments.schemas import TreatmentSchema
@@ -17,6 +18,10 @@ STATUSES = ("active", "expired", "revoked")
 INCLUDE_NOTES_DOC = (
     "Show the patient's own words: entry notes, tags and treatment notes. "
     "Default false: the provider sees scores and sessions only."
+)
+INCLUDE_INSIGHTS_DOC = (
+    'Show "What goes with better days" (GET /insights, docs/insights.md) in the report. '
+    "Default false."
 )
 
 
@@ -33,6 +38,7 @@ class ShareCreateSchema(Schema):
         "Last local date the provider may see; null: no limit "
         "(new entries keep appearing until the link expires)."))
     include_notes = StrictBoolean(load_default=False, metadata=doc(INCLUDE_NOTES_DOC))
+    include_insights = StrictBoolean(load_default=False, metadata=doc(INCLUDE_INSIGHTS_DOC))
 
     @validates_schema
     def range_in_order(self, data: dict[str, Any], **_: Any) -> None:
@@ -52,6 +58,7 @@ class ShareSchema(Schema):
     range_from = fields.Date(data_key="from", allow_none=True)
     range_to = fields.Date(data_key="to", allow_none=True)
     include_notes = fields.Boolean(metadata=doc(INCLUDE_NOTES_DOC))
+    include_insights = fields.Boolean(metadata=doc(INCLUDE_INSIGHTS_DOC))
     view_count = fields.Integer(metadata=doc(
         "Viewing sessions: each time the link was opened (its token exchanged) counts once, "
         "however much that session then read; one line each in the access log."))
@@ -115,6 +122,7 @@ class SharedShareSchema(Schema):
     range_from = fields.Date(data_key="from", allow_none=True)
     range_to = fields.Date(data_key="to", allow_none=True)
     include_notes = fields.Boolean()
+    include_insights = fields.Boolean()
 
 
 class SharedSessionSchema(Schema):
@@ -156,6 +164,9 @@ class SharedTrendsSchema(TrendsSchema):
     medication_list = fields.List(fields.Nested(SharedMedicationSchema), metadata=doc(
         "Medications taken at some time in the share's dates, with their dose changes in "
         "them; notes only when the share includes notes."))
+    insights = fields.Nested(InsightsSchema, allow_none=True, metadata=doc(
+        "GET /insights of the last 90 days in the report's dates; only when the patient "
+        "ticked include insights (else absent), null when those dates hold no day."))
 
 
 class SharedGoneSchema(Schema):

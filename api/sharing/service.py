@@ -20,7 +20,7 @@ from api.audit.service import record
 from api.auth.models import Account, User
 from api.auth.service import sha256
 from api.browsers import browser_of
-from api.calendar import local_date_of, local_today
+from api.calendar import DEFAULT_RANGE_DAYS, local_date_of, local_today
 from api.db import db
 from api.domain import LinkGone, NotFound, SessionEnded
 from api.medications.service import add_medications
@@ -28,6 +28,8 @@ from api.medications.service import shared_list as shared_medication_list
 from api.models import utcnow
 from api.sharing.models import Share, ShareSession, ShareView
 from api.sharing.outputs import ENTRIES, QUESTIONNAIRES, TREATMENTS, Scope, bounds, listed
+from api.summaries.insights import without_tags
+from api.summaries.kept_insights import kept_insights
 from api.treatments.vitals import flags
 from api.trends.service import add_questionnaires, analyse, window
 from api.vocabulary import SCORE_FIELDS
@@ -41,14 +43,16 @@ SESSION_ENDED = "This viewing session has ended. Open the link again."
 # --- The patient's side -------------------------------------------------------------------
 
 def create_share(*, user: Account, label: str, expires_in_days: int, range_from: date | None,
-                 range_to: date | None, include_notes: bool) -> tuple[Share, str]:
+                 range_to: date | None, include_notes: bool, include_insights: bool = False
+                 ) -> tuple[Share, str]:
     """A new share and its token (≥ 256 bits), which is returned once and never stored."""
     token = secrets.token_urlsafe(32)
     now = utcnow()
     share = Share(
         user_id=user.id, label=label.strip(), token_hash=sha256(token), created_at=now,
         expires_at=now + timedelta(days=expires_in_days), range_from=range_from,
-        range_to=range_to, include_notes=include_notes, view_count=0,
+        range_to=range_to, include_notes=include_notes, include_insights=include_insights,
+        view_count=0,
     )
     db.session.add(share)
     db.session.flush()
@@ -101,6 +105,8 @@ class Access(Scope, Protocol):
 
     @property
     def patient(self) -> User: ...
+    @property
+    def include_insights(self) -> bool: ...
     def terms(self) -> dict[str, Any]: ...
 
 
@@ -125,6 +131,10 @@ class Viewer:
     def include_notes(self) -> bool:
         return self.share.include_notes
 
+    @property
+    def include_insights(self) -> bool:
+        return self.share.include_insights
+
     def fhir_key(self) -> str:
         return self.share.fhir_key
 
@@ -136,6 +146,7 @@ class Viewer:
             "from": share.range_from.isoformat() if share.range_from else None,
             "to": share.range_to.isoformat() if share.range_to else None,
             "include_notes": share.include_notes,
+            "include_insights": share.include_insights,
         }
 
 
@@ -292,4 +303,19 @@ def shared_trends(viewer: Access) -> dict[str, Any]:
                          for e in entries if e.notes or e.tags]
     body["patient"] = {"display_name": patient.display_name}
     body["share"] = viewer.terms()
+    if viewer.include_insights:
+        insights = report_insights(patient, first=first, last=min(today, hi), today=today)
+        # Tags are the patient's own words, shown only with the notes (outputs.PRIVATE_TEXT).
+        body["insights"] = (insights if insights is None or viewer.include_notes
+                            else without_tags(insights))
     return body
+
+
+def report_insights(patient: User, *, first: date, last: date, today: date
+                    ) -> dict[str, Any] | None:
+    """The report's "What goes with better days": the patient's own insights (kept) of the
+    last 90 days within the report's dates first..last; None when those hold no day."""
+    start = max(first, last - timedelta(days=DEFAULT_RANGE_DAYS - 1))
+    if start > last:
+        return None
+    return kept_insights(user_id=patient.id, start=start, end=last, today=today)

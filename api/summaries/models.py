@@ -77,3 +77,19 @@ class KeptSeries(db.Model):  # type: ignore[name-defined]
     start_date: Mapped[date] = mapped_column(Date)
     next_start: Mapped[date | None] = mapped_column(Date)
     body: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class KeptInsights(db.Model):  # type: ignore[name-defined]
+    """GET /insights' body for one window (api/summaries/kept_insights.py), kept while the
+    patient's data is at `analysed_version` (their kept analysis' data_version) and it is
+    still `analysed_for` (the patient's local date it was computed on)."""
+
+    __tablename__ = "kept_insights"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    start_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    end_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    analysed_version: Mapped[int] = mapped_column(Integer)
+    analysed_for: Mapped[date] = mapped_column(Date)
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -46,6 +46,7 @@ from api.auth.service import timezone_changing
 from api.db import db, dialect_insert, insert_if_absent, records
 from api.entries.models import Entry
 from api.entries.service import ENTRIES
+from api.medications.service import MEDICATIONS
 from api.questionnaires.instruments import INSTRUMENTS
 from api.questionnaires.models import QuestionnaireResponse
 from api.questionnaires.service import RESPONSES
@@ -109,8 +110,9 @@ def _record_changed(_kind: records.Kind, *, user_id: int, connection: Connection
     mark_changed(user_id, connection)
 
 
-# What the analysis reads, listened to here: their writers need not know of this package.
-for _kind in (ENTRIES, TREATMENTS, RESPONSES):
+# What the analysis and the insights read (insights compare days on and off a medication),
+# listened to here: their writers need not know of this package.
+for _kind in (ENTRIES, TREATMENTS, RESPONSES, MEDICATIONS):
     _kind.on_change.connect(_record_changed, sender=_kind)
 timezone_changing.connect(mark_changed)  # local dates move with the time zone
 

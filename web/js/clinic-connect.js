@@ -61,7 +61,8 @@ function connectionItem(connection, timeZone, viewText, reload) {
       h("span", { class: "pill pill-ok" }, t("sharing.clinic.connected"))),
     h("dl", { class: "facts" },
       fact(t("sharing.clinic.since"), formatDate(connection.connected_at, timeZone)),
-      fact(t("sharing.fact.notes"), connection.include_notes ? t("sharing.notes_included") : t("sharing.notes_excluded"))),
+      fact(t("sharing.fact.notes"), connection.include_notes ? t("sharing.notes_included") : t("sharing.notes_excluded")),
+      fact(t("sharing.fact.insights"), connection.include_insights ? t("sharing.notes_included") : t("sharing.notes_excluded"))),
     h("div", { class: "actions compact" }, logButton, disconnect),
     logBox);
 }
@@ -82,6 +83,7 @@ function connectCard(onConnected) {
 
   const agree = (clinicName, typed) => {
     const notes = h("input", { type: "checkbox", role: "switch" });
+    const insights = h("input", { type: "checkbox", role: "switch" });
     const connect = h("button", { type: "button", class: "btn btn-primary" }, t("sharing.clinic.connect"));
     const cancel = h("button", { type: "button", class: "btn" }, t("sharing.cancel"));
     const headingId = nextId("clinic-name");
@@ -91,6 +93,8 @@ function connectCard(onConnected) {
       h("p", {}, t("sharing.clinic.explain", { clinic: clinicName })),
       h("label", { class: "check single" }, notes, t("sharing.clinic.notes")),
       h("p", { class: "muted" }, t("sharing.clinic.notes_help")),
+      h("label", { class: "check single" }, insights, t("sharing.insights")),
+      h("p", { class: "muted" }, t("sharing.clinic.insights_help")),
       h("div", { class: "actions compact" }, connect, cancel));
     cancel.addEventListener("click", () => {
       step.replaceChildren();
@@ -101,7 +105,7 @@ function connectCard(onConnected) {
       connect.disabled = true;
       error.show("");
       try {
-        const { data } = await request("POST", "/clinic-connections", { body: { code: typed, include_notes: notes.checked } });
+        const { data } = await request("POST", "/clinic-connections", { body: { code: typed, include_notes: notes.checked, include_insights: insights.checked } });
         step.replaceChildren();
         next.hidden = false;
         code.control.value = "";

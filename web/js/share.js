@@ -240,6 +240,8 @@ async function report(data) {
     ? await import("./checkins-report.js").then((m) => m.checkinParts(data))
     : { flag: null, section: null, explain: null, drawers: [] };
   const { drawers } = checkins;
+  // "What goes with better days", when the patient ticked it for this link or clinic.
+  const insights = "insights" in data ? await import("./insights.js").then((m) => m.reportInsights(data.insights)) : null;
   // Readings, medications, bladder checks: only when there are some.
   const safety = data.medication_list?.length || data.medications?.length || data.bladder_checks?.length
     || data.treatments.some((s) => s.vitals?.length) ? await import("./safety-report.js") : null;
@@ -293,6 +295,7 @@ async function report(data) {
         : h("p", { class: "muted" }, t("share.series.none")),
       h("p", { class: "muted table-note" }, t("share.series.note", { mood: moodNote() }))),
     checkins.section,
+    insights,
     h("section", { class: "report-sessions", "aria-labelledby": "sessions-title" },
       h("h2", { id: "sessions-title" }, t("share.sessions.title")),
       data.treatments.length ? scrollHint() : null,

@@ -46,6 +46,8 @@ function createForm(onCreated) {
   const to = field(t("sharing.to"), h("input", { type: "date" }));
   const warningId = nextId("notes-warning");
   const notes = h("input", { type: "checkbox", "aria-describedby": warningId });
+  const insightsHelpId = nextId("insights-help");
+  const insights = h("input", { type: "checkbox", "aria-describedby": insightsHelpId });
   const error = formError();
   const submit = h("button", { type: "submit", class: "btn btn-primary btn-block" }, t("sharing.create"));
   const form = h("form", { class: "card", novalidate: true, "aria-labelledby": "new-share-title" },
@@ -57,6 +59,8 @@ function createForm(onCreated) {
     h("label", { class: "check single" }, notes, t("sharing.notes")),
     h("p", { class: "notes-warning", id: warningId },
       t("sharing.notes_warning")),
+    h("label", { class: "check single" }, insights, t("sharing.insights")),
+    h("p", { class: "help", id: insightsHelpId }, t("sharing.insights_help")),
     error, submit);
 
   form.addEventListener("submit", async (event) => {
@@ -88,7 +92,7 @@ function createForm(onCreated) {
     try {
       const { data } = await request("POST", "/shares", { body: {
         label: text, expires_in_days: n, from: from.control.value || null, to: to.control.value || null,
-        include_notes: notes.checked,
+        include_notes: notes.checked, include_insights: insights.checked,
       } });
       form.reset();
       days.control.value = "30";
@@ -156,6 +160,7 @@ function shareItem(share, timeZone, reload) {
       ends,
       fact(t("sharing.fact.range"), rangeText(share)),
       fact(t("sharing.fact.notes"), share.include_notes ? t("sharing.notes_included") : t("sharing.notes_excluded")),
+      fact(t("sharing.fact.insights"), share.include_insights ? t("sharing.notes_included") : t("sharing.notes_excluded")),
       fact(t("sharing.fact.views"), formatNumber(share.view_count)),
       fact(t("sharing.fact.last_viewed"), share.last_viewed_at ? formatStamp(share.last_viewed_at, timeZone) : t("sharing.not_opened"))),
     h("div", { class: "actions compact" }, logButton, revoke),

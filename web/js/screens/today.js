@@ -90,9 +90,14 @@ export async function render(container, ctx) {
       if (ctx.isCurrent()) ctx.navigate("/today", { replace: true });
     },
   });
+  const weekSlot = h("div", {});
   container.append(screenHead(t("today.title"), formatDay(day)), status, ...(missing ? [missing] : []), ...(due ? [due] : []),
-    ...(bladder ? [bladder] : []), form, hintSlot);
+    ...(bladder ? [bladder] : []), form, hintSlot, weekSlot);
   boosterHint(day).then((hint) => { if (hint) hintSlot.append(hint); });
+  // "Your week" on the first day of the week (Monday): its module and words load only then.
+  if (new Date(`${day}T12:00:00Z`).getUTCDay() === 1) {
+    import("../week-card.js").then((m) => m.weekCard(day)).then((card) => { if (card) weekSlot.append(card); }, () => {});
+  }
   // Left open overnight: a new day gets a fresh form when the patient comes back.
   const newDay = () => {
     if (document.visibilityState === "visible" && todayIn(ctx.user.timezone) !== day && ctx.isCurrent()) {

@@ -159,6 +159,7 @@ export async function render(container, ctx) {
     const chartEl = h("div", { class: "chart", role: "img", "aria-label": t("chart.label", { summary: sentence }) });
     const readout = h("p", { class: "chart-readout", "aria-live": "off" });
     const legendSlot = h("div", {});
+    const insightsSlot = h("div", { class: "insights-slot" });
     const narrow = window.matchMedia(NARROW).matches;
     const more = narrow && layersOf(data).some((layer) => !PHONE_LAYERS.includes(layer));
     const toggle = more ? h("button", { type: "button", class: "btn btn-small" }) : null;
@@ -193,9 +194,16 @@ export async function render(container, ctx) {
         h("div", { class: "more-body" }, explanationList())),
       h("details", { class: "more days-details" }, h("summary", {}, t("trends.table")),
         h("div", { class: "more-body" }, data.days.length ? daysTable(data.days) : h("p", { class: "muted" }, t("trends.no_days")))),
-      checkins.section || "");
+      checkins.section || "",
+      insightsSlot);
     body.setAttribute("aria-busy", "false");
     charts = [drawMain(), ...checkins.draw(chartModule)];
+    // "What goes with better days" (insights.js, with its words) loads after the chart; for
+    // "All", over the last year at most (its first computation takes seconds for years).
+    const lastYear = addDays(today, -364);
+    import("../insights.js").then((m) => m.trendsInsights(start < lastYear ? lastYear : start, today))
+      .then((section) => { if (mine === loading) insightsSlot.replaceChildren(section); })
+      .catch(() => { if (mine === loading) insightsSlot.replaceChildren(); });
   }
 
   for (const button of buttons) {
