@@ -24,7 +24,7 @@ const EVENTS = new Set([
   "clinic_viewed", "clinic_deleted", "clinic_code_changed", "clinic_provider_invited",
   "clinic_provider_joined", "clinic_provider_removed",
   "password_reset_requested", "mfa_enabled", "mfa_disabled", "mfa_reset", "recovery_code_used",
-  "passkey_added", "passkey_removed",
+  "passkey_added", "passkey_removed", "imported",
 ]);
 const eventText = (event) => (EVENTS.has(event) ? t(`settings.event.${event}`) : event);
 const LOG_SHOWN = 10;
