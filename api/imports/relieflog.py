@@ -94,7 +94,8 @@ def read(text: str, latest: date) -> Incoming:
     try:
         document = loads(text)
     except InvalidJSON as error:
-        raise BadFile(error.reason, line=error.lineno, column=error.field) from None
+        raise BadFile(error.reason, line=error.lineno,
+                      column=None if error.field == "body" else error.field) from None
     except ValueError as error:  # JSONDecodeError: where the JSON breaks
         raise BadFile(getattr(error, "msg", "Not JSON."), line=getattr(error, "lineno", None)
                       ) from None
