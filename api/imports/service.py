@@ -271,9 +271,9 @@ def commit(*, user: Account, preview_id: int, mapping: dict[str, Any] | None,
         else:
             counts.kept += 1
     days = counts.created + counts.replaced
-    for kind, save in RECORD_SAVES.items():
-        for body in incoming.records.get(kind, []):
-            _save_record(save, user, body, on_conflict, counts)
+    for name, kind in RECORD_KINDS.items():
+        for body in incoming.records.get(name, []):
+            _save_record(kind, user, body, on_conflict, counts)
     db.session.delete(preview)
     label = FORMATS[incoming.format].LABEL
     record(user_id=user.id, event="imported",
@@ -283,80 +283,89 @@ def commit(*, user: Account, preview_id: int, mapping: dict[str, Any] | None,
             "nothing_new": counts.created + counts.replaced == 0}
 
 
-def _save_record(save: Callable[[Account, dict[str, Any]], tuple[Any, bool, bool]],
-                 user: Account, body: dict[str, Any], on_conflict: str, counts: Counts
-                 ) -> None:
-    """One session, check-in, medication or bladder answer through its domain's service,
-    inside a savepoint: a conflict the patient keeps is rolled back, untouched."""
-    savepoint = db.session.begin_nested()
-    _record, created, changed = save(user, body)
-    if created:
+def _save_record(kind: RecordKind, user: Account, body: dict[str, Any], on_conflict: str,
+                 counts: Counts) -> None:
+    """One session, check-in, medication or bladder answer through its domain's service:
+    new ones saved, identical ones left alone, a conflict saved only when replacing."""
+    stored = records.find(kind.kind, kind.key(user, body))
+    if stored is None:
+        kind.save(user, body, None)
         counts.created += 1
-    elif not changed:
+    elif kind.same(user, body, stored):
         counts.identical += 1
     elif on_conflict == "replace":
+        kind.save(user, body, stored)
         counts.replaced += 1
     else:
-        savepoint.rollback()
         counts.kept += 1
-        return
-    savepoint.commit()
 
 
-def _versioned(saved: tuple[dict[str, Any], bool], before: dict[str, Any] | None
-               ) -> tuple[Any, bool, bool]:
-    row, created = saved
-    return row, created, before is not None and row["version"] != before["version"]
+def _same_content(kind: records.Kind, content: dict[str, Any], stored: dict[str, Any]) -> bool:
+    """What records.save compares: the stored content fields against the new content."""
+    return {name: stored[name] for name in kind.content} == content
 
 
-def _save_treatment(user: Account, body: dict[str, Any]) -> tuple[Any, bool, bool]:
-    key = body["id"]
-    before = records.find(treatments.TREATMENTS, {"user_id": user.id, "id": key})
-    return _versioned(treatments.save_treatment(user=user, treatment_id=key, data=body), before)
-
-
-def _save_response(user: Account, body: dict[str, Any]) -> tuple[Any, bool, bool]:
-    key = body["id"]
-    before = records.find(questionnaires.RESPONSES, {"user_id": user.id, "id": key})
-    return _versioned(questionnaires.save_response(user=user, response_id=key, data=body),
-                      before)
-
-
-def _save_check(user: Account, body: dict[str, Any]) -> tuple[Any, bool, bool]:
-    before = records.find(bladder.CHECKS, {"user_id": user.id, "date": body["date"]})
-    return _versioned(bladder.save_check(user=user, day=body["date"], data=body), before)
-
-
-def _save_medication(user: Account, body: dict[str, Any]) -> tuple[Any, bool, bool]:
+def _save_medication(user: Account, body: dict[str, Any], stored: dict[str, Any] | None
+                     ) -> None:
     """A medication as its dose history happened: saved with its first dose, then each
     change on its day, so the list, the report's markers and the CSV read as on the
-    install it came from."""
+    install it came from. Replacing a different one saves its latest state on the day of
+    its last change."""
     key: uuid.UUID = body["id"]
-    before = records.find(medications.MEDICATIONS, {"user_id": user.id, "id": key})
     final = {name: value for name, value in body.items()
              if name not in ("initial_dose", "changes", "dose_changed_on")}
-    if before is not None:
-        wanted = {**final, "initial_dose": body["initial_dose"],
-                  "changes": [{"date": c["date"].isoformat(), "dose": c["dose"]}
-                              for c in body["changes"]]}
-        if all(before[name] == value for name, value in wanted.items() if name != "id"):
-            return before, False, False
+    if stored is not None:
         last = body["changes"][-1]["date"] if body["changes"] else body["started_on"]
-        row, _created = medications.save_medication(
-            user=user, medication_id=key, data={**final, "dose_changed_on": last})
-        return row, False, True
-    row, created = medications.save_medication(
-        user=user, medication_id=key, data={**final, "dose": body["initial_dose"]})
+        medications.save_medication(user=user, medication_id=key,
+                                    data={**final, "dose_changed_on": last})
+        return
+    medications.save_medication(user=user, medication_id=key,
+                                data={**final, "dose": body["initial_dose"]})
     for change in body["changes"]:
-        row, _created = medications.save_medication(
+        medications.save_medication(
             user=user, medication_id=key,
             data={**final, "dose": change["dose"], "dose_changed_on": change["date"]})
-    return row, created, False
 
 
-RECORD_SAVES: dict[str, Callable[[Account, dict[str, Any]], tuple[Any, bool, bool]]] = {
-    "treatments": _save_treatment,
-    "medications": _save_medication,
-    "questionnaire_responses": _save_response,
-    "bladder_checks": _save_check,
+def _same_medication(user: Account, body: dict[str, Any], stored: dict[str, Any]) -> bool:
+    wanted = {**medications.normalized(body), "initial_dose": body["initial_dose"],
+              "changes": [{"date": c["date"].isoformat(), "dose": c["dose"]}
+                          for c in body["changes"]]}
+    return all(stored[name] == value for name, value in wanted.items())
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    """How an export's other records are keyed, compared and saved: by their domain."""
+
+    kind: records.Kind
+    key: Callable[[Account, dict[str, Any]], dict[str, Any]]
+    same: Callable[[Account, dict[str, Any], dict[str, Any]], bool]
+    save: Callable[[Account, dict[str, Any], dict[str, Any] | None], Any]
+
+
+def _by_id(user: Account, body: dict[str, Any]) -> dict[str, Any]:
+    return {"user_id": user.id, "id": body["id"]}
+
+
+RECORD_KINDS: dict[str, RecordKind] = {
+    "treatments": RecordKind(
+        treatments.TREATMENTS, _by_id,
+        lambda user, body, stored: _same_content(treatments.TREATMENTS,
+                                                 treatments.normalized(body), stored),
+        lambda user, body, stored: treatments.save_treatment(
+            user=user, treatment_id=body["id"], data=body)),
+    "medications": RecordKind(medications.MEDICATIONS, _by_id, _same_medication,
+                              _save_medication),
+    "questionnaire_responses": RecordKind(
+        questionnaires.RESPONSES, _by_id,
+        lambda user, body, stored: _same_content(
+            questionnaires.RESPONSES, questionnaires.scored(body, user.timezone)[0], stored),
+        lambda user, body, stored: questionnaires.save_response(
+            user=user, response_id=body["id"], data=body)),
+    "bladder_checks": RecordKind(
+        bladder.CHECKS, lambda user, body: {"user_id": user.id, "date": body["date"]},
+        # stored in the vocabulary's order: the same answer is the same set of symptoms
+        lambda user, body, stored: set(stored["symptoms"]) == set(body["symptoms"]),
+        lambda user, body, stored: bladder.save_check(user=user, day=body["date"], data=body)),
 }
