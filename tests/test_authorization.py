@@ -93,7 +93,8 @@ def alices_things(app, alice, lakeside):
     preview = alice.post("/api/v1/imports", data=b"date,pain\n2026-03-02,4\n",
                          content_type="text/csv")
     assert preview.status_code == 201
-    return {"passkey_id": passkey_id, "preview_id": str(preview.get_json()["id"]), "day": "2026-03-01", "treatment_id": treatment_id,
+    return {"passkey_id": passkey_id, "preview_id": str(preview.get_json()["id"]),
+            "day": "2026-03-01", "treatment_id": treatment_id,
             "token_id": token_id,
             "share_id": share_id, "response_id": response_id, "medication_id": medication_id,
             "connection_id": connection_id, "patient_id": connection_id,
