@@ -57,7 +57,8 @@ function upload(file, onProgress) {
 function fileProblem(error) {
   if (error instanceof ApiError && error.status === 422 && error.problem.errors) {
     const { line, column } = error.problem;
-    const where = [line ? t("import.line", { line }) : "", column ? t("import.column", { column }) : ""].filter(Boolean).join(", ");
+    const where = line && column ? t("import.where_line_column", { line, column })
+      : line ? t("import.where_line", { line }) : column ? t("import.where_column", { column }) : "";
     const message = (error.problem.errors.file || error.problem.errors.mapping || [error.message]).join(" ");
     return where ? `${t("import.bad_file")} ${where}: ${message.replace(/^(Line \d+(, column '[^']*')?|Column '[^']*'): /, "")}` : `${t("import.bad_file")} ${message}`;
   }
@@ -212,6 +213,7 @@ function resultView(result) {
 export async function render(container) {
   await importStyles();
   const input = h("input", { type: "file", accept: ".csv,.json,.txt,text/csv,application/json", id: "import-file" });
+  const chosen = h("p", { class: "user-text import-chosen" });
   const progress = h("progress", { max: "100", value: "0", hidden: true, "aria-label": t("import.uploading") });
   const status = h("p", { class: "muted", role: "status", "aria-live": "polite" });
   const error = formError();
@@ -219,8 +221,8 @@ export async function render(container) {
   const choose = h("section", { class: "card", "aria-labelledby": "import-choose-title" },
     h("h2", { id: "import-choose-title" }, t("import.choose")),
     h("p", { class: "muted" }, t("import.formats")),
-    h("label", { class: "btn btn-primary btn-block import-pick", for: "import-file" }, t("import.pick")), input,
-    progress, status, error);
+    h("label", { class: "btn btn-primary btn-block import-pick" }, t("import.pick"), input),
+    chosen, progress, status, error);
   append(container, [
     h("p", { class: "back" }, h("a", { href: "/settings" }, t("import.back"))),
     screenHead(t("import.title"), t("import.subtitle")), choose, body,
@@ -229,6 +231,7 @@ export async function render(container) {
   const done = (result) => {
     body.replaceChildren(result ? resultView(result) : "");
     input.value = "";
+    chosen.textContent = "";
     status.textContent = "";
   };
   input.addEventListener("change", async () => {
@@ -236,6 +239,7 @@ export async function render(container) {
     if (!file) return;
     error.show("");
     body.replaceChildren();
+    chosen.textContent = file.name;
     progress.hidden = false;
     progress.value = 0;
     status.textContent = t("import.uploading");
