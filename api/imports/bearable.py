@@ -23,8 +23,8 @@ def detect(header: list[str]) -> bool:
 
 def read(text: str, latest: date) -> Incoming:
     incoming = Incoming(NAME)
-    for row in rows(text, required=("date", "category", "rating/amount")):
-        cells = {name.lower(): value for name, value in row.cells.items()}
+    for row in rows(text, required=("date", "category", "rating/amount"), lowercase=True):
+        cells = row.cells
         on = day_of(cells["date"], row, "date", latest)
         incoming.rows += 1
         day = incoming.day(on, row.line)

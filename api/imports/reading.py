@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from fractions import Fraction
+from functools import lru_cache
 
 from api.domain import Invalid
 from api.fields import EARLIEST
@@ -86,22 +86,27 @@ def header_of(text: str) -> tuple[list[str], str]:
     return [name.strip() for name in names], separator
 
 
-def rows(text: str, *, required: tuple[str, ...] = ()) -> Iterator[Row]:
-    """The data rows after the header, one at a time, by column name. Quoted cells may hold
-    line breaks and separators. Missing required columns, a row with more cells than the
-    header, and more than MAX_ROWS rows are refused by line."""
+def rows(text: str, *, required: tuple[str, ...] = (), lowercase: bool = False
+         ) -> Iterator[Row]:
+    """The data rows after the header, one at a time, by column name (lower-cased, if asked:
+    for a format whose header's case varies). Quoted cells may hold line breaks and
+    separators. Missing required columns, a row with more cells than the header, and more
+    than MAX_ROWS rows are refused by line."""
     header, separator = header_of(text)
+    if lowercase:
+        header = [name.lower() for name in header]
     missing = [name for name in required if name not in header]
     if missing:
         raise BadFile(f"Missing column(s): {', '.join(missing)}. The header has: "
                       f"{', '.join(header)}.", line=1)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
+    reader = csv.reader(_lines(text), delimiter=separator, strict=True)
     try:
         next(reader)
         count = 0
         line = reader.line_num + 1
         for cells in reader:
-            if not any(cell.strip() for cell in cells):
+            cells = [cell.strip() for cell in cells]
+            if not any(cells):
                 line = reader.line_num + 1
                 continue
             count += 1
@@ -111,12 +116,24 @@ def rows(text: str, *, required: tuple[str, ...] = ()) -> Iterator[Row]:
             if len(cells) > len(header):
                 raise BadFile(f"{len(cells)} cells where the header names {len(header)}: "
                               "is a separator or a quote mark out of place?", line=line)
-            if any(len(cell) > MAX_CELL for cell in cells):
+            if max(map(len, cells)) > MAX_CELL:
                 raise BadFile(f"A cell longer than {MAX_CELL:,} characters.", line=line)
-            yield Row(line, dict(zip(header, (cell.strip() for cell in cells), strict=False)))
+            yield Row(line, dict(zip(header, cells, strict=False)))
             line = reader.line_num + 1
     except csv.Error as error:
         raise BadFile(f"Not readable as CSV ({error}).", line=reader.line_num) from None
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The text's lines with their endings, one at a time (no second copy of the file)."""
+    start, size = 0, len(text)
+    while start < size:
+        end = text.find("\n", start)
+        if end == -1:
+            yield text[start:]
+            return
+        yield text[start:end + 1]
+        start = end + 1
 
 
 ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:$|[T ])")
@@ -125,15 +142,22 @@ ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:$|[T ])")
 def day_of(value: str, row: Row, column: str, latest: date) -> date:
     """A date as written (YYYY-MM-DD, maybe followed by a time, which is ignored: no time
     zone shift), from 1900 up to `latest` (tomorrow in the patient's time zone)."""
-    match = ISO_DATE.match(value)
-    if not match:
+    day = _iso_date(value)
+    if day is None:
         raise BadFile(f"{value!r} is not a date written as YYYY-MM-DD.", line=row.line,
                       column=column)
-    try:
-        day = date(*(int(part) for part in match.groups()))
-    except ValueError:
-        raise BadFile(f"{value!r} is not a date.", line=row.line, column=column) from None
     return checked_day(day, row.line, column, latest)
+
+
+@lru_cache(maxsize=1024)  # a file names each date on many rows
+def _iso_date(value: str) -> date | None:
+    match = ISO_DATE.match(value)
+    if not match:
+        return None
+    try:
+        return date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return None
 
 
 def checked_day(day: date, line: int | None, column: str, latest: date) -> date:
@@ -150,6 +174,8 @@ def number_of(value: str, row: Row, column: str) -> Fraction | None:
     """A number as written ("7", "7.5", "7,5"); empty is None. Exact, never a float."""
     if not value:
         return None
+    if value.isascii() and value.isdigit():  # most cells: a whole number, read fast
+        return Fraction(int(value)) if len(value) <= 7 else _too_large(value, row, column)
     try:
         number = Fraction(value.replace(",", "."))
     except (ValueError, ZeroDivisionError):
@@ -157,6 +183,10 @@ def number_of(value: str, row: Row, column: str) -> Fraction | None:
     if not -1_000_000 <= number <= 1_000_000:
         raise BadFile(f"{value!r} is out of range.", line=row.line, column=column)
     return number
+
+
+def _too_large(value: str, row: Row, column: str) -> Fraction:
+    raise BadFile(f"{value!r} is out of range.", line=row.line, column=column)
 
 
 def half_up(value: Fraction) -> int:
