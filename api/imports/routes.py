@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app, request
+from flask.views import MethodView
 
 from api.auth.guard import current_user, login_required
 from api.db import reads, writes
@@ -12,6 +13,7 @@ from api.errors import Problem
 from api.extensions import Blueprint
 from api.imports import service
 from api.imports.schemas import (
+    BAD_FILE_DOC,
     CommitResultSchema,
     CommitSchema,
     ImportPreviewSchema,
@@ -45,6 +47,7 @@ def takes_a_file(view: Any) -> Any:
 @blp.arguments(ImportQuerySchema, location="query")
 @blp.doc(requestBody=FILE_BODY)
 @blp.response(201, ImportPreviewSchema)
+@blp.alt_response(422, **BAD_FILE_DOC)
 @writes
 @takes_a_file
 def preview(query: dict[str, Any]) -> Any:
@@ -57,16 +60,27 @@ def preview(query: dict[str, Any]) -> Any:
     return service.create_preview(user=current_user(), body=body, format=query.get("format"))
 
 
-@blp.route("/<id:preview_id>", methods=["POST"])
-@login_required
-@blp.arguments(RemapSchema)
-@blp.response(200, ImportPreviewSchema)
-@reads
-def remap(data: dict[str, Any], preview_id: int) -> Any:
-    """The preview again under another mapping"""
-    user = current_user()
-    return service.summary(user=user, preview=service.find_preview(
-        user=user, preview_id=preview_id), mapping=data["mapping"])
+@blp.route("/<id:preview_id>")
+class Preview(MethodView):
+    decorators = [login_required]
+
+    @blp.arguments(RemapSchema)
+    @blp.response(200, ImportPreviewSchema)
+    @blp.alt_response(422, **BAD_FILE_DOC)
+    @reads
+    def post(self, data: dict[str, Any], preview_id: int) -> Any:
+        """The preview again under another mapping"""
+        user = current_user()
+        return service.summary(user=user, preview=service.find_preview(
+            user=user, preview_id=preview_id), mapping=data["mapping"])
+
+    @write_limit
+    @blp.alt_response(429, **WRITE_LIMITED_DOC)
+    @blp.response(204)
+    @writes
+    def delete(self, preview_id: int) -> None:
+        """Drop a preview without importing it"""
+        service.drop_preview(user=current_user(), preview_id=preview_id)
 
 
 @blp.route("/<id:preview_id>/commit", methods=["POST"])
@@ -75,19 +89,9 @@ def remap(data: dict[str, Any], preview_id: int) -> Any:
 @blp.alt_response(429, **WRITE_LIMITED_DOC)
 @blp.arguments(CommitSchema)
 @blp.response(200, CommitResultSchema)
+@blp.alt_response(422, **BAD_FILE_DOC)
 @writes
 def commit(data: dict[str, Any], preview_id: int) -> Any:
     """Import the previewed file with this mapping, in one transaction"""
     return service.commit(user=current_user(), preview_id=preview_id,
                           mapping=data["mapping"], on_conflict=data["on_conflict"])
-
-
-@blp.route("/<id:preview_id>", methods=["DELETE"])
-@login_required
-@write_limit
-@blp.alt_response(429, **WRITE_LIMITED_DOC)
-@blp.response(204)
-@writes
-def drop(preview_id: int) -> None:
-    """Drop a preview without importing it"""
-    service.drop_preview(user=current_user(), preview_id=preview_id)

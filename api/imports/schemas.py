@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from api.errors import PROBLEM_JSON, ProblemSchema
 from api.fields import Score, StrictFloat, Text
 
 FORMAT_NAMES = ("relieflog", "daylio", "bearable", "flaredown", "csv")
@@ -98,3 +99,16 @@ class CommitResultSchema(Schema):
     identical = fields.Integer()
     days = fields.Integer()
     nothing_new = fields.Boolean()
+
+
+class BadFileSchema(ProblemSchema):
+    line = fields.Integer(allow_none=True, metadata={
+        "description": "The file's line at fault (as a text editor counts them), if any."})
+    column = fields.String(allow_none=True, metadata={
+        "description": "The column's header (or an export's item, entries[3].pain), if any."})
+
+
+BAD_FILE_DOC = {
+    "schema": BadFileSchema, "content_type": PROBLEM_JSON,
+    "description": "The file (or the mapping) cannot be imported; nothing was stored.",
+}
