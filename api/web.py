@@ -41,7 +41,7 @@ bp = Blueprint("web", __name__)
 
 # Pages of the single-page app: each serves the same shell, which routes on the client.
 APP_PAGES = ("/", "/today", "/history", "/treatments", "/trends", "/share-links", "/settings",
-             "/login", "/register", "/reset", "/forgot", "/medications", "/import", "/clinic")
+             "/login", "/register", "/reset", "/forgot", "/medications", "/imports", "/clinic")
 
 
 def _page(name: str) -> Response:

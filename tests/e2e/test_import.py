@@ -122,7 +122,7 @@ def test_import_a_bad_file_names_the_line_at_360px(narrow_spanish_phone: Phone) 
     phone = narrow_spanish_phone
     page = phone.page
     log_in(phone)
-    phone.goto("/import")
+    phone.goto("/imports")
     page.get_by_label(WORDS["es"]["pick"]).set_input_files(files=[{
         "name": "dolor.csv", "mimeType": "text/csv",
         "buffer": b"date,pain\n2026-01-01,3\n2026-01-02,12\n"}])

@@ -1,4 +1,4 @@
-// Settings → Import (/import): bring your history from Relieflog, Daylio, Bearable, Flaredown
+// Settings → Import (/imports): bring your history from Relieflog, Daylio, Bearable, Flaredown
 // or any CSV. The file goes to the server as it is (XMLHttpRequest, for its upload progress:
 // a 10 MB file never freezes the page, nothing is parsed here); the server answers with a
 // preview kept an hour: the counts, what each label or column becomes (the patient maps
@@ -163,7 +163,7 @@ function previewView(container, preview, done) {
       preview.conflicts.slice(0, SHOWN_ROWS).map((c) => [day(c.date), values(c.current), values(c.incoming)])),
     h("fieldset", { class: "import-choice" }, h("legend", {}, t("import.on_conflict")),
       h("label", {}, keep, t("import.keep")), h("label", {}, replace, t("import.replace")))) : null;
-  const go = h("button", { type: "button", class: "btn btn-primary btn-block" }, t("import.import"));
+  const go = h("button", { type: "button", class: "btn btn-primary btn-block" }, t("import.start"));
   const cancel = h("button", { type: "button", class: "btn btn-block" }, t("import.cancel"));
   container.replaceChildren(summary, mapping, update, merged, conflicts, error, go, cancel);
 
@@ -181,7 +181,7 @@ function previewView(container, preview, done) {
   go.addEventListener("click", async () => {
     busy(true);
     error.show("");
-    go.textContent = t("import.importing");
+    go.textContent = t("import.starting");
     try {
       const body = { on_conflict: replace.checked ? "replace" : "keep" };
       if (mapping) body.mapping = mapping.read();
@@ -189,7 +189,7 @@ function previewView(container, preview, done) {
       done(data);
     } catch (e) {
       error.show(fileProblem(e));
-      go.textContent = t("import.import");
+      go.textContent = t("import.start");
       busy(false);
     }
   });

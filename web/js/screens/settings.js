@@ -112,7 +112,7 @@ export async function render(container, ctx) {
       h("li", {}, h("a", { href: "/api/v1/export/medications.csv", download: "" }, t("settings.download_medications"))),
       h("li", {}, h("a", { href: "/api/v1/export/fhir", download: "" }, t("settings.download_fhir"))),
       h("li", {}, h("a", { href: "/api/v1/me/export", download: "relieflog-export.json" }, t("settings.download_all"))),
-      h("li", {}, h("a", { href: "/import" }, t("settings.import")))));
+      h("li", {}, h("a", { href: "/imports" }, t("settings.import_history")))));
 
   // Log out
   const logout = h("button", { type: "button", class: "btn btn-block" }, t("settings.logout"));
