@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, jsonify, request
+from flask import Flask, current_app, jsonify, request
 from sqlalchemy import text
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -79,6 +79,7 @@ def register_blueprints(api: ProblemApi) -> None:
     from api.clinics.routes import connections as clinic_connections
     from api.entries.routes import blp as entries
     from api.export.routes import blp as export
+    from api.imports.routes import blp as imports
     from api.insights.routes import blp as insights
     from api.medications.routes import blp as medications
     from api.questionnaires.routes import blp as questionnaires
@@ -89,7 +90,7 @@ def register_blueprints(api: ProblemApi) -> None:
     from api.trends.routes import blp as trends
 
     for blueprint in (auth, entries, treatments, medications, bladder, questionnaires, reminders,
-                      trends, insights, export, shares, shared, clinic_connections, clinic):
+                      trends, insights, export, imports, shares, shared, clinic_connections, clinic):
         api.register_blueprint(blueprint)
 
 
@@ -104,7 +105,12 @@ def check_api_request() -> None:
     check_role()
     chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
     has_body = bool(request.content_length) or chunked
-    if request.method in BODY_METHODS and has_body and not request.is_json:
+    # A view that takes a file (api/imports) takes any type, up to its own limit.
+    upload_limit = getattr(current_app.view_functions.get(request.endpoint or ""),
+                           "upload_limit", None)
+    if upload_limit is not None:
+        request.max_content_length = current_app.config[upload_limit]
+    elif request.method in BODY_METHODS and has_body and not request.is_json:
         raise Problem(415, "Send the body as application/json.")
     limit = request.max_content_length
     if limit is not None and (request.content_length or 0) > limit:

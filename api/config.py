@@ -95,6 +95,8 @@ class Config:
         "hide_parameters": True,
     }
     MAX_CONTENT_LENGTH = 64 * 1024
+    # An import's file (POST /imports) may be larger than any other body: 10 MiB.
+    IMPORT_MAX_BYTES = _int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
     # NORMAL (WAL): an acknowledged write survives a crash of the app or the server
     # process; FULL also survives a power cut or an OS crash, for ~20 % less write
     # throughput (api/db/sqlite.py, docs/benchmarks.md).

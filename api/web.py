@@ -41,7 +41,7 @@ bp = Blueprint("web", __name__)
 
 # Pages of the single-page app: each serves the same shell, which routes on the client.
 APP_PAGES = ("/", "/today", "/history", "/treatments", "/trends", "/share-links", "/settings",
-             "/login", "/register", "/reset", "/forgot", "/medications", "/clinic")
+             "/login", "/register", "/reset", "/forgot", "/medications", "/imports", "/clinic")
 
 
 def _page(name: str) -> Response:
@@ -143,6 +143,7 @@ APP_SCOPES: dict[str, tuple[str, ...]] = {
     "sharing": ("sharing.",),
     "checkin": ("checkin.",),
     "medications": ("medications.",),
+    "imports": ("import.",),
     "panel": ("clinic.", "report.", "twostep.", "login.password_missing",
               "secondstep.code_missing", "share.flag.above_zero"),
     "conflicts": ("conflicts.",),

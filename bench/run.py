@@ -8,7 +8,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 BENCHMARKS = ["trends.py", "throughput.py", "scale.py", "first_load.py", "reminders.py",
-              "panel.py", "export.py"]
+              "panel.py", "export.py", "import.py"]
 
 if __name__ == "__main__":
     sys.path.insert(0, str(HERE.parent))

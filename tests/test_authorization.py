@@ -53,6 +53,8 @@ def test_the_list_of_object_routes_is_known(app):
         ("/api/v1/clinic/providers/<id:provider_id>", ["DELETE"]),
         ("/api/v1/entries/<day>", ["DELETE", "GET", "PUT"]),
         ("/api/v1/entries/<day>/history", ["GET"]),
+        ("/api/v1/imports/<id:preview_id>", ["DELETE", "POST"]),
+        ("/api/v1/imports/<id:preview_id>/commit", ["POST"]),
         ("/api/v1/me/passkeys/<passkey_id>", ["DELETE"]),
         ("/api/v1/medications/<medication_id>", ["DELETE", "GET", "PUT"]),
         ("/api/v1/responses/<response_id>", ["DELETE", "GET", "PUT"]),
@@ -87,7 +89,11 @@ def alices_things(app, alice, lakeside):
     connection_id = connect(alice, lakeside, include_notes=True)
     provider_id = str(lakeside.admin.get("/api/v1/clinic").get_json()["providers"][0]["id"])
     passkey_id = _passkey_of(app, alice.user["email"])
-    return {"passkey_id": passkey_id, "day": "2026-03-01", "treatment_id": treatment_id,
+    preview = alice.post("/api/v1/imports", data=b"date,pain\n2026-03-02,4\n",
+                         content_type="text/csv")
+    assert preview.status_code == 201
+    return {"passkey_id": passkey_id, "preview_id": str(preview.get_json()["id"]),
+            "day": "2026-03-01", "treatment_id": treatment_id,
             "token_id": token_id,
             "share_id": share_id, "response_id": response_id, "medication_id": medication_id,
             "connection_id": connection_id, "patient_id": connection_id,

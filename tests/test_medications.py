@@ -23,7 +23,7 @@ def test_put_creates_replays_replaces_and_deletes(alice):
     assert created.get_json() == {
         "id": str(mid), "name": "Sertraline", "dose": "50 mg", "class": "antidepressant",
         "started_on": "2026-01-10", "stopped_on": None, "notes": "Morning.", "changes": [],
-        "version": 1, "created_at": created.get_json()["created_at"],
+        "initial_dose": "50 mg", "version": 1, "created_at": created.get_json()["created_at"],
         "updated_at": created.get_json()["updated_at"]}
     replay = alice.put(url(mid), json=SERTRALINE)
     assert replay.status_code == 200 and replay.get_json()["version"] == 1

@@ -3,7 +3,7 @@
 // data lives only in the page's IndexedDB, under the app's control, and is wiped on log-out.
 // It also shows reminders (Web Push) and opens the app when one is tapped.
 
-const VERSION = "relieflog-shell-v15";
+const VERSION = "relieflog-shell-v17";
 const SHELL = [
   "/",
   "/css/app.css",
@@ -59,6 +59,8 @@ const SHELL = [
   "/js/screens/reset.js",
   "/js/screens/checkin.js",
   "/js/screens/medications.js",
+  "/js/screens/import.js",
+  "/css/import.css",
   "/js/screens/clinic.js",
   "/js/clinic-connect.js",
   "/css/clinic.css",
@@ -80,7 +82,7 @@ const SHELL_PATHS = new Set(SHELL);
 // language is ever downloaded; never the provider's report's scopes.
 const CATALOG = /^\/i18n\/[a-z]{2,3}\.json$/;
 const CATALOG_SCOPES = ["app", "login", "reset", "today", "history", "day", "treatments", "trends",
-  "settings", "sharing", "checkin", "medications", "panel", "conflicts", "secondstep", "insights"];
+  "settings", "sharing", "checkin", "medications", "panel", "conflicts", "secondstep", "insights", "imports"];
 const isCatalog = (url) => CATALOG.test(url.pathname) && url.search.startsWith("?scope=")
   && CATALOG_SCOPES.includes(url.searchParams.get("scope")) && [...url.searchParams.keys()].length === 1;
 const NETWORK_TIMEOUT_MS = 4000;

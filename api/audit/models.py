@@ -39,6 +39,7 @@ EVENTS = (
     "recovery_code_used",
     "passkey_added",
     "passkey_removed",
+    "imported",
 )
 
 

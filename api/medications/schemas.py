@@ -50,6 +50,8 @@ class MedicationSchema(Schema):
     notes = fields.String()
     changes = fields.List(fields.Nested(DoseChangeSchema), metadata={
         "description": "Every change of dose the server recorded, oldest first."})
+    initial_dose = fields.String(metadata={
+        "description": "The dose when first saved (before the first change)."})
     version = fields.Integer()
     created_at = fields.AwareDateTime()
     updated_at = fields.AwareDateTime()
@@ -74,4 +76,4 @@ class SharedMedicationSchema(MedicationSchema):
     """A medication on the provider's report: notes only when the share includes them."""
 
     class Meta:
-        exclude = ("version", "created_at", "updated_at")
+        exclude = ("version", "created_at", "updated_at", "initial_dose")

@@ -26,6 +26,7 @@ const screens = {
   forgot: [() => import("./screens/reset.js"), "reset"],
   checkin: [() => import("./screens/checkin.js"), "checkin"],
   medications: [() => import("./screens/medications.js"), "medications"],
+  imports: [() => import("./screens/import.js"), "imports"],
   clinic: [() => import("./screens/clinic.js"), "panel"],
 };
 
@@ -46,6 +47,7 @@ const ROUTES = [
   [/^\/trends\/?$/, "trends", "trends"],
   [/^\/settings\/?$/, "settings", "settings"],
   [/^\/medications(?:\/(new|[0-9a-fA-F-]{36}))?\/?$/, "medications", "settings"],
+  [/^\/imports\/?$/, "imports", "settings"],
   [/^\/share-links\/?$/, "sharing", "share"],
   [/^\/login\/?$/, "login", null],
   [/^\/register\/?$/, "register", null],

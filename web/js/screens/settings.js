@@ -24,7 +24,7 @@ const EVENTS = new Set([
   "clinic_viewed", "clinic_deleted", "clinic_code_changed", "clinic_provider_invited",
   "clinic_provider_joined", "clinic_provider_removed",
   "password_reset_requested", "mfa_enabled", "mfa_disabled", "mfa_reset", "recovery_code_used",
-  "passkey_added", "passkey_removed",
+  "passkey_added", "passkey_removed", "imported",
 ]);
 const eventText = (event) => (EVENTS.has(event) ? t(`settings.event.${event}`) : event);
 const LOG_SHOWN = 10;
@@ -111,7 +111,8 @@ export async function render(container, ctx) {
       h("li", {}, h("a", { href: "/api/v1/export/questionnaires.csv", download: "" }, t("settings.download_checkins"))),
       h("li", {}, h("a", { href: "/api/v1/export/medications.csv", download: "" }, t("settings.download_medications"))),
       h("li", {}, h("a", { href: "/api/v1/export/fhir", download: "" }, t("settings.download_fhir"))),
-      h("li", {}, h("a", { href: "/api/v1/me/export", download: "relieflog-export.json" }, t("settings.download_all")))));
+      h("li", {}, h("a", { href: "/api/v1/me/export", download: "relieflog-export.json" }, t("settings.download_all"))),
+      h("li", {}, h("a", { href: "/imports" }, t("settings.import_history")))));
 
   // Log out
   const logout = h("button", { type: "button", class: "btn btn-block" }, t("settings.logout"));
