@@ -90,7 +90,8 @@ def register_blueprints(api: ProblemApi) -> None:
     from api.trends.routes import blp as trends
 
     for blueprint in (auth, entries, treatments, medications, bladder, questionnaires, reminders,
-                      trends, insights, export, imports, shares, shared, clinic_connections, clinic):
+                      trends, insights, export, imports, shares, shared, clinic_connections,
+                      clinic):
         api.register_blueprint(blueprint)
 
 

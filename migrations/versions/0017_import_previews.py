@@ -1,7 +1,7 @@
 """import previews: an uploaded file kept for an hour until the patient commits it
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 Create Date: 2026-12-06 08:20:00
 
 Issue 24 (bring your history). One row per preview: the owner, the detected format, the
