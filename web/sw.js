@@ -82,7 +82,8 @@ const SHELL_PATHS = new Set(SHELL);
 // language is ever downloaded; never the provider's report's scopes.
 const CATALOG = /^\/i18n\/[a-z]{2,3}\.json$/;
 const CATALOG_SCOPES = ["app", "login", "reset", "today", "history", "day", "treatments", "trends",
-  "settings", "sharing", "checkin", "medications", "panel", "conflicts", "secondstep", "insights", "imports"];
+  "settings", "sharing", "checkin", "medications", "imports", "panel", "conflicts", "secondstep",
+  "insights"];
 const isCatalog = (url) => CATALOG.test(url.pathname) && url.search.startsWith("?scope=")
   && CATALOG_SCOPES.includes(url.searchParams.get("scope")) && [...url.searchParams.keys()].length === 1;
 const NETWORK_TIMEOUT_MS = 4000;
