@@ -74,10 +74,21 @@ def treatment(**values) -> SimpleNamespace:
     return SimpleNamespace(**row)
 
 
+def of_rows(*made, include_notes: bool = False, key: str = "7"):
+    """A Bundle's resources: each (make one row's resources, rows) in turn, as a record
+    kind's declaration makes them (api/db/records.py Kind.fhir)."""
+    def resources(subject: str):
+        for made_by, rows in made:
+            for row in rows:
+                yield from made_by(row, key=key, subject=subject, include_notes=include_notes)
+    return resources
+
+
 def make(entries=(), treatments=(), *, include_notes=False, display_name="Ann") -> dict:
-    return fhir.bundle(key="7", display_name=display_name, entries=list(entries),
-                       treatments=list(treatments), include_notes=include_notes,
-                       generated_at=GENERATED)
+    return fhir.bundle(key="7", display_name=display_name, generated_at=GENERATED,
+                       resources=of_rows((fhir.entry_observations, entries),
+                                         (fhir.treatment_resources, treatments),
+                                         include_notes=include_notes))
 
 
 def resources(bundle: dict, kind: str) -> list[dict]:
@@ -184,8 +195,8 @@ def test_ids_are_stable_unique_and_full_urls_are_urns(validate):
         assert item["fullUrl"] == f"urn:uuid:{item['resource']['id']}"
         uuid.UUID(item["resource"]["id"])
     # Another patient's diary on the same dates gets other ids.
-    other = fhir.bundle(key="8", display_name="", entries=rows, treatments=[],
-                        include_notes=False, generated_at=GENERATED)
+    other = fhir.bundle(key="8", display_name="", generated_at=GENERATED,
+                        resources=of_rows((fhir.entry_observations, rows), key="8"))
     assert not set(ids[1:11]) & {e["resource"]["id"] for e in other["entry"]}
     # An edited score keeps its id: the same observation, corrected.
     edited = make([entry(date(2026, 3, 1), pain=9, mood=1)], [])
@@ -246,9 +257,8 @@ def test_medications_are_medication_statements(validate):
     stopped = SimpleNamespace(id=uuid.uuid4(), name="Sertraline", dose="",
                               drug_class="antidepressant", started_on=date(2025, 6, 1),
                               stopped_on=date(2026, 2, 1), notes="")
-    bundle = fhir.bundle(key="7", display_name="", entries=[], treatments=[],
-                         medications=[taken, stopped], include_notes=False,
-                         generated_at=GENERATED)
+    bundle = fhir.bundle(key="7", display_name="", generated_at=GENERATED,
+                         resources=of_rows((fhir.medication_resources, [taken, stopped])))
     validate(bundle)
     first, second = resources(bundle, "MedicationStatement")
     assert first["status"] == "active" and second["status"] == "completed"
@@ -258,8 +268,9 @@ def test_medications_are_medication_statements(validate):
     assert first["dosage"] == [{"text": "1 mg at night"}] and "dosage" not in second
     assert first["extension"][0]["valueCode"] == "benzodiazepine"
     assert "for sleep" not in json.dumps(bundle)
-    with_notes = fhir.bundle(key="7", display_name="", entries=[], treatments=[],
-                             medications=[taken], include_notes=True, generated_at=GENERATED)
+    with_notes = fhir.bundle(key="7", display_name="", generated_at=GENERATED,
+                             resources=of_rows((fhir.medication_resources, [taken]),
+                                               include_notes=True))
     validate(with_notes)
     assert resources(with_notes, "MedicationStatement")[0]["note"] == [{"text": "for sleep"}]
 

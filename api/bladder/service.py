@@ -23,7 +23,19 @@ SESSIONS_FOR_QUESTION = 4
 SESSION_WINDOW_DAYS = 30
 ASK_EVERY_DAYS = 7
 
+# The order answers are listed and exported in (unique per patient: in_chunks pages by it).
+CHECK_ORDER = (BladderCheck.date,)
+
+
+def checks_within(*, user: Account, start: date, end: date) -> Select[tuple[BladderCheck]]:
+    """The answers dated start..end: what "within these dates" means for them."""
+    return select(BladderCheck).where(BladderCheck.user_id == user.id,
+                                      BladderCheck.date >= start, BladderCheck.date <= end)
+
+
 CHECKS = records.Kind(
+    name="bladder", within=checks_within, order=CHECK_ORDER, exported_as="bladder_checks",
+    analysis="bladder_checks",
     table=BladderCheck.__table__, key=("user_id", "date"), content=CONTENT_FIELDS,
     present=BladderCheckSchema().dump,
 )
@@ -37,16 +49,6 @@ def save_check(*, user: Account, day: date, data: dict[str, Any],
     chosen = set(data["symptoms"])
     content = {"symptoms": [s for s in BLADDER_SYMPTOMS if s in chosen]}
     return records.save(CHECKS, {"user_id": user.id, "date": day}, content, if_match=if_match)
-
-
-# The order answers are listed and exported in (unique per patient: in_chunks pages by it).
-CHECK_ORDER = (BladderCheck.date,)
-
-
-def checks_within(*, user: Account, start: date, end: date) -> Select[tuple[BladderCheck]]:
-    """The answers dated start..end: what "within these dates" means for them."""
-    return select(BladderCheck).where(BladderCheck.user_id == user.id,
-                                      BladderCheck.date >= start, BladderCheck.date <= end)
 
 
 def list_checks(*, user: Account, start: date, end: date) -> list[BladderCheck]:

@@ -19,15 +19,19 @@ from sqlalchemy import case, delete, literal, select, update
 from api.audit.service import record
 from api.auth.models import Account, User
 from api.auth.service import sha256
+from api.bladder.service import CHECKS
 from api.browsers import browser_of
 from api.calendar import local_date_of, local_today
 from api.db import db
 from api.domain import LinkGone, NotFound, SessionEnded
-from api.medications.service import add_medications
+from api.entries.service import ENTRIES
+from api.medications.service import MEDICATIONS, add_medication_rows
 from api.medications.service import shared_list as shared_medication_list
 from api.models import utcnow
+from api.questionnaires.service import RESPONSES
 from api.sharing.models import Share, ShareSession, ShareView
-from api.sharing.outputs import ENTRIES, QUESTIONNAIRES, TREATMENTS, Scope, bounds, listed
+from api.sharing.outputs import Scope, bounds, listed, stored
+from api.treatments.service import TREATMENTS
 from api.treatments.vitals import flags
 from api.trends.service import add_questionnaires, analyse, window
 from api.vocabulary import SCORE_FIELDS
@@ -257,7 +261,7 @@ def shared_trends(viewer: Access) -> dict[str, Any]:
     is the price of "never returns data outside its date range", and the share says so.
     """
     patient = viewer.patient
-    first, hi = bounds(viewer)
+    _, hi = bounds(viewer)
     today = local_today(patient.timezone)
     entries = listed(ENTRIES, viewer)
     treatments = listed(TREATMENTS, viewer)
@@ -270,7 +274,7 @@ def shared_trends(viewer: Access) -> dict[str, Any]:
     start = viewer.range_from or min(logged, default=today)
     end = viewer.range_to or max([today, *logged])
     body = window(result, treatments, start, max(start, end))
-    add_questionnaires(body, listed(QUESTIONNAIRES, viewer), treatments, today=analysed_to,
+    add_questionnaires(body, listed(RESPONSES, viewer), treatments, today=analysed_to,
                        start=start, end=max(start, end))
     by_id = {str(t.id): t for t in treatments}
     for marker in body["treatments"]:
@@ -279,9 +283,10 @@ def shared_trends(viewer: Access) -> dict[str, Any]:
         marker["flags"] = flags(row.vitals)
         if viewer.include_notes:
             marker["notes"] = row.notes
-    add_medications(body, user=patient, start=start, end=max(start, end))
-    body["medication_list"] = shared_medication_list(
-        user=patient, start=first, end=hi, include_notes=viewer.include_notes)
+    add_medication_rows(body, list(stored(MEDICATIONS, viewer)), listed(CHECKS, viewer),
+                        start=start, end=max(start, end))
+    body["medication_list"] = shared_medication_list(listed(MEDICATIONS, viewer),
+                                                     include_notes=viewer.include_notes)
     latest = entries[-1] if entries else None
     body["latest"] = (
         {"date": latest.date.isoformat(), **{f: getattr(latest, f) for f in SCORE_FIELDS}}
