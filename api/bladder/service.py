@@ -4,6 +4,7 @@ upsert (api/db/records.py); and whether Today should ask this week."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -34,7 +35,8 @@ def checks_within(*, user: Account, start: date, end: date) -> Select[tuple[Blad
 
 
 CHECKS = records.Kind(
-    name="bladder", within=checks_within, order=CHECK_ORDER, exported_as="bladder_checks",
+    name="bladder", within=checks_within, order=CHECK_ORDER, dated=attrgetter("date"),
+    exported_as="bladder_checks",
     analysis="bladder_checks",
     table=BladderCheck.__table__, key=("user_id", "date"), content=CONTENT_FIELDS,
     present=BladderCheckSchema().dump,

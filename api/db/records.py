@@ -98,6 +98,9 @@ class Kind:
     within: Callable[..., Select[Any]]
     # Columns that order the rows and are unique per patient (read in chunks by them).
     order: tuple[Any, ...]
+    # The local date a row is on: a report without dates spans its rows' dates. None: its
+    # rows set no span (a medication may have been taken for years).
+    dated: Callable[[Any], date] | None = None
     # A row as a scope with dates start..end shows it (a medication as it stood at end).
     shown: Callable[[Any, date, date], Any] = as_stored
     # Its CSV: the columns (none: no CSV), and a shown row as a CSV row (attributes or a

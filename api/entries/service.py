@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import date
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -32,9 +33,9 @@ def entries_within(*, user: Account, start: date, end: date) -> Select[tuple[Ent
 
 
 ENTRIES = records.Kind(
-    name="entries", within=entries_within, order=ENTRY_ORDER, columns=ENTRY_COLUMNS,
-    fhir=fhir.entry_observations, exported_as="entries", history_exported_as="entry_versions",
-    analysis="days",
+    name="entries", within=entries_within, order=ENTRY_ORDER, dated=attrgetter("date"),
+    columns=ENTRY_COLUMNS, fhir=fhir.entry_observations, exported_as="entries",
+    history_exported_as="entry_versions", analysis="days",
     table=Entry.__table__, key=("user_id", "date"), content=CONTENT_FIELDS,
     present=EntrySchema().dump,
     history=records.History(table=EntryVersion.__table__, key=("user_id", "date")),

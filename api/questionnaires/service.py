@@ -7,6 +7,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, date, timedelta
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -57,6 +58,7 @@ def fhir_resources(response: QuestionnaireResponse, *, key: str, subject: str,
 
 RESPONSES = records.Kind(
     name="questionnaires", within=responses_within, order=RESPONSE_ORDER,
+    dated=attrgetter("local_date"),
     columns=QUESTIONNAIRE_COLUMNS, csv_row=flat_row, fhir=fhir_resources,
     exported_as="questionnaire_responses", analysis="questionnaires",
     table=QuestionnaireResponse.__table__, key=("user_id", "id"), content=CONTENT_FIELDS,

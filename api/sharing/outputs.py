@@ -112,11 +112,6 @@ def rows(kind: Kind, scope: Scope) -> Iterator[Any]:
         yield kind.shown(row, start, end)
 
 
-def listed(kind: Kind, scope: Scope) -> list[Any]:
-    """rows() as a list, for the report (whose analysis needs them all at once)."""
-    return list(rows(kind, scope))
-
-
 def csv_values(row: Any, columns: tuple[str, ...], include_notes: bool) -> dict[str, Any]:
     """A CSV row with the same columns for every audience; free text is left empty unless
     the scope includes notes."""

@@ -23,6 +23,7 @@ from api.bladder.service import CHECKS
 from api.browsers import browser_of
 from api.calendar import local_date_of, local_today
 from api.db import db
+from api.db.records import declared
 from api.domain import LinkGone, NotFound, SessionEnded
 from api.entries.service import ENTRIES
 from api.medications.service import MEDICATIONS, add_medication_rows
@@ -30,7 +31,7 @@ from api.medications.service import shared_list as shared_medication_list
 from api.models import utcnow
 from api.questionnaires.service import RESPONSES
 from api.sharing.models import Share, ShareSession, ShareView
-from api.sharing.outputs import Scope, bounds, listed, stored
+from api.sharing.outputs import Scope, bounds, stored
 from api.treatments.service import TREATMENTS
 from api.treatments.vitals import flags
 from api.trends.service import add_questionnaires, analyse, window
@@ -261,21 +262,24 @@ def shared_trends(viewer: Access) -> dict[str, Any]:
     is the price of "never returns data outside its date range", and the share says so.
     """
     patient = viewer.patient
-    _, hi = bounds(viewer)
+    first, hi = bounds(viewer)
     today = local_today(patient.timezone)
-    entries = listed(ENTRIES, viewer)
-    treatments = listed(TREATMENTS, viewer)
+    # Every declared kind's rows within the scope, as stored: the report shows those it
+    # knows, and the rows of all of them set its span when the scope has no dates.
+    read = {kind.name: list(stored(kind, viewer)) for kind in declared()}
+    entries, treatments = read[ENTRIES.name], read[TREATMENTS.name]
     analysed_to = min(today, hi)
     result = analyse(entries, treatments, today=analysed_to)
     if hi < today:
         # "Today is day M" is about today, which the range does not reach.
         result["booster_hint"] = None
-    logged = [e.date for e in entries] + [t.local_date for t in treatments]
+    logged = [kind.dated(row) for kind in declared() if kind.dated is not None
+              for row in read[kind.name]]
     start = viewer.range_from or min(logged, default=today)
-    end = viewer.range_to or max([today, *logged])
-    body = window(result, treatments, start, max(start, end))
-    add_questionnaires(body, listed(RESPONSES, viewer), treatments, today=analysed_to,
-                       start=start, end=max(start, end))
+    end = max(start, viewer.range_to or max([today, *logged]))
+    body = window(result, treatments, start, end)
+    add_questionnaires(body, read[RESPONSES.name], treatments, today=analysed_to,
+                       start=start, end=end)
     by_id = {str(t.id): t for t in treatments}
     for marker in body["treatments"]:
         row = by_id[marker["id"]]
@@ -283,10 +287,11 @@ def shared_trends(viewer: Access) -> dict[str, Any]:
         marker["flags"] = flags(row.vitals)
         if viewer.include_notes:
             marker["notes"] = row.notes
-    add_medication_rows(body, list(stored(MEDICATIONS, viewer)), listed(CHECKS, viewer),
-                        start=start, end=max(start, end))
-    body["medication_list"] = shared_medication_list(listed(MEDICATIONS, viewer),
-                                                     include_notes=viewer.include_notes)
+    medications = read[MEDICATIONS.name]
+    add_medication_rows(body, medications, read[CHECKS.name], start=start, end=end)
+    body["medication_list"] = shared_medication_list(
+        [MEDICATIONS.shown(row, first, hi) for row in medications],
+        include_notes=viewer.include_notes)
     latest = entries[-1] if entries else None
     body["latest"] = (
         {"date": latest.date.isoformat(), **{f: getattr(latest, f) for f in SCORE_FIELDS}}

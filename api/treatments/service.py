@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -58,6 +59,7 @@ def csv_row(treatment: Treatment) -> dict[str, Any]:
 
 TREATMENTS = records.Kind(
     name="treatments", within=treatments_within, order=TREATMENT_ORDER,
+    dated=attrgetter("local_date"),
     columns=TREATMENT_COLUMNS, csv_row=csv_row, fhir=fhir.treatment_resources,
     exported_as="treatments", history_exported_as="treatment_versions",
     analysis="treatments",
