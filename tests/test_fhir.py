@@ -4,6 +4,8 @@ codes and units, has stable ids, and GET /export/fhir serves the patient's own."
 from __future__ import annotations
 
 import copy
+import csv
+import io
 import json
 import uuid
 from datetime import UTC, date, datetime
@@ -435,3 +437,23 @@ def test_ids_are_random_per_scope_and_never_from_the_account(app, alice):
     derived = {fhir.stable_id("patient", account), str(uuid.uuid5(
         fhir.ID_NAMESPACE, f"patient/{account}"))}
     assert not derived & set(every)
+
+
+def test_bladder_answers_are_observations_through_every_download(alice, validate):
+    """The kind moved last onto its declaration (issue 22): each answer is an Observation
+    naming the symptoms, and its CSV has a column per symptom."""
+    alice.put("/api/v1/bladder-checks/2026-03-01", json={"symptoms": ["blood_in_urine"]})
+    alice.put("/api/v1/bladder-checks/2026-03-08", json={"symptoms": []})
+    bundle = alice.get("/api/v1/export/fhir").get_json()
+    validate(bundle)
+    answers = [r for r in resources(bundle, "Observation") if r["code"]["coding"][0]["code"]
+               == "bladder"]
+    assert [(a["effectiveDateTime"], a["valueString"]) for a in answers] == [
+        ("2026-03-01", "Blood in the urine"), ("2026-03-08", "None")]
+    text = alice.get("/api/v1/export/bladder.csv").get_data(as_text=True).lstrip("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [list(row.values())[:4] for row in rows] == [
+        ["2026-03-01", "false", "false", "true"], ["2026-03-08", "false", "false", "false"]]
+    assert list(rows[0]) == ["date", "urinary_frequency", "painful_urination",
+                             "blood_in_urine", "answered_at", "version"]
+    assert all(row["answered_at"].startswith("20") and row["version"] == "1" for row in rows)

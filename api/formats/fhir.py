@@ -92,8 +92,10 @@ def patient_resource(*, key: IdKey, display_name: str) -> dict[str, Any]:
     return resource
 
 
-def _observation(resource_id: str, subject: str, day: str, code: dict[str, Any],
-                 value: dict[str, Any]) -> dict[str, Any]:
+def observation(resource_id: str, subject: str, day: str, code: dict[str, Any],
+                value: dict[str, Any]) -> dict[str, Any]:
+    """A survey Observation the patient reported on `day` (what a record kind's own
+    resources can be made of, with `stable_id` and a code in SCORES_SYSTEM)."""
     return {
         "resourceType": "Observation",
         "id": resource_id,
@@ -128,11 +130,11 @@ def entry_observations(entry: Any, *, key: IdKey, subject: str,
         else:
             shown = {"valueInteger": value}
         resource_id = stable_id(key, "entry", day, metric)
-        found.append(_observation(resource_id, subject, day, code, shown))
+        found.append(observation(resource_id, subject, day, code, shown))
     if include_notes and entry.notes:
         code = {"coding": [{"system": SCORES_SYSTEM, "code": "note", "display": NOTE_DISPLAY}],
                 "text": NOTE_DISPLAY}
-        found.append(_observation(stable_id(key, "entry", day, "note"), subject, day,
+        found.append(observation(stable_id(key, "entry", day, "note"), subject, day,
                                   code, {"valueString": entry.notes}))
     return found
 
@@ -322,13 +324,13 @@ def questionnaire_resources(response: Any, instrument: Mapping[str, Any], *, key
     derived = {"derivedFrom": [{"reference": _urn(response_id)}]}
     total = _number(response.total)
     value = {"valueInteger": total} if isinstance(total, int) else {"valueDecimal": total}
-    found.append(_observation(
+    found.append(observation(
         stable_id(key, "questionnaire-total", response.id), subject, authored,
         {"coding": [instrument["total"]], "text": f"{instrument['title']} score"},
         {**value, **derived}))
     for item in instrument["items"]:
         if item["code"]:
-            found.append(_observation(
+            found.append(observation(
                 stable_id(key, "questionnaire-item", response.id, item["key"]),
                 subject, authored,
                 {"coding": [{"system": LOINC, "code": item["code"]}], "text": item["text"]},
