@@ -103,12 +103,11 @@ class Kind:
     dated: Callable[[Any], date] | None = None
     # A row as a scope with dates start..end shows it (a medication as it stood at end).
     shown: Callable[[Any, date, date], Any] = as_stored
-    # Its CSV: the columns (none: no CSV), and a shown row as a CSV row (attributes or a
-    # dict).
-    columns: tuple[str, ...] = ()
+    # Its CSV: the columns, and a shown row as a CSV row (attributes or a dict).
+    columns: tuple[str, ...]
     csv_row: Callable[[Any], Any] = _itself
     # Its FHIR resources: (shown row, *, key, subject, include_notes) -> resources.
-    fhir: Callable[..., Iterable[dict[str, Any]]] | None = None
+    fhir: Callable[..., Iterable[dict[str, Any]]]
     # Its list in the account export (/me/export), each row as `present` shows it; and
     # the list of its earlier contents there, when it has a history (every_kept's rows).
     exported_as: str

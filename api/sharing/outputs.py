@@ -80,7 +80,7 @@ class KindConverter(BaseConverter):
 
     def to_python(self, value: str) -> Kind:
         kind = declared_named(value)
-        if kind is None or not kind.columns:
+        if kind is None:
             raise ValidationError
         return kind
 
@@ -90,7 +90,7 @@ class KindConverter(BaseConverter):
 
 def kind_parameter(_converter: Any) -> dict[str, Any]:
     """The OpenAPI parameter of `<kind:kind>`: the declared kinds' names."""
-    return {"type": "string", "enum": [kind.name for kind in declared() if kind.columns]}
+    return {"type": "string", "enum": [kind.name for kind in declared()]}
 
 
 # The patient's own free text. Tags are typed freely too, so they go with the notes.
@@ -135,8 +135,6 @@ def stream_csv(kind: Kind, scope: Scope) -> Iterator[str]:
 def resources(scope: Scope, key: fhir.IdKey, subject: str) -> Iterator[dict[str, Any]]:
     """Every declared kind's FHIR resources for its rows within the scope, kind by kind."""
     for kind in declared():
-        if kind.fhir is None:
-            continue
         for row in rows(kind, scope):
             yield from kind.fhir(row, key=key, subject=subject,
                                  include_notes=scope.include_notes)
