@@ -181,3 +181,7 @@ def test_every_audience_reads_a_kind_only_through_its_scope(app, alice, bob, kin
             assert shown != outside[reader.name][output], (kind.name, reader.name, output)
             if not reader.notes:
                 assert NOTE not in json.dumps(shown), (kind.name, reader.name, output)
+        if reader.name != "own":  # the report: the row is in the kind's own section of it
+            report, before = inside["json"], outside[reader.name]["json"]
+            assert isinstance(report, dict) and isinstance(before, dict)
+            assert report[kind.analysis] != before[kind.analysis], (kind.name, reader.name)

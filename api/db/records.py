@@ -112,7 +112,8 @@ class Kind:
     # the list of its earlier contents there, when it has a history (every_kept's rows).
     exported_as: str
     history_exported_as: str = ""
-    # What the analysis reads of it: its section of the report (/trends, /shared/trends).
+    # What the analysis reads of it: its section of the report (/shared/trends, a
+    # clinic's), where a row within the scope shows (tests/test_record_kinds.py).
     analysis: str
     # --- How it is saved: the versioned upsert --------------------------------------------
     table: Table
