@@ -185,3 +185,20 @@ def test_every_audience_reads_a_kind_only_through_its_scope(app, alice, bob, kin
             report, before = inside["json"], outside[reader.name]["json"]
             assert isinstance(report, dict) and isinstance(before, dict)
             assert report[kind.analysis] != before[kind.analysis], (kind.name, reader.name)
+
+
+def test_a_name_no_kind_has_is_404_for_every_audience_and_logs_nothing(app, alice):
+    readers = audiences(app, alice, notes=False)
+    for reader in readers:
+        response = reader.client.get(f"{reader.base}/nope.csv")
+        assert response.status_code == 404, reader.name
+        assert response.content_type == "application/problem+json"
+    shares = alice.get("/api/v1/shares").get_json()["items"]
+    assert [share["view_count"] for share in shares] == [1]  # the session's exchange only
+    views = alice.get(f"/api/v1/shares/{shares[0]['id']}/views").get_json()["items"]
+    assert [view["opened"] for view in views] == [["page"]]
+    connection_id = readers[2].base.rsplit("/", 1)[1]
+    assert alice.get(f"/api/v1/clinic-connections/{connection_id}/views").get_json()[
+        "items"] == []
+    assert not any(event["detail"] == "nope.csv"
+                   for event in alice.get("/api/v1/me/audit").get_json()["items"])
