@@ -65,7 +65,7 @@ def fhir_resources(check: BladderCheck, *, key: str, subject: str, include_notes
 
 CHECKS = records.Kind(
     name="bladder", within=checks_within, order=CHECK_ORDER, dated=attrgetter("date"),
-    columns=CHECK_COLUMNS, csv_row=csv_row, fhir=fhir_resources,
+    columns=CHECK_COLUMNS, csv_row=csv_row, private=(), fhir=fhir_resources,
     exported_as="bladder_checks", analysis="bladder_checks",
     table=BladderCheck.__table__, key=("user_id", "date"), content=CONTENT_FIELDS,
     present=BladderCheckSchema().dump,

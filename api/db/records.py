@@ -106,6 +106,9 @@ class Kind:
     # Its CSV: the columns, and a shown row as a CSV row (attributes or a dict).
     columns: tuple[str, ...]
     csv_row: Callable[[Any], Any] = _itself
+    # The columns the patient types freely (notes, tags): left empty in the CSV of a scope
+    # that excludes notes. Its `fhir` leaves them out by `include_notes` itself.
+    private: tuple[str, ...]
     # Its FHIR resources: (shown row, *, key, subject, include_notes) -> resources.
     fhir: Callable[..., Iterable[dict[str, Any]]]
     # Its list in the account export (/me/export), each row as `present` shows it; and

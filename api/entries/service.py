@@ -34,8 +34,8 @@ def entries_within(*, user: Account, start: date, end: date) -> Select[tuple[Ent
 
 ENTRIES = records.Kind(
     name="entries", within=entries_within, order=ENTRY_ORDER, dated=attrgetter("date"),
-    columns=ENTRY_COLUMNS, fhir=fhir.entry_observations, exported_as="entries",
-    history_exported_as="entry_versions", analysis="days",
+    columns=ENTRY_COLUMNS, private=("notes", "tags"), fhir=fhir.entry_observations,
+    exported_as="entries", history_exported_as="entry_versions", analysis="days",
     table=Entry.__table__, key=("user_id", "date"), content=CONTENT_FIELDS,
     present=EntrySchema().dump,
     history=records.History(table=EntryVersion.__table__, key=("user_id", "date")),

@@ -216,7 +216,8 @@ def shown_then(medication: Medication, start: date, end: date) -> MedicationThen
 
 MEDICATIONS = records.Kind(
     name="medications", within=medications_within, order=MEDICATION_ORDER, shown=shown_then,
-    columns=MEDICATION_COLUMNS, csv_row=csv_row, fhir=fhir.medication_resources,
+    columns=MEDICATION_COLUMNS, csv_row=csv_row, private=("notes",),
+    fhir=fhir.medication_resources,
     exported_as="medications", analysis="medication_list",
     table=Medication.__table__, key=("user_id", "id"), content=CONTENT_FIELDS,
     present=MedicationSchema().dump,

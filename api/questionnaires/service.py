@@ -58,8 +58,8 @@ def fhir_resources(response: QuestionnaireResponse, *, key: str, subject: str,
 
 RESPONSES = records.Kind(
     name="questionnaires", within=responses_within, order=RESPONSE_ORDER,
-    dated=attrgetter("local_date"),
-    columns=QUESTIONNAIRE_COLUMNS, csv_row=flat_row, fhir=fhir_resources,
+    dated=attrgetter("local_date"), columns=QUESTIONNAIRE_COLUMNS, csv_row=flat_row,
+    private=(), fhir=fhir_resources,
     exported_as="questionnaire_responses", analysis="questionnaires",
     table=QuestionnaireResponse.__table__, key=("user_id", "id"), content=CONTENT_FIELDS,
     present=ResponseSchema().dump, on_change=mark_changed,

@@ -93,10 +93,6 @@ def kind_parameter(_converter: Any) -> dict[str, Any]:
     return {"type": "string", "enum": [kind.name for kind in declared()]}
 
 
-# The patient's own free text. Tags are typed freely too, so they go with the notes.
-PRIVATE_TEXT = ("notes", "tags")
-
-
 def stored(kind: Kind, scope: Scope) -> Iterator[Any]:
     """The kind's rows within the scope's dates, as stored, read a chunk at a time (call
     inside a read)."""
@@ -112,15 +108,13 @@ def rows(kind: Kind, scope: Scope) -> Iterator[Any]:
         yield kind.shown(row, start, end)
 
 
-def csv_values(row: Any, columns: tuple[str, ...], include_notes: bool) -> dict[str, Any]:
-    """A CSV row with the same columns for every audience; free text is left empty unless
-    the scope includes notes."""
+def csv_values(kind: Kind, row: Any, include_notes: bool) -> dict[str, Any]:
+    """A CSV row with the same columns for every audience; the kind's free text is left
+    empty unless the scope includes notes."""
     values = {column: row.get(column) if isinstance(row, dict) else getattr(row, column)
-              for column in columns}
+              for column in kind.columns}
     if not include_notes:
-        for column in PRIVATE_TEXT:
-            if column in values:
-                values[column] = None
+        values.update(dict.fromkeys(kind.private))
     return values
 
 
@@ -128,7 +122,7 @@ def stream_csv(kind: Kind, scope: Scope) -> Iterator[str]:
     """A kind's CSV download through a scope, written a chunk of rows at a time (call
     inside a read that stays open while it is consumed)."""
     return rows_to_csv(kind.columns, (
-        csv_values(kind.csv_row(row), kind.columns, scope.include_notes)
+        csv_values(kind, kind.csv_row(row), scope.include_notes)
         for row in rows(kind, scope)))
 
 

@@ -59,10 +59,9 @@ def csv_row(treatment: Treatment) -> dict[str, Any]:
 
 TREATMENTS = records.Kind(
     name="treatments", within=treatments_within, order=TREATMENT_ORDER,
-    dated=attrgetter("local_date"),
-    columns=TREATMENT_COLUMNS, csv_row=csv_row, fhir=fhir.treatment_resources,
-    exported_as="treatments", history_exported_as="treatment_versions",
-    analysis="treatments",
+    dated=attrgetter("local_date"), columns=TREATMENT_COLUMNS, csv_row=csv_row,
+    private=("notes",), fhir=fhir.treatment_resources, exported_as="treatments",
+    history_exported_as="treatment_versions", analysis="treatments",
     table=Treatment.__table__, key=("user_id", "id"), content=CONTENT_FIELDS,
     present=TreatmentSchema().dump,
     history=records.History(table=TreatmentVersion.__table__, key=("user_id", "treatment_id")),
