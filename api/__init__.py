@@ -64,12 +64,16 @@ SECURITY_SCHEMES = {
 
 
 def register_converters(app: Flask, api: ProblemApi) -> None:
-    """`<id:name>`, the one converter for integer ids in paths (api/fields.py)."""
+    """`<id:name>`, the one converter for integer ids in paths (api/fields.py), and
+    `<kind:name>`, a declared record kind's name (api/sharing/outputs.py)."""
     from api.fields import MAX_ID, IdConverter
+    from api.sharing.outputs import KindConverter, kind_parameter
 
     app.url_map.converters["id"] = IdConverter
     api.register_converter(IdConverter, lambda _converter: {
         "type": "integer", "minimum": 1, "maximum": MAX_ID})
+    app.url_map.converters["kind"] = KindConverter
+    api.register_converter(KindConverter, kind_parameter)
 
 
 def register_blueprints(api: ProblemApi) -> None:

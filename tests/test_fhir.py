@@ -4,6 +4,8 @@ codes and units, has stable ids, and GET /export/fhir serves the patient's own."
 from __future__ import annotations
 
 import copy
+import csv
+import io
 import json
 import uuid
 from datetime import UTC, date, datetime
@@ -74,10 +76,21 @@ def treatment(**values) -> SimpleNamespace:
     return SimpleNamespace(**row)
 
 
+def of_rows(*made, include_notes: bool = False, key: str = "7"):
+    """A Bundle's resources: each (make one row's resources, rows) in turn, as a record
+    kind's declaration makes them (api/db/records.py Kind.fhir)."""
+    def resources(subject: str):
+        for made_by, rows in made:
+            for row in rows:
+                yield from made_by(row, key=key, subject=subject, include_notes=include_notes)
+    return resources
+
+
 def make(entries=(), treatments=(), *, include_notes=False, display_name="Ann") -> dict:
-    return fhir.bundle(key="7", display_name=display_name, entries=list(entries),
-                       treatments=list(treatments), include_notes=include_notes,
-                       generated_at=GENERATED)
+    return fhir.bundle(key="7", display_name=display_name, generated_at=GENERATED,
+                       resources=of_rows((fhir.entry_observations, entries),
+                                         (fhir.treatment_resources, treatments),
+                                         include_notes=include_notes))
 
 
 def resources(bundle: dict, kind: str) -> list[dict]:
@@ -184,8 +197,8 @@ def test_ids_are_stable_unique_and_full_urls_are_urns(validate):
         assert item["fullUrl"] == f"urn:uuid:{item['resource']['id']}"
         uuid.UUID(item["resource"]["id"])
     # Another patient's diary on the same dates gets other ids.
-    other = fhir.bundle(key="8", display_name="", entries=rows, treatments=[],
-                        include_notes=False, generated_at=GENERATED)
+    other = fhir.bundle(key="8", display_name="", generated_at=GENERATED,
+                        resources=of_rows((fhir.entry_observations, rows), key="8"))
     assert not set(ids[1:11]) & {e["resource"]["id"] for e in other["entry"]}
     # An edited score keeps its id: the same observation, corrected.
     edited = make([entry(date(2026, 3, 1), pain=9, mood=1)], [])
@@ -246,9 +259,8 @@ def test_medications_are_medication_statements(validate):
     stopped = SimpleNamespace(id=uuid.uuid4(), name="Sertraline", dose="",
                               drug_class="antidepressant", started_on=date(2025, 6, 1),
                               stopped_on=date(2026, 2, 1), notes="")
-    bundle = fhir.bundle(key="7", display_name="", entries=[], treatments=[],
-                         medications=[taken, stopped], include_notes=False,
-                         generated_at=GENERATED)
+    bundle = fhir.bundle(key="7", display_name="", generated_at=GENERATED,
+                         resources=of_rows((fhir.medication_resources, [taken, stopped])))
     validate(bundle)
     first, second = resources(bundle, "MedicationStatement")
     assert first["status"] == "active" and second["status"] == "completed"
@@ -258,8 +270,9 @@ def test_medications_are_medication_statements(validate):
     assert first["dosage"] == [{"text": "1 mg at night"}] and "dosage" not in second
     assert first["extension"][0]["valueCode"] == "benzodiazepine"
     assert "for sleep" not in json.dumps(bundle)
-    with_notes = fhir.bundle(key="7", display_name="", entries=[], treatments=[],
-                             medications=[taken], include_notes=True, generated_at=GENERATED)
+    with_notes = fhir.bundle(key="7", display_name="", generated_at=GENERATED,
+                             resources=of_rows((fhir.medication_resources, [taken]),
+                                               include_notes=True))
     validate(with_notes)
     assert resources(with_notes, "MedicationStatement")[0]["note"] == [{"text": "for sleep"}]
 
@@ -424,3 +437,23 @@ def test_ids_are_random_per_scope_and_never_from_the_account(app, alice):
     derived = {fhir.stable_id("patient", account), str(uuid.uuid5(
         fhir.ID_NAMESPACE, f"patient/{account}"))}
     assert not derived & set(every)
+
+
+def test_bladder_answers_are_observations_through_every_download(alice, validate):
+    """The kind moved last onto its declaration (issue 22): each answer is an Observation
+    naming the symptoms, and its CSV has a column per symptom."""
+    alice.put("/api/v1/bladder-checks/2026-03-01", json={"symptoms": ["blood_in_urine"]})
+    alice.put("/api/v1/bladder-checks/2026-03-08", json={"symptoms": []})
+    bundle = alice.get("/api/v1/export/fhir").get_json()
+    validate(bundle)
+    answers = [r for r in resources(bundle, "Observation") if r["code"]["coding"][0]["code"]
+               == "bladder"]
+    assert [(a["effectiveDateTime"], a["valueString"]) for a in answers] == [
+        ("2026-03-01", "Blood in the urine"), ("2026-03-08", "None")]
+    text = alice.get("/api/v1/export/bladder.csv").get_data(as_text=True).lstrip("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [list(row.values())[:4] for row in rows] == [
+        ["2026-03-01", "false", "false", "true"], ["2026-03-08", "false", "false", "false"]]
+    assert list(rows[0]) == ["date", "urinary_frequency", "painful_urination",
+                             "blood_in_urine", "answered_at", "version"]
+    assert all(row["answered_at"].startswith("20") and row["version"] == "1" for row in rows)

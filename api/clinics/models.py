@@ -19,9 +19,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from api.db import db
 from api.models import UTCDateTime, created_at_column, fhir_key_column
 
-VIEW_KINDS = ("trends", "entries.csv", "treatments.csv", "questionnaires.csv",
-              "medications.csv", "fhir")
-
 
 class Clinic(db.Model):  # type: ignore[name-defined]
     __tablename__ = "clinics"

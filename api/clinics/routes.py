@@ -31,6 +31,7 @@ from api.clinics.schemas import (
     PreviewSchema,
 )
 from api.db import db, reads, writes
+from api.db.records import Kind
 from api.errors import PROBLEM_JSON, ProblemSchema
 from api.extensions import Blueprint, limiter
 from api.formats.downloads import CSV_DOC, FHIR_DOC
@@ -272,55 +273,16 @@ def patient_trends(patient_id: str) -> Any:
     return Response(json.dumps(body), mimetype="application/json")
 
 
-def _csv(patient_id: str, kind: str) -> Response:
-    """One of the patient's CSV downloads, in their access log before it is streamed:
-    the share links' own writer, through this connection's scope."""
-    return outputs.csv_download(outputs.CSV_KINDS[kind], _open(patient_id, f"{kind}.csv"))
-
-
-@clinic.route("/patients/<patient_id>/entries.csv")
+@clinic.route("/patients/<patient_id>/<kind:kind>.csv")
 @login_required
 @patient_read_limit
 @clinic.alt_response(429, **LIMITED_DOC)
 @clinic.doc(responses=CSV_DOC)
 @clinic.alt_response(404, **NO_PATIENT_DOC)
-def entries_csv(patient_id: str) -> Response:
-    """The patient's entries as CSV, as a share link gives them (notes and tags empty
-    unless included)"""
-    return _csv(patient_id, "entries")
-
-
-@clinic.route("/patients/<patient_id>/treatments.csv")
-@login_required
-@patient_read_limit
-@clinic.alt_response(429, **LIMITED_DOC)
-@clinic.doc(responses=CSV_DOC)
-@clinic.alt_response(404, **NO_PATIENT_DOC)
-def treatments_csv(patient_id: str) -> Response:
-    """The patient's treatment sessions as CSV (notes empty unless included)"""
-    return _csv(patient_id, "treatments")
-
-
-@clinic.route("/patients/<patient_id>/questionnaires.csv")
-@login_required
-@patient_read_limit
-@clinic.alt_response(429, **LIMITED_DOC)
-@clinic.doc(responses=CSV_DOC)
-@clinic.alt_response(404, **NO_PATIENT_DOC)
-def questionnaires_csv(patient_id: str) -> Response:
-    """The patient's questionnaire responses as CSV: every item, the total and its band"""
-    return _csv(patient_id, "questionnaires")
-
-
-@clinic.route("/patients/<patient_id>/medications.csv")
-@login_required
-@patient_read_limit
-@clinic.alt_response(429, **LIMITED_DOC)
-@clinic.doc(responses=CSV_DOC)
-@clinic.alt_response(404, **NO_PATIENT_DOC)
-def medications_csv(patient_id: str) -> Response:
-    """The patient's medications as CSV (notes empty unless included)"""
-    return _csv(patient_id, "medications")
+def patient_csv(patient_id: str, kind: Kind) -> Response:
+    """One record kind of the patient's as CSV, as a share link gives it (notes and tags
+    empty unless included), in their access log before it is streamed"""
+    return outputs.csv_download(kind, _open(patient_id, f"{kind.name}.csv"))
 
 
 @clinic.route("/patients/<patient_id>/fhir")

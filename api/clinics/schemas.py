@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from api.clinics.models import VIEW_KINDS
 from api.fields import StrictBoolean, Text, not_blank
 from api.treatments.vitals import FLAG_CODES, ThresholdSchema
 from api.trends.schemas import doc
@@ -63,10 +62,9 @@ class ClinicViewSchema(Schema):
     provider_name = fields.String(metadata=doc("The provider's name when they looked."))
     viewed_at = fields.AwareDateTime(metadata=doc("Their first request in that session."))
     last_viewed_at = fields.AwareDateTime(metadata=doc("Their latest request in it."))
-    opened = fields.List(fields.String(metadata={"enum": list(VIEW_KINDS)}),
-                         attribute="opened_kinds", metadata=doc(
-                             "Everything opened in that session, in the order first opened: "
-                             "trends (the report) and downloads."))
+    opened = fields.List(fields.String(), attribute="opened_kinds", metadata=doc(
+        "Everything opened in that session, in the order first opened: trends (the "
+        "report), fhir and <kind>.csv (a record kind's CSV: entries.csv, ...)."))
 
 
 class ClinicViewListSchema(Schema):

@@ -9,6 +9,14 @@ replaces the stored one and bumps `version`; an If-Match that names another vers
 refused with the stored version, never applied. A Kind with a `History` keeps every
 content a replace or a delete takes away (nothing the patient typed is silently lost).
 
+A Kind is also the one declaration of how every audience reads that record kind (its
+name, what "within a date range" means for it, its order, how a scope shows a row, its CSV
+columns and row, its FHIR resources, its list in the account export, what the analysis
+reads of it). Each domain declares its Kind once and registers it with `declare`; every
+output (api/sharing/outputs.py: CSV, FHIR, the report, /me/export, for the patient, a
+share link and a clinic alike) iterates `declared()`, so a kind declared later appears in
+each of them without touching their routes (docs/adding-a-record-kind.md).
+
 The statements are SQLAlchemy Core on the declared transaction's connection: the row is
 read with FOR UPDATE (SQLite's write lock covers it there), so what was written is known
 without reading it back, and the ORM's unit of work would cost more than the SQL.
@@ -17,7 +25,7 @@ without reading it back, and the ORM's unit of work would cost more than the SQL
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
@@ -63,13 +71,55 @@ class History:
     key: tuple[str, ...]  # its columns holding the Kind's key, in the Kind's order
 
 
-@dataclass(frozen=True)
+def as_stored(row: Any, start: date, end: date) -> Any:
+    """A row as a scope shows it, when the scope's dates do not change it."""
+    return row
+
+
+def _itself(row: Any) -> Any:
+    return row
+
+
+@dataclass(frozen=True, kw_only=True)
 class Kind:
-    """What is versioned and how: entries and treatment sessions are two Kinds.
+    """A record kind: how it is saved (versioned) and how every audience reads it.
 
-    Its statements are built once, with the key as bound parameters, so each save only
-    executes them (SQLAlchemy caches their compiled form)."""
+    Making one declares it (`declare`): every output reads it from then on. Its statements
+    are built once, with the key as bound parameters, so each save only executes them
+    (SQLAlchemy caches their compiled form)."""
 
+    def __post_init__(self) -> None:
+        declare(self)
+
+    # --- How every audience reads it, through a scope (api/sharing/outputs.py) ---------
+    # Its name: the CSV download (<name>.csv, for every audience) and the access log's.
+    name: str
+    # The patient's rows dated start..end, as an ORM select (keyword-only user, start,
+    # end): what "within a date range" means for this kind. Every output reads it.
+    within: Callable[..., Select[Any]]
+    # Columns that order the rows and are unique per patient (read in chunks by them).
+    order: tuple[Any, ...]
+    # The local date a row is on: a report without dates spans its rows' dates. None: its
+    # rows set no span (a medication may have been taken for years).
+    dated: Callable[[Any], date] | None = None
+    # A row as a scope with dates start..end shows it (a medication as it stood at end).
+    shown: Callable[[Any, date, date], Any] = as_stored
+    # Its CSV: the columns, and a shown row as a CSV row (attributes or a dict).
+    columns: tuple[str, ...]
+    csv_row: Callable[[Any], Any] = _itself
+    # The columns the patient types freely (notes, tags): left empty in the CSV of a scope
+    # that excludes notes. Its `fhir` leaves them out by `include_notes` itself.
+    private: tuple[str, ...]
+    # Its FHIR resources: (shown row, *, key, subject, include_notes) -> resources.
+    fhir: Callable[..., Iterable[dict[str, Any]]]
+    # Its list in the account export (/me/export), each row as `present` shows it; and
+    # the list of its earlier contents there, when it has a history (every_kept's rows).
+    exported_as: str
+    history_exported_as: str = ""
+    # What the analysis reads of it: its section of the report (/shared/trends, a
+    # clinic's), where a row within the scope shows (tests/test_record_kinds.py).
+    analysis: str
+    # --- How it is saved: the versioned upsert --------------------------------------------
     table: Table
     key: tuple[str, ...]  # the columns that find one record; "user_id" first
     content: tuple[str, ...]  # what a save replaces and what "the same content" compares
@@ -133,6 +183,28 @@ class Kind:
         columns = self.history.table.c
         return select(self.history.table).where(self._in_history).order_by(
             columns.version.desc(), columns.replaced_at.desc())
+
+
+# The declared kinds, by name: what every output reads.
+_DECLARED: dict[str, Kind] = {}
+
+
+def declare(kind: Kind) -> None:
+    """Register `kind` with every output (done by making it)."""
+    known = _DECLARED.get(kind.name)
+    if known is not None and known.table is not kind.table:
+        raise ValueError(f"two record kinds are named {kind.name!r}")
+    _DECLARED[kind.name] = kind
+
+
+def declared() -> list[Kind]:
+    """Every declared kind, by name (each domain declares its own when imported: by the
+    time the app is created, all of them)."""
+    return sorted(_DECLARED.values(), key=lambda kind: kind.name)
+
+
+def declared_named(name: str) -> Kind | None:
+    return _DECLARED.get(name)
 
 
 def find(kind: Kind, key: Mapping[str, Any], *, connection: Connection | None = None,

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import date
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -14,11 +15,26 @@ from api.db import db, records
 from api.db.records import Record
 from api.entries.models import CONTENT_FIELDS, Entry, EntryVersion
 from api.entries.schemas import EntrySchema
+from api.formats import fhir
+from api.formats.csv import ENTRY_COLUMNS
 from api.versioning import IfMatch
 
 NOT_FOUND = "Nothing logged for this date."
 
+# The order entries are listed and exported in (unique per patient: in_chunks pages by it).
+ENTRY_ORDER = (Entry.date,)
+
+
+def entries_within(*, user: Account, start: date, end: date) -> Select[tuple[Entry]]:
+    """The patient's entries dated start..end: what "within these dates" means for them."""
+    return select(Entry).where(Entry.user_id == user.id, Entry.date >= start,
+                               Entry.date <= end)
+
+
 ENTRIES = records.Kind(
+    name="entries", within=entries_within, order=ENTRY_ORDER, dated=attrgetter("date"),
+    columns=ENTRY_COLUMNS, private=("notes", "tags"), fhir=fhir.entry_observations,
+    exported_as="entries", history_exported_as="entry_versions", analysis="days",
     table=Entry.__table__, key=("user_id", "date"), content=CONTENT_FIELDS,
     present=EntrySchema().dump,
     history=records.History(table=EntryVersion.__table__, key=("user_id", "date")),
@@ -50,16 +66,6 @@ def save_entry(*, user: Account, day: date, data: dict[str, Any],
 def delete_entry(*, user: Account, day: date, if_match: IfMatch | None = None) -> None:
     """Delete the day's entry, keeping its content in history; nothing there is fine."""
     records.remove(ENTRIES, {"user_id": user.id, "date": day}, if_match=if_match)
-
-
-# The order entries are listed and exported in (unique per patient: in_chunks pages by it).
-ENTRY_ORDER = (Entry.date,)
-
-
-def entries_within(*, user: Account, start: date, end: date) -> Select[tuple[Entry]]:
-    """The patient's entries dated start..end: what "within these dates" means for them."""
-    return select(Entry).where(Entry.user_id == user.id, Entry.date >= start,
-                               Entry.date <= end)
 
 
 def list_entries(*, user: Account, start: date, end: date) -> list[Entry]:

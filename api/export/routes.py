@@ -1,11 +1,11 @@
-"""The patient's downloads: entries, treatments, questionnaires and medications as CSV, a
-FHIR R4 Bundle, and everything as JSON. Each is logged in the security log, then streamed
+"""The patient's downloads: each record kind as CSV (one route for every kind), a FHIR R4
+Bundle, and everything as JSON. Each is logged in the security log, then streamed
 from one read transaction through the patient's own scope (api/sharing/outputs.py), by
 the same writers as a share link's and a clinic's downloads."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from flask import Response
@@ -17,25 +17,19 @@ from api.audit.service import record_now
 from api.auth.guard import current_user, login_required
 from api.auth.schemas import TokenSchema, UserSchema
 from api.auth.service import list_api_tokens
-from api.bladder.schemas import BladderCheckSchema
 from api.calendar import local_today, resolve_range
 from api.clinics import service as clinics
-from api.db import db, records
-from api.entries.schemas import EntrySchema
-from api.entries.service import ENTRIES
+from api.db import db
+from api.db.records import Kind
 from api.extensions import Blueprint
 from api.fields import RangeQuerySchema
 from api.formats.downloads import CSV_DOC, FHIR_DOC, download, json_chunks
-from api.medications import service as medications
-from api.questionnaires.schemas import ResponseSchema
 from api.reminders import service as reminders
 from api.sharing import outputs
 from api.sharing.models import ShareView
 from api.sharing.outputs import Own
 from api.sharing.schemas import ShareSchema
 from api.sharing.service import list_shares
-from api.treatments.schemas import TreatmentSchema
-from api.treatments.service import TREATMENTS
 
 blp = Blueprint("export", __name__, url_prefix="/api/v1", description="Downloads")
 
@@ -50,50 +44,18 @@ def own_scope(query: dict[str, Any]) -> Own:
     return Own(user, range_from=start, range_to=end)
 
 
-def own_csv(kind: str, query: dict[str, Any]) -> Response:
-    """One of the patient's CSV downloads, logged in their security log, then streamed by
-    the writer every audience's downloads share (api/sharing/outputs.py)."""
+@blp.route("/export/<kind:kind>.csv")
+@login_required
+@blp.arguments(RangeQuerySchema, location="query")
+@blp.doc(responses=CSV_DOC)
+def csv_export(query: dict[str, Any], kind: Kind) -> Response:
+    """One record kind as CSV (entries, treatments, questionnaires, medications, ...): all
+    of it unless from/to are given; medications are those taken at some time in from..to,
+    as they stood at its end. Logged in the security log, then streamed by the writer
+    every audience's downloads share (api/sharing/outputs.py)"""
     scope = own_scope(query)
-    record_now(user_id=scope.patient.id, event="exported", detail=f"{kind}.csv")
-    return outputs.csv_download(outputs.CSV_KINDS[kind], scope)
-
-
-@blp.route("/export/entries.csv")
-@login_required
-@blp.arguments(RangeQuerySchema, location="query")
-@blp.doc(responses=CSV_DOC)
-def entries_csv(query: dict[str, Any]) -> Response:
-    """Entries as CSV (all of them unless from/to are given)"""
-    return own_csv("entries", query)
-
-
-@blp.route("/export/treatments.csv")
-@login_required
-@blp.arguments(RangeQuerySchema, location="query")
-@blp.doc(responses=CSV_DOC)
-def treatments_csv(query: dict[str, Any]) -> Response:
-    """Treatment sessions as CSV (all of them unless from/to are given)"""
-    return own_csv("treatments", query)
-
-
-@blp.route("/export/questionnaires.csv")
-@login_required
-@blp.arguments(RangeQuerySchema, location="query")
-@blp.doc(responses=CSV_DOC)
-def questionnaires_csv(query: dict[str, Any]) -> Response:
-    """Questionnaire responses as CSV: every item, the total and its band (all of them
-    unless from/to are given)"""
-    return own_csv("questionnaires", query)
-
-
-@blp.route("/export/medications.csv")
-@login_required
-@blp.arguments(RangeQuerySchema, location="query")
-@blp.doc(responses=CSV_DOC)
-def medications_csv(query: dict[str, Any]) -> Response:
-    """The medication list as CSV (those taken at some time in from..to, if given, as they
-    stood at its end)"""
-    return own_csv("medications", query)
+    record_now(user_id=scope.patient.id, event="exported", detail=f"{kind.name}.csv")
+    return outputs.csv_download(kind, scope)
 
 
 @blp.route("/export/fhir")
@@ -119,24 +81,15 @@ def export_everything() -> Response:
                     f"relieflog-export-{local_today(scope.patient.timezone).isoformat()}.json")
 
 
-def _dumped(schema: Any, rows: Iterable[Any]) -> Iterator[dict[str, Any]]:
-    return (schema.dump(row) for row in rows)
-
-
 def _everything(scope: Own) -> Iterator[str]:
-    """The account export, written a list item at a time: the long lists (entries,
-    sessions, check-ins, their earlier versions, the security log) are read in chunks."""
+    """The account export, written a list item at a time: the long lists (every record
+    kind's, their earlier versions, the security log) are read in chunks."""
     user = scope.patient
+    lists = outputs.everything(scope)
     document: dict[str, Any] = {
         "format": "relieflog-export/1",
         "account": UserSchema().dump(user),
-        "entries": [],
-        "entry_versions": [],
-        "treatments": [],
-        "treatment_versions": [],
-        "questionnaire_responses": [],
-        "medications": medications.everything(user=user),
-        "bladder_checks": [],
+        **{name: [] for name in lists},
         "api_tokens": TokenSchema(many=True).dump(list_api_tokens(user=user)),
         "shares": ShareSchema(many=True).dump(list_shares(user=user)),
         "share_views": [
@@ -151,13 +104,4 @@ def _everything(scope: Own) -> Iterator[str]:
         **reminders.everything(user_id=user.id),
         **clinics.everything(user_id=user.id),
     }
-    return json_chunks(
-        document,
-        entries=_dumped(EntrySchema(), outputs.rows(outputs.ENTRIES, scope)),
-        entry_versions=records.every_kept(ENTRIES, user.id),
-        treatments=_dumped(TreatmentSchema(), outputs.rows(outputs.TREATMENTS, scope)),
-        treatment_versions=records.every_kept(TREATMENTS, user.id),
-        questionnaire_responses=_dumped(ResponseSchema(),
-                                        outputs.rows(outputs.QUESTIONNAIRES, scope)),
-        bladder_checks=_dumped(BladderCheckSchema(), outputs.rows(outputs.BLADDER, scope)),
-    )
+    return json_chunks(document, **lists)

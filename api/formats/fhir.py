@@ -13,6 +13,8 @@ connection, never the account's id): downloading twice through one scope gives t
 ids, so a receiving system can de-duplicate, while ids say nothing about the account and
 differ between scopes (issue 20, item 7).
 
+Each record kind names its function of these in its declaration (`fhir`, with the
+signature (row, *, key, subject, include_notes) -> resources; api/db/records.py Kind).
 The Bundle is written one entry at a time (`bundle_shell` and `bundle_entries`, streamed
 by api/formats/downloads.py json_chunks); `bundle` builds the same document in memory.
 """
@@ -20,7 +22,7 @@ by api/formats/downloads.py json_chunks); `bundle` builds the same document in m
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -90,8 +92,10 @@ def patient_resource(*, key: IdKey, display_name: str) -> dict[str, Any]:
     return resource
 
 
-def _observation(resource_id: str, subject: str, day: str, code: dict[str, Any],
-                 value: dict[str, Any]) -> dict[str, Any]:
+def observation(resource_id: str, subject: str, day: str, code: dict[str, Any],
+                value: dict[str, Any]) -> dict[str, Any]:
+    """A survey Observation the patient reported on `day` (what a record kind's own
+    resources can be made of, with `stable_id` and a code in SCORES_SYSTEM)."""
     return {
         "resourceType": "Observation",
         "id": resource_id,
@@ -126,11 +130,11 @@ def entry_observations(entry: Any, *, key: IdKey, subject: str,
         else:
             shown = {"valueInteger": value}
         resource_id = stable_id(key, "entry", day, metric)
-        found.append(_observation(resource_id, subject, day, code, shown))
+        found.append(observation(resource_id, subject, day, code, shown))
     if include_notes and entry.notes:
         code = {"coding": [{"system": SCORES_SYSTEM, "code": "note", "display": NOTE_DISPLAY}],
                 "text": NOTE_DISPLAY}
-        found.append(_observation(stable_id(key, "entry", day, "note"), subject, day,
+        found.append(observation(stable_id(key, "entry", day, "note"), subject, day,
                                   code, {"valueString": entry.notes}))
     return found
 
@@ -252,6 +256,14 @@ def vital_observations(treatment: Any, *, key: IdKey, subject: str) -> list[dict
     return found
 
 
+def treatment_resources(treatment: Any, *, key: IdKey, subject: str, include_notes: bool
+                        ) -> list[dict[str, Any]]:
+    """A session's resources: its MedicationAdministration and its readings' vital signs."""
+    return [medication_administration(treatment, key=key, subject=subject,
+                                      include_notes=include_notes),
+            *vital_observations(treatment, key=key, subject=subject)]
+
+
 MEDICATION_CLASS_URL = "https://relieflog.org/fhir/StructureDefinition/medication-class"
 
 
@@ -276,6 +288,12 @@ def medication_statement(medication: Any, *, key: IdKey, subject: str, include_n
     if include_notes and medication.notes:
         resource["note"] = [{"text": medication.notes}]
     return resource
+
+
+def medication_resources(medication: Any, *, key: IdKey, subject: str, include_notes: bool
+                         ) -> list[dict[str, Any]]:
+    return [medication_statement(medication, key=key, subject=subject,
+                                 include_notes=include_notes)]
 
 
 def questionnaire_resources(response: Any, instrument: Mapping[str, Any], *, key: IdKey,
@@ -306,13 +324,13 @@ def questionnaire_resources(response: Any, instrument: Mapping[str, Any], *, key
     derived = {"derivedFrom": [{"reference": _urn(response_id)}]}
     total = _number(response.total)
     value = {"valueInteger": total} if isinstance(total, int) else {"valueDecimal": total}
-    found.append(_observation(
+    found.append(observation(
         stable_id(key, "questionnaire-total", response.id), subject, authored,
         {"coding": [instrument["total"]], "text": f"{instrument['title']} score"},
         {**value, **derived}))
     for item in instrument["items"]:
         if item["code"]:
-            found.append(_observation(
+            found.append(observation(
                 stable_id(key, "questionnaire-item", response.id, item["key"]),
                 subject, authored,
                 {"coding": [{"system": LOINC, "code": item["code"]}], "text": item["text"]},
@@ -332,59 +350,21 @@ def bundle_shell(*, key: IdKey, generated_at: datetime) -> dict[str, Any]:
     }
 
 
-def bundle_entries(
-    *,
-    key: IdKey,
-    display_name: str,
-    entries: Iterable[Any],
-    treatments: Iterable[Any],
-    include_notes: bool,
-    responses: Iterable[Any] = (),
-    instruments: Mapping[str, Mapping[str, Any]] | None = None,
-    medications: Iterable[Any] = (),
-) -> Iterator[dict[str, Any]]:
-    """The Bundle's entries one at a time: the Patient, then each row's resources.
-    `entries`, `treatments` and questionnaire `responses` are rows (or anything with the
-    same attributes), read as they are consumed; `instruments` describes each response's
-    instrument by id (see questionnaire_resources); `key` is the scope's and never shown."""
+def bundle_entries(*, key: IdKey, display_name: str,
+                   resources: Callable[[str], Iterable[dict[str, Any]]]
+                   ) -> Iterator[dict[str, Any]]:
+    """The Bundle's entries one at a time: the Patient, then `resources(subject)` (each
+    record kind's resources for the rows read, as they are consumed; `subject` is the
+    reference to the Patient). `key` is the scope's and never shown."""
     patient = patient_resource(key=key, display_name=display_name)
-    subject = _urn(patient["id"])
-
-    def resources() -> Iterator[dict[str, Any]]:
-        yield patient
-        for entry in entries:
-            yield from entry_observations(entry, key=key, subject=subject,
-                                          include_notes=include_notes)
-        for treatment in treatments:
-            yield medication_administration(treatment, key=key, subject=subject,
-                                            include_notes=include_notes)
-            yield from vital_observations(treatment, key=key, subject=subject)
-        for response in responses:
-            yield from questionnaire_resources(
-                response, (instruments or {})[response.instrument], key=key, subject=subject)
-        for medication in medications:
-            yield medication_statement(medication, key=key, subject=subject,
-                                       include_notes=include_notes)
-
-    for resource in resources():
+    yield {"fullUrl": _urn(patient["id"]), "resource": patient}
+    for resource in resources(_urn(patient["id"])):
         yield {"fullUrl": _urn(resource["id"]), "resource": resource}
 
 
-def bundle(
-    *,
-    key: IdKey,
-    display_name: str,
-    entries: Iterable[Any],
-    treatments: Iterable[Any],
-    include_notes: bool,
-    generated_at: datetime,
-    responses: Iterable[Any] = (),
-    instruments: Mapping[str, Mapping[str, Any]] | None = None,
-    medications: Iterable[Any] = (),
-) -> dict[str, Any]:
+def bundle(*, key: IdKey, display_name: str, generated_at: datetime,
+           resources: Callable[[str], Iterable[dict[str, Any]]]) -> dict[str, Any]:
     """The whole Bundle in memory: the document the download streams."""
     return {**bundle_shell(key=key, generated_at=generated_at),
-            "entry": list(bundle_entries(
-                key=key, display_name=display_name, entries=entries, treatments=treatments,
-                include_notes=include_notes, responses=responses, instruments=instruments,
-                medications=medications))}
+            "entry": list(bundle_entries(key=key, display_name=display_name,
+                                         resources=resources))}

@@ -13,22 +13,19 @@ from typing import Any
 from sqlalchemy import Select, select
 
 from api.auth.models import Account
+from api.bladder.models import BladderCheck
 from api.bladder.service import list_checks
 from api.calendar import check_loggable, local_today
 from api.db import db, records
 from api.db.records import Record
 from api.domain import Invalid, NotFound
+from api.formats import fhir
+from api.formats.csv import MEDICATION_COLUMNS
 from api.medications.models import CONTENT_FIELDS, Medication
 from api.medications.schemas import MedicationSchema, SharedMedicationSchema
 from api.versioning import IfMatch
 
 NOT_FOUND = "No such medication."
-
-MEDICATIONS = records.Kind(
-    table=Medication.__table__, key=("user_id", "id"), content=CONTENT_FIELDS,
-    present=MedicationSchema().dump,
-)
-
 
 def normalized(data: dict[str, Any]) -> dict[str, Any]:
     content = {field: data.get(field) for field in CONTENT_FIELDS}
@@ -170,32 +167,37 @@ def markers(medications: list[Medication], start: date, end: date) -> list[dict[
 
 def add_medications(body: dict[str, Any], *, user: Account, start: date, end: date
                     ) -> dict[str, Any]:
-    """The trends body (the patient's or a shared report's) gains the medication markers
-    and the weekly bladder answers dated start..end."""
-    body["medications"] = markers(list_medications(user=user, start=start, end=end),
-                                  start, end)
+    """The patient's trends body gains the medication markers and the weekly bladder
+    answers dated start..end."""
+    return add_medication_rows(body, list_medications(user=user, start=start, end=end),
+                               list_checks(user=user, start=start, end=end),
+                               start=start, end=end)
+
+
+def add_medication_rows(body: dict[str, Any], medications: list[Medication],
+                        checks: list[BladderCheck], *, start: date, end: date
+                        ) -> dict[str, Any]:
+    """A trends body (the patient's or a shared report's, whose rows were read through its
+    scope) gains the markers and the bladder answers of these rows dated start..end."""
+    body["medications"] = markers(medications, start, end)
     body["bladder_checks"] = [
         {"date": check.date.isoformat(), "symptoms": check.symptoms,
          "answered_at": check.updated_at.isoformat()}
-        for check in list_checks(user=user, start=start, end=end)]
+        for check in checks if start <= check.date <= end]
     return body
 
 
-def shared_list(*, user: Account, start: date, end: date, include_notes: bool
+def shared_list(medications: list[MedicationThen], *, include_notes: bool
                 ) -> list[dict[str, Any]]:
-    """The report's medication list: those taken at some time in start..end, as they stood
-    at its end (`as_of`); notes only when the share includes them."""
+    """The report's medication list, of the medications as a scope shows them (`as_of`
+    its dates); notes only when the scope includes them."""
     items = []
-    for medication in list_medications(user=user, start=start, end=end):
-        item = SharedMedicationSchema().dump(as_of(medication, start=start, end=end))
+    for medication in medications:
+        item = SharedMedicationSchema().dump(medication)
         if not include_notes:
             item.pop("notes")
         items.append(item)
     return items
-
-
-def everything(*, user: Account) -> list[dict[str, Any]]:
-    return MedicationSchema(many=True).dump(list_medications(user=user))
 
 
 def csv_row(medication: MedicationThen) -> dict[str, Any]:
@@ -207,3 +209,16 @@ def csv_row(medication: MedicationThen) -> dict[str, Any]:
                              for c in medication.changes or []],
             "version": medication.version}
 
+
+def shown_then(medication: Medication, start: date, end: date) -> MedicationThen:
+    return as_of(medication, start=start, end=end)
+
+
+MEDICATIONS = records.Kind(
+    name="medications", within=medications_within, order=MEDICATION_ORDER, shown=shown_then,
+    columns=MEDICATION_COLUMNS, csv_row=csv_row, private=("notes",),
+    fhir=fhir.medication_resources,
+    exported_as="medications", analysis="medication_list",
+    table=Medication.__table__, key=("user_id", "id"), content=CONTENT_FIELDS,
+    present=MedicationSchema().dump,
+)

@@ -7,6 +7,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, date, timedelta
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -16,14 +17,49 @@ from api.calendar import check_loggable, local_date_of, local_today
 from api.db import db, records
 from api.db.records import Record
 from api.domain import NotFound
-from api.questionnaires.instruments import INSTRUMENTS
+from api.formats import fhir
+from api.formats.csv import QUESTIONNAIRE_COLUMNS
+from api.questionnaires.instruments import FHIR_DESCRIPTIONS, INSTRUMENTS
 from api.questionnaires.models import CONTENT_FIELDS, QuestionnaireResponse
 from api.questionnaires.schemas import ResponseSchema, as_number
 from api.versioning import IfMatch
 
 NOT_FOUND = "No such questionnaire response."
 
+# The order check-ins are listed and exported in (unique per patient: in_chunks pages by it).
+RESPONSE_ORDER = (QuestionnaireResponse.answered_at, QuestionnaireResponse.id)
+
+
+def responses_within(*, user: Account, start: date, end: date
+                     ) -> Select[tuple[QuestionnaireResponse]]:
+    """The check-ins answered on the patient's local dates start..end: what "within these
+    dates" means for them."""
+    return select(QuestionnaireResponse).where(
+        QuestionnaireResponse.user_id == user.id, QuestionnaireResponse.local_date >= start,
+        QuestionnaireResponse.local_date <= end)
+
+
+def flat_row(r: QuestionnaireResponse) -> dict[str, Any]:
+    """A response as a CSV row: one column per item (q1..q9; those an instrument lacks stay
+    empty), then the server's score."""
+    return {"id": r.id, "instrument": r.instrument, "answered_at": r.answered_at,
+            "local_date": r.local_date, **r.answers, "difficulty": r.difficulty,
+            "total": as_number(r.total), "severity": r.severity, "safety_flag": r.safety_flag,
+            "version": r.version}
+
+
+def fhir_resources(response: QuestionnaireResponse, *, key: str, subject: str,
+                   include_notes: bool) -> list[dict[str, Any]]:
+    """A response's FHIR resources, described by its instrument (check-ins have no notes)."""
+    return fhir.questionnaire_resources(response, FHIR_DESCRIPTIONS[response.instrument],
+                                        key=key, subject=subject)
+
+
 RESPONSES = records.Kind(
+    name="questionnaires", within=responses_within, order=RESPONSE_ORDER,
+    dated=attrgetter("local_date"), columns=QUESTIONNAIRE_COLUMNS, csv_row=flat_row,
+    private=(), fhir=fhir_resources,
+    exported_as="questionnaire_responses", analysis="questionnaires",
     table=QuestionnaireResponse.__table__, key=("user_id", "id"), content=CONTENT_FIELDS,
     present=ResponseSchema().dump,
 )
@@ -70,38 +106,12 @@ def delete_response(*, user: Account, response_id: uuid.UUID,
         raise NotFound(NOT_FOUND)
 
 
-# The order check-ins are listed and exported in (unique per patient: in_chunks pages by it).
-RESPONSE_ORDER = (QuestionnaireResponse.answered_at, QuestionnaireResponse.id)
-
-
-def responses_within(*, user: Account, start: date, end: date
-                     ) -> Select[tuple[QuestionnaireResponse]]:
-    """The check-ins answered on the patient's local dates start..end: what "within these
-    dates" means for them."""
-    return select(QuestionnaireResponse).where(
-        QuestionnaireResponse.user_id == user.id, QuestionnaireResponse.local_date >= start,
-        QuestionnaireResponse.local_date <= end)
-
-
 def list_responses(*, user: Account, start: date, end: date, instrument: str | None = None
                    ) -> list[QuestionnaireResponse]:
     query = responses_within(user=user, start=start, end=end).order_by(*RESPONSE_ORDER)
     if instrument is not None:
         query = query.where(QuestionnaireResponse.instrument == instrument)
     return list(db.session.scalars(query))
-
-
-def flat_row(r: QuestionnaireResponse) -> dict[str, Any]:
-    """A response as a CSV row: one column per item (q1..q9; those an instrument lacks stay
-    empty), then the server's score."""
-    return {"id": r.id, "instrument": r.instrument, "answered_at": r.answered_at,
-            "local_date": r.local_date, **r.answers, "difficulty": r.difficulty,
-            "total": as_number(r.total), "severity": r.severity, "safety_flag": r.safety_flag,
-            "version": r.version}
-
-
-def flat_rows(*, user: Account, start: date, end: date) -> list[dict[str, Any]]:
-    return [flat_row(r) for r in list_responses(user=user, start=start, end=end)]
 
 
 def due(*, user: Account, today: date | None = None) -> list[dict[str, Any]]:

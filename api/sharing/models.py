@@ -11,9 +11,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from api.db import db
 from api.models import UTCDateTime, created_at_column, fhir_key_column, utcnow
 
-VIEW_KINDS = ("page", "trends", "entries.csv", "treatments.csv", "questionnaires.csv", "fhir",
-              "medications.csv")
-
 
 class Share(db.Model):  # type: ignore[name-defined]
     __tablename__ = "shares"

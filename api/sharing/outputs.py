@@ -1,14 +1,16 @@
-"""What every audience downloads, read through one access scope: the one place where a
-date range is applied and where a download is read and written a chunk at a time.
+"""What every audience reads, through one access scope: the one place where a date range
+is applied, and where a download is read and written a chunk at a time.
 
 A scope is whose data is read and how much of it: the patient themselves (`Own`), a share
 link (`Viewer` in api/sharing/service.py) or a clinic connection (`ClinicViewer` in
 api/clinics/service.py). It says which patient, which local dates (`bounds`), whether the
 patient's free text is included, and the key FHIR resource ids are made from. Each record
-kind declares here, once, which of its rows lie within a scope's dates (its `within`
-query, in its own service), how a row is shown through a scope (a medication as it stood
-at the range's end) and its CSV columns; `stream_csv` and `stream_fhir` are the one
-writer of each format, for every audience (docs/architecture.md, "Sharing internals").
+kind declares once, in its own domain (api/db/records.py Kind), which of its rows lie
+within a scope's dates, how a row is shown through a scope (a medication as it stood at
+the range's end), its CSV columns and its FHIR resources; everything here iterates the
+declared kinds and names none: `stream_csv` and `stream_fhir` are the one writer of each
+format, `everything` the account export's lists, for every audience
+(docs/architecture.md, "Sharing internals"; docs/adding-a-record-kind.md).
 """
 
 from __future__ import annotations
@@ -20,30 +22,17 @@ from datetime import date, timedelta
 from typing import Any, Protocol
 
 from flask import Response, current_app
-from sqlalchemy import Select, select
+from sqlalchemy import select
+from werkzeug.routing import BaseConverter, ValidationError
 
 from api.auth.models import Account, User
-from api.bladder.service import CHECK_ORDER, checks_within
 from api.calendar import EARLIEST, local_today
 from api.db import db, in_chunks
-from api.entries.service import ENTRY_ORDER, entries_within
+from api.db.records import Kind, declared, declared_named, every_kept
 from api.formats import downloads, fhir
-from api.formats.csv import (
-    ENTRY_COLUMNS,
-    MEDICATION_COLUMNS,
-    QUESTIONNAIRE_COLUMNS,
-    TREATMENT_COLUMNS,
-    rows_to_csv,
-)
+from api.formats.csv import rows_to_csv
 from api.formats.downloads import json_chunks
-from api.medications.models import Medication
-from api.medications.service import MEDICATION_ORDER, as_of, medications_within
-from api.medications.service import csv_row as medication_csv_row
 from api.models import utcnow
-from api.questionnaires.instruments import FHIR_DESCRIPTIONS
-from api.questionnaires.service import RESPONSE_ORDER, flat_row, responses_within
-from api.treatments.service import TREATMENT_ORDER, treatments_within
-from api.treatments.service import csv_row as treatment_csv_row
 
 
 class Scope(Protocol):
@@ -83,73 +72,49 @@ def bounds(scope: Scope) -> tuple[date, date]:
             scope.range_to or local_today(scope.patient.timezone) + timedelta(days=1))
 
 
-# The patient's own free text. Tags are typed freely too, so they go with the notes.
-PRIVATE_TEXT = ("notes", "tags")
+class KindConverter(BaseConverter):
+    """`<kind:kind>` in a URL: a declared record kind, by its name (any other name matches
+    no route: 404). The one route per audience for every kind's CSV uses it."""
+
+    regex = "[a-z_]+"
+
+    def to_python(self, value: str) -> Kind:
+        kind = declared_named(value)
+        if kind is None:
+            raise ValidationError
+        return kind
+
+    def to_url(self, value: Any) -> str:
+        return value.name if isinstance(value, Kind) else str(value)
 
 
-def _as_stored(row: Any, start: date, end: date) -> Any:
-    return row
+def kind_parameter(_converter: Any) -> dict[str, Any]:
+    """The OpenAPI parameter of `<kind:kind>`: the declared kinds' names."""
+    return {"type": "string", "enum": [kind.name for kind in declared()]}
 
 
-def _medication_then(row: Medication, start: date, end: date) -> Any:
-    return as_of(row, start=start, end=end)
-
-
-def _columns_of(row: Any) -> Any:
-    return row
-
-
-@dataclass(frozen=True)
-class Kind:
-    """A record kind as every output reads it."""
-
-    name: str
-    # The patient's rows dated within start..end (keyword-only user, start, end).
-    within: Callable[..., Select[Any]]
-    # Columns that order the rows and are unique per patient (read in chunks by them).
-    order: tuple[Any, ...]
-    # A row as a scope with dates start..end shows it.
-    shown: Callable[[Any, date, date], Any]
-    columns: tuple[str, ...] = ()
-    # A shown row as a CSV row (attributes or a dict with the columns).
-    csv_row: Callable[[Any], Any] = _columns_of
-
-
-ENTRIES = Kind("entries", entries_within, ENTRY_ORDER, _as_stored, ENTRY_COLUMNS)
-TREATMENTS = Kind("treatments", treatments_within, TREATMENT_ORDER, _as_stored,
-                  TREATMENT_COLUMNS, treatment_csv_row)
-QUESTIONNAIRES = Kind("questionnaires", responses_within, RESPONSE_ORDER, _as_stored,
-                      QUESTIONNAIRE_COLUMNS, flat_row)
-MEDICATIONS = Kind("medications", medications_within, MEDICATION_ORDER, _medication_then,
-                   MEDICATION_COLUMNS, medication_csv_row)
-BLADDER = Kind("bladder", checks_within, CHECK_ORDER, _as_stored)
-
-# The CSV downloads, by name, for every audience.
-CSV_KINDS = {kind.name: kind for kind in (ENTRIES, TREATMENTS, QUESTIONNAIRES, MEDICATIONS)}
+def stored(kind: Kind, scope: Scope) -> Iterator[Any]:
+    """The kind's rows within the scope's dates, as stored, read a chunk at a time (call
+    inside a read)."""
+    start, end = bounds(scope)
+    return in_chunks(kind.within(user=scope.patient, start=start, end=end), kind.order)
 
 
 def rows(kind: Kind, scope: Scope) -> Iterator[Any]:
     """The kind's rows within the scope's dates, as the scope shows them, read a chunk at a
     time (call inside a read)."""
     start, end = bounds(scope)
-    for row in in_chunks(kind.within(user=scope.patient, start=start, end=end), kind.order):
+    for row in stored(kind, scope):
         yield kind.shown(row, start, end)
 
 
-def listed(kind: Kind, scope: Scope) -> list[Any]:
-    """rows() as a list, for the report (whose analysis needs them all at once)."""
-    return list(rows(kind, scope))
-
-
-def csv_values(row: Any, columns: tuple[str, ...], include_notes: bool) -> dict[str, Any]:
-    """A CSV row with the same columns for every audience; free text is left empty unless
-    the scope includes notes."""
+def csv_values(kind: Kind, row: Any, include_notes: bool) -> dict[str, Any]:
+    """A CSV row with the same columns for every audience; the kind's free text is left
+    empty unless the scope includes notes."""
     values = {column: row.get(column) if isinstance(row, dict) else getattr(row, column)
-              for column in columns}
+              for column in kind.columns}
     if not include_notes:
-        for column in PRIVATE_TEXT:
-            if column in values:
-                values[column] = None
+        values.update(dict.fromkeys(kind.private))
     return values
 
 
@@ -157,23 +122,37 @@ def stream_csv(kind: Kind, scope: Scope) -> Iterator[str]:
     """A kind's CSV download through a scope, written a chunk of rows at a time (call
     inside a read that stays open while it is consumed)."""
     return rows_to_csv(kind.columns, (
-        csv_values(kind.csv_row(row), kind.columns, scope.include_notes)
+        csv_values(kind, kind.csv_row(row), scope.include_notes)
         for row in rows(kind, scope)))
+
+
+def resources(scope: Scope, key: fhir.IdKey, subject: str) -> Iterator[dict[str, Any]]:
+    """Every declared kind's FHIR resources for its rows within the scope, kind by kind."""
+    for kind in declared():
+        for row in rows(kind, scope):
+            yield from kind.fhir(row, key=key, subject=subject,
+                                 include_notes=scope.include_notes)
 
 
 def stream_fhir(scope: Scope) -> Iterator[str]:
     """The FHIR R4 Bundle of what the scope may read, written a resource at a time (call
     inside a read that stays open while it is consumed)."""
     key = fhir.IdKey(scope.fhir_key())
-    generated_at = utcnow()
     return json_chunks(
-        fhir.bundle_shell(key=key, generated_at=generated_at),
-        entry=fhir.bundle_entries(
-            key=key, display_name=scope.patient.display_name,
-            entries=rows(ENTRIES, scope), treatments=rows(TREATMENTS, scope),
-            responses=rows(QUESTIONNAIRES, scope), medications=rows(MEDICATIONS, scope),
-            instruments=FHIR_DESCRIPTIONS, include_notes=scope.include_notes))
+        fhir.bundle_shell(key=key, generated_at=utcnow()),
+        entry=fhir.bundle_entries(key=key, display_name=scope.patient.display_name,
+                                  resources=lambda subject: resources(scope, key, subject)))
 
+
+def everything(scope: Own) -> dict[str, Iterator[Any]]:
+    """Every declared kind's list in the account export (and its earlier contents' list
+    when it keeps them): the rows as stored, each as the kind presents it, read in chunks."""
+    lists: dict[str, Iterator[Any]] = {}
+    for kind in declared():
+        lists[kind.exported_as] = map(kind.present, stored(kind, scope))
+        if kind.history is not None and kind.history_exported_as:
+            lists[kind.history_exported_as] = every_kept(kind, scope.patient.id)
+    return lists
 
 
 def reading(write: Callable[[], Iterator[str]]) -> Iterator[str]:

@@ -17,6 +17,7 @@ from flask.views import MethodView
 
 from api.auth.guard import current_user, login_required
 from api.db import db, reads, writes
+from api.db.records import Kind
 from api.errors import PROBLEM_JSON, ProblemSchema
 from api.extensions import Blueprint, limiter
 from api.formats.downloads import CSV_DOC, FHIR_DOC
@@ -198,54 +199,17 @@ def trends() -> Any:
     return Response(json.dumps(body), mimetype="application/json")
 
 
-def _shared_csv(kind: str) -> Response:
-    """One of the shared CSV downloads, logged in the patient's access log before it is
-    streamed."""
-    return outputs.csv_download(outputs.CSV_KINDS[kind], _view(f"{kind}.csv"))
-
-
-@provider.route("/entries.csv")
+@provider.route("/<kind:kind>.csv")
 @provider.doc(responses=CSV_DOC)
 @provider.alt_response(401, **NO_SESSION_DOC)
 @provider.alt_response(410, **GONE_DOC)
 @provider.alt_response(429, **READ_LIMITED_DOC)
 @provider_read_limit
-def entries_csv() -> Response:
-    """The shared entries as CSV (notes and tags empty unless included)"""
-    return _shared_csv("entries")
-
-
-@provider.route("/treatments.csv")
-@provider.doc(responses=CSV_DOC)
-@provider.alt_response(401, **NO_SESSION_DOC)
-@provider.alt_response(410, **GONE_DOC)
-@provider.alt_response(429, **READ_LIMITED_DOC)
-@provider_read_limit
-def treatments_csv() -> Response:
-    """The shared treatment sessions as CSV (notes empty unless included)"""
-    return _shared_csv("treatments")
-
-
-@provider.route("/questionnaires.csv")
-@provider.doc(responses=CSV_DOC)
-@provider.alt_response(401, **NO_SESSION_DOC)
-@provider.alt_response(410, **GONE_DOC)
-@provider.alt_response(429, **READ_LIMITED_DOC)
-@provider_read_limit
-def questionnaires_csv() -> Response:
-    """The shared questionnaire responses as CSV: every item, the total and its band"""
-    return _shared_csv("questionnaires")
-
-
-@provider.route("/medications.csv")
-@provider.doc(responses=CSV_DOC)
-@provider.alt_response(401, **NO_SESSION_DOC)
-@provider.alt_response(410, **GONE_DOC)
-@provider.alt_response(429, **READ_LIMITED_DOC)
-@provider_read_limit
-def medications_csv() -> Response:
-    """The medications taken in the shared dates as CSV (notes empty unless included)"""
-    return _shared_csv("medications")
+def shared_csv(kind: Kind) -> Response:
+    """One record kind of the shared dates as CSV (entries, treatments, questionnaires
+    with every item, the total and its band, medications taken in the dates, ...; notes
+    and tags empty unless included), in the patient's access log before it is streamed"""
+    return outputs.csv_download(kind, _view(f"{kind.name}.csv"))
 
 
 @provider.route("/fhir")

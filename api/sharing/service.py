@@ -19,17 +19,22 @@ from sqlalchemy import case, delete, literal, select, update
 from api.audit.service import record
 from api.auth.models import Account, User
 from api.auth.service import sha256
+from api.bladder.service import CHECKS
 from api.browsers import browser_of
 from api.calendar import DEFAULT_RANGE_DAYS, local_date_of, local_today
 from api.db import db
+from api.db.records import declared
 from api.domain import LinkGone, NotFound, SessionEnded
-from api.medications.service import add_medications
+from api.entries.service import ENTRIES
+from api.medications.service import MEDICATIONS, add_medication_rows
 from api.medications.service import shared_list as shared_medication_list
 from api.models import utcnow
+from api.questionnaires.service import RESPONSES
 from api.sharing.models import Share, ShareSession, ShareView
-from api.sharing.outputs import ENTRIES, QUESTIONNAIRES, TREATMENTS, Scope, bounds, listed
+from api.sharing.outputs import Scope, bounds, stored
 from api.summaries.insights import without_tags
 from api.summaries.kept_insights import kept_insights
+from api.treatments.service import TREATMENTS
 from api.treatments.vitals import flags
 from api.trends.service import add_questionnaires, analyse, window
 from api.vocabulary import SCORE_FIELDS
@@ -270,19 +275,22 @@ def shared_trends(viewer: Access) -> dict[str, Any]:
     patient = viewer.patient
     first, hi = bounds(viewer)
     today = local_today(patient.timezone)
-    entries = listed(ENTRIES, viewer)
-    treatments = listed(TREATMENTS, viewer)
+    # Every declared kind's rows within the scope, as stored: the report shows those it
+    # knows, and the rows of all of them set its span when the scope has no dates.
+    read = {kind.name: list(stored(kind, viewer)) for kind in declared()}
+    entries, treatments = read[ENTRIES.name], read[TREATMENTS.name]
     analysed_to = min(today, hi)
     result = analyse(entries, treatments, today=analysed_to)
     if hi < today:
         # "Today is day M" is about today, which the range does not reach.
         result["booster_hint"] = None
-    logged = [e.date for e in entries] + [t.local_date for t in treatments]
+    logged = [kind.dated(row) for kind in declared() if kind.dated is not None
+              for row in read[kind.name]]
     start = viewer.range_from or min(logged, default=today)
-    end = viewer.range_to or max([today, *logged])
-    body = window(result, treatments, start, max(start, end))
-    add_questionnaires(body, listed(QUESTIONNAIRES, viewer), treatments, today=analysed_to,
-                       start=start, end=max(start, end))
+    end = max(start, viewer.range_to or max([today, *logged]))
+    body = window(result, treatments, start, end)
+    add_questionnaires(body, read[RESPONSES.name], treatments, today=analysed_to,
+                       start=start, end=end)
     by_id = {str(t.id): t for t in treatments}
     for marker in body["treatments"]:
         row = by_id[marker["id"]]
@@ -290,9 +298,11 @@ def shared_trends(viewer: Access) -> dict[str, Any]:
         marker["flags"] = flags(row.vitals)
         if viewer.include_notes:
             marker["notes"] = row.notes
-    add_medications(body, user=patient, start=start, end=max(start, end))
+    medications = read[MEDICATIONS.name]
+    add_medication_rows(body, medications, read[CHECKS.name], start=start, end=end)
     body["medication_list"] = shared_medication_list(
-        user=patient, start=first, end=hi, include_notes=viewer.include_notes)
+        [MEDICATIONS.shown(row, first, hi) for row in medications],
+        include_notes=viewer.include_notes)
     latest = entries[-1] if entries else None
     body["latest"] = (
         {"date": latest.date.isoformat(), **{f: getattr(latest, f) for f in SCORE_FIELDS}}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -15,6 +16,8 @@ from api.calendar import check_loggable, local_date_of
 from api.db import db, records
 from api.db.records import Record
 from api.domain import NotFound
+from api.formats import fhir
+from api.formats.csv import TREATMENT_COLUMNS
 from api.treatments.models import CONTENT_FIELDS, Treatment, TreatmentVersion
 from api.treatments.schemas import TreatmentSchema
 from api.treatments.vitals import (
@@ -29,7 +32,35 @@ from api.versioning import IfMatch
 
 NOT_FOUND = "No such treatment session."
 
+# The order sessions are listed and exported in (unique per patient: in_chunks pages by it).
+TREATMENT_ORDER = (Treatment.started_at, Treatment.id)
+
+
+def treatments_within(*, user: Account, start: date, end: date) -> Select[tuple[Treatment]]:
+    """The patient's sessions whose local date is start..end (their readings with them):
+    what "within these dates" means for sessions."""
+    return select(Treatment).where(Treatment.user_id == user.id,
+                                   Treatment.local_date >= start, Treatment.local_date <= end)
+
+
+def csv_row(treatment: Treatment) -> dict[str, Any]:
+    """A session as a treatments.csv row (api/formats/csv.py TREATMENT_COLUMNS): its
+    columns, the first reading of each phase, and the flags' codes."""
+    row: dict[str, Any] = {column.name: getattr(treatment, column.key)
+                           for column in Treatment.__table__.columns}
+    for phase in READING_PHASES:
+        first = first_of_phase(treatment.vitals, phase) or {}
+        for value in ("systolic", "diastolic", "heart_rate", "spo2", "taken_at"):
+            row[f"{phase}_{value}"] = first.get(value)
+    row["flags"] = [flag["code"] for flag in flags(treatment.vitals)]
+    return row
+
+
 TREATMENTS = records.Kind(
+    name="treatments", within=treatments_within, order=TREATMENT_ORDER,
+    dated=attrgetter("local_date"), columns=TREATMENT_COLUMNS, csv_row=csv_row,
+    private=("notes",), fhir=fhir.treatment_resources, exported_as="treatments",
+    history_exported_as="treatment_versions", analysis="treatments",
     table=Treatment.__table__, key=("user_id", "id"), content=CONTENT_FIELDS,
     present=TreatmentSchema().dump,
     history=records.History(table=TreatmentVersion.__table__, key=("user_id", "treatment_id")),
@@ -86,34 +117,7 @@ def treatment_history(*, user: Account, treatment_id: uuid.UUID) -> list[Record]
     return earlier
 
 
-# The order sessions are listed and exported in (unique per patient: in_chunks pages by it).
-TREATMENT_ORDER = (Treatment.started_at, Treatment.id)
-
-
-def treatments_within(*, user: Account, start: date, end: date) -> Select[tuple[Treatment]]:
-    """The patient's sessions whose local date is start..end (their readings with them):
-    what "within these dates" means for sessions."""
-    return select(Treatment).where(Treatment.user_id == user.id,
-                                   Treatment.local_date >= start, Treatment.local_date <= end)
-
-
 def list_treatments(*, user: Account, start: date, end: date) -> list[Treatment]:
     return list(db.session.scalars(
         treatments_within(user=user, start=start, end=end).order_by(*TREATMENT_ORDER)))
 
-
-def csv_row(treatment: Treatment) -> dict[str, Any]:
-    """A session as a treatments.csv row (api/formats/csv.py TREATMENT_COLUMNS): its
-    columns, the first reading of each phase, and the flags' codes."""
-    row: dict[str, Any] = {column.name: getattr(treatment, column.key)
-                           for column in Treatment.__table__.columns}
-    for phase in READING_PHASES:
-        first = first_of_phase(treatment.vitals, phase) or {}
-        for value in ("systolic", "diastolic", "heart_rate", "spo2", "taken_at"):
-            row[f"{phase}_{value}"] = first.get(value)
-    row["flags"] = [flag["code"] for flag in flags(treatment.vitals)]
-    return row
-
-
-def csv_rows(*, user: Account, start: date, end: date) -> list[dict[str, Any]]:
-    return [csv_row(t) for t in list_treatments(user=user, start=start, end=end)]

@@ -110,6 +110,7 @@ export async function render(container, ctx) {
       h("li", {}, h("a", { href: "/api/v1/export/treatments.csv", download: "" }, t("settings.download_treatments"))),
       h("li", {}, h("a", { href: "/api/v1/export/questionnaires.csv", download: "" }, t("settings.download_checkins"))),
       h("li", {}, h("a", { href: "/api/v1/export/medications.csv", download: "" }, t("settings.download_medications"))),
+      h("li", {}, h("a", { href: "/api/v1/export/bladder.csv", download: "" }, t("settings.download_bladder"))),
       h("li", {}, h("a", { href: "/api/v1/export/fhir", download: "" }, t("settings.download_fhir"))),
       h("li", {}, h("a", { href: "/api/v1/me/export", download: "relieflog-export.json" }, t("settings.download_all"))),
       h("li", {}, h("a", { href: "/imports" }, t("settings.import_history")))));

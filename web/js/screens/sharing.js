@@ -15,7 +15,7 @@ import { clinicSection } from "../clinic-connect.js";
 const STATUS = { active: "pill-ok", expired: "pill-muted", revoked: "pill-warn" };
 
 // What a provider opened: t(`sharing.view.${kind}`) (the catalog keys keep the API's names).
-export const VIEW_KINDS = ["page", "trends", "entries.csv", "treatments.csv", "questionnaires.csv", "fhir"];
+export const VIEW_KINDS = ["page", "trends", "entries.csv", "treatments.csv", "questionnaires.csv", "medications.csv", "bladder.csv", "fhir"];
 const viewText = (kind) => (VIEW_KINDS.includes(kind) ? t(`sharing.view.${kind}`) : kind);
 
 const offlineText = () => t("sharing.offline");
