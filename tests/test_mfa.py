@@ -234,6 +234,7 @@ def _clinic_routes(application) -> list[tuple[str, str]]:
         if rule.rule == "/api/v1/clinic/invites/accept":
             continue  # any account accepts its own invitation there; it opens no patient data
         path = re.sub(r"<uuid:\w+>", "00000000-0000-0000-0000-000000000000", rule.rule)
+        path = re.sub(r"<kind:\w+>", "entries", path)  # a record kind, by its name
         path = re.sub(r"<(\w+:)?\w+>", "1", path)
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             routes.append((method, path))
