@@ -108,13 +108,20 @@ def app(database_url: str) -> Iterator[Flask]:
 
 
 def wipe(app: Flask) -> None:
+    """Every table emptied and every id counting from 1 again, as after the migrations.
+    On PostgreSQL in one round trip of DELETEs and setval()s: TRUNCATE makes new files for
+    every table and index, about 6 times slower per test here (mostly empty tables)."""
     with app.app_context():
-        tables = [t.name for t in db.metadata.sorted_tables]
+        deletes = [f"DELETE FROM {t.name}" for t in reversed(db.metadata.sorted_tables)]
         if db.engine.dialect.name == "postgresql":
-            db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            sequences = db.session.execute(text(
+                "SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema()"
+            )).scalars().all()
+            restarts = [f"SELECT setval('{name}', 1, false)" for name in sequences]
+            db.session.execute(text("; ".join([*deletes, *restarts])))
         else:
-            for name in reversed(tables):
-                db.session.execute(text(f"DELETE FROM {name}"))
+            for statement in deletes:
+                db.session.execute(text(statement))
         db.session.commit()
         db.session.remove()
 
