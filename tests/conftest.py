@@ -126,7 +126,7 @@ def app(database_url: str) -> Iterator[Flask]:
 def wipe(app: Flask) -> None:
     """Every table emptied and every id counting from 1 again, as after the migrations.
     On PostgreSQL in one round trip of DELETEs and setval()s: TRUNCATE makes new files for
-    every table and index, about 6 times slower per test here (mostly empty tables)."""
+    every table and index (38-206 ms a test here, against 2.3 ms; the tables are small)."""
     with app.app_context():
         deletes = [f"DELETE FROM {t.name}" for t in reversed(db.metadata.sorted_tables)]
         if db.engine.dialect.name == "postgresql":
