@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The whole suite: SQLite, then the browser tests in Chromium, then PostgreSQL (only the
-# tests that use the database: tests/conftest.py deselects the rest there). The API passes
-# run in parallel (pytest-xdist, TEST_WORKERS, default one per core; each worker has its own
-# database). Prints each pass's wall time. Says loudly what it could not run; under CI=true
+# tests that use the database: tests/conftest.py deselects the rest there). Every pass runs
+# in parallel (pytest-xdist, TEST_WORKERS, default one per core): each worker has its own
+# database, and in the browser pass its own gunicorn server and Chromium. Prints each pass's wall time. Says loudly what it could not run; under CI=true
 # anything skipped, or a pass that ran no test, is a failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -34,7 +34,7 @@ run_pass() {
 run_pass "API and unit tests on SQLite" "$py" -m pytest -m "not e2e" -n "$workers" "$@"
 
 if [ -x /usr/bin/chromium ]; then
-  run_pass "Browser tests in Chromium" "$py" -m pytest -m e2e tests/e2e "$@"
+  run_pass "Browser tests in Chromium" "$py" -m pytest -m e2e -n "$workers" tests/e2e "$@"
 else
   skipped+=("browser tests: /usr/bin/chromium is missing (apt-get install chromium)")
 fi

@@ -18,8 +18,9 @@ from tests.support.live_server import live_server
 pytestmark = pytest.mark.live
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def server(app, database_url):
+    """Started once for the module: each test makes an account of its own."""
     with live_server(database_url, workers=3, threads=8) as running:
         yield running
 

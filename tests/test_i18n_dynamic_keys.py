@@ -149,12 +149,11 @@ def entries() -> list[tuple[str, Path, set[str]]]:
     found = [("app.js", JS / "app.js", {"app"})]
     found += [(name, JS / path, {"app", scope}) for name, path, scope in SCREEN.findall(app)]
     reached = {m for _, module, _ in found for m in loaded_with(module)}
+    imported = {(m.parent / spec).resolve() for m in reached
+                for spec in IMPORT.findall(m.read_text()) + DYNAMIC_IMPORT.findall(m.read_text())}
     for module in sorted(JS.rglob("*.js")):
         scopes = set(EXTEND.findall(module_text(module)))
-        importers = [m for m in reached if module.resolve() in {
-            (m.parent / spec).resolve() for spec in IMPORT.findall(m.read_text())
-            + DYNAMIC_IMPORT.findall(m.read_text())}]
-        if scopes and importers:
+        if scopes and module.resolve() in imported:
             found.append((module.name, module, {"app", *scopes}))
     return found
 

@@ -15,8 +15,9 @@ from tests.support.live_server import live_server
 pytestmark = pytest.mark.live
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def two_instances(app, database_url):
+    """Started once for the module: each test makes accounts of its own."""
     with live_server(database_url, workers=2) as one, live_server(database_url, workers=2) as two:
         yield one, two
 
