@@ -1,7 +1,8 @@
-"""The provider's report shows its first screen at once and fills in after it (issue 21:
-Lighthouse 100 on /share): the rest comes part by part without waiting for the chart's
-library, the page says it is still busy until the last part is in, the day table is built
-when it is opened, and a printout made at any moment has the whole report."""
+"""What the first screens wait for (issue 21: Lighthouse 100 on /login, /today and /share).
+The provider's report shows its first screen at once and fills in after it: the rest comes
+part by part without waiting for the chart's library, the page says it is still busy until
+the last part is in, the day table is built when it is opened, and a printout made at any
+moment has the whole report. Today asks for its booster hint beside the diary, not after."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import Phone
+from tests.e2e.seed import seed_patient
 from tests.e2e.test_sharing import NOTE, REPORTS, patient_with_history, pdf_text
 
 pytestmark = pytest.mark.e2e
@@ -91,3 +93,30 @@ def test_a_report_printed_before_it_has_filled_in_prints_whole(phone: Phone,
     expect(report.locator(".chart-print canvas")).to_have_count(1)
     expect(report.locator(".chart-print .marker")).to_have_count(8)
     provider_phone.assert_clean()
+
+
+def test_today_asks_for_its_hint_beside_the_diary(phone: Phone) -> None:
+    """The hint (the last text to appear, and Today's largest) is asked for while the day's
+    entry is still on its way, so it shows with the form rather than a round trip later."""
+    phone.sign_up()
+    seed_patient(phone.api(), phone.url)  # due a booster hint
+    page = phone.page
+    held: list[Any] = []
+    released = False
+
+    def slow(route: Any) -> None:  # the day's entry on a slow line, until released
+        if released:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route("**/api/v1/entries?*", slow)
+    with page.expect_request(lambda request: "/api/v1/entries?" in request.url), \
+            page.expect_request(lambda request: "/api/v1/trends?" in request.url):
+        page.goto(f"{phone.url}/today")
+    expect(page.locator(".screen-today")).to_have_count(0)  # still waiting for the entry
+    released = True
+    for route in held:
+        route.continue_()
+    expect(page.locator(".hint")).to_contain_text("Relief has usually lasted")
+    phone.assert_clean()
