@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import gzip
 import hashlib
 import json
 import re
@@ -184,16 +185,23 @@ def catalog(language: str) -> Response:
 
 
 # The app's own scripts and stylesheets go out without their comments and indentation
-# (api/compact.py: the same code, each line on its line); vendor files as they are.
+# (api/compact.py: the same code, each line on its line); vendor files as they are. Every
+# script and stylesheet goes out gzipped to a browser that accepts it (about a third of the
+# bytes, which a phone on a slow line waits for before the first screen: docs/benchmarks.md,
+# "Lighthouse"); public files only, so nothing secret is ever compressed beside what a
+# visitor sent.
 COMPACTED = {".js": ("text/javascript", compact_js), ".css": ("text/css", compact_css)}
 
 
 @functools.lru_cache(maxsize=256)
-def _compacted(path: str, _modified: int) -> tuple[bytes, str]:
-    """A file's compacted body and its ETag, computed once per version of the file."""
-    compact = COMPACTED[Path(path).suffix][1]
-    body = compact(Path(path).read_text(encoding="utf-8")).encode("utf-8")
-    return body, hashlib.sha256(body).hexdigest()[:32]
+def _served(path: str, _modified: int, compact: bool) -> tuple[bytes, bytes, str]:
+    """A script's or stylesheet's body (compacted or as it is), that body gzipped, and its
+    ETag, computed once per version of the file."""
+    file = Path(path)
+    body = (COMPACTED[file.suffix][1](file.read_text(encoding="utf-8")).encode("utf-8")
+            if compact else file.read_bytes())
+    etag = hashlib.sha256(body).hexdigest()[:32]
+    return body, gzip.compress(body, compresslevel=9, mtime=0), etag
 
 
 @bp.get("/<asset:filename>")
@@ -202,11 +210,15 @@ def asset(filename: str) -> Response:
     if filename.startswith("api/") or suffix not in ASSET_SUFFIXES:
         abort(404)
     path = safe_join(str(WEB), filename)
-    if suffix in COMPACTED and filename.startswith(("js/", "css/")) and path \
-            and Path(path).is_file():
-        body, etag = _compacted(path, Path(path).stat().st_mtime_ns)
-        response = Response(body, mimetype=COMPACTED[suffix][0])
-        response.set_etag(etag)
+    if suffix in COMPACTED and path and Path(path).is_file():
+        body, packed, etag = _served(path, Path(path).stat().st_mtime_ns,
+                                     filename.startswith(("js/", "css/")))
+        gzipped = request.accept_encodings.quality("gzip") > 0
+        response = Response(packed if gzipped else body, mimetype=COMPACTED[suffix][0])
+        if gzipped:
+            response.headers["Content-Encoding"] = "gzip"
+        response.vary.add("Accept-Encoding")
+        response.set_etag(f"{etag}-gzip" if gzipped else etag)
         response.headers["Cache-Control"] = "no-cache"
         response.make_conditional(request)  # 304 when the browser has this version
         return response

@@ -108,6 +108,7 @@ def test_a_spanish_provider_reads_an_english_patients_report_in_spanish(
     report.goto(link)
     report.get_by_role("heading", name="Sam Rivera").wait_for()
     report.locator(".chart-screen canvas").wait_for()
+    expect(report.locator("main")).not_to_have_attribute("aria-busy", "true")  # filled in
     trends = es_phone.context.request.get(f"{es_phone.url}/api/v1/shared/trends").json()
     expect(report.locator("html")).to_have_attribute("lang", "es")
     assert report.title() == "Sam Rivera: informe de dolor y estado de ánimo · Relieflog"
@@ -299,6 +300,7 @@ def test_every_word_of_the_report_comes_from_the_catalog(phone: Phone, desktop: 
     report.goto(created.json()["url"])
     report.get_by_role("heading", name="Sam Rivera").wait_for()
     report.locator(".chart-screen canvas").wait_for()
+    expect(report.locator("main")).not_to_have_attribute("aria-busy", "true")  # filled in
     expect(report.get_by_role("heading", name="⟦Treatment series⟧")).to_be_visible()
     report.locator(".days-details summary").click()
     assert_all_text_translated(report, allow=PATIENT_DATA)

@@ -345,6 +345,7 @@ def walk_screens(phone: Phone, seeded: dict[str, Any], check: Any, lang: str) ->
         check(f"{lang}{path}")
     page.goto(phone.url + seeded["report"])
     page.locator(".chart-screen canvas").first.wait_for()
+    expect(page.locator("main")).not_to_have_attribute("aria-busy", "true")  # filled in
     page.locator(".bladder-table").wait_for()
     open_everything(page)
     check(f"{lang} report")

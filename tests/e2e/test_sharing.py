@@ -224,6 +224,7 @@ def test_share_link_report_print_download_access_log_and_revoke(
     expect(report.locator(".report-facts")).to_contain_text("Link expires")
     expect(report.locator(".report-head")).to_contain_text("Dr. Rivera, March visit")
     report.locator(".chart-screen canvas").wait_for()
+    expect(report.locator("main")).not_to_have_attribute("aria-busy", "true")  # filled in
     expect(report.locator(".chart-screen .marker")).to_have_count(8)
     assert report_rows(report) == series_rows(trends)
     expect(report.locator(".sessions-report tbody tr")).to_have_count(8)
@@ -304,6 +305,7 @@ def test_link_with_notes_and_dates_on_a_phone(phone: Phone, provider_phone: Phon
     report.goto(link)
     report.get_by_role("heading", name="Sam Rivera").wait_for()
     report.locator(".chart-screen canvas").wait_for()
+    expect(report.locator("main")).not_to_have_attribute("aria-busy", "true")  # filled in
     in_range = [t for t in seeded["treatments"] if t["local_date"] >= start.isoformat()]
     expect(report.locator(".sessions-report tbody tr")).to_have_count(len(in_range))
     expect(report.locator(".report-facts")).to_contain_text("Included")

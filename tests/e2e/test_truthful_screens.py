@@ -216,6 +216,7 @@ def test_panel_and_report_say_how_serious_a_flag_is(desktop: Phone, database_url
     expect(summary).to_contain_text("184/112")
     text = summary.inner_text()
     assert text.index("184/112") < text.index("150/95"), text
+    expect(desktop.page.locator("main")).not_to_have_attribute("aria-busy", "true")  # filled in
     flags = desktop.page.locator(".safety-row .bp-flag").all_inner_texts()
     assert "184/112" in flags[0] and "150/95" in flags[1], flags
     desktop.assert_clean()

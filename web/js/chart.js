@@ -171,7 +171,11 @@ function plotFollowing(target, build, data, { fixedWidth, fixedColors, height })
   let colors = fixedColors || palette();
   const widthNow = () => fixedWidth || target.clientWidth || 340;
   let plot = new uPlot(build(widthNow(), colors), data, target);
-  const resize = () => plot.setSize({ width: widthNow(), height });
+  // Drawn again only when the width changed (a redraw of the same size is the whole cost twice).
+  const resize = () => {
+    const width = widthNow();
+    if (width !== plot.width) plot.setSize({ width, height });
+  };
   const scheme = window.matchMedia("(prefers-color-scheme: dark)");
   const recolor = () => {
     colors = fixedColors || palette();

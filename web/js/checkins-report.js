@@ -52,32 +52,40 @@ function safetyFlags(checkins) {
     h("p", { class: "muted flag-note" }, t("share.flag.note")));
 }
 
-// Each questionnaire: its chart (drawn with the others), its series table and every score.
-function checkinsSection(data, checkins, drawers) {
+// One questionnaire's chart card, and the two charts to draw in it once chart.js is in (each
+// drawer gets the chart module and returns what it drew): the screen's, then the printed one.
+function chartCard(data, def, scores) {
+  const screen = h("div", { class: "score-chart chart-screen", role: "img",
+    "aria-label": t("share.checkins.chart", { title: def.title, count: scores.points.length }) });
+  const print = h("div", { class: "score-chart chart-print", "aria-hidden": "true" });
+  const readout = h("p", { class: "chart-readout no-print", "aria-live": "off" });
+  const card = h("div", { class: "card chart-card" }, screen, print, readout);
+  const options = { points: scores.points, treatments: data.treatments, start: data.from, end: data.to,
+    max: def.score && def.score.max, describe: (i) => {
+      const p = scores.points[i];
+      return t("share.checkins.readout", { date: shortDay(p.local_date), score: num(p.total) });
+    } };
+  return { card, drawers: [
+    ({ drawScores, scoreLegend }) => {
+      card.append(scoreLegend());
+      return drawScores(screen, readout, options);
+    },
+    ({ drawScores, PAPER }) => drawScores(print, h("p"), options, { width: 680, colors: PAPER }),
+  ] };
+}
+
+// Each questionnaire: its chart card, its series table and every score.
+function checkinsSection(data, checkins, charts) {
   if (!checkins.length) return null;
   return h("section", { class: "report-checkins", "aria-labelledby": "checkins-title" },
     h("h2", { id: "checkins-title" }, t("share.checkins.title")),
-    checkins.map(({ def, scores }) => {
+    checkins.map(({ def, scores }, i) => {
       const headingId = `checkin-${def.id}`;
-      const screen = h("div", { class: "score-chart chart-screen", role: "img",
-        "aria-label": t("share.checkins.chart", { title: def.title, count: scores.points.length }) });
-      const print = h("div", { class: "score-chart chart-print", "aria-hidden": "true" });
-      const readout = h("p", { class: "chart-readout no-print", "aria-live": "off" });
-      const card = h("div", { class: "card chart-card" }, screen, print, readout);
-      drawers.push(({ drawScores, scoreLegend, PAPER }) => {
-        const options = { points: scores.points, treatments: data.treatments, start: data.from, end: data.to,
-          max: def.score && def.score.max, describe: (i) => {
-            const p = scores.points[i];
-            return t("share.checkins.readout", { date: shortDay(p.local_date), score: num(p.total) });
-          } };
-        card.append(scoreLegend());
-        return [drawScores(screen, readout, options), drawScores(print, h("p"), options, { width: 680, colors: PAPER })];
-      });
       const seriesId = `${headingId}-series`;
       const scoresId = `${headingId}-scores`;
       return h("section", { class: "report-checkin", "data-instrument": def.id, "aria-labelledby": headingId },
         h("h3", { id: headingId }, def.title, def.name ? h("span", { class: "checkin-name" }, def.name) : null),
-        card,
+        charts[i].card,
         h("h4", { id: seriesId }, t("share.checkins.series")),
         (scores.series || []).length ? checkinSeriesTable(def, scores, data, seriesId)
           : h("p", { class: "muted" }, t("share.checkins.no_series")),
@@ -86,18 +94,19 @@ function checkinsSection(data, checkins, drawers) {
     }));
 }
 
-// { flag, section, explain, drawers }: the parts share.js places, and the charts to draw
-// once chart.js is in (each drawer gets the chart module and returns what it drew).
+// { flag, section, explain, drawers }: the flag, built now (it is first on the page); the
+// section and the explanations, built when share.js places them (after the report's first
+// screen); and the charts to draw once chart.js is in, one drawer per chart.
 export async function checkinParts(data) {
   // Their words (i18n scope "questionnaires"), definitions and styles, all at once.
   const [defs] = await Promise.all([definitions({ keep: false }).catch(() => null), checkinStyles(),
     extend("questionnaires")]);
   const checkins = scoredCheckins(data, defs);
-  const drawers = [];
+  const charts = checkins.map(({ def, scores }) => chartCard(data, def, scores));
   return {
     flag: safetyFlags(checkins),
-    section: checkinsSection(data, checkins, drawers),
-    explain: [h("h3", {}, t("share.checkins.title")), checkinExplanationList(checkins.map((c) => c.def), { provider: true })],
-    drawers,
+    section: () => checkinsSection(data, checkins, charts),
+    explain: () => [h("h3", {}, t("share.checkins.title")), checkinExplanationList(checkins.map((c) => c.def), { provider: true })],
+    drawers: charts.flatMap((c) => c.drawers),
   };
 }

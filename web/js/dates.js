@@ -3,15 +3,15 @@
 // language (i18n.locale()), in the browser's regional form when that is the same language
 // (en-GB: "1 March 2026", es-MX, es-ES); "en-CA" below only makes machine-readable YYYY-MM-DD days.
 
-import { locale } from "./i18n.js";
+import { formatter } from "./i18n.js";
 
 // The day it is (or was at `moment`) in that time zone.
 export function todayIn(timeZone, moment = new Date()) {
   try {
-    return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" })
+    return formatter(Intl.DateTimeFormat, { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }, "en-CA")
       .format(moment);
   } catch {
-    return new Intl.DateTimeFormat("en-CA").format(moment);
+    return formatter(Intl.DateTimeFormat, {}, "en-CA").format(moment);
   }
 }
 
@@ -22,15 +22,15 @@ export function addDays(day, n) {
 }
 
 export function formatDay(day, options = { weekday: "long", day: "numeric", month: "long" }) {
-  return new Intl.DateTimeFormat(locale(), { ...options, timeZone: "UTC" }).format(new Date(`${day}T12:00:00Z`));
+  return formatter(Intl.DateTimeFormat, { ...options, timeZone: "UTC" }).format(new Date(`${day}T12:00:00Z`));
 }
 
 // A moment in the patient's time zone; in this device's when the zone is unknown to Intl.
 function inZone(date, options, timeZone) {
   try {
-    return new Intl.DateTimeFormat(locale(), { ...options, timeZone }).format(date);
+    return formatter(Intl.DateTimeFormat, { ...options, timeZone }).format(date);
   } catch {
-    return new Intl.DateTimeFormat(locale(), options).format(date);
+    return formatter(Intl.DateTimeFormat, options).format(date);
   }
 }
 

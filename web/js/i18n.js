@@ -105,8 +105,23 @@ export const lang = () => active;
 // The BCP 47 tag to give Intl: the active language, in the reader's region if known.
 export const locale = () => regional;
 
+// An Intl formatter (`Kind`: Intl.NumberFormat, Intl.DateTimeFormat, …) for `options` in
+// the active language's locale (or `tag`). Making one costs far more than using it, and a
+// report or a chart's axis formats hundreds of numbers and dates with the same few: each is
+// made once and kept. Throws as Intl does (an unknown time zone).
+const formatters = new Map();
+export function formatter(Kind, options = {}, tag = regional) {
+  const key = `${Kind.name}|${tag}|${JSON.stringify(options)}`;
+  let found = formatters.get(key);
+  if (!found) {
+    found = new Kind(tag, options);
+    formatters.set(key, found);
+  }
+  return found;
+}
+
 export function formatNumber(value, options = {}) {
-  return new Intl.NumberFormat(locale(), options).format(value);
+  return formatter(Intl.NumberFormat, options).format(value);
 }
 
 // The message for `key`, with {placeholders} filled from `values` (numbers formatted for

@@ -2,17 +2,17 @@
 // Shared by Trends and the provider's report, so both say the same thing the same way.
 // Every word comes from the catalog (keys "report.*"); dates and numbers from Intl.
 
-import { formatNumber, locale, t } from "./i18n.js";
+import { formatNumber, formatter, t } from "./i18n.js";
 
 // A moment (ISO 8601) in the reader's language and time zone.
 export function moment(iso, options = { day: "numeric", month: "long", year: "numeric" }) {
-  return new Intl.DateTimeFormat(locale(), options).format(new Date(iso));
+  return formatter(Intl.DateTimeFormat, options).format(new Date(iso));
 }
 
 export const number = (v) => formatNumber(v, { maximumFractionDigits: 2 });
 
 // A list ("a, b and c") in the reader's language.
-export const list = (items) => new Intl.ListFormat(locale(), { style: "long", type: "conjunction" }).format(items);
+export const list = (items) => formatter(Intl.ListFormat, { style: "long", type: "conjunction" }).format(items);
 
 // One sentence per number, as in docs/relief.md ("One-line explanations"). `personal`: the
 // sentence talks about the reader's own data, so it has a patient's wording ("Your average")

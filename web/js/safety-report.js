@@ -36,8 +36,8 @@ function sessionDetails(s, columns) {
       h("span", { class: "safety-label" }, t("share.safety.column")), shown)));
 }
 
-function addSessionDetails(main, data) {
-  const table = main.querySelector(".sessions-report");
+function addSessionDetails(root, data) {
+  const table = root.querySelector(".sessions-report");
   if (!table) return;
   const columns = table.querySelectorAll("thead th").length;
   const byId = new Map(data.treatments.map((s) => [s.id, s]));
@@ -114,16 +114,16 @@ function flagSummary(data) {
     h("p", { class: "muted" }, t("share.safety.flags_note")));
 }
 
-// Puts the safety parts into the report `main` already shows (its words and styles first).
-export async function place(main, data) {
+// The safety parts for share.js to place, once their words and styles are in: the flagged
+// sessions (first on the page) and "Download medications (CSV)", with the report's first
+// screen; then, as the rest of the report is built, each session's details under its row of
+// the sessions table in `root`, and the medication and bladder sections after that table.
+export async function safetyParts(data) {
   await Promise.all([extend("safety"), safetyStyles()]);
-  addSessionDetails(main, data);
-  const summary = flagSummary(data);
-  if (summary) main.querySelector(".report-actions")?.before(summary);
-  const after = main.querySelector(".report-sessions");
-  const sections = [medicationsSection(data), bladderSection(data)].filter(Boolean);
-  if (after && sections.length) after.after(...sections);
-  const actions = main.querySelector(".report-actions");
-  const csv = actions && actions.querySelector('[data-download="fhir"]');
-  if (csv) csv.before(h("button", { type: "button", class: "btn", "data-download": "medications.csv" }, t("share.safety.medications_csv")));
+  return {
+    flag: flagSummary(data),
+    download: h("button", { type: "button", class: "btn", "data-download": "medications.csv" }, t("share.safety.medications_csv")),
+    sessionDetails: (root) => addSessionDetails(root, data),
+    sections: () => [medicationsSection(data), bladderSection(data)].filter(Boolean),
+  };
 }

@@ -5,7 +5,7 @@
 // (neutral wording, read by the patient and the provider alike); styles: css/safety.css.
 
 import { h } from "./dom.js";
-import { locale, t } from "./i18n.js";
+import { formatter, locale, t } from "./i18n.js";
 import { formatDay } from "./dates.js";
 import { num } from "./report.js";
 import { bpPhaseLabel, medClassLabel } from "./safety-words.js";
@@ -26,9 +26,9 @@ export function safetyStyles() {
 export function clock(iso, timeZone, named = !timeZone) {
   const options = { hour: "2-digit", minute: "2-digit", ...(named ? { timeZoneName: "short" } : {}) };
   try {
-    return new Intl.DateTimeFormat(locale(), { ...options, timeZone }).format(new Date(iso));
+    return formatter(Intl.DateTimeFormat, { ...options, timeZone }).format(new Date(iso));
   } catch {
-    return new Intl.DateTimeFormat(locale(), options).format(new Date(iso));
+    return formatter(Intl.DateTimeFormat, options).format(new Date(iso));
   }
 }
 

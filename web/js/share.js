@@ -95,6 +95,8 @@ function focusHeading(heading) {
 
 function page(title, ...body) {
   shown = null;
+  queue = [];
+  main.removeAttribute("aria-busy");
   for (const chart of charts) chart.destroy();
   charts = [];
   document.title = t("share.document_title", { title });
@@ -232,19 +234,81 @@ function setPrintFooter(data) {
 }
 
 
+// ---- Filling the report in ----
+
+// The report's first screen (who, the flags, the downloads, the latest scores, the chart's
+// summary and its place) is built at once and painted. Every other part is built after it,
+// one part per task when the browser is idle, appended below what is there (nothing on
+// screen moves), so no task keeps a tap waiting: a report of months built in one go blocked
+// the page for half a second on a phone (docs/benchmarks.md, "Lighthouse"). The chart is
+// drawn next once chart.js is in (the parts do not wait for it); the questionnaires' charts
+// and the printed copies last. `main` is aria-busy until the last part is in. Printing builds
+// what is left at once (the Print button waits for chart.js too).
+let queue = []; // what is left to build, in page order: functions, each in a task of its own
+let chartsQueued = null; // resolved once the charts' steps are queued
+const idle = () => new Promise((resolve) => {
+  if (window.requestIdleCallback) requestIdleCallback(resolve, { timeout: 200 });
+  else setTimeout(resolve, 1);
+});
+
+// Runs `steps`, then the steps `more` resolves to (the charts', once chart.js is in).
+async function fillIn(data, steps, more) {
+  queue = steps;
+  let waiting = more && more.catch(failed); // without the chart, the rest of the report still comes
+  for (;;) {
+    if (!queue.length) {
+      if (!waiting) break;
+      await waiting;
+      waiting = null;
+      continue;
+    }
+    await idle();
+    if (shown !== data) return; // another page took its place
+    if (queue.length) build(queue.shift()); // (printing may have built the rest meanwhile)
+  }
+  if (shown === data) main.removeAttribute("aria-busy");
+}
+
+function build(step) {
+  try {
+    step();
+  } catch (error) {
+    failed(error); // the parts after it still come
+  }
+}
+
+// Every part not built yet, at once, in order.
+function finish() {
+  for (const step of queue.splice(0)) build(step);
+}
+
 // The questionnaires' parts of the report, loaded only when the shared range has scores.
 const hasCheckins = (data) => Object.values(data.questionnaires || {}).some((q) => (q.points || []).length);
+// Readings, medications, bladder checks: only when there are some.
+const hasSafety = (data) => Boolean(data.medication_list?.length || data.medications?.length
+  || data.bladder_checks?.length || data.treatments.some((s) => s.vitals?.length));
+
+// The day table, built when the reader opens it (it is not printed): a row per day of the
+// range, which no one needs before asking.
+function daysDetails(days) {
+  const body = h("div", { class: "more-body" });
+  const details = h("details", { class: "more days-details no-print" }, h("summary", {}, t("share.days.show")), body);
+  details.addEventListener("toggle", () => {
+    if (details.open && !body.firstChild) body.append(days.length ? daysTable(days) : h("p", { class: "muted" }, t("share.days.none")));
+  });
+  return details;
+}
 
 async function report(data) {
-  const checkins = hasCheckins(data)
-    ? await import("./checkins-report.js").then((m) => m.checkinParts(data))
-    : { flag: null, section: null, explain: null, drawers: [] };
-  const { drawers } = checkins;
-  // "What goes with better days", when the patient ticked it for this link or clinic.
-  const insights = "insights" in data ? await import("./insights.js").then((m) => m.reportInsights(data.insights)) : null;
-  // Readings, medications, bladder checks: only when there are some.
-  const safety = data.medication_list?.length || data.medications?.length || data.bladder_checks?.length
-    || data.treatments.some((s) => s.vitals?.length) ? await import("./safety-report.js") : null;
+  // The parts' modules, words and styles, all at once. "What goes with better days" only
+  // when the patient ticked it for this link or clinic.
+  const [checkins, safety, insights] = await Promise.all([
+    hasCheckins(data) ? import("./checkins-report.js").then((m) => m.checkinParts(data)) : null,
+    hasSafety(data) ? import("./safety-report.js").then((m) => m.safetyParts(data)) : null,
+    "insights" in data ? import("./insights.js").then((m) => m.reportInsights(data.insights)) : null,
+  ]);
+  for (const chart of charts) chart.destroy();
+  charts = [];
   shown = data;
   const name = data.patient.display_name || t("share.patient");
   document.title = t("share.document_title", { title: t("share.report_title", { name }) });
@@ -255,12 +319,19 @@ async function report(data) {
     h("button", { type: "button", class: "btn", "data-download": "entries.csv" }, t("share.actions.entries_csv")),
     h("button", { type: "button", class: "btn", "data-download": "treatments.csv" }, t("share.actions.treatments_csv")),
     h("button", { type: "button", class: "btn", "data-download": "questionnaires.csv" }, t("share.actions.questionnaires_csv")),
+    safety && safety.download,
     h("button", { type: "button", class: "btn", "data-download": "fhir" }, t("share.actions.fhir")));
-  actions.addEventListener("click", (event) => {
+  actions.addEventListener("click", async (event) => {
     const button = event.target.closest("button");
     if (!button) return;
-    if (button.dataset.action === "print") window.print();
-    else download(button.dataset.download);
+    if (button.dataset.action === "print") {
+      finish();
+      await chartsQueued; // the charts' steps, once chart.js is in
+      finish();
+      window.print();
+    } else {
+      download(button.dataset.download);
+    }
   });
 
   const sentence = summary(data);
@@ -268,8 +339,12 @@ async function report(data) {
   const printChart = h("div", { class: "chart chart-print", "aria-hidden": "true" });
   const readout = h("p", { class: "chart-readout no-print", "aria-live": "off" });
   const chartCard = h("div", { class: "card chart-card" }, screenChart, printChart, readout);
+  const daily = data.days.length || data.treatments.length;
+  if (!daily) chartCard.replaceChildren(h("p", { class: "empty" }, t("share.chart.empty")));
 
+  // The first screen.
   const heading = h("h1", { tabindex: "-1" }, name);
+  main.setAttribute("aria-busy", "true");
   main.replaceChildren(...[
     h("div", { class: "report-head" },
       clinic && clinic.back(),
@@ -282,53 +357,60 @@ async function report(data) {
         data.share.expires_at && [t("share.facts.expires"), dateOf(data.share.expires_at)],
         [t("share.facts.notes"), t(withNotes ? "share.facts.notes_included" : "share.facts.notes_not_shared")],
       ].filter(Boolean))),
-    checkins.flag,
+    checkins && checkins.flag,
+    safety && safety.flag,
     actions,
     latestCard(data.latest, data.booster_hint),
     h("section", { class: "report-chart", "aria-labelledby": "chart-title" },
       h("h2", { id: "chart-title" }, t("share.chart.title")),
       h("p", { class: "summary", id: "report-summary" }, sentence),
       chartCard),
-    h("section", { class: "report-series", "aria-labelledby": "series-title" },
-      h("h2", { id: "series-title" }, t("share.series.title")),
-      data.series.length ? [scrollHint(), seriesTable(data, "series-title")]
-        : h("p", { class: "muted" }, t("share.series.none")),
-      h("p", { class: "muted table-note" }, t("share.series.note", { mood: moodNote() }))),
-    checkins.section,
-    insights,
-    h("section", { class: "report-sessions", "aria-labelledby": "sessions-title" },
-      h("h2", { id: "sessions-title" }, t("share.sessions.title")),
-      data.treatments.length ? scrollHint() : null,
-      sessionsTable(data, withNotes)),
-    withNotes ? notesSection(data.notes || []) : null,
-    h("details", { class: "more days-details no-print" }, h("summary", {}, t("share.days.show")),
-      h("div", { class: "more-body" }, data.days.length ? daysTable(data.days) : h("p", { class: "muted" }, t("share.days.none")))),
-    h("section", { class: "report-explain", "aria-labelledby": "explain-title" },
-      h("h2", { id: "explain-title" }, t("share.explain.title")),
-      explanationList({ provider: true }),
-      checkins.explain),
   ].filter(Boolean));
-  if (safety) await safety.place(main, data);
-  if (main.querySelector("table.report-table")) import("./table-labels.js"); // phone layout
   focusHeading(heading);
   setPrintFooter(data);
 
-  const daily = data.days.length || data.treatments.length;
-  if (!daily) chartCard.replaceChildren(h("p", { class: "empty" }, t("share.chart.empty")));
-  if (!daily && !drawers.length) return;
-  const chartModule = await import("./chart.js");
-  const { drawChart, legend, PAPER } = chartModule;
-  for (const chart of charts) chart.destroy();
-  charts = [];
+  // Then the rest, part by part, and the charts once chart.js is in.
+  const drawers = checkins ? checkins.drawers : [];
+  const chartModule = daily || drawers.length ? import("./chart.js") : null;
   const span = { start: data.from, end: data.to };
-  if (daily) {
-    charts.push(
-      drawChart(screenChart, readout, data, span),
+  const append = (part) => () => main.append(...[part()].flat().filter(Boolean));
+  // The tables' phone layout, before the first table is in.
+  if (data.series.length || data.treatments.length || checkins || safety) import("./table-labels.js");
+  const chartSteps = chartModule && chartModule.then((m) => {
+    if (shown !== data) return;
+    if (daily) {
+      queue.unshift(() => {
+        charts.push(m.drawChart(screenChart, readout, data, span));
+        chartCard.append(m.legend(data));
+      });
+    }
+    queue.push(...drawers.map((draw) => () => charts.push(draw(m))), ...[daily && (() => {
       // A second copy at a width that fits A4 and Letter, in paper colours, shown only in print.
-      drawChart(printChart, h("p"), data, { ...span, width: 680, colors: PAPER }));
-    chartCard.append(legend(data));
-  }
-  for (const draw of drawers) charts.push(...draw(chartModule));
+      charts.push(m.drawChart(printChart, h("p"), data, { ...span, width: 680, colors: m.PAPER }));
+    })].filter(Boolean));
+  });
+  chartsQueued = chartSteps && chartSteps.catch(() => {});
+  fillIn(data, [
+    append(() => h("section", { class: "report-series", "aria-labelledby": "series-title" },
+      h("h2", { id: "series-title" }, t("share.series.title")),
+      data.series.length ? [scrollHint(), seriesTable(data, "series-title")]
+        : h("p", { class: "muted" }, t("share.series.none")),
+      h("p", { class: "muted table-note" }, t("share.series.note", { mood: moodNote() })))),
+    checkins && append(checkins.section),
+    insights && append(() => insights),
+    append(() => h("section", { class: "report-sessions", "aria-labelledby": "sessions-title" },
+      h("h2", { id: "sessions-title" }, t("share.sessions.title")),
+      data.treatments.length ? scrollHint() : null,
+      sessionsTable(data, withNotes))),
+    safety && (() => safety.sessionDetails(main)),
+    safety && append(safety.sections),
+    withNotes && append(() => notesSection(data.notes || [])),
+    append(() => daysDetails(data.days)),
+    append(() => h("section", { class: "report-explain", "aria-labelledby": "explain-title" },
+      h("h2", { id: "explain-title" }, t("share.explain.title")),
+      explanationList({ provider: true }),
+      checkins && checkins.explain())),
+  ].filter(Boolean), chartSteps);
 }
 
 // ---- Start ----
@@ -352,9 +434,12 @@ async function open() {
   }
 }
 
-// The footer says when it was printed: refresh it as printing starts.
+// Printing starts: whatever of the report is not built yet is built now, and the footer says
+// when it was printed.
 window.addEventListener("beforeprint", () => {
-  if (shown) setPrintFooter(shown);
+  if (!shown) return;
+  finish();
+  setPrintFooter(shown);
 });
 // The provider reads the report in their own browser's language, whatever the patient's.
 await i18n.load(undefined, { scope: "report" })

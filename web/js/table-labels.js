@@ -39,8 +39,12 @@ if (!document.getElementById("tables-css")) {
   link.href = "/css/tables.css";
   document.head.append(link);
   let queued = false;
-  new MutationObserver(() => {
-    if (queued) return;
+  // Only when a table or rows came: a chart redrawing (uPlot's own elements, the session
+  // markers) must not relabel every table on the page each time.
+  const tabular = (node) => node.nodeType === Node.ELEMENT_NODE
+    && (node.matches("table, tbody, tr") || node.querySelector("table") !== null);
+  new MutationObserver((records) => {
+    if (queued || !records.some((record) => [...record.addedNodes].some(tabular))) return;
     queued = true;
     queueMicrotask(() => {
       queued = false;

@@ -78,6 +78,9 @@ async function missingYesterday(user, day) {
 
 export async function render(container, ctx) {
   const day = todayIn(ctx.user.timezone);
+  // The hint is asked for beside the rest, not after it: the last text to appear, it was the
+  // screen's slowest paint (docs/benchmarks.md, "Lighthouse"). It never holds the form up.
+  const hint = boosterHint(day);
   const [entry, due, missing, bladder] = await Promise.all([store.entry(day), dueCheckins(),
     missingYesterday(ctx.user, day), bladderCard(day)]);
   const status = h("div", {}, statusLine(entry, ctx.user.timezone));
@@ -93,7 +96,7 @@ export async function render(container, ctx) {
   const weekSlot = h("div", {});
   container.append(screenHead(t("today.title"), formatDay(day)), status, ...(missing ? [missing] : []), ...(due ? [due] : []),
     ...(bladder ? [bladder] : []), form, hintSlot, weekSlot);
-  boosterHint(day).then((hint) => { if (hint) hintSlot.append(hint); });
+  hint.then((found) => { if (found) hintSlot.append(found); });
   // "Your week" on the first day of the week (Monday): its module and words load only then.
   if (new Date(`${day}T12:00:00Z`).getUTCDay() === 1) {
     import("../week-card.js").then((m) => m.weekCard(day)).then((card) => { if (card) weekSlot.append(card); }, () => {});

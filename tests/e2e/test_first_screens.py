@@ -1,0 +1,122 @@
+"""What the first screens wait for (issue 21: Lighthouse 100 on /login, /today and /share).
+The provider's report shows its first screen at once and fills in after it: the rest comes
+part by part without waiting for the chart's library, the page says it is still busy until
+the last part is in, the day table is built when it is opened, and a printout made at any
+moment has the whole report. Today asks for its booster hint beside the diary, not after."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import Phone
+from tests.e2e.seed import seed_patient
+from tests.e2e.test_sharing import NOTE, REPORTS, patient_with_history, pdf_text
+
+pytestmark = pytest.mark.e2e
+
+UPLOT = "**/vendor/uplot/uPlot.iife.min.js"
+# Printed parts of the report, as they read in a PDF.
+PRINTED = ("Treatment series", "Sessions", "IV infusion", NOTE, "How these numbers are worked out")
+
+
+def shared_report(phone: Phone) -> str:
+    """Sam Rivera's link, with notes."""
+    patient_with_history(phone)
+    api = phone.api()
+    created = api.post(f"{phone.url}/api/v1/shares",
+                       json={"label": "Dr. Okafor", "include_notes": True}, timeout=10)
+    assert created.status_code == 201, created.text
+    return str(created.json()["url"])
+
+
+def test_the_report_fills_in_without_waiting_for_the_chart(phone: Phone,
+                                                           provider_phone: Phone) -> None:
+    link = shared_report(phone)
+    report = provider_phone.page
+    held: list[Any] = []
+    # The chart's library on a slow line: not here yet.
+    report.route(UPLOT, lambda route: held.append(route))
+    report.goto(link)
+    report.get_by_role("heading", name="Sam Rivera").wait_for()
+    main = report.locator("main")
+
+    # Everything but the chart comes while the library is still on its way; the page says
+    # it is not finished, and the chart keeps its place.
+    expect(report.locator(".report-explain")).to_contain_text("How these numbers are worked out")
+    expect(report.locator(".sessions-report tbody tr")).to_have_count(8)
+    expect(report.locator(".report-notes")).to_contain_text(NOTE)
+    expect(main).to_have_attribute("aria-busy", "true")
+    expect(report.locator(".chart-screen canvas")).to_have_count(0)
+    assert report.locator(".chart-screen").bounding_box()["height"] >= 260  # type: ignore[index]
+    # The day table (not printed) is built only when the reader opens it.
+    expect(report.locator(".days-table")).to_have_count(0)
+
+    assert held, "the page asked for the chart's library"
+    for route in held:
+        route.continue_()
+    report.locator(".chart-screen canvas").wait_for()
+    expect(report.locator(".chart-screen .marker")).to_have_count(8)
+    expect(report.locator(".chart-print canvas")).to_have_count(1)
+    expect(main).not_to_have_attribute("aria-busy", "true")
+
+    shared = provider_phone.context.request.get(f"{provider_phone.url}/api/v1/shared/trends")
+    report.locator(".days-details summary").click()
+    expect(report.locator(".days-table tbody tr")).to_have_count(len(shared.json()["days"]))
+    provider_phone.assert_clean()
+
+
+def test_a_report_printed_before_it_has_filled_in_prints_whole(phone: Phone,
+                                                               provider_phone: Phone) -> None:
+    """A phone too busy to ever be idle: the first screen only, until printing builds the rest
+    (the browser's Print, then the report's own Print button, which waits for the chart)."""
+    link = shared_report(phone)
+    report = provider_phone.page
+    provider_phone.context.add_init_script("window.requestIdleCallback = () => 0;")
+    report.goto(link)
+    report.get_by_role("heading", name="Sam Rivera").wait_for()
+    expect(report.locator(".latest-scores")).to_be_visible()
+    expect(report.locator("main")).to_have_attribute("aria-busy", "true")
+    expect(report.locator(".report-sessions")).to_have_count(0)
+
+    pdf = REPORTS / "provider-report-before-filled-in.pdf"
+    pdf.write_bytes(report.pdf(format="A4", print_background=True))  # fires "beforeprint"
+    text = pdf_text(pdf)
+    if text is not None:
+        for words in PRINTED:
+            assert words in text, f"{words!r} missing from the printout"
+    expect(report.locator(".sessions-report tbody tr")).to_have_count(8)
+
+    report.get_by_role("button", name="Print").click()
+    expect(report.locator(".chart-print canvas")).to_have_count(1)
+    expect(report.locator(".chart-print .marker")).to_have_count(8)
+    provider_phone.assert_clean()
+
+
+def test_today_asks_for_its_hint_beside_the_diary(phone: Phone) -> None:
+    """The hint (the last text to appear, and Today's largest) is asked for while the day's
+    entry is still on its way, so it shows with the form rather than a round trip later."""
+    phone.sign_up()
+    seed_patient(phone.api(), phone.url)  # due a booster hint
+    page = phone.page
+    held: list[Any] = []
+    released = False
+
+    def slow(route: Any) -> None:  # the day's entry on a slow line, until released
+        if released:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route("**/api/v1/entries?*", slow)
+    with page.expect_request(lambda request: "/api/v1/entries?" in request.url), \
+            page.expect_request(lambda request: "/api/v1/trends?" in request.url):
+        page.goto(f"{phone.url}/today")
+    expect(page.locator(".screen-today")).to_have_count(0)  # still waiting for the entry
+    released = True
+    for route in held:
+        route.continue_()
+    expect(page.locator(".hint")).to_contain_text("Relief has usually lasted")
+    phone.assert_clean()
