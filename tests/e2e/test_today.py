@@ -45,3 +45,25 @@ def test_register_log_today_and_reload(phone: Phone) -> None:
     assert entry.status_code == 200
     assert (entry.json()["pain"], entry.json()["mood"]) == (6, 7)
     phone.assert_clean()
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_today_at_360_px_keeps_every_score_a_thumb_can_hit(browser, server, language) -> None:
+    """At 360 px the 0-10 score buttons were 43 px wide, under the 44 px every control gets."""
+    from tests.e2e.conftest import _phone
+
+    locale = "en-GB" if language == "en" else "es-ES"
+    for phone in _phone(browser, server, viewport={"width": 360, "height": 800}, locale=locale):
+        phone.register("Europe/Berlin")
+        page = phone.page
+        page.goto(f"{phone.url}/login")
+        page.locator("main input[type=email]").fill(phone.email)
+        page.locator("main input[type=password]").fill(PASSWORD)
+        page.locator("main form button[type=submit]").first.click()
+        page.wait_for_url("**/today")
+        page.wait_for_selector(".chips .chip span")
+        widths = page.eval_on_selector_all(
+            ".scale.pain .chip, .scale.mood .chip",
+            "chips => chips.map(c => c.getBoundingClientRect().width)")
+        assert len(widths) == 22 and min(widths) >= 44, widths
+        phone.check(f"today-360-{language}")  # axe, 44 px targets, no third-party request
