@@ -14,7 +14,8 @@ async function showProblem(fields, e, error) {
 }
 
 // The second step: a 6-digit code, or (a lost phone) one of the recovery codes.
-export async function secondStep(container, ctx, { mfa_token: mfaToken, methods }) {
+// `then`: what follows a passed second step instead of Today (an invitation's acceptance).
+export async function secondStep(container, ctx, { mfa_token: mfaToken, methods }, { then } = {}) {
   await extend("secondstep");
   let recovery = false;
   const code = field(t("secondstep.code"), h("input", { type: "text", name: "code", inputmode: "numeric",
@@ -40,7 +41,8 @@ export async function secondStep(container, ctx, { mfa_token: mfaToken, methods 
   const done = async (data, codesLeft) => {
     await loggedIn(data);
     if (codesLeft) toast(t("secondstep.codes_left", { count: data.mfa.recovery_codes_left }));
-    ctx.navigate("/today", { replace: true });
+    if (then) await then();
+    else ctx.navigate("/today", { replace: true });
   };
   const expired = (e) => e.status === 401 && e.problem && e.problem.errors && e.problem.errors.mfa_token;
 

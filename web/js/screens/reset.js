@@ -123,6 +123,13 @@ function acceptWithAccount(box, ctx, dead) {
     submit.disabled = true;
     try {
       const { data } = await request("POST", "/auth/login", { body: { email: address, password: password.control.value } });
+      if (data.mfa_required) {
+        // Two-step login: its second step first (in place of this form), then the acceptance.
+        const screen = box.parentElement;
+        const { secondStep } = await import("../second-step.js");
+        await secondStep(screen, ctx, data, { then: () => { screen.replaceChildren(box); return accept(); } });
+        return;
+      }
       await loggedIn(data);
     } catch (e) {
       submit.disabled = false;
@@ -131,6 +138,11 @@ function acceptWithAccount(box, ctx, dead) {
       else showProblem({ email, password }, e, error);
       return;
     }
+    await accept();
+  });
+
+  // Logged in: accept the invitation, then the clinic; or say why not.
+  async function accept() {
     try {
       await request("POST", "/clinic/invites/accept", { body: { token } });
     } catch (e) {
@@ -146,7 +158,7 @@ function acceptWithAccount(box, ctx, dead) {
     }
     token = "";
     ctx.navigate("/clinic", { replace: true });
-  });
+  }
 }
 
 // "Forgot password?": the server mails a one-hour link if the address has an account, and
