@@ -118,10 +118,10 @@ def map_csv(page: Any) -> None:
 
 
 SPREADSHEET = (  # a comma-decimal spreadsheet: ";" between cells, "5,5"
-    'day;back ache;feeling;journal;labels\n'
-    '2026-04-01;6;4;"Hard day; better tomorrow";walk|friends\n'
-    '2026-04-02;5,5;5;;\n'
-    '2026-04-03;7;3;Rain;rest\n').encode()
+    b'day;back ache;feeling;journal;labels\n'
+    b'2026-04-01;6;4;"Hard day; better tomorrow";walk|friends\n'
+    b'2026-04-02;5,5;5;;\n'
+    b'2026-04-03;7;3;Rain;rest\n')
 
 
 @dataclass(frozen=True)
@@ -274,7 +274,7 @@ def big_bearable_file() -> tuple[bytes, int, int]:
     while True:
         on = date(2016, 1, 1) + timedelta(days=row // ROWS_A_DAY)
         line = (f"{on.isoformat()},{on.strftime('%A')},pm,Symptoms,{row % 5},Back pain,"
-                f"Walked to the market, stretched, slept badly {row:06d}")
+                f"Walked to the market and stretched then slept badly {row:06d}")
         if size + len(line) + 1 > TEN_MB:
             break
         lines.append(line)
