@@ -21,7 +21,7 @@ import requests
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import PASSWORD, Phone
-from tests.e2e.test_import import keep_shot, log_in
+from tests.e2e.test_import import DAYLIO, keep_shot, log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -176,6 +176,7 @@ def test_import_a_file_mapped_in_the_preview(phone: Phone, case: Case) -> None:
     expect_counts(page, case.mapped)
     for text in case.shown:
         expect(page.locator("main")).to_contain_text(text)
+    expect(page.locator("main")).not_to_contain_text("null")  # a part the file lacks
     shot = f"import-{case.name}-preview"
     phone.check(shot, full_page=True)
     keep_shot(shot, SHOTS)
@@ -323,4 +324,47 @@ def test_a_10_mb_file_shows_its_upload_progress_and_the_page_keeps_running(phone
 
     page.get_by_role("button", name="Cancel").click()
     expect(page.get_by_role("heading", name="Preview: Bearable")).to_have_count(0)
+    phone.assert_clean()
+
+
+# ---------------------------------------------------------------- shared to the app
+
+# What a phone's share sheet does with the installed app (the manifest's share_target): a
+# multipart POST of the file to the target's action, here sent from the app's own page.
+SHARE = """([action, field, name, text]) => {
+  const form = Object.assign(document.createElement("form"),
+    { method: "post", action, enctype: "multipart/form-data" });
+  const input = Object.assign(document.createElement("input"), { type: "file", name: field });
+  const files = new DataTransfer();
+  files.items.add(new File([text], name, { type: "text/csv" }));
+  input.files = files.files;
+  form.append(input);
+  document.body.append(form);
+  form.submit();
+}"""
+# Whether the worker still holds a shared file (it hands it over once).
+HOLDS_A_FILE = """() => new Promise((resolve) => {
+  const channel = new MessageChannel();
+  channel.port1.onmessage = (event) => resolve(event.data.file !== null);
+  navigator.serviceWorker.controller.postMessage({ type: "relieflog:shared-file" },
+                                                 [channel.port2]);
+})"""
+
+
+def test_a_file_shared_to_the_installed_app_opens_in_the_import_preview(phone: Phone) -> None:
+    target = requests.get(f"{phone.url}/manifest.webmanifest", timeout=10).json()["share_target"]
+    assert (target["method"], target["enctype"]) == ("POST", "multipart/form-data")
+    field_name = target["params"]["files"][0]["name"]
+    page = phone.page
+    log_in(phone)
+    phone.wait_for_service_worker()
+
+    page.evaluate(SHARE, [target["action"], field_name, "daylio.csv", DAYLIO.read_text()])
+    page.get_by_role("heading", name="Preview: Daylio").wait_for()
+    assert page.url == f"{phone.url}/imports"
+    expect(page.locator(".import-chosen")).to_have_text("daylio.csv")
+    expect(page.locator(".import-counts > div").first).to_have_text("Rows5")
+    assert page.evaluate(HOLDS_A_FILE) is False  # handed over, then forgotten
+    phone.check("import-shared-preview")
+    keep_shot("import-shared-preview", SHOTS)
     phone.assert_clean()
