@@ -131,7 +131,40 @@ async function keepCatalog(path) {
 self.addEventListener("message", (event) => {
   const { type, path } = event.data || {};
   if (type === "relieflog:catalog") event.waitUntil(keepCatalog(path).catch(() => {}));
+  if (type === "relieflog:shared-file" && event.ports[0]) handOverShared(event.ports[0]);
 });
+
+// ---- A file shared to the installed app (the manifest's share_target) ----
+// The phone POSTs it (multipart, field "file") to SHARE_TARGET. The worker holds it in
+// memory only (never in a cache: it is health data) and opens the Import screen, which asks
+// for it once; then it is forgotten, and so it is if nobody asks within a minute.
+const SHARE_TARGET = "/imports/shared";
+const SHARED_KEPT_MS = 60000;
+let shared = null; // { file, done }
+
+function receiveShared(event) {
+  const received = event.request.formData().then((form) => {
+    const file = form.get("file");
+    return file instanceof File ? file : null;
+  }).catch(() => null);
+  event.respondWith(received.then((file) => Response.redirect(
+    new URL(file ? "/imports?shared" : "/imports", self.location.origin).href, 303)));
+  // Kept alive until the screen takes the file, at most a minute.
+  event.waitUntil(received.then((file) => file && new Promise((done) => {
+    shared = { file, done };
+    setTimeout(() => {
+      if (shared && shared.file === file) shared = null;
+      done();
+    }, SHARED_KEPT_MS);
+  })));
+}
+
+function handOverShared(port) {
+  const held = shared;
+  shared = null;
+  port.postMessage({ file: held ? held.file : null });
+  if (held) held.done();
+}
 
 // Network first so an update shows up at once; the cached copy when the network is down,
 // or too slow (a clinic basement) and there is a cached copy. With nothing cached, a slow
@@ -157,9 +190,13 @@ async function networkFirst(request, cacheKey) {
 
 self.addEventListener("fetch", (event) => {
   const { request } = event;
-  if (request.method !== "GET") return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
+  if (request.method === "POST" && url.pathname === SHARE_TARGET) {
+    receiveShared(event);
+    return;
+  }
+  if (request.method !== "GET") return;
   // The provider's report pages are not the app: never the shell, never cached.
   if (url.pathname.startsWith("/api/") || url.pathname === "/share" || url.pathname.startsWith("/clinic/patients/")
     || url.pathname === "/healthz") return;

@@ -30,11 +30,11 @@ def log_in(phone: Phone) -> None:
     phone.page.wait_for_url("**/today")
 
 
-def keep_shot(name: str) -> None:
+def keep_shot(name: str, shots: Path = SHOTS) -> None:
     """The screenshot `check` took, also where the team looks at them."""
-    if SHOTS.parent.is_dir():
-        SHOTS.mkdir(exist_ok=True)
-        shutil.copy(ARTIFACTS / f"{name}.png", SHOTS / f"{name}.png")
+    if shots.parent.is_dir():
+        shots.mkdir(exist_ok=True)
+        shutil.copy(ARTIFACTS / f"{name}.png", shots / f"{name}.png")
 
 
 @pytest.fixture

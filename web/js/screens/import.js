@@ -13,6 +13,7 @@ import { formatNumber, t } from "../i18n.js";
 import { explain } from "../problems.js";
 
 const SHOWN_ROWS = 30;
+const SHARED_WAIT_MS = 5000;
 // What a Relieflog export brings besides entries, as the preview counts it.
 const RECORD_KEYS = [
   ["treatments", "import.count_sessions"], ["medications", "import.count_medications"],
@@ -50,6 +51,19 @@ function upload(file, onProgress) {
       else reject(new ApiError(xhr.status, data));
     };
     xhr.send(file);
+  });
+}
+
+// The file shared to the installed app (manifest share_target), which the service worker
+// holds until this screen asks for it; null when there is none (or no worker).
+function sharedFile() {
+  const worker = navigator.serviceWorker && navigator.serviceWorker.controller;
+  if (!worker) return Promise.resolve(null);
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = (event) => resolve(event.data && event.data.file instanceof File ? event.data.file : null);
+    worker.postMessage({ type: "relieflog:shared-file" }, [channel.port2]);
+    setTimeout(() => resolve(null), SHARED_WAIT_MS);
   });
 }
 
@@ -165,7 +179,9 @@ function previewView(container, preview, done) {
       h("label", {}, keep, t("import.keep")), h("label", {}, replace, t("import.replace")))) : null;
   const go = h("button", { type: "button", class: "btn btn-primary btn-block" }, t("import.start"));
   const cancel = h("button", { type: "button", class: "btn btn-block" }, t("import.cancel"));
-  container.replaceChildren(summary, mapping, update, merged, conflicts, error, go, cancel);
+  // append() leaves out the parts this file has none of (replaceChildren would print "null")
+  container.replaceChildren();
+  append(container, [summary, mapping, update, merged, conflicts, error, go, cancel]);
 
   const busy = (on) => { for (const b of [go, cancel, update]) if (b) b.disabled = on; };
   if (update) update.addEventListener("click", async () => {
@@ -234,9 +250,7 @@ export async function render(container) {
     chosen.textContent = "";
     status.textContent = "";
   };
-  input.addEventListener("change", async () => {
-    const file = input.files && input.files[0];
-    if (!file) return;
+  const start = async (file) => {
     error.show("");
     body.replaceChildren();
     chosen.textContent = file.name;
@@ -256,5 +270,14 @@ export async function render(container) {
     } finally {
       progress.hidden = true;
     }
+  };
+  input.addEventListener("change", () => {
+    const file = input.files && input.files[0];
+    if (file) start(file);
   });
+  // Opened by the service worker after a file was shared to the installed app.
+  if (new URLSearchParams(location.search).has("shared")) {
+    history.replaceState(history.state, "", location.pathname);
+    sharedFile().then((file) => { if (file) start(file); });
+  }
 }
