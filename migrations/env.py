@@ -119,6 +119,11 @@ def run_migrations_online():
                 if broken:
                     raise RuntimeError(f"migration left broken references: {broken[:5]}")
         if sqlite:
+            # Never hand this connection back to the pool with foreign keys off: the
+            # pragma does nothing inside a transaction, and the connection still held the
+            # migrations' one here, so the app's next short write (db.keep) got a pooled
+            # connection with foreign keys off (tests/test_summaries.py found it).
+            connection.commit()  # the migrations' transaction, if the connection still holds it
             connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
 
 
