@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PASSWORD, Phone
+from tests.e2e.conftest import PASSWORD, Phone, _phone
+from tests.e2e.test_insights import sign_up
 
 pytestmark = pytest.mark.e2e
 
@@ -50,17 +51,10 @@ def test_register_log_today_and_reload(phone: Phone) -> None:
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_today_at_360_px_keeps_every_score_a_thumb_can_hit(browser, server, language) -> None:
     """At 360 px the 0-10 score buttons were 43 px wide, under the 44 px every control gets."""
-    from tests.e2e.conftest import _phone
-
     locale = "en-GB" if language == "en" else "es-ES"
     for phone in _phone(browser, server, viewport={"width": 360, "height": 800}, locale=locale):
-        phone.register("Europe/Berlin")
+        sign_up(phone)
         page = phone.page
-        page.goto(f"{phone.url}/login")
-        page.locator("main input[type=email]").fill(phone.email)
-        page.locator("main input[type=password]").fill(PASSWORD)
-        page.locator("main form button[type=submit]").first.click()
-        page.wait_for_url("**/today")
         page.wait_for_selector(".chips .chip span")
         widths = page.eval_on_selector_all(
             ".scale.pain .chip, .scale.mood .chip",
