@@ -83,6 +83,11 @@ def live_server(
                 python, "-m", "gunicorn",
                 "--bind", f"127.0.0.1:{port}",
                 "--workers", str(workers), "--threads", str(threads),
+                # An idle connection is kept a minute, not gunicorn's 2 s: a test's requests
+                # session reuses its connection after a pause, and unlike a browser it does
+                # not send the request again when the server closed that connection just
+                # then ("Connection reset by peer" on a loaded machine).
+                "--keep-alive", "60",
                 "--access-logfile", "-", "--error-logfile", "-",
                 "api:create_app()",
             ],
