@@ -1,11 +1,12 @@
 """Issue 22: every declared record kind × every audience × every format, through its scope.
 
 The kinds come from the registry (api/db/records.py `declared`), so a kind declared later is
-swept without editing this test (it only needs a line in SEEDS saying how to write one of
-its rows: the test fails until it has one). The audiences are the patient's own downloads
-of a date range, a share link with that range, and a clinic connection (which has no
-dates); the formats are each kind's CSV, the FHIR Bundle, and the JSON the audience has
-(the account export for the patient, the report for a share link and a clinic).
+swept without editing this test: each kind's own test file, tests/test_<kind>.py, says how
+to write one of its rows (`write_one`, tests/support/kinds.py), and the test fails naming
+that file until it does. The audiences are the patient's own downloads of a date range, a
+share link with that range, and a clinic connection (which has no dates); the formats are
+each kind's CSV, the FHIR Bundle, and the JSON the audience has (the account export for the
+patient, the report for a share link and a clinic).
 
 Each check compares what an audience reads before and after a write, so it needs to know
 nothing of a format: another patient's row changes nothing; the patient's own rows dated
@@ -17,8 +18,6 @@ excludes notes.
 from __future__ import annotations
 
 import json
-import uuid
-from collections.abc import Callable
 
 import pytest
 from flask import Flask
@@ -26,51 +25,12 @@ from flask.testing import FlaskClient
 
 from api.db.records import Kind, declared
 from tests.support.clinics import connect, create_clinic
+from tests.support.kinds import write_one
 
 RANGE = {"from": "2026-07-29", "to": "2026-08-28"}
 BEFORE, INSIDE, AFTER = "2026-07-10", "2026-08-05", "2026-09-15"
 # In every free-text field a seed writes: absent from what a scope without notes reads.
 NOTE = "PRIVATE-NOTE"
-
-
-def ok(response) -> None:
-    assert response.status_code in (200, 201), response.get_json()
-
-
-def _entry(client: FlaskClient, day: str, text: str) -> None:
-    ok(client.put(f"/api/v1/entries/{day}", json={
-        "pain": 4, "mood": 6, "notes": text, "tags": [text]}))
-
-
-def _treatment(client: FlaskClient, day: str, text: str) -> None:
-    ok(client.put(f"/api/v1/treatments/{uuid.uuid4()}", json={
-        "started_at": f"{day}T10:00:00Z", "route": "iv_infusion", "dose_mg": 35,
-        "notes": text, "vitals": [{"taken_at": f"{day}T09:55:00Z", "phase": "before",
-                                   "systolic": 120, "diastolic": 80}]}))
-
-
-def _check_in(client: FlaskClient, day: str, text: str) -> None:
-    ok(client.put(f"/api/v1/responses/{uuid.uuid4()}", json={
-        "instrument": "phq9", "answered_at": f"{day}T12:00:00Z",
-        "answers": {f"q{n}": 1 for n in range(1, 10)}}))
-
-
-def _medication(client: FlaskClient, day: str, text: str) -> None:
-    """Taken on that one day only: within a range exactly when the day is."""
-    ok(client.put(f"/api/v1/medications/{uuid.uuid4()}", json={
-        "name": f"Med {day}", "dose": "5 mg", "class": "other", "started_on": day,
-        "stopped_on": day, "notes": text}))
-
-
-def _bladder(client: FlaskClient, day: str, text: str) -> None:
-    ok(client.put(f"/api/v1/bladder-checks/{day}", json={"symptoms": ["urinary_frequency"]}))
-
-
-# How to write one row of each kind for `day`, with `text` in each of its free-text fields.
-SEEDS: dict[str, Callable[[FlaskClient, str, str], None]] = {
-    "entries": _entry, "treatments": _treatment, "questionnaires": _check_in,
-    "medications": _medication, "bladder": _bladder,
-}
 
 
 def declared_kinds() -> list[Kind]:
@@ -86,7 +46,8 @@ KINDS = declared_kinds()
 
 
 def test_every_declared_kind_is_swept():
-    assert {kind.name for kind in KINDS} <= set(SEEDS), "add the new kind to SEEDS"
+    for kind in KINDS:
+        assert callable(write_one(kind)), kind.name
     assert {"entries", "treatments", "questionnaires", "medications", "bladder"} <= {
         kind.name for kind in KINDS}
     for kind in KINDS:
@@ -130,6 +91,10 @@ def comparable(kind: Kind, output: str, text: str) -> object:
     return document
 
 
+def ok(response) -> None:
+    assert response.status_code in (200, 201), response.get_json()
+
+
 def audiences(app: Flask, alice: FlaskClient, *, notes: bool) -> list[Audience]:
     created = alice.post("/api/v1/shares", json={
         "label": "Dr", "include_notes": notes, **RANGE}).get_json()
@@ -151,7 +116,7 @@ def audiences(app: Flask, alice: FlaskClient, *, notes: bool) -> list[Audience]:
 @pytest.mark.parametrize("notes", [True, False], ids=["notes", "no-notes"])
 @pytest.mark.parametrize("kind", KINDS, ids=[kind.name for kind in KINDS])
 def test_every_audience_reads_a_kind_only_through_its_scope(app, alice, bob, kind, notes):
-    seed = SEEDS[kind.name]
+    seed = write_one(kind)
     readers = audiences(app, alice, notes=notes)
     empty = {reader.name: reader.read(kind) for reader in readers}
 
