@@ -189,6 +189,7 @@ def test_logged_out_gets_401_everywhere(app, client, alices_things, alice):
     for _kind, method, path, response in every_object_request(app, client, alices_things):
         assert response.status_code == 401, (method, path)
     for path in ("/api/v1/entries", "/api/v1/treatments", "/api/v1/me", "/api/v1/tokens",
+                 "/api/v1/export",
                  "/api/v1/export/entries.csv", "/api/v1/export/treatments.csv",
                  "/api/v1/export/fhir", "/api/v1/me/export", "/api/v1/shares",
                  "/api/v1/responses", "/api/v1/questionnaires/due",
