@@ -18,6 +18,7 @@ excludes notes.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import pytest
 from flask import Flask
@@ -25,6 +26,7 @@ from flask.testing import FlaskClient
 
 from api.db.records import Kind, declared
 from tests.support.clinics import connect, create_clinic
+from tests.support.fhir_schema import r4_validator
 from tests.support.kinds import write_one
 
 RANGE = {"from": "2026-07-29", "to": "2026-08-28"}
@@ -73,11 +75,15 @@ class Audience:
             found["json"] = self.json_path
         return found
 
-    def read(self, kind: Kind) -> dict[str, object]:
+    def read(self, kind: Kind, check: Callable[[dict], None] | None = None
+             ) -> dict[str, object]:
+        """What each output shows; `check`: hold each FHIR Bundle to the R4 schema."""
         found: dict[str, object] = {}
         for output, path in self.outputs(kind).items():
             response = self.client.get(path)
             assert response.status_code == 200, (self.name, path, response.get_data()[:300])
+            if output == "fhir" and check is not None:
+                check(response.get_json())
             found[output] = comparable(kind, output, response.get_data(as_text=True))
         return found
 
@@ -146,7 +152,7 @@ def test_every_audience_reads_a_kind_only_through_its_scope(app, alice, bob, kin
     # whose scope excludes notes shows her free text.
     seed(alice, INSIDE, f"{NOTE} inside")
     for reader in readers:
-        inside = reader.read(kind)
+        inside = reader.read(kind, r4_validator())  # every kind's resources: valid FHIR R4
         for output, shown in inside.items():
             assert shown != outside[reader.name][output], (kind.name, reader.name, output)
             if not reader.notes:

@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import PASSWORD, ROOT, Phone
+from tests.e2e.test_i18n import log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -144,9 +145,9 @@ def test_settings_links_every_download_the_server_lists_and_says_offline_it_need
     phone: Phone = request.getfixturevalue(which)
     language = "es" if which == "spanish_phone" else "en"
     catalog, page = words(language), phone.page
-    phone.register()
-    phone.goto("/settings")
+    log_in(phone)  # through the Log in screen, in the phone's language: the worker comes then
     phone.wait_for_service_worker()
+    phone.goto("/settings")
     listed = phone.api().get(f"{phone.url}/api/v1/export", timeout=10).json()["items"]
     links = page.locator("[data-download] a")
     expect(links).to_have_count(len(listed))
