@@ -14,7 +14,7 @@ from sqlalchemy import select
 from api.auth.guard import role_of
 from api.db.records import declared
 from tests.support.clinics import connect, create_clinic
-from tests.support.kinds import write_one
+from tests.support.kinds import write_one_of
 
 # Alice's rows of every record kind: on this day, with this in each free-text field.
 DAY, PRIVATE = "2026-03-01", "private"
@@ -74,7 +74,7 @@ def test_the_list_of_object_routes_is_known(app, alices_records):
 @pytest.fixture
 def alices_records(alice):
     """One row of every declared record kind, each kind's own way: {name: (path, body)}."""
-    return {kind.name: write_one(kind)(alice, DAY, PRIVATE) for kind in declared()}
+    return {kind.name: write_one_of(kind)(alice, DAY, PRIVATE) for kind in declared()}
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ from flask.testing import FlaskClient
 from api.db.records import Kind, declared
 from tests.support.clinics import connect, create_clinic
 from tests.support.fhir_schema import r4_validator
-from tests.support.kinds import write_one
+from tests.support.kinds import write_one_of
 
 RANGE = {"from": "2026-07-29", "to": "2026-08-28"}
 BEFORE, INSIDE, AFTER = "2026-07-10", "2026-08-05", "2026-09-15"
@@ -49,7 +49,7 @@ KINDS = declared_kinds()
 
 def test_every_declared_kind_is_swept():
     for kind in KINDS:
-        assert callable(write_one(kind)), kind.name
+        assert callable(write_one_of(kind)), kind.name
     shown = {"entries", "treatments", "questionnaires", "medications", "bladder"}
     assert shown <= {kind.name for kind in KINDS}
     # Each of these has its section of the report, where the sweep looks for its rows.
@@ -127,7 +127,7 @@ def audiences(app: Flask, alice: FlaskClient, *, notes: bool) -> list[Audience]:
 @pytest.mark.parametrize("notes", [True, False], ids=["notes", "no-notes"])
 @pytest.mark.parametrize("kind", KINDS, ids=[kind.name for kind in KINDS])
 def test_every_audience_reads_a_kind_only_through_its_scope(app, alice, bob, kind, notes):
-    seed = write_one(kind)
+    seed = write_one_of(kind)
     readers = audiences(app, alice, notes=notes)
     empty = {reader.name: reader.read(kind) for reader in readers}
 

@@ -22,7 +22,7 @@ from api.db.records import Kind
 WriteOne = Callable[[FlaskClient, str, str], tuple[str, dict[str, Any]]]
 
 
-def write_one(kind: Kind) -> WriteOne:
+def write_one_of(kind: Kind) -> WriteOne:
     """The kind's `write_one`; fails the test naming the file to add it to."""
     module, path = f"tests.test_{kind.name}", f"tests/test_{kind.name}.py"
     try:
