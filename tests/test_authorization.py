@@ -7,7 +7,6 @@ nobody logged out gets past 401, and A's data is byte-for-byte unchanged afterwa
 from __future__ import annotations
 
 import re
-import uuid
 
 import pytest
 from sqlalchemy import select
@@ -15,18 +14,10 @@ from sqlalchemy import select
 from api.auth.guard import role_of
 from api.db.records import declared
 from tests.support.clinics import connect, create_clinic
+from tests.support.kinds import write_one_of
 
-TREATMENT = {"started_at": "2026-03-01T10:00:00Z", "route": "iv_infusion", "dose_mg": 30}
-ENTRY = {"pain": 5, "mood": 5, "notes": "private"}
-RESPONSE = {"instrument": "phq9", "answered_at": "2026-03-01T10:00:00Z",
-            "answers": {f"q{n}": 2 for n in range(1, 10)}}
-MEDICATION = {"name": "Lorazepam", "dose": "1 mg", "class": "benzodiazepine",
-              "started_on": "2026-02-01", "notes": "private"}
-BLADDER = {"symptoms": ["urinary_frequency"]}
-BODIES = {"PUT": {"entries": ENTRY, "treatments": TREATMENT, "responses": RESPONSE,
-                  "medications": MEDICATION, "bladder-checks": BLADDER}}
-# Keyed per patient (a date, a UUID the phone chose): another patient reaches their own.
-PER_PATIENT_KEYS = ("entries", "treatments", "responses", "medications", "bladder-checks")
+# Alice's rows of every record kind: on this day, with this in each free-text field.
+DAY, PRIVATE = "2026-03-01", "private"
 
 
 def object_routes(app):
@@ -41,29 +32,49 @@ def object_routes(app):
     return sorted(found)
 
 
-def test_the_list_of_object_routes_is_known(app):
-    """A new route with an id must be added to the checks below."""
-    assert object_routes(app) == [
-        ("/api/v1/bladder-checks/<day>", ["PUT"]),
+def prefix_of(path: str) -> str:
+    """A record's path less its key: where its kind's own routes are."""
+    return path.rsplit("/", 1)[0] + "/"
+
+
+def record_of(rule: str, records: dict[str, tuple[str, dict]]) -> str | None:
+    """The record kind whose own routes `rule` is one of: under the path its row was
+    written to, with the key as the first part after it (`<day>`, `<treatment_id>`)."""
+    for name, (path, _body) in records.items():
+        if rule.startswith(prefix_of(path)) and rule[len(prefix_of(path)):].startswith("<"):
+            return name
+    return None
+
+
+def test_the_list_of_object_routes_is_known(app, alices_records):
+    """A new route with an id must be added to the checks below. A record kind's own routes
+    are not listed: the checks below send each of them for every declared kind, at the
+    path its row was written to (`write_one`, tests/support/kinds.py)."""
+    routes = object_routes(app)
+    assert [route for route in routes if record_of(route[0], alices_records) is None] == [
         ("/api/v1/clinic-connections/<connection_id>", ["DELETE"]),
         ("/api/v1/clinic-connections/<connection_id>/views", ["GET"]),
         ("/api/v1/clinic/patients/<patient_id>/<kind:kind>.csv", ["GET"]),
         ("/api/v1/clinic/patients/<patient_id>/fhir", ["GET"]),
         ("/api/v1/clinic/patients/<patient_id>/trends", ["GET"]),
         ("/api/v1/clinic/providers/<id:provider_id>", ["DELETE"]),
-        ("/api/v1/entries/<day>", ["DELETE", "GET", "PUT"]),
-        ("/api/v1/entries/<day>/history", ["GET"]),
         ("/api/v1/imports/<id:preview_id>", ["DELETE", "POST"]),
         ("/api/v1/imports/<id:preview_id>/commit", ["POST"]),
         ("/api/v1/me/passkeys/<passkey_id>", ["DELETE"]),
-        ("/api/v1/medications/<medication_id>", ["DELETE", "GET", "PUT"]),
-        ("/api/v1/responses/<response_id>", ["DELETE", "GET", "PUT"]),
         ("/api/v1/shares/<share_id>", ["DELETE"]),
         ("/api/v1/shares/<share_id>/views", ["GET"]),
         ("/api/v1/tokens/<token_id>", ["DELETE"]),
-        ("/api/v1/treatments/<treatment_id>", ["DELETE", "GET", "PUT"]),
-        ("/api/v1/treatments/<treatment_id>/history", ["GET"]),
     ]
+    # Every kind's row was written through a PUT route of its own, swept below.
+    for name in alices_records:
+        assert any(record_of(rule, alices_records) == name and "PUT" in methods
+                   for rule, methods in routes), name
+
+
+@pytest.fixture
+def alices_records(alice):
+    """One row of every declared record kind, each kind's own way: {name: (path, body)}."""
+    return {kind.name: write_one_of(kind)(alice, DAY, PRIVATE) for kind in declared()}
 
 
 @pytest.fixture
@@ -72,20 +83,9 @@ def lakeside(app):
 
 
 @pytest.fixture
-def alices_things(app, alice, lakeside):
-    treatment_id = str(uuid.uuid4())
-    assert alice.put(f"/api/v1/treatments/{treatment_id}",
-                     json={**TREATMENT, "dose_mg": 20}).status_code == 201
-    assert alice.put(f"/api/v1/treatments/{treatment_id}", json=TREATMENT).status_code == 200
-    alice.put("/api/v1/entries/2026-03-01", json={"pain": 9})
-    assert alice.put("/api/v1/entries/2026-03-01", json=ENTRY).status_code == 200
+def alices_things(app, alice, lakeside, alices_records):
     token_id = alice.post("/api/v1/tokens", json={"label": "a"}).get_json()["id"]
     share_id = alice.post("/api/v1/shares", json={"label": "Dr. A"}).get_json()["id"]
-    response_id = str(uuid.uuid4())
-    assert alice.put(f"/api/v1/responses/{response_id}", json=RESPONSE).status_code == 201
-    medication_id = str(uuid.uuid4())
-    assert alice.put(f"/api/v1/medications/{medication_id}", json=MEDICATION).status_code == 201
-    assert alice.put("/api/v1/bladder-checks/2026-03-01", json=BLADDER).status_code == 201
     connection_id = connect(alice, lakeside, include_notes=True)
     provider_id = str(lakeside.admin.get("/api/v1/clinic").get_json()["providers"][0]["id"])
     passkey_id = _passkey_of(app, alice.user["email"])
@@ -93,11 +93,9 @@ def alices_things(app, alice, lakeside):
                          content_type="text/csv")
     assert preview.status_code == 201
     return {"passkey_id": passkey_id, "preview_id": str(preview.get_json()["id"]),
-            "day": "2026-03-01", "treatment_id": treatment_id,
-            "token_id": token_id,
-            "share_id": share_id, "response_id": response_id, "medication_id": medication_id,
+            "token_id": token_id, "share_id": share_id,
             "connection_id": connection_id, "patient_id": connection_id,
-            "provider_id": provider_id, "kind": "entries"}
+            "provider_id": provider_id, "kind": "entries", "records": alices_records}
 
 
 def csv_kinds() -> list[str]:
@@ -129,30 +127,44 @@ def snapshot(client):
             client.get("/api/v1/clinic-connections").get_json())
 
 
-def fill(rule: str, values: dict[str, str]) -> str:
-    for name, value in values.items():
-        rule = re.sub(rf"<(?:[a-z]+:)?{name}>", value, rule)  # <id:provider_id> too
+def fill(rule: str, things: dict) -> str:
+    """`rule` as a path: a record kind's own route at the key of Alice's row of that kind,
+    any other with `things`."""
+    records = things["records"]
+    name = record_of(rule, records)
+    if name is not None:
+        path = records[name][0]
+        key = path.rsplit("/", 1)[1]
+        return prefix_of(path) + re.sub(r"^<[^>]+>", key, rule[len(prefix_of(path)):])
+    for name, value in things.items():
+        if isinstance(value, str):
+            rule = re.sub(rf"<(?:[a-z]+:)?{name}>", value, rule)  # <id:provider_id> too
     return rule
 
 
 def every_object_request(app, client, things):
-    """Send every method of every object route, filled with `things`, as `client`."""
+    """Send every method of every object route, filled with `things`, as `client`: which
+    (a record kind's name, or the route's first part), the method, the path, the response.
+    A PUT of a record kind's route sends the body Alice's row was written with."""
+    records = things["records"]
     for rule, methods in object_routes(app):
         path = fill(rule, things)
-        kind = rule.split("/")[3]
+        record = record_of(rule, records)
         for method in methods:
-            body = BODIES.get(method, {}).get(kind)
-            yield kind, method, path, client.open(path, method=method, json=body)
+            body = records[record][1] if record is not None and method == "PUT" else None
+            yield record or rule.split("/")[3], method, path, client.open(
+                path, method=method, json=body)
 
 
 def test_other_patients_get_404_and_change_nothing(app, alice, bob, alices_things):
+    records = alices_things["records"]
     before = snapshot(alice)
     for kind, method, path, response in every_object_request(app, bob, alices_things):
         if kind == "clinic":  # a patient account is not a provider's
             assert response.status_code == 403, (method, path)
-        elif kind in PER_PATIENT_KEYS:
-            # Dates, session and response UUIDs are per patient: B reaches only B's own (empty) day
-            # or session, and a PUT there creates B's own.
+        elif kind in records:
+            # A record's key (a date, the UUID the phone chose) is per patient: B reaches only
+            # B's own (empty) day or session, and a PUT there creates B's own.
             expected = {"GET": (404, 200), "PUT": (201,), "DELETE": (204, 404)}[method]
             assert response.status_code in expected, (method, path)
             if method == "GET" and response.status_code == 200:
@@ -161,17 +173,15 @@ def test_other_patients_get_404_and_change_nothing(app, alice, bob, alices_thing
             assert response.status_code == 404, (method, path, response.get_json())
             assert response.content_type == "application/problem+json"
     assert snapshot(alice) == before
-    # What B wrote on "the same date" landed in B's own diary, as B's version 1.
-    assert bob.get("/api/v1/entries/2026-03-01").get_json()["version"] == 1
-    assert alice.get("/api/v1/entries/2026-03-01").get_json()["version"] == 2
-    mine = bob.get("/api/v1/treatments").get_json()["items"]
-    assert [t["id"] for t in mine] == [alices_things["treatment_id"]]
-    answered = bob.get("/api/v1/responses").get_json()["items"]
-    assert [r["id"] for r in answered] == [alices_things["response_id"]]
-    listed = bob.get("/api/v1/medications").get_json()["items"]
-    assert [m["id"] for m in listed] == [alices_things["medication_id"]]
-    checks = bob.get("/api/v1/bladder-checks?from=2026-03-01&to=2026-03-01").get_json()["items"]
-    assert [c["symptoms"] for c in checks] == [BLADDER["symptoms"]]
+    # What B wrote at each of A's keys landed in B's own records, as B's first version.
+    bobs = bob.get("/api/v1/me/export").get_json()
+    for kind in declared():
+        path, _body = records[kind.name]
+        mine = bobs[kind.exported_as]
+        assert len(mine) == 1, kind.name
+        assert [mine[0][name] for name in kind.key if name != "user_id"] == [
+            path.rsplit("/", 1)[1]], kind.name
+        assert mine[0].get("version", 1) == 1, kind.name
 
 
 def test_logged_out_gets_401_everywhere(app, client, alices_things, alice):
@@ -179,6 +189,7 @@ def test_logged_out_gets_401_everywhere(app, client, alices_things, alice):
     for _kind, method, path, response in every_object_request(app, client, alices_things):
         assert response.status_code == 401, (method, path)
     for path in ("/api/v1/entries", "/api/v1/treatments", "/api/v1/me", "/api/v1/tokens",
+                 "/api/v1/export",
                  "/api/v1/export/entries.csv", "/api/v1/export/treatments.csv",
                  "/api/v1/export/fhir", "/api/v1/me/export", "/api/v1/shares",
                  "/api/v1/responses", "/api/v1/questionnaires/due",
@@ -194,13 +205,14 @@ def test_lists_and_exports_show_only_ones_own_rows(alice, bob, alices_things):
     assert bob.get("/api/v1/treatments").get_json()["items"] == []
     assert bob.get("/api/v1/tokens").get_json()["items"] == []
     assert bob.get("/api/v1/shares").get_json()["items"] == []
-    assert "private" not in bob.get("/api/v1/export/entries.csv").get_data(as_text=True)
-    export = bob.get("/api/v1/me/export").get_json()
-    assert export["entries"] == [] and export["treatments"] == [] and export["api_tokens"] == []
-    assert export["medications"] == [] and export["bladder_checks"] == []
-    assert export["entry_versions"] == [] and export["treatment_versions"] == []
     assert bob.get("/api/v1/medications").get_json()["items"] == []
-    assert "private" not in bob.get("/api/v1/export/medications.csv").get_data(as_text=True)
+    export = bob.get("/api/v1/me/export").get_json()
+    assert export["api_tokens"] == []
+    for kind in declared():
+        assert PRIVATE not in bob.get(f"/api/v1/export/{kind.name}.csv").get_data(as_text=True)
+        assert export[kind.exported_as] == [], kind.name
+        if kind.history_exported_as:
+            assert export[kind.history_exported_as] == [], kind.name
 
 
 def views_of(alice, connection_id):

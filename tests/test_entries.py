@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -21,6 +22,15 @@ URL = f"/api/v1/entries/{DAY}"
 def count_entries(app) -> int:
     with app.app_context():
         return db.session.scalar(select(func.count()).select_from(Entry))
+
+
+def write_one(client, day: str, text: str) -> tuple[str, dict[str, Any]]:
+    """One entry on `day`, `text` in its notes and tags, through its PUT route: its path
+    and the body sent (tests/support/kinds.py: every declared kind's sweep writes so)."""
+    path, body = f"/api/v1/entries/{day}", {"pain": 4, "mood": 6, "notes": text, "tags": [text]}
+    response = client.put(path, json=body)
+    assert response.status_code == 201, response.get_json()
+    return path, body
 
 
 def test_put_creates_then_replaces_with_versions_and_etag(alice):

@@ -9,6 +9,7 @@ import uuid
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from api.db.records import declared
 from api.formats.csv import ENTRY_COLUMNS, TREATMENT_COLUMNS, cell
 from tests.test_csv_injection import defused
 
@@ -18,6 +19,22 @@ def parse(response) -> list[dict[str, str]]:
     assert response.headers["Content-Type"].startswith("text/csv; charset=utf-8")
     text = response.get_data().decode("utf-8-sig")  # a BOM so Excel reads UTF-8
     return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+def test_the_downloads_list_links_every_declared_kind_then_fhir(alice, bob):
+    """Issue 22: Settings shows a link for each item of GET /export, so a kind declared later
+    is downloadable there without a change to the app; each link is the patient's own file."""
+    alice.put("/api/v1/entries/2026-03-01", json={"pain": 3, "notes": "alice's own"})
+    items = alice.get("/api/v1/export").get_json()["items"]
+    assert [item["kind"] for item in items] == [kind.name for kind in declared()] + ["fhir"]
+    for item in items:
+        for client in (alice, bob):
+            response = client.get(item["href"])
+            assert response.status_code == 200, item
+            assert response.headers["Content-Disposition"].startswith("attachment;"), item
+            assert ("alice's own" in response.get_data(as_text=True)) == (
+                client is alice and item["kind"] in ("entries", "fhir")), item
+    assert bob.get("/api/v1/export").get_json()["items"] == items
 
 
 def test_entries_csv_matches_the_api(alice):

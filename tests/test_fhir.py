@@ -9,56 +9,20 @@ import io
 import json
 import uuid
 from datetime import UTC, date, datetime
-from pathlib import Path
 from types import SimpleNamespace
 
 import jsonschema
 import pytest
 
 from api.formats import fhir
+from tests.support.fhir_schema import SCHEMA_PATH, r4_validator
 
-SCHEMA_PATH = Path(__file__).parent / "data" / "fhir.schema.json"
 GENERATED = datetime(2026, 3, 31, 18, 30, tzinfo=UTC)
-# Elements the R4 specification requires (1..1) but its JSON Schema leaves optional, and
-# those this export promises (category survey, a dosage with the route).
-REQUIRED = {
-    "Bundle": ("type",),
-    "Observation": ("status", "code", "subject", "effectiveDateTime", "category"),
-    "MedicationAdministration": ("status", "medicationCodeableConcept", "subject", "dosage"),
-    "MedicationStatement": ("status", "medicationCodeableConcept", "subject",
-                            "effectivePeriod"),
-}
 
 
 @pytest.fixture(scope="module")
 def validate():
-    schema = json.loads(SCHEMA_PATH.read_text())
-    assert schema["id"] == "http://hl7.org/fhir/json-schema/4.0"
-    validator_class = jsonschema.validators.validator_for(schema)
-    whole = validator_class(schema)
-    by_type = {}
-
-    def check(bundle: dict) -> None:
-        errors = list(whole.iter_errors(bundle))
-        # The whole-document error of a oneOf says little; each resource against its own
-        # definition says which element is wrong.
-        for entry in bundle.get("entry", []):
-            kind = entry["resource"]["resourceType"]
-            if kind not in by_type:
-                by_type[kind] = validator_class({"$ref": f"#/definitions/{kind}",
-                                                 "definitions": schema["definitions"]})
-            errors += list(by_type[kind].iter_errors(entry["resource"]))
-        assert not errors, [f"{list(e.absolute_path)}: {e.message[:300]}" for e in errors]
-        for resource in [bundle] + [e["resource"] for e in bundle["entry"]]:
-            for element in REQUIRED.get(resource["resourceType"], ()):
-                if element == "effectiveDateTime":
-                    assert "effectiveDateTime" in resource or "effectivePeriod" in resource
-                else:
-                    assert element in resource, (resource["resourceType"], element)
-            if resource["resourceType"] == "MedicationAdministration":
-                assert ("effectiveDateTime" in resource) != ("effectivePeriod" in resource)
-
-    return check
+    return r4_validator()
 
 
 def entry(day: date, **values) -> SimpleNamespace:

@@ -89,6 +89,26 @@ def test_every_security_event_the_server_records_has_words_in_settings():
         assert {f"settings.event.{event}" for event in listed} <= set(words), language
 
 
+# ---- Record kinds (issue 22): words for the names the API gives ----
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_every_declared_record_kind_has_its_words(alice, language: str) -> None:
+    """Settings names each download GET /export lists by t(`settings.download.${kind}`),
+    and the access log (sharing.js) each thing a provider opened by
+    t(`sharing.view.${kind}`): the page, the report, the FHIR Bundle and each declared
+    record kind's CSV. Both show the bare name when a key is missing, so a kind declared
+    without its words fails here, naming the key."""
+    from api.db.records import declared
+
+    listed = alice.get("/api/v1/export").get_json()["items"]
+    assert {item["kind"] for item in listed} == {kind.name for kind in declared()} | {"fhir"}
+    wanted = {f"settings.download.{item['kind']}" for item in listed}
+    wanted |= {f"sharing.view.{view}" for view in ("page", "trends", "fhir")}
+    wanted |= {f"sharing.view.{kind.name}.csv" for kind in declared()}
+    assert sorted(wanted - set(catalog(language))) == []
+
+
 # ---- Catalog scopes (issue 21): each screen's words in the scope it loads ----
 
 IMPORT = re.compile(r"""(?:\bfrom\s+|\bimport\s+)["'](\.{1,2}/[\w/.-]+\.js)["']""")

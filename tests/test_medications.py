@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -14,6 +15,18 @@ SERTRALINE = {"name": "Sertraline", "dose": "50 mg", "class": "antidepressant",
 
 def url(medication_id) -> str:
     return f"/api/v1/medications/{medication_id}"
+
+
+def write_one(client, day: str, text: str) -> tuple[str, dict[str, Any]]:
+    """One medication taken on `day` only (within a range exactly when the day is), `text`
+    in its notes, through its PUT route: its path and the body sent
+    (tests/support/kinds.py: every declared kind's sweep writes so)."""
+    path = url(uuid.uuid4())
+    body = {"name": f"Med {day}", "dose": "5 mg", "class": "other", "started_on": day,
+            "stopped_on": day, "notes": text}
+    response = client.put(path, json=body)
+    assert response.status_code == 201, response.get_json()
+    return path, body
 
 
 def test_put_creates_replays_replaces_and_deletes(alice):

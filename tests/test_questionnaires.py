@@ -8,6 +8,7 @@ import io
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from fractions import Fraction
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -46,6 +47,17 @@ def phq9(total: int, *, item9: int | None = 0) -> dict:
 
 def url(response_id: uuid.UUID | str) -> str:
     return f"/api/v1/responses/{response_id}"
+
+
+def write_one(client, day: str, text: str) -> tuple[str, dict[str, Any]]:
+    """One PHQ-9 answered on `day` (no free text), through its PUT route: its path and the
+    body sent (tests/support/kinds.py: every declared kind's sweep writes so)."""
+    path = url(uuid.uuid4())
+    body = {"instrument": "phq9", "answered_at": f"{day}T12:00:00Z",
+            "answers": {f"q{n}": 1 for n in range(1, 10)}}
+    response = client.put(path, json=body)
+    assert response.status_code == 201, response.get_json()
+    return path, body
 
 
 # --- Scoring ------------------------------------------------------------------------------

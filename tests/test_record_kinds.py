@@ -1,11 +1,12 @@
 """Issue 22: every declared record kind × every audience × every format, through its scope.
 
 The kinds come from the registry (api/db/records.py `declared`), so a kind declared later is
-swept without editing this test (it only needs a line in SEEDS saying how to write one of
-its rows: the test fails until it has one). The audiences are the patient's own downloads
-of a date range, a share link with that range, and a clinic connection (which has no
-dates); the formats are each kind's CSV, the FHIR Bundle, and the JSON the audience has
-(the account export for the patient, the report for a share link and a clinic).
+swept without editing this test: each kind's own test file, tests/test_<kind>.py, says how
+to write one of its rows (`write_one`, tests/support/kinds.py), and the test fails naming
+that file until it does. The audiences are the patient's own downloads of a date range, a
+share link with that range, and a clinic connection (which has no dates); the formats are
+each kind's CSV, the FHIR Bundle, and the JSON the audience has (the account export for the
+patient, the report for a share link and a clinic).
 
 Each check compares what an audience reads before and after a write, so it needs to know
 nothing of a format: another patient's row changes nothing; the patient's own rows dated
@@ -17,7 +18,6 @@ excludes notes.
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Callable
 
 import pytest
@@ -26,51 +26,13 @@ from flask.testing import FlaskClient
 
 from api.db.records import Kind, declared
 from tests.support.clinics import connect, create_clinic
+from tests.support.fhir_schema import r4_validator
+from tests.support.kinds import write_one_of
 
 RANGE = {"from": "2026-07-29", "to": "2026-08-28"}
 BEFORE, INSIDE, AFTER = "2026-07-10", "2026-08-05", "2026-09-15"
 # In every free-text field a seed writes: absent from what a scope without notes reads.
 NOTE = "PRIVATE-NOTE"
-
-
-def ok(response) -> None:
-    assert response.status_code in (200, 201), response.get_json()
-
-
-def _entry(client: FlaskClient, day: str, text: str) -> None:
-    ok(client.put(f"/api/v1/entries/{day}", json={
-        "pain": 4, "mood": 6, "notes": text, "tags": [text]}))
-
-
-def _treatment(client: FlaskClient, day: str, text: str) -> None:
-    ok(client.put(f"/api/v1/treatments/{uuid.uuid4()}", json={
-        "started_at": f"{day}T10:00:00Z", "route": "iv_infusion", "dose_mg": 35,
-        "notes": text, "vitals": [{"taken_at": f"{day}T09:55:00Z", "phase": "before",
-                                   "systolic": 120, "diastolic": 80}]}))
-
-
-def _check_in(client: FlaskClient, day: str, text: str) -> None:
-    ok(client.put(f"/api/v1/responses/{uuid.uuid4()}", json={
-        "instrument": "phq9", "answered_at": f"{day}T12:00:00Z",
-        "answers": {f"q{n}": 1 for n in range(1, 10)}}))
-
-
-def _medication(client: FlaskClient, day: str, text: str) -> None:
-    """Taken on that one day only: within a range exactly when the day is."""
-    ok(client.put(f"/api/v1/medications/{uuid.uuid4()}", json={
-        "name": f"Med {day}", "dose": "5 mg", "class": "other", "started_on": day,
-        "stopped_on": day, "notes": text}))
-
-
-def _bladder(client: FlaskClient, day: str, text: str) -> None:
-    ok(client.put(f"/api/v1/bladder-checks/{day}", json={"symptoms": ["urinary_frequency"]}))
-
-
-# How to write one row of each kind for `day`, with `text` in each of its free-text fields.
-SEEDS: dict[str, Callable[[FlaskClient, str, str], None]] = {
-    "entries": _entry, "treatments": _treatment, "questionnaires": _check_in,
-    "medications": _medication, "bladder": _bladder,
-}
 
 
 def declared_kinds() -> list[Kind]:
@@ -86,9 +48,12 @@ KINDS = declared_kinds()
 
 
 def test_every_declared_kind_is_swept():
-    assert {kind.name for kind in KINDS} <= set(SEEDS), "add the new kind to SEEDS"
-    assert {"entries", "treatments", "questionnaires", "medications", "bladder"} <= {
-        kind.name for kind in KINDS}
+    for kind in KINDS:
+        assert callable(write_one_of(kind)), kind.name
+    shown = {"entries", "treatments", "questionnaires", "medications", "bladder"}
+    assert shown <= {kind.name for kind in KINDS}
+    # Each of these has its section of the report, where the sweep looks for its rows.
+    assert all(kind.analysis for kind in KINDS if kind.name in shown)
     for kind in KINDS:
         assert kind.columns and kind.exported_as, kind.name
 
@@ -104,14 +69,21 @@ class Audience:
         self.dated, self.notes, self.json_path = dated, notes, json_path
 
     def outputs(self, kind: Kind) -> dict[str, str]:
-        return {"csv": f"{self.base}/{kind.name}.csv{self.query}",
-                "fhir": f"{self.base}/fhir{self.query}", "json": self.json_path}
+        found = {"csv": f"{self.base}/{kind.name}.csv{self.query}",
+                 "fhir": f"{self.base}/fhir{self.query}"}
+        if self.name == "own" or kind.analysis:  # the report shows the kinds it analyses
+            found["json"] = self.json_path
+        return found
 
-    def read(self, kind: Kind) -> dict[str, object]:
+    def read(self, kind: Kind, check: Callable[[dict], None] | None = None
+             ) -> dict[str, object]:
+        """What each output shows; `check`: hold each FHIR Bundle to the R4 schema."""
         found: dict[str, object] = {}
         for output, path in self.outputs(kind).items():
             response = self.client.get(path)
             assert response.status_code == 200, (self.name, path, response.get_data()[:300])
+            if output == "fhir" and check is not None:
+                check(response.get_json())
             found[output] = comparable(kind, output, response.get_data(as_text=True))
         return found
 
@@ -128,6 +100,10 @@ def comparable(kind: Kind, output: str, text: str) -> object:
         return {name: document.get(name) for name in (kind.exported_as,
                                                       kind.history_exported_as) if name}
     return document
+
+
+def ok(response) -> None:
+    assert response.status_code in (200, 201), response.get_json()
 
 
 def audiences(app: Flask, alice: FlaskClient, *, notes: bool) -> list[Audience]:
@@ -151,7 +127,7 @@ def audiences(app: Flask, alice: FlaskClient, *, notes: bool) -> list[Audience]:
 @pytest.mark.parametrize("notes", [True, False], ids=["notes", "no-notes"])
 @pytest.mark.parametrize("kind", KINDS, ids=[kind.name for kind in KINDS])
 def test_every_audience_reads_a_kind_only_through_its_scope(app, alice, bob, kind, notes):
-    seed = SEEDS[kind.name]
+    seed = write_one_of(kind)
     readers = audiences(app, alice, notes=notes)
     empty = {reader.name: reader.read(kind) for reader in readers}
 
@@ -165,7 +141,7 @@ def test_every_audience_reads_a_kind_only_through_its_scope(app, alice, bob, kin
     seed(alice, AFTER, f"{NOTE} after")
     outside = {reader.name: reader.read(kind) for reader in readers}
     for reader in readers:
-        for output in reader.dated:
+        for output in set(reader.dated) & set(outside[reader.name]):
             assert outside[reader.name][output] == empty[reader.name][output], (
                 kind.name, reader.name, output)
     # Where there are no dates, they are read: those outputs are no blind spot.
@@ -176,12 +152,12 @@ def test_every_audience_reads_a_kind_only_through_its_scope(app, alice, bob, kin
     # whose scope excludes notes shows her free text.
     seed(alice, INSIDE, f"{NOTE} inside")
     for reader in readers:
-        inside = reader.read(kind)
+        inside = reader.read(kind, r4_validator())  # every kind's resources: valid FHIR R4
         for output, shown in inside.items():
             assert shown != outside[reader.name][output], (kind.name, reader.name, output)
             if not reader.notes:
                 assert NOTE not in json.dumps(shown), (kind.name, reader.name, output)
-        if reader.name != "own":  # the report: the row is in the kind's own section of it
+        if reader.name != "own" and kind.analysis:  # in the kind's own section of the report
             report, before = inside["json"], outside[reader.name]["json"]
             assert isinstance(report, dict) and isinstance(before, dict)
             assert report[kind.analysis] != before[kind.analysis], (kind.name, reader.name)

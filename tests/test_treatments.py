@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -31,6 +32,18 @@ SESSION = {
 
 def url(treatment_id: uuid.UUID | str) -> str:
     return f"/api/v1/treatments/{treatment_id}"
+
+
+def write_one(client, day: str, text: str) -> tuple[str, dict[str, Any]]:
+    """One session on `day` with a reading, `text` in its notes, through its PUT route: its
+    path and the body sent (tests/support/kinds.py: every declared kind's sweep writes so)."""
+    path = url(uuid.uuid4())
+    body = {"started_at": f"{day}T10:00:00Z", "route": "iv_infusion", "dose_mg": 35,
+            "notes": text, "vitals": [{"taken_at": f"{day}T09:55:00Z", "phase": "before",
+                                       "systolic": 120, "diastolic": 80}]}
+    response = client.put(path, json=body)
+    assert response.status_code == 201, response.get_json()
+    return path, body
 
 
 def count(app) -> int:

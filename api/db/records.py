@@ -117,8 +117,9 @@ class Kind:
     exported_as: str
     history_exported_as: str = ""
     # What the analysis reads of it: its section of the report (/shared/trends, a
-    # clinic's), where a row within the scope shows (tests/test_record_kinds.py).
-    analysis: str
+    # clinic's), where a row within the scope shows (tests/test_record_kinds.py). None: the
+    # report does not show it (its CSV, FHIR and export list still reach every audience).
+    analysis: str | None = None
     # --- How it is saved: the versioned upsert --------------------------------------------
     table: Table
     key: tuple[str, ...]  # the columns that find one record; "user_id" first

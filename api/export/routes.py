@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from flask import Response
+from flask import Response, url_for
 from sqlalchemy import select
 
 from api.audit.schemas import AuditEventSchema
@@ -20,7 +20,8 @@ from api.auth.service import list_api_tokens
 from api.calendar import local_today, resolve_range
 from api.clinics import service as clinics
 from api.db import db
-from api.db.records import Kind
+from api.db.records import Kind, declared
+from api.export.schemas import DownloadListSchema
 from api.extensions import Blueprint
 from api.fields import RangeQuerySchema
 from api.formats.downloads import CSV_DOC, FHIR_DOC, download, json_chunks
@@ -42,6 +43,17 @@ def own_scope(query: dict[str, Any]) -> Own:
         return Own(user)
     start, end = resolve_range(query.get("start"), query.get("end"), user.timezone)
     return Own(user, range_from=start, range_to=end)
+
+
+@blp.route("/export")
+@login_required
+@blp.response(200, DownloadListSchema)
+def downloads() -> dict[str, Any]:
+    """The patient's downloads: each declared record kind's CSV, then the FHIR Bundle (the
+    app's Settings shows a link for each, so a kind declared later appears there too)"""
+    items = [{"kind": kind.name, "href": url_for("export.csv_export", kind=kind)}
+             for kind in declared()]
+    return {"items": [*items, {"kind": "fhir", "href": url_for("export.fhir_export")}]}
 
 
 @blp.route("/export/<kind:kind>.csv")

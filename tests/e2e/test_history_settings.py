@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PASSWORD, Phone
+from tests.e2e.conftest import PASSWORD, ROOT, Phone
+from tests.e2e.test_i18n import log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -128,3 +130,43 @@ def test_treatment_record_edit_and_delete(phone: Phone) -> None:
     page.get_by_text("No sessions recorded yet.").wait_for()
     assert api.get(f"{phone.url}/api/v1/treatments", timeout=10).json()["items"] == []
     phone.assert_clean()
+
+
+def words(language: str) -> dict[str, str]:
+    return json.loads((ROOT / "web" / "i18n" / f"{language}.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("which", ["phone", "spanish_phone"])
+def test_settings_links_every_download_the_server_lists_and_says_offline_it_needs_a_connection(
+        request: pytest.FixtureRequest, which: str) -> None:
+    """Issue 22: Settings' download links are the server's list (GET /export: each declared
+    record kind's CSV, then FHIR), each named in the reader's language; offline, the screen
+    still shows and says the downloads need a connection."""
+    phone: Phone = request.getfixturevalue(which)
+    language = "es" if which == "spanish_phone" else "en"
+    catalog, page = words(language), phone.page
+    log_in(phone)  # through the Log in screen, in the phone's language: the worker comes then
+    phone.wait_for_service_worker()
+    phone.goto("/settings")
+    listed = phone.api().get(f"{phone.url}/api/v1/export", timeout=10).json()["items"]
+    links = page.locator("[data-download] a")
+    expect(links).to_have_count(len(listed))
+    assert links.all_inner_texts() == [catalog[f"settings.download.{item['kind']}"]
+                                       for item in listed]
+    for item, link in zip(listed, links.all(), strict=True):
+        assert link.get_attribute("href") == item["href"]
+        assert phone.context.request.get(phone.url + item["href"]).status == 200
+    page.locator("#data-title").scroll_into_view_if_needed()
+    phone.screenshot(f"settings-downloads-{language}")
+
+    phone.context.set_offline(True)
+    page.reload()
+    page.wait_for_selector("main .screen h1")
+    section = page.locator("section", has=page.locator("#data-title"))
+    expect(section).to_contain_text(catalog["settings.needs_connection"])
+    expect(section.get_by_role("link", name=catalog["settings.download_all"])).to_be_visible()
+    expect(links).to_have_count(0)
+    section.scroll_into_view_if_needed()
+    phone.screenshot(f"settings-downloads-offline-{language}")
+    phone.context.set_offline(False)
+    phone.assert_clean(expected=("ERR_INTERNET_DISCONNECTED",))

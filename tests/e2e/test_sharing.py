@@ -20,9 +20,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+import requests
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ARTIFACTS, PHONE, Phone, shown
+from tests.e2e.conftest import ARTIFACTS, PHONE, ROOT, Phone, shown
 from tests.e2e.seed import seed_patient, seed_zero_baseline
 
 pytestmark = pytest.mark.e2e
@@ -394,4 +395,40 @@ def test_a_baseline_of_zero_is_explained_on_the_report(phone: Phone, desktop: Ph
     expect(note).to_have_text("Series 1 (Pain): the patient's baseline was 0, so there was "
                               "nothing to relieve: no percentage, category, response or relief.")
     desktop.assert_clean()
+    phone.assert_clean()
+
+
+@pytest.mark.parametrize("which", ["phone", "spanish_phone"])
+def test_the_access_log_names_every_kind_a_provider_downloaded(
+        request: pytest.FixtureRequest, which: str) -> None:
+    """Issue 22: the access log names what a provider opened by the API's words ("page",
+    "trends", "fhir", "<kind>.csv" for every declared record kind), in the patient's
+    language, with no list of kinds in the app to keep up."""
+    from tests.e2e.test_i18n import log_in
+
+    phone: Phone = request.getfixturevalue(which)
+    language = "es" if which == "spanish_phone" else "en"
+    words = json.loads((ROOT / "web" / "i18n" / f"{language}.json").read_text(encoding="utf-8"))
+    log_in(phone)
+    api = phone.api()
+    created = api.post(f"{phone.url}/api/v1/shares", json={"label": "Dr. Okafor"},
+                       timeout=10).json()
+    provider = requests.Session()
+    assert provider.post(f"{phone.url}/api/v1/shared/session",
+                         json={"token": created["url"].split("#")[1]}, timeout=10).ok
+    kinds = [item["kind"] for item in api.get(f"{phone.url}/api/v1/export", timeout=10).json()[
+        "items"] if item["kind"] != "fhir"]
+    opened = ["trends", *(f"{kind}.csv" for kind in kinds), "fhir"]
+    for view in opened:
+        assert provider.get(f"{phone.url}/api/v1/shared/{view}", timeout=10).ok, view
+
+    phone.goto("/share-links")
+    item = phone.page.locator(".share-item").first
+    item.get_by_role("button", name=words["sharing.log"]).click()
+    line = item.locator(".log-list li")
+    expect(line).to_have_count(1)
+    for view in ["page", *opened]:
+        expect(line).to_contain_text(words[f"sharing.view.{view}"])
+    line.scroll_into_view_if_needed()
+    phone.screenshot(f"share-access-log-every-kind-{language}")
     phone.assert_clean()

@@ -142,6 +142,10 @@ export function t(key, values = {}) {
   return active === PSEUDO ? `⟦${text}⟧` : text;
 }
 
+// Whether the words loaded so far have `key`: for a word the server names (a record kind's
+// download, a line of the access log), which the caller shows as it is when there are none.
+export const has = (key) => Object.hasOwn(messages, key);
+
 // Static markup: data-i18n="key" sets the text; data-i18n-attr="aria-label:key;title:key"
 // sets attributes.
 export function translatePage(root = document) {

@@ -6,7 +6,7 @@ import { field, formError, passwordTooShort, screenHead, toast } from "../contro
 import { confirm, dialog, shownOnce } from "../dialogs.js";
 import { formatDate, formatStamp } from "../dates.js";
 import { h } from "../dom.js";
-import { LANGUAGES, chosenLanguage, rememberLanguage, t } from "../i18n.js";
+import { LANGUAGES, chosenLanguage, has, rememberLanguage, t } from "../i18n.js";
 import * as outbox from "../outbox.js";
 import { explain, showProblem } from "../problems.js";
 import * as push from "../push.js";
@@ -105,13 +105,7 @@ export async function render(container, ctx) {
   const downloads = h("section", { class: "card", "aria-labelledby": "data-title" },
     h("h2", { id: "data-title" }, t("settings.data")),
     h("p", { class: "muted" }, t("settings.data_help")),
-    h("ul", { class: "link-list" },
-      h("li", {}, h("a", { href: "/api/v1/export/entries.csv", download: "" }, t("settings.download_entries"))),
-      h("li", {}, h("a", { href: "/api/v1/export/treatments.csv", download: "" }, t("settings.download_treatments"))),
-      h("li", {}, h("a", { href: "/api/v1/export/questionnaires.csv", download: "" }, t("settings.download_checkins"))),
-      h("li", {}, h("a", { href: "/api/v1/export/medications.csv", download: "" }, t("settings.download_medications"))),
-      h("li", {}, h("a", { href: "/api/v1/export/bladder.csv", download: "" }, t("settings.download_bladder"))),
-      h("li", {}, h("a", { href: "/api/v1/export/fhir", download: "" }, t("settings.download_fhir"))),
+    h("ul", { class: "link-list" }, downloadLinks(),
       h("li", {}, h("a", { href: "/api/v1/me/export", download: "relieflog-export.json" }, t("settings.download_all"))),
       h("li", {}, h("a", { href: "/imports" }, t("settings.import_history")))));
 
@@ -184,6 +178,22 @@ export async function render(container, ctx) {
       h("p", { class: "muted" }, t("settings.device_help")), logout),
     remove,
     h("p", { class: "muted" }, h("a", { href: "/api/docs" }, t("settings.api_docs")), " ", t("settings.api_docs_for")));
+}
+
+// A link for each download the server lists (GET /export: each record kind's CSV, then
+// FHIR), so a kind declared later has its link without a change here. Its words are
+// t(`settings.download.${kind}`), or the kind's name until the catalog has them. Offline the
+// list says it needs a connection (the downloads do too).
+function downloadLinks() {
+  const pending = h("li", { class: "muted", "aria-live": "polite" }, t("app.loading"));
+  const text = (kind) => (has(`settings.download.${kind}`) ? t(`settings.download.${kind}`) : kind);
+  request("GET", "/export").then(({ data }) => {
+    pending.replaceWith(...data.items.map(({ kind, href }) =>
+      h("li", { "data-download": kind }, h("a", { href, download: "" }, text(kind)))));
+  }).catch((e) => {
+    pending.replaceChildren(e instanceof OfflineError ? needsConnection() : explain(e));
+  });
+  return pending;
 }
 
 // Check-ins: which questionnaires Today offers when they are due (PATCH /me). The list and

@@ -7,16 +7,17 @@ import { field, formError, screenHead, toast } from "../controls.js";
 import { confirm, shownOnce } from "../dialogs.js";
 import { formatDate, formatDay, formatStamp } from "../dates.js";
 import { h, nextId } from "../dom.js";
-import { formatNumber, t } from "../i18n.js";
+import { formatNumber, has, t } from "../i18n.js";
 import { explain, showProblem } from "../problems.js";
 import { clinicSection } from "../clinic-connect.js";
 
 // A link's status: its words are t(`sharing.status.${status}`).
 const STATUS = { active: "pill-ok", expired: "pill-muted", revoked: "pill-warn" };
 
-// What a provider opened: t(`sharing.view.${kind}`) (the catalog keys keep the API's names).
-export const VIEW_KINDS = ["page", "trends", "entries.csv", "treatments.csv", "questionnaires.csv", "medications.csv", "bladder.csv", "fhir"];
-const viewText = (kind) => (VIEW_KINDS.includes(kind) ? t(`sharing.view.${kind}`) : kind);
+// What a provider opened, by the API's name ("page", "trends", "fhir", "<kind>.csv" for each
+// record kind): t(`sharing.view.${kind}`), or the name itself while the catalog has no words
+// for it (a kind declared later).
+const viewText = (kind) => (has(`sharing.view.${kind}`) ? t(`sharing.view.${kind}`) : kind);
 
 const offlineText = () => t("sharing.offline");
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -31,6 +32,15 @@ def due(client) -> dict:
     response = client.get("/api/v1/bladder-checks/due")
     assert response.status_code == 200
     return response.get_json()
+
+
+def write_one(client, day: str, text: str) -> tuple[str, dict[str, Any]]:
+    """One bladder answer on `day` (no free text), through its PUT route: its path and the
+    body sent (tests/support/kinds.py: every declared kind's sweep writes so)."""
+    path, body = f"/api/v1/bladder-checks/{day}", {"symptoms": ["urinary_frequency"]}
+    response = client.put(path, json=body)
+    assert response.status_code == 201, response.get_json()
+    return path, body
 
 
 def test_not_due_with_three_sessions_in_30_days(alice):
