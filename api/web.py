@@ -6,6 +6,7 @@ import functools
 import gzip
 import hashlib
 import json
+import posixpath
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -14,6 +15,7 @@ from flask import Blueprint, Flask, Response, abort, jsonify, request, send_from
 from werkzeug.routing import PathConverter
 from werkzeug.security import safe_join
 
+from api.auth.guard import cookie_name
 from api.compact import compact_css, compact_js
 from api.config import WEB
 
@@ -40,9 +42,21 @@ PERMISSIONS_POLICY = (
 
 bp = Blueprint("web", __name__)
 
-# Pages of the single-page app: each serves the same shell, which routes on the client.
-APP_PAGES = ("/", "/today", "/history", "/treatments", "/trends", "/share-links", "/settings",
-             "/login", "/register", "/reset", "/forgot", "/medications", "/imports", "/clinic")
+# Pages of the single-page app: each serves the same shell, which routes on the client
+# (web/js/app.js, ROUTES), each with the screen it opens on: its module, web/js/screens/<name>.js.
+APP_PAGES = {"/": "today", "/today": "today", "/history": "history", "/treatments": "treatments",
+             "/trends": "trends", "/share-links": "sharing", "/settings": "settings",
+             "/login": "login", "/register": "login", "/reset": "reset", "/forgot": "reset",
+             "/medications": "medications", "/imports": "import", "/clinic": "clinic"}
+# Pages one level deeper: one day of the history, one treatment session, one check-in.
+APP_SUBPAGES = {"/history/<day>": "day", "/treatments/<treatment>": "treatment",
+                "/checkin/<instrument>": "checkin", "/medications/<medication>": "medications"}
+# The screens of someone who is not logged in; app.js sends them to the log-in screen from
+# any other.
+PUBLIC_SCREENS = frozenset({"login", "reset"})
+# What the static route serves from web/; anything else there (the icon script, READMEs,
+# licence files) is not part of the site.
+ASSET_SUFFIXES = frozenset({".js", ".css", ".png", ".ico", ".svg", ".webmanifest"})
 
 
 def _page(name: str) -> Response:
@@ -51,26 +65,106 @@ def _page(name: str) -> Response:
     return response
 
 
-# Pages one level deeper: one day of the history, one treatment session, one check-in.
-APP_SUBPAGES = ("/history/<day>", "/treatments/<treatment>", "/checkin/<instrument>",
-                "/medications/<medication>")
-# What the static route serves from web/; anything else there (the icon script, READMEs,
-# licence files) is not part of the site.
-ASSET_SUFFIXES = frozenset({".js", ".css", ".png", ".ico", ".svg", ".webmanifest"})
+# ---- Module preloads ----
+# A page's HTML names its module graph as <link rel="modulepreload">: its script and every
+# module that script imports statically, at any depth, and for the app the module graph of
+# the screen it opens on. The browser then fetches them all beside the HTML, instead of one
+# level of imports per round trip (docs/benchmarks.md, "Lighthouse"). A dynamic import(),
+# loaded only when needed, is not followed; the graph is read from the files themselves,
+# once per version of each file, so the HTML files carry no list to keep in step.
+STATIC_IMPORT = re.compile(
+    r"""^[ \t]*(?:import|export)\b[^"'`();]*?\bfrom\s*["'](\.{1,2}/[\w/.-]+\.js)["']"""
+    r"""|^[ \t]*import\s*["'](\.{1,2}/[\w/.-]+\.js)["']""", re.M)
+MODULE_SCRIPT = re.compile(r"""<script type="module" src="/([\w/.-]+\.js)"></script>""")
 
 
-def _shell(**_: str) -> Response:
-    return _page("index.html")
+@functools.lru_cache(maxsize=512)
+def _imports(name: str, _modified: int) -> tuple[str, ...]:
+    """The modules `name` ("js/app.js", a path under web/) imports statically, as paths
+    under web/, in the order it names them."""
+    text = (WEB / name).read_text(encoding="utf-8")
+    folder = posixpath.dirname(name)
+    return tuple(posixpath.normpath(posixpath.join(folder, first or second))
+                 for first, second in STATIC_IMPORT.findall(text))
 
 
-for _path in APP_PAGES + APP_SUBPAGES:
+def module_graph(*entries: str) -> list[str]:
+    """`entries` (paths under web/) and every module they import statically, at any depth,
+    each once, in the order found (breadth first: what the page needs soonest first)."""
+    found: list[str] = []
+    todo = list(entries)
+    while todo:
+        name = todo.pop(0)
+        if name in found:
+            continue
+        found.append(name)
+        todo.extend(_imports(name, (WEB / name).stat().st_mtime_ns))
+    return found
+
+
+@functools.lru_cache(maxsize=16)
+def _html(name: str, _modified: int) -> tuple[str, str]:
+    """The HTML page `name` (this version of it) and the module script it runs."""
+    html = (WEB / name).read_text(encoding="utf-8")
+    found = MODULE_SCRIPT.search(html)
+    if found is None:
+        raise ValueError(f"{name} has no module script")
+    return html, found.group(1)
+
+
+@functools.lru_cache(maxsize=64)
+def _with_preloads(name: str, modified: int, graph: tuple[str, ...]) -> tuple[bytes, str]:
+    """The page with a modulepreload for each module of `graph` (but its own script) before
+    that script, and its ETag."""
+    html, script = _html(name, modified)
+    at = html.index(f'<script type="module" src="/{script}">')
+    links = "".join(f'<link rel="modulepreload" href="/{module}">\n'
+                    for module in graph if module != script)
+    body = (html[:at] + links + html[at:]).encode("utf-8")
+    return body, hashlib.sha256(body).hexdigest()[:32]
+
+
+def _preloading(name: str, screen: str | None = None) -> Response:
+    """`name` served with its module preloads: its script's graph and, for the app, that of
+    `screen`, the screen it opens on."""
+    modified = (WEB / name).stat().st_mtime_ns
+    script = _html(name, modified)[1]
+    graph = module_graph(script, *([f"js/screens/{screen}.js"] if screen else []))
+    body, etag = _with_preloads(name, modified, tuple(graph))
+    response = Response(body, mimetype="text/html")
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "no-cache"
+    response.make_conditional(request)
+    return response
+
+
+def opening_screen(screen: str) -> str:
+    """The screen the app will open on at a page of `screen`, as far as the server can tell:
+    with a login cookie, the page's own (a screen for strangers sends a logged-in patient
+    home, so nothing is named for it); without one, the log-in screen, where app.js sends a
+    stranger from any screen that needs a login."""
+    logged_in = bool(request.cookies.get(cookie_name()))
+    if (screen in PUBLIC_SCREENS) != logged_in:
+        return screen
+    return "" if logged_in else "login"
+
+
+def _shell(screen: str) -> Callable[..., Response]:
+    def page(**_: str) -> Response:
+        response = _preloading("index.html", opening_screen(screen) or None)
+        response.vary.add("Cookie")  # what it preloads depends on whether someone is logged in
+        return response
+    return page
+
+
+for _path, _screen in {**APP_PAGES, **APP_SUBPAGES}.items():
     bp.add_url_rule(_path, f"page{_path.replace('/', '_').replace('<', '').replace('>', '')}",
-                    _shell)
+                    _shell(_screen))
 
 
 @bp.get("/share")
 def provider_page() -> Response:
-    response = _page("share.html")
+    response = _preloading("share.html")
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
