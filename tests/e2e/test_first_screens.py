@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import Phone
 from tests.e2e.seed import seed_patient
+from tests.e2e.test_questionnaires import seeded_with_phq9
 from tests.e2e.test_sharing import NOTE, REPORTS, patient_with_history, pdf_text
 
 pytestmark = pytest.mark.e2e
@@ -120,3 +121,67 @@ def test_today_asks_for_its_hint_beside_the_diary(phone: Phone) -> None:
         route.continue_()
     expect(page.locator(".hint")).to_contain_text("Relief has usually lasted")
     phone.assert_clean()
+
+
+def test_the_report_is_asked_for_before_its_words_have_arrived(phone: Phone,
+                                                              provider_phone: Phone) -> None:
+    """The chain the report's first screen waits for is HTML → session → report: the
+    session and the report are asked for while the catalog is still on its way, and the
+    questionnaire part's module, words, definitions and styles all at once when the report
+    is in (its item-9 flag is the page's largest first text)."""
+    api, _ = seeded_with_phq9(phone)  # item 9 above 0 once
+    created = api.post(f"{phone.url}/api/v1/shares", json={"label": "Dr. Okafor"}, timeout=10)
+    assert created.status_code == 201, created.text
+    report = provider_phone.page
+    held: list[Any] = []
+    started: list[str] = []
+    report.on("request", lambda request: started.append(request.url.removeprefix(phone.url)))
+    report.route("**/i18n/*.json?scope=report", lambda route: held.append(route))
+    report.goto(created.json()["url"])
+    with report.expect_response(lambda response: "/api/v1/shared/trends" in response.url):
+        pass
+    assert held, "the catalog was asked for"
+    expect(report.locator(".report-head")).to_have_count(0)  # no words yet, no report
+    for route in held:
+        route.continue_()
+    expect(report.locator(".flag-answer")).to_have_text(["More than half the days"])
+    # The questionnaire part's needs, each asked for before the part's module had arrived.
+    part = started.index("/js/checkins-report.js")
+    needs = ["/i18n/en.json?scope=questionnaires", "/css/checkins.css", "/js/questionnaires.js"]
+    asked = [url for url in started if url.startswith("/api/v1/questionnaires?")]
+    assert asked and all(url in started for url in needs), started
+    assert started.index(asked[0]) < part + 4 and started.index(needs[0]) < part + 4, started
+    provider_phone.assert_clean()
+
+
+@pytest.mark.parametrize("path", ["/today", "/share"])
+def test_the_page_names_its_modules_and_each_is_fetched_once(phone: Phone, path: str) -> None:
+    """The HTML names the page's module graph (for the app, with the screen it opens on) as
+    modulepreload; each is a module the page runs, fetched once, none asked for by an import
+    after the HTML named it."""
+    phone.sign_up()
+    page = phone.page
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url.removeprefix(phone.url)))
+    page.goto(f"{phone.url}{path}")
+    if path == "/today":
+        page.locator(".screen-today form .chip").first.wait_for()
+    else:
+        page.get_by_role("heading", name="This link is not valid").wait_for()
+    page.wait_for_load_state("networkidle")
+    named = page.evaluate("[...document.querySelectorAll('link[rel=modulepreload]')]"
+                          ".map((link) => link.getAttribute('href'))")
+    if path == "/today":
+        assert {"/js/screens/today.js", "/js/entry-form.js", "/js/store.js"} <= set(named), named
+    else:
+        assert {"/js/report.js", "/js/tables.js", "/js/questionnaires.js"} <= set(named), named
+    scripts = [url for url in fetched if url.endswith(".js")]
+    assert all(scripts.count(url) == 1 for url in named), scripts
+    assert set(named) <= set(scripts)
+    # Every module the page ran before it was usable was named by the HTML.
+    ran = set(page.evaluate(
+        "performance.getEntriesByType('resource').map((r) => new URL(r.name).pathname)"
+        ".filter((p) => p.endsWith('.js'))"))
+    entry = "/js/app.js" if path == "/today" else "/js/share.js"
+    assert ran - {entry} <= set(named) | {"/sw.js"}, sorted(ran - set(named))
+    phone.assert_clean(("401",))  # /share without a link: no viewing cookie
