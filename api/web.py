@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, abort, jsonify, request, send_from_directory
+from flask import Blueprint, Flask, Response, abort, request, send_from_directory
 from werkzeug.routing import PathConverter
 from werkzeug.security import safe_join
 
@@ -113,15 +113,14 @@ def _html(name: str, _modified: int) -> tuple[str, str]:
 
 
 @functools.lru_cache(maxsize=64)
-def _with_preloads(name: str, modified: int, graph: tuple[str, ...]) -> tuple[bytes, str]:
+def _with_preloads(name: str, modified: int, graph: tuple[str, ...]) -> tuple[bytes, bytes, str]:
     """The page with a modulepreload for each module of `graph` (but its own script) before
-    that script, and its ETag."""
+    that script, gzipped, and its ETag."""
     html, script = _html(name, modified)
     at = html.index(f'<script type="module" src="/{script}">')
     links = "".join(f'<link rel="modulepreload" href="/{module}">\n'
                     for module in graph if module != script)
-    body = (html[:at] + links + html[at:]).encode("utf-8")
-    return body, hashlib.sha256(body).hexdigest()[:32]
+    return _compressed((html[:at] + links + html[at:]).encode("utf-8"))
 
 
 def _preloading(name: str, screen: str | None = None) -> Response:
@@ -130,12 +129,7 @@ def _preloading(name: str, screen: str | None = None) -> Response:
     modified = (WEB / name).stat().st_mtime_ns
     script = _html(name, modified)[1]
     graph = module_graph(script, *([f"js/screens/{screen}.js"] if screen else []))
-    body, etag = _with_preloads(name, modified, tuple(graph))
-    response = Response(body, mimetype="text/html")
-    response.set_etag(etag)
-    response.headers["Cache-Control"] = "no-cache"
-    response.make_conditional(request)
-    return response
+    return _public(_with_preloads(name, modified, tuple(graph)), "text/html")
 
 
 def opening_screen(screen: str) -> str:
@@ -272,30 +266,55 @@ def catalog(language: str) -> Response:
     wanted = SCOPES.get(scope)
     if wanted is None:
         abort(404)
-    messages = json.loads(path.read_text(encoding="utf-8"))
-    response = jsonify({key: value for key, value in messages.items() if wanted(key)})
-    response.headers["Cache-Control"] = "no-cache"
-    return response
+    return _public(_scoped(language, path.stat().st_mtime_ns, scope), "application/json")
+
+
+@functools.lru_cache(maxsize=128)
+def _scoped(language: str, _modified: int, scope: str) -> tuple[bytes, bytes, str]:
+    """One scope of a language's catalog, computed once per version of the catalog."""
+    messages = json.loads((WEB / "i18n" / f"{language}.json").read_text(encoding="utf-8"))
+    wanted = SCOPES[scope]
+    return _compressed(json.dumps({key: value for key, value in messages.items() if wanted(key)},
+                                  ensure_ascii=False, sort_keys=True).encode("utf-8"))
 
 
 # The app's own scripts and stylesheets go out without their comments and indentation
 # (api/compact.py: the same code, each line on its line); vendor files as they are. Every
-# script and stylesheet goes out gzipped to a browser that accepts it (about a third of the
-# bytes, which a phone on a slow line waits for before the first screen: docs/benchmarks.md,
-# "Lighthouse"); public files only, so nothing secret is ever compressed beside what a
-# visitor sent.
+# script and stylesheet, the pages' HTML and the catalogs' scopes go out gzipped to a
+# browser that accepts it (about a third of the bytes, which a phone on a slow line waits
+# for before the first screen: docs/benchmarks.md, "Lighthouse"); public files only, so
+# nothing secret is ever compressed beside what a visitor sent.
 COMPACTED = {".js": ("text/javascript", compact_js), ".css": ("text/css", compact_css)}
+
+
+def _compressed(body: bytes) -> tuple[bytes, bytes, str]:
+    """`body`, `body` gzipped, and its ETag."""
+    etag = hashlib.sha256(body).hexdigest()[:32]
+    return body, gzip.compress(body, compresslevel=9, mtime=0), etag
+
+
+def _public(served: tuple[bytes, bytes, str], mimetype: str) -> Response:
+    """A public file (what `_compressed` made of it), gzipped to a browser that accepts it,
+    revalidated each time (a 304 when the browser has this version)."""
+    body, packed, etag = served
+    gzipped = request.accept_encodings.quality("gzip") > 0
+    response = Response(packed if gzipped else body, mimetype=mimetype)
+    if gzipped:
+        response.headers["Content-Encoding"] = "gzip"
+    response.vary.add("Accept-Encoding")
+    response.set_etag(f"{etag}-gzip" if gzipped else etag)
+    response.headers["Cache-Control"] = "no-cache"
+    response.make_conditional(request)
+    return response
 
 
 @functools.lru_cache(maxsize=256)
 def _served(path: str, _modified: int, compact: bool) -> tuple[bytes, bytes, str]:
-    """A script's or stylesheet's body (compacted or as it is), that body gzipped, and its
-    ETag, computed once per version of the file."""
+    """A script's or stylesheet's body (compacted or as it is), gzipped and its ETag,
+    computed once per version of the file."""
     file = Path(path)
-    body = (COMPACTED[file.suffix][1](file.read_text(encoding="utf-8")).encode("utf-8")
-            if compact else file.read_bytes())
-    etag = hashlib.sha256(body).hexdigest()[:32]
-    return body, gzip.compress(body, compresslevel=9, mtime=0), etag
+    return _compressed(COMPACTED[file.suffix][1](file.read_text(encoding="utf-8")).encode("utf-8")
+                       if compact else file.read_bytes())
 
 
 @bp.get("/<asset:filename>")
@@ -305,17 +324,8 @@ def asset(filename: str) -> Response:
         abort(404)
     path = safe_join(str(WEB), filename)
     if suffix in COMPACTED and path and Path(path).is_file():
-        body, packed, etag = _served(path, Path(path).stat().st_mtime_ns,
-                                     filename.startswith(("js/", "css/")))
-        gzipped = request.accept_encodings.quality("gzip") > 0
-        response = Response(packed if gzipped else body, mimetype=COMPACTED[suffix][0])
-        if gzipped:
-            response.headers["Content-Encoding"] = "gzip"
-        response.vary.add("Accept-Encoding")
-        response.set_etag(f"{etag}-gzip" if gzipped else etag)
-        response.headers["Cache-Control"] = "no-cache"
-        response.make_conditional(request)  # 304 when the browser has this version
-        return response
+        return _public(_served(path, Path(path).stat().st_mtime_ns,
+                               filename.startswith(("js/", "css/"))), COMPACTED[suffix][0])
     return _page(filename)
 
 
