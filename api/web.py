@@ -217,25 +217,32 @@ INSIGHTS_KEYS = ("insights.",)
 # The service worker keeps every one of them for the active language (web/sw.js,
 # CATALOG_SCOPES); tests/test_i18n_dynamic_keys.py checks that every key a module uses is in
 # a scope loaded before that module shows it.
+# The vocabulary every screen shares (web/js/vocabulary.js: routes, phases, the scales' words,
+# side effects, the severity bands) is the shell's; session safety's (web/js/safety-words.js:
+# blood-pressure phases, medication classes) comes only with the screens that show it, so the
+# first visit (log in, then Today) does not carry it (docs/benchmarks.md, "First visit").
+SHELL_VOCABULARY = ("vocab.phase.", "vocab.route.", "vocab.scale.", "vocab.side_effect.",
+                    "vocab.severity.")
+SAFETY_VOCABULARY = ("vocab.bp_phase.", "vocab.med_class.")
 APP_SCOPES: dict[str, tuple[str, ...]] = {
-    "app": ("app.", "controls.", "errors.", "push.", "vocab."),
+    "app": ("app.", "controls.", "errors.", "push.", *SHELL_VOCABULARY),
     "login": ("login.",),
     # The reset page also logs an invited account in to accept, and asks for a lost password.
     "reset": ("reset.", "forgot.", "login.email", "login.password"),
     "today": ("today.", "entry."),
     "history": ("history.",),
     "day": ("day.", "entry."),
-    "treatments": ("treatments.", "report."),
-    "trends": ("trends.", "chart.", "report."),
+    "treatments": ("treatments.", "report.", *SAFETY_VOCABULARY),
+    "trends": ("trends.", "chart.", "report.", *SAFETY_VOCABULARY),
     "settings": ("settings.", "reminders.", "twostep.", "login.password_missing",
                  "secondstep.code_missing"),
     "sharing": ("sharing.",),
     "checkin": ("checkin.",),
-    "medications": ("medications.",),
+    "medications": ("medications.", *SAFETY_VOCABULARY),
     "imports": ("import.",),
     "panel": ("clinic.", "report.", "twostep.", "login.password_missing",
               "secondstep.code_missing", "share.flag.above_zero"),
-    "conflicts": ("conflicts.",),
+    "conflicts": ("conflicts.", *SAFETY_VOCABULARY),
     "secondstep": ("secondstep.",),
     "insights": INSIGHTS_KEYS,
 }
@@ -275,7 +282,8 @@ def _scoped(language: str, _modified: int, scope: str) -> tuple[bytes, bytes, st
     messages = json.loads((WEB / "i18n" / f"{language}.json").read_text(encoding="utf-8"))
     wanted = SCOPES[scope]
     return _compressed(json.dumps({key: value for key, value in messages.items() if wanted(key)},
-                                  ensure_ascii=False, sort_keys=True).encode("utf-8"))
+                                  ensure_ascii=False, sort_keys=True,
+                                  separators=(",", ":")).encode("utf-8"))
 
 
 # The app's own scripts and stylesheets go out without their comments and indentation

@@ -185,3 +185,40 @@ def test_the_page_names_its_modules_and_each_is_fetched_once(phone: Phone, path:
     entry = "/js/app.js" if path == "/today" else "/js/share.js"
     assert ran - {entry} <= set(named) | {"/sw.js"}, sorted(ran - set(named))
     phone.assert_clean(("401",))  # /share without a link: no viewing cookie
+
+
+def test_today_asks_for_its_data_beside_who_is_logged_in(phone: Phone) -> None:
+    """On a phone that remembers its patient, Today's data (the day's entry, the hint, the
+    due check-ins) is asked for as the page opens, while GET /me is still on its way, and
+    the screen then uses what was asked for: each request once."""
+    phone.sign_up()
+    seed_patient(phone.api(), phone.url)  # due a booster hint
+    page = phone.page
+    held: list[Any] = []
+    released = False
+
+    def slow(route: Any) -> None:  # who is logged in, on a slow line, until released
+        if released:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route("**/api/v1/me", slow)
+    started: list[str] = []
+    page.on("request", lambda request: started.append(request.url.removeprefix(phone.url)))
+    with page.expect_request(lambda request: "/api/v1/trends?" in request.url), \
+            page.expect_request(lambda request: "/api/v1/entries?" in request.url), \
+            page.expect_request(lambda request: "/api/v1/questionnaires/due" in request.url):
+        page.goto(f"{phone.url}/today")
+    assert held, "GET /me was asked"
+    expect(page.locator(".screen-today")).to_have_count(0)  # who is this? not known yet
+    released = True
+    for route in held:
+        route.continue_()
+    expect(page.locator(".hint")).to_contain_text("Relief has usually lasted")
+    page.locator(".screen-today form .chip").first.wait_for()
+    page.wait_for_load_state("networkidle")
+    api = [url for url in started if url.startswith("/api/v1/")]
+    for asked in ("/api/v1/trends?", "/api/v1/questionnaires/due", "/api/v1/bladder-checks/due"):
+        assert len([url for url in api if url.startswith(asked)]) == 1, api
+    phone.assert_clean()

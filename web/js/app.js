@@ -67,6 +67,8 @@ const home = (user) => (isProvider(user) ? "/clinic" : "/today");
 const main = document.getElementById("main");
 let cleanup = null;
 let renderCount = 0;
+// The opening screen's name and the data its module asked for as the page opened (start()).
+let opened = null;
 
 function match(pathname) {
   for (const [pattern, name, tab] of ROUTES) {
@@ -107,10 +109,15 @@ async function render() {
     if (link.dataset.tab === route.tab) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
   }
-  const module = await loadScreen(route.name);
+  // The opening screen's data, when its module asked for it as the page opened: the first
+  // render's, if it is that screen.
+  const early = opened && opened.name === route.name ? opened.prepared : null;
+  opened = null;
+  const [module, prepared] = await Promise.all([loadScreen(route.name), early]);
   if (mine !== renderCount) return undefined;
   const container = h("div", { class: `screen screen-${route.name}` });
-  const ctx = { user: session.user, params: route.params, navigate, route: route.name, isCurrent: () => mine === renderCount };
+  const ctx = { user: session.user, params: route.params, navigate, route: route.name, prepared,
+    isCurrent: () => mine === renderCount };
   try {
     cleanup = (await module.render(container, ctx)) || null;
   } catch (error) {
@@ -178,11 +185,17 @@ function useManifest(language) {
 
 async function start() {
   // The opening screen's module and words are fetched beside the shell's, not after them,
-  // when it is the screen this device will show (a stranger at /today is sent to /login).
+  // when it is the screen this device will show (a stranger at /today is sent to /login);
+  // and its data too, when its module can ask for it (`prepare(user)`: Today's).
   const known = await remembered();
+  if (known) outbox.setOwner(known.email); // what they queued here is theirs to read and send
   const opening = match(location.pathname);
   const ready = opening && PUBLIC.has(opening.name) !== Boolean(known);
-  if (ready) screens[opening.name][0]().catch(() => {}); // render() reports a failure
+  if (ready) {
+    const loading = screens[opening.name][0]();
+    loading.catch(() => {}); // render() reports a failure
+    if (known) opened = { name: opening.name, prepared: loading.then((m) => m.prepare?.(known), () => null) };
+  }
   // Only ask the server who we are when this device remembers someone: a stranger's first
   // visit goes straight to the log-in screen without a 401. Asked now, beside the catalog.
   const me = known ? request("GET", "/me") : null;
@@ -216,7 +229,6 @@ async function start() {
   showOnline();
 
   if (known) {
-    outbox.setOwner(known.email);
     try {
       const { data } = await me;
       await loggedIn(data);
