@@ -224,25 +224,30 @@ INSIGHTS_KEYS = ("insights.",)
 SHELL_VOCABULARY = ("vocab.phase.", "vocab.route.", "vocab.scale.", "vocab.side_effect.",
                     "vocab.severity.")
 SAFETY_VOCABULARY = ("vocab.bp_phase.", "vocab.med_class.")
+# Likewise the shell's own words ("app."), but for the secret shown once (web/js/dialogs.js,
+# "app.once."), which only the screens that show one load.
+SHELL_WORDS = ("app.banner.", "app.description", "app.error.", "app.loading", "app.name",
+               "app.offline", "app.skip", "app.sync.", "app.tab", "app.title")
+SHOWN_ONCE = ("app.once.",)
 APP_SCOPES: dict[str, tuple[str, ...]] = {
-    "app": ("app.", "controls.", "errors.", "push.", *SHELL_VOCABULARY),
+    "app": (*SHELL_WORDS, "controls.", "errors.", "push.", *SHELL_VOCABULARY),
     "login": ("login.",),
     # The reset page also logs an invited account in to accept, and asks for a lost password.
     "reset": ("reset.", "forgot.", "login.email", "login.password"),
     "today": ("today.", "entry."),
     "history": ("history.",),
-    "day": ("day.", "entry."),
-    "treatments": ("treatments.", "report.", *SAFETY_VOCABULARY),
+    "day": ("day.", "entry.", *SHOWN_ONCE),
+    "treatments": ("treatments.", "report.", *SAFETY_VOCABULARY, *SHOWN_ONCE),
     "trends": ("trends.", "chart.", "report.", *SAFETY_VOCABULARY),
     "settings": ("settings.", "reminders.", "twostep.", "login.password_missing",
-                 "secondstep.code_missing"),
-    "sharing": ("sharing.",),
+                 "secondstep.code_missing", *SHOWN_ONCE),
+    "sharing": ("sharing.", *SHOWN_ONCE),
     "checkin": ("checkin.",),
-    "medications": ("medications.", *SAFETY_VOCABULARY),
+    "medications": ("medications.", *SAFETY_VOCABULARY, *SHOWN_ONCE),
     "imports": ("import.",),
     "panel": ("clinic.", "report.", "twostep.", "login.password_missing",
-              "secondstep.code_missing", "share.flag.above_zero"),
-    "conflicts": ("conflicts.", *SAFETY_VOCABULARY),
+              "secondstep.code_missing", "share.flag.above_zero", *SHOWN_ONCE),
+    "conflicts": ("conflicts.", *SAFETY_VOCABULARY, *SHOWN_ONCE),
     "secondstep": ("secondstep.",),
     "insights": INSIGHTS_KEYS,
 }

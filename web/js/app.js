@@ -67,7 +67,7 @@ const home = (user) => (isProvider(user) ? "/clinic" : "/today");
 const main = document.getElementById("main");
 let cleanup = null;
 let renderCount = 0;
-// The opening screen's name and the data its module asked for as the page opened (start()).
+// The data the opening screen's module asked for as the page opened (start()), if any.
 let opened = null;
 
 function match(pathname) {
@@ -109,9 +109,10 @@ async function render() {
     if (link.dataset.tab === route.tab) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
   }
-  // The opening screen's data, when its module asked for it as the page opened: the first
-  // render's, if it is that screen.
-  const early = opened && opened.name === route.name ? opened.prepared : null;
+  // The data the opening screen's module asked for as the page opened goes to the first
+  // render (the opening screen's own, unless the server said otherwise: a screen without
+  // `prepare` ignores it).
+  const early = opened;
   opened = null;
   const [module, prepared] = await Promise.all([loadScreen(route.name), early]);
   if (mine !== renderCount) return undefined;
@@ -194,7 +195,7 @@ async function start() {
   if (ready) {
     const loading = screens[opening.name][0]();
     loading.catch(() => {}); // render() reports a failure
-    if (known) opened = { name: opening.name, prepared: loading.then((m) => m.prepare?.(known), () => null) };
+    if (known) opened = loading.then((m) => m.prepare?.(known), () => null);
   }
   // Only ask the server who we are when this device remembers someone: a stranger's first
   // visit goes straight to the log-in screen without a 401. Asked now, beside the catalog.

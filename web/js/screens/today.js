@@ -15,37 +15,27 @@ function statusLine(entry, timeZone) {
   if (!entry) {
     return h("p", { class: "status-line" }, t("today.not_logged"));
   }
-  if (entry.pending === "pending") {
-    return h("p", { class: "status-line waiting" }, icons.clock(),
-      t("today.pending"));
-  }
   if (entry.pending) {
     return h("p", { class: "status-line waiting" }, icons.clock(),
-      t("today.conflict"));
+      t(entry.pending === "pending" ? "today.pending" : "today.conflict"));
   }
   const text = entry.updated_at ? t("today.logged_at", { time: formatTime(entry.updated_at, timeZone) }) : t("today.logged");
   return h("p", { class: "status-line done" }, icons.check(), text);
 }
 
 // What Today shows of the server, all asked for at once: the day's entry, the check-ins that
-// are due (with the questionnaires' names and lengths), yesterday's entry, whether the
-// bladder question is due, and the booster hint. Only data: nothing here needs the screen's
-// words, so app.js can ask for it beside the catalog and GET /me (`prepare`). Each part is
-// a promise; a failure is its builder's to handle.
+// are due (with the questionnaires' names and lengths), yesterday's entry (null on an
+// account's first day: there was no yesterday to log), whether the bladder question is due,
+// and the booster hint (all Today shows of /trends, which does not depend on the window: the
+// kept analysis, so today alone is asked for). Only data, as promises, each one's failure its
+// builder's to handle: nothing here needs the screen's words, so app.js can ask for it
+// beside the catalog and GET /me (`prepare`).
 function fetchDay(user, day, language = lang()) {
   const yesterday = addDays(day, -1);
-  const parts = {
-    entry: store.entry(day),
-    due: Promise.all([checkins.due(), definitions({ language })]),
-    // Not on an account's first day: there was no yesterday to log.
-    yesterday: user.created_at && todayIn(user.timezone, new Date(user.created_at)) > yesterday
-      ? null : store.entry(yesterday),
-    bladder: bladderDue(),
-    // The hint is all Today shows of /trends, and it does not depend on the window (the kept
-    // analysis, api/trends): today alone is asked for, not a year of days.
-    hint: get(`/trends?from=${day}&to=${day}`),
-  };
-  for (const part of Object.values(parts)) part?.catch(() => {}); // each builder says
+  const parts = [store.entry(day), Promise.all([checkins.due(), definitions({ language })]),
+    user.created_at && todayIn(user.timezone, new Date(user.created_at)) > yesterday ? null : store.entry(yesterday),
+    bladderDue(), get(`/trends?from=${day}&to=${day}`)];
+  for (const part of parts) part?.catch(() => {});
   return parts;
 }
 
@@ -108,11 +98,10 @@ export async function render(container, ctx) {
   // Everything is asked for at once (the hint too: the last text to appear, it was the
   // screen's slowest paint), or was already, by app.js. The hint never holds the form up.
   const early = ctx.prepared;
-  const parts = early && early.email === ctx.user.email && early.day === day ? early.parts
-    : fetchDay(ctx.user, day);
-  const hint = boosterHint(parts.hint);
-  const [entry, due, missing, bladder] = await Promise.all([parts.entry, dueCheckins(parts.due),
-    missingYesterday(parts.yesterday, day), bladderCard(day, parts.bladder)]);
+  const parts = early?.email === ctx.user.email && early.day === day ? early.parts : fetchDay(ctx.user, day);
+  const hint = boosterHint(parts[4]);
+  const [entry, due, missing, bladder] = await Promise.all([parts[0], dueCheckins(parts[1]),
+    missingYesterday(parts[2], day), bladderCard(day, parts[3])]);
   const status = h("div", {}, statusLine(entry, ctx.user.timezone));
   const hintSlot = h("div", {});
   const form = entryForm({
