@@ -195,7 +195,8 @@ async function start() {
   if (ready) {
     const loading = screens[opening.name][0]();
     loading.catch(() => {}); // render() reports a failure
-    if (known) opened = loading.then((m) => m.prepare?.(known), () => null);
+    // (Not for a provider: app.js sends them from Today to the clinic's panel.)
+    if (known && !isProvider(known)) opened = loading.then((m) => m.prepare?.(known), () => null);
   }
   // Only ask the server who we are when this device remembers someone: a stranger's first
   // visit goes straight to the log-in screen without a 401. Asked now, beside the catalog.
