@@ -67,11 +67,12 @@ def _page(name: str) -> Response:
 
 # ---- Module preloads ----
 # A page's HTML names its module graph as <link rel="modulepreload">: its script and every
-# module that script imports statically, at any depth, and for the app the module graph of
-# the screen it opens on. The browser then fetches them all beside the HTML, instead of one
-# level of imports per round trip (docs/benchmarks.md, "Lighthouse"). A dynamic import(),
-# loaded only when needed, is not followed; the graph is read from the files themselves,
-# once per version of each file, so the HTML files carry no list to keep in step.
+# module that script imports statically, at any depth, and for a stranger at the app the
+# module graph of the screen it opens on (opening_screen). The browser then fetches them all
+# beside the HTML, instead of one level of imports per round trip (docs/benchmarks.md,
+# "Lighthouse"). A dynamic import(), loaded only when needed, is not followed; the graph is
+# read from the files themselves, once per version of each file, so the HTML files carry no
+# list to keep in step.
 STATIC_IMPORT = re.compile(
     r"""^[ \t]*(?:import|export)\b[^"'`();]*?\bfrom\s*["'](\.{1,2}/[\w/.-]+\.js)["']"""
     r"""|^[ \t]*import\s*["'](\.{1,2}/[\w/.-]+\.js)["']""", re.M)
@@ -132,20 +133,21 @@ def _preloading(name: str, screen: str | None = None) -> Response:
     return _public(_with_preloads(name, modified, tuple(graph)), "text/html")
 
 
-def opening_screen(screen: str) -> str:
-    """The screen the app will open on at a page of `screen`, as far as the server can tell:
-    with a login cookie, the page's own (a screen for strangers sends a logged-in patient
-    home, so nothing is named for it); without one, the log-in screen, where app.js sends a
-    stranger from any screen that needs a login."""
-    logged_in = bool(request.cookies.get(cookie_name()))
-    if (screen in PUBLIC_SCREENS) != logged_in:
-        return screen
-    return "" if logged_in else "login"
+def opening_screen(screen: str) -> str | None:
+    """The screen whose modules the app's HTML names besides the shell's, at a page of
+    `screen`: for a stranger (no login cookie), the page's own if it is one for strangers,
+    else the log-in screen, where app.js sends them. None for someone logged in: naming their
+    screen's graph too (Today's is 16 modules) only moved the first paint after all of them
+    and left Lighthouse's LCP where it was (docs/benchmarks.md, "Lighthouse"); the app asks
+    for it beside the shell's modules (app.js, start)."""
+    if request.cookies.get(cookie_name()):
+        return None
+    return screen if screen in PUBLIC_SCREENS else "login"
 
 
 def _shell(screen: str) -> Callable[..., Response]:
     def page(**_: str) -> Response:
-        response = _preloading("index.html", opening_screen(screen) or None)
+        response = _preloading("index.html", opening_screen(screen))
         response.vary.add("Cookie")  # what it preloads depends on whether someone is logged in
         return response
     return page

@@ -154,36 +154,34 @@ def test_the_report_is_asked_for_before_its_words_have_arrived(phone: Phone,
     provider_phone.assert_clean()
 
 
-@pytest.mark.parametrize("path", ["/today", "/share"])
+@pytest.mark.parametrize("path", ["/login", "/share"])
 def test_the_page_names_its_modules_and_each_is_fetched_once(phone: Phone, path: str) -> None:
-    """The HTML names the page's module graph (for the app, with the screen it opens on) as
-    modulepreload; each is a module the page runs, fetched once, none asked for by an import
-    after the HTML named it."""
-    phone.sign_up()
+    """The HTML names the page's module graph (for a stranger at the app, with the log-in
+    screen's) as modulepreload; each is a module the page runs, fetched once, and every
+    module the page ran was named."""
     page = phone.page
     fetched: list[str] = []
     page.on("request", lambda request: fetched.append(request.url.removeprefix(phone.url)))
     page.goto(f"{phone.url}{path}")
-    if path == "/today":
-        page.locator(".screen-today form .chip").first.wait_for()
+    if path == "/login":
+        page.locator("main form").wait_for()
     else:
         page.get_by_role("heading", name="This link is not valid").wait_for()
     page.wait_for_load_state("networkidle")
     named = page.evaluate("[...document.querySelectorAll('link[rel=modulepreload]')]"
                           ".map((link) => link.getAttribute('href'))")
-    if path == "/today":
-        assert {"/js/screens/today.js", "/js/entry-form.js", "/js/store.js"} <= set(named), named
+    if path == "/login":
+        assert {"/js/screens/login.js", "/js/controls.js", "/js/outbox.js"} <= set(named), named
     else:
         assert {"/js/report.js", "/js/tables.js", "/js/questionnaires.js"} <= set(named), named
     scripts = [url for url in fetched if url.endswith(".js")]
     assert all(scripts.count(url) == 1 for url in named), scripts
     assert set(named) <= set(scripts)
-    # Every module the page ran before it was usable was named by the HTML.
     ran = set(page.evaluate(
         "performance.getEntriesByType('resource').map((r) => new URL(r.name).pathname)"
         ".filter((p) => p.endsWith('.js'))"))
-    entry = "/js/app.js" if path == "/today" else "/js/share.js"
-    assert ran - {entry} <= set(named) | {"/sw.js"}, sorted(ran - set(named))
+    entry = "/js/app.js" if path == "/login" else "/js/share.js"
+    assert ran - {entry} <= set(named), sorted(ran - set(named))
     phone.assert_clean(("401",))  # /share without a link: no viewing cookie
 
 
