@@ -6,14 +6,16 @@ import functools
 import gzip
 import hashlib
 import json
+import posixpath
 import re
 from collections.abc import Callable
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, abort, jsonify, request, send_from_directory
+from flask import Blueprint, Flask, Response, abort, request, send_from_directory
 from werkzeug.routing import PathConverter
 from werkzeug.security import safe_join
 
+from api.auth.guard import cookie_name
 from api.compact import compact_css, compact_js
 from api.config import WEB
 
@@ -40,9 +42,21 @@ PERMISSIONS_POLICY = (
 
 bp = Blueprint("web", __name__)
 
-# Pages of the single-page app: each serves the same shell, which routes on the client.
-APP_PAGES = ("/", "/today", "/history", "/treatments", "/trends", "/share-links", "/settings",
-             "/login", "/register", "/reset", "/forgot", "/medications", "/imports", "/clinic")
+# Pages of the single-page app: each serves the same shell, which routes on the client
+# (web/js/app.js, ROUTES), each with the screen it opens on: its module, web/js/screens/<name>.js.
+APP_PAGES = {"/": "today", "/today": "today", "/history": "history", "/treatments": "treatments",
+             "/trends": "trends", "/share-links": "sharing", "/settings": "settings",
+             "/login": "login", "/register": "login", "/reset": "reset", "/forgot": "reset",
+             "/medications": "medications", "/imports": "import", "/clinic": "clinic"}
+# Pages one level deeper: one day of the history, one treatment session, one check-in.
+APP_SUBPAGES = {"/history/<day>": "day", "/treatments/<treatment>": "treatment",
+                "/checkin/<instrument>": "checkin", "/medications/<medication>": "medications"}
+# The screens of someone who is not logged in; app.js sends them to the log-in screen from
+# any other.
+PUBLIC_SCREENS = frozenset({"login", "reset"})
+# What the static route serves from web/; anything else there (the icon script, READMEs,
+# licence files) is not part of the site.
+ASSET_SUFFIXES = frozenset({".js", ".css", ".png", ".ico", ".svg", ".webmanifest"})
 
 
 def _page(name: str) -> Response:
@@ -51,26 +65,102 @@ def _page(name: str) -> Response:
     return response
 
 
-# Pages one level deeper: one day of the history, one treatment session, one check-in.
-APP_SUBPAGES = ("/history/<day>", "/treatments/<treatment>", "/checkin/<instrument>",
-                "/medications/<medication>")
-# What the static route serves from web/; anything else there (the icon script, READMEs,
-# licence files) is not part of the site.
-ASSET_SUFFIXES = frozenset({".js", ".css", ".png", ".ico", ".svg", ".webmanifest"})
+# ---- Module preloads ----
+# A page's HTML names its module graph as <link rel="modulepreload">: its script and every
+# module that script imports statically, at any depth, and for a stranger at the app the
+# module graph of the screen it opens on (opening_screen). The browser then fetches them all
+# beside the HTML, instead of one level of imports per round trip (docs/benchmarks.md,
+# "Lighthouse"). A dynamic import(), loaded only when needed, is not followed; the graph is
+# read from the files themselves, once per version of each file, so the HTML files carry no
+# list to keep in step.
+STATIC_IMPORT = re.compile(
+    r"""^[ \t]*(?:import|export)\b[^"'`();]*?\bfrom\s*["'](\.{1,2}/[\w/.-]+\.js)["']"""
+    r"""|^[ \t]*import\s*["'](\.{1,2}/[\w/.-]+\.js)["']""", re.M)
+MODULE_SCRIPT = re.compile(r"""<script type="module" src="/([\w/.-]+\.js)"></script>""")
 
 
-def _shell(**_: str) -> Response:
-    return _page("index.html")
+@functools.lru_cache(maxsize=512)
+def _imports(name: str, _modified: int) -> tuple[str, ...]:
+    """The modules `name` ("js/app.js", a path under web/) imports statically, as paths
+    under web/, in the order it names them."""
+    text = (WEB / name).read_text(encoding="utf-8")
+    folder = posixpath.dirname(name)
+    return tuple(posixpath.normpath(posixpath.join(folder, first or second))
+                 for first, second in STATIC_IMPORT.findall(text))
 
 
-for _path in APP_PAGES + APP_SUBPAGES:
+def module_graph(*entries: str) -> list[str]:
+    """`entries` (paths under web/) and every module they import statically, at any depth,
+    each once, in the order found (breadth first: what the page needs soonest first)."""
+    found: list[str] = []
+    todo = list(entries)
+    while todo:
+        name = todo.pop(0)
+        if name in found:
+            continue
+        found.append(name)
+        todo.extend(_imports(name, (WEB / name).stat().st_mtime_ns))
+    return found
+
+
+@functools.lru_cache(maxsize=16)
+def _html(name: str, _modified: int) -> tuple[str, str]:
+    """The HTML page `name` (this version of it) and the module script it runs."""
+    html = (WEB / name).read_text(encoding="utf-8")
+    found = MODULE_SCRIPT.search(html)
+    if found is None:
+        raise ValueError(f"{name} has no module script")
+    return html, found.group(1)
+
+
+@functools.lru_cache(maxsize=64)
+def _with_preloads(name: str, modified: int, graph: tuple[str, ...]) -> tuple[bytes, bytes, str]:
+    """The page with a modulepreload for each module of `graph` (but its own script) before
+    that script, gzipped, and its ETag."""
+    html, script = _html(name, modified)
+    at = html.index(f'<script type="module" src="/{script}">')
+    links = "".join(f'<link rel="modulepreload" href="/{module}">\n'
+                    for module in graph if module != script)
+    return _compressed((html[:at] + links + html[at:]).encode("utf-8"))
+
+
+def _preloading(name: str, screen: str | None = None) -> Response:
+    """`name` served with its module preloads: its script's graph and, for the app, that of
+    `screen`, the screen it opens on."""
+    modified = (WEB / name).stat().st_mtime_ns
+    script = _html(name, modified)[1]
+    graph = module_graph(script, *([f"js/screens/{screen}.js"] if screen else []))
+    return _public(_with_preloads(name, modified, tuple(graph)), "text/html")
+
+
+def opening_screen(screen: str) -> str | None:
+    """The screen whose modules the app's HTML names besides the shell's, at a page of
+    `screen`: for a stranger (no login cookie), the page's own if it is one for strangers,
+    else the log-in screen, where app.js sends them. None for someone logged in: naming their
+    screen's graph too (Today's is 16 modules) only moved the first paint after all of them
+    and left Lighthouse's LCP where it was (docs/benchmarks.md, "Lighthouse"); the app asks
+    for it beside the shell's modules (app.js, start)."""
+    if request.cookies.get(cookie_name()):
+        return None
+    return screen if screen in PUBLIC_SCREENS else "login"
+
+
+def _shell(screen: str) -> Callable[..., Response]:
+    def page(**_: str) -> Response:
+        response = _preloading("index.html", opening_screen(screen))
+        response.vary.add("Cookie")  # what it preloads depends on whether someone is logged in
+        return response
+    return page
+
+
+for _path, _screen in {**APP_PAGES, **APP_SUBPAGES}.items():
     bp.add_url_rule(_path, f"page{_path.replace('/', '_').replace('<', '').replace('>', '')}",
-                    _shell)
+                    _shell(_screen))
 
 
 @bp.get("/share")
 def provider_page() -> Response:
-    response = _page("share.html")
+    response = _preloading("share.html")
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
@@ -129,25 +219,37 @@ INSIGHTS_KEYS = ("insights.",)
 # The service worker keeps every one of them for the active language (web/sw.js,
 # CATALOG_SCOPES); tests/test_i18n_dynamic_keys.py checks that every key a module uses is in
 # a scope loaded before that module shows it.
+# The vocabulary every screen shares (web/js/vocabulary.js: routes, phases, the scales' words,
+# side effects, the severity bands) is the shell's; session safety's (web/js/safety-words.js:
+# blood-pressure phases, medication classes) comes only with the screens that show it, so the
+# first visit (log in, then Today) does not carry it (docs/benchmarks.md, "First visit").
+SHELL_VOCABULARY = ("vocab.phase.", "vocab.route.", "vocab.scale.", "vocab.side_effect.",
+                    "vocab.severity.")
+SAFETY_VOCABULARY = ("vocab.bp_phase.", "vocab.med_class.")
+# Likewise the shell's own words ("app."), but for the secret shown once (web/js/dialogs.js,
+# "app.once."), which only the screens that show one load.
+SHELL_WORDS = ("app.banner.", "app.description", "app.error.", "app.loading", "app.name",
+               "app.offline", "app.skip", "app.sync.", "app.tab", "app.title")
+SHOWN_ONCE = ("app.once.",)
 APP_SCOPES: dict[str, tuple[str, ...]] = {
-    "app": ("app.", "controls.", "errors.", "push.", "vocab."),
+    "app": (*SHELL_WORDS, "controls.", "errors.", "push.", *SHELL_VOCABULARY),
     "login": ("login.",),
     # The reset page also logs an invited account in to accept, and asks for a lost password.
     "reset": ("reset.", "forgot.", "login.email", "login.password"),
     "today": ("today.", "entry."),
     "history": ("history.",),
-    "day": ("day.", "entry."),
-    "treatments": ("treatments.", "report."),
-    "trends": ("trends.", "chart.", "report."),
+    "day": ("day.", "entry.", *SHOWN_ONCE),
+    "treatments": ("treatments.", "report.", *SAFETY_VOCABULARY, *SHOWN_ONCE),
+    "trends": ("trends.", "chart.", "report.", *SAFETY_VOCABULARY),
     "settings": ("settings.", "reminders.", "twostep.", "login.password_missing",
-                 "secondstep.code_missing"),
-    "sharing": ("sharing.",),
+                 "secondstep.code_missing", *SHOWN_ONCE),
+    "sharing": ("sharing.", *SHOWN_ONCE),
     "checkin": ("checkin.",),
-    "medications": ("medications.",),
+    "medications": ("medications.", *SAFETY_VOCABULARY, *SHOWN_ONCE),
     "imports": ("import.",),
     "panel": ("clinic.", "report.", "twostep.", "login.password_missing",
-              "secondstep.code_missing", "share.flag.above_zero"),
-    "conflicts": ("conflicts.",),
+              "secondstep.code_missing", "share.flag.above_zero", *SHOWN_ONCE),
+    "conflicts": ("conflicts.", *SAFETY_VOCABULARY, *SHOWN_ONCE),
     "secondstep": ("secondstep.",),
     "insights": INSIGHTS_KEYS,
 }
@@ -178,30 +280,56 @@ def catalog(language: str) -> Response:
     wanted = SCOPES.get(scope)
     if wanted is None:
         abort(404)
-    messages = json.loads(path.read_text(encoding="utf-8"))
-    response = jsonify({key: value for key, value in messages.items() if wanted(key)})
-    response.headers["Cache-Control"] = "no-cache"
-    return response
+    return _public(_scoped(language, path.stat().st_mtime_ns, scope), "application/json")
+
+
+@functools.lru_cache(maxsize=128)
+def _scoped(language: str, _modified: int, scope: str) -> tuple[bytes, bytes, str]:
+    """One scope of a language's catalog, computed once per version of the catalog."""
+    messages = json.loads((WEB / "i18n" / f"{language}.json").read_text(encoding="utf-8"))
+    wanted = SCOPES[scope]
+    return _compressed(json.dumps({key: value for key, value in messages.items() if wanted(key)},
+                                  ensure_ascii=False, sort_keys=True,
+                                  separators=(",", ":")).encode("utf-8"))
 
 
 # The app's own scripts and stylesheets go out without their comments and indentation
 # (api/compact.py: the same code, each line on its line); vendor files as they are. Every
-# script and stylesheet goes out gzipped to a browser that accepts it (about a third of the
-# bytes, which a phone on a slow line waits for before the first screen: docs/benchmarks.md,
-# "Lighthouse"); public files only, so nothing secret is ever compressed beside what a
-# visitor sent.
+# script and stylesheet, the pages' HTML and the catalogs' scopes go out gzipped to a
+# browser that accepts it (about a third of the bytes, which a phone on a slow line waits
+# for before the first screen: docs/benchmarks.md, "Lighthouse"); public files only, so
+# nothing secret is ever compressed beside what a visitor sent.
 COMPACTED = {".js": ("text/javascript", compact_js), ".css": ("text/css", compact_css)}
+
+
+def _compressed(body: bytes) -> tuple[bytes, bytes, str]:
+    """`body`, `body` gzipped, and its ETag."""
+    etag = hashlib.sha256(body).hexdigest()[:32]
+    return body, gzip.compress(body, compresslevel=9, mtime=0), etag
+
+
+def _public(served: tuple[bytes, bytes, str], mimetype: str) -> Response:
+    """A public file (what `_compressed` made of it), gzipped to a browser that accepts it,
+    revalidated each time (a 304 when the browser has this version)."""
+    body, packed, etag = served
+    gzipped = request.accept_encodings.quality("gzip") > 0
+    response = Response(packed if gzipped else body, mimetype=mimetype)
+    if gzipped:
+        response.headers["Content-Encoding"] = "gzip"
+    response.vary.add("Accept-Encoding")
+    response.set_etag(f"{etag}-gzip" if gzipped else etag)
+    response.headers["Cache-Control"] = "no-cache"
+    response.make_conditional(request)
+    return response
 
 
 @functools.lru_cache(maxsize=256)
 def _served(path: str, _modified: int, compact: bool) -> tuple[bytes, bytes, str]:
-    """A script's or stylesheet's body (compacted or as it is), that body gzipped, and its
-    ETag, computed once per version of the file."""
+    """A script's or stylesheet's body (compacted or as it is), gzipped and its ETag,
+    computed once per version of the file."""
     file = Path(path)
-    body = (COMPACTED[file.suffix][1](file.read_text(encoding="utf-8")).encode("utf-8")
-            if compact else file.read_bytes())
-    etag = hashlib.sha256(body).hexdigest()[:32]
-    return body, gzip.compress(body, compresslevel=9, mtime=0), etag
+    return _compressed(COMPACTED[file.suffix][1](file.read_text(encoding="utf-8")).encode("utf-8")
+                       if compact else file.read_bytes())
 
 
 @bp.get("/<asset:filename>")
@@ -211,17 +339,8 @@ def asset(filename: str) -> Response:
         abort(404)
     path = safe_join(str(WEB), filename)
     if suffix in COMPACTED and path and Path(path).is_file():
-        body, packed, etag = _served(path, Path(path).stat().st_mtime_ns,
-                                     filename.startswith(("js/", "css/")))
-        gzipped = request.accept_encodings.quality("gzip") > 0
-        response = Response(packed if gzipped else body, mimetype=COMPACTED[suffix][0])
-        if gzipped:
-            response.headers["Content-Encoding"] = "gzip"
-        response.vary.add("Accept-Encoding")
-        response.set_etag(f"{etag}-gzip" if gzipped else etag)
-        response.headers["Cache-Control"] = "no-cache"
-        response.make_conditional(request)  # 304 when the browser has this version
-        return response
+        return _public(_served(path, Path(path).stat().st_mtime_ns,
+                               filename.startswith(("js/", "css/"))), COMPACTED[suffix][0])
     return _page(filename)
 
 

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import Phone
 from tests.e2e.seed import seed_patient
+from tests.e2e.test_questionnaires import seeded_with_phq9
 from tests.e2e.test_sharing import NOTE, REPORTS, patient_with_history, pdf_text
 
 pytestmark = pytest.mark.e2e
@@ -119,4 +120,103 @@ def test_today_asks_for_its_hint_beside_the_diary(phone: Phone) -> None:
     for route in held:
         route.continue_()
     expect(page.locator(".hint")).to_contain_text("Relief has usually lasted")
+    phone.assert_clean()
+
+
+def test_the_report_is_asked_for_before_its_words_have_arrived(phone: Phone,
+                                                              provider_phone: Phone) -> None:
+    """The chain the report's first screen waits for is HTML → session → report: the
+    session and the report are asked for while the catalog is still on its way, and the
+    questionnaire part's module, words, definitions and styles all at once when the report
+    is in (its item-9 flag is the page's largest first text)."""
+    api, _ = seeded_with_phq9(phone)  # item 9 above 0 once
+    created = api.post(f"{phone.url}/api/v1/shares", json={"label": "Dr. Okafor"}, timeout=10)
+    assert created.status_code == 201, created.text
+    report = provider_phone.page
+    held: list[Any] = []
+    started: list[str] = []
+    report.on("request", lambda request: started.append(request.url.removeprefix(phone.url)))
+    report.route("**/i18n/*.json?scope=report", lambda route: held.append(route))
+    report.goto(created.json()["url"])
+    with report.expect_response(lambda response: "/api/v1/shared/trends" in response.url):
+        pass
+    assert held, "the catalog was asked for"
+    expect(report.locator(".report-head")).to_have_count(0)  # no words yet, no report
+    for route in held:
+        route.continue_()
+    expect(report.locator(".flag-answer")).to_have_text(["More than half the days"])
+    # The questionnaire part's needs, each asked for before the part's module had arrived.
+    part = started.index("/js/checkins-report.js")
+    needs = ["/i18n/en.json?scope=questionnaires", "/css/checkins.css", "/js/questionnaires.js"]
+    asked = [url for url in started if url.startswith("/api/v1/questionnaires?")]
+    assert asked and all(url in started for url in needs), started
+    assert started.index(asked[0]) < part + 4 and started.index(needs[0]) < part + 4, started
+    provider_phone.assert_clean()
+
+
+@pytest.mark.parametrize("path", ["/login", "/share"])
+def test_the_page_names_its_modules_and_each_is_fetched_once(phone: Phone, path: str) -> None:
+    """The HTML names the page's module graph (for a stranger at the app, with the log-in
+    screen's) as modulepreload; each is a module the page runs, fetched once, and every
+    module the page ran was named."""
+    page = phone.page
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url.removeprefix(phone.url)))
+    page.goto(f"{phone.url}{path}")
+    if path == "/login":
+        page.locator("main form").wait_for()
+    else:
+        page.get_by_role("heading", name="This link is not valid").wait_for()
+    page.wait_for_load_state("networkidle")
+    named = page.evaluate("[...document.querySelectorAll('link[rel=modulepreload]')]"
+                          ".map((link) => link.getAttribute('href'))")
+    if path == "/login":
+        assert {"/js/screens/login.js", "/js/controls.js", "/js/outbox.js"} <= set(named), named
+    else:
+        assert {"/js/report.js", "/js/tables.js", "/js/questionnaires.js"} <= set(named), named
+    scripts = [url for url in fetched if url.endswith(".js")]
+    assert all(scripts.count(url) == 1 for url in named), scripts
+    assert set(named) <= set(scripts)
+    ran = set(page.evaluate(
+        "performance.getEntriesByType('resource').map((r) => new URL(r.name).pathname)"
+        ".filter((p) => p.endsWith('.js'))"))
+    entry = "/js/app.js" if path == "/login" else "/js/share.js"
+    assert ran - {entry} <= set(named), sorted(ran - set(named))
+    phone.assert_clean(("401",))  # /share without a link: no viewing cookie
+
+
+def test_today_asks_for_its_data_beside_who_is_logged_in(phone: Phone) -> None:
+    """On a phone that remembers its patient, Today's data (the day's entry, the hint, the
+    due check-ins) is asked for as the page opens, while GET /me is still on its way, and
+    the screen then uses what was asked for: each request once."""
+    phone.sign_up()
+    seed_patient(phone.api(), phone.url)  # due a booster hint
+    page = phone.page
+    held: list[Any] = []
+    released = False
+
+    def slow(route: Any) -> None:  # who is logged in, on a slow line, until released
+        if released:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route("**/api/v1/me", slow)
+    started: list[str] = []
+    page.on("request", lambda request: started.append(request.url.removeprefix(phone.url)))
+    with page.expect_request(lambda request: "/api/v1/trends?" in request.url), \
+            page.expect_request(lambda request: "/api/v1/entries?" in request.url), \
+            page.expect_request(lambda request: "/api/v1/questionnaires/due" in request.url):
+        page.goto(f"{phone.url}/today")
+    assert held, "GET /me was asked"
+    expect(page.locator(".screen-today")).to_have_count(0)  # who is this? not known yet
+    released = True
+    for route in held:
+        route.continue_()
+    expect(page.locator(".hint")).to_contain_text("Relief has usually lasted")
+    page.locator(".screen-today form .chip").first.wait_for()
+    page.wait_for_load_state("networkidle")
+    api = [url for url in started if url.startswith("/api/v1/")]
+    for asked in ("/api/v1/trends?", "/api/v1/questionnaires/due", "/api/v1/bladder-checks/due"):
+        assert len([url for url in api if url.startswith(asked)]) == 1, api
     phone.assert_clean()

@@ -67,6 +67,8 @@ const home = (user) => (isProvider(user) ? "/clinic" : "/today");
 const main = document.getElementById("main");
 let cleanup = null;
 let renderCount = 0;
+// The data the opening screen's module asked for as the page opened (start()), if any.
+let opened = null;
 
 function match(pathname) {
   for (const [pattern, name, tab] of ROUTES) {
@@ -107,10 +109,16 @@ async function render() {
     if (link.dataset.tab === route.tab) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
   }
-  const module = await loadScreen(route.name);
+  // The data the opening screen's module asked for as the page opened goes to the first
+  // render (the opening screen's own, unless the server said otherwise: a screen without
+  // `prepare` ignores it).
+  const early = opened;
+  opened = null;
+  const [module, prepared] = await Promise.all([loadScreen(route.name), early]);
   if (mine !== renderCount) return undefined;
   const container = h("div", { class: `screen screen-${route.name}` });
-  const ctx = { user: session.user, params: route.params, navigate, route: route.name, isCurrent: () => mine === renderCount };
+  const ctx = { user: session.user, params: route.params, navigate, route: route.name, prepared,
+    isCurrent: () => mine === renderCount };
   try {
     cleanup = (await module.render(container, ctx)) || null;
   } catch (error) {
@@ -178,11 +186,18 @@ function useManifest(language) {
 
 async function start() {
   // The opening screen's module and words are fetched beside the shell's, not after them,
-  // when it is the screen this device will show (a stranger at /today is sent to /login).
+  // when it is the screen this device will show (a stranger at /today is sent to /login);
+  // and its data too, when its module can ask for it (`prepare(user)`: Today's).
   const known = await remembered();
+  if (known) outbox.setOwner(known.email); // what they queued here is theirs to read and send
   const opening = match(location.pathname);
   const ready = opening && PUBLIC.has(opening.name) !== Boolean(known);
-  if (ready) screens[opening.name][0]().catch(() => {}); // render() reports a failure
+  if (ready) {
+    const loading = screens[opening.name][0]();
+    loading.catch(() => {}); // render() reports a failure
+    // (Not for a provider: app.js sends them from Today to the clinic's panel.)
+    if (known && !isProvider(known)) opened = loading.then((m) => m.prepare?.(known), () => null);
+  }
   // Only ask the server who we are when this device remembers someone: a stranger's first
   // visit goes straight to the log-in screen without a 401. Asked now, beside the catalog.
   const me = known ? request("GET", "/me") : null;
@@ -216,7 +231,6 @@ async function start() {
   showOnline();
 
   if (known) {
-    outbox.setOwner(known.email);
     try {
       const { data } = await me;
       await loggedIn(data);

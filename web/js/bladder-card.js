@@ -4,8 +4,10 @@
 import { toast } from "./controls.js";
 import { h, nextId } from "./dom.js";
 import { t } from "./i18n.js";
-import { BLADDER_SYMPTOMS } from "./safety-words.js";
 import { sideEffectLabel } from "./vocabulary.js";
+
+// Bladder symptoms (ketamine cystitis): side effects Today asks about once a week.
+const BLADDER_SYMPTOMS = ["urinary_frequency", "painful_urination", "blood_in_urine"];
 
 export function card(day, save) {
   const titleId = nextId("bladder");

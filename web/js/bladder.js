@@ -34,11 +34,12 @@ async function save(day, symptoms) {
 }
 
 // The card, or null when the question is not due (or cannot be known). The card itself
-// (bladder-card.js, with the symptoms' words) loads only when it shows.
-export async function bladderCard(day) {
+// (bladder-card.js, with the symptoms' words) loads only when it shows. `isDue`: due(), when
+// already asked.
+export async function bladderCard(day, isDue = due()) {
   let module;
   try {
-    if (!(await due())) return null;
+    if (!(await isDue)) return null;
     module = await import("./bladder-card.js");
   } catch {
     return null; // the server failed: the diary comes first

@@ -30,9 +30,9 @@ function remember(language, data) {
 
 // { items: [definition…], crisis: { resources: […] }, offline } in the app's language.
 // `keep`: remember them on this device (the patient's app) and fall back to that copy when
-// the server cannot be reached; the provider's report passes false.
-export async function definitions({ keep = true } = {}) {
-  const language = lang();
+// the server cannot be reached; the provider's report passes false. `language`: the app's,
+// unless asked before its catalog is in (Today's data, as the page opens).
+export async function definitions({ keep = true, language = lang() } = {}) {
   if (!fetched.has(language)) {
     const request = get(`/questionnaires?lang=${encodeURIComponent(language)}`).then(({ data }) => {
       if (keep) remember(language, data);

@@ -1,13 +1,11 @@
 // The words for session safety's keys, beside vocabulary.js (which the report's first load
 // carries; these come only with the safety parts): medication classes, the sedating ones a
-// session takes (`concomitant`), the phases of a blood-pressure reading, and the bladder
-// symptoms Today asks about. tests/test_web_vocabulary.py holds them to the OpenAPI document.
+// session takes (`concomitant`) and the phases of a blood-pressure reading (the bladder
+// symptoms Today asks about are bladder-card.js's, so Today does not load these words).
+// tests/test_web_vocabulary.py holds them to the OpenAPI document.
 // Labels: vocab.med_class.<key>, vocab.bp_phase.<key> (dynamic keys, as in vocabulary.js).
 
 import { labelIn, options } from "./vocabulary.js";
-
-// Bladder symptoms (ketamine cystitis): side effects Today asks about once a week.
-export const BLADDER_SYMPTOMS = ["urinary_frequency", "painful_urination", "blood_in_urine"];
 
 // A medication's class; the sedating ones are also the classes a session's `concomitant`
 // takes (CONCOMITANT, the same words).

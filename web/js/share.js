@@ -10,6 +10,7 @@ import { toast } from "./controls.js";
 import { h, takeFragment } from "./dom.js";
 import { explanation, moment, num } from "./report.js";
 import { formatDay } from "./dates.js";
+import { checkinStyles, definitions } from "./questionnaires.js";
 import { daysTable, explanationList, moodNote, seriesTable } from "./tables.js";
 import { routeLabel, sideEffectLabel } from "./vocabulary.js";
 
@@ -302,8 +303,12 @@ function daysDetails(days) {
 async function report(data) {
   // The parts' modules, words and styles, all at once. "What goes with better days" only
   // when the patient ticked it for this link or clinic.
+  // The questionnaire part's words, definitions and styles are asked for beside its module,
+  // not once it has arrived (checkinParts asks for the same: each is fetched once); its item-9
+  // flag is the report's largest first text (docs/benchmarks.md, "Lighthouse").
   const [checkins, safety, insights] = await Promise.all([
-    hasCheckins(data) ? import("./checkins-report.js").then((m) => m.checkinParts(data)) : null,
+    hasCheckins(data) ? Promise.all([import("./checkins-report.js"), i18n.extend("questionnaires"),
+      definitions({ keep: false }).catch(() => null), checkinStyles()]).then(([m]) => m.checkinParts(data)) : null,
     hasSafety(data) ? import("./safety-report.js").then((m) => m.safetyParts(data)) : null,
     "insights" in data ? import("./insights.js").then((m) => m.reportInsights(data.insights)) : null,
   ]);
@@ -415,15 +420,17 @@ async function report(data) {
 
 // ---- Start ----
 
-async function load() {
+// The report's data: the viewing cookie for the token, then the report.
+async function fetchReport() {
+  if (token) await renew();
   const { data } = await viewing(() => request("GET", `${BASE}/trends`));
-  await report(data);
+  return data;
 }
 
-async function open() {
+// `pending`: the report's data, when already asked for.
+async function open(pending = fetchReport()) {
   try {
-    if (token) await renew();
-    await load();
+    await report(await pending);
   } catch (error) {
     if (clinic && clinic.refused(error, page)) return;
     if (error instanceof ApiError && error.status === 410) gone(error.problem);
@@ -441,6 +448,10 @@ window.addEventListener("beforeprint", () => {
   finish();
   setPrintFooter(shown);
 });
+// The report is asked for at once, beside the catalog, not after it: HTML → session →
+// report is the chain the first screen waits for (docs/benchmarks.md, "Lighthouse").
+const opening = fragment === null ? null : fetchReport();
+if (opening) opening.catch(() => {}); // open() says what went wrong, in words
 // The provider reads the report in their own browser's language, whatever the patient's.
 await i18n.load(undefined, { scope: "report" })
   .catch(() => i18n.load("en", { scope: "report" }));
@@ -450,4 +461,4 @@ if (BASE !== "/shared") {
   await clinic.start();
 }
 if (fragment === null) invalid(); // a link cut off or mangled ("#abc%"): never sent anywhere
-else open();
+else open(opening);

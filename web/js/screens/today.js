@@ -1,7 +1,7 @@
 // Today: pain and mood in three taps (a pain chip, a mood chip, Save), the rest optional.
 
 import { get } from "../api.js";
-import { bladderCard } from "../bladder.js";
+import { bladderCard, due as bladderDue } from "../bladder.js";
 import * as checkins from "../checkins.js";
 import { entryForm } from "../entry-form.js";
 import { definitions, find } from "../questionnaires.js";
@@ -9,29 +9,48 @@ import * as store from "../store.js";
 import { screenHead, toast } from "../controls.js";
 import { addDays, formatDay, formatTime, todayIn } from "../dates.js";
 import { h, icons } from "../dom.js";
-import { t } from "../i18n.js";
+import { chooseLanguage, lang, t } from "../i18n.js";
 
 function statusLine(entry, timeZone) {
   if (!entry) {
     return h("p", { class: "status-line" }, t("today.not_logged"));
   }
-  if (entry.pending === "pending") {
-    return h("p", { class: "status-line waiting" }, icons.clock(),
-      t("today.pending"));
-  }
   if (entry.pending) {
     return h("p", { class: "status-line waiting" }, icons.clock(),
-      t("today.conflict"));
+      t(entry.pending === "pending" ? "today.pending" : "today.conflict"));
   }
   const text = entry.updated_at ? t("today.logged_at", { time: formatTime(entry.updated_at, timeZone) }) : t("today.logged");
   return h("p", { class: "status-line done" }, icons.check(), text);
 }
 
-// The hint is all Today shows of /trends, and it does not depend on the window (the kept
-// analysis, api/trends): today alone is asked for, not a year of days.
-async function boosterHint(day) {
+// What Today shows of the server, all asked for at once: the day's entry, the check-ins that
+// are due (with the questionnaires' names and lengths), yesterday's entry (null on an
+// account's first day: there was no yesterday to log), whether the bladder question is due,
+// and the booster hint (all Today shows of /trends, which does not depend on the window: the
+// kept analysis, so today alone is asked for). Only data, as promises, each one's failure its
+// builder's to handle: nothing here needs the screen's words, so app.js can ask for it
+// beside the catalog and GET /me (`prepare`).
+function fetchDay(user, day, language = lang()) {
+  const yesterday = addDays(day, -1);
+  const parts = [store.entry(day), Promise.all([checkins.due(), definitions({ language })]),
+    user.created_at && todayIn(user.timezone, new Date(user.created_at)) > yesterday ? null : store.entry(yesterday),
+    bladderDue(), get(`/trends?from=${day}&to=${day}`)];
+  for (const part of parts) part?.catch(() => {});
+  return parts;
+}
+
+// The screen's data for the patient this device remembers, asked for by app.js as the page
+// opens, beside the catalog and GET /me, before the screen can render (docs/benchmarks.md,
+// "Lighthouse"); the first render gets it back as ctx.prepared. The questionnaires' names
+// come in the language the catalog will be in.
+export function prepare(user) {
+  const day = todayIn(user.timezone);
+  return { email: user.email, day, parts: fetchDay(user, day, chooseLanguage()) };
+}
+
+async function boosterHint(fetched) {
   try {
-    const { data } = await get(`/trends?from=${day}&to=${day}`);
+    const { data } = await fetched;
     const hint = data && data.booster_hint;
     if (!hint) return null;
     const metric = hint.metric === "mood" ? "mood" : "pain"; // today.hint_detail.<metric>
@@ -46,9 +65,9 @@ async function boosterHint(day) {
 // The check-ins that are due, each one tap away: "PHQ-9 due — 2 minutes". Their names and
 // lengths are the server's; offline, the last list this phone heard, without what was just
 // answered here.
-async function dueCheckins() {
+async function dueCheckins(fetched) {
   try {
-    const [due, defs] = await Promise.all([checkins.due(), definitions()]);
+    const [due, defs] = await fetched;
     const items = due.map((d) => [d, find(defs, d.instrument)]).filter(([, def]) => def);
     if (!items.length) return null;
     return h("ul", { class: "due-list", "aria-label": t("today.due_label") }, items.map(([d, def]) =>
@@ -62,27 +81,27 @@ async function dueCheckins() {
 }
 
 // Yesterday (the patient's) with nothing logged, one tap from its day: what a reminder would
-// have said, for a phone that gets none (iOS outside the Home Screen, push refused). Not on
-// an account's first day: there was no yesterday to log.
-async function missingYesterday(user, day) {
-  const yesterday = addDays(day, -1);
-  if (user.created_at && todayIn(user.timezone, new Date(user.created_at)) > yesterday) return null;
+// have said, for a phone that gets none (iOS outside the Home Screen, push refused).
+// `fetched`: yesterday's entry, or null when there was no yesterday to log.
+async function missingYesterday(fetched, day) {
   try {
-    if (await store.entry(yesterday)) return null;
+    if (!fetched || await fetched) return null;
   } catch {
     return null; // the server failed: say nothing rather than something wrong
   }
-  return h("a", { class: "due-card missing-day", href: `/history/${yesterday}` },
+  return h("a", { class: "due-card missing-day", href: `/history/${addDays(day, -1)}` },
     icons.clock(), h("span", {}, t("today.yesterday_missing")), icons.chevron());
 }
 
 export async function render(container, ctx) {
   const day = todayIn(ctx.user.timezone);
-  // The hint is asked for beside the rest, not after it: the last text to appear, it was the
-  // screen's slowest paint (docs/benchmarks.md, "Lighthouse"). It never holds the form up.
-  const hint = boosterHint(day);
-  const [entry, due, missing, bladder] = await Promise.all([store.entry(day), dueCheckins(),
-    missingYesterday(ctx.user, day), bladderCard(day)]);
+  // Everything is asked for at once (the hint too: the last text to appear, it was the
+  // screen's slowest paint), or was already, by app.js. The hint never holds the form up.
+  const early = ctx.prepared;
+  const parts = early?.email === ctx.user.email && early.day === day ? early.parts : fetchDay(ctx.user, day);
+  const hint = boosterHint(parts[4]);
+  const [entry, due, missing, bladder] = await Promise.all([parts[0], dueCheckins(parts[1]),
+    missingYesterday(parts[2], day), bladderCard(day, parts[3])]);
   const status = h("div", {}, statusLine(entry, ctx.user.timezone));
   const hintSlot = h("div", {});
   const form = entryForm({
