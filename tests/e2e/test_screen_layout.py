@@ -306,7 +306,8 @@ TABLE_PROBLEMS = r"""() => {
       found.push(`${name}: "${text}" off-screen (${Math.round(r.left)}–${Math.round(r.right)})`);
     } else if (r.left < box.left - 0.5 || r.right > box.right + 0.5
                || item.scrollWidth > item.clientWidth + 1) {
-      found.push(`${name}: "${text}" runs past its list (${Math.round(r.right)} > ${Math.round(box.right)})`);
+      found.push(`${name}: "${text}" runs past its list `
+                 + `(${Math.round(r.right)} > ${Math.round(box.right)})`);
     }
   }
   return found;
