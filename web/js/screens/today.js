@@ -45,8 +45,13 @@ function fetchDay(user, day, language = lang()) {
 // come in the language the catalog will be in.
 export function prepare(user) {
   const day = todayIn(user.timezone);
-  return { email: user.email, day, parts: fetchDay(user, day, chooseLanguage()) };
+  const language = chooseLanguage();
+  return { key: preparedFor(user, day, language), parts: fetchDay(user, day, language) };
 }
+
+// What the early data depends on: the render uses it only if the account (as GET /me
+// answered: its time zone, its first day) and the language are still the ones it was for.
+const preparedFor = (user, day, language) => JSON.stringify([user.email, user.created_at, day, language]);
 
 async function boosterHint(fetched) {
   try {
@@ -98,7 +103,7 @@ export async function render(container, ctx) {
   // Everything is asked for at once (the hint too: the last text to appear, it was the
   // screen's slowest paint), or was already, by app.js. The hint never holds the form up.
   const early = ctx.prepared;
-  const parts = early?.email === ctx.user.email && early.day === day ? early.parts : fetchDay(ctx.user, day);
+  const parts = early?.key === preparedFor(ctx.user, day, lang()) ? early.parts : fetchDay(ctx.user, day);
   const hint = boosterHint(parts[4]);
   const [entry, due, missing, bladder] = await Promise.all([parts[0], dueCheckins(parts[1]),
     missingYesterday(parts[2], day), bladderCard(day, parts[3])]);
