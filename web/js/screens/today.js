@@ -43,15 +43,12 @@ function fetchDay(user, day, language = lang()) {
 // opens, beside the catalog and GET /me, before the screen can render (docs/benchmarks.md,
 // "Lighthouse"); the first render gets it back as ctx.prepared. The questionnaires' names
 // come in the language the catalog will be in.
+// Keyed by what it depends on: the render uses it only for the same account as GET /me
+// answered (its first day, its time zone's day).
 export function prepare(user) {
   const day = todayIn(user.timezone);
-  const language = chooseLanguage();
-  return { key: preparedFor(user, day, language), parts: fetchDay(user, day, language) };
+  return { key: [user.email, user.created_at, day].join(), parts: fetchDay(user, day, chooseLanguage()) };
 }
-
-// What the early data depends on: the render uses it only if the account (as GET /me
-// answered: its time zone, its first day) and the language are still the ones it was for.
-const preparedFor = (user, day, language) => JSON.stringify([user.email, user.created_at, day, language]);
 
 async function boosterHint(fetched) {
   try {
@@ -103,7 +100,7 @@ export async function render(container, ctx) {
   // Everything is asked for at once (the hint too: the last text to appear, it was the
   // screen's slowest paint), or was already, by app.js. The hint never holds the form up.
   const early = ctx.prepared;
-  const parts = early?.key === preparedFor(ctx.user, day, lang()) ? early.parts : fetchDay(ctx.user, day);
+  const parts = early?.key === [ctx.user.email, ctx.user.created_at, day].join() ? early.parts : fetchDay(ctx.user, day);
   const hint = boosterHint(parts[4]);
   const [entry, due, missing, bladder] = await Promise.all([parts[0], dueCheckins(parts[1]),
     missingYesterday(parts[2], day), bladderCard(day, parts[3])]);
@@ -118,8 +115,8 @@ export async function render(container, ctx) {
     },
   });
   const weekSlot = h("div", {});
-  container.append(screenHead(t("today.title"), formatDay(day)), status, ...(missing ? [missing] : []), ...(due ? [due] : []),
-    ...(bladder ? [bladder] : []), form, hintSlot, weekSlot);
+  container.append(screenHead(t("today.title"), formatDay(day)), status, ...[missing, due, bladder].filter(Boolean),
+    form, hintSlot, weekSlot);
   hint.then((found) => { if (found) hintSlot.append(found); });
   // "Your week" on the first day of the week (Monday): its module and words load only then.
   if (new Date(`${day}T12:00:00Z`).getUTCDay() === 1) {
