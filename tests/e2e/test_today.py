@@ -7,6 +7,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import PASSWORD, Phone, _phone
@@ -45,6 +46,22 @@ def test_register_log_today_and_reload(phone: Phone) -> None:
     entry = api.get(f"{phone.url}/api/v1/entries/{berlin_today()}", timeout=10)
     assert entry.status_code == 200
     assert (entry.json()["pain"], entry.json()["mood"]) == (6, 7)
+
+    # Off to History on a slow line: until it shows, Today stays in view but takes no tap
+    # (its form is already cleaned up, so a tap there would be lost).
+    held: list = []
+    page.route("**/api/v1/**", lambda route: held.append(route))
+    page.get_by_role("link", name="History").click()
+    page.wait_for_function("() => document.getElementById('main').inert")
+    expect(page.get_by_role("heading", name="Today")).to_be_visible()
+    with pytest.raises(PlaywrightTimeout):
+        phone.scale("Pain", 2).click(timeout=1000)
+    for route in held:
+        route.continue_()
+    page.unroute("**/api/v1/**")
+    page.get_by_role("heading", name="History").wait_for()
+    assert page.evaluate("document.getElementById('main').inert") is False
+    assert api.get(f"{phone.url}/api/v1/entries/{berlin_today()}", timeout=10).json()["pain"] == 6
     phone.assert_clean()
 
 

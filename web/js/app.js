@@ -114,6 +114,8 @@ async function render() {
   // `prepare` ignores it).
   const early = opened;
   opened = null;
+  // The screen left is cleaned up: a tap on it until the next one shows would be lost.
+  main.inert = true;
   const [module, prepared] = await Promise.all([loadScreen(route.name), early]);
   if (mine !== renderCount) return undefined;
   const container = h("div", { class: `screen screen-${route.name}` });
@@ -128,6 +130,7 @@ async function render() {
   }
   if (mine !== renderCount) return undefined;
   main.replaceChildren(container);
+  main.inert = false;
   const heading = container.querySelector("h1");
   document.title = heading ? t("app.title", { screen: heading.textContent }) : t("app.name");
   if (mine > 1 && heading) heading.focus({ preventScroll: true });
@@ -235,13 +238,10 @@ async function start() {
       const { data } = await me;
       await loggedIn(data);
     } catch (error) {
-      if (error instanceof OfflineError) {
-        resume(known); // offline: trust this device until the server can say otherwise
-      } else if (error.status === 401) {
-        outbox.markNeedsLogin(); // their queue waits for them to log in again
-      } else {
-        resume(known);
-      }
+      // A 401: their queue waits for them to log in again. Offline or a server's error:
+      // this device is trusted until the server can say otherwise.
+      if (error.status === 401) outbox.markNeedsLogin();
+      else resume(known);
     }
   }
   await render();
