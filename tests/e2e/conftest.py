@@ -158,6 +158,7 @@ class Phone:
         worker controls the page and keeps every scope of the language's catalog, which the
         app asks it for once a logged-in screen is shown (app.js). Going offline before that
         ends would leave a real phone without some screen's words."""
+        assert _workers["allow"], "a test that needs the service worker is marked `worker`"
         self.page.evaluate("""() => navigator.serviceWorker.ready.then(() => new Promise((done) => {
             if (navigator.serviceWorker.controller) done();
             else navigator.serviceWorker.addEventListener("controllerchange", () => done());
@@ -245,6 +246,19 @@ class Phone:
         return list(result)
 
 
+# Whether this test's browser contexts run the app's service worker: only a test marked
+# `worker` (offline use, reminders, installing) does. Installing it keeps every file of the
+# app and every scope of the catalog (sw.js), about a second of CPU a test; the others use the
+# app as a browser without a worker would, which the app must also serve.
+_workers = {"allow": False}
+
+
+@pytest.fixture(autouse=True)
+def _service_workers(request: pytest.FixtureRequest) -> Iterator[None]:
+    _workers["allow"] = request.node.get_closest_marker("worker") is not None
+    yield
+
+
 def _phone(browser: Any, server: LiveServer, color_scheme: str = "light",
            viewport: dict[str, int] = PHONE, locale: str = "en-GB",
            language: str | None = None, timezone: str = "Europe/Berlin") -> Iterator[Phone]:
@@ -253,7 +267,8 @@ def _phone(browser: Any, server: LiveServer, color_scheme: str = "light",
     A missing catalog key (i18n.js warns "i18n: no message …") counts as a console error."""
     context = browser.new_context(viewport=viewport, device_scale_factor=1, is_mobile=False,
                                   has_touch=True, color_scheme=color_scheme, locale=locale,
-                                  timezone_id=timezone, base_url=server.url)
+                                  timezone_id=timezone, base_url=server.url,
+                                  service_workers="allow" if _workers["allow"] else "block")
     context.add_init_script(CSP_LISTENER)
     if language:
         context.add_init_script(f"localStorage.setItem({LANGUAGE_KEY!r}, {language!r});")

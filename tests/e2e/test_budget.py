@@ -122,6 +122,7 @@ def report(language: str, visit: Visit) -> str:
             f"{len(visit.after)} (the worker's precache)")
 
 
+@pytest.mark.worker
 @pytest.mark.parametrize("locale", ["en-GB", "es-ES"])
 def test_the_first_visit_is_within_30_kb_gzipped(browser: Any, server: LiveServer,
                                                  locale: str) -> None:

@@ -190,6 +190,7 @@ def test_every_way_out_of_the_crisis_screen_keeps_the_answer(
     phone.assert_clean()
 
 
+@pytest.mark.worker
 def test_offline_answer_syncs_when_the_connection_comes_back(phone: Phone,
                                                             clinic: Clinic) -> None:
     api, connection = connected_patient(phone, clinic)

@@ -136,6 +136,7 @@ def words(language: str) -> dict[str, str]:
     return json.loads((ROOT / "web" / "i18n" / f"{language}.json").read_text(encoding="utf-8"))
 
 
+@pytest.mark.worker
 @pytest.mark.parametrize("which", ["phone", "spanish_phone"])
 def test_settings_links_every_download_the_server_lists_and_says_offline_it_needs_a_connection(
         request: pytest.FixtureRequest, which: str) -> None:

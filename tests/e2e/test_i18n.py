@@ -143,6 +143,7 @@ def test_a_spanish_browser_gets_the_app_in_spanish(spanish_phone: Phone) -> None
     phone.assert_clean(expected=("401", "409"))
 
 
+@pytest.mark.worker
 def test_only_the_active_catalog_is_downloaded_and_it_works_offline(spanish_phone: Phone) -> None:
     phone, page = spanish_phone, spanish_phone.page
     catalogs: list[str] = []

@@ -351,6 +351,7 @@ HOLDS_A_FILE = """() => new Promise((resolve) => {
 })"""
 
 
+@pytest.mark.worker
 def test_a_file_shared_to_the_installed_app_opens_in_the_import_preview(phone: Phone) -> None:
     target = requests.get(f"{phone.url}/manifest.webmanifest", timeout=10).json()["share_target"]
     assert (target["method"], target["enctype"]) == ("POST", "multipart/form-data")

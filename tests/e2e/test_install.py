@@ -59,6 +59,7 @@ def test_only_site_files_are_served(server: LiveServer) -> None:
         assert requests.get(server.url + path, timeout=10).status_code == 404
 
 
+@pytest.mark.worker
 def test_service_worker_caches_the_shell_and_never_the_api(phone: Phone) -> None:
     phone.sign_up()
     phone.wait_for_service_worker()

@@ -23,6 +23,7 @@ def badge(phone: Phone):  # noqa: ANN201 - a Playwright locator
     return phone.page.locator("#sync-badge")
 
 
+@pytest.mark.worker
 def test_offline_log_reopen_sync_once_and_replay(phone: Phone) -> None:
     page = phone.page
     phone.sign_up()
@@ -81,6 +82,7 @@ def test_offline_log_reopen_sync_once_and_replay(phone: Phone) -> None:
     phone.assert_clean(expected=("ERR_INTERNET_DISCONNECTED",))
 
 
+@pytest.mark.worker
 def test_logged_out_during_sync_keeps_the_queue(phone: Phone) -> None:
     page = phone.page
     phone.sign_up()
@@ -108,6 +110,7 @@ def test_logged_out_during_sync_keeps_the_queue(phone: Phone) -> None:
     phone.assert_clean(expected=("401", "ERR_INTERNET_DISCONNECTED"))
 
 
+@pytest.mark.worker
 def test_stale_edit_shows_both_versions(phone: Phone) -> None:
     page = phone.page
     phone.sign_up()

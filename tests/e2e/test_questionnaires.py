@@ -97,6 +97,7 @@ def seeded_with_phq9(phone: Phone) -> tuple[requests.Session, list[dict[str, Any
 # ---- The patient ----
 
 
+@pytest.mark.worker
 def test_phq9_offline_shows_the_crisis_screen_first_and_syncs_once(phone: Phone) -> None:
     page = phone.page
     phone.sign_up()
@@ -181,6 +182,7 @@ def test_phq9_offline_shows_the_crisis_screen_first_and_syncs_once(phone: Phone)
     phone.assert_clean(expected=("ERR_INTERNET_DISCONNECTED",))
 
 
+@pytest.mark.worker
 def test_the_score_appears_when_the_answer_syncs_while_on_screen(phone: Phone) -> None:
     page = phone.page
     phone.sign_up()

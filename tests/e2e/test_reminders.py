@@ -152,6 +152,7 @@ def push_phone(phone: Phone) -> Phone:
     return phone
 
 
+@pytest.mark.worker
 def test_a_pushed_reminder_shows_the_servers_words_and_nothing_is_cached(push_phone: Phone) -> None:
     phone = push_phone
     push = Pusher(phone)
@@ -180,6 +181,7 @@ def test_a_pushed_reminder_shows_the_servers_words_and_nothing_is_cached(push_ph
     phone.assert_clean()
 
 
+@pytest.mark.worker
 def test_a_push_that_is_not_json_still_shows_the_apps_name(push_phone: Phone) -> None:
     phone = push_phone
     push = Pusher(phone)
@@ -189,6 +191,7 @@ def test_a_push_that_is_not_json_still_shows_the_apps_name(push_phone: Phone) ->
         "Relieflog", "", {"kind": "reminder", "url": "/today"})
 
 
+@pytest.mark.worker
 def test_tapping_a_reminder_opens_the_screen_it_names(push_phone: Phone) -> None:
     phone = push_phone
     push = Pusher(phone)
@@ -217,6 +220,7 @@ def log_in_in_spanish(phone: Phone) -> None:
     phone.page.get_by_role("heading", name="Hoy").wait_for()
 
 
+@pytest.mark.worker
 def test_spanish_reminders_have_a_spanish_snooze(es_phone: Phone) -> None:
     phone = es_phone
     log_in_in_spanish(phone)
@@ -278,6 +282,7 @@ def reminders_card(phone: Phone):  # noqa: ANN201 - a Playwright locator
     return phone.page.get_by_role("region", name="Reminders")
 
 
+@pytest.mark.worker
 def test_settings_turns_reminders_on_saves_them_and_stops_them(phone: Phone) -> None:
     page = phone.page
     phone.context.add_init_script(FAKE_PUSH)
@@ -341,6 +346,7 @@ def subscribed(phone: Phone, reminder: str) -> str:
         "JSON.parse(localStorage.getItem('test.push-subscription')).endpoint")
 
 
+@pytest.mark.worker
 def test_logging_out_deletes_this_phones_subscription_first(phone: Phone) -> None:
     page = phone.page
     endpoint = subscribed(phone, "The day after each session")
@@ -358,6 +364,7 @@ def test_logging_out_deletes_this_phones_subscription_first(phone: Phone) -> Non
     phone.assert_clean()
 
 
+@pytest.mark.worker
 def test_on_an_iphone_outside_the_home_screen_settings_says_how_not_a_button(phone: Phone) -> None:
     phone.context.add_init_script(IPHONE_SAFARI)
     phone.sign_up()
@@ -374,6 +381,7 @@ def test_on_an_iphone_outside_the_home_screen_settings_says_how_not_a_button(pho
     phone.assert_clean()
 
 
+@pytest.mark.worker
 def test_spanish_settings_reminders(es_phone: Phone) -> None:
     phone = es_phone
     log_in_in_spanish(phone)
@@ -387,6 +395,7 @@ def test_spanish_settings_reminders(es_phone: Phone) -> None:
     phone.assert_clean()
 
 
+@pytest.mark.worker
 def test_remind_me_in_an_hour_snoozes_on_the_server_and_opens_nothing(phone: Phone,
                                                                       database_url: str) -> None:
     page = phone.page

@@ -35,6 +35,7 @@ def put(api: requests.Session, phone: Phone, path: str, body: dict) -> dict:
     return response.json()
 
 
+@pytest.mark.worker
 def test_readings_recorded_offline_sync_once_and_show_the_servers_flag(phone: Phone) -> None:
     page = phone.page
     phone.sign_up()

@@ -357,6 +357,7 @@ def test_a_mangled_link_is_not_valid_and_leaves_the_address_bar(
     desktop.assert_clean()
 
 
+@pytest.mark.worker
 def test_share_screen_offline_makes_nothing(phone: Phone) -> None:
     page = phone.page
     phone.sign_up()

@@ -175,7 +175,9 @@ def push_service(tls_name: str | None = None) -> Iterator[PushService]:
         server.socket = context.wrap_socket(server.socket, server_side=True)
         service.ca_file = str(cert_file)
         service.url = f"https://{tls_name}:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # Polled every 50 ms (not 0.5 s): shutdown() at the end of each test waits for the poll.
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                              daemon=True)
     thread.start()
     try:
         yield service
