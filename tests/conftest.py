@@ -36,7 +36,9 @@ DATABASE_FIXTURES = frozenset({"app", "database_url", "empty_database_url"})
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """On PostgreSQL (TEST_DATABASE_URL set) only the tests that use the database run: the
-    rest (analysis, catalogs, layout, wording, pure functions, the wheel) ran on SQLite."""
+    rest (analysis, catalogs, layout, wording, pure functions, the wheel) ran on SQLite.
+    Tests marked `slow` run first, so no worker is left alone with one at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable
     if not os.environ.get("TEST_DATABASE_URL"):
         return
     kept = [item for item in items

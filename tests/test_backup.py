@@ -48,6 +48,7 @@ def fingerprint(database_url: str) -> dict[str, tuple[int, str]]:
     return result
 
 
+@pytest.mark.slow
 def test_backup_under_load_and_restore(app, database_url, empty_database_url, tmp_path):
     email = f"{uuid.uuid4().hex}@example.org"
     stop = threading.Event()

@@ -41,6 +41,7 @@ def writer(url: str, email: str, offset: int, acknowledged: list, stop: threadin
         n += 1
 
 
+@pytest.mark.slow
 def test_acknowledged_writes_survive_kill_9(app, database_url):
     email = f"{uuid.uuid4().hex}@example.org"
     acknowledged: list = []

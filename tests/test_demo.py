@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from api.calendar import local_today
 from api.demo import DEMO_EMAIL, DEMO_PASSWORD, DEMO_TIMEZONE
 
@@ -62,6 +64,7 @@ def test_demo_refuses_a_database_with_accounts(app, alice):
     assert result.exit_code != 0 and "refusing" in result.output
 
 
+@pytest.mark.slow
 def test_make_demo_deletes_its_database_when_the_server_stops(tmp_path):
     """`make demo` says its database is deleted when the server stops: true once the server
     is stopped (SIGTERM, as Ctrl-C's SIGINT), and it tells the admin how to run commands

@@ -13,6 +13,7 @@ from tests.support.live_server import live_server
 pytestmark = pytest.mark.live
 
 
+@pytest.mark.slow
 def test_login_limit_holds_across_workers_and_instances(app, database_url):
     limits = {"LOGIN_RATE_LIMIT": "6 per minute"}
     with live_server(database_url, workers=2, threads=1, env=limits) as one, \

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
@@ -143,6 +144,7 @@ class DiaryModel(RuleBasedStateMachine):
                 assert history.status_code == 404
 
 
+@pytest.mark.slow
 def test_api_behaves_like_the_model(app):
     DiaryModel.app = app
     runner = DiaryModel.TestCase

@@ -714,6 +714,7 @@ def test_provider_reads_are_limited_per_address(app, database_url, alice):
         "page", "trends", "entries.csv", "treatments.csv"]
 
 
+@pytest.mark.slow
 @pytest.mark.live
 def test_concurrent_provider_reads_are_limited_across_workers(app, database_url):
     """Reads from one address at once, over two workers: exactly the limit succeeds, the

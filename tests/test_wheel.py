@@ -41,6 +41,7 @@ def run(*args: str | Path, cwd: Path, env: dict[str, str] | None = None,
     return done.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.live
 def test_the_wheel_installs_migrates_and_serves_outside_the_checkout(tmp_path):
     # Build from a clean copy: stale files in a build/ folder must not hide a missing one.
