@@ -137,6 +137,7 @@ def names(phone: Phone) -> list[str]:
     return phone.page.locator(".panel-table tbody .patient-link").all_text_contents()
 
 
+@pytest.mark.slow
 def test_provider_panel_report_and_a_patient_who_disconnects(desktop: Phone,
                                                               database_url: str) -> None:
     page = desktop.page

@@ -192,6 +192,7 @@ def raw_key_pattern() -> re.Pattern[str]:
     return re.compile(rf"\b(?:{'|'.join(prefixes)})\.[a-z0-9_]+(?:\.[a-z0-9_]+)*\b")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fixture", ["phone", "spanish_phone"])
 def test_every_screen_shows_words_not_keys(request: pytest.FixtureRequest, fixture: str) -> None:
     phone: Phone = request.getfixturevalue(fixture)

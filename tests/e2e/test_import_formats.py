@@ -284,6 +284,7 @@ def big_bearable_file() -> tuple[bytes, int, int]:
     return ("\n".join(lines) + "\n").encode(), row, -(-row // ROWS_A_DAY)
 
 
+@pytest.mark.slow
 def test_a_10_mb_file_shows_its_upload_progress_and_the_page_keeps_running(phone: Phone
                                                                             ) -> None:
     body, rows, days = big_bearable_file()

@@ -23,6 +23,7 @@ def badge(phone: Phone):  # noqa: ANN201 - a Playwright locator
     return phone.page.locator("#sync-badge")
 
 
+@pytest.mark.slow
 @pytest.mark.worker
 def test_offline_log_reopen_sync_once_and_replay(phone: Phone) -> None:
     page = phone.page

@@ -367,6 +367,7 @@ def walk_screens(phone: Phone, seeded: dict[str, Any], check: Any, lang: str) ->
     check(f"{lang} report")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fixture", ["small_phone", "small_es_phone"])
 def test_every_screen_fits_a_360_px_phone(fixture: str, request: pytest.FixtureRequest) -> None:
     """On every screen at 360 px, in English and in Spanish (its words are longer): no

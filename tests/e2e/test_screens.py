@@ -70,10 +70,12 @@ def visit_every_screen(phone: Phone, suffix: str = "") -> None:
     phone.assert_clean(expected=("401",))
 
 
+@pytest.mark.slow
 def test_every_screen_light(phone: Phone) -> None:
     visit_every_screen(phone)
 
 
+@pytest.mark.slow
 def test_every_screen_dark(dark_phone: Phone) -> None:
     visit_every_screen(dark_phone, "-dark")
 

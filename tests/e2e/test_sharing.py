@@ -191,6 +191,7 @@ def check_print(provider: Phone, trends: dict[str, Any]) -> None:
                     str(ARTIFACTS / "provider-print-a4")], check=True)
 
 
+@pytest.mark.slow
 def test_share_link_report_print_download_access_log_and_revoke(
         phone: Phone, desktop: Phone) -> None:
     page = phone.page

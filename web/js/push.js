@@ -33,7 +33,9 @@ async function registration() {
 
 // The subscription this browser holds for this app, or null.
 export async function current() {
-  if (!supported()) return null;
+  // None without a worker registered here (not yet, or the browser refused one: it would
+  // never be ready): Settings shows at once that reminders are off on this device.
+  if (!supported() || !(await navigator.serviceWorker.getRegistration())) return null;
   const reg = await registration();
   return reg ? reg.pushManager.getSubscription() : null;
 }
