@@ -463,7 +463,8 @@ def chart_state(page: Any) -> dict[str, Any]:
     # Read in one go, once the frame the chart was drawn in is painted (a resize is drawn
     # on the next frame: chart.js plotFollowing).
     state: dict[str, Any] = page.evaluate(f"""() => new Promise((done) => requestAnimationFrame(
-        () => requestAnimationFrame(() => done({{...({DRAWN})(), pixels: ({RELIEF_PIXELS})()}}))))""")
+        () => requestAnimationFrame(
+            () => done({{...({DRAWN})(), pixels: ({RELIEF_PIXELS})()}}))))""")
     # Every mark drawn has its entry, and every entry its mark.
     assert state["legend"] == state["drawn"], state
     for marker in ("session", "medication", "medication_stopped"):
