@@ -24,7 +24,7 @@ PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
 def catalog(language: str) -> dict[str, Any]:
-    return json.loads((WEB / "i18n" / f"{language}.json").read_text())
+    return json.loads((WEB / "i18n" / f"{language}.json").read_text(encoding="utf-8"))
 
 
 def vocabulary_pairs(name: str, module: str = "vocabulary.js") -> list[tuple[str, str]]:

@@ -4,14 +4,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PASSWORD, ROOT, Phone
+from tests.e2e.conftest import PASSWORD, Phone
 from tests.e2e.test_i18n import log_in
+from tests.test_i18n_dynamic_keys import catalog
 
 pytestmark = pytest.mark.e2e
 
@@ -139,10 +139,6 @@ def test_treatment_record_edit_and_delete(phone: Phone) -> None:
     phone.assert_clean()
 
 
-def words(language: str) -> dict[str, str]:
-    return json.loads((ROOT / "web" / "i18n" / f"{language}.json").read_text(encoding="utf-8"))
-
-
 @pytest.mark.worker
 @pytest.mark.parametrize("which", ["phone", "spanish_phone"])
 def test_settings_links_every_download_the_server_lists_and_says_offline_it_needs_a_connection(
@@ -152,14 +148,14 @@ def test_settings_links_every_download_the_server_lists_and_says_offline_it_need
     still shows and says the downloads need a connection."""
     phone: Phone = request.getfixturevalue(which)
     language = "es" if which == "spanish_phone" else "en"
-    catalog, page = words(language), phone.page
+    words, page = catalog(language), phone.page
     log_in(phone)  # through the Log in screen, in the phone's language: the worker comes then
     phone.wait_for_service_worker()
     phone.goto("/settings")
     listed = phone.api().get(f"{phone.url}/api/v1/export", timeout=10).json()["items"]
     links = page.locator("[data-download] a")
     expect(links).to_have_count(len(listed))
-    assert links.all_inner_texts() == [catalog[f"settings.download.{item['kind']}"]
+    assert links.all_inner_texts() == [words[f"settings.download.{item['kind']}"]
                                        for item in listed]
     for item, link in zip(listed, links.all(), strict=True):
         assert link.get_attribute("href") == item["href"]
@@ -171,8 +167,8 @@ def test_settings_links_every_download_the_server_lists_and_says_offline_it_need
     page.reload()
     page.wait_for_selector("main .screen h1")
     section = page.locator("section", has=page.locator("#data-title"))
-    expect(section).to_contain_text(catalog["settings.needs_connection"])
-    expect(section.get_by_role("link", name=catalog["settings.download_all"])).to_be_visible()
+    expect(section).to_contain_text(words["settings.needs_connection"])
+    expect(section.get_by_role("link", name=words["settings.download_all"])).to_be_visible()
     expect(links).to_have_count(0)
     section.scroll_into_view_if_needed()
     phone.screenshot(f"settings-downloads-offline-{language}")

@@ -5,7 +5,6 @@ gets the app in Spanish, and Settings can change the language."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 
 import pytest
@@ -13,7 +12,7 @@ import requests
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import PASSWORD, Phone, assert_all_text_translated
-from tests.support.live_server import ROOT
+from tests.test_i18n_dynamic_keys import catalog
 
 pytestmark = pytest.mark.e2e
 
@@ -187,8 +186,7 @@ def log_in(phone: Phone) -> None:
 
 
 def raw_key_pattern() -> re.Pattern[str]:
-    words = json.loads((ROOT / "web" / "i18n" / "en.json").read_text(encoding="utf-8"))
-    prefixes = sorted({key.split(".", 1)[0] for key in words})
+    prefixes = sorted({key.split(".", 1)[0] for key in catalog("en")})
     return re.compile(rf"\b(?:{'|'.join(prefixes)})\.[a-z0-9_]+(?:\.[a-z0-9_]+)*\b")
 
 

@@ -23,8 +23,9 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ARTIFACTS, PHONE, ROOT, Phone, shown
+from tests.e2e.conftest import ARTIFACTS, PHONE, Phone, shown
 from tests.e2e.seed import seed_patient, seed_zero_baseline
+from tests.test_i18n_dynamic_keys import catalog
 
 pytestmark = pytest.mark.e2e
 
@@ -410,7 +411,7 @@ def test_the_access_log_names_every_kind_a_provider_downloaded(
 
     phone: Phone = request.getfixturevalue(which)
     language = "es" if which == "spanish_phone" else "en"
-    words = json.loads((ROOT / "web" / "i18n" / f"{language}.json").read_text(encoding="utf-8"))
+    words = catalog(language)
     log_in(phone)
     api = phone.api()
     created = api.post(f"{phone.url}/api/v1/shares", json={"label": "Dr. Okafor"},
