@@ -48,6 +48,9 @@ REPLAY = """async ([items, times]) => {
 }"""
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 _emails = itertools.count(1)
+# The Log in screen's labels and the Today heading after it, by the language shown.
+LOG_IN_WORDS = {"en": ("Email", "Password", "Log in", "Today"),
+                "es": ("Correo electrónico", "Contraseña", "Iniciar sesión", "Hoy")}
 
 # Every control a thumb has to hit, at least 44 px tall (links inside running text aside).
 SMALL_TARGETS = """() => [...document.querySelectorAll("button, a, select, textarea, summary, "
@@ -139,13 +142,15 @@ class Phone:
         assert response.status == 201, response.text()
         return self.email
 
-    def log_in(self) -> None:
-        """Log in through the Log in screen, as a patient opening the app would."""
+    def log_in(self, language: str = "en") -> None:
+        """Log in through the Log in screen, as a patient opening the app would, in the
+        language the phone shows it in."""
+        email, password, button, today = LOG_IN_WORDS[language]
         self.page.goto(f"{self.url}/login")
-        self.page.get_by_label("Email").fill(self.email)
-        self.page.get_by_label("Password").fill(PASSWORD)
-        self.page.get_by_role("button", name="Log in").click()
-        self.page.get_by_role("heading", name="Today").wait_for()
+        self.page.get_by_label(email).fill(self.email)
+        self.page.get_by_label(password).fill(PASSWORD)
+        self.page.get_by_role("button", name=button).click()
+        self.page.get_by_role("heading", name=today).wait_for()
 
     def sign_up(self, timezone: str = "Europe/Berlin") -> str:
         """A new patient with an account made through the API, logged in on this phone."""

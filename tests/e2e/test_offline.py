@@ -149,3 +149,31 @@ def test_stale_edit_shows_both_versions(phone: Phone) -> None:
     page.get_by_text("Logged today").wait_for()
     expect(phone.scale("Pain", 9)).to_be_checked()
     phone.assert_clean(expected=("412",))
+
+
+def test_a_screen_that_cannot_load_offline_says_so_and_the_tabs_still_work(
+        spanish_phone: Phone) -> None:
+    """Offline before the worker has kept the app (a browser without one, or the first
+    minutes), a tab whose screen was never opened cannot fetch its code: the app shows why,
+    in the phone's language, instead of keeping the screen left on show and taking no tap;
+    back online, the same tab opens its screen."""
+    phone = spanish_phone
+    page = phone.page
+    phone.register()
+    phone.log_in("es")
+    tabs = page.locator("#tabbar")
+
+    phone.context.set_offline(True)
+    tabs.get_by_role("link", name="Tendencias").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Algo salió mal")
+    expect(page.locator("main")).to_contain_text("No tienes conexión y esta página la necesita.")
+    assert page.locator("main").evaluate("(main) => main.inert") is False
+    phone.screenshot("offline-screen-cannot-load-es")
+    # The screen shown takes taps again: Today, whose code the phone has, opens.
+    tabs.get_by_role("link", name="Hoy").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hoy")
+
+    phone.context.set_offline(False)
+    tabs.get_by_role("link", name="Tendencias").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tendencias")
+    phone.assert_clean(expected=("ERR_INTERNET_DISCONNECTED",))

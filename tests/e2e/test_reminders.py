@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PASSWORD, Phone
+from tests.e2e.conftest import Phone
 
 pytestmark = pytest.mark.e2e
 
@@ -88,10 +88,7 @@ def test_spanish_today_says_yesterday_is_missing(es_phone: Phone, database_url: 
     phone = es_phone
     phone.register(timezone="Europe/Madrid")
     account_made_days_ago(database_url, phone.email, 2)
-    phone.page.goto(f"{phone.url}/login")
-    phone.page.get_by_label("Correo electrónico").fill(phone.email)
-    phone.page.get_by_label("Contraseña").fill(PASSWORD)
-    phone.page.get_by_role("button", name="Iniciar sesión").click()
+    phone.log_in("es")
     link = phone.page.get_by_role("link", name="Ayer está sin registrar — añádelo")
     expect(link).to_be_visible()
     expect(link).to_have_attribute("href", f"/history/{local_day('Europe/Madrid', -1)}")
@@ -213,11 +210,7 @@ def test_tapping_a_reminder_opens_the_screen_it_names(push_phone: Phone) -> None
 def log_in_in_spanish(phone: Phone) -> None:
     """A patient in Madrid, logged in through the Spanish log-in screen, on Today."""
     phone.register(timezone="Europe/Madrid")
-    phone.page.goto(f"{phone.url}/login")
-    phone.page.get_by_label("Correo electrónico").fill(phone.email)
-    phone.page.get_by_label("Contraseña").fill(PASSWORD)
-    phone.page.get_by_role("button", name="Iniciar sesión").click()
-    phone.page.get_by_role("heading", name="Hoy").wait_for()
+    phone.log_in("es")
 
 
 @pytest.mark.worker

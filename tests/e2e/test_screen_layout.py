@@ -15,7 +15,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PASSWORD, Phone, _phone
+from tests.e2e.conftest import Phone, _phone
 from tests.e2e.seed import seed_patient
 from tests.support.live_server import LiveServer
 
@@ -54,11 +54,7 @@ def put(api: requests.Session, phone: Phone, path: str, body: dict[str, Any]) ->
 def sign_up_es(phone: Phone, timezone: str = "Europe/Madrid") -> None:
     """A new account, logged in through the Spanish Log in screen."""
     phone.register(timezone=timezone)
-    phone.page.goto(f"{phone.url}/login")
-    phone.page.get_by_label("Correo electrónico").fill(phone.email)
-    phone.page.get_by_label("Contraseña").fill(PASSWORD)
-    phone.page.get_by_role("button", name="Iniciar sesión").click()
-    phone.page.get_by_role("heading", name="Hoy").wait_for()
+    phone.log_in("es")
 
 
 def berlin_today() -> dt.date:

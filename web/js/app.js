@@ -60,7 +60,7 @@ const PUBLIC = new Set(["login", "register", "reset", "forgot"]);
 const LOGGED_OUT_ONLY = new Set(["login", "register", "forgot"]);
 // A clinic's provider sees only these (GET /me says "role": "provider"); a patient never.
 const PROVIDER_SCREENS = new Set(["clinic"]);
-const isProvider = (user) => Boolean(user && user.role === "provider");
+const isProvider = (user) => user?.role === "provider";
 // Where someone logged in starts: a provider at the clinic's panel, a patient on Today.
 const home = (user) => (isProvider(user) ? "/clinic" : "/today");
 
@@ -116,17 +116,19 @@ async function render() {
   opened = null;
   // The screen left is cleaned up: a tap on it until the next one shows would be lost.
   main.inert = true;
-  const [module, prepared] = await Promise.all([loadScreen(route.name), early]);
-  if (mine !== renderCount) return undefined;
   const container = h("div", { class: `screen screen-${route.name}` });
-  const ctx = { user: session.user, params: route.params, navigate, route: route.name, prepared,
-    isCurrent: () => mine === renderCount };
   try {
-    cleanup = (await module.render(container, ctx)) || null;
+    // A screen whose code or words cannot be fetched (offline before the worker kept them)
+    // shows why, like a screen that failed: the one left must not stay shown and inert.
+    const [module, prepared] = await Promise.all([loadScreen(route.name), early]);
+    if (mine !== renderCount) return undefined;
+    cleanup = (await module.render(container, { user: session.user, params: route.params,
+      navigate, route: route.name, prepared, isCurrent: () => mine === renderCount })) || null;
   } catch (error) {
     console.warn(error);
     container.replaceChildren(h("h1", { tabindex: "-1" }, t("app.error.title")),
-      h("p", {}, error instanceof OfflineError ? t("app.error.offline") : error.message));
+      h("p", {}, error instanceof OfflineError || !navigator.onLine ? t("app.error.offline")
+        : error.message));
   }
   if (mine !== renderCount) return undefined;
   main.replaceChildren(container);
