@@ -165,7 +165,7 @@ def test_your_week_on_monday_then_dismissed(browser: Any, server: LiveServer,
         seed_week(phone, monday)
         page = phone.page
         # The phone's clock on that Monday morning, in the account's time zone.
-        page.clock.set_fixed_time(dt.datetime.combine(monday, dt.time(9), BERLIN))
+        phone.context.clock.set_fixed_time(dt.datetime.combine(monday, dt.time(9), BERLIN))
         phone.goto("/today")
         card = page.locator(".week-card")
         card.wait_for()
@@ -191,8 +191,8 @@ def test_your_week_on_monday_then_dismissed(browser: Any, server: LiveServer,
         page.wait_for_load_state("networkidle")
         expect(page.locator(".week-card")).to_have_count(0)
         # Not on another day of the week.
-        page.clock.set_fixed_time(dt.datetime.combine(monday + dt.timedelta(days=2), dt.time(9),
-                                                      BERLIN))
+        phone.context.clock.set_fixed_time(
+            dt.datetime.combine(monday + dt.timedelta(days=2), dt.time(9), BERLIN))
         phone.goto("/today")
         page.wait_for_load_state("networkidle")
         expect(page.locator(".week-card")).to_have_count(0)
