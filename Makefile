@@ -39,7 +39,7 @@ run: install
 	$(PY) -m flask --app api db upgrade
 	$(PY) -m flask --app api reminders run & sender=$$!; \
 	trap 'kill $$sender 2>/dev/null' EXIT; \
-	$(VENV)/bin/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --threads $(THREADS) \
+	$(VENV)/bin/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --threads $(THREADS) --preload \
 		--access-logfile - 'api:create_app()'
 
 test: install

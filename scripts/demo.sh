@@ -31,6 +31,6 @@ cat <<MSG
       .venv/bin/flask --app api clinics create "Demo Clinic" --admin you@clinic.test
 
 MSG
-.venv/bin/gunicorn --bind "$host:$port" --workers 2 --threads 1 'api:create_app()' &
+.venv/bin/gunicorn --bind "$host:$port" --workers 2 --threads 1 --preload 'api:create_app()' &
 server=$!
 wait "$server"

@@ -87,7 +87,7 @@ def live_server(
                 # session reuses its connection after a pause, and unlike a browser it does
                 # not send the request again when the server closed that connection just
                 # then ("Connection reset by peer" on a loaded machine).
-                "--keep-alive", "60",
+                "--keep-alive", "60", "--preload",
                 "--access-logfile", "-", "--error-logfile", "-",
                 "api:create_app()",
             ],
