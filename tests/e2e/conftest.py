@@ -152,10 +152,11 @@ class Phone:
         self.page.get_by_role("button", name=button).click()
         self.page.get_by_role("heading", name=today).wait_for()
 
-    def sign_up(self, timezone: str = "Europe/Berlin") -> str:
-        """A new patient with an account made through the API, logged in on this phone."""
+    def sign_up(self, timezone: str = "Europe/Berlin", language: str = "en") -> str:
+        """A new patient with an account made through the API, logged in on this phone
+        through the Log in screen in `language`."""
         self.register(timezone)
-        self.log_in()
+        self.log_in(language)
         return self.email
 
     def wait_for_service_worker(self) -> None:
@@ -304,7 +305,6 @@ def _reuse(context: Any, page: Any, viewport: dict[str, int], origin: str) -> No
     assert abs(page.evaluate("Date.now()") / 1000 - time.time()) < 60, "the clock was moved"
     page.set_viewport_size(viewport)
     page.emulate_media(media="null")
-    page.set_default_timeout(10_000)
     cdp = context.new_cdp_session(page)
     cdp.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
     cdp.send("Network.clearBrowserCache")
@@ -333,7 +333,7 @@ def _phone(browser: Any, server: LiveServer, color_scheme: str = "light",
         if language:
             real.add_init_script(f"localStorage.setItem({LANGUAGE_KEY!r}, {language!r});")
         page = real.new_page()
-        page.set_default_timeout(10_000)
+    page.set_default_timeout(10_000)
     context = _Context(real)
     phone = Phone(server, context, page)
 

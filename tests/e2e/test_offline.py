@@ -159,8 +159,7 @@ def test_a_screen_that_cannot_load_offline_says_so_and_the_tabs_still_work(
     back online, the same tab opens its screen."""
     phone = spanish_phone
     page = phone.page
-    phone.register()
-    phone.log_in("es")
+    phone.sign_up(language="es")
     tabs = page.locator("#tabbar")
 
     phone.context.set_offline(True)

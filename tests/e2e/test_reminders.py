@@ -207,16 +207,10 @@ def test_tapping_a_reminder_opens_the_screen_it_names(push_phone: Phone) -> None
     phone.assert_clean()
 
 
-def log_in_in_spanish(phone: Phone) -> None:
-    """A patient in Madrid, logged in through the Spanish log-in screen, on Today."""
-    phone.register(timezone="Europe/Madrid")
-    phone.log_in("es")
-
-
 @pytest.mark.worker
 def test_spanish_reminders_have_a_spanish_snooze(es_phone: Phone) -> None:
     phone = es_phone
-    log_in_in_spanish(phone)
+    phone.sign_up("Europe/Madrid", "es")
     phone.wait_for_service_worker()
     phone.page.reload()  # the worker now controls the page and keeps es.json
     phone.page.get_by_role("heading", name="Hoy").wait_for()
@@ -377,7 +371,7 @@ def test_on_an_iphone_outside_the_home_screen_settings_says_how_not_a_button(pho
 @pytest.mark.worker
 def test_spanish_settings_reminders(es_phone: Phone) -> None:
     phone = es_phone
-    log_in_in_spanish(phone)
+    phone.sign_up("Europe/Madrid", "es")
     phone.goto("/settings")
     card = phone.page.get_by_role("region", name="Recordatorios")
     expect(card.get_by_label("Cada día, si aún no has registrado el día")).to_be_visible()

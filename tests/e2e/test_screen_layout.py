@@ -51,12 +51,6 @@ def put(api: requests.Session, phone: Phone, path: str, body: dict[str, Any]) ->
     return dict(response.json())
 
 
-def sign_up_es(phone: Phone, timezone: str = "Europe/Madrid") -> None:
-    """A new account, logged in through the Spanish Log in screen."""
-    phone.register(timezone=timezone)
-    phone.log_in("es")
-
-
 def berlin_today() -> dt.date:
     return dt.datetime.now(BERLIN).date()
 
@@ -196,7 +190,7 @@ def test_a_medication_has_no_class_until_one_is_chosen(phone: Phone) -> None:
 
 def test_the_spanish_session_form_starts_on_the_spanish_word(es_phone: Phone) -> None:
     page = es_phone.page
-    sign_up_es(es_phone)
+    es_phone.sign_up("Europe/Madrid", "es")
     es_phone.goto("/treatments/new")
     expect(page.get_by_label("Medicamento", exact=True)).to_have_value("ketamina")
     page.get_by_role("button", name="Guardar").click()
@@ -373,7 +367,7 @@ def test_every_screen_fits_a_360_px_phone(fixture: str, request: pytest.FixtureR
     page = phone.page
     lang = "es" if fixture == "small_es_phone" else "en"
     if lang == "es":
-        sign_up_es(phone)
+        phone.sign_up("Europe/Madrid", "es")
     else:
         phone.sign_up()
     seeded = seed_everything(phone, phone.api())
@@ -520,7 +514,7 @@ def test_pain_mood_and_save_fit_the_first_screen_with_two_check_ins_due(
     phone, page = tall_phone, tall_phone.page
     lang = request.node.callspec.params["tall_phone"]
     if lang == "es":
-        sign_up_es(phone)
+        phone.sign_up("Europe/Madrid", "es")
     else:
         phone.sign_up()
     words = {"en": ("Pain", "Mood", "Save"), "es": ("Dolor", "Estado de ánimo", "Guardar")}[lang]
