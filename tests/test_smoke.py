@@ -14,12 +14,10 @@ def test_building_the_app_opens_no_connection_and_starts_no_thread(database_url)
     import threading
 
     from api.db import db
-    from tests.conftest import make_app
+    from tests.conftest import other_app
 
     before = set(threading.enumerate())
-    application = make_app(database_url)
-    assert set(threading.enumerate()) == before
-    with application.app_context():
+    with other_app(database_url) as application, application.app_context():
+        assert set(threading.enumerate()) == before
         pool = db.engine.pool
         assert pool.checkedout() == 0 and pool.checkedin() == 0, pool.status()
-        db.engine.dispose()
