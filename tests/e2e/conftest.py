@@ -6,6 +6,7 @@ third-party request)."""
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import re
@@ -99,6 +100,24 @@ def flask_cli(database_url: str, *args: str, **env: str) -> str:
     return done.stdout
 
 
+@functools.cache
+def _admin_app(database_url: str, public_url: str) -> Any:
+    """The app on the e2e database as `flask` commands build it, in this process: one per
+    worker, where each `flask_cli` run imports and builds the app again (2.4 s of CPU)."""
+    from api.config import trusted_hosts
+    from tests.conftest import make_app
+
+    return make_app(database_url, PUBLIC_URL=public_url, TRUSTED_HOSTS=trusted_hosts(public_url))
+
+
+def admin_command(database_url: str, public_url: str, *args: str) -> str:
+    """An admin command (`flask ARGS`) run in this process, for tests that only need what it
+    makes; `flask_cli` runs the real command line, as the tests of the admin's steps do."""
+    result = _admin_app(database_url, public_url).test_cli_runner().invoke(args=list(args))
+    assert result.exit_code == 0, result.output
+    return str(result.output)
+
+
 @pytest.fixture(scope="session")
 def server(database_url: str) -> Iterator[LiveServer]:
     with live_server(database_url, env=SERVER_LIMITS) as running:
@@ -124,6 +143,9 @@ class Phone:
     page: Any
     email: str = ""
     console_errors: list[str] = field(default_factory=list)
+    # The page's requests not yet answered (or failed): `settle` waits for none.
+    in_flight: set[Any] = field(default_factory=set)
+    _tracked: Any = field(default=None, repr=False)  # the page whose requests those are
 
     @property
     def url(self) -> str:
@@ -214,11 +236,28 @@ class Phone:
         assert errors == [], errors
         assert self.csp_violations() == []
 
+    def settle(self, quiet: float = 0.15) -> None:
+        """Until none of the page's requests has been open for `quiet` seconds: the screen
+        has fetched what it shows and drawn it. Playwright's `networkidle` waits for 500 ms
+        of quiet after a page load (123 screenshots a run) and not at all after a move
+        inside the app, where this waits for the screen's requests too."""
+        assert self.page is self._tracked, "settle() follows the phone's first page only"
+        deadline = time.monotonic() + 10
+        quiet_since = time.monotonic()
+        while True:
+            now = time.monotonic()
+            if self.in_flight:
+                quiet_since = now
+                assert now < deadline, f"requests still open: {self.in_flight}"
+            elif now - quiet_since >= quiet:
+                return
+            self.page.wait_for_timeout(25)
+
     def check(self, name: str, *, also: str | None = None, full_page: bool = False) -> None:
         """Screenshot the screen as it shows (and, with `also`, scrolled to that element),
         then hold it to the bar: no third-party request, every control at least 44 px, no
         axe WCAG A/AA violation."""
-        self.page.wait_for_load_state("networkidle")
+        self.settle()
         self.screenshot(name, full_page=full_page)
         if also:
             self.page.locator(also).first.scroll_into_view_if_needed()
@@ -345,13 +384,22 @@ def _phone(browser: Any, server: LiveServer, color_scheme: str = "light",
     def on_error(error: Any) -> None:
         phone.console_errors.append(f"pageerror: {error}")
 
-    page.on("console", on_console)
-    page.on("pageerror", on_error)
+    def on_request(request: Any) -> None:
+        phone.in_flight.add(request)
+
+    def on_request_done(request: Any) -> None:
+        phone.in_flight.discard(request)
+
+    listeners = {"console": on_console, "pageerror": on_error, "request": on_request,
+                 "requestfinished": on_request_done, "requestfailed": on_request_done}
+    for event, listener in listeners.items():
+        page.on(event, listener)
+    phone._tracked = page
     try:
         yield phone
     finally:
-        page.remove_listener("console", on_console)
-        page.remove_listener("pageerror", on_error)
+        for event, listener in listeners.items():
+            page.remove_listener(event, listener)
         if keep and not context.spent and phone.page is page and real.pages == [page]:
             try:
                 _reuse(real, page, viewport, server.url)

@@ -21,7 +21,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PASSWORD, Phone, assert_all_text_translated, flask_cli
+from tests.e2e.conftest import PASSWORD, Phone, admin_command, assert_all_text_translated
 
 pytestmark = pytest.mark.e2e
 
@@ -58,10 +58,11 @@ def today() -> dt.date:
 
 def make_clinic(base: str, database_url: str) -> Clinic:
     """A clinic and its admin, as an operator makes them: the CLI prints a one-time link,
-    the provider chooses a password with it."""
+    the provider chooses a password with it. (The command runs in this process; the
+    operator's own steps on the command line are in test_mfa and test_truthful_screens.)"""
     email = f"ada{uuid.uuid4().hex[:8]}-{os.getpid()}@clinic.example"
-    printed = flask_cli(database_url, "clinics", "create", CLINIC, "--admin", email,
-                        "--name", PROVIDER, PUBLIC_URL=base)
+    printed = admin_command(database_url, base, "clinics", "create", CLINIC, "--admin", email,
+                            "--name", PROVIDER)
     link = re.search(rf"{re.escape(base)}/reset\?setup#(\S+)", printed)
     assert link, printed
     api = requests.Session()
@@ -311,7 +312,7 @@ def test_clinic_page_and_report_words_all_come_from_the_catalog(pseudo_phone: Ph
     assert_all_text_translated(page, allow=user_data)
     page.locator(".patient-link").click()
     page.locator(".report-head h1").wait_for()
-    page.wait_for_load_state("networkidle")
+    pseudo_phone.settle()
     # The questionnaire's own wording comes from the server (GET /questionnaires), as on
     # every report.
     assert_all_text_translated(page, allow=[*user_data, "Several days",

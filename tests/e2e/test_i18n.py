@@ -202,10 +202,10 @@ def test_every_screen_shows_words_not_keys(request: pytest.FixtureRequest, fixtu
     yesterday = (dt.date.today() - dt.timedelta(days=1)).isoformat()
     for path in SCREENS:
         phone.goto(path.format(yesterday=yesterday))
-        page.wait_for_load_state("networkidle")
+        phone.settle()
         expect(page.locator("main .loading")).to_have_count(0)
         assert raw.findall(page.locator("body").inner_text()) == [], path
     phone.goto("/today")
-    page.wait_for_load_state("networkidle")
+    phone.settle()
     phone.screenshot(f"today-{fixture}")
     phone.assert_clean()

@@ -346,7 +346,7 @@ def walk_screens(phone: Phone, seeded: dict[str, Any], check: Any, lang: str) ->
         page.locator(f"main {selector}").first.wait_for()
         if path == "/trends":
             page.locator(".checkin-trend").first.wait_for()
-        page.wait_for_load_state("networkidle")
+        phone.settle()
         open_everything(page)
         check(f"{lang}{path}")
     page.goto(phone.url + seeded["report"])
@@ -519,7 +519,7 @@ def test_pain_mood_and_save_fit_the_first_screen_with_two_check_ins_due(
         phone.sign_up()
     words = {"en": ("Pain", "Mood", "Save"), "es": ("Dolor", "Estado de ánimo", "Guardar")}[lang]
     expect(page.locator(".due-card")).to_have_count(2)
-    page.wait_for_load_state("networkidle")
+    phone.settle()
     tabbar = page.locator("#tabbar").bounding_box()
     assert tabbar is not None
     for control in (page.get_by_role("radiogroup", name=words[0], exact=True),

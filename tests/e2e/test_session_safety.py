@@ -116,7 +116,7 @@ def test_weekly_bladder_question_is_asked_once_a_week(phone: Phone) -> None:
 
     page.reload()
     page.get_by_role("heading", name="Today").wait_for()
-    page.wait_for_load_state("networkidle")
+    phone.settle()
     expect(page.locator(".bladder-card")).to_have_count(0)
     assert api.get(f"{phone.url}/api/v1/bladder-checks/due", timeout=10).json()["due"] is False
     phone.assert_clean()

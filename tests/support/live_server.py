@@ -88,6 +88,9 @@ def live_server(
                 # not send the request again when the server closed that connection just
                 # then ("Connection reset by peer" on a loaded machine).
                 "--keep-alive", "60", "--preload",
+                # gunicorn 25+ opens a control socket at one path in the home folder, which
+                # the many servers of a test run would take from each other.
+                "--no-control-socket",
                 "--access-logfile", "-", "--error-logfile", "-",
                 "api:create_app()",
             ],
@@ -111,11 +114,12 @@ def live_server(
         yield server
     finally:
         if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            # The test is over and no request is in flight: end the master and its workers
+            # at once. Stopping (SIGTERM, or SIGINT's quick shutdown) waits for each worker's
+            # interpreter to exit and the master to reap it: 1.2-1.5 s a server here, about
+            # 25 servers a run. Nothing is lost: SQLite and PostgreSQL keep every committed
+            # write through a kill (tests/test_crash.py), and the log is written line by
+            # line. Tests of stopping itself signal the server themselves.
+            server.kill()
         server.final_log = server.log()
         shutil.rmtree(instance, ignore_errors=True)
