@@ -211,7 +211,7 @@ def test_trends_in_mexican_spanish(mx_phone: Phone) -> None:
     start = today - dt.timedelta(days=3699)
     trends = api.get(f"{mx_phone.url}/api/v1/trends?from={start}&to={today}", timeout=10).json()
 
-    mx_phone.goto("/trends")
+    mx_phone.load("/trends")  # the app reads the patient it now remembers
     expect(page.locator("html")).to_have_attribute("lang", "es")
     expect(page.get_by_role("heading", name="Tendencias", exact=True)).to_be_visible()
     ranges = page.get_by_role("group", name="Período").get_by_role("button")
@@ -260,7 +260,7 @@ def test_a_baseline_of_zero_is_explained_in_spanish(mx_phone: Phone, es_phone: P
                   mx_phone.email)
     api = mx_phone.api()
     seed_zero_baseline(api, mx_phone.url)
-    mx_phone.goto("/trends")
+    mx_phone.load("/trends")  # the app reads the patient it now remembers
     expect(page.locator(".series .zero-baseline")).to_have_text(
         "Dolor: tu línea base fue 0, así que no había nada que aliviar: no hay porcentaje, "
         "categoría, respuesta ni alivio.")

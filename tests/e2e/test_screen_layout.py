@@ -342,7 +342,7 @@ def walk_screens(phone: Phone, seeded: dict[str, Any], check: Any, lang: str) ->
              "/medications/new": "form", "/trends": ".chart canvas", "/settings": "form",
              "/share-links": ".share-item"}
     for path, selector in ready.items():
-        page.goto(phone.url + path)
+        phone.goto(path)
         page.locator(f"main {selector}").first.wait_for()
         if path == "/trends":
             page.locator(".checkin-trend").first.wait_for()

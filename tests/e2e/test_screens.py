@@ -1,5 +1,7 @@
 """Every screen at 390×844, light and dark: no console errors, no CSP violations, no axe
-WCAG A/AA violations, and a screenshot in test-artifacts/screens/ to look at."""
+WCAG A/AA violations, and a screenshot in test-artifacts/screens/ to look at. Each screen is
+checked in the light theme, then in the dark one the phone switches to (as its setting does
+at sunset): the app follows the switch, its charts included."""
 
 from __future__ import annotations
 
@@ -11,73 +13,78 @@ from tests.e2e.seed import seed_patient
 pytestmark = pytest.mark.e2e
 
 
-def visit_every_screen(phone: Phone, suffix: str = "") -> None:
+def visit_every_screen(phone: Phone) -> None:
     page = phone.page
+
+    def check(name: str, **options: str) -> None:
+        phone.check(name, **options)
+        page.emulate_media(color_scheme="dark")
+        phone.check(f"{name}-dark", **options)
+        page.emulate_media(color_scheme="light")
+
     phone.goto("/login")
-    phone.check(f"login{suffix}")
+    check("login")
     phone.goto("/register")
-    phone.check(f"register{suffix}")
+    check("register")
 
     phone.sign_up()
-    phone.check(f"today-empty{suffix}")
+    check("today-empty")
     phone.goto("/trends")
     page.get_by_text("Nothing logged in this period yet").wait_for()
-    phone.check(f"trends-empty{suffix}")
+    check("trends-empty")
     phone.goto("/history")
     page.locator(".empty").wait_for()
-    phone.check(f"history-empty{suffix}")
+    check("history-empty")
 
     seeded = seed_patient(phone.api(), phone.url)
     phone.goto("/today")
     page.locator(".status-line").wait_for()
-    phone.check(f"today{suffix}")
+    check("today")
     page.locator("details.more > summary").click()
-    phone.check(f"today-more{suffix}", also="textarea")
+    check("today-more", also="textarea")
 
     phone.goto("/history")
     page.locator(".list-item").first.wait_for()
-    phone.check(f"history{suffix}")
+    check("history")
     page.locator(".list-item").nth(1).click()
     page.get_by_role("button", name="Show earlier versions").wait_for()
-    phone.check(f"history-day{suffix}")
+    check("history-day")
     page.get_by_role("button", name="Show earlier versions").click()
     page.get_by_text("No earlier versions").wait_for()
-    phone.screenshot(f"history-day-versions{suffix}")
+    phone.screenshot("history-day-versions")
+    page.emulate_media(color_scheme="dark")
+    phone.screenshot("history-day-versions-dark")
+    page.emulate_media(color_scheme="light")
 
     phone.goto("/treatments")
-    phone.check(f"treatments{suffix}")
+    check("treatments")
     page.get_by_role("link", name="Record a session").click()
     page.get_by_role("heading", name="Record a session").wait_for()
-    phone.check(f"treatment-new{suffix}", also=".card:nth-of-type(2) .scale:nth-of-type(4)")
+    check("treatment-new", also=".card:nth-of-type(2) .scale:nth-of-type(4)")
     phone.goto(f"/treatments/{seeded['treatments'][-1]['id']}")
-    phone.check(f"treatment-edit{suffix}")
+    check("treatment-edit")
 
     phone.goto("/trends")
     page.locator(".chart canvas").wait_for()
-    phone.check(f"trends{suffix}", also=".series-list")
+    check("trends", also=".series-list")
 
     phone.goto("/settings")
-    phone.check(f"settings{suffix}", also=".danger-zone")
+    check("settings", also=".danger-zone")
     phone.goto("/share-links")
     page.get_by_text("No links yet").wait_for()
-    phone.check(f"share-links{suffix}")
+    check("share-links")
     page.goto(f"{phone.url}/reset")
     page.get_by_role("heading", name="This reset link does not work").wait_for()
-    phone.check(f"reset-incomplete{suffix}")
+    check("reset-incomplete")
     page.goto(f"{phone.url}/share")  # no token after #
     page.get_by_role("heading", name="This link is not valid").wait_for()
-    phone.check(f"provider-invalid{suffix}")
+    check("provider-invalid")
     phone.assert_clean(expected=("401",))
 
 
 @pytest.mark.slow
-def test_every_screen_light(phone: Phone) -> None:
+def test_every_screen_light_and_dark(phone: Phone) -> None:
     visit_every_screen(phone)
-
-
-@pytest.mark.slow
-def test_every_screen_dark(dark_phone: Phone) -> None:
-    visit_every_screen(dark_phone, "-dark")
 
 
 def test_api_docs_page(phone: Phone) -> None:
