@@ -71,3 +71,32 @@ def test_a_month_offline_replayed_three_times_fits_the_default(app, alice):
                 "answered_at": f"{(date(2026, 3, 1) + timedelta(days=7 * n)).isoformat()}"
                                "T12:00:00Z", "answers": PHQ9}).status_code)
     assert len(codes) == 192 and set(codes) <= {200, 201}
+
+
+def test_a_write_reads_its_counters_once_and_its_headers_say_what_is_left(app, alice):
+    """Each limit is counted in one read and one write of its counter; the X-RateLimit-*
+    headers come from that count, not from reading every counter again."""
+    from sqlalchemy import event
+
+    from api.db import db
+
+    assert alice.put("/api/v1/entries/2026-03-01", json={"pain": 3}).status_code == 201
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001
+        if "rate_limit_counters" in statement:
+            statements.append(statement.lstrip().split()[0].upper())
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        second = alice.put("/api/v1/entries/2026-03-02", json={"pain": 4})
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert second.status_code == 201
+    assert statements.count("UPDATE") >= 1
+    assert statements.count("SELECT") == statements.count("UPDATE"), statements
+    # The tightest of "600 per minute;10000 per day" after two writes this minute.
+    assert second.headers["X-RateLimit-Limit"] == "600"
+    assert second.headers["X-RateLimit-Remaining"] == "598"

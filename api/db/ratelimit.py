@@ -5,9 +5,8 @@ remains the choice for very busy installs."""
 from __future__ import annotations
 
 import time
-from typing import Any
 
-from flask import has_app_context
+from flask import has_app_context, has_request_context, request
 from limits.storage import Storage
 from sqlalchemy import Float, Integer, String, delete, select, text, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -29,6 +28,10 @@ class DatabaseStorage(Storage):
 
     Every count is a short transaction of its own (db.separately()), committed whatever
     happens to the request it limits: a refused guess counts as much as an accepted one.
+
+    What a count left (the count and when its window ends) is kept for the rest of the
+    request (`_seen`): that request's X-RateLimit-* and Retry-After headers are read from
+    it, not by two more queries per limit (`get`, `get_expiry`).
     """
 
     STORAGE_SCHEME = ["database"]
@@ -61,25 +64,44 @@ class DatabaseStorage(Storage):
                         connection.execute(delete(table).where(table.c.expires_at < now - 3600))
                         connection.execute(table.insert().values(
                             key=key, count=amount, expires_at=now + expiry))
-                        return amount
-                    if row[1] <= now:
+                        counted = (amount, now + expiry)
+                    elif row[1] <= now:
                         connection.execute(update(table).where(table.c.key == key).values(
                             count=amount, expires_at=now + expiry))
-                        return amount
-                    connection.execute(update(table).where(table.c.key == key).values(
-                        count=table.c.count + amount))
-                    return int(row[0]) + amount
+                        counted = (amount, now + expiry)
+                    else:
+                        connection.execute(update(table).where(table.c.key == key).values(
+                            count=table.c.count + amount))
+                        counted = (int(row[0]) + amount, float(row[1]))
             except IntegrityError:
                 continue  # another worker created the key first: count again
+            self._seen()[key] = counted
+            return counted[0]
         raise SQLAlchemyError("rate-limit counter did not settle")
 
-    def _row(self, key: str) -> Any:  # Row(count, expires_at) or None
+    @staticmethod
+    def _seen() -> dict[str, tuple[int, float]]:
+        """The counters this request counted or read: key → (count, expires_at). Outside a
+        request (a command), nothing is kept."""
+        if not has_request_context():
+            return {}
+        seen: dict[str, tuple[int, float]] = request.environ.setdefault(
+            "relieflog.rate_limit_rows", {})
+        return seen
+
+    def _row(self, key: str) -> tuple[int, float] | None:
         table = RateLimitCounter.__table__
         self._ready()
-        with db.peek() as connection:
-            return connection.execute(
-                select(table.c.count, table.c.expires_at).where(table.c.key == key)
-            ).first()
+        seen = self._seen()
+        if key not in seen:
+            with db.peek() as connection:
+                row = connection.execute(
+                    select(table.c.count, table.c.expires_at).where(table.c.key == key)
+                ).first()
+            if row is None:
+                return None
+            seen[key] = (int(row[0]), float(row[1]))
+        return seen[key]
 
     def get(self, key: str) -> int:
         row = self._row(key)
@@ -97,11 +119,13 @@ class DatabaseStorage(Storage):
 
     def reset(self) -> int | None:
         self._ready()
+        self._seen().clear()
         with db.separately() as connection:
             return connection.execute(delete(RateLimitCounter.__table__)).rowcount
 
     def clear(self, key: str) -> None:
         table = RateLimitCounter.__table__
         self._ready()
+        self._seen().pop(key, None)
         with db.separately() as connection:
             connection.execute(delete(table).where(table.c.key == key))
