@@ -8,7 +8,7 @@ import time
 
 from flask import has_app_context, has_request_context, request
 from limits.storage import Storage
-from sqlalchemy import Float, Integer, String, delete, select, text, update
+from sqlalchemy import Float, Integer, String, case, delete, select, text, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -55,24 +55,24 @@ class DatabaseStorage(Storage):
             now = time.time()
             try:
                 with db.separately() as connection:
-                    row = connection.execute(
-                        select(table.c.count, table.c.expires_at)
-                        .where(table.c.key == key).with_for_update()
+                    # One statement counts a live window or starts a new one over an ended
+                    # one, under the row's lock (PostgreSQL; SQLite's write lock).
+                    window_ended = table.c.expires_at <= now
+                    updated = connection.execute(
+                        update(table).where(table.c.key == key).values(
+                            count=case((window_ended, amount), else_=table.c.count + amount),
+                            expires_at=case((window_ended, now + expiry),
+                                            else_=table.c.expires_at))
+                        .returning(table.c.count, table.c.expires_at)
                     ).first()
-                    if row is None:
+                    if updated is not None:
+                        counted = (int(updated[0]), float(updated[1]))
+                    else:
                         # New keys are rare (one per IP and limit): sweep old ones then.
                         connection.execute(delete(table).where(table.c.expires_at < now - 3600))
                         connection.execute(table.insert().values(
                             key=key, count=amount, expires_at=now + expiry))
                         counted = (amount, now + expiry)
-                    elif row[1] <= now:
-                        connection.execute(update(table).where(table.c.key == key).values(
-                            count=amount, expires_at=now + expiry))
-                        counted = (amount, now + expiry)
-                    else:
-                        connection.execute(update(table).where(table.c.key == key).values(
-                            count=table.c.count + amount))
-                        counted = (int(row[0]) + amount, float(row[1]))
             except IntegrityError:
                 continue  # another worker created the key first: count again
             self._seen()[key] = counted
