@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 import requests
 
+from api.web import APP_PAGES, APP_SUBPAGES
 from tests.support.live_server import ROOT, LiveServer, live_server
 
 CHROMIUM = "/usr/bin/chromium"
@@ -65,10 +66,11 @@ SMALL_TARGETS = """() => [...document.querySelectorAll("button, a, select, texta
     + `${Math.round(r.width)}x${Math.round(r.height)}`)
 """
 
-# The app's own screens (api/web.py APP_PAGES, APP_SUBPAGES), which its router can open.
-_IN_APP = re.compile(r"/(today|history|treatments|trends|share-links|settings|login|register|"
-                     r"forgot|medications|imports|clinic)?|/(history|treatments|checkin|"
-                     r"medications)/[^/]+")
+# The app's own screens (api/web.py), which its router can open; not /reset, whose link
+# carries its token after a #, read as the page opens.
+_IN_APP = re.compile("|".join(
+    [re.escape(page) for page in APP_PAGES if page != "/reset"]
+    + [re.sub(r"<\w+>", "[^/]+", re.escape(page)) for page in APP_SUBPAGES]))
 # Opens `path` in the running app as its link handler does (history.pushState, then the
 # router, here through the popstate it listens to); false when the app is not running on
 # another screen. The screen being left is marked, so the wait is for the next one.
