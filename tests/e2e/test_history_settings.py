@@ -10,7 +10,6 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import PASSWORD, Phone
-from tests.e2e.test_i18n import log_in
 from tests.test_i18n_dynamic_keys import catalog
 
 pytestmark = pytest.mark.e2e
@@ -149,7 +148,8 @@ def test_settings_links_every_download_the_server_lists_and_says_offline_it_need
     phone: Phone = request.getfixturevalue(which)
     language = "es" if which == "spanish_phone" else "en"
     words, page = catalog(language), phone.page
-    log_in(phone)  # through the Log in screen, in the phone's language: the worker comes then
+    # Through the Log in screen, in the phone's language: the worker comes then.
+    phone.sign_up("UTC", language=None)
     phone.wait_for_service_worker()
     phone.goto("/settings")
     listed = phone.api().get(f"{phone.url}/api/v1/export", timeout=10).json()["items"]

@@ -151,7 +151,7 @@ def test_only_the_active_catalog_is_downloaded_and_it_works_offline(spanish_phon
     phone.goto("/login")
     # The worker comes once someone has logged in (app.js), never during the first load.
     assert page.evaluate("navigator.serviceWorker.getRegistration()") is None
-    log_in(phone)
+    phone.sign_up("UTC", language=None)
     phone.wait_for_service_worker()
     page.wait_for_load_state("networkidle")
     # Logged out, then offline: the log-in screen still opens, in Spanish.
@@ -174,17 +174,6 @@ SCREENS = ["/today", "/history", "/history/{yesterday}", "/treatments", "/treatm
            "/checkin/phq9"]
 
 
-def log_in(phone: Phone) -> None:
-    """An account made through the API, then logged in on the Log in screen, in whatever
-    language the phone speaks."""
-    phone.register()
-    phone.page.goto(f"{phone.url}/login")
-    phone.page.locator("main form input[type=email]").fill(phone.email)
-    phone.page.locator("main form input[type=password]").fill(PASSWORD)
-    phone.page.locator("main form button[type=submit]").click()
-    phone.page.locator(".screen-today form").wait_for()
-
-
 def raw_key_pattern() -> re.Pattern[str]:
     prefixes = sorted({key.split(".", 1)[0] for key in catalog("en")})
     return re.compile(rf"\b(?:{'|'.join(prefixes)})\.[a-z0-9_]+(?:\.[a-z0-9_]+)*\b")
@@ -198,7 +187,7 @@ def test_every_screen_shows_words_not_keys(request: pytest.FixtureRequest, fixtu
     for path in ("/login", "/register"):
         phone.goto(path)
         assert raw.findall(page.locator("body").inner_text()) == [], path
-    log_in(phone)
+    phone.sign_up("UTC", language=None)
     yesterday = (dt.date.today() - dt.timedelta(days=1)).isoformat()
     for path in SCREENS:
         phone.goto(path.format(yesterday=yesterday))

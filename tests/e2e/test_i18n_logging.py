@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PASSWORD, Phone
+from tests.e2e.conftest import Phone
 
 pytestmark = pytest.mark.e2e
 
@@ -41,19 +41,9 @@ def shoot_and_fit(phone: Phone, name: str) -> None:
     assert overflow == {"scroll": 0, "wide": []}, f"{name}: {overflow}"
 
 
-def log_in(phone: Phone) -> None:
-    """Log in on the Log in screen, found by its inputs' types (its words are not this
-    module's, and may be translated by now), after an account made through the API."""
-    page = phone.page
-    page.goto(f"{phone.url}/login")
-    page.locator("main input[type=email]").fill(phone.email)
-    page.locator("main input[type=password]").fill(PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-
-
 def log_today_in_spanish(phone: Phone, shot: str) -> None:
     page = phone.page
-    log_in(phone)
+    phone.log_in(language=None)
     page.get_by_role("heading", name="Hoy", exact=True).wait_for()
     assert page.evaluate("document.documentElement.lang") == "es"
     pain = page.locator('[data-scale="pain"]')

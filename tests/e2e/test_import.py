@@ -11,23 +11,13 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ARTIFACTS, PASSWORD, Phone, _phone
+from tests.e2e.conftest import ARTIFACTS, Phone, _phone
 from tests.support.live_server import LiveServer
 
 pytestmark = pytest.mark.e2e
 
 DAYLIO = Path(__file__).resolve().parent.parent / "data" / "imports" / "daylio.csv"
 SHOTS = Path("/work/shots/imports")
-
-
-def log_in(phone: Phone) -> None:
-    """A new account, logged in through the Log in screen in the phone's language."""
-    phone.register()
-    phone.page.goto(f"{phone.url}/login")
-    phone.page.locator("main form input[type=email]").fill(phone.email)
-    phone.page.locator("main form input[type=password]").fill(PASSWORD)
-    phone.page.locator("main form button[type=submit]").click()
-    phone.page.wait_for_url("**/today")
 
 
 def keep_shot(name: str, shots: Path = SHOTS) -> None:
@@ -66,7 +56,7 @@ WORDS = {
 def import_daylio(phone: Phone, language: str, name: str) -> None:
     words = WORDS[language]
     page = phone.page
-    log_in(phone)
+    phone.sign_up("UTC", language=None)
     api = phone.api()
     assert api.put(f"{phone.url}/api/v1/entries/2026-03-03", json={"mood": 2, "notes": "mine"},
                    timeout=10).status_code == 201
@@ -121,7 +111,7 @@ def test_import_a_daylio_file_in_spanish_dark(dark_spanish_phone: Phone) -> None
 def test_import_a_bad_file_names_the_line_at_360px(narrow_spanish_phone: Phone) -> None:
     phone = narrow_spanish_phone
     page = phone.page
-    log_in(phone)
+    phone.sign_up("UTC", language=None)
     phone.goto("/imports")
     page.get_by_label(WORDS["es"]["pick"]).set_input_files(files=[{
         "name": "dolor.csv", "mimeType": "text/csv",

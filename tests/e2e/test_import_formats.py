@@ -21,7 +21,7 @@ import requests
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import PASSWORD, Phone
-from tests.e2e.test_import import DAYLIO, keep_shot, log_in
+from tests.e2e.test_import import DAYLIO, keep_shot
 
 pytestmark = pytest.mark.e2e
 
@@ -167,7 +167,7 @@ CASES = [
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
 def test_import_a_file_mapped_in_the_preview(phone: Phone, case: Case) -> None:
     page = phone.page
-    log_in(phone)
+    phone.sign_up("UTC", language=None)
     phone.goto("/imports")
 
     choose(page, case.file, case.body, case.format_name)
@@ -221,7 +221,7 @@ def test_a_relieflog_export_imported_into_a_second_account(phone: Phone) -> None
     name = "relieflog-export.json"
 
     page = phone.page
-    log_in(phone)  # the second account, on the phone
+    phone.sign_up("UTC", language=None)  # the second account, on the phone
     phone.goto("/imports")
     choose(page, name, export.content, "Relieflog")
     # 2 entries and 1 session; no mapping to decide for a Relieflog export
@@ -290,7 +290,7 @@ def test_a_10_mb_file_shows_its_upload_progress_and_the_page_keeps_running(phone
     body, rows, days = big_bearable_file()
     assert TEN_MB - 200 < len(body) <= TEN_MB
     page = phone.page
-    log_in(phone)
+    phone.sign_up("UTC", language=None)
     phone.goto("/imports")
     # A phone's upload, not the loopback's: about 4 MB a second.
     cdp = phone.context.new_cdp_session(page)
@@ -358,7 +358,7 @@ def test_a_file_shared_to_the_installed_app_opens_in_the_import_preview(phone: P
     assert (target["method"], target["enctype"]) == ("POST", "multipart/form-data")
     field_name = target["params"]["files"][0]["name"]
     page = phone.page
-    log_in(phone)
+    phone.sign_up("UTC", language=None)
     phone.wait_for_service_worker()
 
     page.evaluate(SHARE, [target["action"], field_name, "daylio.csv", DAYLIO.read_text()])

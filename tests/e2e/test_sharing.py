@@ -407,12 +407,11 @@ def test_the_access_log_names_every_kind_a_provider_downloaded(
     """Issue 22: the access log names what a provider opened by the API's words ("page",
     "trends", "fhir", "<kind>.csv" for every declared record kind), in the patient's
     language, with no list of kinds in the app to keep up."""
-    from tests.e2e.test_i18n import log_in
 
     phone: Phone = request.getfixturevalue(which)
     language = "es" if which == "spanish_phone" else "en"
     words = catalog(language)
-    log_in(phone)
+    phone.sign_up("UTC", language=None)
     api = phone.api()
     created = api.post(f"{phone.url}/api/v1/shares", json={"label": "Dr. Okafor"},
                        timeout=10).json()
