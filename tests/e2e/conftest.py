@@ -164,7 +164,10 @@ class Phone:
     console_errors: list[str] = field(default_factory=list)
     # The page's requests not yet answered (or failed): `settle` waits for none.
     in_flight: set[Any] = field(default_factory=set)
-    _tracked: Any = field(default=None, repr=False)  # the page whose requests those are
+    _tracked: Any = field(init=False, repr=False)  # the page whose requests those are
+
+    def __post_init__(self) -> None:
+        self._tracked = self.page  # the phone's first page: a test may open another
 
     @property
     def url(self) -> str:
@@ -441,7 +444,6 @@ def _phone(browser: Any, server: LiveServer, color_scheme: str = "light",
                  "requestfinished": on_request_done, "requestfailed": on_request_done}
     for event, listener in listeners.items():
         page.on(event, listener)
-    phone._tracked = page
     try:
         yield phone
     finally:

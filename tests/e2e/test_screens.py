@@ -5,6 +5,8 @@ at sunset): the app follows the switch, its charts included."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from tests.e2e.conftest import Phone
@@ -16,11 +18,14 @@ pytestmark = pytest.mark.e2e
 def visit_every_screen(phone: Phone) -> None:
     page = phone.page
 
-    def check(name: str, **options: str) -> None:
-        phone.check(name, **options)
+    def light_then_dark(shoot: Callable[..., object], name: str, **options: str) -> None:
+        shoot(name, **options)
         page.emulate_media(color_scheme="dark")
-        phone.check(f"{name}-dark", **options)
+        shoot(f"{name}-dark", **options)
         page.emulate_media(color_scheme="light")
+
+    def check(name: str, **options: str) -> None:
+        light_then_dark(phone.check, name, **options)
 
     phone.goto("/login")
     check("login")
@@ -51,10 +56,7 @@ def visit_every_screen(phone: Phone) -> None:
     check("history-day")
     page.get_by_role("button", name="Show earlier versions").click()
     page.get_by_text("No earlier versions").wait_for()
-    phone.screenshot("history-day-versions")
-    page.emulate_media(color_scheme="dark")
-    phone.screenshot("history-day-versions-dark")
-    page.emulate_media(color_scheme="light")
+    light_then_dark(phone.screenshot, "history-day-versions")
 
     phone.goto("/treatments")
     check("treatments")
