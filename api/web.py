@@ -68,7 +68,8 @@ def _page(name: str) -> Response:
 # ---- Module preloads ----
 # A page's HTML names its module graph as <link rel="modulepreload">: its script and every
 # module that script imports statically, at any depth, and for a stranger at the app the
-# module graph of the screen it opens on (opening_screen). The browser then fetches them all
+# module graph of the screen it opens on (opening_screen); for someone logged in, their
+# screen's graph at low priority at the end of the page. The browser then fetches them all
 # beside the HTML, instead of one level of imports per round trip (docs/benchmarks.md,
 # "Lighthouse"). A dynamic import(), loaded only when needed, is not followed; the graph is
 # read from the files themselves, once per version of each file, so the HTML files carry no
@@ -114,32 +115,42 @@ def _html(name: str, _modified: int) -> tuple[str, str]:
 
 
 @functools.lru_cache(maxsize=64)
-def _with_preloads(name: str, modified: int, graph: tuple[str, ...]) -> tuple[bytes, bytes, str]:
+def _with_preloads(name: str, modified: int, graph: tuple[str, ...],
+                   later: tuple[str, ...] = ()) -> tuple[bytes, bytes, str]:
     """The page with a modulepreload for each module of `graph` (but its own script) before
-    that script, gzipped, and its ETag."""
+    that script, and one at low priority for each module of `later` at the end of the body,
+    gzipped, and its ETag."""
     html, script = _html(name, modified)
     at = html.index(f'<script type="module" src="/{script}">')
     links = "".join(f'<link rel="modulepreload" href="/{module}">\n'
                     for module in graph if module != script)
-    return _compressed((html[:at] + links + html[at:]).encode("utf-8"))
+    html = html[:at] + links + html[at:]
+    end = html.rindex("</body>")
+    low = "".join(f'<link rel="modulepreload" href="/{module}" fetchpriority="low">\n'
+                  for module in later)
+    return _compressed((html[:end] + low + html[end:]).encode("utf-8"))
 
 
-def _preloading(name: str, screen: str | None = None) -> Response:
+def _preloading(name: str, screen: str | None = None, later: str | None = None) -> Response:
     """`name` served with its module preloads: its script's graph and, for the app, that of
-    `screen`, the screen it opens on."""
+    `screen`, the screen it opens on; and, at low priority, the modules of screen `later`
+    not in that graph."""
     modified = (WEB / name).stat().st_mtime_ns
     script = _html(name, modified)[1]
     graph = module_graph(script, *([f"js/screens/{screen}.js"] if screen else []))
-    return _public(_with_preloads(name, modified, tuple(graph)), "text/html")
+    rest = [m for m in module_graph(f"js/screens/{later}.js") if m not in graph] if later else []
+    return _public(_with_preloads(name, modified, tuple(graph), tuple(rest)), "text/html")
 
 
 def opening_screen(screen: str) -> str | None:
     """The screen whose modules the app's HTML names besides the shell's, at a page of
     `screen`: for a stranger (no login cookie), the page's own if it is one for strangers,
     else the log-in screen, where app.js sends them. None for someone logged in: naming their
-    screen's graph too (Today's is 16 modules) only moved the first paint after all of them
-    and left Lighthouse's LCP where it was (docs/benchmarks.md, "Lighthouse"); the app asks
-    for it beside the shell's modules (app.js, start)."""
+    screen's graph as preloads too (Today's is 16 modules) moved the first paint after all of
+    them and left Lighthouse's LCP where it was (docs/benchmarks.md, "Lighthouse"). Their
+    screen's modules are named at the end of the page at low priority instead (_shell): the
+    browser asks for the screen's whole graph beside the shell's, not one level of imports
+    per round trip, and the shell's modules and the first paint come first."""
     if request.cookies.get(cookie_name()):
         return None
     return screen if screen in PUBLIC_SCREENS else "login"
@@ -147,7 +158,10 @@ def opening_screen(screen: str) -> str | None:
 
 def _shell(screen: str) -> Callable[..., Response]:
     def page(**_: str) -> Response:
-        response = _preloading("index.html", opening_screen(screen))
+        opening = opening_screen(screen)
+        # Someone logged in at the log-in screen is sent on to their own: none named.
+        later = None if opening or screen == "login" else screen
+        response = _preloading("index.html", opening, later)
         response.vary.add("Cookie")  # what it preloads depends on whether someone is logged in
         return response
     return page

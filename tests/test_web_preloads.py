@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 from api.web import module_graph
 
 PRELOAD = re.compile(r'<link rel="modulepreload" href="/([\w/.-]+)">')
+LATER = re.compile(r'<link rel="modulepreload" href="(/[\w/.-]+)" fetchpriority="low">\n')
 
 
 def preloads(client: FlaskClient, path: str) -> list[str]:
@@ -48,17 +49,30 @@ def test_a_stranger_gets_the_log_in_screen_s_modules(client: FlaskClient) -> Non
         assert named == [m for m in module_graph("js/app.js", "js/screens/login.js")
                          if m != "js/app.js"], path
         assert "js/screens/today.js" not in named
+        assert not LATER.search(client.get(path).get_data(as_text=True)), path
     # A page for strangers names its own screen.
     assert "js/screens/reset.js" in preloads(client, "/reset")
 
 
-def test_someone_logged_in_gets_the_shell_s_modules(client: FlaskClient) -> None:
-    """Their screen's modules are not named: app.js asks for them beside the shell's (naming
-    Today's 16 only moved the first paint later: docs/benchmarks.md, "Lighthouse")."""
+def test_someone_logged_in_gets_the_shell_s_modules_and_their_screen_s_at_low_priority(
+        client: FlaskClient) -> None:
+    """Their screen's modules are not named with the shell's (naming Today's 16 in the head
+    moved the first paint later: docs/benchmarks.md, "Lighthouse") but at the end of the
+    page, at low priority; none at the log-in screen, which sends them to their own."""
     logged_in(client)
-    shell = set(module_graph("js/app.js")) - {"js/app.js"}
-    for path in ("/today", "/", "/history/2026-03-01", "/login"):
-        assert set(preloads(client, path)) == shell, path
+    shell = module_graph("js/app.js")
+    for path, screen in (("/today", "today"), ("/", "today"), ("/history/2026-03-01", "day"),
+                         ("/login", None)):
+        html = client.get(path).get_data(as_text=True)
+        assert set(preloads(client, path)) == set(shell) - {"js/app.js"}, path
+        later = LATER.findall(html)
+        if screen is None:
+            assert later == [], path
+            continue
+        assert later == [f"/{m}" for m in module_graph(f"js/screens/{screen}.js")
+                         if m not in shell], path
+        assert f"/js/screens/{screen}.js" in later and "/js/api.js" not in later
+        assert html.index(later[0]) > html.index('<main id="main"'), "after the content"
 
 
 def test_the_report_page_names_its_graph(client: FlaskClient) -> None:

@@ -220,3 +220,28 @@ def test_today_asks_for_its_data_beside_who_is_logged_in(phone: Phone) -> None:
     for asked in ("/api/v1/trends?", "/api/v1/questionnaires/due", "/api/v1/bladder-checks/due"):
         assert len([url for url in api if url.startswith(asked)]) == 1, api
     phone.assert_clean()
+
+
+def test_today_s_modules_are_asked_for_at_once_when_the_app_opens_on_it(phone: Phone) -> None:
+    """A patient reopening the app on Today: every module of Today's graph is asked for
+    beside the shell's (api/web.py names them at the end of the page), not found one level
+    of imports per round trip as each module arrives. Held on a slow line, today.js has not
+    arrived when vocabulary.js, three imports below it, is already asked for."""
+    from api.web import module_graph
+
+    phone.sign_up()
+    page = phone.page
+    held: list[Any] = []
+    page.route("**/js/screens/today.js", lambda route: held.append(route))
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url.removeprefix(phone.url)))
+    with page.expect_request("**/js/vocabulary.js", timeout=5_000):
+        page.goto(f"{phone.url}/today")
+    assert len(held) == 1, "today.js was asked for, and is still on its way"
+    shell = module_graph("js/app.js")
+    today = [f"/{m}" for m in module_graph("js/screens/today.js") if m not in shell]
+    assert "/js/vocabulary.js" in today and len(today) >= 8, today
+    held[0].continue_()
+    page.locator(".screen-today form .chip").first.wait_for()
+    assert all(fetched.count(module) == 1 for module in today), fetched
+    phone.assert_clean()

@@ -32,24 +32,25 @@ function labelAll() {
   for (const table of document.querySelectorAll(STACKED)) labelColumns(table);
 }
 
+// The stacked tables an added node brings or adds rows to.
+function tablesOf(node) {
+  if (node.nodeType !== Node.ELEMENT_NODE) return [];
+  if (node.matches("tbody, tr")) return [node.closest(STACKED)].filter(Boolean);
+  return node.matches(STACKED) ? [node] : [...node.querySelectorAll(STACKED)];
+}
+
 if (!document.getElementById("tables-css")) {
   const link = document.createElement("link");
   link.id = "tables-css";
   link.rel = "stylesheet";
   link.href = "/css/tables.css";
   document.head.append(link);
-  let queued = false;
-  // Only when a table or rows came: a chart redrawing (uPlot's own elements, the session
-  // markers) must not relabel every table on the page each time.
-  const tabular = (node) => node.nodeType === Node.ELEMENT_NODE
-    && (node.matches("table, tbody, tr") || node.querySelector("table") !== null);
+  // Only the tables that came or got rows: a chart redrawing (uPlot's own elements, the
+  // session markers) or a part without tables relabels nothing, and a part with a table
+  // relabels that table, not every cell of every table on the page again.
   new MutationObserver((records) => {
-    if (queued || !records.some((record) => [...record.addedNodes].some(tabular))) return;
-    queued = true;
-    queueMicrotask(() => {
-      queued = false;
-      labelAll();
-    });
+    const tables = new Set(records.flatMap((record) => [...record.addedNodes].flatMap(tablesOf)));
+    for (const table of tables) labelColumns(table);
   }).observe(document.body, { childList: true, subtree: true });
   labelAll();
 }
