@@ -53,7 +53,7 @@ export function prepare(user) {
 async function boosterHint(fetched) {
   try {
     const { data } = await fetched;
-    const hint = data && data.booster_hint;
+    const hint = data?.booster_hint;
     if (!hint) return null;
     const metric = hint.metric === "mood" ? "mood" : "pain"; // today.hint_detail.<metric>
     return h("div", { class: "hint", role: "note" },
@@ -75,7 +75,7 @@ async function dueCheckins(fetched) {
     return h("ul", { class: "due-list", "aria-label": t("today.due_label") }, items.map(([d, def]) =>
       h("li", {}, h("a", { class: "due-card", href: `/checkin/${encodeURIComponent(def.id)}`, "data-instrument": def.id },
         icons.clipboard(),
-        h("span", {}, def.minutes ? t("today.due", { title: def.title, count: def.minutes }) : t("today.due_untimed", { title: def.title })),
+        h("span", {}, t(def.minutes ? "today.due" : "today.due_untimed", { title: def.title, count: def.minutes })),
         icons.chevron()))));
   } catch {
     return null; // no connection and nothing remembered: the diary comes first
@@ -117,10 +117,12 @@ export async function render(container, ctx) {
   const weekSlot = h("div", {});
   container.append(screenHead(t("today.title"), formatDay(day)), status, ...[missing, due, bladder].filter(Boolean),
     form, hintSlot, weekSlot);
-  hint.then((found) => { if (found) hintSlot.append(found); });
-  // "Your week" on the first day of the week (Monday): its module and words load only then.
+  hint.then((found) => found && hintSlot.append(found));
+  // "Your week" on the first day of the week (Monday): its module and words load only then,
+  // once the form is on screen (the card goes below it), never before Today can be used.
   if (new Date(`${day}T12:00:00Z`).getUTCDay() === 1) {
-    import("../week-card.js").then((m) => m.weekCard(day)).then((card) => { if (card) weekSlot.append(card); }, () => {});
+    setTimeout(() => import("../week-card.js").then((m) => m.weekCard(day))
+      .then((card) => card && weekSlot.append(card), () => {}));
   }
   // Left open overnight: a new day gets a fresh form when the patient comes back.
   const newDay = () => {
