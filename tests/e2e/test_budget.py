@@ -127,10 +127,10 @@ def report(language: str, visit: Visit) -> str:
 @pytest.mark.parametrize("locale", ["en-GB", "es-ES"])
 def test_the_first_visit_is_within_30_kb_gzipped(browser: Any, server: LiveServer,
                                                  locale: str) -> None:
-    """On any day, Monday included, when Today also shows "Your week" below the form (its
-    module and words are asked for once Today is usable). The day is the real one: Playwright's
-    clock, which could make it a Monday, also moves the page's `performance` clock that
-    `first_visit` times "usable" with, and Today's own module then counted as late."""
+    """On the real day. On a Monday Today also shows "Your week" below the form; its module
+    and words are asked for once Today is usable, so they do not count. (Playwright's clock
+    cannot make the day a Monday here: it also moves the page's `performance` clock that
+    `first_visit` times "usable" with, and Today's own module then counted as late.)"""
     for phone in _phone(browser, server, locale=locale):
         phone.email = new_account(server)
         visit = first_visit(phone)

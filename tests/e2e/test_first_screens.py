@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from api.web import module_graph
 from tests.e2e.conftest import Phone
 from tests.e2e.seed import seed_patient
 from tests.e2e.test_questionnaires import seeded_with_phq9
@@ -227,8 +228,6 @@ def test_today_s_modules_are_asked_for_at_once_when_the_app_opens_on_it(phone: P
     beside the shell's (api/web.py names them at the end of the page), not found one level
     of imports per round trip as each module arrives. Held on a slow line, today.js has not
     arrived when vocabulary.js, three imports below it, is already asked for."""
-    from api.web import module_graph
-
     phone.sign_up()
     page = phone.page
     held: list[Any] = []
