@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app, g, json, request
+from flask import Response, current_app, g, request
 from flask.views import MethodView
 
 from api.auth.guard import current_user, login_required
@@ -35,6 +35,7 @@ from api.db.records import Kind
 from api.errors import PROBLEM_JSON, ProblemSchema
 from api.extensions import Blueprint, limiter
 from api.formats.downloads import CSV_DOC, FHIR_DOC
+from api.formats.reports import report_json
 from api.models import utcnow
 from api.sharing import outputs
 from api.sharing import service as sharing
@@ -246,8 +247,7 @@ def patients(query: dict[str, Any]) -> Any:
         items = service.panel(membership=_membership(), q=query.get("q"))
     # Plain dicts, JSON-ready: a marshmallow pass over a thousand rows would cost more
     # than building them. PanelSchema documents the body.
-    body = {"items": items, "generated_at": utcnow().isoformat()}
-    return Response(json.dumps(body), mimetype="application/json")
+    return report_json({"items": items, "generated_at": utcnow().isoformat()})
 
 
 def _open(patient_id: str, kind: str) -> service.ClinicViewer:
@@ -270,7 +270,7 @@ def patient_trends(patient_id: str) -> Any:
     viewer = _open(patient_id, "trends")
     with db.read(then_keep=True):  # insights, when included, are kept once it ends
         body = sharing.shared_trends(viewer)
-    return Response(json.dumps(body), mimetype="application/json")
+    return report_json(body)
 
 
 @clinic.route("/patients/<patient_id>/<kind:kind>.csv")

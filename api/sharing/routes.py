@@ -12,7 +12,7 @@ import math
 from datetime import datetime
 from typing import Any
 
-from flask import Response, after_this_request, current_app, json, request
+from flask import Response, after_this_request, current_app, request
 from flask.views import MethodView
 
 from api.auth.guard import current_user, login_required
@@ -21,6 +21,7 @@ from api.db.records import Kind
 from api.errors import PROBLEM_JSON, ProblemSchema
 from api.extensions import Blueprint, limiter
 from api.formats.downloads import CSV_DOC, FHIR_DOC
+from api.formats.reports import report_json
 from api.models import utcnow
 from api.sharing import outputs, service
 from api.sharing.models import Share
@@ -196,7 +197,7 @@ def trends() -> Any:
     with db.read(then_keep=True):  # insights, when included, are kept once it ends
         body = service.shared_trends(viewer)
     # JSON-ready already, like /trends: the schema documents it.
-    return Response(json.dumps(body), mimetype="application/json")
+    return report_json(body)
 
 
 @provider.route("/<kind:kind>.csv")
