@@ -1,7 +1,7 @@
 """A provider's report as JSON: the body of /shared/trends, a clinic's patient report and its
 panel, gzipped for a browser that accepts it.
 
-A report of 100 days is about 34 KB of JSON and 5 KB gzipped: on a phone's connection that
+A report of 100 days is 34 KB of JSON and 4.4 KB gzipped: on a phone's connection that
 is most of the time between the link opening and the report showing (docs/benchmarks.md,
 "Lighthouse"). Compressing a response is unsafe when it holds a secret beside text an
 attacker chose (BREACH: the compressed length then tells whether a guess matched). These
