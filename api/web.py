@@ -311,8 +311,9 @@ def _scoped(language: str, _modified: int, scope: str) -> tuple[bytes, bytes, st
 # (api/compact.py: the same code, each line on its line); vendor files as they are. Every
 # script and stylesheet, the pages' HTML and the catalogs' scopes go out gzipped to a
 # browser that accepts it (about a third of the bytes, which a phone on a slow line waits
-# for before the first screen: docs/benchmarks.md, "Lighthouse"); public files only, so
-# nothing secret is ever compressed beside what a visitor sent.
+# for before the first screen: docs/benchmarks.md, "Lighthouse"); they are public, the same
+# for everyone. The only other compressed responses are the providers' reports
+# (api/formats/reports.py); SECURITY.md, "Compressed responses", says why no others are.
 COMPACTED = {".js": ("text/javascript", compact_js), ".css": ("text/css", compact_css)}
 
 
