@@ -3,7 +3,7 @@
 // data lives only in the page's IndexedDB, under the app's control, and is wiped on log-out.
 // It also shows reminders (Web Push) and opens the app when one is tapped.
 
-const VERSION = "relieflog-shell-v17";
+const VERSION = "relieflog-shell-v18";
 const SHELL = [
   "/",
   "/css/app.css",
@@ -11,6 +11,7 @@ const SHELL = [
   "/css/insights.css",
   "/css/safety.css",
   "/css/tables.css",
+  "/css/sharing.css",
   "/js/app.js",
   "/js/api.js",
   "/js/db.js",

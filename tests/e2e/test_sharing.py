@@ -102,6 +102,8 @@ def create_link(phone: Phone, label: str, *, notes: bool = False, start: str = "
     page.get_by_role("button", name="Create link").click()
     panel = page.locator(".once")
     expect(panel).to_contain_text("This link is shown once. Copy it now.")
+    # Framed as the one thing to copy now by css/sharing.css, which the Share screen loads.
+    expect(panel).to_have_css("border-top-width", "2px")
     link = panel.get_by_label("Link").input_value()
     assert re.fullmatch(rf"{re.escape(phone.url)}/share#[A-Za-z0-9_-]{{43,}}", link), link
     return link

@@ -6,7 +6,7 @@
 // fewer layers (a phone: PHONE_LAYERS), and the legend then names only those.
 
 import { addDays, formatDay } from "./dates.js";
-import { h } from "./dom.js";
+import { h, stylesheet } from "./dom.js";
 import { t } from "./i18n.js";
 import { number } from "./report.js";
 import { routeLabel } from "./vocabulary.js";
@@ -27,14 +27,7 @@ const uPlot = await loadUPlot();
 
 const DAY = 86400;
 
-function loadCss() {
-  if (document.getElementById("uplot-css")) return;
-  const link = document.createElement("link");
-  link.id = "uplot-css";
-  link.rel = "stylesheet";
-  link.href = "/vendor/uplot/uPlot.min.css";
-  document.head.append(link);
-}
+const loadCss = () => stylesheet("/vendor/uplot/uPlot.min.css");
 
 // Room above a plot for the session markers' dots (and, on the pain and mood chart, the
 // relief strips), so nothing is drawn over the top of the scale (a marker's --dot-top).

@@ -26,6 +26,16 @@ export function append(el, children) {
   return el;
 }
 
+// A part's own stylesheet (css/…), added to the page once, whoever asks first; resolves when it
+// has loaded, or failed (the part then works unstyled rather than not at all).
+const sheets = new Map();
+export function stylesheet(href) {
+  if (!sheets.has(href)) {
+    sheets.set(href, new Promise((done) => document.head.append(h("link", { rel: "stylesheet", href, onload: done, onerror: done }))));
+  }
+  return sheets.get(href);
+}
+
 let uid = 0;
 export const nextId = (prefix = "f") => `${prefix}-${++uid}`;
 

@@ -5,7 +5,7 @@
 
 import { get } from "./api.js";
 import { formatDay } from "./dates.js";
-import { h, nextId } from "./dom.js";
+import { h, nextId, stylesheet } from "./dom.js";
 import { extend, formatNumber, locale, t } from "./i18n.js";
 import { sideEffectLabel } from "./vocabulary.js";
 
@@ -18,18 +18,6 @@ const SENTENCES = {
   mood: { lower: "insights.mood.lower", higher: "insights.mood.higher", same: "insights.mood.same" },
 };
 
-let styles = null;
-function insightsStyles() {
-  styles ||= new Promise((resolve) => {
-    const link = document.createElement("link");
-    link.rel = "stylesheet";
-    link.href = "/css/insights.css";
-    link.onload = () => resolve();
-    link.onerror = () => resolve();
-    document.head.append(link);
-  });
-  return styles;
-}
 
 // A printed report (or Trends) shows the folded parts too: what is missing, how it is worked out.
 window.addEventListener("beforeprint", () => {
@@ -37,7 +25,7 @@ window.addEventListener("beforeprint", () => {
 });
 
 // Words and styles, before anything is shown.
-export const ready = () => Promise.all([extend("insights"), insightsStyles()]);
+export const ready = () => Promise.all([extend("insights"), stylesheet("/css/insights.css")]);
 
 // "a, b and c" in the reader's language.
 const list = (items) => new Intl.ListFormat(locale(), { style: "long", type: "conjunction" }).format(items);

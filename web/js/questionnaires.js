@@ -9,6 +9,7 @@
 
 import { OfflineError, get } from "./api.js";
 import { lang, t } from "./i18n.js";
+import { stylesheet } from "./dom.js";
 
 const STORAGE_KEY = "relieflog.questionnaires";
 const fetched = new Map(); // language → this page's one request for it
@@ -95,18 +96,5 @@ export function severityLabel(key) {
   return found ? t(found[1]) : String(key ?? "—").replaceAll("_", " ");
 }
 
-// The check-ins' stylesheet (the check-in screen, and the questionnaires' charts and tables),
-// added once by whichever of them comes first; resolves when it has loaded, or failed (then
-// the page works unstyled rather than not at all).
-let styles = null;
-export function checkinStyles() {
-  styles ||= new Promise((resolve) => {
-    const link = document.createElement("link");
-    link.rel = "stylesheet";
-    link.href = "/css/checkins.css";
-    link.onload = () => resolve();
-    link.onerror = () => resolve();
-    document.head.append(link);
-  });
-  return styles;
-}
+// The check-ins' stylesheet (the check-in screen, and the questionnaires' charts and tables).
+export const checkinStyles = () => stylesheet("/css/checkins.css");

@@ -4,21 +4,13 @@
 // the medication changes (started, dose changed, stopped) as a table. Words: "report.safety.*"
 // (neutral wording, read by the patient and the provider alike); styles: css/safety.css.
 
-import { h } from "./dom.js";
+import { h, stylesheet } from "./dom.js";
 import { formatter, locale, t } from "./i18n.js";
 import { formatDay } from "./dates.js";
 import { num } from "./report.js";
 import { bpPhaseLabel, medClassLabel } from "./safety-words.js";
 
-// css/safety.css, added once.
-export function safetyStyles() {
-  if (document.getElementById("safety-css")) return Promise.resolve();
-  return new Promise((resolve) => {
-    const link = h("link", { id: "safety-css", rel: "stylesheet", href: "/css/safety.css" });
-    link.onload = link.onerror = () => resolve();
-    document.head.append(link);
-  });
-}
+export const safetyStyles = () => stylesheet("/css/safety.css");
 
 // "10:05" in the patient's `timeZone`; without one (the provider's report, which does not
 // know the patient's zone) in this browser's, with its name: "10:05 CET".

@@ -4,6 +4,8 @@
 // (`data-label`, counting rowspan and colspan) as tables appear, whichever module built them,
 // and adds that stylesheet. A cell across the whole row (the report's safety details) gets none.
 
+import { stylesheet } from "./dom.js";
+
 const STACKED = "table.report-table, table.checkin-scores";
 
 export function labelColumns(table) {
@@ -39,18 +41,12 @@ function tablesOf(node) {
   return node.matches(STACKED) ? [node] : [...node.querySelectorAll(STACKED)];
 }
 
-if (!document.getElementById("tables-css")) {
-  const link = document.createElement("link");
-  link.id = "tables-css";
-  link.rel = "stylesheet";
-  link.href = "/css/tables.css";
-  document.head.append(link);
-  // Only the tables that came or got rows: a chart redrawing (uPlot's own elements, the
-  // session markers) or a part without tables relabels nothing, and a part with a table
-  // relabels that table, not every cell of every table on the page again.
-  new MutationObserver((records) => {
-    const tables = new Set(records.flatMap((record) => [...record.addedNodes].flatMap(tablesOf)));
-    for (const table of tables) labelColumns(table);
-  }).observe(document.body, { childList: true, subtree: true });
-  labelAll();
-}
+stylesheet("/css/tables.css");
+// Only the tables that came or got rows: a chart redrawing (uPlot's own elements, the
+// session markers) or a part without tables relabels nothing, and a part with a table
+// relabels that table, not every cell of every table on the page again.
+new MutationObserver((records) => {
+  const tables = new Set(records.flatMap((record) => [...record.addedNodes].flatMap(tablesOf)));
+  for (const table of tables) labelColumns(table);
+}).observe(document.body, { childList: true, subtree: true });
+labelAll();

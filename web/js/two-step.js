@@ -6,7 +6,7 @@ import { OfflineError, request } from "./api.js";
 import { field, formError, toast } from "./controls.js";
 import { confirm } from "./dialogs.js";
 import { formatDate } from "./dates.js";
-import { h, nextId } from "./dom.js";
+import { h, nextId, stylesheet } from "./dom.js";
 import { t } from "./i18n.js";
 import * as passkeys from "./passkeys.js";
 import { showProblem } from "./problems.js";
@@ -241,10 +241,7 @@ function passkeyList() {
 // Loaded with this module (web/css/two-step.css), not with every page (kept out of dom.js,
 // which the provider's report loads within a byte budget): Settings shows the card's
 // styled parts (QR code, codes) only after a tap, long after it has arrived.
-const styled = document.querySelector('link[href="/css/two-step.css"]') ? Promise.resolve()
-  : new Promise((resolve) => {
-    document.head.append(h("link", { rel: "stylesheet", href: "/css/two-step.css", onload: resolve, onerror: resolve }));
-  });
+const styled = stylesheet("/css/two-step.css");
 
 // Settings → Security: the state, and the way to turn it on or off.
 export function securityCard(user) {

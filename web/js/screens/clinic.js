@@ -9,7 +9,7 @@ import { OfflineError, request } from "../api.js";
 import { field, formError, toast } from "../controls.js";
 import { confirm, shownOnce } from "../dialogs.js";
 import { formatDate, formatDay } from "../dates.js";
-import { h, nextId } from "../dom.js";
+import { h, nextId, stylesheet } from "../dom.js";
 import { formatNumber, t } from "../i18n.js";
 import { explain, showProblem } from "../problems.js";
 import { answerLabel, definitions } from "../questionnaires.js";
@@ -22,15 +22,6 @@ const SEARCH_DELAY_MS = 300;
 const shortDay = (day) => formatDay(day, { day: "numeric", month: "short", year: "numeric" });
 const none = () => h("span", { class: "muted" }, "—");
 
-function styles() {
-  if (document.querySelector('link[href="/css/clinic.css"]')) return Promise.resolve();
-  return new Promise((resolve) => {
-    const link = h("link", { rel: "stylesheet", href: "/css/clinic.css" });
-    link.onload = () => resolve();
-    link.onerror = () => resolve();
-    document.head.append(link);
-  });
-}
 
 // ---- Two-step login first (PROVIDER_MFA_REQUIRED): the server answers every clinic route
 // 403 mfa_enrollment_required until the provider turns it on ----
@@ -312,7 +303,8 @@ function providersCard(clinic, me, reload) {
 // ---- The screen ----
 
 export async function render(container, ctx) {
-  await styles();
+  // sharing.css: what is shown once (a provider's setup link)
+  await Promise.all([stylesheet("/css/clinic.css"), stylesheet("/css/sharing.css")]);
   document.body.classList.add("wide");
   if (await enrolmentNeeded()) {
     container.append(...await enrolmentGate(() => ctx.navigate("/clinic", { replace: true })));

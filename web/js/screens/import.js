@@ -8,7 +8,7 @@
 import { ApiError, OfflineError, request } from "../api.js";
 import { formError, screenHead } from "../controls.js";
 import { formatDay } from "../dates.js";
-import { append, h } from "../dom.js";
+import { append, h, stylesheet } from "../dom.js";
 import { formatNumber, t } from "../i18n.js";
 import { explain } from "../problems.js";
 
@@ -22,16 +22,6 @@ const RECORD_KEYS = [
 const FORMAT_NAMES = { relieflog: "Relieflog", daylio: "Daylio", bearable: "Bearable", flaredown: "Flaredown", csv: "CSV" };
 const day = (value) => formatDay(value, { day: "numeric", month: "short", year: "numeric" });
 
-let styles;
-function importStyles() {
-  styles ||= new Promise((resolve) => {
-    const link = h("link", { rel: "stylesheet", href: "/css/import.css" });
-    link.onload = () => resolve();
-    link.onerror = () => resolve();
-    document.head.append(link);
-  });
-  return styles;
-}
 
 // The file as the request's body, with the upload's progress (0–1) as it goes.
 function upload(file, onProgress) {
@@ -227,7 +217,7 @@ function resultView(result) {
 }
 
 export async function render(container) {
-  await importStyles();
+  await stylesheet("/css/import.css");
   const input = h("input", { type: "file", accept: ".csv,.json,.txt,text/csv,application/json", id: "import-file" });
   const chosen = h("p", { class: "user-text import-chosen" });
   const progress = h("progress", { max: "100", value: "0", hidden: true, "aria-label": t("import.uploading") });

@@ -5,7 +5,7 @@ import { OfflineError, request } from "../api.js";
 import { field, formError, passwordTooShort, screenHead, toast } from "../controls.js";
 import { confirm, dialog, shownOnce } from "../dialogs.js";
 import { formatDate, formatStamp } from "../dates.js";
-import { h } from "../dom.js";
+import { h, stylesheet } from "../dom.js";
 import { LANGUAGES, chosenLanguage, has, rememberLanguage, t } from "../i18n.js";
 import * as outbox from "../outbox.js";
 import { explain, showProblem } from "../problems.js";
@@ -46,7 +46,11 @@ function failed(error, target) {
   target.show(error instanceof OfflineError ? t("settings.offline") : explain(error));
 }
 
+// Its tokens, sign-in log and what is shown once are styled by css/sharing.css.
+const styled = stylesheet("/css/sharing.css");
+
 export async function render(container, ctx) {
+  await styled;
   const user = ctx.user;
 
   // Profile

@@ -6,7 +6,7 @@ import { OfflineError, request } from "../api.js";
 import { field, formError, screenHead, toast } from "../controls.js";
 import { confirm, shownOnce } from "../dialogs.js";
 import { formatDate, formatDay, formatStamp } from "../dates.js";
-import { h, nextId } from "../dom.js";
+import { h, nextId, stylesheet } from "../dom.js";
 import { formatNumber, has, t } from "../i18n.js";
 import { explain, showProblem } from "../problems.js";
 import { clinicSection } from "../clinic-connect.js";
@@ -168,7 +168,10 @@ function shareItem(share, timeZone, reload) {
     logBox);
 }
 
+const styled = stylesheet("/css/sharing.css");
+
 export async function render(container, ctx) {
+  await styled;
   const timeZone = ctx.user.timezone;
   const offline = h("p", { class: "status-line waiting", role: "status", hidden: navigator.onLine }, offlineText());
   const once = h("div", { class: "once-slot" });
