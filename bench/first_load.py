@@ -13,7 +13,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import migrated_app  # noqa: E402
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, Phone  # noqa: E402
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, Phone, _workers  # noqa: E402
 from tests.e2e.test_budget import BUDGET, counted, first_visit, gzipped, new_account  # noqa: E402
 from tests.support.live_server import live_server  # noqa: E402
 
@@ -33,6 +33,7 @@ def report_page(browser, server, locale: str) -> tuple[int, int]:  # type: ignor
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
+    _workers["allow"] = True  # the first visit installs the service worker, as a phone does
     with tempfile.TemporaryDirectory(prefix="relieflog-bench-") as workdir:
         database_url = f"sqlite:///{workdir}/bench.db"
         migrated_app(database_url)
@@ -46,10 +47,13 @@ def main() -> None:
                 phone.email = new_account(server)
                 visit = first_visit(phone)
                 after = sum(visit.after.values())
-                print(f"  {locale} first visit {visit.total / 1024:6.1f} KB in "
+                print(f"  {locale} first visit {visit.total / 1024:6.1f} KB ({visit.total:,} B) in "
                       f"{len(visit.before):2} files   ratio {visit.total / BUDGET:.2f} of the "
                       f"30 KB budget; then the worker keeps {after / 1024:.1f} KB "
                       f"({len(visit.after)} files, after Today is usable, at low priority)")
+                if "-v" in sys.argv:
+                    for url, size in sorted(visit.before.items(), key=lambda item: -item[1]):
+                        print(f"      {size:6} B  {url.removeprefix(server.url)}")
                 context.close()
             for locale in ("en-GB", "es-ES"):
                 total, files = report_page(browser, server, locale)

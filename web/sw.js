@@ -24,6 +24,7 @@ const SHELL = [
   "/js/dates.js",
   "/js/vocabulary.js",
   "/js/i18n.js",
+  "/js/intl-warm.js",
   "/js/problems.js",
   "/js/entry-form.js",
   "/js/conflicts.js",

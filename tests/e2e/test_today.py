@@ -78,3 +78,40 @@ def test_today_at_360_px_keeps_every_score_a_thumb_can_hit(browser, server, lang
             "chips => chips.map(c => c.getBoundingClientRect().width)")
         assert len(widths) == 22 and min(widths) >= 44, widths
         phone.check(f"today-360-{language}")  # axe, 44 px targets, no third-party request
+
+
+# Moments at the edges of a day, where a zone's offset or its daylight saving decides which
+# day it is: (zone, UTC moment).
+DAY_EDGES = [
+    ("America/Chicago", "2026-03-08T07:59:59Z"),  # 01:59 CST: still the 8th, before the switch
+    ("America/Chicago", "2026-11-01T05:30:00Z"),  # 00:30 CDT on the morning the clocks go back
+    ("America/Chicago", "2026-12-07T05:59:59Z"),  # 23:59:59 on the 6th
+    ("Pacific/Kiritimati", "2026-12-06T10:00:00Z"),  # UTC+14: already the 7th
+    ("Pacific/Pago_Pago", "2026-12-07T10:59:00Z"),  # UTC-11: still the 6th
+    ("Asia/Kathmandu", "2026-12-06T18:15:00Z"),  # UTC+5:45: midnight, the 7th
+    ("Australia/Lord_Howe", "2026-10-03T13:29:59Z"),  # half-hour daylight saving
+    ("UTC", "2026-12-31T23:59:59Z"),
+]
+
+
+def test_the_patients_day_is_the_same_with_temporal_and_without(phone: Phone) -> None:
+    """dates.js finds the patient's day with Temporal where the browser has it (Chromium
+    does), so Today asks for its data before any Intl formatter is made, and with Intl
+    where it has not: both give the day zoneinfo gives, at every edge of a day."""
+    phone.goto("/login")
+    expected = [dt.datetime.fromisoformat(moment).astimezone(ZoneInfo(zone)).date().isoformat()
+                for zone, moment in DAY_EDGES]
+    days = phone.page.evaluate("""async (edges) => {
+        const { todayIn } = await import("/js/dates.js");
+        const run = () => edges.map(([zone, moment]) => todayIn(zone, new Date(moment)));
+        const hadTemporal = typeof Temporal === "object";
+        const withTemporal = run();
+        const saved = self.Temporal;
+        delete self.Temporal;
+        const withIntl = run();
+        self.Temporal = saved;
+        return { hadTemporal, withTemporal, withIntl };
+    }""", DAY_EDGES)
+    assert days["hadTemporal"], "this Chromium has Temporal, so the first path is the one checked"
+    assert days["withTemporal"] == expected
+    assert days["withIntl"] == expected

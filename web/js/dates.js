@@ -5,9 +5,11 @@
 
 import { formatter } from "./i18n.js";
 
-// The day it is (or was at `moment`) in that time zone.
+// The day it is (or was at `moment`) in that time zone. With Temporal where the browser has
+// it: Today asks for its data before any Intl formatter exists (i18n.js).
 export function todayIn(timeZone, moment = new Date()) {
   try {
+    if (self.Temporal) return Temporal.Instant.fromEpochMilliseconds(+moment).toZonedDateTimeISO(timeZone).toPlainDate().toString();
     return formatter(Intl.DateTimeFormat, { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }, "en-CA")
       .format(moment);
   } catch {

@@ -18,6 +18,10 @@ let active = "en";
 let regional = "en";
 let messages = {};
 let plurals = new Intl.PluralRules("en");
+// A page's first Intl date or number formatter costs 25-55 ms (V8 lists ICU's locales on the
+// first one, once per process): a worker pays it beside the page, so the report and the
+// screens format at once (docs/benchmarks.md, "Lighthouse").
+new Worker("/js/intl-warm.js");
 
 // The language chosen in Settings on this device (a code, or PSEUDO), or null: automatic.
 export function chosenLanguage() {
