@@ -18,7 +18,6 @@ const SENTENCES = {
   mood: { lower: "insights.mood.lower", higher: "insights.mood.higher", same: "insights.mood.same" },
 };
 
-
 // A printed report (or Trends) shows the folded parts too: what is missing, how it is worked out.
 window.addEventListener("beforeprint", () => {
   for (const details of document.querySelectorAll("section.insights details")) details.open = true;

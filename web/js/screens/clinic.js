@@ -22,7 +22,6 @@ const SEARCH_DELAY_MS = 300;
 const shortDay = (day) => formatDay(day, { day: "numeric", month: "short", year: "numeric" });
 const none = () => h("span", { class: "muted" }, "—");
 
-
 // ---- Two-step login first (PROVIDER_MFA_REQUIRED): the server answers every clinic route
 // 403 mfa_enrollment_required until the provider turns it on ----
 

@@ -22,7 +22,6 @@ const RECORD_KEYS = [
 const FORMAT_NAMES = { relieflog: "Relieflog", daylio: "Daylio", bearable: "Bearable", flaredown: "Flaredown", csv: "CSV" };
 const day = (value) => formatDay(value, { day: "numeric", month: "short", year: "numeric" });
 
-
 // The file as the request's body, with the upload's progress (0–1) as it goes.
 function upload(file, onProgress) {
   return new Promise((resolve, reject) => {
