@@ -238,9 +238,8 @@ function passkeyList() {
   return box;
 }
 
-// Loaded with this module (web/css/two-step.css), not with every page (kept out of dom.js,
-// which the provider's report loads within a byte budget): Settings shows the card's
-// styled parts (QR code, codes) only after a tap, long after it has arrived.
+// Loaded with this module (web/css/two-step.css), not with every page: Settings shows the
+// card's styled parts (QR code, codes) only after a tap, long after it has arrived.
 const styled = stylesheet("/css/two-step.css");
 
 // Settings → Security: the state, and the way to turn it on or off.
