@@ -4,6 +4,7 @@ the provider's read-only session and its headers, and the token kept out of serv
 from __future__ import annotations
 
 import csv
+import gzip
 import hashlib
 import io
 import json
@@ -286,6 +287,60 @@ def test_ended_viewing_session_is_401_and_the_link_opens_again(app, alice):
     with app.app_context():  # the ended session was cleared when the new one began
         assert db.session.scalar(select(ShareSession.id).where(
             ShareSession.expires_at < utcnow())) is None
+
+
+def test_the_session_can_bring_the_report_in_the_same_answer(app, alice):
+    """The provider's page asks for the report with the session (one round trip, not two):
+    the same report GET /shared/trends gives, the same access-log line, gzipped for a
+    browser that accepts it; without `report` the answer is the session alone."""
+    for day in ("2026-03-01", "2026-03-02"):
+        put_entry(alice, day, pain=4, mood=7, notes="walked 🚶")
+    put_treatment(alice, "2026-03-01T15:00:00Z")
+    created = share(alice, include_notes=True, **{"from": "2026-03-01", "to": "2026-03-31"})
+    browser = app.test_client()
+    opened = browser.post("/api/v1/shared/session", json={"token": token_of(created),
+                                                          "report": True})
+    assert opened.status_code == 200
+    body = opened.get_json()
+    assert body["report"] == browser.get("/api/v1/shared/trends").get_json()
+    assert [day["pain"] for day in body["report"]["days"] if day["pain"] is not None] == [4, 4]
+    assert [note["text"] for note in body["report"]["notes"]] == ["walked 🚶"] * 2
+    assert len(body["report"]["treatments"]) == 1
+    assert {"patient", "share", "session_expires_at"} <= set(body)
+    assert opened.headers["Set-Cookie"].startswith("relieflog_share=")
+    # One viewing session: the page, then the report (its own GET added nothing new).
+    assert [v["opened"] for v in views_of(alice, created["id"])] == [["page", "trends"]]
+    assert listed(alice, created["id"])["view_count"] == 1
+
+    packed = app.test_client().post("/api/v1/shared/session", json={
+        "token": token_of(created), "report": True}, headers={"Accept-Encoding": "gzip"})
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed.headers["Vary"]
+    assert json.loads(gzip.decompress(packed.data))["report"] == body["report"]
+    alone = app.test_client().post("/api/v1/shared/session", json={
+        "token": token_of(created), "report": False}, headers={"Accept-Encoding": "gzip"})
+    assert "report" not in alone.get_json() and "Content-Encoding" not in alone.headers
+    assert [v["opened"] for v in views_of(alice, created["id"])][0] == ["page"]
+
+
+@pytest.mark.parametrize("report", ["yes", 1.5, None, [True]])
+def test_the_report_flag_is_a_boolean(client, alice, report):
+    created = share(alice)
+    response = client.post("/api/v1/shared/session",
+                           json={"token": token_of(created), "report": report})
+    assert response.status_code == 422
+    assert "report" in response.get_json()["errors"]
+    assert "Set-Cookie" not in response.headers
+
+
+def test_a_refused_session_brings_no_report(app, alice):
+    put_entry(alice, "2026-03-01", pain=4)
+    created = share(alice)
+    assert alice.delete(f"/api/v1/shares/{created['id']}").status_code == 204
+    refused = app.test_client().post("/api/v1/shared/session",
+                                     json={"token": token_of(created), "report": True})
+    assert refused.status_code == 410 and "report" not in refused.get_json()
+    assert views_of(alice, created["id"]) == []
 
 
 @pytest.mark.parametrize("path", PROVIDER_PATHS)

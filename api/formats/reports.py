@@ -1,5 +1,6 @@
-"""A provider's report as JSON: the body of /shared/trends, a clinic's patient report and its
-panel, gzipped for a browser that accepts it.
+"""A provider's report as JSON: the body of /shared/trends (and of /shared/session when it
+brings the report), a clinic's patient report and its panel, gzipped for a browser that
+accepts it.
 
 A report of 100 days is 34 KB of JSON and 4.4 KB gzipped: on a phone's connection that
 is most of the time between the link opening and the report showing (docs/benchmarks.md,

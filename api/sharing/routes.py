@@ -175,14 +175,27 @@ provider_read_limit = limiter.shared_limit(
 @provider.alt_response(429, **problem_doc("Too many attempts from this address; wait "
                                           "(Retry-After)."))
 def open_session(data: dict[str, Any]) -> Any:
-    """Exchange the link's token for a short-lived, read-only viewing cookie"""
+    """Exchange the link's token for a short-lived, read-only viewing cookie (and, asked
+    for, the report: the provider's page opens with one round trip instead of two)"""
     minutes = current_app.config["SHARE_SESSION_MINUTES"]
     with db.write():
         viewer, token, expires_at = service.open_share(token=data["token"],
                                                        session_minutes=minutes)
         service.log_view(viewer=viewer, kind="page", user_agent=_user_agent())
+        if data["report"]:
+            service.log_view(viewer=viewer, kind="trends", user_agent=_user_agent())
     _set_cookie(token, expires_at)
-    return {"patient": viewer.patient, "share": viewer.share, "session_expires_at": expires_at}
+    session = {"patient": viewer.patient, "share": viewer.share, "session_expires_at": expires_at}
+    if not data["report"]:
+        return session
+    # Under SHARE_SESSION_RATE_LIMIT only, which is stricter than the reads' own limit.
+    return report_json({**SharedSessionSchema().dump(session), "report": _report(viewer)})
+
+
+def _report(viewer: service.Viewer) -> dict[str, Any]:
+    """The report a viewer may read (JSON-ready), read after the view was logged."""
+    with db.read(then_keep=True):  # insights, when included, are kept once it ends
+        return service.shared_trends(viewer)
 
 
 @provider.route("/trends")
@@ -193,11 +206,8 @@ def open_session(data: dict[str, Any]) -> Any:
 @provider_read_limit
 def trends() -> Any:
     """The report: chart, session analysis, sessions, latest scores (notes if included)"""
-    viewer = _view("trends")
-    with db.read(then_keep=True):  # insights, when included, are kept once it ends
-        body = service.shared_trends(viewer)
     # JSON-ready already, like /trends: the schema documents it.
-    return report_json(body)
+    return report_json(_report(_view("trends")))
 
 
 @provider.route("/<kind:kind>.csv")

@@ -105,6 +105,9 @@ class ShareViewListSchema(Schema):
 class SharedSessionInSchema(Schema):
     token = fields.String(required=True, validate=validate.Length(min=1, max=256),
                           metadata=doc("The part of the link after #."))
+    report = StrictBoolean(load_default=False, metadata=doc(
+        "true: the answer carries the report too (`report`, as GET /shared/trends gives it, "
+        "and in the access log as a view of it), one round trip instead of two."))
 
 
 class SharedPatientSchema(Schema):
@@ -122,13 +125,6 @@ class SharedShareSchema(Schema):
     range_to = fields.Date(data_key="to", allow_none=True)
     include_notes = fields.Boolean()
     include_insights = fields.Boolean()
-
-
-class SharedSessionSchema(Schema):
-    patient = fields.Nested(SharedPatientSchema)
-    share = fields.Nested(SharedShareSchema)
-    session_expires_at = fields.AwareDateTime(metadata=doc(
-        "The viewing cookie lasts until then; afterwards, exchange the token again."))
 
 
 class SharedMarkerSchema(TreatmentSchema):
@@ -166,6 +162,15 @@ class SharedTrendsSchema(TrendsSchema):
     insights = fields.Nested(InsightsSchema, allow_none=True, metadata=doc(
         "GET /insights of the last 90 days in the report's dates; only when the patient "
         "ticked include insights (else absent), null when those dates hold no day."))
+
+
+class SharedSessionSchema(Schema):
+    patient = fields.Nested(SharedPatientSchema)
+    share = fields.Nested(SharedShareSchema)
+    session_expires_at = fields.AwareDateTime(metadata=doc(
+        "The viewing cookie lasts until then; afterwards, exchange the token again."))
+    report = fields.Nested(SharedTrendsSchema, metadata=doc(
+        "GET /shared/trends' body; only when the request asked for it (report: true)."))
 
 
 class SharedGoneSchema(Schema):

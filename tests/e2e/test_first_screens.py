@@ -126,10 +126,10 @@ def test_today_asks_for_its_hint_beside_the_diary(phone: Phone) -> None:
 
 def test_the_report_is_asked_for_before_its_words_have_arrived(phone: Phone,
                                                               provider_phone: Phone) -> None:
-    """The chain the report's first screen waits for is HTML → session → report: the
-    session and the report are asked for while the catalog is still on its way, and the
-    questionnaire part's module, words, definitions and styles all at once when the report
-    is in (its item-9 flag is the page's largest first text)."""
+    """The chain the report's first screen waits for is HTML → session with the report (one
+    round trip, not a session and then a report): asked for while the catalog is still on
+    its way, and the questionnaire part's module, words, definitions and styles all at once
+    when the report is in (its item-9 flag is the page's largest first text)."""
     api, _ = seeded_with_phq9(phone)  # item 9 above 0 once
     created = api.post(f"{phone.url}/api/v1/shares", json={"label": "Dr. Okafor"}, timeout=10)
     assert created.status_code == 201, created.text
@@ -139,13 +139,15 @@ def test_the_report_is_asked_for_before_its_words_have_arrived(phone: Phone,
     report.on("request", lambda request: started.append(request.url.removeprefix(phone.url)))
     report.route("**/i18n/*.json?scope=report", lambda route: held.append(route))
     report.goto(created.json()["url"])
-    with report.expect_response(lambda response: "/api/v1/shared/trends" in response.url):
+    with report.expect_response(lambda response: "/api/v1/shared/session" in response.url):
         pass
     assert held, "the catalog was asked for"
     expect(report.locator(".report-head")).to_have_count(0)  # no words yet, no report
     for route in held:
         route.continue_()
     expect(report.locator(".flag-answer")).to_have_text(["More than half the days"])
+    assert [url for url in started if url.startswith("/api/v1/shared/")] == [
+        "/api/v1/shared/session"], started
     # The questionnaire part's needs, each asked for before the part's module had arrived.
     part = started.index("/js/checkins-report.js")
     needs = ["/i18n/en.json?scope=questionnaires", "/css/checkins.css", "/js/questionnaires.js"]
