@@ -157,28 +157,6 @@ def test_the_report_is_asked_for_before_its_words_have_arrived(phone: Phone,
     provider_phone.assert_clean()
 
 
-def test_the_questionnaire_part_is_asked_for_while_the_report_is_on_its_way(
-        phone: Phone, provider_phone: Phone) -> None:
-    """The item-9 flag needs the questionnaire part (its module, words and the forms' wording):
-    asked for as soon as the provider's language is known, not once the report has arrived,
-    so the flag waits for one round trip (the session with the report), not two."""
-    api, _ = seeded_with_phq9(phone)
-    created = api.post(f"{phone.url}/api/v1/shares", json={"label": "Dr. Okafor"}, timeout=10)
-    assert created.status_code == 201, created.text
-    report = provider_phone.page
-    held: list[Any] = []
-    report.route("**/api/v1/shared/session", lambda route: held.append(route))
-    with report.expect_request(lambda r: r.url.endswith("/js/checkins-report.js")), \
-            report.expect_request(lambda r: "/api/v1/questionnaires?lang=en" in r.url), \
-            report.expect_request(lambda r: r.url.endswith("/i18n/en.json?scope=questionnaires")):
-        report.goto(created.json()["url"])
-    assert len(held) == 1, "the report is still on its way"
-    held[0].continue_()
-    expect(report.locator(".flag-answer")).to_have_text(["More than half the days"])
-    expect(report.locator(".flag-text")).to_contain_text("better off dead")
-    provider_phone.assert_clean()
-
-
 @pytest.mark.parametrize("path", ["/login", "/share"])
 def test_the_page_names_its_modules_and_each_is_fetched_once(phone: Phone, path: str) -> None:
     """The HTML names the page's module graph (for a stranger at the app, with the log-in

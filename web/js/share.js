@@ -300,18 +300,15 @@ function daysDetails(days) {
   return details;
 }
 
-// The questionnaire part: its module, words, definitions and styles, all at once (checkinParts
-// asks for the same: each is fetched once). Asked for as soon as the provider's language is
-// known, beside the report rather than after it: a report with scores (most are) shows its
-// item-9 flag first, the report's largest first text (docs/benchmarks.md, "Lighthouse").
-const checkinPart = () => Promise.all([import("./checkins-report.js"), i18n.extend("questionnaires"),
-  definitions({ keep: false }).catch(() => null), checkinStyles()]).then(([part]) => part);
-
 async function report(data) {
   // The parts' modules, words and styles, all at once. "What goes with better days" only
   // when the patient ticked it for this link or clinic.
+  // The questionnaire part's words, definitions and styles are asked for beside its module,
+  // not once it has arrived (checkinParts asks for the same: each is fetched once); its item-9
+  // flag is the report's largest first text (docs/benchmarks.md, "Lighthouse").
   const [checkins, safety, insights] = await Promise.all([
-    hasCheckins(data) ? checkinPart().then((part) => part.checkinParts(data)) : null,
+    hasCheckins(data) ? Promise.all([import("./checkins-report.js"), i18n.extend("questionnaires"),
+      definitions({ keep: false }).catch(() => null), checkinStyles()]).then(([m]) => m.checkinParts(data)) : null,
     hasSafety(data) ? import("./safety-report.js").then((m) => m.safetyParts(data)) : null,
     "insights" in data ? import("./insights.js").then((m) => m.reportInsights(data.insights)) : null,
   ]);
@@ -463,7 +460,6 @@ if (opening) opening.catch(() => {}); // open() says what went wrong, in words
 await i18n.load(undefined, { scope: "report" })
   .catch(() => i18n.load("en", { scope: "report" }));
 i18n.translatePage(); // share.html's own words (data-i18n)
-if (token || BASE !== "/shared") checkinPart().catch(() => {}); // report() says what went wrong
 if (BASE !== "/shared") {
   clinic = await import("./clinic-report.js");
   await clinic.start();
