@@ -6,6 +6,9 @@ moment has the whole report. Today asks for its booster hint beside the diary, n
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+import uuid
 from typing import Any
 
 import pytest
@@ -154,6 +157,36 @@ def test_the_report_is_asked_for_before_its_words_have_arrived(phone: Phone,
     asked = [url for url in started if url.startswith("/api/v1/questionnaires?")]
     assert asked and all(url in started for url in needs), started
     assert started.index(asked[0]) < part + 4 and started.index(needs[0]) < part + 4, started
+    provider_phone.assert_clean()
+
+
+def test_a_parts_modules_are_asked_for_at_once(phone: Phone, provider_phone: Phone) -> None:
+    """A part the report loads only when it has one (the questionnaires', the safety part's)
+    asks at once for every module of it the page does not have, not one level of imports per
+    round trip: while the part's own module is held back, the ones it imports are already on
+    their way."""
+    api, _ = seeded_with_phq9(phone)
+    started = (dt.date.today() - dt.timedelta(days=30)).isoformat()
+    put = api.put(f"{phone.url}/api/v1/medications/{uuid.uuid4()}", json={
+        "name": "Sertraline", "dose": "50 mg", "class": "antidepressant", "started_on": started},
+        timeout=10)
+    assert put.status_code == 201, put.text
+    created = api.post(f"{phone.url}/api/v1/shares", json={"label": "Dr. Okafor"}, timeout=10)
+    assert created.status_code == 201, created.text
+    report = provider_phone.page
+    held: list[Any] = []
+    report.route(re.compile(r".*/js/(checkins|safety)-report\.js$"), lambda route: held.append(route))
+    with report.expect_request(lambda r: r.url.endswith("/js/checkin-tables.js")), \
+            report.expect_request(lambda r: r.url.endswith("/js/safety.js")), \
+            report.expect_request(lambda r: r.url.endswith("/js/safety-words.js")):
+        report.goto(created.json()["url"])
+    report.wait_for_timeout(100)  # both parts' own modules are asked for at the same moment
+    assert sorted(route.request.url.rsplit("/", 1)[1] for route in held) == [
+        "checkins-report.js", "safety-report.js"]
+    for route in held:
+        route.continue_()
+    expect(report.locator(".flag-answer")).to_have_text(["More than half the days"])
+    expect(report.locator("main")).to_contain_text("Sertraline")
     provider_phone.assert_clean()
 
 

@@ -305,11 +305,15 @@ async function report(data) {
   // when the patient ticked it for this link or clinic.
   // The questionnaire part's words, definitions and styles are asked for beside its module,
   // not once it has arrived (checkinParts asks for the same: each is fetched once); its item-9
-  // flag is the report's largest first text (docs/benchmarks.md, "Lighthouse").
+  // flag is the report's largest first text (docs/benchmarks.md, "Lighthouse"). So are the
+  // modules a part's module imports that the page has not (import() starts them at once: one
+  // round trip for a part's modules, not one per level of imports).
   const [checkins, safety, insights] = await Promise.all([
-    hasCheckins(data) ? Promise.all([import("./checkins-report.js"), i18n.extend("questionnaires"),
-      definitions({ keep: false }).catch(() => null), checkinStyles()]).then(([m]) => m.checkinParts(data)) : null,
-    hasSafety(data) ? import("./safety-report.js").then((m) => m.safetyParts(data)) : null,
+    hasCheckins(data) ? Promise.all([import("./checkins-report.js"), import("./checkin-tables.js"),
+      i18n.extend("questionnaires"), definitions({ keep: false }).catch(() => null),
+      checkinStyles()]).then(([m]) => m.checkinParts(data)) : null,
+    hasSafety(data) ? Promise.all([import("./safety-report.js"), import("./safety.js"),
+      import("./safety-words.js")]).then(([m]) => m.safetyParts(data)) : null,
     "insights" in data ? import("./insights.js").then((m) => m.reportInsights(data.insights)) : null,
   ]);
   for (const chart of charts) chart.destroy();
