@@ -175,7 +175,8 @@ def test_a_parts_modules_are_asked_for_at_once(phone: Phone, provider_phone: Pho
     assert created.status_code == 201, created.text
     report = provider_phone.page
     held: list[Any] = []
-    report.route(re.compile(r".*/js/(checkins|safety)-report\.js$"), lambda route: held.append(route))
+    parts = re.compile(r".*/js/(checkins|safety)-report\.js$")
+    report.route(parts, lambda route: held.append(route))
     with report.expect_request(lambda r: r.url.endswith("/js/checkin-tables.js")), \
             report.expect_request(lambda r: r.url.endswith("/js/safety.js")), \
             report.expect_request(lambda r: r.url.endswith("/js/safety-words.js")):
