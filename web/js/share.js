@@ -424,8 +424,9 @@ async function report(data) {
 
 // ---- Start ----
 
-// The report's data. A share link's comes with its viewing cookie, in one round trip; a
-// clinic's patient's (no token: the provider is logged in) is read directly.
+// The report's data. A share link's comes with its viewing cookie, in one round trip; without
+// a token it is read directly: a clinic's patient's (the provider is logged in), or a link
+// that had none (refused: "This link is not valid").
 async function fetchReport() {
   if (token) {
     const { data } = await request("POST", "/shared/session", { body: { token, report: true } });
