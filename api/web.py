@@ -66,7 +66,7 @@ def _page(name: str) -> Response:
 
 
 # ---- Module preloads ----
-# A page's HTML names its module graph as <link rel="modulepreload">: its script and every
+# A page's HTML names its module graph as <link rel="modulepreload"> after its script: every
 # module that script imports statically, at any depth, and for a stranger at the app the
 # module graph of the screen it opens on (opening_screen); for someone logged in, their
 # screen's graph at low priority at the end of the page. The browser then fetches them all
@@ -117,11 +117,15 @@ def _html(name: str, _modified: int) -> tuple[str, str]:
 @functools.lru_cache(maxsize=64)
 def _with_preloads(name: str, modified: int, graph: tuple[str, ...],
                    later: tuple[str, ...] = ()) -> tuple[bytes, bytes, str]:
-    """The page with a modulepreload for each module of `graph` (but its own script) before
-    that script, and one at low priority for each module of `later` at the end of the body,
-    gzipped, and its ETag."""
+    """The page with a modulepreload for each module of `graph` (but its own script) right
+    after that script, and one at low priority for each module of `later` at the end of the
+    body, gzipped, and its ETag."""
     html, script = _html(name, modified)
-    at = html.index(f'<script type="module" src="/{script}">')
+    # After the script, not before: the browser asks in the order it reads, and the script
+    # is the largest module and the one that starts the page's own requests. Named first, it
+    # no longer waits behind nine small modules for one of the six connections HTTP/1.1
+    # gives a host (docs/benchmarks.md, "Lighthouse").
+    at = html.index("\n", html.index(f'<script type="module" src="/{script}">')) + 1
     links = "".join(f'<link rel="modulepreload" href="/{module}">\n'
                     for module in graph if module != script)
     html = html[:at] + links + html[at:]

@@ -91,3 +91,24 @@ def test_the_shell_revalidates_and_says_it_depends_on_the_cookie(client: FlaskCl
     logged_in(client)
     changed = client.get("/today", headers={"If-None-Match": first.headers["ETag"]})
     assert changed.status_code == 200 and changed.headers["ETag"] != first.headers["ETag"]
+
+
+def test_each_page_names_its_script_before_the_modules_it_imports(client: FlaskClient) -> None:
+    """The browser asks in the order it reads: the page's script (the largest module, and the
+    one that starts the page's own requests) first, not behind nine small modules waiting for
+    one of HTTP/1.1's six connections (docs/benchmarks.md, "Lighthouse")."""
+    for path, script in (("/share", "/js/share.js"), ("/login", "/js/app.js"),
+                         ("/today", "/js/app.js")):
+        html = client.get(path).get_data(as_text=True)
+        first = html.index('<link rel="modulepreload"')
+        assert html.index(f'<script type="module" src="{script}">') < first, path
+        assert html.index("</head>") > first, path
+
+
+def test_the_report_page_asks_for_no_icon(client: FlaskClient) -> None:
+    """A provider opens the report in a browser with nothing of ours: its tab icon is inline
+    (the app's mark as SVG), not one more request beside the first screen's files."""
+    html = client.get("/share").get_data(as_text=True)
+    icon = re.search(r'<link rel="icon" href="([^"]+)"', html)
+    assert icon and icon.group(1).startswith("data:image/svg+xml,")
+    assert "M2 14c3 0 4-6 7-6s4 8 7 8 3-4 6-4" in icon.group(1)  # the header's mark
