@@ -74,6 +74,33 @@ def test_the_report_fills_in_without_waiting_for_the_chart(phone: Phone,
     provider_phone.assert_clean()
 
 
+def uplot_asked_for_while_chart_js_is_held(page: Any, open_page: Any) -> None:
+    """Opens a page with chart.js held back; the chart's library was asked for meanwhile."""
+    held: list[Any] = []
+    page.route("**/js/chart.js", lambda route: held.append(route))
+    with page.expect_request(lambda request: request.url.endswith(UPLOT.removeprefix("**"))):
+        open_page()
+    assert held, "chart.js was asked for"
+    for route in held:
+        route.continue_()
+    page.locator(".chart canvas").first.wait_for()
+
+
+def test_the_chart_s_library_is_asked_for_beside_chart_js(phone: Phone,
+                                                          provider_phone: Phone) -> None:
+    """chart.js runs uPlot (a classic script): the report and Trends ask for both at once,
+    not uPlot one round trip after chart.js has arrived."""
+    link = shared_report(phone)
+    report = provider_phone.page
+    uplot_asked_for_while_chart_js_is_held(report, lambda: report.goto(link))
+    expect(report.locator(".chart-screen .marker")).to_have_count(8)
+    provider_phone.assert_clean()
+
+    uplot_asked_for_while_chart_js_is_held(phone.page, lambda: phone.goto("/trends"))
+    expect(phone.page.locator(".chart .marker").first).to_be_attached()
+    phone.assert_clean()
+
+
 def test_a_report_printed_before_it_has_filled_in_prints_whole(phone: Phone,
                                                                provider_phone: Phone) -> None:
     """A phone too busy to ever be idle: the first screen only, until printing builds the rest
@@ -223,6 +250,10 @@ def test_the_page_names_its_modules_and_each_is_fetched_once(phone: Phone, path:
         "performance.getEntriesByType('resource').map((r) => new URL(r.name).pathname)"
         ".filter((p) => p.endsWith('.js'))"))
     entry = "/js/app.js" if path == "/login" else "/js/share.js"
+    # The page's script is asked for first, before the modules it imports.
+    assert scripts[0] == entry, scripts
+    if path == "/share":  # its icon is inline: nothing but the page's own files
+        assert not [url for url in fetched if "icon" in url], fetched
     worker = "/js/intl-warm.js"  # the thread i18n.js starts: not a module of the page
     assert worker in ran
     assert ran - {entry, worker} <= set(named), sorted(ran - set(named))

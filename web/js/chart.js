@@ -6,18 +6,19 @@
 // fewer layers (a phone: PHONE_LAYERS), and the legend then names only those.
 
 import { addDays, formatDay } from "./dates.js";
-import { h, stylesheet } from "./dom.js";
+import { UPLOT_SCRIPT, h, stylesheet } from "./dom.js";
 import { t } from "./i18n.js";
 import { number } from "./report.js";
 import { routeLabel } from "./vocabulary.js";
 
 // uPlot's minified build (half the bytes of its ES module), as a classic script from our own
-// origin; importing this module waits for it, so callers just `await import("./chart.js")`.
+// origin; importing this module waits for it, so callers `await import("./chart.js")`, having
+// asked for uPlot at the same moment (dom.js, preloadScript(UPLOT_SCRIPT)).
 function loadUPlot() {
   if (window.uPlot) return Promise.resolve(window.uPlot);
   return new Promise((resolve, reject) => {
     const script = document.createElement("script");
-    script.src = "/vendor/uplot/uPlot.iife.min.js";
+    script.src = UPLOT_SCRIPT;
     script.onload = () => resolve(window.uPlot);
     script.onerror = () => reject(new Error(t("chart.error.library")));
     document.head.append(script);

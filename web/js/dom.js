@@ -36,6 +36,17 @@ export function stylesheet(href) {
   return sheets.get(href);
 }
 
+// A classic script asked for now, to run when whoever needs it adds it (<script src>, which
+// takes the preloaded response): uPlot beside chart.js, which runs it, not one round trip
+// after it. Once per page; not at all when it has run already.
+export const UPLOT_SCRIPT = "/vendor/uplot/uPlot.iife.min.js";
+const preloaded = new Set();
+export function preloadScript(src) {
+  if (preloaded.has(src) || (src === UPLOT_SCRIPT && window.uPlot)) return;
+  preloaded.add(src);
+  document.head.append(h("link", { rel: "preload", as: "script", href: src }));
+}
+
 let uid = 0;
 export const nextId = (prefix = "f") => `${prefix}-${++uid}`;
 

@@ -7,7 +7,7 @@
 import { ApiError, OfflineError, request } from "./api.js";
 import * as i18n from "./i18n.js";
 import { toast } from "./controls.js";
-import { h, takeFragment } from "./dom.js";
+import { UPLOT_SCRIPT, h, preloadScript, takeFragment } from "./dom.js";
 import { explanation, moment, num } from "./report.js";
 import { formatDay } from "./dates.js";
 import { checkinStyles, definitions } from "./questionnaires.js";
@@ -381,6 +381,7 @@ async function report(data) {
   // Then the rest, part by part, and the charts once chart.js is in.
   const drawers = checkins ? checkins.drawers : [];
   const chartModule = daily || drawers.length ? import("./chart.js") : null;
+  if (chartModule) preloadScript(UPLOT_SCRIPT); // beside chart.js, which runs it
   const span = { start: data.from, end: data.to };
   const append = (part) => () => main.append(...[part()].flat().filter(Boolean));
   // The tables' phone layout, before the first table is in.

@@ -5,7 +5,7 @@
 import { OfflineError, get } from "../api.js";
 import { screenHead } from "../controls.js";
 import { addDays, formatDay, todayIn } from "../dates.js";
-import { h } from "../dom.js";
+import { UPLOT_SCRIPT, h, preloadScript } from "../dom.js";
 import { t } from "../i18n.js";
 import { checkinStyles, definitions, severityLabel } from "../questionnaires.js";
 import { list, number } from "../report.js";
@@ -132,6 +132,7 @@ export async function render(container, ctx) {
       body.setAttribute("aria-busy", "false");
       return;
     }
+    preloadScript(UPLOT_SCRIPT); // beside chart.js, which runs it
     const chartModule = await import("../chart.js");
     const { PHONE_LAYERS, drawChart, layersOf, legend } = chartModule;
     if (mine !== loading || !ctx.isCurrent()) return;
