@@ -17,10 +17,17 @@ observes is multiplied by its throttling), so read the breakdown, not one score.
     LIGHTHOUSE=/path/to/lighthouse                   # default /tmp/lh/node_modules/.bin/...
     LIGHTHOUSE_REPORTS=DIR                           # keep each run's JSON report there
     LIGHTHOUSE_PAGES=today,share                     # only these pages (default: all three)
+    LIGHTHOUSE_HTTP2=1                               # through nginx with TLS and HTTP/2
+
+LIGHTHOUSE_HTTP2=1 puts nginx (Debian's nginx-light, not installed by the project) in front
+of gunicorn with a self-signed certificate, as a clinic's TLS-terminating proxy would be:
+one connection carrying every request, where gunicorn alone speaks HTTP/1.1 and a browser
+opens at most six connections to it (docs/benchmarks.md, "Lighthouse").
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -30,6 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -43,7 +51,8 @@ from tests.support.live_server import free_port, live_server  # noqa: E402
 LIGHTHOUSE = os.environ.get("LIGHTHOUSE", "/tmp/lh/node_modules/.bin/lighthouse")
 KEEP = os.environ.get("LIGHTHOUSE_REPORTS")
 ONLY = [name for name in os.environ.get("LIGHTHOUSE_PAGES", "").split(",") if name]
-FLAGS = ["--headless=new", *CHROMIUM_ARGS]
+HTTP2 = os.environ.get("LIGHTHOUSE_HTTP2") == "1"
+FLAGS = ["--headless=new", *CHROMIUM_ARGS, *(["--ignore-certificate-errors"] if HTTP2 else [])]
 # (audit id, label, unit): what the score is made of.
 METRICS = [
     ("first-contentful-paint", "FCP", "s"),
@@ -73,6 +82,41 @@ def lighthouse(url: str, *extra: str) -> dict[str, Any]:
         return dict(json.loads(path.read_text()))
 
 
+@contextlib.contextmanager
+def http2_proxy(upstream: str, workdir: Path) -> Iterator[str]:
+    """nginx on 127.0.0.1 with TLS (a self-signed certificate) and HTTP/2 in front of
+    `upstream`, until the block ends: its URL."""
+    folder = workdir / "nginx"
+    folder.mkdir()
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", str(folder / "key.pem"), "-out", str(folder / "cert.pem")],
+                   check=True, capture_output=True)
+    port = free_port()
+    temp = " ".join(f"{kind}_temp_path {folder}/{kind};"
+                    for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    (folder / "nginx.conf").write_text(f"""
+daemon off; worker_processes 1; pid {folder}/nginx.pid; error_log {folder}/error.log;
+events {{ worker_connections 256; }}
+http {{
+  access_log off; {temp}
+  server {{
+    listen 127.0.0.1:{port} ssl http2;
+    ssl_certificate {folder}/cert.pem; ssl_certificate_key {folder}/key.pem;
+    location / {{ proxy_pass {upstream}; proxy_http_version 1.1; proxy_set_header Connection "";
+                 proxy_set_header Host $http_host; }}
+  }}
+}}""")
+    nginx = subprocess.Popen([shutil.which("nginx") or "/usr/sbin/nginx", "-c",
+                              str(folder / "nginx.conf")])
+    try:
+        wait_for_port(port)
+        yield f"https://127.0.0.1:{port}"
+    finally:
+        nginx.terminate()
+        nginx.wait()
+
+
 def figures(report: dict[str, Any]) -> dict[str, float]:
     score = report["categories"]["performance"]["score"]
     found = {"score": round(float(score) * 100) if score is not None else 0.0}
@@ -96,7 +140,7 @@ def logged_in_profile(url: str, email: str, profile: Path) -> None:
 
     with sync_playwright() as p:
         context = p.chromium.launch_persistent_context(
-            str(profile), executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            str(profile), executable_path=CHROMIUM, args=CHROMIUM_ARGS, ignore_https_errors=HTTP2)
         page = context.new_page()
         page.goto(f"{url}/login")
         page.get_by_label("Email").fill(email)
@@ -125,7 +169,10 @@ def wait_for_port(port: int) -> None:
 
 def logged_in_run(url: str, profile: Path) -> dict[str, Any]:
     """Lighthouse on `url` in Chromium started on a fresh copy of `profile`."""
-    with tempfile.TemporaryDirectory(prefix="relieflog-lh-profile-") as work:
+    # Chromium's helper processes may still be writing to the profile a moment after the
+    # browser process has ended (more often over TLS): a copy left behind is not an error.
+    with tempfile.TemporaryDirectory(prefix="relieflog-lh-profile-",
+                                     ignore_cleanup_errors=True) as work:
         copy = Path(work) / "profile"
         shutil.copytree(profile, copy)
         port = free_port()
@@ -147,21 +194,25 @@ def main() -> None:
         database_url = f"sqlite:///{workdir}/bench.db"
         app = migrated_app(database_url)
         seed_patient(app, "lighthouse@example.org", days=100, sessions=12, phq9_every=14)
-        with live_server(database_url, workers=2) as server:
+        with contextlib.ExitStack() as stack:
+            server = stack.enter_context(live_server(database_url, workers=2))
+            base = stack.enter_context(http2_proxy(server.url, Path(workdir))) if HTTP2 \
+                else server.url
             http = logged_in(server.url, "lighthouse")
             link = http.post(f"{server.url}/api/v1/shares",
                              json={"label": "Dr", "include_notes": True}).json()["url"]
             token = link.split("#", 1)[1]
             profile = Path(workdir) / "profile"
-            logged_in_profile(server.url, "lighthouse@example.org", profile)
+            logged_in_profile(base, "lighthouse@example.org", profile)
             fresh = [f"--chrome-flags={' '.join(FLAGS)}"]
             pages = [
-                ("/login", lambda: lighthouse(f"{server.url}/login", *fresh)),
-                ("/today", lambda: logged_in_run(f"{server.url}/today", profile)),
-                ("/share", lambda: lighthouse(f"{server.url}/share#{token}", *fresh)),
+                ("/login", lambda: lighthouse(f"{base}/login", *fresh)),
+                ("/today", lambda: logged_in_run(f"{base}/today", profile)),
+                ("/share", lambda: lighthouse(f"{base}/share#{token}", *fresh)),
             ]
             print(f"Lighthouse mobile, performance: median of {runs} runs (load average "
-                  f"{os.getloadavg()[0]:.1f} at the start)")
+                  f"{os.getloadavg()[0]:.1f} at the start)"
+                  + (", through nginx with HTTP/2" if HTTP2 else ""))
             for name, run in pages:
                 if ONLY and name.strip("/") not in ONLY:
                     continue
