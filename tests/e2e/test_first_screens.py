@@ -74,6 +74,14 @@ def test_the_report_fills_in_without_waiting_for_the_chart(phone: Phone,
     provider_phone.assert_clean()
 
 
+def wait_for_routes(page: Any, held: list[Any], count: int) -> None:
+    """Waits up to 5 s for `count` held routes: a request the page made in the same task as
+    one already seen reaches this process's route handler a moment after it."""
+    deadline = time.monotonic() + 5
+    while len(held) < count and time.monotonic() < deadline:
+        page.wait_for_timeout(25)
+
+
 def uplot_asked_for_while_chart_js_is_held(page: Any, open_page: Any) -> None:
     """Opens a page with chart.js held back; the chart's library was asked for meanwhile."""
     held: list[Any] = []
@@ -81,9 +89,7 @@ def uplot_asked_for_while_chart_js_is_held(page: Any, open_page: Any) -> None:
     with page.expect_request(lambda request: request.url.endswith(UPLOT.removeprefix("**"))):
         open_page()
     # chart.js was asked for in the same task: its route reaches this process a moment later.
-    deadline = time.monotonic() + 5
-    while not held and time.monotonic() < deadline:
-        page.wait_for_timeout(25)
+    wait_for_routes(page, held, 1)
     assert held, "chart.js was asked for"
     for route in held:
         route.continue_()
@@ -215,9 +221,7 @@ def test_a_parts_modules_are_asked_for_at_once(phone: Phone, provider_phone: Pho
         report.goto(created.json()["url"])
     # Both parts' own modules were asked for in the same task: their routes reach this
     # process a moment later (Playwright's events), not after any further request.
-    deadline = time.monotonic() + 5
-    while len(held) < 2 and time.monotonic() < deadline:
-        report.wait_for_timeout(25)
+    wait_for_routes(report, held, 2)
     assert sorted(route.request.url.rsplit("/", 1)[1] for route in held) == [
         "checkins-report.js", "safety-report.js"]
     for route in held:

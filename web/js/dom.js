@@ -38,11 +38,11 @@ export function stylesheet(href) {
 
 // A classic script asked for now, to run when whoever needs it adds it (<script src>, which
 // takes the preloaded response): uPlot beside chart.js, which runs it, not one round trip
-// after it. Once per page; not at all when it has run already.
+// after it. Once per page.
 export const UPLOT_SCRIPT = "/vendor/uplot/uPlot.iife.min.js";
 const preloaded = new Set();
 export function preloadScript(src) {
-  if (preloaded.has(src) || (src === UPLOT_SCRIPT && window.uPlot)) return;
+  if (preloaded.has(src)) return;
   preloaded.add(src);
   document.head.append(h("link", { rel: "preload", as: "script", href: src }));
 }
